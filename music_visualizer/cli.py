@@ -1,0 +1,183 @@
+"""The command line: ``python -m music_visualizer COMMAND ...``.
+
+Commands: ``render`` (song -> frames -> MP4, or resume), ``video`` (rebuild a run's MP4),
+``runs`` (list a song's runs and which can be resumed).
+
+Exit codes: 0 success; 2 a user mistake (one clear line on stderr, no traceback); 1 a bug;
+130 interrupted (the run stays resumable). Heavy libraries load only when a command needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import UserError
+from .settings import SCHEDULE_FIELDS, Settings, apply_overrides, load_settings_file
+
+__all__ = ["main", "build_parser"]
+
+DEFAULT_OUTPUT = Path("outputs")
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m music_visualizer",
+        description="AI music videos: Stable Diffusion animations that follow the song.",
+    )
+    parser.add_argument("--version", action="version", version=f"music_visualizer {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    render = commands.add_parser(
+        "render", help="render a song to frames and an MP4 (or resume a run)",
+        description="Render a song to frames and an MP4. Settings come from the defaults, then "
+                    "--settings FILE, then the flags.")
+    render.add_argument("--audio", required=True, type=Path, metavar="SONG",
+                        help="the song (mp3, wav, ogg, flac, m4a)")
+    render.add_argument("--prompt", action="append", metavar="TEXT", dest="prompts",
+                        help="a prompt; repeat for several (spread over the song)")
+    render.add_argument("--settings", type=Path, metavar="FILE", help="YAML or JSON settings")
+    render.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
+                        help="root of the run folders (default: outputs)")
+    render.add_argument("--resume", metavar="TIMESTRING",
+                        help="continue the run with this timestring from its first missing frame")
+    render.add_argument("--no-video", action="store_true", help="render frames only")
+    render.add_argument("--song-name", help="name of the song's folder (default: title tag)")
+    render.add_argument("--device", help="torch device (default: cuda, mps, else cpu)")
+    group = render.add_argument_group("settings (override the settings file)")
+    group.add_argument("--model", metavar="ID_OR_PATH",
+                       help="hub id, local diffusers folder or .safetensors/.ckpt file")
+    group.add_argument("--renderer", choices=["diffusion", "preview"])
+    group.add_argument("--mode", choices=["2D"])
+    group.add_argument("--scheduler")
+    group.add_argument("--fps", type=float)
+    group.add_argument("--duration", type=float, metavar="SEC")
+    group.add_argument("--start", type=float, metavar="SEC")
+    group.add_argument("--width", type=int)
+    group.add_argument("--height", type=int)
+    group.add_argument("--steps", type=int)
+    group.add_argument("--cfg-scale", type=float)
+    group.add_argument("--seed", type=int)
+    group.add_argument("--seed-behavior", choices=["iter", "fixed", "random"])
+    group.add_argument("--negative-prompt", metavar="TEXT")
+    group.add_argument("--init-image", metavar="IMG")
+    group.add_argument("--border", choices=["replicate", "wrap"])
+    group.add_argument("--color-coherence", choices=["LAB", "none"])
+    for name in SCHEDULE_FIELDS:
+        group.add_argument(_flag(name), metavar="SCHEDULE", help=argparse.SUPPRESS)
+
+    video = commands.add_parser("video", help="(re)build a run's MP4 from its frames")
+    video.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    video.add_argument("--timestring", required=True)
+    video.add_argument("--audio", type=Path, help="the song, if it moved since the render")
+
+    runs = commands.add_parser("runs", help="list a song's runs and which can be resumed")
+    runs.add_argument("--audio", required=True, type=Path, metavar="SONG")
+    runs.add_argument("--song-name")
+    runs.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
+    return parser
+
+
+_SETTING_FLAGS = (
+    "model", "renderer", "mode", "scheduler", "fps", "duration", "start", "width", "height",
+    "steps", "cfg_scale", "seed", "seed_behavior", "negative_prompt", "init_image", "border",
+    "color_coherence", "prompts", *SCHEDULE_FIELDS,
+)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {name: getattr(args, name) for name in _SETTING_FLAGS
+            if getattr(args, name, None) is not None}
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from .render_job import RenderRequest, prepare_run, render
+
+    overrides = _overrides(args)
+    settings = load_settings_file(args.settings) if args.settings else Settings()
+    settings = apply_overrides(settings, overrides)
+    request = RenderRequest(audio=args.audio, settings=settings, output_dir=args.output_dir,
+                            resume=args.resume, overrides=overrides,
+                            make_video=not args.no_video, song_name=args.song_name,
+                            device=args.device)
+    run = prepare_run(request)
+    total = run.plan.n_frames
+    verb = "Resuming" if run.resumed else "Rendering"
+    print(f"{verb} run {run.timestring}: {total} frames at {run.settings.fps:g} fps, "
+          f"{run.settings.width}x{run.settings.height}, renderer {run.settings.renderer}")
+    print(f"Run folder: {run.folder}")
+    if run.resumed:
+        print(f"{run.start_index} of {total} frames already done.")
+
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, initial=run.start_index, unit="frame", dynamic_ncols=True,
+               disable=None)
+    try:
+        result = render(request, prepared=run, on_frame=lambda i, s: bar.update(1))
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"\nStopped. Resume with: --resume {run.timestring}", file=sys.stderr)
+        return 130
+    bar.close()
+    print(f"Timestring: {result.timestring}")
+    print(f"Frames: {result.n_frames} in {result.folder}")
+    if result.video:
+        print(f"Video: {result.video}")
+    return 0
+
+
+def _cmd_video(args: argparse.Namespace) -> int:
+    from .render_job import build_video
+    from .runs import check_timestring
+
+    path = build_video(args.run_dir, check_timestring(args.timestring), audio=args.audio)
+    print(f"Video: {path}")
+    return 0
+
+
+def _cmd_runs(args: argparse.Namespace) -> int:
+    from .audio.load import probe_audio
+    from .render_job import song_name_for
+    from .runs import list_runs, safe_name
+
+    probe_audio(args.audio)
+    song = safe_name(song_name_for(args.audio, args.song_name))
+    runs = []
+    for month in sorted(Path(args.output_dir).glob("[0-9]" * 4 + "-[0-9][0-9]")):
+        runs += list_runs(month / song)
+    if not runs:
+        print(f"No runs of '{song}' under '{args.output_dir}'.")
+    for run in sorted(runs, key=lambda r: r.timestring, reverse=True):
+        print(run.describe())
+    return 0
+
+
+_COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: show it so it can be reported
+        traceback.print_exc()
+        print("error: internal error (a bug); please report it with the traceback above.",
+              file=sys.stderr)
+        return 1

@@ -1,0 +1,81 @@
+"""The diffusion renderer: Deforum's 2D animation on a diffusers Stable Diffusion pipeline.
+
+Frame 0 is txt2img (or img2img from the init image). Every later frame: the previous frame is
+warped, colour-matched, contrasted and noised (:func:`~.loop.prepare_previous`), re-imagined by
+img2img with diffusers strength ``1 - strength`` (Deforum's strength is the share of the
+previous frame that is kept), and colour-matched once more. Frames stay torch tensors on the
+pipeline's device; each distinct prompt is encoded once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from ..plan import FrameParams
+from .loop import MotionOptions, RenderState, finish_frame, prepare_previous
+from .models import Pipelines
+
+__all__ = ["DiffusionRenderer", "img2img_strength"]
+
+
+def img2img_strength(kept: float, steps: int) -> float:
+    """Diffusers' img2img strength for Deforum's ``strength`` (share kept) at ``steps`` steps.
+
+    At least one denoising step always runs: diffusers refuses ``int(steps * strength) < 1``.
+    """
+    strength = min(max(1.0 - kept, 0.0), 1.0)
+    return min(max(strength, (1.0 + 1e-6) / steps), 1.0)
+
+
+class DiffusionRenderer:
+    """Renders plan rows with a loaded :class:`~.models.Pipelines` (call inside inference mode)."""
+
+    def __init__(self, pipes: Pipelines, *, width: int, height: int, options: MotionOptions,
+                 init_image: torch.Tensor | None = None) -> None:
+        self.pipes = pipes
+        self.device = pipes.device
+        self.width = width
+        self.height = height
+        self.options = options
+        self.init_image = None if init_image is None else init_image.to(self.device)
+        self._embeddings: dict[tuple[str, str, bool], tuple[Any, Any]] = {}
+
+    def _embed(self, row: FrameParams) -> dict[str, Any]:
+        guided = row.cfg_scale > 1.0
+        key = (row.prompt, row.negative_prompt, guided)
+        if key not in self._embeddings:
+            positive, negative = self.pipes.img2img.encode_prompt(
+                row.prompt, self.device, 1, guided,
+                negative_prompt=row.negative_prompt if guided else None,
+            )
+            self._embeddings[key] = (positive, negative)
+        positive, negative = self._embeddings[key]
+        return {"prompt_embeds": positive, "negative_prompt_embeds": negative if guided else None}
+
+    def _generator(self, seed: int) -> torch.Generator:
+        return torch.Generator(device=self.device).manual_seed(int(seed))
+
+    def step(self, state: RenderState, row: FrameParams) -> RenderState:
+        common = {
+            **self._embed(row),
+            "num_inference_steps": row.steps,
+            "guidance_scale": row.cfg_scale,
+            "generator": self._generator(row.seed),
+            "output_type": "pt",
+        }
+        if state.previous is None and self.init_image is None:
+            image = self.pipes.txt2img(width=self.width, height=self.height, **common).images
+        else:
+            init = self.init_image if state.previous is None else prepare_previous(
+                state, row, self.options)
+            image = self.pipes.img2img(
+                image=init.to(self.pipes.dtype),
+                strength=img2img_strength(row.strength, row.steps),
+                **common,
+            ).images
+        image = image.to(device=self.device, dtype=torch.float32)
+        if state.color_ref is not None:
+            image = state.color_ref.match(image)
+        return finish_frame(image, state, row, self.options)

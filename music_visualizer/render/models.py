@@ -1,0 +1,347 @@
+"""Load Stable Diffusion pipelines: one set of weights, a txt2img and an img2img view of it.
+
+``load_pipelines(model)`` accepts a Hugging Face Hub id (``stabilityai/sd-turbo``, the project's
+default), a local diffusers folder (with ``model_index.json``) or a single ``.safetensors`` /
+``.ckpt`` checkpoint. The img2img pipeline is loaded and the txt2img pipeline is built from its
+components, so both share the same unet, VAE and text encoder (the weights exist once).
+
+Every failure a user can cause (missing path, wrong folder, model not downloadable, broken
+checkpoint, unknown scheduler, dtype or device) is a :class:`~music_visualizer.errors.ModelError`
+with one sentence naming the model; the original exception is chained.
+
+diffusers and transformers are imported inside the functions, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import torch
+
+from music_visualizer.errors import ModelError
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "SCHEDULERS",
+    "Pipelines",
+    "SchedulerSpec",
+    "load_pipelines",
+    "make_scheduler",
+    "pick_device",
+    "resolve_dtype",
+]
+
+DEFAULT_MODEL = "stabilityai/sd-turbo"
+CHECKPOINT_SUFFIXES = (".safetensors", ".ckpt")
+
+
+class SchedulerSpec(NamedTuple):
+    """A diffusers scheduler class name (``None``: keep the model's own) and config overrides."""
+
+    class_name: str | None
+    overrides: dict[str, Any]
+
+
+SCHEDULERS: dict[str, SchedulerSpec] = {
+    "default": SchedulerSpec(None, {}),
+    "euler_a": SchedulerSpec("EulerAncestralDiscreteScheduler", {}),
+    "euler": SchedulerSpec("EulerDiscreteScheduler", {}),
+    # Stable Diffusion's own DDIM settings (the class defaults are for pixel-space models).
+    "ddim": SchedulerSpec("DDIMScheduler", {"clip_sample": False, "set_alpha_to_one": False}),
+    "dpmpp_2m": SchedulerSpec(
+        "DPMSolverMultistepScheduler", {"algorithm_type": "dpmsolver++", "solver_order": 2}
+    ),
+    "lcm": SchedulerSpec("LCMScheduler", {}),
+}
+
+_DTYPES = {
+    "float16": torch.float16,
+    "fp16": torch.float16,
+    "half": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "bf16": torch.bfloat16,
+    "float32": torch.float32,
+    "fp32": torch.float32,
+    "float": torch.float32,
+}
+
+# owner/name (or a legacy bare name) as the Hub allows them.
+_HUB_ID = re.compile(r"^(?:[A-Za-z0-9][\w.-]{0,95}/)?[A-Za-z0-9][\w.-]{0,95}$")
+
+
+@dataclass
+class Pipelines:
+    """A txt2img and an img2img pipeline sharing the same modules."""
+
+    txt2img: Any
+    img2img: Any
+    device: torch.device
+    dtype: torch.dtype
+    model_id: str
+
+
+# --------------------------------------------------------------------------- device and dtype
+
+
+def pick_device(device: str | None = None) -> torch.device:
+    """The requested device, or the best available one (cuda > mps > cpu) when ``None``."""
+    if device is None or str(device).strip().lower() in ("", "auto"):
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        dev = torch.device(str(device).strip())
+    except (RuntimeError, ValueError) as e:
+        raise ModelError(
+            f"Unknown device {device!r}: use cpu, cuda, cuda:N or mps (or leave it empty)."
+        ) from e
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ModelError(f"Device {device!r} was requested but CUDA is not available here.")
+    if dev.type == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        if mps is None or not mps.is_available():
+            raise ModelError(f"Device {device!r} was requested but MPS is not available here.")
+    return dev
+
+
+def resolve_dtype(dtype: str | torch.dtype | None, device: torch.device) -> torch.dtype:
+    """float16 on CUDA and float32 elsewhere by default; ``dtype`` overrides."""
+    if dtype is None or (isinstance(dtype, str) and dtype.strip().lower() in ("", "auto")):
+        return torch.float16 if device.type == "cuda" else torch.float32
+    if isinstance(dtype, torch.dtype):
+        if dtype in _DTYPES.values():
+            return dtype
+    else:
+        key = dtype.strip().lower().removeprefix("torch.")
+        if key in _DTYPES:
+            return _DTYPES[key]
+    raise ModelError(f"Unknown dtype {dtype!r}: use float16, bfloat16 or float32.")
+
+
+# --------------------------------------------------------------------------- schedulers
+
+
+def _scheduler_key(name: str) -> str:
+    key = str(name).strip().lower().replace("-", "_")
+    if key not in SCHEDULERS:
+        raise ModelError(f"Unknown scheduler {name!r}: choose one of {', '.join(SCHEDULERS)}.")
+    return key
+
+
+def make_scheduler(name: str, config: Any) -> Any | None:
+    """A new scheduler ``name`` built from an existing scheduler's ``config``.
+
+    Returns ``None`` for ``"default"`` (keep the model's own scheduler).
+    """
+    spec = SCHEDULERS[_scheduler_key(name)]
+    if spec.class_name is None:
+        return None
+    import diffusers
+
+    cls = getattr(diffusers, spec.class_name)
+    return cls.from_config(config, **spec.overrides)
+
+
+# --------------------------------------------------------------------------- model sources
+
+
+def _looks_like_path(model: str) -> bool:
+    if model.startswith((".", "/", "~", "\\")) or re.match(r"^[A-Za-z]:[\\/]", model):
+        return True
+    if model.lower().endswith(CHECKPOINT_SUFFIXES):
+        return True
+    seps = {os.sep, "\\", "/"} | ({os.altsep} if os.altsep else set())
+    return any(s in model for s in seps) and not _HUB_ID.match(model)
+
+
+def _env_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _chain(e: BaseException):
+    seen = set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        yield e
+        e = e.__cause__ or e.__context__
+
+
+def _is_connection_error(e: BaseException) -> bool:
+    if isinstance(e, (ConnectionError, TimeoutError, socket.gaierror, socket.timeout)):
+        return True
+    name = type(e).__name__
+    return any(k in name for k in ("ConnectError", "ConnectionError", "Timeout"))
+
+
+def _download_reason(e: BaseException) -> str | None:
+    """Why a Hub download failed, or ``None`` when ``e`` is not a download failure."""
+    from huggingface_hub import errors as hf
+
+    for err in _chain(e):
+        if isinstance(err, hf.GatedRepoError):
+            return (
+                "the model is gated: accept its licence on huggingface.co and log in with a token"
+            )
+        if isinstance(err, hf.RepositoryNotFoundError):
+            return "no such model, or it is private"
+        if isinstance(err, hf.RevisionNotFoundError):
+            return "no such revision"
+        if isinstance(err, hf.OfflineModeIsEnabled):
+            return "it is not in the local cache and downloads are off (HF_HUB_OFFLINE)"
+        if isinstance(err, hf.LocalEntryNotFoundError):
+            return "it is not (fully) in the local cache and downloads are off"
+    for err in _chain(e):
+        if _is_connection_error(err):
+            return "no connection to huggingface.co"
+    for err in _chain(e):
+        if isinstance(err, (hf.HfHubHTTPError, hf.EntryNotFoundError, hf.HFValidationError)):
+            return _short(err)
+    return None
+
+
+def _short(e: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _not_diffusers_folder(model: str, folder: Path) -> ModelError:
+    ckpts = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in CHECKPOINT_SUFFIXES)
+    hint = f" (did you mean the file {ckpts[0]!r} in it?)" if len(ckpts) == 1 else ""
+    return ModelError(
+        f"Folder {model!r} is not a diffusers model: it has no model_index.json{hint}; pass a "
+        "folder saved with save_pretrained, a .safetensors/.ckpt file or a Hugging Face Hub id."
+    )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_pipelines(
+    model: str | os.PathLike = DEFAULT_MODEL,
+    *,
+    scheduler: str = "default",
+    device: str | None = None,
+    dtype: str | None = None,
+    local_files_only: bool | None = None,
+) -> Pipelines:
+    """Load ``model`` once and return txt2img and img2img pipelines sharing its modules.
+
+    ``model``: a Hub id, a local diffusers folder or a ``.safetensors``/``.ckpt`` file.
+    ``scheduler``: one of :data:`SCHEDULERS`. ``device``: cpu/cuda/mps (best available when
+    ``None``). ``dtype``: float16/bfloat16/float32 (float16 on CUDA, float32 elsewhere when
+    ``None``). ``local_files_only``: never touch the network (default: when HF_HUB_OFFLINE is set).
+    """
+    model_id = os.fspath(model)
+    name = model_id.strip()
+    if not name:
+        raise ModelError("No model given: pass a Hugging Face Hub id, a folder or a checkpoint.")
+    # Check the names before any heavy work.
+    _scheduler_key(scheduler)
+    dev = pick_device(device)
+    torch_dtype = resolve_dtype(dtype, dev)
+    if local_files_only is None:
+        local_files_only = _env_offline()
+
+    kwargs: dict[str, Any] = {
+        "dtype": torch_dtype,
+        "local_files_only": local_files_only,
+        "safety_checker": None,
+        "requires_safety_checker": False,
+    }
+    path = Path(name).expanduser()
+    is_url = re.match(r"^https?://", name) is not None
+    if is_url and name.lower().endswith(CHECKPOINT_SUFFIXES):
+        img2img = _load_single_file(model_id, name, kwargs)
+    elif not is_url and path.is_file():
+        img2img = _load_single_file(model_id, str(path), kwargs)
+    elif not is_url and path.is_dir():
+        if not (path / "model_index.json").is_file():
+            raise _not_diffusers_folder(model_id, path)
+        img2img = _load_folder_or_hub(model_id, str(path), kwargs, hub=False)
+    elif is_url or _looks_like_path(name):
+        raise ModelError(
+            f"Model path {model_id!r} does not exist: check the path (a diffusers folder or a "
+            ".safetensors/.ckpt file) or give a Hugging Face Hub id such as "
+            f"{DEFAULT_MODEL!r}."
+        )
+    elif not _HUB_ID.match(name):
+        raise ModelError(
+            f"Model {model_id!r} is neither an existing local path nor a valid Hugging Face Hub "
+            f"id (owner/name, such as {DEFAULT_MODEL!r})."
+        )
+    else:
+        img2img = _load_folder_or_hub(model_id, name, kwargs, hub=True)
+
+    return _finish(img2img, model_id=model_id, scheduler=scheduler, device=dev, dtype=torch_dtype)
+
+
+def _load_folder_or_hub(model_id: str, source: str, kwargs: dict[str, Any], *, hub: bool) -> Any:
+    from diffusers import AutoPipelineForImage2Image
+
+    try:
+        return AutoPipelineForImage2Image.from_pretrained(source, **kwargs)
+    except Exception as e:
+        reason = _download_reason(e) if hub else None
+        if reason is not None:
+            raise ModelError(
+                f"Model {model_id!r} could not be downloaded from the Hugging Face Hub ({reason}):"
+                " check the model id and your internet connection, or pass a local diffusers"
+                " folder or a .safetensors file."
+            ) from e
+        raise ModelError(
+            f"Model {model_id!r} could not be loaded as an image-to-image diffusion pipeline "
+            f"({_short(e)})."
+        ) from e
+
+
+def _load_single_file(model_id: str, source: str, kwargs: dict[str, Any]) -> Any:
+    from diffusers import StableDiffusionImg2ImgPipeline
+
+    try:
+        return StableDiffusionImg2ImgPipeline.from_single_file(source, **kwargs)
+    except Exception as e:
+        reason = _download_reason(e)
+        if reason is not None:
+            detail = (
+                f"the model's config could not be fetched from the Hugging Face Hub: {reason}; "
+                "the first load of a single file needs an internet connection"
+            )
+        else:
+            detail = _short(e)
+        raise ModelError(
+            f"Checkpoint {model_id!r} could not be loaded as a Stable Diffusion model ({detail})."
+        ) from e
+
+
+def _finish(
+    img2img: Any, *, model_id: str, scheduler: str, device: torch.device, dtype: torch.dtype
+) -> Pipelines:
+    from diffusers import AutoPipelineForText2Image
+
+    if getattr(img2img, "safety_checker", None) is not None:
+        img2img.safety_checker = None
+    new_scheduler = make_scheduler(scheduler, img2img.scheduler.config)
+    if new_scheduler is not None:
+        img2img.scheduler = new_scheduler
+    try:
+        img2img.to(device)
+    except Exception as e:  # e.g. out of device memory
+        raise ModelError(f"Model {model_id!r} could not be moved to {device} ({_short(e)}).") from e
+    if device.type == "cuda" and getattr(img2img, "unet", None) is not None:
+        img2img.unet.to(memory_format=torch.channels_last)
+    # Built from the same components: no second copy of any weight. The default attention
+    # processor (torch SDPA) is kept on both.
+    txt2img = AutoPipelineForText2Image.from_pipe(img2img)
+    for pipe in (img2img, txt2img):
+        pipe.set_progress_bar_config(disable=True)
+    return Pipelines(
+        txt2img=txt2img, img2img=img2img, device=device, dtype=dtype, model_id=model_id
+    )

@@ -1,0 +1,278 @@
+"""A whole render, start or resume: song -> plan -> frames -> video. The CLI and app call this.
+
+- :class:`RenderRequest`  what to render (audio, settings, output root, resume timestring)
+- :class:`PreparedRun`    the run folder, timestring, plan and where rendering starts
+- :func:`prepare_run`     check inputs, create or reopen the run, write/read the settings file
+- :func:`make_renderer`   the renderer a run's settings ask for
+- :func:`render`          prepare, render the missing frames, build the video
+- :func:`build_video`     (re)build a run's MP4 from its frames and the song
+
+Resume reads the saved plan, so the remaining frames are rendered from exactly the parameters of
+the first start; the state (previous frame, colour reference) comes back from the PNGs and the
+seeds are in the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
+from .errors import RunError, SettingsError
+from .plan import Plan, build_plan, frame_count
+from .runs import (
+    atomic_write_json,
+    done_frames,
+    find_run,
+    new_timestring,
+    read_run_record,
+    settings_path,
+    song_dir,
+    video_path,
+)
+from .settings import Settings, settings_from_dict, settings_to_dict
+
+__all__ = [
+    "RenderRequest",
+    "PreparedRun",
+    "RenderResult",
+    "song_name_for",
+    "prepare_run",
+    "make_renderer",
+    "render",
+    "build_video",
+]
+
+RECORD_FORMAT = 1
+#: Settings that fix the frames already on disk: a resume that changes one is refused.
+_FIXED_ON_RESUME_MESSAGE = {
+    "fps": "frame rate", "width": "width", "height": "height", "duration": "duration",
+    "start": "start",
+}
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """What to render.
+
+    ``overrides`` are the settings the user gave explicitly (CLI flags, app fields); on resume
+    they are compared with the run's and any difference is refused.
+    """
+
+    audio: Path
+    settings: Settings = field(default_factory=Settings)
+    output_dir: Path = Path("outputs")
+    resume: str | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    make_video: bool = True
+    song_name: str | None = None
+    device: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    folder: Path
+    timestring: str
+    settings: Settings  # resolved: the seed drawn, the duration filled in
+    plan: Plan
+    audio: AudioInfo
+    start_index: int  # first frame to render (0 for a new run)
+    resumed: bool
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    folder: Path
+    timestring: str
+    n_frames: int
+    rendered: int  # frames rendered by this call
+    video: Path | None
+    stopped: bool  # stopped early by request; resumable
+
+
+def song_name_for(audio: Path, given: str | None = None) -> str:
+    """The song's name: given, else the title tag, else the file name without extension."""
+    return (given or read_title_tag(audio) or Path(audio).stem).strip() or "Untitled"
+
+
+def _resolve(settings: Settings, info: AudioInfo) -> Settings:
+    """Fill in the seed and the duration, and check them against the song."""
+    if settings.start >= info.duration:
+        raise SettingsError(
+            f"start: {settings.start:g} s is at or past the end of the song ({info.duration:.2f} s)."
+        )
+    available = info.duration - settings.start
+    duration = settings.duration if settings.duration is not None else available
+    if duration > available + 0.05:
+        raise SettingsError(
+            f"duration: {duration:g} s from start {settings.start:g} s goes past the end of the "
+            f"song ({info.duration:.2f} s); use at most {available:.2f} s."
+        )
+    seed = settings.seed if settings.seed >= 0 else secrets.randbelow(2**32)
+    return replace(settings, duration=round(duration, 6), seed=seed)
+
+
+def _record(timestring: str, song: str, info: AudioInfo, digest: str, settings: Settings,
+            plan: Plan) -> dict[str, Any]:
+    return {
+        "format": RECORD_FORMAT,
+        "package": "music_visualizer",
+        "version": __version__,
+        "timestring": timestring,
+        "created": _dt.datetime.now().isoformat(timespec="seconds"),
+        "song": {"name": song, "audio": str(Path(info.path).resolve()), "audio_hash": digest,
+                 "audio_duration": info.duration},
+        "model": settings.model,
+        "seed": settings.seed,
+        "fps": settings.fps,
+        "width": settings.width,
+        "height": settings.height,
+        "duration": settings.duration,
+        "start": settings.start,
+        "n_frames": plan.n_frames,
+        "settings": settings_to_dict(settings),
+        "plan": plan.to_dict(),
+    }
+
+
+def _check_resume(record: dict[str, Any], stored: Settings, overrides: Mapping[str, Any],
+                  digest: str, timestring: str) -> None:
+    if record.get("song", {}).get("audio_hash") not in (None, digest):
+        raise RunError(
+            f"Run {timestring} was rendered from a different audio file; resume it with the "
+            "same song, or start a new run."
+        )
+    if not overrides:
+        return
+    wanted = settings_from_dict(overrides, base=stored, source="option")
+    for key in overrides:
+        old, new = getattr(stored, key), getattr(wanted, key)
+        if old != new:
+            what = _FIXED_ON_RESUME_MESSAGE.get(key, key)
+            raise RunError(
+                f"Run {timestring} was rendered with {key}={old!r}; resuming with "
+                f"{key}={new!r} would not match its {what} and frames. Resume without that "
+                "option, or start a new run."
+            )
+
+
+def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> PreparedRun:
+    """Check the inputs and create (or reopen, to resume) the run folder.
+
+    Raises
+    ------
+    AudioError, SettingsError, ScheduleError, RunError
+        For any mistake in the inputs, before anything is rendered.
+    """
+    info = probe_audio(request.audio)
+    digest = audio_hash(request.audio)
+    song = song_name_for(Path(request.audio), request.song_name)
+    if request.resume:
+        folder = find_run(request.output_dir, song, request.resume)
+        timestring = request.resume.strip()
+        record = read_run_record(folder, timestring)
+        try:
+            stored = settings_from_dict(record["settings"], source=f"run {timestring}")
+            plan = Plan.from_dict(record["plan"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise RunError(f"Run {timestring}: settings file is incomplete ({e}).") from None
+        _check_resume(record, stored, request.overrides, digest, timestring)
+        start = done_frames(folder, timestring, plan.n_frames)
+        return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True)
+
+    settings = _resolve(request.settings, info)
+    n_frames = frame_count(settings.duration or 0.0, settings.fps)
+    plan = build_plan(settings, n_frames=n_frames, seed=settings.seed,
+                      default_prompt=f"{song}, abstract music visualization, vivid colours, "
+                                     "highly detailed")
+    if settings.init_image and not Path(settings.init_image).is_file():
+        raise SettingsError(f"init_image: '{settings.init_image}' does not exist; check the path.")
+    stamp = new_timestring(now=now)
+    folder = song_dir(request.output_dir, song, stamp)
+    folder.mkdir(parents=True, exist_ok=True)
+    timestring = new_timestring(folder, now=now)
+    atomic_write_json(settings_path(folder, timestring),
+                      _record(timestring, song, info, digest, settings, plan))
+    return PreparedRun(folder, timestring, settings, plan, info, 0, resumed=False)
+
+
+def make_renderer(settings: Settings, *, device: str | None = None) -> Any:
+    """The renderer ``settings.renderer`` names, with its model loaded if it has one."""
+    import torch
+
+    from .render.image_ops import load_image
+    from .render.loop import MotionOptions
+
+    options = MotionOptions(border=settings.border, color_coherence=settings.color_coherence)
+    if settings.renderer == "preview":
+        from .render.preview import PreviewRenderer
+
+        dev = torch.device(device or "cpu")
+        init = None
+        if settings.init_image:
+            init = load_image(settings.init_image, width=settings.width, height=settings.height,
+                              device=dev)
+        return PreviewRenderer(width=settings.width, height=settings.height, options=options,
+                               init_image=init, device=dev)
+    from .render.diffusion import DiffusionRenderer
+    from .render.models import load_pipelines
+
+    pipes = load_pipelines(settings.model, scheduler=settings.scheduler, device=device)
+    init = None
+    if settings.init_image:
+        init = load_image(settings.init_image, width=settings.width, height=settings.height,
+                          device=pipes.device)
+    return DiffusionRenderer(pipes, width=settings.width, height=settings.height,
+                             options=options, init_image=init)
+
+
+def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> Path:
+    """(Re)build ``<timestring>.mp4`` from a run's frames and the song's matching slice."""
+    from .video import encode_video
+
+    record = read_run_record(folder, timestring)
+    audio_path = Path(audio) if audio else Path(record["song"]["audio"])
+    if not audio_path.is_file():
+        raise RunError(
+            f"The song of run {timestring} is no longer at '{audio_path}'; pass it with --audio."
+        )
+    return encode_video(frames_dir=folder, timestring=timestring,
+                        n_frames=int(record["n_frames"]), fps=float(record["fps"]),
+                        out_path=video_path(folder, timestring), audio_path=audio_path,
+                        audio_start=float(record["start"]))
+
+
+def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
+           on_frame: Callable[[int, Any], None] | None = None,
+           should_stop: Callable[[], bool] | None = None) -> RenderResult:
+    """Render the run's missing frames and its video.
+
+    ``on_frame(index, state)`` is called after each frame; ``should_stop()`` between frames.
+    """
+    from .render.loop import MotionOptions, render_frames, restore_state
+    from .runs import FrameWriter
+
+    run = prepared or prepare_run(request)
+    settings, plan = run.settings, run.plan
+    state_next = run.start_index
+    rendered = 0
+    if state_next < plan.n_frames:
+        renderer = make_renderer(settings, device=request.device)
+        options = MotionOptions(border=settings.border, color_coherence=settings.color_coherence)
+        state = restore_state(run.folder, run.timestring, state_next, device=renderer.device,
+                              options=options)
+        with FrameWriter(run.folder, run.timestring) as writer:
+            state = render_frames(renderer, plan, state, writer=writer, on_frame=on_frame,
+                                  should_stop=should_stop)
+        rendered = state.next_index - run.start_index
+        state_next = state.next_index
+    stopped = state_next < plan.n_frames
+    video = None
+    if request.make_video and not stopped:
+        video = build_video(run.folder, run.timestring, audio=Path(request.audio))
+    return RenderResult(run.folder, run.timestring, plan.n_frames, rendered, video, stopped)

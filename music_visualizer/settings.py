@@ -1,0 +1,323 @@
+"""Typed settings: one :class:`Settings` type, built the same way by the CLI, the app and the notebook.
+
+- :class:`Settings`          every knob of a render, with defaults (``configs/default.yaml`` mirrors them)
+- :func:`settings_from_dict` validate a mapping (from YAML/JSON/flags) into :class:`Settings`
+- :func:`load_settings_file` read a YAML or JSON file into :class:`Settings`
+- :func:`apply_overrides`    return a copy with some fields replaced, validated again
+- :func:`settings_to_dict`   plain data for JSON
+
+Unknown keys and wrong types are rejected with a :class:`~music_visualizer.errors.SettingsError`
+that names the key. Schedule fields hold Deforum keyframe strings (a bare number is accepted and
+stored as ``"0:(number)"``); they are parsed later by :mod:`music_visualizer.schedules`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+__all__ = [
+    "Settings",
+    "SCHEDULE_FIELDS",
+    "CHOICES",
+    "settings_from_dict",
+    "load_settings_file",
+    "apply_overrides",
+    "settings_to_dict",
+    "normalize_prompts",
+]
+
+#: Fields whose value is a keyframe schedule string.
+SCHEDULE_FIELDS: tuple[str, ...] = (
+    "angle",
+    "zoom",
+    "translation_x",
+    "translation_y",
+    "transform_center_x",
+    "transform_center_y",
+    "strength_schedule",
+    "noise_schedule",
+    "contrast_schedule",
+)
+
+#: Allowed values of the enumerated fields (compared case-insensitively, stored as written here).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "mode": ("2D",),
+    "renderer": ("diffusion", "preview"),
+    "scheduler": ("default", "euler_a", "euler", "ddim", "dpmpp_2m", "lcm"),
+    "seed_behavior": ("iter", "fixed", "random"),
+    "border": ("replicate", "wrap"),
+    "color_coherence": ("LAB", "none"),
+}
+
+Prompts = dict[str, str] | list[str]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides what a render looks like. Field names match the CLI flags."""
+
+    # What renders it.
+    mode: str = "2D"
+    renderer: str = "diffusion"
+    model: str = "stabilityai/sd-turbo"
+    scheduler: str = "default"
+    # Size and time.
+    width: int = 512
+    height: int = 512
+    fps: float = 12.0
+    duration: float | None = None  # seconds; None = to the end of the song
+    start: float = 0.0  # seconds into the song
+    # Diffusion.
+    steps: int = 4
+    cfg_scale: float = 1.0  # sd-turbo is trained without guidance; use ~7 for SD 1.5
+    seed: int = -1  # -1 = draw one at random and record it
+    seed_behavior: str = "iter"
+    seed_iter_n: int = 1
+    prompts: Prompts = field(default_factory=list)
+    negative_prompt: str = ""
+    init_image: str | None = None
+    # Deforum animation fields (keyframe schedules).
+    angle: str = "0:(0)"
+    zoom: str = "0:(1.01)"
+    translation_x: str = "0:(0)"
+    translation_y: str = "0:(0)"
+    transform_center_x: str = "0:(0.5)"
+    transform_center_y: str = "0:(0.5)"
+    border: str = "replicate"
+    strength_schedule: str = "0:(0.65)"
+    noise_schedule: str = "0:(0.02)"
+    contrast_schedule: str = "0:(1.0)"
+    color_coherence: str = "LAB"
+
+
+_FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
+_INT_FIELDS = {"width", "height", "steps", "seed", "seed_iter_n"}
+_FLOAT_FIELDS = {"fps", "start", "cfg_scale"}
+_OPTIONAL_FLOAT_FIELDS = {"duration"}
+_STR_FIELDS = {"model", "negative_prompt"} | set(CHOICES)
+_OPTIONAL_STR_FIELDS = {"init_image"}
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _as_int(key: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise SettingsError(f"{key}: expected a whole number, got {_describe(value)}.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    raise SettingsError(f"{key}: expected a whole number, got {_describe(value)}.")
+
+
+def _as_float(key: str, value: Any) -> float:
+    if isinstance(value, bool):
+        raise SettingsError(f"{key}: expected a number, got {_describe(value)}.")
+    if isinstance(value, (int, float)):
+        out = float(value)
+    elif isinstance(value, str):
+        try:
+            out = float(value.strip())
+        except ValueError:
+            raise SettingsError(f"{key}: expected a number, got {_describe(value)}.") from None
+    else:
+        raise SettingsError(f"{key}: expected a number, got {_describe(value)}.")
+    if not math.isfinite(out):
+        raise SettingsError(f"{key}: expected a finite number, got {_describe(value)}.")
+    return out
+
+
+def _as_schedule(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        raise SettingsError(f"{key}: expected a keyframe schedule like \"0:(1.0)\", got {value!r}.")
+    if isinstance(value, (int, float)):
+        return f"0:({value!r})"
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise SettingsError(
+        f"{key}: expected a keyframe schedule like \"0:(1.0)\" or a number, got {_describe(value)}."
+    )
+
+
+def _as_choice(key: str, value: Any) -> str:
+    allowed = CHOICES[key]
+    if isinstance(value, str):
+        for option in allowed:
+            if option.lower() == value.strip().lower():
+                return option
+        if key == "color_coherence" and value.strip().lower() in {"off", "false", "no"}:
+            return "none"
+    raise SettingsError(f"{key}: {_describe(value)} is not one of {', '.join(allowed)}.")
+
+
+def normalize_prompts(value: Any, *, key: str = "prompts") -> Prompts:
+    """Check prompts: a frame→prompt mapping, a list of prompts, or one string.
+
+    Mapping keys are kept as strings (frame numbers or expressions of ``max_f``) and resolved by
+    the plan. Blank prompts are dropped.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, Mapping):
+        out: dict[str, str] = {}
+        for frame, text in value.items():
+            if not isinstance(frame, (int, str)) or isinstance(frame, bool):
+                raise SettingsError(f"{key}: frame key {_describe(frame)} must be a frame number.")
+            if not isinstance(text, str):
+                raise SettingsError(f"{key}[{frame}]: expected text, got {_describe(text)}.")
+            if text.strip():
+                out[str(frame).strip()] = text.strip()
+        return out
+    if isinstance(value, (list, tuple)):
+        prompts: list[str] = []
+        for i, text in enumerate(value):
+            if not isinstance(text, str):
+                raise SettingsError(f"{key}[{i}]: expected text, got {_describe(text)}.")
+            if text.strip():
+                prompts.append(text.strip())
+        return prompts
+    raise SettingsError(
+        f"{key}: expected a list of prompts or a mapping of frame to prompt, got {_describe(value)}."
+    )
+
+
+def _convert(key: str, value: Any) -> Any:
+    if key in SCHEDULE_FIELDS:
+        return _as_schedule(key, value)
+    if key in CHOICES:
+        return _as_choice(key, value)
+    if key in _INT_FIELDS:
+        return _as_int(key, value)
+    if key in _FLOAT_FIELDS:
+        return _as_float(key, value)
+    if key in _OPTIONAL_FLOAT_FIELDS:
+        return None if value is None else _as_float(key, value)
+    if key == "prompts":
+        return normalize_prompts(value)
+    if key in _OPTIONAL_STR_FIELDS:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+    if key in _STR_FIELDS or key in _OPTIONAL_STR_FIELDS:
+        if not isinstance(value, str):
+            raise SettingsError(f"{key}: expected text, got {_describe(value)}.")
+        return value.strip() if key != "negative_prompt" else value
+    raise AssertionError(f"no converter for {key}")  # every field has one (tested)
+
+
+def _check(settings: Settings) -> None:
+    """Range checks across fields; raise SettingsError naming the key."""
+    for key in ("width", "height"):
+        value = getattr(settings, key)
+        if value <= 0 or value % 8:
+            raise SettingsError(f"{key}: {value} must be a positive multiple of 8 (e.g. 512).")
+        if value > 4096:
+            raise SettingsError(f"{key}: {value} is larger than 4096 pixels.")
+    if not 0 < settings.fps <= 120:
+        raise SettingsError(f"fps: {settings.fps:g} must be greater than 0 and at most 120.")
+    if settings.duration is not None and settings.duration <= 0:
+        raise SettingsError(f"duration: {settings.duration:g} must be greater than 0 seconds.")
+    if settings.start < 0:
+        raise SettingsError(f"start: {settings.start:g} must be 0 or more seconds.")
+    if not 1 <= settings.steps <= 200:
+        raise SettingsError(f"steps: {settings.steps} must be between 1 and 200.")
+    if not 0 <= settings.cfg_scale <= 50:
+        raise SettingsError(f"cfg_scale: {settings.cfg_scale:g} must be between 0 and 50.")
+    if not -1 <= settings.seed < 2**32:
+        raise SettingsError(f"seed: {settings.seed} must be -1 (random) or between 0 and 2**32-1.")
+    if settings.seed_iter_n < 1:
+        raise SettingsError(f"seed_iter_n: {settings.seed_iter_n} must be 1 or more.")
+    if not settings.model:
+        raise SettingsError("model: give a hub id, a local diffusers folder or a .safetensors file.")
+
+
+def settings_from_dict(data: Mapping[str, Any], *, base: Settings | None = None,
+                       source: str = "settings") -> Settings:
+    """Validate ``data`` into :class:`Settings`, starting from ``base`` (defaults if None).
+
+    Raises
+    ------
+    SettingsError
+        For an unknown key (with a suggestion), a wrong type or an out-of-range value.
+    """
+    if not isinstance(data, Mapping):
+        raise SettingsError(f"{source}: expected a mapping of setting names to values.")
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _FIELDS:
+            close = difflib.get_close_matches(str(key), list(_FIELDS), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise SettingsError(f"{source}: unknown setting '{key}'.{hint}")
+        values[key] = _convert(key, value)
+    settings = dataclasses.replace(base or Settings(), **values)
+    _check(settings)
+    return settings
+
+
+def apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
+    """Return ``settings`` with ``overrides`` (e.g. CLI flags) applied and validated."""
+    return settings_from_dict(overrides, base=settings, source="option")
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    """Plain JSON-able data; :func:`settings_from_dict` reads it back to an equal object."""
+    return dataclasses.asdict(settings)
+
+
+def load_settings_file(path: str | os.PathLike[str], *, base: Settings | None = None) -> Settings:
+    """Read a YAML or JSON settings file.
+
+    Raises
+    ------
+    SettingsError
+        If the file is missing, unreadable, malformed, or has a bad setting.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SettingsError(f"Settings file '{path}' does not exist; check the path.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise SettingsError(f"Settings file '{path}' could not be read as text ({e}).") from None
+    data = parse_settings_text(text, name=str(path))
+    return settings_from_dict(data, base=base, source=path.name)
+
+
+def parse_settings_text(text: str, *, name: str = "settings") -> dict[str, Any]:
+    """Parse YAML (a superset of JSON) into a mapping; raise SettingsError if malformed."""
+    import yaml
+
+    try:
+        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as e:
+        where = ""
+        mark = getattr(e, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        elif isinstance(e, json.JSONDecodeError):
+            where = f" at line {e.lineno}, column {e.colno}"
+        raise SettingsError(f"Settings file '{name}' is malformed{where}; fix the syntax.") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SettingsError(f"Settings file '{name}' must contain a mapping of names to values.")
+    return data

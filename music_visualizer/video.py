@@ -1,0 +1,468 @@
+"""Frames plus the song's slice into an H.264 MP4, and a probe to check the result.
+
+Contents
+--------
+- :func:`encode_video`  ``<timestring>_<frame:05d>.png`` frames + audio slice -> MP4 (atomic).
+- :class:`VideoInfo`    what :func:`probe_video` reports about a video file.
+- :func:`probe_video`   codec, pixel format, size, fps, exact frame count and durations.
+
+Both use the ffmpeg binary shipped by imageio-ffmpeg (no ffprobe is needed). The output is
+H.264 (libx264, yuv420p, BT.709), even width and height, exactly ``n_frames`` frames at ``fps``,
+the audio slice ``audio_start .. audio_start + n_frames / fps`` as AAC (padded with silence where
+the song ends early, never longer than the video), and ``+faststart`` for streaming.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import secrets
+import statistics
+import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import imageio_ffmpeg
+from PIL import Image
+
+from music_visualizer.errors import VideoError
+
+__all__ = ["VideoInfo", "encode_video", "probe_video"]
+
+X264_PRESETS = (
+    "ultrafast", "superfast", "veryfast", "faster", "fast",
+    "medium", "slow", "slower", "veryslow", "placebo",
+)  # fmt: skip
+_STDERR_TAIL_LINES = 8
+_NOPTS = -(2**63)
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What :func:`probe_video` found.
+
+    Attributes
+    ----------
+    duration : video stream duration in seconds (end of last frame - start of first).
+    fps : frame rate (from the frame durations; the header's rate when those are missing).
+    width, height : frame size in pixels.
+    n_frames : exact number of video frames (packets counted, nothing decoded).
+    video_codec : ffmpeg codec id, e.g. ``"h264"``.
+    pix_fmt : pixel format, e.g. ``"yuv420p"`` (``""`` when ffmpeg does not say).
+    has_audio : whether there is an audio stream.
+    audio_codec : ffmpeg codec id of the first audio stream, e.g. ``"aac"``, or ``None``.
+    audio_duration : audio stream duration in seconds, or ``None`` without audio.
+    """
+
+    duration: float
+    fps: float
+    width: int
+    height: int
+    n_frames: int
+    video_codec: str
+    pix_fmt: str
+    has_audio: bool
+    audio_codec: str | None
+    audio_duration: float | None
+
+
+# --------------------------------------------------------------------------------------------
+# Encoding
+# --------------------------------------------------------------------------------------------
+
+
+def encode_video(
+    *,
+    frames_dir: str | os.PathLike[str],
+    timestring: str,
+    n_frames: int,
+    fps: float,
+    out_path: str | os.PathLike[str],
+    audio_path: str | os.PathLike[str] | None = None,
+    audio_start: float = 0.0,
+    crf: int = 18,
+    preset: str = "veryfast",
+) -> Path:
+    """Encode frames ``0 .. n_frames-1`` (and the matching audio slice) into an MP4.
+
+    The file is written beside ``out_path`` under a hidden temporary name and renamed into
+    place when ffmpeg succeeds, so an interrupted encode never leaves a half MP4 at ``out_path``.
+
+    Parameters
+    ----------
+    frames_dir : folder holding ``<timestring>_<frame:05d>.png``.
+    timestring : the run's timestring (the frame file prefix).
+    n_frames : number of frames to encode (frames 0 .. n_frames-1 must all exist).
+    fps : frame rate of the video; its duration is ``n_frames / fps``.
+    out_path : the MP4 to write (replaced if it exists; its folder is created).
+    audio_path : the song; ``None`` for a silent video.
+    audio_start : where in the song (seconds) frame 0 is.
+    crf : libx264 constant rate factor (0..51, lower is better; 18 looks lossless).
+    preset : libx264 speed preset (``ultrafast`` .. ``placebo``).
+
+    Returns
+    -------
+    Path
+        ``out_path``.
+
+    Raises
+    ------
+    VideoError
+        No frames, a missing or unreadable frame, a missing audio file, or ffmpeg failed
+        (the message ends with ffmpeg's last stderr lines).
+    ValueError
+        ``fps``, ``crf``, ``preset``, ``audio_start`` or ``timestring`` is invalid.
+    """
+    fps_q = _fps_fraction(fps)
+    if not 0 <= crf <= 51:
+        raise ValueError(f"crf must be between 0 and 51, got {crf!r}.")
+    if preset not in X264_PRESETS:
+        raise ValueError(f"preset must be one of {', '.join(X264_PRESETS)}; got {preset!r}.")
+    if not (audio_start >= 0 and math.isfinite(audio_start)):
+        raise ValueError(f"audio_start must be 0 or more seconds, got {audio_start!r}.")
+    if not timestring or any(c in timestring for c in "/\\\0"):
+        raise ValueError(f"timestring must be a plain file-name prefix, got {timestring!r}.")
+    if n_frames < 1:
+        raise VideoError(
+            f"There are no frames to encode ({n_frames} requested); render at least one frame "
+            "before building the video."
+        )
+    frames = Path(frames_dir)
+    first = _check_frames(frames, timestring=timestring, n_frames=n_frames)
+    width, height = _frame_size(first)
+    audio = None if audio_path is None else _check_audio(audio_path)
+
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Hidden, unique, same folder (so the rename is atomic); created by ffmpeg with the umask.
+    tmp = out.parent / f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
+    try:
+        cmd = _encode_command(
+            pattern=frames / f"{timestring.replace('%', '%%')}_%05d.png",
+            n_frames=n_frames,
+            fps=fps_q,
+            size=(width, height),
+            audio=audio,
+            audio_start=audio_start,
+            crf=crf,
+            preset=preset,
+            out=tmp,
+        )
+        proc = subprocess.run(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        if proc.returncode != 0:
+            raise VideoError(
+                f"ffmpeg could not build the video '{out}' (exit code {proc.returncode}); "
+                f"check the frames and the audio file, ffmpeg said: {_tail(proc.stderr)}"
+            )
+        # ffmpeg skips frames it cannot decode and still exits 0: check the count.
+        written = probe_video(tmp).n_frames
+        if written != n_frames:
+            for i in range(n_frames):
+                _frame_size(frames / f"{timestring}_{i:05d}.png", verify=True)
+            raise VideoError(
+                f"ffmpeg wrote {written} frames instead of {n_frames} to '{out}'; check the "
+                f"frames in '{frames}', ffmpeg said: {_tail(proc.stderr)}"
+            )
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def _fps_fraction(fps: float) -> Fraction:
+    """``fps`` as an exact fraction (29.97002997 -> 30000/1001); ValueError unless positive."""
+    try:
+        ok = math.isfinite(fps) and fps > 0
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"fps must be a positive number of frames per second, got {fps!r}.")
+    return Fraction(fps).limit_denominator(100_000)
+
+
+def _check_frames(frames_dir: Path, *, timestring: str, n_frames: int) -> Path:
+    """Return the path of frame 0 after checking frames 0..n_frames-1 all exist."""
+    if not frames_dir.is_dir():
+        raise VideoError(
+            f"Frames folder '{frames_dir}' does not exist; check the run folder or render the "
+            "frames first."
+        )
+    present = set(os.listdir(frames_dir))
+    missing = [i for i in range(n_frames) if f"{timestring}_{i:05d}.png" not in present]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        name = frames_dir / f"{timestring}_{missing[0]:05d}.png"
+        raise VideoError(
+            f"Frame '{name}' is missing{more}; the video needs frames 0 to {n_frames - 1}, so "
+            "resume the run to render them or build the video from fewer frames."
+        )
+    return frames_dir / f"{timestring}_00000.png"
+
+
+def _frame_size(frame: Path, *, verify: bool = False) -> tuple[int, int]:
+    """(width, height) of a PNG from its header (``verify``: check the whole file too).
+
+    Raises VideoError if it is not a readable image.
+    """
+    try:
+        with Image.open(frame) as img:
+            size = img.size
+            if verify:
+                img.load()
+            return size
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise VideoError(
+            f"Frame '{frame}' could not be read as an image ({exc}); delete it and resume the "
+            "run to render it again."
+        ) from exc
+
+
+def _check_audio(audio_path: str | os.PathLike[str]) -> Path:
+    p = Path(audio_path)
+    if not p.is_file():
+        raise VideoError(
+            f"Audio file '{audio_path}' does not exist; give the song's path or build the video "
+            "without audio."
+        )
+    return p
+
+
+def _encode_command(
+    *,
+    pattern: Path,
+    n_frames: int,
+    fps: Fraction,
+    size: tuple[int, int],
+    audio: Path | None,
+    audio_start: float,
+    crf: int,
+    preset: str,
+    out: Path,
+) -> list[str]:
+    """The ffmpeg argument list for :func:`encode_video`."""
+    rate = f"{fps.numerator}/{fps.denominator}"
+    duration = float(n_frames / fps)
+    threads = str(min(os.cpu_count() or 1, 8))
+    cmd = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y",
+        "-threads", threads,  # PNG decoding (frame threads)
+        "-f", "image2", "-pattern_type", "sequence", "-start_number", "0",
+        "-framerate", rate, "-i", os.path.abspath(pattern),
+    ]  # fmt: skip
+    if audio is not None:
+        cmd += ["-i", os.path.abspath(audio)]
+    width, height = size
+    vf = []
+    if width % 2 or height % 2:
+        # One extra column/row, copied from its neighbour (no black line, no resampling).
+        vf.append(f"pad={width + width % 2}:{height + height % 2}:0:0")
+        vf.append(f"fillborders=right={width % 2}:bottom={height % 2}:mode=smear")
+    vf.append("scale=out_color_matrix=bt709:out_range=tv")
+    vf.append("format=yuv420p")
+    cmd += ["-map", "0:v:0", "-vf", ",".join(vf), "-frames:v", str(n_frames)]
+    cmd += [
+        "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
+        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+        "-color_range", "tv",
+    ]  # fmt: skip
+    if audio is not None:
+        af = (
+            f"asetpts=PTS-STARTPTS,atrim=start={audio_start:.6f}:duration={duration:.6f},"
+            f"asetpts=PTS-STARTPTS,apad=whole_dur={duration:.6f}"
+        )
+        cmd += ["-map", "1:a:0", "-af", af, "-c:a", "aac", "-b:a", "192k"]
+    cmd += ["-movflags", "+faststart", "-f", "mp4", os.path.abspath(out)]
+    return cmd
+
+
+def _tail(stderr: bytes) -> str:
+    """The last few non-blank lines of ffmpeg's stderr, joined on one line."""
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    return " | ".join(lines[-_STDERR_TAIL_LINES:]) or "(nothing)"
+
+
+# --------------------------------------------------------------------------------------------
+# Probing
+# --------------------------------------------------------------------------------------------
+
+
+def probe_video(path: str | os.PathLike[str]) -> VideoInfo:
+    """Describe a video file: codecs, pixel format, size, fps, exact frame count, durations.
+
+    Runs ``ffmpeg -i path -map 0:V:0 -map 0:a:0? -c copy -f framecrc -``: the stream header
+    comes from stderr, and every packet's timestamps from stdout (nothing is decoded).
+
+    Parameters
+    ----------
+    path : a video file (e.g. an MP4 made by :func:`encode_video`).
+
+    Returns
+    -------
+    VideoInfo
+
+    Raises
+    ------
+    VideoError
+        The file is missing, is not a video, or has no video stream.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise VideoError(f"Video file '{path}' does not exist; check the path or build it first.")
+    cmd = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-hide_banner", "-nostdin", "-nostats", "-i", os.path.abspath(p),
+        "-map", "0:V:0?", "-map", "0:a:0?", "-c", "copy", "-f", "framecrc", "-",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True)
+    stderr = proc.stderr.decode("utf-8", "replace")
+    header = _input_header(stderr)
+    streams = _parse_framecrc(proc.stdout.decode("utf-8", "replace"))
+    video = next((s for s in streams.values() if s.get("media_type") == "video"), None)
+    audio = next((s for s in streams.values() if s.get("media_type") == "audio"), None)
+    if proc.returncode != 0 and not header:
+        raise VideoError(
+            f"Video file '{path}' could not be read as a video (it may be corrupt or not a "
+            f"video); build it again, ffmpeg said: {_tail(proc.stderr)}"
+        )
+    if video is None or not video["packets"]:
+        raise VideoError(
+            f"Video file '{path}' has no video stream; give an MP4 made from the frames."
+        )
+    v_line = _stream_line(header, "Video")
+    n_frames = len(video["packets"])
+    v_start, v_end, v_durs = _span(video)
+    tb = video["tb"]
+    duration = float((v_end - v_start) * tb)
+    positive = [d for d in v_durs if d > 0]
+    if positive:
+        fps = float(1 / (statistics.median(positive) * tb))
+    elif duration > 0:
+        fps = _header_fps(v_line) or n_frames / duration
+    else:
+        fps = _header_fps(v_line)
+        duration = n_frames / fps if fps else 0.0
+    width, height = video.get("dimensions") or _header_size(v_line)
+    audio_duration = None
+    if audio is not None and audio["packets"]:
+        a_start, a_end, _ = _span(audio)
+        audio_duration = float((a_end - max(a_start, 0)) * audio["tb"])
+    return VideoInfo(
+        duration=duration,
+        fps=fps,
+        width=width,
+        height=height,
+        n_frames=n_frames,
+        video_codec=str(video.get("codec_id", "")),
+        pix_fmt=_header_pix_fmt(v_line),
+        has_audio=audio is not None,
+        audio_codec=None if audio is None else str(audio.get("codec_id", "")) or None,
+        audio_duration=audio_duration,
+    )
+
+
+def _input_header(stderr: str) -> str:
+    """The ``Input #0`` block of ffmpeg's stderr ('' if there is none)."""
+    start = stderr.find("Input #0")
+    if start < 0:
+        return ""
+    end = len(stderr)
+    for marker in ("Stream mapping:", "Output #0", "\nAt least one output"):
+        pos = stderr.find(marker, start)
+        if 0 <= pos < end:
+            end = pos
+    return stderr[start:end]
+
+
+def _stream_line(header: str, kind: str) -> str:
+    """Text after ``Stream #0:N...: <kind>:`` for the first such stream (not a cover image)."""
+    for line in header.splitlines():
+        m = re.search(rf"Stream #\d+:\d+\S*: {kind}: (.*)$", line)
+        if m and "(attached pic)" not in line:
+            return m.group(1)
+    return ""
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside parentheses or brackets."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(depth - 1, 0)
+        if ch == "," and depth == 0:
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur).strip())
+    return parts
+
+
+def _header_pix_fmt(v_line: str) -> str:
+    """``yuv420p`` from ``h264 (High) (avc1 / ...), yuv420p(tv, bt709, progressive), 64x48``."""
+    parts = _split_top_level(v_line)
+    if len(parts) < 2:
+        return ""
+    m = re.match(r"([a-z][a-z0-9_]*)(?:\(|$)", parts[1])
+    return m.group(1) if m else ""
+
+
+def _header_size(v_line: str) -> tuple[int, int]:
+    m = re.search(r"(?:^|[ ,])(\d{1,6})x(\d{1,6})(?=[ ,\[]|$)", v_line)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def _header_fps(v_line: str) -> float:
+    m = re.search(r"([\d.]+)(k?) (?:fps|tbr)", v_line)
+    if not m:
+        return 0.0
+    return float(m.group(1)) * (1000.0 if m.group(2) else 1.0)
+
+
+def _parse_framecrc(text: str) -> dict[int, dict]:
+    """Streams from ffmpeg's framecrc output: header fields and (pts, duration) per packet."""
+    streams: dict[int, dict] = {}
+
+    def stream(i: int) -> dict:
+        return streams.setdefault(i, {"tb": Fraction(1), "packets": []})
+
+    for line in text.splitlines():
+        if line.startswith("#"):
+            m = re.match(r"#(\w+) (\d+): (.*)$", line.strip())
+            if not m:
+                continue
+            key, idx, value = m.group(1), int(m.group(2)), m.group(3).strip()
+            if key == "tb":
+                num, _, den = value.partition("/")
+                stream(idx)["tb"] = Fraction(int(num), int(den or 1))
+            elif key == "dimensions":
+                w, _, h = value.partition("x")
+                stream(idx)["dimensions"] = (int(w), int(h))
+            else:
+                stream(idx)[key] = value
+            continue
+        fields = [f.strip() for f in line.split(",")]
+        if len(fields) < 4:
+            continue
+        try:
+            idx, dts, pts, dur = (int(f) for f in fields[:4])
+        except ValueError:
+            continue
+        stream(idx)["packets"].append((dts if pts == _NOPTS else pts, dur))
+    return streams
+
+
+def _span(stream: dict) -> tuple[int, int, list[int]]:
+    """(first pts, end of the last packet, packet durations) in the stream's time base."""
+    packets = [(pts, dur) for pts, dur in stream["packets"] if pts != _NOPTS]
+    if not packets:
+        return 0, 0, []
+    start = min(pts for pts, _ in packets)
+    end = max(pts + max(dur, 0) for pts, dur in packets)
+    return start, end, [dur for _, dur in packets]

@@ -1,0 +1,160 @@
+"""Image operations of one frame: camera geometry, colour, noise, rounding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from music_visualizer.render.image_ops import (
+    ColorReference,
+    add_noise,
+    affine_matrix_2d,
+    apply_contrast,
+    lab_to_rgb,
+    quantize,
+    rgb_to_lab,
+    warp_2d,
+)
+
+
+def _random_image(h: int = 48, w: int = 64, seed: int = 0) -> torch.Tensor:
+    return torch.rand(1, 3, h, w, generator=torch.Generator().manual_seed(seed))
+
+
+def _dot(h: int, w: int, x: int, y: int) -> torch.Tensor:
+    image = torch.zeros(1, 3, h, w)
+    image[..., y, x] = 1.0
+    return image
+
+
+def _centroid(image: torch.Tensor) -> tuple[float, float]:
+    m = image[0, 0]
+    ys, xs = torch.meshgrid(torch.arange(m.shape[0]), torch.arange(m.shape[1]), indexing="ij")
+    total = m.sum()
+    return float((xs * m).sum() / total), float((ys * m).sum() / total)
+
+
+def _move(image, **kw):
+    _, _, h, w = image.shape
+    params = {"angle": 0.0, "zoom": 1.0, "translation_x": 0.0, "translation_y": 0.0} | kw
+    return warp_2d(image, affine_matrix_2d(width=w, height=h, **params))
+
+
+def test_identity_warp_returns_the_image():
+    image = _random_image()
+    assert torch.allclose(_move(image), image, atol=1e-5)
+
+
+def test_positive_translation_moves_the_picture_right_and_down():
+    image = _random_image()
+    out = _move(image, translation_x=3, translation_y=2)
+    assert torch.allclose(out[..., 2:, 3:], image[..., :-2, :-3], atol=1e-5)
+
+
+def test_replicate_border_repeats_edge_pixels():
+    image = _random_image()
+    out = _move(image, translation_x=4)
+    for column in range(4):
+        assert torch.allclose(out[..., :, column], image[..., :, 0], atol=1e-5)
+
+
+def test_wrap_border_tiles_the_image():
+    image = _random_image()
+    _, _, h, w = image.shape
+    m = affine_matrix_2d(width=w, height=h, angle=0, zoom=1, translation_x=5, translation_y=0)
+    out = warp_2d(image, m, border="wrap")
+    assert torch.allclose(out[..., 1:-1], torch.roll(image, 5, dims=-1)[..., 1:-1], atol=1e-5)
+
+
+def test_positive_angle_turns_counter_clockwise_on_screen():
+    # A dot right of the centre moves above the centre (y grows downwards).
+    out = _move(_dot(65, 65, x=52, y=32), angle=90)
+    x, y = _centroid(out)
+    assert x == pytest.approx(32, abs=0.6) and y == pytest.approx(12, abs=0.6)
+
+
+def test_zoom_above_one_pushes_points_away_from_the_centre():
+    out = _move(_dot(65, 65, x=40, y=32), zoom=2.0)
+    x, y = _centroid(out)
+    # centre of a 65-pixel image in pixel-centre coordinates is 32.5 - 0.5 = 32
+    assert x == pytest.approx(32 + 2 * 8, abs=0.8) and y == pytest.approx(32, abs=0.8)
+
+
+def test_transform_centre_is_the_fixed_point_of_zoom():
+    image = _dot(64, 64, x=16, y=16)  # pixel (16,16) has its centre at 16.5 = 0.2578 * 64
+    out = _move(image, zoom=1.5, center_x=16.5 / 64, center_y=16.5 / 64)
+    x, y = _centroid(out)
+    assert x == pytest.approx(16, abs=0.3) and y == pytest.approx(16, abs=0.3)
+
+
+def test_lab_of_known_colours():
+    colours = torch.tensor([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    lab = rgb_to_lab(colours.T.reshape(1, 3, 1, 3))[0, :, 0].T
+    assert torch.allclose(lab[0], torch.tensor([100.0, 0.0, 0.0]), atol=0.05)
+    assert torch.allclose(lab[1], torch.tensor([53.24, 80.09, 67.20]), atol=0.1)
+    assert torch.allclose(lab[2], torch.zeros(3), atol=1e-3)
+
+
+def test_lab_round_trip():
+    image = _random_image()
+    assert torch.allclose(lab_to_rgb(rgb_to_lab(image)), image, atol=1e-4)
+
+
+def test_matching_an_image_to_itself_changes_little():
+    image = _random_image(seed=3)
+    ref = ColorReference(image)
+    assert (ref.match(image) - image).abs().mean() < 0.01
+
+
+def test_matching_undoes_a_colour_drift():
+    # A smooth colourful picture, then the same picture washed out and tinted (the typical
+    # drift of a long Deforum run): matching to the original brings its colours back.
+    from music_visualizer.render.preview import prompt_pattern
+
+    reference = torch.from_numpy(prompt_pattern("sunset", width=64, height=64)).permute(
+        2, 0, 1)[None].float() / 255
+    drifted = reference * 0.5 + torch.tensor([0.35, 0.3, 0.2])[:, None, None]
+    matched = ColorReference(reference).match(drifted)
+    ref_lab, out_lab, in_lab = rgb_to_lab(reference), rgb_to_lab(matched), rgb_to_lab(drifted)
+    for c in range(3):
+        assert abs(out_lab[0, c].mean() - ref_lab[0, c].mean()) < 1.5
+        assert abs(out_lab[0, c].std() - ref_lab[0, c].std()) < 1.5
+    assert (in_lab - ref_lab).abs().mean() > 8 * (out_lab - ref_lab).abs().mean()
+
+
+def test_matching_is_a_monotone_map_per_channel():
+    image = _random_image(seed=5)
+    ref = ColorReference(_random_image(seed=6) ** 2, space="RGB")
+    out = ref.match(image)
+    for c in range(3):
+        order = torch.argsort(image[0, c].flatten())
+        assert (torch.diff(out[0, c].flatten()[order]) >= -1e-5).all()
+    # and the matched values follow the reference's distribution (squared: mean 1/3)
+    assert float(out.mean()) == pytest.approx(1 / 3, abs=0.02)
+
+
+def test_contrast_is_clipped_not_wrapped():
+    image = torch.full((1, 3, 4, 4), 0.8)
+    assert torch.equal(apply_contrast(image.clone(), 1.5), torch.ones_like(image))
+    assert torch.allclose(apply_contrast(image.clone(), 0.5), torch.full_like(image, 0.4))
+
+
+def test_noise_is_seeded_and_has_the_requested_strength():
+    image = torch.full((1, 3, 128, 128), 0.5)
+    a = add_noise(image, 0.1, seed=7)
+    b = add_noise(image, 0.1, seed=7)
+    c = add_noise(image, 0.1, seed=8)
+    assert torch.equal(a, b) and not torch.equal(a, c)
+    assert float((a - image).std()) == pytest.approx(0.05, rel=0.05)  # 0.1 in [-1, 1] units
+    assert torch.equal(add_noise(image, 0.0, seed=1), image)
+
+
+def test_quantize_matches_png_rounding():
+    image = torch.tensor([0.0, 0.5, 1.0, 0.2 / 255, 0.6 / 255]).reshape(1, 1, 1, 5).repeat(
+        1, 3, 1, 1)
+    as_uint8, as_float = quantize(image)
+    assert as_uint8[0, 0, 0].tolist() == [0, 128, 255, 0, 1]
+    assert torch.equal(as_float, as_uint8.float() / 255)
+    expected = np.round(image.numpy() * 255).astype(np.uint8)
+    assert np.array_equal(as_uint8.numpy(), expected)

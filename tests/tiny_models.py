@@ -1,0 +1,144 @@
+"""Tiny random-weight models for tests (no GPU, no downloads).
+
+``make_tiny_sd(folder)`` writes a complete Stable Diffusion 1.x-shaped diffusers folder
+(model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) of a few MB, which the
+project's own loader reads like any real model. Make one by hand with::
+
+    python -m tests.tiny_models /tmp/tiny-sd
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["bytes_to_unicode", "make_tiny_clip_tokenizer", "make_tiny_sd"]
+
+BOS = "<|startoftext|>"
+EOS = "<|endoftext|>"
+
+
+def bytes_to_unicode() -> dict[int, str]:
+    """GPT-2's map from the 256 byte values to printable unicode characters."""
+    bs = (
+        list(range(ord("!"), ord("~") + 1))
+        + list(range(ord("¡"), ord("¬") + 1))
+        + list(range(ord("®"), ord("ÿ") + 1))
+    )
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, (chr(c) for c in cs), strict=True))
+
+
+def _byte_vocab() -> dict[str, int]:
+    symbols = list(bytes_to_unicode().values())
+    tokens = symbols + [s + "</w>" for s in symbols] + [BOS, EOS]
+    return {tok: i for i, tok in enumerate(tokens)}
+
+
+def make_tiny_clip_tokenizer():
+    """A CLIP tokenizer over single bytes (514 tokens, no merges), built offline."""
+    from transformers import CLIPTokenizer
+
+    # transformers 5: CLIPTokenizer takes the vocab dict and the merges list directly.
+    return CLIPTokenizer(vocab=_byte_vocab(), merges=[], model_max_length=77)
+
+
+def make_tiny_sd(path: str | os.PathLike, *, seed: int = 0) -> Path:
+    """Build a tiny random Stable Diffusion pipeline, save it to ``path`` and return the path."""
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        EulerAncestralDiscreteScheduler,
+        StableDiffusionPipeline,
+        UNet2DConditionModel,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    out = Path(path)
+    out.mkdir(parents=True, exist_ok=True)
+
+    tokenizer = make_tiny_clip_tokenizer()
+    vocab = tokenizer.get_vocab()
+
+    torch.manual_seed(seed)
+    unet = UNet2DConditionModel(
+        sample_size=32,
+        in_channels=4,
+        out_channels=4,
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=32,
+        attention_head_dim=8,
+        norm_num_groups=8,
+    )
+    torch.manual_seed(seed + 1)
+    vae = AutoencoderKL(
+        in_channels=3,
+        out_channels=3,
+        block_out_channels=(32, 64),
+        down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"),
+        latent_channels=4,
+        layers_per_block=1,
+        norm_num_groups=8,
+        sample_size=64,
+    )
+    torch.manual_seed(seed + 2)
+    text_config = CLIPTextConfig(
+        hidden_size=32,
+        intermediate_size=37,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        projection_dim=32,
+        vocab_size=len(vocab),
+        max_position_embeddings=77,
+        bos_token_id=vocab[BOS],
+        eos_token_id=vocab[EOS],
+        pad_token_id=vocab[EOS],
+        layer_norm_eps=1e-5,
+    )
+    text_encoder = CLIPTextModel(text_config)
+    scheduler = EulerAncestralDiscreteScheduler(
+        num_train_timesteps=1000,
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        prediction_type="epsilon",
+        timestep_spacing="trailing",
+        steps_offset=1,
+    )
+    pipe = StableDiffusionPipeline(
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        unet=unet,
+        scheduler=scheduler,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
+    pipe.save_pretrained(out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m tests.tiny_models FOLDER", file=sys.stderr)
+        return 2
+    out = make_tiny_sd(args[0])
+    print(f"tiny Stable Diffusion model written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
