@@ -30,10 +30,16 @@ The language
 
 Safety: the text is parsed with :func:`ast.parse` only; the tree is checked against a whitelist
 (node types, function names, at most 200 levels deep, at most 10 000 characters per expression)
-and turned into a tree of small closures over numpy arrays. Nothing is ever ``eval``-ed,
-``exec``-ed or compiled to code, and every number is a float64, so ``9**9**9`` is ``inf`` (an
-error) rather than a hung interpreter. Every problem raises :class:`ScheduleError` with one line
-naming the field, the frame key and the (1-based) character position in the schedule string.
+and turned into a flat postfix program that a small stack machine runs on numpy arrays, once per
+key over all the key's frames. Nothing is ever ``eval``-ed, ``exec``-ed or compiled to code, and
+every number is a float64, so ``9**9**9`` is ``inf`` (an error) rather than a hung interpreter.
+
+Errors: every problem raises :class:`ScheduleError` with one line naming the field, the frame
+key and the 1-based character position in the schedule string, e.g.
+``zoom: frame 30: unknown name 'tt' at character 17; did you mean 't'?``. A value that is not
+finite is an error naming its cause and first frame:
+``zoom: frame 0: division by zero in '1/(t-4)' at frame 4 (character 4)``; the check is made on
+the final value, so ``where(t > 0, 1/t, 0)`` is fine.
 """
 
 from __future__ import annotations
@@ -220,8 +226,18 @@ def schedule_names() -> frozenset[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Compiling one expression: text -> checked AST -> closures
+# Compiling one expression: text -> checked AST -> a flat postfix program
 # ---------------------------------------------------------------------------------------------
+#
+# A program is a tuple of instructions ``(opcode, arg, count, pos, source)`` made of plain
+# atoms (numbers, strings), run by a small stack machine (:func:`_execute`). No closures are
+# kept: thousands of compiled keys cost the garbage collector almost nothing.
+
+_CONST, _NAME, _BINOP, _NEG, _NOT, _CALL, _CMP, _AND, _OR, _WHERE = range(10)
+_BINOP_FUNCS = {symbol: fn for fn, symbol in _BINOPS.values()}
+_CMP_FUNCS = {type(op()).__name__: fn for op, fn in _COMPARE.items()}
+
+Instruction = tuple[int, Any, int, int, str]
 
 
 class _ExprError(Exception):
@@ -236,13 +252,13 @@ class _ExprError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    run: Callable[[_Context], Value]
+    code: tuple[Instruction, ...]
     names: tuple[tuple[str, int], ...]  # (name, 0-based position) of each free name, first use
 
 
 @dataclass(slots=True)
 class _Problem:
-    """An operation that produced a non-finite value from finite inputs (checked lazily)."""
+    """An operation that produced a non-finite value from finite inputs (reported lazily)."""
 
     bad: Value
     out: Value
@@ -250,25 +266,6 @@ class _Problem:
     kind: str
     pos: int
     source: str
-
-
-class _Context:
-    __slots__ = ("env", "problems")
-
-    def __init__(self, env: Mapping[str, Value]) -> None:
-        self.env = env
-        self.problems: list[_Problem] = []
-
-    def note(self, out: Value, args: tuple[Value, ...], kind: str, pos: int, source: str) -> None:
-        """Remember where ``out`` became non-finite although ``args`` were finite."""
-        finite = np.isfinite(out)
-        if finite.all():
-            return
-        bad = ~finite
-        for a in args:
-            bad = bad & np.isfinite(a)
-        if bad.any():
-            self.problems.append(_Problem(bad, out, args, kind, pos, source))
 
 
 _SPACE_TABLE = {ord(c): " " for c in "\t\n\r\f\v"} | {0x2212: "-"}
@@ -331,59 +328,74 @@ def _check_depth(tree: ast.AST) -> None:
 
 
 class _Compiler:
-    """Turns a checked AST into closures ``run(ctx) -> value``; depth is bounded by the check."""
+    """Turns a checked AST into a postfix program (recursion is bounded by the depth check)."""
 
     def __init__(self, body: str, lead: int) -> None:
         self.body = body
         self.lead = lead
         self.encoded = None if body.isascii() else body.encode("utf-8")
         self.names: dict[str, int] = {}
+        self.code: list[Instruction] = []
 
-    # positions ---------------------------------------------------------------------------------
     def pos(self, node: ast.AST) -> int:
+        """0-based character position of ``node`` in the expression text."""
         col = getattr(node, "col_offset", 0) or 0
-        if self.encoded is not None:
+        if self.encoded is not None:  # ast offsets count UTF-8 bytes
             col = len(self.encoded[:col].decode("utf-8", "ignore"))
         return self.lead + col
 
     def source(self, node: ast.AST) -> str:
         start = self.pos(node) - self.lead
-        end_col = getattr(node, "end_col_offset", None)
-        if end_col is None:
+        end = getattr(node, "end_col_offset", None)
+        if end is None:
             return ""
         if self.encoded is not None:
-            end_col = len(self.encoded[:end_col].decode("utf-8", "ignore"))
-        return _snippet(self.body[start:end_col])
+            end = len(self.encoded[:end].decode("utf-8", "ignore"))
+        return _snippet(self.body[start:end])
 
     def fail(self, node: ast.AST, message: str, hint: str = "") -> _ExprError:
         return _ExprError(message, self.pos(node), hint)
 
-    # nodes -------------------------------------------------------------------------------------
+    def emit(self, op: int, arg: Any = None, count: int = 0, node: ast.AST | None = None) -> None:
+        if node is None:
+            self.code.append((op, arg, count, 0, ""))
+        else:
+            self.code.append((op, arg, count, self.pos(node), self.source(node)))
+
     def compile(self, tree: ast.Expression) -> _Compiled:
-        run = self.node(tree.body)
-        return _Compiled(run, tuple(self.names.items()))
+        self.node(tree.body)
+        return _Compiled(tuple(self.code), tuple(self.names.items()))
 
-    def node(self, node: ast.AST) -> Callable[[_Context], Value]:
+    def node(self, node: ast.AST) -> None:
         if isinstance(node, ast.Constant):
-            return self.constant(node)
-        if isinstance(node, ast.Name):
-            return self.name(node)
-        if isinstance(node, ast.BinOp):
-            return self.binop(node)
-        if isinstance(node, ast.UnaryOp):
-            return self.unaryop(node)
-        if isinstance(node, ast.Compare):
-            return self.compare(node)
-        if isinstance(node, ast.BoolOp):
-            return self.boolop(node)
-        if isinstance(node, ast.IfExp):
-            return self.ifexp(node)
-        if isinstance(node, ast.Call):
-            return self.call(node)
-        hint = _FORBIDDEN_HINTS.get(type(node), f"'{type(node).__name__}' is not allowed")
-        raise self.fail(node, hint)
+            self.constant(node)
+        elif isinstance(node, ast.Name):
+            self.name(node)
+        elif isinstance(node, ast.BinOp):
+            self.binop(node)
+        elif isinstance(node, ast.UnaryOp):
+            self.node(node.operand)
+            if isinstance(node.op, ast.USub):
+                self.emit(_NEG)
+            elif not isinstance(node.op, ast.UAdd):  # not, ~: logical not
+                self.emit(_NOT)
+        elif isinstance(node, ast.Compare):
+            self.compare(node)
+        elif isinstance(node, ast.BoolOp):
+            for value in node.values:
+                self.node(value)
+            self.emit(_AND if isinstance(node.op, ast.And) else _OR, None, len(node.values))
+        elif isinstance(node, ast.IfExp):
+            for part in (node.test, node.body, node.orelse):
+                self.node(part)
+            self.emit(_WHERE, None, 3)
+        elif isinstance(node, ast.Call):
+            self.call(node)
+        else:
+            hint = _FORBIDDEN_HINTS.get(type(node), f"'{type(node).__name__}' is not allowed")
+            raise self.fail(node, hint)
 
-    def constant(self, node: ast.Constant) -> Callable[[_Context], Value]:
+    def constant(self, node: ast.Constant) -> None:
         v = node.value
         if isinstance(v, bool) or not isinstance(v, int | float):
             kind = "strings" if isinstance(v, str | bytes) else f"{type(v).__name__} values"
@@ -391,88 +403,44 @@ class _Compiler:
                 kind = "complex numbers"
             raise self.fail(node, f"{kind} are not allowed, only numbers")
         try:
-            number = np.float64(float(v))  # ints become floats: no Python int arithmetic ever
+            number = float(v)  # ints become floats: no Python int arithmetic ever
         except OverflowError:
             raise self.fail(node, "number too large") from None
-        if not np.isfinite(number):
+        if not math.isfinite(number):
             raise self.fail(node, "number too large")
-        return lambda ctx: number
+        self.emit(_CONST, np.float64(number))
 
-    def name(self, node: ast.Name) -> Callable[[_Context], Value]:
+    def name(self, node: ast.Name) -> None:
         ident = node.id
         if ident in _FUNCTIONS:
             raise self.fail(node, f"'{ident}' is a function: call it like {ident}(x)")
         if ident in _CONSTANTS:
-            number = _CONSTANTS[ident]
-            return lambda ctx: number
+            self.emit(_CONST, _CONSTANTS[ident])
+            return
         self.names.setdefault(ident, self.pos(node))
-        return lambda ctx: ctx.env[ident]
+        self.emit(_NAME, ident)
 
-    def binop(self, node: ast.BinOp) -> Callable[[_Context], Value]:
+    def binop(self, node: ast.BinOp) -> None:
         if isinstance(node.op, ast.BitXor):
             raise self.fail(node, "'^' is not allowed", "; use '**' for powers")
         entry = _BINOPS.get(type(node.op))
         if entry is None:
             raise self.fail(node, f"operator '{type(node.op).__name__}' is not allowed")
-        fn, symbol = entry
-        left, right = self.node(node.left), self.node(node.right)
-        pos, source = self.pos(node), self.source(node)
-        kind = symbol
+        self.node(node.left)
+        self.node(node.right)
+        self.emit(_BINOP, entry[1], 2, node)
 
-        def run(ctx: _Context) -> Value:
-            a, b = left(ctx), right(ctx)
-            out = fn(a, b)
-            ctx.note(out, (a, b), kind, pos, source)
-            return out
-
-        return run
-
-    def unaryop(self, node: ast.UnaryOp) -> Callable[[_Context], Value]:
-        operand = self.node(node.operand)
-        if isinstance(node.op, ast.USub):
-            return lambda ctx: np.negative(operand(ctx))
-        if isinstance(node.op, ast.UAdd):
-            return operand
-        # not / ~ : logical not
-        return lambda ctx: np.equal(operand(ctx), 0.0).astype(np.float64)
-
-    def compare(self, node: ast.Compare) -> Callable[[_Context], Value]:
-        first = self.node(node.left)
-        pairs = []
+    def compare(self, node: ast.Compare) -> None:
+        self.node(node.left)
+        ops = []
         for op, comparator in zip(node.ops, node.comparators, strict=True):
-            fn = _COMPARE.get(type(op))
-            if fn is None:
+            if type(op) not in _COMPARE:
                 raise self.fail(node, f"'{type(op).__name__}' comparisons are not allowed")
-            pairs.append((fn, self.node(comparator)))
+            ops.append(type(op).__name__)
+            self.node(comparator)
+        self.emit(_CMP, tuple(ops), len(ops) + 1)
 
-        def run(ctx: _Context) -> Value:
-            a = first(ctx)
-            result: Value = True
-            for fn, other in pairs:
-                b = other(ctx)
-                result = np.logical_and(result, fn(a, b))
-                a = b
-            return np.asarray(result).astype(np.float64)[()]
-
-        return run
-
-    def boolop(self, node: ast.BoolOp) -> Callable[[_Context], Value]:
-        parts = [self.node(v) for v in node.values]
-        combine = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
-
-        def run(ctx: _Context) -> Value:
-            result = np.not_equal(parts[0](ctx), 0.0)
-            for part in parts[1:]:
-                result = combine(result, np.not_equal(part(ctx), 0.0))
-            return np.asarray(result).astype(np.float64)[()]
-
-        return run
-
-    def ifexp(self, node: ast.IfExp) -> Callable[[_Context], Value]:
-        test, body, orelse = self.node(node.test), self.node(node.body), self.node(node.orelse)
-        return lambda ctx: _where(test(ctx), body(ctx), orelse(ctx))
-
-    def call(self, node: ast.Call) -> Callable[[_Context], Value]:
+    def call(self, node: ast.Call) -> None:
         allowed = f"; allowed functions: {_ALLOWED_FUNCTIONS}"
         if not isinstance(node.func, ast.Name):
             raise self.fail(node, f"calling '{self.source(node.func)}' is not allowed", allowed)
@@ -480,26 +448,73 @@ class _Compiler:
         entry = _FUNCTIONS.get(fname)
         if entry is None:
             message = f"unknown function '{fname}'"
-            if fname in _PROVIDED:
+            if fname in _PROVIDED or fname in _CONSTANTS:
                 message = f"'{fname}' is not a function"
             raise self.fail(node, message, allowed)
         if node.keywords:
             raise self.fail(node, f"{fname}() takes no keyword arguments")
-        fn, least, most = entry
+        _, least, most = entry
         count = len(node.args)
         if count < least or (most is not None and count > most):
             wanted = f"{least}" if least == most else f"at least {least}"
             raise self.fail(node, f"{fname}() takes {wanted} argument(s), got {count}")
-        args = [self.node(a) for a in node.args]
-        pos, source = self.pos(node), self.source(node)
+        for arg in node.args:
+            self.node(arg)
+        self.emit(_CALL, fname, count, node)
 
-        def run(ctx: _Context) -> Value:
-            values = tuple(a(ctx) for a in args)
-            out = fn(*values)
-            ctx.note(out, values, fname, pos, source)
-            return out
 
-        return run
+def _execute(code: tuple[Instruction, ...], env: Mapping[str, Value],
+             problems: list[_Problem]) -> Value:
+    """Run a program on numpy values (call inside ``np.errstate(all="ignore")``).
+
+    Operations whose result becomes non-finite from finite inputs are appended to
+    ``problems``, so an error can say why; whether it is an error is decided on the final
+    result (``where(t > 0, 1/t, 0)`` is fine).
+    """
+    stack: list[Value] = []
+    push, pop = stack.append, stack.pop
+    for op, arg, count, pos, source in code:
+        if op == _CONST:
+            push(arg)
+            continue
+        if op == _NAME:
+            push(env[arg])
+            continue
+        if op == _NEG:
+            push(np.negative(pop()))
+            continue
+        if op == _NOT:
+            push(np.equal(pop(), 0.0).astype(np.float64))
+            continue
+        args = tuple(stack[-count:]) if count else ()
+        del stack[len(stack) - count :]
+        if op == _BINOP:
+            out = _BINOP_FUNCS[arg](*args)
+        elif op == _CALL:
+            out = _FUNCTIONS[arg][0](*args)
+        elif op == _CMP:
+            result = np.bool_(True)
+            for name, a, b in zip(arg, args, args[1:], strict=False):
+                result = np.logical_and(result, _CMP_FUNCS[name](a, b))
+            push(result.astype(np.float64))
+            continue
+        elif op in (_AND, _OR):
+            combine = np.logical_and if op == _AND else np.logical_or
+            truth = functools.reduce(combine, [np.not_equal(a, 0.0) for a in args])
+            push(truth.astype(np.float64))
+            continue
+        else:  # _WHERE
+            push(_where(*args))
+            continue
+        finite = np.isfinite(out)
+        if not finite.all():
+            bad = ~finite
+            for a in args:
+                bad = bad & np.isfinite(a)
+            if bad.any():
+                problems.append(_Problem(bad, out, args, str(arg), pos, source))
+        push(out)
+    return stack[-1]
 
 
 def _describe(problem: _Problem, index: int, shape: tuple[int, ...]) -> str:
@@ -533,14 +548,14 @@ def _run(compiled: _Compiled, env: Mapping[str, Value]) -> tuple[np.ndarray, str
     Returns the result, then for a non-finite result: why (None when finite), the flat index of
     the first bad value and the 0-based position of the operation that caused it.
     """
-    ctx = _Context(env)
+    problems: list[_Problem] = []
     with np.errstate(all="ignore"):
-        result = np.asarray(compiled.run(ctx), dtype=np.float64)
+        result = np.asarray(_execute(compiled.code, env, problems), dtype=np.float64)
     finite = np.isfinite(result)
     if finite.all():
         return result, None, 0, 0
     index = int(np.argmax(~finite.ravel()))
-    for problem in ctx.problems:  # in evaluation order: the innermost cause comes first
+    for problem in problems:  # in evaluation order: the innermost cause comes first
         try:
             hit = bool(np.broadcast_to(problem.bad, result.shape).ravel()[index])
         except ValueError:
@@ -557,7 +572,7 @@ def _run(compiled: _Compiled, env: Mapping[str, Value]) -> tuple[np.ndarray, str
 # Scanning a schedule string
 # ---------------------------------------------------------------------------------------------
 
-_NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"  # unambiguous: no backtracking blow-up
 _NUMBER = re.compile(_NUM, re.ASCII)
 _FAST_ENTRY = re.compile(r"\s*(\d+)\s*:\s*\(\s*(" + _NUM + r")\s*\)\s*(?:,|\Z)", re.ASCII)
 _DIGITS = re.compile(r"\d+", re.ASCII)
@@ -573,7 +588,7 @@ def _snippet(text: str, limit: int = 40) -> str:
 def _entry_snippet(text: str, start: int) -> str:
     piece = text[start : start + 200]
     comma = piece.find(",")
-    return _snippet(piece if comma < 0 else piece[:comma])
+    return _snippet(piece if comma <= 0 else piece[:comma])
 
 
 def _as_text(text: str | int | float, field: str) -> str:
@@ -626,13 +641,12 @@ def _key_frame(key: str, key_pos: int, field: str, max_f: int) -> int:
     return math.floor(float(result))
 
 
-def _parse(text: str | int | float, field: str,
-           n_frames: int) -> list[tuple[Keyframe, _Compiled | None]]:
-    """Scan the whole schedule string.
+#: (frame, text, value or None, column, compiled expression or None): a Keyframe plus its program
+_Entry = tuple[int, str, float | None, int, _Compiled | None]
 
-    Returns the in-range keyframes sorted by frame, each with its compiled expression (None for
-    a plain number).
-    """
+
+def _parse(text: str | int | float, field: str, n_frames: int) -> list[_Entry]:
+    """Scan the whole schedule string; return the in-range entries sorted by frame."""
     text = _as_text(text, field)
     if len(text) > MAX_SCHEDULE_CHARS:
         raise ScheduleError(
@@ -643,24 +657,25 @@ def _parse(text: str | int | float, field: str,
         raise ScheduleError(f"{field}: empty schedule; write e.g. '0:(1.0)'")
     if _NUMBER.fullmatch(stripped):  # a bare number means 0:(number)
         column = text.index(stripped)
-        return [(Keyframe(0, stripped, _number(stripped, field, 0, column), column), None)]
+        return [(0, stripped, _number(stripped, field, 0, column), column, None)]
 
     max_f = n_frames - 1
-    keyed: dict[int, tuple[Keyframe, _Compiled | None]] = {}
+    keyed: dict[int, _Entry] = {}
     pos, end = 0, len(text)
     content_end = len(text.rstrip())
     while pos < end:
         fast = _FAST_ENTRY.match(text, pos)
         if fast is not None:
             frame, number = int(fast.group(1)), fast.group(2)
-            column = fast.start(2)
-            keyframe = Keyframe(frame, number, _number(number, field, frame, column), column)
-            compiled = None
+            value = float(number)
+            if not math.isfinite(value):
+                _number(number, field, frame, fast.start(2))
+            entry: _Entry = (frame, number, value, fast.start(2), None)
             pos = fast.end()
         else:
-            keyframe, compiled, pos = _scan_entry(text, pos, field, max_f)
-        if 0 <= keyframe.frame <= max_f:
-            keyed[keyframe.frame] = (keyframe, compiled)
+            entry, pos = _scan_entry(text, pos, field, max_f)
+        if 0 <= entry[0] <= max_f:
+            keyed[entry[0]] = entry
         if pos >= content_end:  # nothing but a trailing comma and spaces left
             break
     if not keyed:
@@ -668,20 +683,15 @@ def _parse(text: str | int | float, field: str,
     return [keyed[k] for k in sorted(keyed)]
 
 
-def _number(text: str, field: str, frame: int | str, column: int) -> float:
+def _number(text: str, field: str, frame: int, column: int) -> float:
     value = float(text)
     if not math.isfinite(value):
         raise ScheduleError(f"{field}: frame {frame}: number too large at character {column + 1}")
     return value
 
 
-def _scan_entry(text: str, start: int, field: str,
-                max_f: int) -> tuple[Keyframe, _Compiled | None, int]:
-    """Scan one ``key:(value)`` entry at ``start``.
-
-    Returns the keyframe, its compiled expression (None for a number) and the position after
-    the entry's comma.
-    """
+def _scan_entry(text: str, start: int, field: str, max_f: int) -> tuple[_Entry, int]:
+    """Scan one ``key:(value)`` entry at ``start``; return it and the position after its comma."""
     end = len(text)
     while start < end and text[start].isspace():
         start += 1
@@ -707,7 +717,7 @@ def _scan_entry(text: str, start: int, field: str,
     key = key_raw.strip()
     key_pos = start + len(key_raw) - len(key_raw.lstrip())
     frame = _key_frame(key, key_pos, field, max_f)
-    label = f"{field}: frame {key}"
+    label = f"{field}: frame {frame}"
 
     # 2. The value: '(' ... matching ')'.
     p = colon + 1
@@ -716,7 +726,7 @@ def _scan_entry(text: str, start: int, field: str,
     if p >= end or text[p] != "(":
         raise ScheduleError(
             f"{label}: expected '(' after ':' at character {p + 1}, "
-            f"got '{_entry_snippet(text, p)}'; write e.g. '{key}:(1.0)'"
+            f"got '{_entry_snippet(text, p)}'; write e.g. '{frame}:(1.0)'"
         )
     depth, close = 0, -1
     limit = min(end, p + MAX_EXPRESSION_CHARS + 2)
@@ -742,9 +752,8 @@ def _scan_entry(text: str, start: int, field: str,
     column = p + 1 + len(raw) - len(raw.lstrip())
 
     # 3. A plain number, or an expression checked now (so errors show even in ignored keys).
-    compiled = None
     if _NUMBER.fullmatch(value_text):
-        keyframe = Keyframe(frame, value_text, _number(value_text, field, key, column), column)
+        entry: _Entry = (frame, value_text, _number(value_text, field, frame, column), column, None)
     else:
         try:
             compiled = _compile(value_text)
@@ -752,7 +761,7 @@ def _scan_entry(text: str, start: int, field: str,
             raise ScheduleError(
                 f"{label}: {e.message} at character {column + e.pos + 1}{e.hint}"
             ) from None
-        keyframe = Keyframe(frame, value_text, None, column)
+        entry = (frame, value_text, None, column, compiled)
 
     # 4. A comma or the end.
     q = close + 1
@@ -765,7 +774,7 @@ def _scan_entry(text: str, start: int, field: str,
                 f"got '{_entry_snippet(text, q)}'"
             )
         q += 1
-    return keyframe, compiled, q
+    return entry, q
 
 
 def _top_level_comma(text: str, start: int, stop: int) -> bool:
@@ -816,7 +825,8 @@ def parse_keyframes(text: str | int | float, *, field: str, n_frames: int) -> li
     ValueError
         ``n_frames < 1``.
     """
-    return [keyframe for keyframe, _ in _parse(text, field, _check_n_frames(n_frames))]
+    entries = _parse(text, field, _check_n_frames(n_frames))
+    return [Keyframe(frame, text, value, column) for frame, text, value, column, _ in entries]
 
 
 def evaluate_schedule(text: str | int | float, *, field: str, n_frames: int,
@@ -852,35 +862,40 @@ def evaluate_schedule(text: str | int | float, *, field: str, n_frames: int,
     """
     n = _check_n_frames(n_frames)
     scalars, arrays = _split_variables(variables, n)
-    keyframes = _parse(text, field, n)
+    entries = _parse(text, field, n)
 
+    # 1. Plain numbers set their frame.
     values = np.empty(n, dtype=np.float64)
     known = np.zeros(n, dtype=bool)
-    stops = [k.frame for k, _ in keyframes[1:]] + [n]
+    numeric = [(e[0], e[2]) for e in entries if e[4] is None]
+    if numeric:
+        frames, numbers = zip(*numeric, strict=True)
+        values[list(frames)] = numbers
+        known[list(frames)] = True
+
+    # 2. Expressions fill their frames up to the next key, evaluated once over that range.
+    stops = [e[0] for e in entries[1:]] + [n]
     base: dict[str, Value] = dict(_CONSTANTS)
     base.update(scalars)
     base["max_f"] = np.float64(n - 1)
-    for (keyframe, compiled), stop in zip(keyframes, stops, strict=True):
-        start = keyframe.frame
+    for (start, _, _, column, compiled), stop in zip(entries, stops, strict=True):
         if compiled is None:
-            values[start] = keyframe.value
-            known[start] = True
             continue
         env = dict(base)
         env["t"] = np.arange(start, stop, dtype=np.float64)
         for name, array in arrays.items():
             env[name] = array[start:stop]
         label = f"{field}: frame {start}"
-        _check_names(compiled, env, label, keyframe.column)
+        _check_names(compiled, env, label, column)
         result, problem, index, pos = _run(compiled, env)
         if problem is not None:
             raise ScheduleError(
-                f"{label}: {problem} at frame {start + index} "
-                f"(character {keyframe.column + pos + 1})"
+                f"{label}: {problem} at frame {start + index} (character {column + pos + 1})"
             )
         values[start:stop] = result
         known[start:stop] = True
 
+    # 3. Linear interpolation between set frames; the first and last values hold.
     if not known.all():
         have = np.flatnonzero(known)
         missing = np.flatnonzero(~known)

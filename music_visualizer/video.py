@@ -138,9 +138,11 @@ def encode_video(
     out.parent.mkdir(parents=True, exist_ok=True)
     # Hidden, unique, same folder (so the rename is atomic); created by ffmpeg with the umask.
     tmp = out.parent / f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
+    # image2 sequence pattern: a literal '%' in the folder or prefix must be written '%%'.
+    pattern = os.path.join(os.path.abspath(frames), timestring).replace("%", "%%") + "_%05d.png"
     try:
         cmd = _encode_command(
-            pattern=frames / f"{timestring.replace('%', '%%')}_%05d.png",
+            pattern=pattern,
             n_frames=n_frames,
             fps=fps_q,
             size=(width, height),
@@ -233,7 +235,7 @@ def _check_audio(audio_path: str | os.PathLike[str]) -> Path:
 
 def _encode_command(
     *,
-    pattern: Path,
+    pattern: str,
     n_frames: int,
     fps: Fraction,
     size: tuple[int, int],
@@ -252,7 +254,7 @@ def _encode_command(
         "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y",
         "-threads", threads,  # PNG decoding (frame threads)
         "-f", "image2", "-pattern_type", "sequence", "-start_number", "0",
-        "-framerate", rate, "-i", os.path.abspath(pattern),
+        "-framerate", rate, "-i", pattern,
     ]  # fmt: skip
     if audio is not None:
         cmd += ["-i", os.path.abspath(audio)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 
 import pytest
@@ -122,7 +123,8 @@ def test_pick_device():
 
 
 @pytest.mark.parametrize(
-    "name", ["./no/such/model", "/no/such/folder", "~/no-such-model", "nope/x/y", "nope.safetensors"]
+    "name",
+    ["./no/such/model", "/no/such/folder", "~/no-such-model", "nope/x/y", "nope.safetensors"],
 )
 def test_missing_path(name):
     with pytest.raises(ModelError) as err:
@@ -162,6 +164,18 @@ def test_unknown_hub_id_offline():
     assert "could not be downloaded" in msg
     assert "local diffusers folder" in msg and ".safetensors" in msg
     assert err.value.__cause__ is not None
+
+
+def test_hub_id_from_cache_offline(tiny_sd, tmp_path):
+    """A Hub id that is in the cache loads offline (the cache layout of huggingface_hub)."""
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "models--tiny--sd"
+    shutil.copytree(tiny_sd, repo / "snapshots" / commit)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    p = load_pipelines("tiny/sd", device="cpu", cache_dir=tmp_path)
+    assert p.model_id == "tiny/sd"
+    assert p.txt2img.unet is p.img2img.unet
 
 
 def test_invalid_hub_id():

@@ -393,7 +393,7 @@ def _run_ffmpeg_decode(
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
         assert proc.stdout is not None
-        chunks: list[bytes] = []
+        buf = bytearray()
         n_bytes = 0
         try:
             try:
@@ -404,7 +404,7 @@ def _run_ffmpeg_decode(
                 while chunk := proc.stdout.read(_PIPE_CHUNK):
                     n_bytes += len(chunk)
                     if keep:
-                        chunks.append(chunk)
+                        buf += chunk
         finally:
             proc.stdout.close()
             returncode = proc.wait()
@@ -414,8 +414,8 @@ def _run_ffmpeg_decode(
     frames = n_bytes // frame_bytes
     data = None
     if keep:
-        raw = b"".join(chunks)[: frames * frame_bytes]
-        data = np.frombuffer(raw, dtype="<f4").reshape(frames, channels).astype(np.float32)
+        pcm = np.frombuffer(buf, dtype="<f4", count=frames * channels)  # no copy, writable
+        data = pcm.reshape(frames, channels).astype(np.float32, copy=False)
     return data, frames, sr, channels
 
 

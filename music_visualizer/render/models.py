@@ -14,6 +14,7 @@ diffusers and transformers are imported inside the functions, so importing this 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -181,27 +182,29 @@ def _is_connection_error(e: BaseException) -> bool:
     return any(k in name for k in ("ConnectError", "ConnectionError", "Timeout"))
 
 
-def _download_reason(e: BaseException) -> str | None:
+def _download_reason(e: BaseException, *, local_files_only: bool) -> str | None:
     """Why a Hub download failed, or ``None`` when ``e`` is not a download failure."""
     from huggingface_hub import errors as hf
 
-    for err in _chain(e):
+    chain = list(_chain(e))
+    for err in chain:
         if isinstance(err, hf.GatedRepoError):
-            return (
-                "the model is gated: accept its licence on huggingface.co and log in with a token"
-            )
+            return "the model is gated: accept its licence on huggingface.co and log in"
         if isinstance(err, hf.RepositoryNotFoundError):
             return "no such model, or it is private"
         if isinstance(err, hf.RevisionNotFoundError):
             return "no such revision"
-        if isinstance(err, hf.OfflineModeIsEnabled):
-            return "it is not in the local cache and downloads are off (HF_HUB_OFFLINE)"
-        if isinstance(err, hf.LocalEntryNotFoundError):
-            return "it is not (fully) in the local cache and downloads are off"
-    for err in _chain(e):
-        if _is_connection_error(err):
-            return "no connection to huggingface.co"
-    for err in _chain(e):
+    offline = any(isinstance(err, hf.OfflineModeIsEnabled) for err in chain)
+    if not offline and any(_is_connection_error(err) for err in chain):
+        return "no connection to huggingface.co and the model is not in the local cache"
+    if (
+        offline
+        or any(isinstance(err, hf.LocalEntryNotFoundError) for err in chain)
+        or (local_files_only and any(isinstance(err, OSError) for err in chain))
+    ):
+        why = "HF_HUB_OFFLINE is set" if _env_offline() else "local_files_only"
+        return f"it is not in the local cache and downloads are off because {why}"
+    for err in chain:
         if isinstance(err, (hf.HfHubHTTPError, hf.EntryNotFoundError, hf.HFValidationError)):
             return _short(err)
     return None
@@ -231,6 +234,7 @@ def load_pipelines(
     device: str | None = None,
     dtype: str | None = None,
     local_files_only: bool | None = None,
+    cache_dir: str | os.PathLike | None = None,
 ) -> Pipelines:
     """Load ``model`` once and return txt2img and img2img pipelines sharing its modules.
 
@@ -238,6 +242,7 @@ def load_pipelines(
     ``scheduler``: one of :data:`SCHEDULERS`. ``device``: cpu/cuda/mps (best available when
     ``None``). ``dtype``: float16/bfloat16/float32 (float16 on CUDA, float32 elsewhere when
     ``None``). ``local_files_only``: never touch the network (default: when HF_HUB_OFFLINE is set).
+    ``cache_dir``: where Hub downloads go (default: the Hugging Face cache).
     """
     model_id = os.fspath(model)
     name = model_id.strip()
@@ -249,23 +254,18 @@ def load_pipelines(
     torch_dtype = resolve_dtype(dtype, dev)
     if local_files_only is None:
         local_files_only = _env_offline()
+    hub = {"local_files_only": local_files_only, "cache_dir": cache_dir}
 
-    kwargs: dict[str, Any] = {
-        "dtype": torch_dtype,
-        "local_files_only": local_files_only,
-        "safety_checker": None,
-        "requires_safety_checker": False,
-    }
     path = Path(name).expanduser()
     is_url = re.match(r"^https?://", name) is not None
     if is_url and name.lower().endswith(CHECKPOINT_SUFFIXES):
-        img2img = _load_single_file(model_id, name, kwargs)
+        img2img = _load_single_file(model_id, name, torch_dtype, hub)
     elif not is_url and path.is_file():
-        img2img = _load_single_file(model_id, str(path), kwargs)
+        img2img = _load_single_file(model_id, str(path), torch_dtype, hub)
     elif not is_url and path.is_dir():
         if not (path / "model_index.json").is_file():
             raise _not_diffusers_folder(model_id, path)
-        img2img = _load_folder_or_hub(model_id, str(path), kwargs, hub=False)
+        img2img = _load_folder(model_id, path, torch_dtype)
     elif is_url or _looks_like_path(name):
         raise ModelError(
             f"Model path {model_id!r} does not exist: check the path (a diffusers folder or a "
@@ -278,41 +278,68 @@ def load_pipelines(
             f"id (owner/name, such as {DEFAULT_MODEL!r})."
         )
     else:
-        img2img = _load_folder_or_hub(model_id, name, kwargs, hub=True)
+        img2img = _load_folder(model_id, _download(model_id, name, hub), torch_dtype)
 
     return _finish(img2img, model_id=model_id, scheduler=scheduler, device=dev, dtype=torch_dtype)
 
 
-def _load_folder_or_hub(model_id: str, source: str, kwargs: dict[str, Any], *, hub: bool) -> Any:
+def _download(model_id: str, repo_id: str, hub: dict[str, Any]) -> Path:
+    """The local snapshot folder of a Hub model, downloaded if needed (no safety checker).
+
+    ``DiffusionPipeline.download`` asks the Hub once (``model_info``) and falls back to the cache
+    at once when there is no connection, whereas ``AutoPipeline*.from_pretrained(repo_id)`` first
+    fetches model_index.json with five retries and back-off (about 25 s offline).
+    """
+    from diffusers import DiffusionPipeline
+
+    try:
+        # Components passed as None are not downloaded (SD 1.x's 1.2 GB safety checker).
+        folder = DiffusionPipeline.download(
+            repo_id, safety_checker=None, feature_extractor=None, **hub
+        )
+    except Exception as e:
+        reason = _download_reason(e, local_files_only=hub["local_files_only"]) or _short(e)
+        raise ModelError(
+            f"Model {model_id!r} could not be downloaded from the Hugging Face Hub ({reason}):"
+            " check the model id and your internet connection, or pass a local diffusers"
+            " folder or a .safetensors file."
+        ) from e
+    return Path(folder)
+
+
+def _load_folder(model_id: str, folder: Path, dtype: torch.dtype) -> Any:
     from diffusers import AutoPipelineForImage2Image
 
     try:
-        return AutoPipelineForImage2Image.from_pretrained(source, **kwargs)
+        index = json.loads((folder / "model_index.json").read_text(encoding="utf-8"))
+        kwargs: dict[str, Any] = {}
+        if "safety_checker" in index:  # SD 1.x/2.x: do not load the checker at all
+            kwargs.update(
+                safety_checker=None, feature_extractor=None, requires_safety_checker=False
+            )
+        return AutoPipelineForImage2Image.from_pretrained(
+            folder, dtype=dtype, local_files_only=True, **kwargs
+        )
     except Exception as e:
-        reason = _download_reason(e) if hub else None
-        if reason is not None:
-            raise ModelError(
-                f"Model {model_id!r} could not be downloaded from the Hugging Face Hub ({reason}):"
-                " check the model id and your internet connection, or pass a local diffusers"
-                " folder or a .safetensors file."
-            ) from e
         raise ModelError(
             f"Model {model_id!r} could not be loaded as an image-to-image diffusion pipeline "
             f"({_short(e)})."
         ) from e
 
 
-def _load_single_file(model_id: str, source: str, kwargs: dict[str, Any]) -> Any:
+def _load_single_file(model_id: str, source: str, dtype: torch.dtype, hub: dict[str, Any]) -> Any:
     from diffusers import StableDiffusionImg2ImgPipeline
 
     try:
-        return StableDiffusionImg2ImgPipeline.from_single_file(source, **kwargs)
+        return StableDiffusionImg2ImgPipeline.from_single_file(
+            source, dtype=dtype, safety_checker=None, requires_safety_checker=False, **hub
+        )
     except Exception as e:
-        reason = _download_reason(e)
+        reason = _download_reason(e, local_files_only=hub["local_files_only"])
         if reason is not None:
             detail = (
-                f"the model's config could not be fetched from the Hugging Face Hub: {reason}; "
-                "the first load of a single file needs an internet connection"
+                f"its config could not be fetched from the Hugging Face Hub: {reason}; the first "
+                "load of a single file needs an internet connection"
             )
         else:
             detail = _short(e)

@@ -28,7 +28,7 @@ def prompt_pattern(prompt: str, *, width: int, height: int, seed: int = 0) -> np
     y /= max(width, height)
     image = np.zeros((height, width, 3), np.float32)
     for _ in range(5):
-        fx, fy = rng.uniform(-9, 9, size=2)
+        fx, fy = rng.uniform(-2.5, 2.5, size=2)
         phase = rng.uniform(0, 2 * np.pi)
         colour = rng.uniform(0.1, 1.0, size=3)
         wave = 0.5 + 0.5 * np.sin(2 * np.pi * (fx * x + fy * y) + phase)

@@ -1,0 +1,141 @@
+"""End to end through the CLI: song -> frames -> MP4, resume after kill -9, bad inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from music_visualizer.video import probe_video
+from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def _run_info(stdout: str) -> tuple[Path, str]:
+    folder = Path(re.search(r"^Run folder: (.+)$", stdout, re.M).group(1))
+    timestring = re.search(r"run (\d{14})", stdout).group(1)
+    return folder, timestring
+
+
+def _frames(folder: Path, timestring: str) -> list[Path]:
+    return sorted(folder.glob(f"{timestring}_[0-9][0-9][0-9][0-9][0-9].png"))
+
+
+def test_preview_render_writes_frames_settings_and_a_playable_mp4(song, tmp_path):
+    result = run_cli("render", "--audio", song, "--renderer", "preview", "--fps", 8,
+                     "--duration", 2, "--start", 1, "--width", 64, "--height", 48, "--seed", 3,
+                     "--zoom", "0:(1.05)", "--angle", "0:(2)", "--output-dir", tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder, ts = _run_info(result.stdout)
+    assert folder == tmp_path / f"{ts[:4]}-{ts[4:6]}" / "Click_Song"
+    frames = _frames(folder, ts)
+    assert [p.name for p in frames] == [f"{ts}_{i:05d}.png" for i in range(16)]
+    assert Image.open(frames[0]).size == (64, 48)
+    # the camera moves: consecutive frames differ
+    a, b = (np.asarray(Image.open(p), dtype=np.int16) for p in frames[5:7])
+    assert np.abs(a - b).mean() > 1.0
+
+    record = json.loads((folder / f"{ts}_settings.json").read_text())
+    for key in ("settings", "model", "seed", "fps", "width", "height", "duration", "start",
+                "n_frames", "plan", "version", "song"):
+        assert key in record
+    assert record["seed"] == 3 and record["n_frames"] == 16 and record["start"] == 1.0
+    assert record["song"]["audio_hash"] and record["plan"]["columns"]["zoom"][0] == 1.05
+    assert record["settings"]["renderer"] == "preview"
+
+    info = probe_video(folder / f"{ts}.mp4")
+    assert (info.video_codec, info.pix_fmt, info.width, info.height) == ("h264", "yuv420p", 64, 48)
+    assert info.n_frames == 16 and info.fps == pytest.approx(8)
+    assert info.duration == pytest.approx(2.0, abs=0.07)
+    assert info.has_audio and info.audio_codec == "aac"
+    assert info.audio_duration == pytest.approx(2.0, abs=0.07)
+    assert f"Video: {folder / f'{ts}.mp4'}" in result.stdout
+
+
+def test_diffusion_render_with_a_tiny_model_is_reproducible(song, tiny_model, tmp_path):
+    args = ("render", "--audio", song, "--model", tiny_model, "--fps", 4, "--duration", 1.5,
+            "--width", 64, "--height", 64, "--steps", 2, "--seed", 11, "--no-video",
+            "--prompt", "a red fox", "--prompt", "a blue whale --neg blurry")
+    runs = []
+    for out in ("a", "b"):
+        result = run_cli(*args, "--output-dir", tmp_path / out)
+        assert result.returncode == 0, result.stderr
+        runs.append(_run_info(result.stdout))
+    frames_a, frames_b = (_frames(*run) for run in runs)
+    assert len(frames_a) == len(frames_b) == 6
+    for pa, pb in zip(frames_a, frames_b, strict=True):
+        assert np.array_equal(np.asarray(Image.open(pa)), np.asarray(Image.open(pb)))
+    pixels = [np.asarray(Image.open(p), dtype=np.int16) for p in frames_a]
+    assert all(np.abs(x - y).mean() > 0.5 for x, y in zip(pixels, pixels[1:], strict=False))
+    record = json.loads((runs[0][0] / f"{runs[0][1]}_settings.json").read_text())
+    assert record["model"] == str(tiny_model)
+    assert record["plan"]["prompt_table"] == [["a red fox", ""], ["a blue whale", "blurry"]]
+    assert not list(runs[0][0].glob("*.mp4"))  # --no-video
+
+
+def _start_render(song: Path, model: Path, out: Path) -> subprocess.Popen:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "music_visualizer", "render", "--audio", str(song), "--model",
+         str(model), "--fps", "20", "--duration", "4", "--width", "64", "--height", "64",
+         "--steps", "2", "--seed", "5", "--zoom", "0:(1.03)", "--angle", "0:(1)",
+         "--no-video", "--output-dir", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+
+
+def test_resume_after_kill_9_gives_identical_frames(song, tiny_model, tmp_path):
+    # Uninterrupted reference run.
+    reference = _start_render(song, tiny_model, tmp_path / "ref")
+    out, err = reference.communicate(timeout=600)
+    assert reference.returncode == 0, err
+    ref_frames = _frames(*_run_info(out))
+    assert len(ref_frames) == 80
+
+    # The same run, killed with SIGKILL part-way through.
+    killed_root = tmp_path / "killed"
+    proc = _start_render(song, tiny_model, killed_root)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        pngs = list(killed_root.rglob("*_[0-9][0-9][0-9][0-9][0-9].png"))
+        if len(pngs) >= 12:
+            break
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    folder = next(killed_root.rglob("*_settings.json")).parent
+    ts = next(killed_root.rglob("*_settings.json")).name[:14]
+    done = len(_frames(folder, ts))
+    assert 12 <= done < 80, "the kill should land mid-run"
+
+    result = run_cli("render", "--audio", song, "--output-dir", killed_root, "--resume", ts,
+                     "--no-video")
+    assert result.returncode == 0, result.stderr
+    assert "frames already done" in result.stdout
+    resumed = _frames(folder, ts)
+    assert len(resumed) == 80
+    for pa, pb in zip(ref_frames, resumed, strict=True):
+        assert np.array_equal(np.asarray(Image.open(pa)), np.asarray(Image.open(pb))), pb.name
+    assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
+    assert len(list(folder.glob("*_settings.json"))) == 1  # same timestring, same file
+
+    # A resume that would change the frames is refused.
+    refused = run_cli("render", "--audio", song, "--output-dir", killed_root, "--resume", ts,
+                      "--fps", 24)
+    assert refused.returncode == 2
+    assert "fps=20.0" in refused.stderr and "Traceback" not in refused.stderr
+
+    # The video command builds the MP4 from the frames afterwards.
+    video = run_cli("video", folder, "--timestring", ts)
+    assert video.returncode == 0, video.stderr
+    info = probe_video(folder / f"{ts}.mp4")
+    assert info.n_frames == 80 and info.fps == pytest.approx(20) and info.has_audio
