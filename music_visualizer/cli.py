@@ -20,7 +20,7 @@ from . import __version__
 from .errors import UserError
 from .settings import SCHEDULE_FIELDS, Settings, apply_overrides, load_settings_file
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 DEFAULT_OUTPUT = Path("outputs")
 

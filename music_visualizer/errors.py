@@ -8,12 +8,12 @@ Anything else is a bug and exits with code 1.
 from __future__ import annotations
 
 __all__ = [
-    "UserError",
-    "SettingsError",
-    "ScheduleError",
     "AudioError",
     "ModelError",
     "RunError",
+    "ScheduleError",
+    "SettingsError",
+    "UserError",
     "VideoError",
 ]
 

@@ -25,14 +25,14 @@ from .schedules import evaluate_expression, evaluate_schedule
 from .settings import Settings
 
 __all__ = [
-    "Plan",
-    "FrameParams",
     "PLAN_COLUMNS",
+    "FrameParams",
+    "Plan",
     "build_plan",
     "frame_count",
     "frame_seeds",
-    "split_negative",
     "resolve_prompt_keys",
+    "split_negative",
 ]
 
 #: Columns of the plan and the schedule each comes from (None: computed, not scheduled).
@@ -150,7 +150,7 @@ class Plan:
 
 def frame_count(duration: float, fps: float) -> int:
     """Frames that cover ``duration`` seconds at ``fps`` (at least one)."""
-    return max(1, int(math.floor(duration * fps + 0.5)))
+    return max(1, math.floor(duration * fps + 0.5))
 
 
 def frame_seeds(seed: int, behavior: str, n_frames: int, *, iter_n: int = 1) -> np.ndarray:
@@ -198,7 +198,7 @@ def resolve_prompt_keys(prompts: Mapping[str, str] | Sequence[str], n_frames: in
                                                 variables={"max_f": float(n_frames - 1)})
                 except ScheduleError as e:
                     raise SettingsError(f"prompts: frame key '{key}': {e}") from None
-                frame = int(math.floor(float(value)))
+                frame = math.floor(float(value))
             if 0 <= frame < n_frames:
                 keyed[frame] = text
         items = sorted(keyed.items())

@@ -38,14 +38,14 @@ from .runs import (
 from .settings import Settings, settings_from_dict, settings_to_dict
 
 __all__ = [
-    "RenderRequest",
     "PreparedRun",
+    "RenderRequest",
     "RenderResult",
-    "song_name_for",
-    "prepare_run",
-    "make_renderer",
-    "render",
     "build_video",
+    "make_renderer",
+    "prepare_run",
+    "render",
+    "song_name_for",
 ]
 
 RECORD_FORMAT = 1
@@ -104,7 +104,8 @@ def _resolve(settings: Settings, info: AudioInfo) -> Settings:
     """Fill in the seed and the duration, and check them against the song."""
     if settings.start >= info.duration:
         raise SettingsError(
-            f"start: {settings.start:g} s is at or past the end of the song ({info.duration:.2f} s)."
+            f"start: {settings.start:g} s is at or past the end of the song "
+            f"({info.duration:.2f} s)."
         )
     available = info.duration - settings.start
     duration = settings.duration if settings.duration is not None else available

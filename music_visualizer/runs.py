@@ -37,20 +37,20 @@ import numpy as np
 from .errors import RunError
 
 __all__ = [
-    "safe_name",
-    "new_timestring",
-    "song_dir",
-    "frame_path",
-    "settings_path",
-    "video_path",
+    "FrameWriter",
+    "RunSummary",
     "atomic_write_bytes",
     "atomic_write_json",
-    "read_run_record",
     "done_frames",
-    "RunSummary",
-    "list_runs",
     "find_run",
-    "FrameWriter",
+    "frame_path",
+    "list_runs",
+    "new_timestring",
+    "read_run_record",
+    "safe_name",
+    "settings_path",
+    "song_dir",
+    "video_path",
 ]
 
 _TIMESTRING = re.compile(r"^\d{14}$")
@@ -231,7 +231,8 @@ def find_run(root: str | os.PathLike[str], song: str, timestring: str) -> Path:
         candidates += [r for r in list_runs(month / safe_name(song)) if not r.complete]
     listing = ", ".join(r.timestring for r in candidates[:10]) or "none"
     raise RunError(
-        f"No run {ts} of '{safe_name(song)}' under '{root}'. Resumable runs of this song: {listing}."
+        f"No run {ts} of '{safe_name(song)}' under '{root}'. "
+        f"Resumable runs of this song: {listing}."
     )
 
 

@@ -1,6 +1,6 @@
-"""Typed settings: one :class:`Settings` type, built the same way by the CLI, the app and the notebook.
+"""Typed settings: one :class:`Settings` type, built alike by the CLI, the app and the notebook.
 
-- :class:`Settings`          every knob of a render, with defaults (``configs/default.yaml`` mirrors them)
+- :class:`Settings`          every knob of a render, with defaults (``configs/default.yaml``)
 - :func:`settings_from_dict` validate a mapping (from YAML/JSON/flags) into :class:`Settings`
 - :func:`load_settings_file` read a YAML or JSON file into :class:`Settings`
 - :func:`apply_overrides`    return a copy with some fields replaced, validated again
@@ -26,14 +26,14 @@ from typing import Any
 from .errors import SettingsError
 
 __all__ = [
-    "Settings",
-    "SCHEDULE_FIELDS",
     "CHOICES",
-    "settings_from_dict",
-    "load_settings_file",
+    "SCHEDULE_FIELDS",
+    "Settings",
     "apply_overrides",
-    "settings_to_dict",
+    "load_settings_file",
     "normalize_prompts",
+    "settings_from_dict",
+    "settings_to_dict",
 ]
 
 #: Fields whose value is a keyframe schedule string.
@@ -197,7 +197,8 @@ def normalize_prompts(value: Any, *, key: str = "prompts") -> Prompts:
                 prompts.append(text.strip())
         return prompts
     raise SettingsError(
-        f"{key}: expected a list of prompts or a mapping of frame to prompt, got {_describe(value)}."
+        f"{key}: expected a list of prompts or a mapping of frame to prompt, "
+        f"got {_describe(value)}."
     )
 
 
@@ -214,9 +215,9 @@ def _convert(key: str, value: Any) -> Any:
         return None if value is None else _as_float(key, value)
     if key == "prompts":
         return normalize_prompts(value)
-    if key in _OPTIONAL_STR_FIELDS:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
+    if key in _OPTIONAL_STR_FIELDS and (
+            value is None or (isinstance(value, str) and not value.strip())):
+        return None
     if key in _STR_FIELDS or key in _OPTIONAL_STR_FIELDS:
         if not isinstance(value, str):
             raise SettingsError(f"{key}: expected text, got {_describe(value)}.")
@@ -247,7 +248,8 @@ def _check(settings: Settings) -> None:
     if settings.seed_iter_n < 1:
         raise SettingsError(f"seed_iter_n: {settings.seed_iter_n} must be 1 or more.")
     if not settings.model:
-        raise SettingsError("model: give a hub id, a local diffusers folder or a .safetensors file.")
+        raise SettingsError(
+            "model: give a hub id, a local diffusers folder or a .safetensors file.")
 
 
 def settings_from_dict(data: Mapping[str, Any], *, base: Settings | None = None,
@@ -315,7 +317,8 @@ def parse_settings_text(text: str, *, name: str = "settings") -> dict[str, Any]:
             where = f" at line {mark.line + 1}, column {mark.column + 1}"
         elif isinstance(e, json.JSONDecodeError):
             where = f" at line {e.lineno}, column {e.colno}"
-        raise SettingsError(f"Settings file '{name}' is malformed{where}; fix the syntax.") from None
+        raise SettingsError(
+            f"Settings file '{name}' is malformed{where}; fix the syntax.") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

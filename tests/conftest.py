@@ -45,7 +45,8 @@ def tiny_model(tmp_path_factory) -> Path:
     return make_tiny_sd(tmp_path_factory.mktemp("models") / "tiny-sd")
 
 
-def run_cli(*args: str | os.PathLike[str], timeout: float = 300, **kw) -> subprocess.CompletedProcess:
+def run_cli(*args: str | os.PathLike[str], timeout: float = 300,
+            **kw) -> subprocess.CompletedProcess:
     """``python -m music_visualizer ARGS`` in a real process, offline."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "music_visualizer", *map(str, args)],

@@ -22,16 +22,16 @@ import torch
 import torch.nn.functional as F
 
 __all__ = [
-    "affine_matrix_2d",
-    "warp_2d",
-    "rgb_to_lab",
-    "lab_to_rgb",
     "ColorReference",
-    "apply_contrast",
     "add_noise",
-    "quantize",
-    "to_tensor",
+    "affine_matrix_2d",
+    "apply_contrast",
+    "lab_to_rgb",
     "load_image",
+    "quantize",
+    "rgb_to_lab",
+    "to_tensor",
+    "warp_2d",
 ]
 
 

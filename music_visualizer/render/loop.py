@@ -32,13 +32,13 @@ from .image_ops import (
 )
 
 __all__ = [
+    "MotionOptions",
     "RenderState",
     "Renderer",
-    "MotionOptions",
-    "prepare_previous",
     "finish_frame",
-    "restore_state",
+    "prepare_previous",
     "render_frames",
+    "restore_state",
 ]
 
 
