@@ -100,7 +100,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from .render_job import RenderRequest, prepare_run, render
+    from .render_job import RenderRequest, make_renderer, prepare_run, render
 
     overrides = _overrides(args)
     settings = load_settings_file(args.settings) if args.settings else Settings()
@@ -117,13 +117,19 @@ def _cmd_render(args: argparse.Namespace) -> int:
     print(f"Run folder: {run.folder}")
     if run.resumed:
         print(f"{run.start_index} of {total} frames already done.")
+    renderer = None
+    if run.start_index < total:
+        if run.settings.renderer == "diffusion":
+            print(f"Loading model {run.settings.model} ...", flush=True)
+        renderer = make_renderer(run.settings, device=args.device)
 
     from tqdm import tqdm
 
     bar = tqdm(total=total, initial=run.start_index, unit="frame", dynamic_ncols=True,
                disable=None)
     try:
-        result = render(request, prepared=run, on_frame=lambda i, s: bar.update(1))
+        result = render(request, prepared=run, renderer=renderer,
+                        on_frame=lambda i, s: bar.update(1))
     except KeyboardInterrupt:
         bar.close()
         print(f"\nStopped. Resume with: --resume {run.timestring}", file=sys.stderr)

@@ -83,6 +83,7 @@ class PreparedRun:
     audio: AudioInfo
     start_index: int  # first frame to render (0 for a new run)
     resumed: bool
+    record: dict[str, Any] | None = None  # the settings file to write when a new run starts
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ def _check_resume(record: dict[str, Any], stored: Settings, overrides: Mapping[s
 
 
 def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> PreparedRun:
-    """Check the inputs and create (or reopen, to resume) the run folder.
+    """Check the inputs and plan the run (or reopen it, to resume). Writes nothing: the run
+    folder and settings file are created by :func:`render` once the renderer is ready, so a
+    mistake (a bad model path, say) never leaves an empty run behind.
 
     Raises
     ------
@@ -195,11 +198,9 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
         raise SettingsError(f"init_image: '{settings.init_image}' does not exist; check the path.")
     stamp = new_timestring(now=now)
     folder = song_dir(request.output_dir, song, stamp)
-    folder.mkdir(parents=True, exist_ok=True)
     timestring = new_timestring(folder, now=now)
-    atomic_write_json(settings_path(folder, timestring),
-                      _record(timestring, song, info, digest, settings, plan))
-    return PreparedRun(folder, timestring, settings, plan, info, 0, resumed=False)
+    return PreparedRun(folder, timestring, settings, plan, info, 0, resumed=False,
+                       record=_record(timestring, song, info, digest, settings, plan))
 
 
 def make_renderer(settings: Settings, *, device: str | None = None) -> Any:
@@ -249,11 +250,14 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
 
 
 def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
+           renderer: Any = None,
            on_frame: Callable[[int, Any], None] | None = None,
            should_stop: Callable[[], bool] | None = None) -> RenderResult:
     """Render the run's missing frames and its video.
 
-    ``on_frame(index, state)`` is called after each frame; ``should_stop()`` between frames.
+    ``renderer`` defaults to :func:`make_renderer` of the run's settings. A new run's folder and
+    settings file are written once the renderer exists. ``on_frame(index, state)`` is called
+    after each frame; ``should_stop()`` between frames.
     """
     from .render.loop import MotionOptions, render_frames, restore_state
     from .runs import FrameWriter
@@ -263,7 +267,10 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
     state_next = run.start_index
     rendered = 0
     if state_next < plan.n_frames:
-        renderer = make_renderer(settings, device=request.device)
+        renderer = renderer or make_renderer(settings, device=request.device)
+        if run.record is not None:
+            run.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_json(settings_path(run.folder, run.timestring), run.record)
         options = MotionOptions(border=settings.border, color_coherence=settings.color_coherence)
         state = restore_state(run.folder, run.timestring, state_next, device=renderer.device,
                               options=options)
