@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from .errors import RunError
+from .png import encode_png
 
 __all__ = [
     "FrameWriter",
@@ -243,19 +244,15 @@ class FrameWriter:
     failure in the thread is raised again by the next ``submit`` or by ``close``.
     """
 
-    def __init__(self, folder: Path, timestring: str, *, max_pending: int = 8,
-                 compress_level: int = 1) -> None:
+    def __init__(self, folder: Path, timestring: str, *, max_pending: int = 8) -> None:
         self.folder = Path(folder)
         self.timestring = timestring
-        self.compress_level = compress_level
         self._queue: queue.Queue[tuple[int, Any] | None] = queue.Queue(maxsize=max_pending)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="frame-writer", daemon=True)
         self._thread.start()
 
     def _work(self) -> None:
-        from PIL import Image
-
         while True:
             item = self._queue.get()
             if item is None:
@@ -264,18 +261,8 @@ class FrameWriter:
                 continue
             index, frame = item
             try:
-                array = _to_hwc_uint8(frame)
-                path = frame_path(self.folder, self.timestring, index)
-                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.",
-                                           suffix=".tmp")
-                try:
-                    with os.fdopen(fd, "wb") as fh:
-                        Image.fromarray(array).save(fh, format="PNG",
-                                                    compress_level=self.compress_level)
-                    os.replace(tmp, path)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+                data = encode_png(_to_hwc_uint8(frame))
+                atomic_write_bytes(frame_path(self.folder, self.timestring, index), data)
             except BaseException as e:  # reported to the producer
                 self._error = e
 

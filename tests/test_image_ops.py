@@ -158,3 +158,65 @@ def test_quantize_matches_png_rounding():
     assert torch.equal(as_float, as_uint8.float() / 255)
     expected = np.round(image.numpy() * 255).astype(np.uint8)
     assert np.array_equal(as_uint8.numpy(), expected)
+
+
+# The CPU fast paths (numba) must agree with the torch paths used on a GPU.
+
+def _with_torch_path(monkeypatch, fn):
+    from music_visualizer.render import cpu_kernels
+
+    monkeypatch.setattr(cpu_kernels, "available", lambda: False)
+    try:
+        return fn()
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("size", [(48, 64), (300, 260)])  # small, and subsampled histograms
+def test_cpu_colour_match_equals_the_torch_path(size, monkeypatch):
+    from music_visualizer.render import cpu_kernels
+    from music_visualizer.render.preview import prompt_pattern
+
+    assert cpu_kernels.available()
+    h, w = size
+    ref = torch.from_numpy(prompt_pattern("ref", width=w, height=h)).permute(2, 0, 1)[None] / 255
+    image = (ref * 0.6 + 0.3).clamp(0, 1).float()
+    reference = ColorReference(ref.float())
+    fast = reference.match(image)
+    slow = _with_torch_path(monkeypatch, lambda: reference.match(image))
+    assert (fast - slow).abs().max() < 1e-3
+
+
+@pytest.mark.parametrize("border", ["replicate", "wrap"])
+def test_cpu_warp_equals_the_torch_path(border, monkeypatch):
+    image = _random_image(60, 80, seed=2)
+    m = affine_matrix_2d(width=80, height=60, angle=7, zoom=1.1, translation_x=3.5,
+                         translation_y=-2.25, center_x=0.4, center_y=0.6)
+    fast = warp_2d(image, m, border=border)
+    slow = _with_torch_path(monkeypatch, lambda: warp_2d(image, m, border=border))
+    inner = (slice(None), slice(None), slice(2, -2), slice(2, -2))  # wrap seams may differ
+    assert (fast - slow)[inner].abs().max() < 1e-4
+
+
+def test_cpu_noise_is_seeded_thread_independent_and_unit_variance():
+    import numba
+
+    from music_visualizer.render.image_ops import contrast_and_noise
+
+    image = torch.full((1, 3, 256, 256), 0.5)
+    a = contrast_and_noise(image, 1.0, 0.1, seed=3)
+    assert torch.equal(a, contrast_and_noise(image, 1.0, 0.1, seed=3))
+    assert not torch.equal(a, contrast_and_noise(image, 1.0, 0.1, seed=4))
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        assert torch.equal(a, contrast_and_noise(image, 1.0, 0.1, seed=3))
+    finally:
+        numba.set_num_threads(threads)
+    noise = (a - 0.5).flatten().numpy()
+    assert noise.std() == pytest.approx(0.05, rel=0.02)  # 0.1 in [-1, 1] units
+    assert abs(noise.mean()) < 1e-3
+    assert abs(np.corrcoef(noise[:-1], noise[1:])[0, 1]) < 0.01  # neighbours independent
+    # contrast is applied and clipped in the same pass
+    assert torch.equal(contrast_and_noise(torch.full((1, 3, 8, 8), 0.8), 1.5, 0.0, seed=1),
+                       torch.ones(1, 3, 8, 8))

@@ -8,6 +8,7 @@ Images are float32 tensors of shape ``(1, 3, H, W)`` with values in ``[0, 1]``.
 - :class:`ColorReference`   a colour-match reference, its histograms precomputed once
 - :func:`apply_contrast`    Deforum's contrast multiplier, clipped (Deforum lets values wrap)
 - :func:`add_noise`         gaussian noise seeded by the frame's seed
+- :func:`contrast_and_noise` both, fused on the CPU (:mod:`.cpu_kernels`)
 - :func:`quantize`          round to 8 bits (what a PNG keeps), as uint8 and as float
 - :func:`to_tensor`, :func:`load_image`
 """
@@ -21,9 +22,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from . import cpu_kernels
+
 __all__ = [
     "ColorReference",
     "add_noise",
+    "contrast_and_noise",
     "affine_matrix_2d",
     "apply_contrast",
     "lab_to_rgb",
@@ -76,18 +80,24 @@ def warp_2d(image: torch.Tensor, matrix: np.ndarray, *, border: str = "replicate
     ``border``: ``replicate`` repeats the edge pixels, ``wrap`` tiles the image.
     """
     _, _, height, width = image.shape
+    if border not in ("replicate", "wrap"):
+        raise ValueError(f"border must be replicate or wrap, not {border!r}")
+    if image.device.type == "cpu" and mode == "bilinear" and cpu_kernels.available():
+        out = cpu_kernels.warp_bilinear(image[0].contiguous().numpy(), np.linalg.inv(matrix),
+                                        wrap=border == "wrap")
+        return torch.from_numpy(out)[None]
     norm = _pixel_to_normalized(width, height)
     inverse = norm @ np.linalg.inv(matrix) @ np.linalg.inv(norm)
     theta = torch.as_tensor(inverse[:2], dtype=image.dtype, device=image.device)[None]
     grid = F.affine_grid(theta, list(image.shape), align_corners=False)
     if border == "wrap":
-        grid = torch.remainder(grid + 1.0, 2.0) - 1.0
-        padding = "reflection"
-    elif border == "replicate":
-        padding = "border"
-    else:
-        raise ValueError(f"border must be replicate or wrap, not {border!r}")
-    return F.grid_sample(image, grid, mode=mode, padding_mode=padding, align_corners=False)
+        # Wrap the source coordinates into the picture and sample a copy padded circularly by
+        # one pixel, so interpolation across a seam mixes the two opposite edges.
+        size = torch.tensor([width, height], dtype=grid.dtype, device=grid.device)
+        pixels = torch.remainder(((grid + 1.0) * size - 1.0) / 2.0, size)
+        grid = (2.0 * (pixels + 1.0) + 1.0) / (size + 2.0) - 1.0
+        image = F.pad(image, (1, 1, 1, 1), mode="circular")
+    return F.grid_sample(image, grid, mode=mode, padding_mode="border", align_corners=False)
 
 
 _D65 = (0.95047, 1.0, 1.08883)
@@ -96,6 +106,8 @@ _RGB_TO_XYZ = torch.tensor(
      [0.019334, 0.119193, 0.950227]]
 )
 _XYZ_TO_RGB = torch.linalg.inv(_RGB_TO_XYZ)
+_RGB_TO_XYZ_WHITE = _RGB_TO_XYZ / torch.tensor(_D65)[:, None]  # XYZ relative to the white point
+_XYZ_WHITE_TO_RGB = _XYZ_TO_RGB * torch.tensor(_D65)[None, :]
 
 
 def _srgb_to_linear(x: torch.Tensor) -> torch.Tensor:
@@ -110,7 +122,7 @@ def _linear_to_srgb(x: torch.Tensor) -> torch.Tensor:
 def rgb_to_lab(image: torch.Tensor) -> torch.Tensor:
     """sRGB ``(1, 3, H, W)`` in [0, 1] -> L*a*b* (L in [0, 100], a/b about [-128, 127])."""
     linear = _srgb_to_linear(image)
-    m = (_RGB_TO_XYZ / torch.tensor(_D65)[:, None]).to(image)
+    m = _RGB_TO_XYZ_WHITE.to(image)
     xyz = torch.einsum("ij,bjhw->bihw", m, linear)
     eps = 216 / 24389
     f = torch.where(xyz > eps, xyz.clamp(min=eps).pow(1 / 3), (24389 / 27 * xyz + 16) / 116)
@@ -126,7 +138,7 @@ def lab_to_rgb(lab: torch.Tensor) -> torch.Tensor:
     f = torch.stack((fx, fy, fz), dim=1)
     eps3 = 6 / 29
     xyz = torch.where(f > eps3, f.pow(3), (f - 16 / 116) * (3 * eps3**2))
-    m = (_XYZ_TO_RGB * torch.tensor(_D65)[None, :]).to(lab)
+    m = _XYZ_WHITE_TO_RGB.to(lab)
     linear = torch.einsum("ij,bjhw->bihw", m, xyz)
     return _linear_to_srgb(linear).clamp(0.0, 1.0)
 
@@ -136,10 +148,13 @@ class ColorReference:
 
     Each L*a*b* channel of an image is mapped through its own cumulative histogram onto the
     reference's quantiles (the same idea as ``skimage.exposure.match_histograms`` per channel,
-    but in O(pixels) with 256 bins and linear interpolation inside a bin, on the device).
+    but in O(pixels) with 256 bins and linear interpolation inside a bin, on the device). On a
+    CPU the fused kernels of :mod:`.cpu_kernels` do the same arithmetic.
     """
 
     BINS = 256
+    #: From this many pixels on, histograms count every 2nd pixel in each direction.
+    SUBSAMPLE_FROM = 2**16
     QUANTILES = 1025
     #: Value range binned per L*a*b* channel.
     RANGES = ((0.0, 100.0), (-128.0, 128.0), (-128.0, 128.0))
@@ -161,24 +176,40 @@ class ColorReference:
     def _from_space(self, image: torch.Tensor) -> torch.Tensor:
         return lab_to_rgb(image) if self.space == "LAB" else image.clamp(0.0, 1.0)
 
+    def _bin_values(self, counts: torch.Tensor) -> torch.Tensor:
+        """For bin counts ``(3, B)`` of an image, the reference value at each bin centre."""
+        counts = counts.to(torch.float32)
+        cdf = (torch.cumsum(counts, dim=1) - 0.5 * counts) / counts.sum(dim=1, keepdim=True)
+        qpos = cdf * (self.QUANTILES - 1)  # the reference's quantile function at that cdf
+        q0 = qpos.floor().long().clamp(0, self.QUANTILES - 2)
+        qw = qpos - q0
+        quantiles = self.quantiles.to(counts.device)
+        return (torch.gather(quantiles, 1, q0) * (1 - qw)
+                + torch.gather(quantiles, 1, q0 + 1) * qw)
+
     def match(self, image: torch.Tensor) -> torch.Tensor:
         """``image`` with each channel's histogram matched to the reference."""
+        bins = self.BINS
+        _, _, h, w = image.shape
+        subsample = h * w >= self.SUBSAMPLE_FROM
+        if image.device.type == "cpu" and self.space == "LAB" and cpu_kernels.available():
+            low = self._low[:, 0].cpu().numpy()
+            span = self._span[:, 0].cpu().numpy()
+            lab, counts = cpu_kernels.lab_histograms(
+                image[0].to(torch.float32).contiguous().numpy(), _RGB_TO_XYZ_WHITE.numpy(),
+                low, span, bins, subsample=subsample)
+            lut = self._bin_values(torch.from_numpy(counts)).cpu().numpy()
+            out = cpu_kernels.lab_map_to_rgb(lab, lut, low, span, _XYZ_WHITE_TO_RGB.numpy())
+            return torch.from_numpy(out)[None]
         converted = self._to_space(image)
         _, c, h, w = converted.shape
         x = converted[0].reshape(c, -1)
-        bins = self.BINS
         pos = ((x - self._low) / self._span * bins).clamp(0, bins - 1e-3)  # (3, N) in bin units
-        index = pos.long()
+        step = 2 if subsample else 1  # the same pixels as the CPU kernel counts
+        sample = pos.reshape(c, h, w)[:, ::step, ::step].reshape(c, -1)
         offsets = torch.arange(c, device=x.device)[:, None] * bins
-        counts = torch.bincount((index + offsets).flatten(), minlength=c * bins)
-        counts = counts.reshape(c, bins).to(x.dtype)
-        cdf = (torch.cumsum(counts, dim=1) - 0.5 * counts) / x.shape[1]  # mid-bin cdf, (3, B)
-        # Quantile function of the reference at each bin's cdf.
-        qpos = cdf * (self.QUANTILES - 1)
-        q0 = qpos.floor().long().clamp(0, self.QUANTILES - 2)
-        qw = qpos - q0
-        lut = torch.gather(self.quantiles, 1, q0) * (1 - qw) + torch.gather(
-            self.quantiles, 1, q0 + 1) * qw  # (3, B): value for each bin centre
+        counts = torch.bincount((sample.long() + offsets).flatten(), minlength=c * bins)
+        lut = self._bin_values(counts.reshape(c, bins))  # (3, B): value for each bin centre
         # Interpolate between bin centres for a smooth mapping.
         f = (pos - 0.5).clamp(0, bins - 1)
         i0 = f.floor().long().clamp(0, bins - 2)
@@ -192,6 +223,16 @@ def apply_contrast(image: torch.Tensor, contrast: float) -> torch.Tensor:
     if contrast == 1.0:
         return image
     return (image * contrast).clamp_(0.0, 1.0)
+
+
+def contrast_and_noise(image: torch.Tensor, contrast: float, amount: float, *, seed: int
+                       ) -> torch.Tensor:
+    """:func:`apply_contrast` then :func:`add_noise`, fused into one pass on the CPU."""
+    if image.device.type == "cpu" and amount > 0 and cpu_kernels.available():
+        out = cpu_kernels.contrast_noise(image[0].contiguous().numpy(), contrast, amount / 2.0,
+                                         seed)
+        return torch.from_numpy(out)[None]
+    return add_noise(apply_contrast(image, contrast), amount, seed=seed)
 
 
 def add_noise(image: torch.Tensor, amount: float, *, seed: int) -> torch.Tensor:

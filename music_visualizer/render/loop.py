@@ -23,9 +23,8 @@ from ..plan import FrameParams, Plan
 from ..runs import FrameWriter, frame_path
 from .image_ops import (
     ColorReference,
-    add_noise,
     affine_matrix_2d,
-    apply_contrast,
+    contrast_and_noise,
     quantize,
     to_tensor,
     warp_2d,
@@ -85,8 +84,7 @@ def prepare_previous(state: RenderState, row: FrameParams, options: MotionOption
         image = warp_2d(image, matrix, border=options.border)
     if state.color_ref is not None:
         image = state.color_ref.match(image)
-    image = apply_contrast(image, row.contrast)
-    return add_noise(image, row.noise, seed=row.seed)
+    return contrast_and_noise(image, row.contrast, row.noise, seed=row.seed)
 
 
 def finish_frame(image: torch.Tensor, state: RenderState, row: FrameParams,

@@ -1,0 +1,86 @@
+"""Median time per frame of everything around the model call, at 512x512.
+
+What a diffusion frame costs besides the model: warp, colour match (before and after the
+model), contrast, noise, rounding to 8 bits, and handing the frame to the background PNG writer.
+The model call itself is replaced by returning its input, so only our own work is timed. The
+writer really writes the PNGs (in its thread), as in a render.
+
+    python benchmarks/frame_overhead.py [--frames 60] [--size 512] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+class _IdentityPipe:
+    """Stands in for the img2img call: returns the init image (timing our code only)."""
+
+    def __call__(self, *, image, **_):
+        return SimpleNamespace(images=image)
+
+    def encode_prompt(self, *args, **kwargs):
+        return None, None
+
+
+def measure(frames: int = 60, size: int = 512) -> dict[str, float]:
+    import torch
+
+    from music_visualizer.plan import build_plan
+    from music_visualizer.render.diffusion import DiffusionRenderer
+    from music_visualizer.render.loop import MotionOptions, RenderState
+    from music_visualizer.render.preview import prompt_pattern
+    from music_visualizer.runs import FrameWriter
+    from music_visualizer.settings import Settings
+
+    settings = Settings(width=size, height=size, zoom="0:(1.02)", angle="0:(0.5)",
+                        translation_x="0:(2*sin(t/5))", noise_schedule="0:(0.03)",
+                        contrast_schedule="0:(0.99)")
+    plan = build_plan(settings, n_frames=frames + 1, seed=1)
+    pipes = SimpleNamespace(img2img=_IdentityPipe(), txt2img=None, device=torch.device("cpu"),
+                            dtype=torch.float32)
+    renderer = DiffusionRenderer(pipes, width=size, height=size, options=MotionOptions())
+    first = torch.from_numpy(prompt_pattern("benchmark", width=size, height=size))
+    first = first.permute(2, 0, 1)[None].float() / 255
+    times = []
+    with tempfile.TemporaryDirectory() as tmp, FrameWriter(Path(tmp), "20260101000000") as writer:
+        renderer.init_image = first
+        state = renderer.step(RenderState(), plan.row(0))
+        with torch.inference_mode():
+            for i in range(1, frames + 1):
+                start = time.perf_counter()
+                state = renderer.step(state, plan.row(i))
+                writer.submit(i, state.previous_uint8)
+                times.append(time.perf_counter() - start)
+    return {
+        "frame_overhead_ms_512" if size == 512 else f"frame_overhead_ms_{size}":
+            statistics.median(times) * 1000,
+        "frames": frames,
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=60)
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    result = measure(args.frames, args.size)
+    for key, value in result.items():
+        print(f"{key:28s} {value:10.2f}" if isinstance(value, float) else f"{key:28s} {value:>10}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
