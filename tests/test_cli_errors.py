@@ -78,7 +78,8 @@ def test_exit_code_2_from_a_real_process(tmp_path):
     result = run_cli("render", "--audio", tmp_path / "nothing.mp3", "--output-dir", tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"error: Audio file '{tmp_path / 'nothing.mp3'}' does not exist; check the path or upload the file again.")
+        f"error: Audio file '{tmp_path / 'nothing.mp3'}' does not exist; "
+        "check the path or upload the file again.")
 
 
 def test_unknown_timestring_lists_resumable_runs(song, tmp_path, capsys):

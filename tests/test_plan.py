@@ -83,7 +83,8 @@ def test_no_prompt_uses_the_default():
 
 
 def test_out_of_range_values_name_field_and_frame():
-    with pytest.raises(ScheduleError, match=r"strength_schedule: frame 4: value 1.06 is out of range \(must be from 0 to 1\)"):
+    expected = r"strength_schedule: frame 4: value 1.06 is out of range \(must be from 0 to 1\)"
+    with pytest.raises(ScheduleError, match=expected):
         build_plan(Settings(strength_schedule="0:(0.5), 5:(1.2)"), n_frames=10, seed=1)
     with pytest.raises(ScheduleError, match=r"zoom: frame 0: value 0"):
         build_plan(Settings(zoom="0:(0)"), n_frames=3, seed=1)

@@ -23,8 +23,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["available", "lab_histograms", "lab_map_to_rgb", "warp_bilinear", "contrast_noise",
-           "TABLES"]
+__all__ = [
+    "TABLES",
+    "available",
+    "contrast_noise",
+    "lab_histograms",
+    "lab_map_to_rgb",
+    "warp_bilinear",
+]
 
 try:  # numba comes with librosa; without it the torch path is used
     import numba

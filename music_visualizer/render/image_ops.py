@@ -27,9 +27,9 @@ from . import cpu_kernels
 __all__ = [
     "ColorReference",
     "add_noise",
-    "contrast_and_noise",
     "affine_matrix_2d",
     "apply_contrast",
+    "contrast_and_noise",
     "lab_to_rgb",
     "load_image",
     "quantize",
