@@ -48,7 +48,7 @@ class PreviewRenderer:
 
     def __init__(self, *, width: int, height: int, options: MotionOptions,
                  init_image: torch.Tensor | None = None, device: str | torch.device = "cpu",
-                 mix: float = 0.2) -> None:
+                 mix: float = 0.06) -> None:
         self.width = width
         self.height = height
         self.options = options
