@@ -1,0 +1,87 @@
+"""The render job in-process: naming, init image, stop and resume, what the record holds."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PIL import Image, ImageOps
+
+from music_visualizer import __version__
+from music_visualizer.render_job import RenderRequest, prepare_run, render
+from music_visualizer.runs import frame_path
+from music_visualizer.settings import Settings
+from tests.conftest import click_song
+
+SMALL = Settings(renderer="preview", width=64, height=48, fps=6, duration=2.0, seed=4,
+                 zoom="0:(1.04)", angle="0:(3)", translation_x="0:(1.5)")
+
+
+def _pixels(folder, ts, n):
+    return [np.asarray(Image.open(frame_path(folder, ts, i))) for i in range(n)]
+
+
+def test_song_folder_comes_from_the_title_tag(tmp_path):
+    import mutagen.flac
+
+    path = tmp_path / "track01.flac"
+    sf.write(path, click_song(2.0), 22050)
+    tags = mutagen.flac.FLAC(path)
+    tags["title"] = 'Ünïcode: "Song/Name"'
+    tags.save()
+    run = prepare_run(RenderRequest(audio=path, settings=SMALL, output_dir=tmp_path / "out"))
+    assert run.folder.name == "Ünïcode_SongName"
+    assert not run.folder.exists()  # nothing is written before rendering starts
+
+
+def test_init_image_is_frame_zero(song, tmp_path):
+    cover = tmp_path / "cover.png"
+    Image.fromarray(np.tile(np.arange(0, 256, 2, dtype=np.uint8), (96, 1))[..., None].repeat(
+        3, axis=2)).save(cover)
+    settings = Settings(**{**SMALL.__dict__, "init_image": str(cover), "width": 64,
+                           "height": 48})
+    result = render(RenderRequest(audio=song, settings=settings, output_dir=tmp_path,
+                                  make_video=False))
+    first = np.asarray(Image.open(frame_path(result.folder, result.timestring, 0)))
+    # the cover is centre-cropped to the frame's aspect, then scaled
+    expected = np.asarray(ImageOps.fit(Image.open(cover).convert("RGB"), (64, 48),
+                                       method=Image.Resampling.LANCZOS))
+    assert np.abs(first.astype(int) - expected.astype(int)).max() <= 1
+
+
+def test_stop_then_resume_equals_an_uninterrupted_run(song, tmp_path):
+    whole = render(RenderRequest(audio=song, settings=SMALL, output_dir=tmp_path / "a",
+                                 make_video=False))
+    assert whole.rendered == 12 and not whole.stopped
+
+    seen = []
+    stopped = render(RenderRequest(audio=song, settings=SMALL, output_dir=tmp_path / "b",
+                                   make_video=False),
+                     on_frame=lambda i, state: seen.append(i),
+                     should_stop=lambda: len(seen) >= 5)
+    assert stopped.stopped and stopped.rendered == 5 and stopped.video is None
+    assert not frame_path(stopped.folder, stopped.timestring, 5).exists()
+
+    resumed = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path / "b",
+                                   resume=stopped.timestring))
+    assert resumed.rendered == 7 and resumed.video is not None and resumed.video.exists()
+    for a, b in zip(_pixels(whole.folder, whole.timestring, 12),
+                    _pixels(resumed.folder, resumed.timestring, 12), strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_the_record_holds_what_reproduces_the_run(song, tmp_path):
+    settings = Settings(**{**SMALL.__dict__, "seed": -1, "duration": None, "start": 1.5,
+                           "prompts": {"0": "a", "6": "b --neg c"}})
+    result = render(RenderRequest(audio=song, settings=settings, output_dir=tmp_path,
+                                  make_video=False))
+    record = json.loads((result.folder / f"{result.timestring}_settings.json").read_text())
+    assert record["version"] == __version__
+    assert 0 <= record["seed"] < 2**32 and record["settings"]["seed"] == record["seed"]
+    assert record["duration"] == pytest.approx(4.5) and record["n_frames"] == 27
+    assert record["settings"]["prompts"] == {"0": "a", "6": "b --neg c"}
+    assert record["plan"]["prompt_table"] == [["a", ""], ["b", "c"]]
+    assert len(record["song"]["audio_hash"]) == 64
+    assert record["plan"]["columns"]["time"][0] == 1.5
