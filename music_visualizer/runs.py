@@ -20,6 +20,7 @@ Functions:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -253,6 +254,10 @@ class FrameWriter:
         self._thread.start()
 
     def _work(self) -> None:
+        # Below the frame loop in priority (Linux: per thread): PNG encoding takes the CPU the
+        # loop leaves, e.g. while the GPU runs the model; backpressure keeps it from falling behind.
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         while True:
             item = self._queue.get()
             if item is None:

@@ -1,0 +1,177 @@
+"""The music analysis of a song: a pure function of its samples, cached by content hash.
+
+- :class:`Section`, :class:`AudioAnalysis`  the result (plain data, JSON + npz round trip)
+- :func:`analyze_signal`  mono samples -> :class:`AudioAnalysis`
+- :func:`analyze_file`    a file -> :class:`AudioAnalysis`, through the cache
+- :data:`ANALYSIS_VERSION` part of the cache key: bump it when results change
+
+Stages (each reads the shared :class:`~.spectra.Spectra`): beats, downbeats and tempo
+(:mod:`.beats`), onsets, key (:mod:`.key`), sections (:mod:`.sections`) and the raw feature
+curves (:mod:`.features`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "ANALYSIS_VERSION",
+    "Section",
+    "AudioAnalysis",
+    "analyze_signal",
+    "analyze_file",
+    "default_cache_dir",
+]
+
+ANALYSIS_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the song; equal labels mean repeated material (A B A C ...)."""
+
+    start: float
+    end: float
+    label: str
+
+
+@dataclass(frozen=True)
+class AudioAnalysis:
+    """Everything the plan needs from the music.
+
+    ``curves`` are the raw feature curves at ``feature_rate`` frames per second (1-D arrays,
+    ``chroma`` is ``(12, n)``), not yet normalised: :func:`.features.frame_features` samples
+    and normalises them at a video's frame rate.
+    """
+
+    duration: float
+    sample_rate: int
+    tempo: float
+    beats: np.ndarray
+    downbeats: np.ndarray
+    onsets: np.ndarray
+    key: str
+    sections: tuple[Section, ...]
+    feature_rate: float
+    curves: dict[str, np.ndarray] = field(default_factory=dict)
+    meter: int = 4
+    version: str = ANALYSIS_VERSION
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON-able part (everything but the curves)."""
+        return {
+            "version": self.version,
+            "duration": self.duration,
+            "sample_rate": self.sample_rate,
+            "tempo": self.tempo,
+            "meter": self.meter,
+            "key": self.key,
+            "beats": [round(float(t), 4) for t in self.beats],
+            "downbeats": [round(float(t), 4) for t in self.downbeats],
+            "onsets": [round(float(t), 4) for t in self.onsets],
+            "sections": [{"start": round(s.start, 3), "end": round(s.end, 3), "label": s.label}
+                         for s in self.sections],
+            "feature_rate": self.feature_rate,
+        }
+
+    def save(self, json_path: Path, npz_path: Path) -> None:
+        """Write the summary as JSON and the curves as npz (both atomically)."""
+        from ..runs import atomic_write_bytes
+
+        import io
+
+        buffer = io.BytesIO()
+        np.savez(buffer, **self.curves)
+        atomic_write_bytes(Path(npz_path), buffer.getvalue())
+        atomic_write_bytes(Path(json_path), json.dumps(self.summary()).encode())
+
+    @classmethod
+    def load(cls, json_path: Path, npz_path: Path) -> AudioAnalysis:
+        data = json.loads(Path(json_path).read_text(encoding="utf-8"))
+        with np.load(npz_path) as npz:
+            curves = {name: npz[name] for name in npz.files}
+        return cls(
+            duration=float(data["duration"]), sample_rate=int(data["sample_rate"]),
+            tempo=float(data["tempo"]), beats=np.asarray(data["beats"], dtype=np.float64),
+            downbeats=np.asarray(data["downbeats"], dtype=np.float64),
+            onsets=np.asarray(data["onsets"], dtype=np.float64), key=str(data["key"]),
+            sections=tuple(Section(float(s["start"]), float(s["end"]), str(s["label"]))
+                           for s in data["sections"]),
+            feature_rate=float(data["feature_rate"]), curves=curves,
+            meter=int(data.get("meter", 4)), version=str(data["version"]),
+        )
+
+
+def analyze_signal(y: np.ndarray, sr: int) -> AudioAnalysis:
+    """Analyse mono samples ``y`` at ``sr`` (any rate; resampled to 22.05 kHz)."""
+    from .beats import detect_onsets, track_beats
+    from .features import feature_curves
+    from .key import estimate_key
+    from .sections import find_sections
+    from .spectra import SR, compute_spectra
+
+    y = np.asarray(y, dtype=np.float32)
+    if y.ndim > 1:
+        y = y.mean(axis=0)
+    duration = len(y) / sr
+    if sr != SR:
+        import soxr
+
+        y = soxr.resample(y, sr, SR).astype(np.float32)
+    spectra = compute_spectra(y, SR)
+    beats = track_beats(spectra)
+    onsets = detect_onsets(spectra)
+    sections = find_sections(spectra, beats=beats.beats, downbeats=beats.downbeats,
+                             duration=duration)
+    curves = feature_curves(spectra, beats=beats.beats, downbeats=beats.downbeats,
+                            sections=sections)
+    return AudioAnalysis(
+        duration=duration, sample_rate=int(sr), tempo=float(beats.tempo), beats=beats.beats,
+        downbeats=beats.downbeats, onsets=onsets, key=estimate_key(spectra.chroma),
+        sections=tuple(sections), feature_rate=spectra.frame_rate, curves=curves,
+        meter=int(beats.meter),
+    )
+
+
+def default_cache_dir() -> Path:
+    """``$MUSIC_VISUALIZER_CACHE`` or ``~/.cache/music_visualizer``."""
+    root = os.environ.get("MUSIC_VISUALIZER_CACHE")
+    return Path(root) if root else Path.home() / ".cache" / "music_visualizer"
+
+
+def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
+                 use_cache: bool = True) -> AudioAnalysis:
+    """Analyse an audio file, reusing a cached result for the same content and version.
+
+    Raises
+    ------
+    AudioError
+        If the file is missing, empty, truncated or not audio.
+    """
+    from .load import audio_hash, load_audio
+    from .spectra import SR
+
+    digest = audio_hash(path)
+    folder = (cache_dir or default_cache_dir()) / "analysis"
+    stem = f"{digest}_v{ANALYSIS_VERSION}"
+    json_path, npz_path = folder / f"{stem}.json", folder / f"{stem}.npz"
+    if use_cache and json_path.is_file() and npz_path.is_file():
+        try:
+            return AudioAnalysis.load(json_path, npz_path)
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache entry is recomputed
+    y, sr = load_audio(path, sr=SR, mono=True)
+    analysis = analyze_signal(y, sr)
+    if use_cache:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            analysis.save(json_path, npz_path)
+        except OSError:
+            pass  # a read-only cache only costs time
+    return analysis
