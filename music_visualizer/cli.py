@@ -1,7 +1,8 @@
 """The command line: ``python -m music_visualizer COMMAND ...``.
 
 Commands: ``render`` (song -> frames -> MP4, or resume), ``video`` (rebuild a run's MP4),
-``runs`` (list a song's runs and which can be resumed).
+``runs`` (list a song's runs and which can be resumed), ``analyze`` (beats, sections, features,
+plot), ``keyframes`` (an audio-reactive expression as a plain Deforum keyframe string).
 
 Exit codes: 0 success; 2 a user mistake (one clear line on stderr, no traceback); 1 a bug;
 130 interrupted (the run stays resumable). Heavy libraries load only when a command needs them.
@@ -18,7 +19,7 @@ from typing import Any
 
 from . import __version__
 from .errors import UserError
-from .settings import SCHEDULE_FIELDS, Settings, apply_overrides, load_settings_file
+from .settings import SCHEDULE_FIELDS, preset_names, resolve_settings
 
 __all__ = ["build_parser", "main"]
 
@@ -72,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--init-image", metavar="IMG")
     group.add_argument("--border", choices=["replicate", "wrap"])
     group.add_argument("--color-coherence", choices=["LAB", "none"])
+    group.add_argument("--preset", metavar="NAME",
+                       help=f"motion preset: {', '.join(preset_names())}, or a YAML file")
+    group.add_argument("--section-strength", type=float, metavar="X",
+                       help="strength at each prompt change (default 0.35)")
+    group.add_argument("--section-transition", type=float, metavar="SEC",
+                       help="seconds to ease back after a prompt change (default 1)")
     for name in SCHEDULE_FIELDS:
         group.add_argument(_flag(name), metavar="SCHEDULE", help=argparse.SUPPRESS)
 
@@ -79,6 +86,34 @@ def build_parser() -> argparse.ArgumentParser:
     video.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     video.add_argument("--timestring", required=True)
     video.add_argument("--audio", type=Path, help="the song, if it moved since the render")
+
+    analyze = commands.add_parser(
+        "analyze", help="analyse a song: tempo, beats, downbeats, key, sections, features",
+        description="Analyse a song. Writes JSON (and the feature curves as .npz beside it) "
+                    "and, with --plot, a PNG of the song and the motion it drives.")
+    analyze.add_argument("song", type=Path, metavar="SONG")
+    analyze.add_argument("--json", type=Path, metavar="OUT.json", help="write the analysis here")
+    analyze.add_argument("--fps", type=float, help="frame rate of the feature curves "
+                                                   "(default: the analysis rate, ~43 per second)")
+    analyze.add_argument("--plot", type=Path, metavar="OUT.png",
+                         help="waveform, beats and sections, and the motion curves")
+    analyze.add_argument("--settings", type=Path, metavar="FILE",
+                         help="plot the motion of these settings")
+    analyze.add_argument("--preset", metavar="NAME", help="plot the motion of this preset")
+    analyze.add_argument("--no-cache", action="store_true", help="analyse again, ignore the cache")
+
+    keyframes = commands.add_parser(
+        "keyframes", help="an expression of the music as a plain Deforum keyframe string",
+        description="Evaluate a schedule expression (e.g. \"1 + 0.05*beat**2\") at every frame "
+                    "and print it as a Deforum keyframe string for Deforum/A1111.")
+    keyframes.add_argument("song", type=Path, metavar="SONG")
+    keyframes.add_argument("--expr", required=True, metavar="EXPR",
+                           help="an expression or a keyframe schedule")
+    keyframes.add_argument("--fps", type=float, default=15.0, help="frame rate (default 15)")
+    keyframes.add_argument("--start", type=float, default=0.0, metavar="SEC")
+    keyframes.add_argument("--duration", type=float, metavar="SEC")
+    keyframes.add_argument("--decimals", type=int, default=4)
+    keyframes.add_argument("--no-cache", action="store_true")
 
     runs = commands.add_parser("runs", help="list a song's runs and which can be resumed")
     runs.add_argument("--audio", required=True, type=Path, metavar="SONG")
@@ -90,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
 _SETTING_FLAGS = (
     "model", "renderer", "mode", "scheduler", "fps", "duration", "start", "width", "height",
     "steps", "cfg_scale", "seed", "seed_behavior", "negative_prompt", "init_image", "border",
-    "color_coherence", "prompts", *SCHEDULE_FIELDS,
+    "color_coherence", "prompts", "preset", "section_strength", "section_transition",
+    *SCHEDULE_FIELDS,
 )
 
 
@@ -103,8 +139,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from .render_job import RenderRequest, make_renderer, prepare_run, render
 
     overrides = _overrides(args)
-    settings = load_settings_file(args.settings) if args.settings else Settings()
-    settings = apply_overrides(settings, overrides)
+    settings = resolve_settings(file=args.settings, overrides=overrides)
     request = RenderRequest(audio=args.audio, settings=settings, output_dir=args.output_dir,
                             resume=args.resume, overrides=overrides,
                             make_video=not args.no_video, song_name=args.song_name,
@@ -151,6 +186,35 @@ def _cmd_video(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from .analysis_report import describe_analysis, write_analysis_json, write_plot
+    from .audio.analysis import analyze_file
+
+    analysis = analyze_file(args.song, use_cache=not args.no_cache)
+    print(describe_analysis(analysis))
+    if args.json:
+        npz = write_analysis_json(analysis, args.json, fps=args.fps)
+        print(f"Analysis: {args.json} (features: {npz})")
+    if args.plot:
+        settings = None
+        if args.settings or args.preset:
+            settings = resolve_settings(file=args.settings,
+                                        overrides={"preset": args.preset} if args.preset else {})
+        write_plot(analysis, args.plot, settings=settings, song=args.song.stem)
+        print(f"Plot: {args.plot}")
+    return 0
+
+
+def _cmd_keyframes(args: argparse.Namespace) -> int:
+    from .analysis_report import keyframe_string
+    from .audio.analysis import analyze_file
+
+    analysis = analyze_file(args.song, use_cache=not args.no_cache)
+    print(keyframe_string(analysis, args.expr, fps=args.fps, start=args.start,
+                          duration=args.duration, decimals=args.decimals))
+    return 0
+
+
 def _cmd_runs(args: argparse.Namespace) -> int:
     from .audio.load import probe_audio
     from .render_job import song_name_for
@@ -168,7 +232,8 @@ def _cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs}
+_COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
+             "analyze": _cmd_analyze, "keyframes": _cmd_keyframes}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

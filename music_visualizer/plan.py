@@ -178,13 +178,14 @@ def split_negative(prompt: str) -> tuple[str, str]:
     return positive.strip(), negative.strip() if sep else ""
 
 
-def resolve_prompt_keys(prompts: Mapping[str, str] | Sequence[str], n_frames: int
-                        ) -> list[tuple[int, str]]:
+def resolve_prompt_keys(prompts: Mapping[str, str] | Sequence[str], n_frames: int, *,
+                        section_frames: Sequence[int] | None = None) -> list[tuple[int, str]]:
     """Frame-keyed prompts sorted by frame.
 
     A mapping's keys are frame numbers or expressions of ``max_f`` (``"max_f/2"``); keys outside
-    the video are dropped; if no key is at frame 0 the first prompt starts there. A list is spread
-    evenly over the frames.
+    the video are dropped; if no key is at frame 0 the first prompt starts there. A list is
+    recycled through the song's sections in order when ``section_frames`` (the first frame of
+    each section in the video) are given, else spread evenly over the frames.
     """
     if isinstance(prompts, Mapping):
         keyed: dict[int, str] = {}
@@ -202,6 +203,9 @@ def resolve_prompt_keys(prompts: Mapping[str, str] | Sequence[str], n_frames: in
             if 0 <= frame < n_frames:
                 keyed[frame] = text
         items = sorted(keyed.items())
+    elif section_frames and prompts:
+        items = [(frame, prompts[k % len(prompts)]) for k, frame in enumerate(section_frames)]
+        items = list({frame: text for frame, text in items}.items())
     else:
         count = len(prompts)
         items = [(int(j * n_frames // count), text) for j, text in enumerate(prompts)]
@@ -213,7 +217,8 @@ def resolve_prompt_keys(prompts: Mapping[str, str] | Sequence[str], n_frames: in
 
 def build_plan(settings: Settings, *, n_frames: int, seed: int,
                default_prompt: str = "abstract colourful music visualization, highly detailed",
-               variables: Mapping[str, float | np.ndarray] | None = None) -> Plan:
+               variables: Mapping[str, float | np.ndarray] | None = None,
+               section_starts: Sequence[float] | None = None) -> Plan:
     """Compute every per-frame parameter of a render.
 
     Parameters
@@ -228,6 +233,12 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
         Used when ``settings.prompts`` is empty.
     variables : mapping, optional
         Extra schedule variables: scalars, or arrays of shape ``(n_frames,)`` (audio features).
+    section_starts : sequence of float, optional
+        Start times (seconds in the song) of the song's sections: a list of prompts is recycled
+        through them.
+
+    Wherever the prompt changes, strength dips to ``settings.section_strength`` and eases back
+    to its schedule over ``settings.section_transition`` seconds, so the new prompt takes over.
 
     Raises
     ------
@@ -251,7 +262,12 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
     columns["seed"] = frame_seeds(seed, settings.seed_behavior, n_frames,
                                   iter_n=settings.seed_iter_n)
 
-    keyed = resolve_prompt_keys(settings.prompts, n_frames) or [(0, default_prompt)]
+    section_frames = None
+    if section_starts is not None:
+        frames = [math.floor((s - settings.start) * settings.fps + 0.5) for s in section_starts]
+        section_frames = sorted({max(0, f) for f in frames if f < n_frames}) or [0]
+    keyed = resolve_prompt_keys(settings.prompts, n_frames, section_frames=section_frames
+                                ) or [(0, default_prompt)]
     table: list[tuple[str, str]] = []
     index = np.zeros(n_frames, dtype=np.int64)
     for (frame, text), nxt in zip(keyed, [*keyed[1:], (n_frames, "")], strict=True):
@@ -261,6 +277,7 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
         if pair not in table:
             table.append(pair)
         index[frame:nxt[0]] = table.index(pair)
+    columns["strength"] = _dip_at_prompt_changes(columns["strength"], index, settings)
     return Plan(fps=float(settings.fps), width=settings.width, height=settings.height,
                 start=float(settings.start), columns=columns, prompt_table=tuple(table),
                 prompt_index=index)
@@ -279,3 +296,20 @@ def _check_range(field_name: str, column: str, values: np.ndarray) -> None:
             f"{field_name}: frame {frame}: value {values[frame]:.4g} is out of range "
             f"(must be {bound})."
         )
+
+
+def _dip_at_prompt_changes(strength: np.ndarray, prompt_index: np.ndarray, settings: Settings
+                           ) -> np.ndarray:
+    """Lower strength to ``section_strength`` where the prompt changes, easing back (cosine)."""
+    changes = np.flatnonzero(np.diff(prompt_index)) + 1
+    length = max(1, math.floor(settings.section_transition * settings.fps + 0.5))
+    if changes.size == 0 or settings.section_transition <= 0:
+        return strength
+    ease = 0.5 - 0.5 * np.cos(np.pi * np.arange(length) / length)  # 0 -> 1
+    out = strength.copy()
+    for frame in changes:
+        span = slice(frame, min(frame + length, len(out)))
+        target = settings.section_strength + (out[span] - settings.section_strength) * ease[
+            : span.stop - span.start]
+        out[span] = np.minimum(out[span], target)
+    return out

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .audio.analysis import AudioAnalysis, analyze_file
 from .audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
+from .audio.reactive import schedule_variables, section_starts
 from .errors import RunError, SettingsError
 from .plan import Plan, build_plan, frame_count
 from .runs import (
@@ -72,6 +74,7 @@ class RenderRequest:
     make_video: bool = True
     song_name: str | None = None
     device: str | None = None
+    cache_dir: Path | None = None  # analysis cache (default: ~/.cache/music_visualizer)
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def _resolve(settings: Settings, info: AudioInfo) -> Settings:
 
 
 def _record(timestring: str, song: str, info: AudioInfo, digest: str, settings: Settings,
-            plan: Plan) -> dict[str, Any]:
+            plan: Plan, analysis: AudioAnalysis) -> dict[str, Any]:
     return {
         "format": RECORD_FORMAT,
         "package": "music_visualizer",
@@ -138,6 +141,8 @@ def _record(timestring: str, song: str, info: AudioInfo, digest: str, settings: 
         "start": settings.start,
         "n_frames": plan.n_frames,
         "settings": settings_to_dict(settings),
+        "analysis": {"version": analysis.version, "tempo": analysis.tempo, "key": analysis.key,
+                     "sections": [[s.start, s.end, s.label] for s in analysis.sections]},
         "plan": plan.to_dict(),
     }
 
@@ -191,16 +196,20 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
 
     settings = _resolve(request.settings, info)
     n_frames = frame_count(settings.duration or 0.0, settings.fps)
+    analysis = analyze_file(request.audio, cache_dir=request.cache_dir)
     plan = build_plan(settings, n_frames=n_frames, seed=settings.seed,
                       default_prompt=f"{song}, abstract music visualization, vivid colours, "
-                                     "highly detailed")
+                                     "highly detailed",
+                      variables=schedule_variables(analysis, fps=settings.fps, n_frames=n_frames,
+                                                   start=settings.start),
+                      section_starts=section_starts(analysis))
     if settings.init_image and not Path(settings.init_image).is_file():
         raise SettingsError(f"init_image: '{settings.init_image}' does not exist; check the path.")
     stamp = new_timestring(now=now)
     folder = song_dir(request.output_dir, song, stamp)
     timestring = new_timestring(folder, now=now)
     return PreparedRun(folder, timestring, settings, plan, info, 0, resumed=False,
-                       record=_record(timestring, song, info, digest, settings, plan))
+                       record=_record(timestring, song, info, digest, settings, plan, analysis))
 
 
 def make_renderer(settings: Settings, *, device: str | None = None) -> Any:

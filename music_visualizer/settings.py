@@ -5,6 +5,8 @@
 - :func:`load_settings_file` read a YAML or JSON file into :class:`Settings`
 - :func:`apply_overrides`    return a copy with some fields replaced, validated again
 - :func:`settings_to_dict`   plain data for JSON
+- :func:`resolve_settings`   defaults -> motion preset -> settings file -> flags, in that order
+- :func:`preset_names`, :func:`load_preset`  the motion presets of ``configs/presets``
 
 Unknown keys and wrong types are rejected with a :class:`~music_visualizer.errors.SettingsError`
 that names the key. Schedule fields hold Deforum keyframe strings (a bare number is accepted and
@@ -27,14 +29,21 @@ from .errors import SettingsError
 
 __all__ = [
     "CHOICES",
+    "PRESET_DIR",
     "SCHEDULE_FIELDS",
     "Settings",
     "apply_overrides",
+    "load_preset",
     "load_settings_file",
     "normalize_prompts",
+    "preset_names",
+    "resolve_settings",
     "settings_from_dict",
     "settings_to_dict",
 ]
+
+#: Motion presets shipped with the project (YAML files of schedule settings).
+PRESET_DIR = Path(__file__).resolve().parents[1] / "configs" / "presets"
 
 #: Fields whose value is a keyframe schedule string.
 SCHEDULE_FIELDS: tuple[str, ...] = (
@@ -98,14 +107,18 @@ class Settings:
     noise_schedule: str = "0:(0.02)"
     contrast_schedule: str = "0:(1.0)"
     color_coherence: str = "LAB"
+    # Music.
+    preset: str | None = None  # a motion preset of configs/presets (recorded; applied on load)
+    section_strength: float = 0.35  # strength at a section's first frame, so its prompt takes over
+    section_transition: float = 1.0  # seconds to ease back to the strength schedule
 
 
 _FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
 _INT_FIELDS = {"width", "height", "steps", "seed", "seed_iter_n"}
-_FLOAT_FIELDS = {"fps", "start", "cfg_scale"}
+_FLOAT_FIELDS = {"fps", "start", "cfg_scale", "section_strength", "section_transition"}
 _OPTIONAL_FLOAT_FIELDS = {"duration"}
 _STR_FIELDS = {"model", "negative_prompt"} | set(CHOICES)
-_OPTIONAL_STR_FIELDS = {"init_image"}
+_OPTIONAL_STR_FIELDS = {"init_image", "preset"}
 
 
 def _describe(value: Any) -> str:
@@ -247,6 +260,12 @@ def _check(settings: Settings) -> None:
         raise SettingsError(f"seed: {settings.seed} must be -1 (random) or between 0 and 2**32-1.")
     if settings.seed_iter_n < 1:
         raise SettingsError(f"seed_iter_n: {settings.seed_iter_n} must be 1 or more.")
+    if not 0 <= settings.section_strength <= 1:
+        raise SettingsError(
+            f"section_strength: {settings.section_strength:g} must be between 0 and 1.")
+    if settings.section_transition < 0:
+        raise SettingsError(
+            f"section_transition: {settings.section_transition:g} must be 0 or more seconds.")
     if not settings.model:
         raise SettingsError(
             "model: give a hub id, a local diffusers folder or a .safetensors file.")
@@ -294,14 +313,7 @@ def load_settings_file(path: str | os.PathLike[str], *, base: Settings | None = 
         If the file is missing, unreadable, malformed, or has a bad setting.
     """
     path = Path(path)
-    if not path.is_file():
-        raise SettingsError(f"Settings file '{path}' does not exist; check the path.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise SettingsError(f"Settings file '{path}' could not be read as text ({e}).") from None
-    data = parse_settings_text(text, name=str(path))
-    return settings_from_dict(data, base=base, source=path.name)
+    return settings_from_dict(_read_settings_file(path), base=base, source=path.name)
 
 
 def parse_settings_text(text: str, *, name: str = "settings") -> dict[str, Any]:
@@ -324,3 +336,53 @@ def parse_settings_text(text: str, *, name: str = "settings") -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SettingsError(f"Settings file '{name}' must contain a mapping of names to values.")
     return data
+
+
+def preset_names() -> list[str]:
+    """Names of the shipped motion presets."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
+
+
+def load_preset(name: str) -> dict[str, Any]:
+    """The settings of a motion preset, by name or as a path to a YAML file."""
+    path = Path(name)
+    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        path = PRESET_DIR / f"{name}.yaml"
+    if not path.is_file():
+        raise SettingsError(
+            f"preset: '{name}' is not a preset; choose one of {', '.join(preset_names())} "
+            "or give a YAML file.")
+    data = parse_settings_text(path.read_text(encoding="utf-8"), name=str(path))
+    data.pop("description", None)
+    if "preset" in data:
+        raise SettingsError(f"preset '{name}': a preset cannot name another preset.")
+    return data
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise SettingsError(f"Settings file '{path}' does not exist; check the path.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise SettingsError(f"Settings file '{path}' could not be read as text ({e}).") from None
+    return parse_settings_text(text, name=str(path))
+
+
+def resolve_settings(*, file: str | os.PathLike[str] | None = None,
+                     overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Build settings the one way the CLI, the app and the notebook all do.
+
+    Layers, later winning: the defaults, the motion preset (named by the flags or the file),
+    the settings file, then ``overrides`` (flags or app fields).
+    """
+    overrides = dict(overrides or {})
+    file_data = _read_settings_file(Path(file)) if file is not None else {}
+    settings = Settings()
+    preset = overrides.get("preset") or file_data.get("preset")
+    if preset:
+        settings = settings_from_dict(load_preset(str(preset)), base=settings,
+                                      source=f"preset {preset}")
+    settings = settings_from_dict(file_data, base=settings,
+                                  source=Path(file).name if file is not None else "settings")
+    return apply_overrides(settings, overrides)

@@ -29,6 +29,18 @@ def click_song(seconds: float, *, sr: int = 22050, bpm: float = 120.0, channels:
     return np.stack([y] * channels, axis=1) if channels > 1 else y
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _analysis_cache(tmp_path_factory):
+    """Keep the analysis cache of the tests (and of the CLI processes they start) private."""
+    old = os.environ.get("MUSIC_VISUALIZER_CACHE")
+    os.environ["MUSIC_VISUALIZER_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("MUSIC_VISUALIZER_CACHE", None)
+    else:
+        os.environ["MUSIC_VISUALIZER_CACHE"] = old
+
+
 @pytest.fixture(scope="session")
 def song(tmp_path_factory) -> Path:
     """A 6-second 120 BPM click song (wav, 22.05 kHz mono)."""

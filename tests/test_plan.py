@@ -100,3 +100,50 @@ def test_plan_json_round_trip_is_exact():
         assert column.dtype == again.columns[name].dtype
     assert again.prompt_table == plan.prompt_table
     assert again.row(31) == plan.row(31)
+
+
+def test_prompt_list_is_recycled_through_sections():
+    s = Settings(fps=2, start=10.0, prompts=["a", "b", "c"])
+    # sections start before the video (5 s), inside it (12, 15, 20, 22 s) and after it (40 s)
+    plan = build_plan(s, n_frames=30, seed=1, section_starts=[0.0, 5.0, 12.0, 15.0, 20.0, 22.0,
+                                                               40.0])
+    prompts = [plan.row(i).prompt for i in range(30)]
+    # frame f is song time 10 + f/2: sections at frames 0 (covering 5-12 s), 4, 10, 20, 24
+    assert prompts[0] == "a" and prompts[3] == "a"
+    assert prompts[4] == "b" and prompts[9] == "b"
+    assert prompts[10] == "c" and prompts[19] == "c"
+    assert prompts[20] == "a" and prompts[24] == "b" and prompts[29] == "b"
+
+
+def test_strength_dips_where_the_prompt_changes_and_eases_back():
+    s = Settings(fps=10, prompts=["a", "b"], strength_schedule="0:(0.7)", section_strength=0.3,
+                 section_transition=1.0)
+    plan = build_plan(s, n_frames=40, seed=1, section_starts=[0.0, 2.0])
+    strength = plan.columns["strength"]
+    assert np.all(strength[:20] == 0.7)  # no dip at frame 0 (txt2img) nor before the change
+    assert strength[20] == pytest.approx(0.3)
+    assert np.all(np.diff(strength[20:30]) > 0)  # eases back ...
+    assert np.all(strength[30:] == 0.7)  # ... within one second
+    # a schedule that is already lower than the dip is kept
+    low = build_plan(Settings(fps=10, prompts=["a", "b"], strength_schedule="0:(0.2)"),
+                     n_frames=40, seed=1, section_starts=[0.0, 2.0])
+    assert np.all(low.columns["strength"] == 0.2)
+    # one prompt: nothing changes, no dip
+    one = build_plan(Settings(fps=10, prompts=["a"]), n_frames=40, seed=1,
+                     section_starts=[0.0, 2.0])
+    assert np.all(one.columns["strength"] == 0.65)
+
+
+def test_every_preset_resolves_and_layers_under_file_and_flags(tmp_path):
+    from music_visualizer.settings import load_preset, preset_names, resolve_settings
+
+    assert set(preset_names()) >= {"pulse", "sway", "drift", "calm", "flythrough"}
+    for name in preset_names():
+        assert resolve_settings(overrides={"preset": name}).zoom == load_preset(name)["zoom"]
+    path = tmp_path / "s.yaml"
+    path.write_text("preset: pulse\nangle: '0:(5)'\nfps: 8\n")
+    s = resolve_settings(file=path, overrides={"fps": 24})
+    assert s.preset == "pulse" and s.zoom == load_preset("pulse")["zoom"]  # from the preset
+    assert s.angle == "0:(5)" and s.fps == 24  # the file beats the preset, flags beat the file
+    with pytest.raises(SettingsError, match="preset: 'wobble' is not a preset; choose one of"):
+        resolve_settings(overrides={"preset": "wobble"})

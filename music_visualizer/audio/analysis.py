@@ -22,10 +22,10 @@ import numpy as np
 
 __all__ = [
     "ANALYSIS_VERSION",
-    "Section",
     "AudioAnalysis",
-    "analyze_signal",
+    "Section",
     "analyze_file",
+    "analyze_signal",
     "default_cache_dir",
 ]
 
@@ -82,9 +82,9 @@ class AudioAnalysis:
 
     def save(self, json_path: Path, npz_path: Path) -> None:
         """Write the summary as JSON and the curves as npz (both atomically)."""
-        from ..runs import atomic_write_bytes
-
         import io
+
+        from ..runs import atomic_write_bytes
 
         buffer = io.BytesIO()
         np.savez(buffer, **self.curves)

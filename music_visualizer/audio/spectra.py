@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Spectra", "compute_spectra", "SR", "HOP_LENGTH", "N_FFT", "N_MELS"]
+__all__ = ["HOP_LENGTH", "N_FFT", "N_MELS", "SR", "Spectra", "compute_spectra"]
 
 SR = 22050
 HOP_LENGTH = 512
