@@ -26,9 +26,9 @@ def plain_librosa(path: Path) -> dict:
 
     y, sr = librosa.load(path, sr=22050)
     onset_env = librosa.onset.onset_strength(y=y, sr=sr)
-    tempo, beats = librosa.beat.beat_track(onset_envelope=onset_env, sr=sr)
+    _, beats = librosa.beat.beat_track(onset_envelope=onset_env, sr=sr)
     chroma = librosa.feature.chroma_cqt(y=y, sr=sr)
-    harmonic, percussive = librosa.effects.hpss(y)
+    librosa.effects.hpss(y)
     bounds = librosa.segment.agglomerative(chroma, 8)
     return {"tempo": float(librosa.feature.tempo(onset_envelope=onset_env, sr=sr)[0]),
             "beats": len(beats), "sections": len(bounds)}
@@ -53,6 +53,7 @@ def _time(fn, path: Path, repeat: int) -> tuple[float, dict]:
 
 
 def measure(seconds: float = 180.0, repeat: int = 3) -> dict:
+    import numpy as np
     import soundfile as sf
 
     from tests.synth_music import synth_song
@@ -60,7 +61,7 @@ def measure(seconds: float = 180.0, repeat: int = 3) -> dict:
     song = synth_song("pop", seed=101)
     audio = song.audio
     while len(audio) < seconds * song.sr:  # repeat the song to reach the length
-        audio = __import__("numpy").concatenate([audio, song.audio])
+        audio = np.concatenate([audio, song.audio])
     audio = audio[: int(seconds * song.sr)]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "song.wav"

@@ -80,7 +80,8 @@ def write_analysis_json(analysis: AudioAnalysis, path: Path, *, fps: float | Non
 
 
 def motion_curves(analysis: AudioAnalysis, settings: Settings) -> dict[str, np.ndarray]:
-    """The motion columns of the plan ``settings`` would render for this song."""
+    """The motion columns of the plan ``settings`` would render for this song (the ones that
+    move; zoom always)."""
     from .audio.reactive import schedule_variables, section_starts
 
     duration = settings.duration or max(analysis.duration - settings.start, 1.0 / settings.fps)
@@ -89,7 +90,8 @@ def motion_curves(analysis: AudioAnalysis, settings: Settings) -> dict[str, np.n
                       variables=schedule_variables(analysis, fps=settings.fps,
                                                    n_frames=n_frames, start=settings.start),
                       section_starts=section_starts(analysis))
-    return {name: plan.columns[name] for name in MOTION_COLUMNS}
+    return {name: plan.columns[name] for name in MOTION_COLUMNS
+            if name == "zoom" or np.ptp(plan.columns[name]) > 1e-9}
 
 
 def write_plot(analysis: AudioAnalysis, path: Path, *, settings: Settings | None = None,

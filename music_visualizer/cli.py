@@ -42,8 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
         "render", help="render a song to frames and an MP4 (or resume a run)",
         description="Render a song to frames and an MP4. Settings come from the defaults, then "
                     "--settings FILE, then the flags.")
-    render.add_argument("--audio", required=True, type=Path, metavar="SONG",
-                        help="the song (mp3, wav, ogg, flac, m4a)")
+    render.add_argument("link", nargs="?", metavar="SPOTIFY_URL",
+                        help="a Spotify track link (metadata, cover, default prompts)")
+    render.add_argument("--audio", type=Path, metavar="SONG",
+                        help="the song (mp3, wav, ogg, flac, m4a); without it, spotdl downloads "
+                             "the linked track")
     render.add_argument("--prompt", action="append", metavar="TEXT", dest="prompts",
                         help="a prompt; repeat for several (spread over the song)")
     render.add_argument("--settings", type=Path, metavar="FILE", help="YAML or JSON settings")
@@ -70,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--seed", type=int)
     group.add_argument("--seed-behavior", choices=["iter", "fixed", "random"])
     group.add_argument("--negative-prompt", metavar="TEXT")
-    group.add_argument("--init-image", metavar="IMG")
+    group.add_argument("--init-image", metavar="IMG",
+                       help="an image for frame 0, or 'cover' for the album cover")
     group.add_argument("--border", choices=["replicate", "wrap"])
     group.add_argument("--color-coherence", choices=["LAB", "none"])
     group.add_argument("--preset", metavar="NAME",
@@ -86,6 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
     video.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     video.add_argument("--timestring", required=True)
     video.add_argument("--audio", type=Path, help="the song, if it moved since the render")
+
+    prompts = commands.add_parser(
+        "prompts", help="a track card and five default prompts from a link and/or a file",
+        description="Five default prompts from the cover, its colours, the genres, title and "
+                    "album, and (given the audio) the mood of the music. Never downloads audio.")
+    prompts.add_argument("link", nargs="?", metavar="SPOTIFY_URL")
+    prompts.add_argument("--audio", type=Path, metavar="FILE")
+    prompts.add_argument("--json", type=Path, metavar="OUT.json")
+    prompts.add_argument("--no-caption", action="store_true",
+                         help="don't caption the cover with an image-to-text model")
 
     analyze = commands.add_parser(
         "analyze", help="analyse a song: tempo, beats, downbeats, key, sections, features",
@@ -135,15 +149,30 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
             if getattr(args, name, None) is not None}
 
 
-def _cmd_render(args: argparse.Namespace) -> int:
-    from .render_job import RenderRequest, make_renderer, prepare_run, render
+def _source(args: argparse.Namespace) -> tuple[str | None, Path | None]:
+    """(link, audio): a positional that is an existing file counts as the audio."""
+    link, audio = args.link, args.audio
+    if link and audio is None and Path(link).is_file():
+        return None, Path(link)
+    return link, audio
 
-    overrides = _overrides(args)
-    settings = resolve_settings(file=args.settings, overrides=overrides)
-    request = RenderRequest(audio=args.audio, settings=settings, output_dir=args.output_dir,
-                            resume=args.resume, overrides=overrides,
-                            make_video=not args.no_video, song_name=args.song_name,
-                            device=args.device)
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .render_job import make_renderer, prepare_run, render, request_from_inputs
+
+    link, audio = _source(args)
+    request, track, warnings = request_from_inputs(
+        link=link, audio=audio, settings_file=args.settings, overrides=_overrides(args),
+        output_dir=args.output_dir, resume=args.resume, make_video=not args.no_video,
+        device=args.device)
+    if args.song_name:
+        request = replace(request, song_name=args.song_name)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if link:
+        print(f"Track: {track.display_name}")
     run = prepare_run(request)
     total = run.plan.n_frames
     verb = "Resuming" if run.resumed else "Rendering"
@@ -184,6 +213,52 @@ def _cmd_video(args: argparse.Namespace) -> int:
     path = build_video(args.run_dir, check_timestring(args.timestring), audio=args.audio)
     print(f"Video: {path}")
     return 0
+
+
+def _cmd_prompts(args: argparse.Namespace) -> int:
+    import json
+
+    from .audio.analysis import analyze_file
+    from .render_job import track_prompts
+    from .sources.resolve import resolve_track
+
+    link, audio = _source(args)
+    track, _ = resolve_track(link, audio, download=False)
+    analysis = analyze_file(audio) if audio is not None else None
+    prompt_set = track_prompts(track, analysis=analysis, caption=not args.no_caption)
+    print(track_card(track, analysis))
+    print()
+    for i, text in enumerate(prompt_set.prompts, 1):
+        print(f"Prompt {i}: {text}")
+    print(f"Negative prompt: {prompt_set.negative_prompt}")
+    if args.json:
+        data = {"track": track.to_dict(), "prompts": list(prompt_set.prompts),
+                "negative_prompt": prompt_set.negative_prompt}
+        args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
+        print(f"Prompts: {args.json}")
+    return 0
+
+
+def track_card(track: Any, analysis: Any = None) -> str:
+    """A few lines describing a track (and its analysis, when there is one)."""
+    lines = [f"{track.name}", f"by {', '.join(track.artists) or 'unknown artist'}"]
+    if track.album:
+        lines.append(f"from {track.album}" + (f" ({track.release_date})"
+                                               if track.release_date else ""))
+    details = []
+    if track.duration:
+        details.append(f"{int(track.duration // 60)}:{track.duration % 60:04.1f}")
+    if track.genres:
+        details.append(", ".join(track.genres[:4]))
+    if analysis is not None:
+        details.append(f"{analysis.tempo:.0f} BPM, {analysis.key or 'key unclear'}, "
+                       f"{len(analysis.sections)} sections")
+    if details:
+        lines.append(" · ".join(details))
+    if track.cover:
+        lines.append(f"cover: {track.cover}")
+    return "\n".join(lines)
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
@@ -233,7 +308,7 @@ def _cmd_runs(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
-             "analyze": _cmd_analyze, "keyframes": _cmd_keyframes}
+             "analyze": _cmd_analyze, "keyframes": _cmd_keyframes, "prompts": _cmd_prompts}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

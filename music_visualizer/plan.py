@@ -185,7 +185,8 @@ def resolve_prompt_keys(prompts: Mapping[str, str] | Sequence[str], n_frames: in
     A mapping's keys are frame numbers or expressions of ``max_f`` (``"max_f/2"``); keys outside
     the video are dropped; if no key is at frame 0 the first prompt starts there. A list is
     recycled through the song's sections in order when ``section_frames`` (the first frame of
-    each section in the video) are given, else spread evenly over the frames.
+    each section in the video) are given and there are at least as many sections as prompts;
+    otherwise it is spread evenly over the frames, so no prompt is lost.
     """
     if isinstance(prompts, Mapping):
         keyed: dict[int, str] = {}
@@ -203,7 +204,7 @@ def resolve_prompt_keys(prompts: Mapping[str, str] | Sequence[str], n_frames: in
             if 0 <= frame < n_frames:
                 keyed[frame] = text
         items = sorted(keyed.items())
-    elif section_frames and prompts:
+    elif prompts and section_frames and len(section_frames) >= len(prompts):
         items = [(frame, prompts[k % len(prompts)]) for k, frame in enumerate(section_frames)]
         items = list({frame: text for frame, text in items}.items())
     else:

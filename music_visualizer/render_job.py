@@ -6,6 +6,7 @@
 - :func:`make_renderer`   the renderer a run's settings ask for
 - :func:`render`          prepare, render the missing frames, build the video
 - :func:`build_video`     (re)build a run's MP4 from its frames and the song
+- :func:`request_from_inputs`  a link and/or a file, a settings file and overrides -> a request
 
 Resume reads the saved plan, so the remaining frames are rendered from exactly the parameters of
 the first start; the state (previous frame, colour reference) comes back from the PNGs and the
@@ -15,11 +16,12 @@ seeds are in the plan.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .audio.analysis import AudioAnalysis, analyze_file
@@ -38,6 +40,10 @@ from .runs import (
     video_path,
 )
 from .settings import Settings, settings_from_dict, settings_to_dict
+from .sources.track import TrackInfo
+
+if TYPE_CHECKING:
+    from .prompts import PromptSet
 
 __all__ = [
     "PreparedRun",
@@ -47,7 +53,9 @@ __all__ = [
     "make_renderer",
     "prepare_run",
     "render",
+    "request_from_inputs",
     "song_name_for",
+    "track_prompts",
 ]
 
 RECORD_FORMAT = 1
@@ -293,3 +301,48 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
     if request.make_video and not stopped:
         video = build_video(run.folder, run.timestring, audio=Path(request.audio))
     return RenderResult(run.folder, run.timestring, plan.n_frames, rendered, video, stopped)
+
+
+def track_prompts(track: TrackInfo, *, analysis: AudioAnalysis | None = None,
+                  caption: bool = True) -> PromptSet:
+    """The five default prompts of a track (cover caption when a model is available)."""
+    from .prompts import caption_cover, default_prompts
+
+    text = caption_cover(track.cover) if caption and track.cover else None
+    return default_prompts(track, analysis=analysis, caption=text)
+
+
+def request_from_inputs(*, link: str | None = None, audio: str | os.PathLike[str] | None = None,
+                        settings_file: str | os.PathLike[str] | None = None,
+                        overrides: Mapping[str, Any] | None = None,
+                        output_dir: Path = Path("outputs"), resume: str | None = None,
+                        make_video: bool = True, device: str | None = None,
+                        cache_dir: Path | None = None, caption: bool = True
+                        ) -> tuple[RenderRequest, TrackInfo, list[str]]:
+    """Build a render request the same way for the CLI and the app.
+
+    The track comes from the link (Spotify) and/or the file (tags); without a file the audio is
+    downloaded. With no prompt given (flags, settings file or preset), the track's default
+    prompts are used; ``init_image: cover`` means the album cover. With a link, the run folder is
+    named "Artist - Title".
+    """
+    from .settings import resolve_settings
+    from .sources.resolve import resolve_track
+
+    overrides = dict(overrides or {})
+    track, warnings = resolve_track(link, audio, download=True, cache_dir=cache_dir)
+    if str(overrides.get("init_image", "")).strip().lower() == "cover":
+        if not track.cover:
+            raise SettingsError("init_image: this track has no cover image; give an image file.")
+        overrides["init_image"] = track.cover
+    settings = resolve_settings(file=settings_file, overrides=overrides)
+    if not resume and not settings.prompts:
+        analysis = analyze_file(track.audio, cache_dir=cache_dir) if track.audio else None
+        defaults = track_prompts(track, analysis=analysis, caption=caption)
+        settings = replace(settings, prompts=list(defaults.prompts),
+                           negative_prompt=settings.negative_prompt or defaults.negative_prompt)
+    request = RenderRequest(audio=Path(track.audio), settings=settings, output_dir=output_dir,
+                            resume=resume, overrides=overrides, make_video=make_video,
+                            song_name=track.display_name if link else None, device=device,
+                            cache_dir=cache_dir)
+    return request, track, warnings

@@ -324,8 +324,8 @@ def _chord_notes(root_pc: int, scale: tuple[int, ...], degree: int, seventh: boo
     return notes
 
 
-def synth_song(genre: str, *, seed: int = 0, sr: int = 22050, bars: int | None = None
-               ) -> SynthSong:
+def synth_song(genre: str, *, seed: int = 0, sr: int = 22050, bars: int | None = None,
+               tempo: float | None = None) -> SynthSong:
     """Synthesize a song of ``genre`` with its exact ground truth.
 
     Parameters
@@ -338,6 +338,9 @@ def synth_song(genre: str, *, seed: int = 0, sr: int = 22050, bars: int | None =
         Sample rate of the audio.
     bars : int or None
         Length in bars (the form is scaled to it); by default about 60-120 s.
+    tempo : float or None
+        The tempo in BPM (for ``tempo_change``, the first one); by default drawn from the
+        genre's range.
 
     Returns
     -------
@@ -350,6 +353,10 @@ def synth_song(genre: str, *, seed: int = 0, sr: int = 22050, bars: int | None =
     steps = 4 * meter
     lo, hi = _TEMPO[genre]
     bpm = float(np.round(rng.uniform(lo, hi), 1))
+    if tempo is not None:
+        if not 30.0 <= tempo <= 300.0:
+            raise ValueError(f"tempo={tempo} must be within 30..300 BPM")
+        bpm = float(tempo)
     form = _form(bars, meter * 60.0 / (bpm * (1.3 if genre == "tempo_change" else 1.0)))
     n_bars = sum(n for _, n in form)
 
@@ -385,7 +392,7 @@ def synth_song(genre: str, *, seed: int = 0, sr: int = 22050, bars: int | None =
     jitter_ms = {"house": 1.0, "dnb": 2.0, "ballad": 7.0}.get(genre, 4.0)
 
     def put(bus: str, t: float, x: np.ndarray, gain: float, jitter: float = jitter_ms) -> None:
-        i = int(round((t + float(np.clip(rng.normal(0, jitter), -15, 15)) / 1000) * sr))
+        i = round((t + float(np.clip(rng.normal(0, jitter), -15, 15)) / 1000) * sr)
         i = max(i, 0)
         m = min(len(x), n_total - i)
         if m > 0:

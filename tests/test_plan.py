@@ -147,3 +147,9 @@ def test_every_preset_resolves_and_layers_under_file_and_flags(tmp_path):
     assert s.angle == "0:(5)" and s.fps == 24  # the file beats the preset, flags beat the file
     with pytest.raises(SettingsError, match="preset: 'wobble' is not a preset; choose one of"):
         resolve_settings(overrides={"preset": "wobble"})
+
+
+def test_no_prompt_is_lost_when_the_clip_has_fewer_sections_than_prompts():
+    plan = build_plan(Settings(fps=2, prompts=["a", "b", "c"]), n_frames=30, seed=1,
+                      section_starts=[0.0, 10.0])
+    assert [plan.row(i).prompt for i in (0, 10, 20)] == ["a", "b", "c"]

@@ -100,8 +100,9 @@ def compute_spectra(y: np.ndarray, sr: int = SR, *, hop_length: int = HOP_LENGTH
     harmonic_share = harmonic / np.maximum(mel, 1e-12)
     share_per_bin = np.clip(mel_basis.T @ harmonic_share / np.maximum(
         mel_basis.sum(axis=0)[:, None], 1e-12), 0.0, 1.0)
+    # tuning=0: pitch-tracking the whole song for the tuning costs ~1.4 s and warns on silence
     chroma = librosa.feature.chroma_stft(S=power * share_per_bin, sr=sr, n_fft=n_fft,
-                                         hop_length=hop_length, norm=None)
+                                         hop_length=hop_length, norm=None, tuning=0.0)
     peak = chroma.max(axis=0, keepdims=True)
     chroma = np.where(peak > 1e-8, chroma / np.maximum(peak, 1e-12), 0.0).astype(np.float32)
     return Spectra(y=y, sr=sr, hop_length=hop_length, n_fft=n_fft, stft_mag=stft_mag, mel=mel,

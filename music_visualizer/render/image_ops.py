@@ -259,7 +259,7 @@ def quantize(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 def to_tensor(array: np.ndarray, *, device: torch.device | str = "cpu") -> torch.Tensor:
     """uint8 ``(H, W, 3)`` -> float ``(1, 3, H, W)`` in [0, 1] on ``device``."""
-    tensor = torch.from_numpy(np.ascontiguousarray(array[..., :3])).to(device)
+    tensor = torch.from_numpy(np.array(array[..., :3], dtype=np.uint8)).to(device)
     return tensor.permute(2, 0, 1)[None].float().div_(255.0)
 
 
