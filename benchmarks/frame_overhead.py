@@ -2,8 +2,10 @@
 
 What a diffusion frame costs besides the model: warp, colour match (before and after the
 model), contrast, noise, rounding to 8 bits, and handing the frame to the background PNG writer.
-The model call itself is replaced by returning its input, so only our own work is timed. The
-writer really writes the PNGs (in its thread), as in a render.
+The model call itself is replaced by returning its input, so only our own work is timed.
+``frame_overhead_ms_512``: the writer really encodes and writes the PNGs in its thread, on the
+same 2 cores, as in a CPU render. ``..._loop_only``: the frame loop alone (what a GPU render
+pays, where the writer runs while the GPU works).
 
     python benchmarks/frame_overhead.py [--frames 60] [--size 512] [--json OUT]
 """
@@ -51,19 +53,26 @@ def measure(frames: int = 60, size: int = 512) -> dict[str, float]:
     renderer = DiffusionRenderer(pipes, width=size, height=size, options=MotionOptions())
     first = torch.from_numpy(prompt_pattern("benchmark", width=size, height=size))
     first = first.permute(2, 0, 1)[None].float() / 255
-    times = []
-    with tempfile.TemporaryDirectory() as tmp, FrameWriter(Path(tmp), "20260101000000") as writer:
-        renderer.init_image = first
+    renderer.init_image = first
+
+    def run(writer: FrameWriter | None) -> float:
+        times = []
         state = renderer.step(RenderState(), plan.row(0))
         with torch.inference_mode():
             for i in range(1, frames + 1):
                 start = time.perf_counter()
                 state = renderer.step(state, plan.row(i))
-                writer.submit(i, state.previous_uint8)
+                if writer is not None:
+                    writer.submit(i, state.previous_uint8)
                 times.append(time.perf_counter() - start)
+        return statistics.median(times) * 1000
+
+    loop_only = run(None)
+    with tempfile.TemporaryDirectory() as tmp, FrameWriter(Path(tmp), "20260101000000") as writer:
+        with_writer = run(writer)
     return {
-        "frame_overhead_ms_512" if size == 512 else f"frame_overhead_ms_{size}":
-            statistics.median(times) * 1000,
+        f"frame_overhead_ms_{size}": with_writer,
+        f"frame_overhead_ms_{size}_loop_only": loop_only,
         "frames": frames,
         "torch_threads": torch.get_num_threads(),
     }
