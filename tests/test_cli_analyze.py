@@ -93,3 +93,32 @@ def test_a_preset_makes_the_render_follow_the_beat(song, tmp_path):
     between = beat_frames[:-1] + 3
     assert zoom[beat_frames].mean() > zoom[between].mean() + 0.02
     assert run.record["analysis"]["tempo"] == pytest.approx(120, rel=0.04)
+
+
+@pytest.mark.parametrize("kind", ["silence", "tone", "noise", "short_click", "one_second"])
+def test_degenerate_audio_gives_a_valid_analysis(kind, tmp_path):
+    import warnings
+
+    from music_visualizer.analysis_report import write_analysis_json
+    from music_visualizer.audio.analysis import analyze_signal
+
+    sr = 44100
+    t = np.arange(int(sr * (0.3 if kind == "short_click" else 1.0 if kind == "one_second"
+                            else 8.0))) / sr
+    y = {"silence": np.zeros_like(t), "tone": 0.3 * np.sin(2 * np.pi * 440 * t),
+         "noise": 0.2 * np.random.default_rng(0).standard_normal(len(t)),
+         "short_click": np.where(t < 0.005, 0.8, 0.0),
+         "one_second": 0.3 * np.sin(2 * np.pi * 220 * t)}[kind].astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning (NaN, division by zero) either
+        analysis = analyze_signal(y, sr)
+    assert analysis.duration == pytest.approx(len(y) / sr)
+    assert analysis.sections and analysis.sections[0].start == 0.0
+    assert analysis.sections[-1].end == pytest.approx(analysis.duration)
+    if kind in ("silence", "tone", "noise"):
+        assert len(analysis.beats) == 0 and analysis.tempo == 0.0
+    write_analysis_json(analysis, tmp_path / "a.json", fps=24)
+    data = json.loads((tmp_path / "a.json").read_text())
+    features = np.load(tmp_path / data["features"]["npz"])
+    for name in features.files:
+        assert np.isfinite(features[name]).all(), name
