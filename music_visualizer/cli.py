@@ -185,7 +185,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     if run.start_index < total:
         if run.settings.renderer == "diffusion":
             print(f"Loading model {run.settings.model} ...", flush=True)
-        renderer = make_renderer(run.settings, device=args.device)
+        renderer = make_renderer(run.settings, device=args.device,
+                                 with_init_image=run.start_index == 0)
 
     from tqdm import tqdm
 

@@ -32,6 +32,7 @@ from .plan import Plan, build_plan, frame_count
 from .runs import (
     atomic_write_json,
     done_frames,
+    frame_path,
     find_run,
     new_timestring,
     read_run_record,
@@ -199,10 +200,16 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
         except (KeyError, TypeError, ValueError) as e:
             raise RunError(f"Run {timestring}: settings file is incomplete ({e}).") from None
         _check_resume(record, stored, request.overrides, digest, timestring)
-        start = done_frames(folder, timestring, plan.n_frames)
+        start = done_frames(folder, timestring, plan.n_frames, clean=True)
+        while start > 0 and not _frame_is_readable(frame_path(folder, timestring, start - 1),
+                                                   plan.width, plan.height):
+            frame_path(folder, timestring, start - 1).unlink()  # damaged (e.g. a Drive cut)
+            start -= 1
         return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True)
 
     settings = _resolve(request.settings, info)
+    if settings.init_image:
+        settings = replace(settings, init_image=_checked_image(settings.init_image))
     n_frames = frame_count(settings.duration or 0.0, settings.fps)
     analysis = analyze_file(request.audio, cache_dir=request.cache_dir)
     plan = build_plan(settings, n_frames=n_frames, seed=settings.seed,
@@ -211,8 +218,6 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
                       variables=schedule_variables(analysis, fps=settings.fps, n_frames=n_frames,
                                                    start=settings.start),
                       section_starts=section_starts(analysis))
-    if settings.init_image and not Path(settings.init_image).is_file():
-        raise SettingsError(f"init_image: '{settings.init_image}' does not exist; check the path.")
     stamp = new_timestring(now=now)
     folder = song_dir(request.output_dir, song, stamp)
     timestring = new_timestring(folder, now=now)
@@ -220,21 +225,52 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
                        record=_record(timestring, song, info, digest, settings, plan, analysis))
 
 
-def make_renderer(settings: Settings, *, device: str | None = None) -> Any:
-    """The renderer ``settings.renderer`` names, with its model loaded if it has one."""
-    import torch
+def _frame_is_readable(path: Path, width: int, height: int) -> bool:
+    from PIL import Image
 
+    try:
+        with Image.open(path) as img:
+            img.load()
+            return img.size == (width, height)
+    except Exception:  # noqa: BLE001 - any decoding failure means the frame must be redone
+        return False
+
+
+def _checked_image(path: str) -> str:
+    """The absolute path of a readable image, or a SettingsError saying what is wrong."""
+    from PIL import Image
+
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise SettingsError(f"init_image: '{path}' does not exist; check the path.")
+    try:
+        with Image.open(file) as img:
+            img.verify()
+    except Exception:  # noqa: BLE001 - PIL raises many kinds
+        raise SettingsError(
+            f"init_image: '{path}' is not an image PIL can read; give a PNG or JPEG.") from None
+    return str(file.resolve())
+
+
+def make_renderer(settings: Settings, *, device: str | None = None,
+                  with_init_image: bool = True) -> Any:
+    """The renderer ``settings.renderer`` names, with its model loaded if it has one.
+
+    ``with_init_image`` False (a resumed run past frame 0) skips loading the init image.
+    """
     from .render.image_ops import load_image
     from .render.loop import MotionOptions
+    from .render.models import pick_device
 
     options = MotionOptions(border=settings.border, color_coherence=settings.color_coherence)
+    init_path = settings.init_image if with_init_image else None
     if settings.renderer == "preview":
         from .render.preview import PreviewRenderer
 
-        dev = torch.device(device or "cpu")
+        dev = pick_device(device) if device else pick_device("cpu")
         init = None
-        if settings.init_image:
-            init = load_image(settings.init_image, width=settings.width, height=settings.height,
+        if init_path:
+            init = load_image(init_path, width=settings.width, height=settings.height,
                               device=dev)
         return PreviewRenderer(width=settings.width, height=settings.height, options=options,
                                init_image=init, device=dev)
@@ -243,8 +279,8 @@ def make_renderer(settings: Settings, *, device: str | None = None) -> Any:
 
     pipes = load_pipelines(settings.model, scheduler=settings.scheduler, device=device)
     init = None
-    if settings.init_image:
-        init = load_image(settings.init_image, width=settings.width, height=settings.height,
+    if init_path:
+        init = load_image(init_path, width=settings.width, height=settings.height,
                           device=pipes.device)
     return DiffusionRenderer(pipes, width=settings.width, height=settings.height,
                              options=options, init_image=init)
@@ -284,16 +320,25 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
     state_next = run.start_index
     rendered = 0
     if state_next < plan.n_frames:
-        renderer = renderer or make_renderer(settings, device=request.device)
+        renderer = renderer or make_renderer(settings, device=request.device,
+                                             with_init_image=run.start_index == 0)
         if run.record is not None:
-            run.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_json(settings_path(run.folder, run.timestring), run.record)
+            try:
+                run.folder.mkdir(parents=True, exist_ok=True)
+                atomic_write_json(settings_path(run.folder, run.timestring), run.record)
+            except OSError as e:
+                raise RunError(f"Cannot write the run folder '{run.folder}' ({e.strerror}); "
+                               "check --output-dir and the free space.") from None
         options = MotionOptions(border=settings.border, color_coherence=settings.color_coherence)
         state = restore_state(run.folder, run.timestring, state_next, device=renderer.device,
                               options=options)
-        with FrameWriter(run.folder, run.timestring) as writer:
-            state = render_frames(renderer, plan, state, writer=writer, on_frame=on_frame,
-                                  should_stop=should_stop)
+        try:
+            with FrameWriter(run.folder, run.timestring) as writer:
+                state = render_frames(renderer, plan, state, writer=writer, on_frame=on_frame,
+                                      should_stop=should_stop)
+        except OSError as e:
+            raise RunError(f"Writing frames to '{run.folder}' failed ({e.strerror}); free some "
+                           f"space, then resume with --resume {run.timestring}.") from None
         rendered = state.next_index - run.start_index
         state_next = state.next_index
     stopped = state_next < plan.n_frames
@@ -331,11 +376,12 @@ def request_from_inputs(*, link: str | None = None, audio: str | os.PathLike[str
 
     overrides = dict(overrides or {})
     track, warnings = resolve_track(link, audio, download=True, cache_dir=cache_dir)
-    if str(overrides.get("init_image", "")).strip().lower() == "cover":
+    settings = resolve_settings(file=settings_file, overrides=overrides)
+    if (settings.init_image or "").strip().lower() == "cover":  # from a flag or the file
         if not track.cover:
             raise SettingsError("init_image: this track has no cover image; give an image file.")
-        overrides["init_image"] = track.cover
-    settings = resolve_settings(file=settings_file, overrides=overrides)
+        settings = replace(settings, init_image=track.cover)
+        overrides.pop("init_image", None)
     if not resume and not settings.prompts:
         analysis = analyze_file(track.audio, cache_dir=cache_dir) if track.audio else None
         defaults = track_prompts(track, analysis=analysis, caption=caption)

@@ -160,15 +160,17 @@ def _frame_indices(folder: Path, timestring: str) -> set[int]:
     return found
 
 
-def done_frames(folder: Path, timestring: str, n_frames: int) -> int:
+def done_frames(folder: Path, timestring: str, n_frames: int, *, clean: bool = False) -> int:
     """Number of frames written without a gap from frame 0: resume continues at this frame.
 
-    Reads frame numbers from file names (not a file count, which a stray file would break) and
-    removes leftover temp files of a killed writer.
+    Reads frame numbers from file names (not a file count, which a stray file would break).
+    With ``clean`` (only when resuming, never while a render may be running) it removes the
+    leftover temp files of a killed writer.
     """
     folder = Path(folder)
-    for leftover in folder.glob(f".{timestring}_*.tmp"):
-        leftover.unlink(missing_ok=True)
+    if clean:
+        for leftover in folder.glob(f".{timestring}_*.tmp"):
+            leftover.unlink(missing_ok=True)
     found = _frame_indices(folder, timestring)
     index = 0
     while index < n_frames and index in found:

@@ -50,8 +50,10 @@ def test_analysis_is_cached_by_content(song, tmp_path):
     assert np.array_equal(first.beats.round(4), again.beats) and first.key == again.key
     for name, curve in first.curves.items():
         assert np.array_equal(curve, again.curves[name]), name
-    # a damaged cache entry is recomputed, not trusted
+    # a damaged cache entry (JSON or npz) is recomputed, not trusted
     next((tmp_path / "analysis").glob("*.json")).write_text("{broken")
+    assert analyze_file(song, cache_dir=tmp_path).tempo == pytest.approx(first.tempo)
+    next((tmp_path / "analysis").glob("*.npz")).write_bytes(b"PK\x03\x04 not a zip")
     assert analyze_file(song, cache_dir=tmp_path).tempo == pytest.approx(first.tempo)
 
 

@@ -44,6 +44,9 @@ CASES = {
     "hostile schedule": (["--angle", "0:(__import__('os').system('touch pwned'))"], "angle"),
     "strength out of range": (["--strength-schedule", "0:(1.5)"], "strength_schedule"),
     "init image": (["--init-image", "{missing}.png"], "init_image"),
+    "init image not an image": (["--init-image", "{settings}"], "is not an image"),
+    "device": (["--device", "cuda:7"], "CUDA is not available"),
+    "device name": (["--device", "gpu0"], "Unknown device"),
     "unknown timestring": (["--resume", "20200101000000"], "No run 20200101000000"),
     "malformed timestring": (["--resume", "yesterday"], "14 digits"),
 }

@@ -220,3 +220,6 @@ def test_cpu_noise_is_seeded_thread_independent_and_unit_variance():
     # contrast is applied and clipped in the same pass
     assert torch.equal(contrast_and_noise(torch.full((1, 3, 8, 8), 0.8), 1.5, 0.0, seed=1),
                        torch.ones(1, 3, 8, 8))
+    # ... and clipped before the noise, as on a GPU: bright pixels keep noise below 1
+    bright = contrast_and_noise(torch.full((1, 3, 128, 128), 0.9), 1.5, 0.4, seed=2)
+    assert float(bright.mean()) == pytest.approx(0.92, abs=0.01)

@@ -85,3 +85,39 @@ def test_the_record_holds_what_reproduces_the_run(song, tmp_path):
     assert record["plan"]["prompt_table"] == [["a", ""], ["b", "c"]]
     assert len(record["song"]["audio_hash"]) == 64
     assert record["plan"]["columns"]["time"][0] == 1.5
+
+
+def test_img2img_schedule_follows_strength_at_few_steps():
+    from music_visualizer.render.diffusion import img2img_schedule
+
+    starts = []
+    for kept in np.linspace(0.2, 0.8, 25):
+        for steps in (1, 2, 4, 10, 25, 50):
+            n, strength = img2img_schedule(kept, steps)
+            k = int(n * strength)  # what diffusers runs
+            assert k >= 1 and k == max(1, round(steps * (1 - kept)))
+            assert abs(k / n - (1 - kept)) <= (1 - kept) / (k + 1) + 1e-9  # start follows s
+        starts.append(img2img_schedule(kept, 4))
+    # at the default 4 steps, the start point moves with the audio-reactive strength
+    assert len({k_n for k_n in starts}) >= 6
+
+
+def test_resume_needs_neither_the_init_image_nor_a_damaged_last_frame(song, tmp_path):
+    cover = tmp_path / "cover.png"
+    Image.new("RGB", (32, 32), (200, 30, 60)).save(cover)
+    settings = Settings(**{**SMALL.__dict__, "init_image": str(cover)})
+    whole = render(RenderRequest(audio=song, settings=settings, output_dir=tmp_path / "a",
+                                 make_video=False))
+    seen = []
+    part = render(RenderRequest(audio=song, settings=settings, output_dir=tmp_path / "b",
+                                make_video=False),
+                  on_frame=lambda i, s: seen.append(i), should_stop=lambda: len(seen) >= 6)
+    cover.unlink()  # moved away after the start (or a cleared cover cache)
+    last = frame_path(part.folder, part.timestring, 5)
+    last.write_bytes(last.read_bytes()[:100])  # truncated by a disconnect
+    resumed = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path / "b",
+                                   resume=part.timestring, make_video=False))
+    assert resumed.rendered == 7  # frame 5 was redone
+    for a, b in zip(_pixels(whole.folder, whole.timestring, 12),
+                    _pixels(resumed.folder, resumed.timestring, 12), strict=True):
+        assert np.array_equal(a, b)

@@ -94,7 +94,9 @@ def test_done_frames_reads_numbers_not_counts(tmp_path):
     (tmp_path / "20251231000000_00003.png").write_bytes(b"other run")
     (tmp_path / f".{ts}_00003.png.abc.tmp").write_bytes(b"half")
     assert done_frames(tmp_path, ts, 10) == 3
-    assert not list(tmp_path.glob("*.tmp"))  # leftovers of a killed writer are removed
+    assert list(tmp_path.glob(".*.tmp"))  # listing never touches a live writer's temp file
+    assert done_frames(tmp_path, ts, 10, clean=True) == 3
+    assert not list(tmp_path.glob(".*.tmp"))  # resuming removes a killed writer's leftovers
     assert done_frames(tmp_path, ts, 2) == 2
 
 

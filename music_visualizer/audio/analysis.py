@@ -164,8 +164,8 @@ def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
     if use_cache and json_path.is_file() and npz_path.is_file():
         try:
             return AudioAnalysis.load(json_path, npz_path)
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache entry is recomputed
+        except Exception:  # noqa: BLE001 - any damaged cache entry (bad zip, JSON...) is recomputed
+            pass
     y, sr = load_audio(path, sr=SR, mono=True)
     analysis = analyze_signal(y, sr)
     if use_cache:

@@ -186,7 +186,8 @@ if numba is not None:
                 total = (np.float32(z & mask) + np.float32((z >> np.uint64(16)) & mask)
                          + np.float32((z >> np.uint64(32)) & mask)
                          + np.float32(z >> np.uint64(48)) - np.float32(131070.0))
-                v = img[c, y, x] * contrast + total * scale
+                v = min(max(img[c, y, x] * contrast, np.float32(0.0)), np.float32(1.0))
+                v = v + total * scale
                 out[c, y, x] = min(max(v, np.float32(0.0)), np.float32(1.0))
 
 

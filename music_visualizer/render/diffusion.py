@@ -17,16 +17,26 @@ from ..plan import FrameParams
 from .loop import MotionOptions, RenderState, finish_frame, prepare_previous
 from .models import Pipelines
 
-__all__ = ["DiffusionRenderer", "img2img_strength"]
+__all__ = ["DiffusionRenderer", "img2img_schedule"]
 
 
-def img2img_strength(kept: float, steps: int) -> float:
-    """Diffusers' img2img strength for Deforum's ``strength`` (share kept) at ``steps`` steps.
+def img2img_schedule(kept: float, steps: int) -> tuple[int, float]:
+    """``(num_inference_steps, strength)`` for diffusers' img2img, for Deforum's ``strength``.
 
-    At least one denoising step always runs: diffusers refuses ``int(steps * strength) < 1``.
+    Diffusers runs ``int(n * strength)`` steps from the matching point of an ``n``-step
+    schedule, so with few steps the start point only takes multiples of ``1 / steps``: at 4
+    steps every kept share from 0.55 to 0.78 would start at the same point and an
+    audio-reactive strength would do nothing. Instead run ``k = round(steps * s)`` steps (at
+    least one) of an ``n = ceil(k / s)``-step schedule, whose start ``k / n`` follows ``s``.
     """
-    strength = min(max(1.0 - kept, 0.0), 1.0)
-    return min(max(strength, (1.0 + 1e-6) / steps), 1.0)
+    import math
+
+    s = min(max(1.0 - kept, 0.0), 1.0)
+    if s <= 0.0:
+        s = 1.0 / (steps * 8)  # keep almost everything: one small step
+    k = max(1, round(steps * s))
+    n = max(k, math.ceil(k / s - 1e-9))
+    return n, (k + 1e-6) / n  # int(n * strength) == k exactly
 
 
 class DiffusionRenderer:
@@ -70,10 +80,10 @@ class DiffusionRenderer:
         else:
             init = self.init_image if state.previous is None else prepare_previous(
                 state, row, self.options)
+            n_steps, strength = img2img_schedule(row.strength, row.steps)
             image = self.pipes.img2img(
-                image=init.to(self.pipes.dtype),
-                strength=img2img_strength(row.strength, row.steps),
-                **common,
+                image=init.to(self.pipes.dtype), strength=strength,
+                **{**common, "num_inference_steps": n_steps},
             ).images
         image = image.to(device=self.device, dtype=torch.float32)
         if state.color_ref is not None:
