@@ -32,8 +32,8 @@ from .plan import Plan, build_plan, frame_count
 from .runs import (
     atomic_write_json,
     done_frames,
-    frame_path,
     find_run,
+    frame_path,
     new_timestring,
     read_run_record,
     settings_path,
@@ -232,7 +232,7 @@ def _frame_is_readable(path: Path, width: int, height: int) -> bool:
         with Image.open(path) as img:
             img.load()
             return img.size == (width, height)
-    except Exception:  # noqa: BLE001 - any decoding failure means the frame must be redone
+    except Exception:
         return False
 
 
@@ -246,7 +246,7 @@ def _checked_image(path: str) -> str:
     try:
         with Image.open(file) as img:
             img.verify()
-    except Exception:  # noqa: BLE001 - PIL raises many kinds
+    except Exception:
         raise SettingsError(
             f"init_image: '{path}' is not an image PIL can read; give a PNG or JPEG.") from None
     return str(file.resolve())

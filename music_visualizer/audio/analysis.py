@@ -164,7 +164,7 @@ def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
     if use_cache and json_path.is_file() and npz_path.is_file():
         try:
             return AudioAnalysis.load(json_path, npz_path)
-        except Exception:  # noqa: BLE001 - any damaged cache entry (bad zip, JSON...) is recomputed
+        except Exception:
             pass
     y, sr = load_audio(path, sr=SR, mono=True)
     analysis = analyze_signal(y, sr)
