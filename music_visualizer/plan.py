@@ -267,8 +267,12 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
     if section_starts is not None:
         frames = [math.floor((s - settings.start) * settings.fps + 0.5) for s in section_starts]
         section_frames = sorted({max(0, f) for f in frames if f < n_frames}) or [0]
-    keyed = resolve_prompt_keys(settings.prompts, n_frames, section_frames=section_frames
-                                ) or [(0, default_prompt)]
+    keyed = resolve_prompt_keys(settings.prompts, n_frames, section_frames=section_frames)
+    if settings.prompts and not keyed:
+        raise SettingsError(
+            f"prompts: every frame key is outside the video (frames 0 to {n_frames - 1}); "
+            "use smaller frame numbers or max_f.")
+    keyed = keyed or [(0, default_prompt)]
     table: list[tuple[str, str]] = []
     index = np.zeros(n_frames, dtype=np.int64)
     for (frame, text), nxt in zip(keyed, [*keyed[1:], (n_frames, "")], strict=True):

@@ -229,6 +229,11 @@ def find_run(root: str | os.PathLike[str], song: str, timestring: str) -> Path:
     folder = song_dir(root, song, ts)
     if settings_path(folder, ts).is_file():
         return folder
+    # named otherwise (e.g. "Artist - Title" from a Spotify link): find it by its timestring;
+    # the caller checks that the audio is the same
+    found = sorted(Path(root).glob(f"[0-9][0-9][0-9][0-9]-[0-9][0-9]/*/{ts}_settings.json"))
+    if len(found) == 1:
+        return found[0].parent
     song_root = Path(root)
     candidates = []
     for month in sorted(song_root.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]")):

@@ -153,3 +153,8 @@ def test_no_prompt_is_lost_when_the_clip_has_fewer_sections_than_prompts():
     plan = build_plan(Settings(fps=2, prompts=["a", "b", "c"]), n_frames=30, seed=1,
                       section_starts=[0.0, 10.0])
     assert [plan.row(i).prompt for i in (0, 10, 20)] == ["a", "b", "c"]
+
+
+def test_prompt_keys_all_outside_the_video_are_an_error():
+    with pytest.raises(SettingsError, match="every frame key is outside the video"):
+        build_plan(Settings(prompts={"500": "x"}), n_frames=100, seed=1)

@@ -114,3 +114,10 @@ def test_list_and_find_runs(tmp_path):
     with pytest.raises(RunError, match=r"No run 20261122160000 .* Resumable runs of this song: "
                                        r"20261122150000\."):
         find_run(tmp_path, "Song", "20261122160000")
+
+
+def test_find_run_by_timestring_when_the_folder_has_another_name(tmp_path):
+    folder = song_dir(tmp_path, "Artist - Title", "20261122143000")
+    folder.mkdir(parents=True)
+    settings_path(folder, "20261122143000").write_text(json.dumps({"n_frames": 5}))
+    assert find_run(tmp_path, "title_tag_name", "20261122143000") == folder
