@@ -62,14 +62,16 @@ def write_analysis_json(analysis: AudioAnalysis, path: Path, *, fps: float | Non
     from .audio.features import frame_features
 
     path = Path(path)
-    rate = float(fps) if fps else float(analysis.feature_rate)
-    if rate <= 0:
+    rate = float(analysis.feature_rate) if fps is None else float(fps)
+    if not 0 < rate <= 1000:
         raise SettingsError(f"fps: {rate:g} must be greater than 0.")
     n_frames = frame_count(analysis.duration, rate)
     curves = frame_features(analysis, fps=rate, n_frames=n_frames)
     npz_path = path.with_name(path.stem + ".features.npz")
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **{k: np.asarray(v, dtype=np.float32) for k, v in curves.items()})
+    if path.is_dir():
+        raise SettingsError(f"--json: '{path}' is a folder; give a file name like out.json.")
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(npz_path, buffer.getvalue())
     data = analysis.summary()
@@ -115,8 +117,10 @@ def keyframe_string(analysis: AudioAnalysis, expr: str, *, fps: float, start: fl
     from .audio.reactive import schedule_variables
     from .schedules import evaluate_schedule, to_deforum_string
 
-    if fps <= 0:
+    if not 0 < fps <= 1000:
         raise SettingsError(f"fps: {fps:g} must be greater than 0.")
+    if not 0 <= decimals <= 12:
+        raise SettingsError(f"decimals: {decimals} must be between 0 and 12.")
     if not 0 <= start < analysis.duration:
         raise SettingsError(
             f"start: {start:g} s is outside the song (0 to {analysis.duration:.2f} s).")

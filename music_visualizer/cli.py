@@ -163,6 +163,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from .render_job import make_renderer, prepare_run, render, request_from_inputs
 
     link, audio = _source(args)
+    if args.resume and args.settings:
+        raise UserError("A resumed run keeps the settings it started with; leave out --settings "
+                        "(or start a new run with it).")
     request, track, warnings = request_from_inputs(
         link=link, audio=audio, settings_file=args.settings, overrides=_overrides(args),
         output_dir=args.output_dir, resume=args.resume, make_video=not args.no_video,
@@ -224,7 +227,9 @@ def _cmd_prompts(args: argparse.Namespace) -> int:
     from .sources.resolve import resolve_track
 
     link, audio = _source(args)
-    track, _ = resolve_track(link, audio, download=False)
+    track, warnings = resolve_track(link, audio, download=False)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     analysis = analyze_file(audio) if audio is not None else None
     prompt_set = track_prompts(track, analysis=analysis, caption=not args.no_caption)
     print(track_card(track, analysis))
@@ -235,6 +240,7 @@ def _cmd_prompts(args: argparse.Namespace) -> int:
     if args.json:
         data = {"track": track.to_dict(), "prompts": list(prompt_set.prompts),
                 "negative_prompt": prompt_set.negative_prompt}
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
                              encoding="utf-8")
         print(f"Prompts: {args.json}")
@@ -292,15 +298,24 @@ def _cmd_keyframes(args: argparse.Namespace) -> int:
 
 
 def _cmd_runs(args: argparse.Namespace) -> int:
-    from .audio.load import probe_audio
+    import json
+
+    from .audio.load import audio_hash, probe_audio
     from .render_job import song_name_for
     from .runs import list_runs, safe_name
 
     probe_audio(args.audio)
+    digest = audio_hash(args.audio)
     song = safe_name(song_name_for(args.audio, args.song_name))
     runs = []
-    for month in sorted(Path(args.output_dir).glob("[0-9]" * 4 + "-[0-9][0-9]")):
-        runs += list_runs(month / song)
+    for record in sorted(Path(args.output_dir).glob("[0-9]" * 4 + "-[0-9][0-9]/*/*_settings.json")):
+        try:
+            same = json.loads(record.read_text(encoding="utf-8"))["song"]["audio_hash"] == digest
+        except (OSError, ValueError, KeyError, TypeError):
+            same = False
+        if same:
+            runs += [r for r in list_runs(record.parent)
+                     if r.timestring == record.name[:14]]
     if not runs:
         print(f"No runs of '{song}' under '{args.output_dir}'.")
     for run in sorted(runs, key=lambda r: r.timestring, reverse=True):
@@ -323,6 +338,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return 130
+    except OSError as e:  # a path the user gave: missing folder, no permission, full disk
+        if e.filename is None:
+            raise
+        print(f"error: {e.strerror or e}: '{e.filename}'; check the path and free space.",
+              file=sys.stderr)
+        return 2
     except Exception:  # a bug: show it so it can be reported
         traceback.print_exc()
         print("error: internal error (a bug); please report it with the traceback above.",

@@ -296,6 +296,10 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
         raise RunError(
             f"The song of run {timestring} is no longer at '{audio_path}'; pass it with --audio."
         )
+    expected = record.get("song", {}).get("audio_hash")
+    if audio and expected and audio_hash(audio_path) != expected:
+        raise RunError(f"'{audio_path}' is not the song run {timestring} was rendered from; "
+                       "pass that song with --audio.")
     return encode_video(frames_dir=folder, timestring=timestring,
                         n_frames=int(record["n_frames"]), fps=float(record["fps"]),
                         out_path=video_path(folder, timestring), audio_path=audio_path,

@@ -127,6 +127,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, 0o644)  # mkstemp makes 0600; frames and settings are for sharing
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)

@@ -74,10 +74,15 @@ def test_keyframes_prints_a_deforum_string_of_the_expression(song, capsys):
         (["keyframes", "{song}", "--expr", "1 + beats"], "expr: frame 0: unknown name 'beats'"),
         (["keyframes", "{song}", "--expr", "1", "--start", "99"], "start: 99 s is outside"),
         (["keyframes", "{song}", "--expr", "1", "--fps", "0"], "fps: 0 must be greater than 0"),
+        (["keyframes", "{song}", "--expr", "1", "--fps", "nan"], "fps: nan must be greater"),
+        (["keyframes", "{song}", "--expr", "1", "--decimals", "-1"], "decimals: -1 must be"),
+        (["analyze", "{song}", "--json", "{folder}"], "is a folder"),
+        (["analyze", "{song}", "--json", "{tmp}/x.json", "--fps", "nan"], "fps: nan"),
     ],
 )
 def test_analysis_commands_explain_mistakes(args, expected, song, tmp_path, capsys):
-    args = [a.format(song=song, missing=tmp_path / "nope.mp3") for a in args]
+    args = [a.format(song=song, missing=tmp_path / "nope.mp3", folder=tmp_path, tmp=tmp_path)
+            for a in args]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -120,3 +120,34 @@ def test_help_is_fast_and_loads_no_heavy_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=str(__import__("tests.conftest").conftest.ROOT))
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_run_files_are_readable_and_resume_and_video_guard_their_inputs(song, tmp_path, capsys):
+    import stat
+
+    import soundfile as sf
+
+    from tests.conftest import click_song
+
+    args = ["--renderer", "preview", "--width", "64", "--height", "64", "--fps", "2",
+            "--duration", "2", "--output-dir", str(tmp_path)]
+    assert main(["render", "--audio", str(song), *args]) == 0
+    record = next(tmp_path.rglob("*_settings.json"))
+    ts, folder = record.name[:14], record.parent
+    for path in (record, next(folder.glob(f"{ts}_00000.png"))):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o044 == 0o044  # group/others can read
+    other = tmp_path / "other.wav"
+    sf.write(other, click_song(4.0, bpm=90), 22050)
+    capsys.readouterr()
+    assert main(["video", str(folder), "--timestring", ts, "--audio", str(other)]) == 2
+    assert "is not the song run" in capsys.readouterr().err
+    settings = tmp_path / "s.yaml"
+    settings.write_text("fps: 10\n")
+    assert main(["render", "--audio", str(song), "--resume", ts, "--settings", str(settings),
+                 "--output-dir", str(tmp_path)]) == 2
+    assert "leave out --settings" in capsys.readouterr().err
+    assert main(["runs", "--audio", str(other), "--song-name", "Click Song",
+                 "--output-dir", str(tmp_path)]) == 0
+    assert ts not in capsys.readouterr().out  # another song's runs are not listed
+    assert main(["runs", "--audio", str(song), "--output-dir", str(tmp_path)]) == 0
+    assert ts in capsys.readouterr().out

@@ -152,3 +152,16 @@ def test_a_tagged_file_works_without_spotify(tmp_path, monkeypatch, capsys):
     assert data["track"]["name"] == "Nightcall" and data["track"]["artists"] == ["Kavinsky"]
     assert data["track"]["cover"] and len(data["prompts"]) == 5
     assert any("synth" in p or "neon" in p or "retro" in p for p in data["prompts"])
+
+
+def test_link_and_file_without_spotify_fall_back_to_the_tags(spotify, monkeypatch, tmp_path,
+                                                            capsys):
+    monkeypatch.delenv("SPOTIPY_CLIENT_ID")
+    monkeypatch.delenv("SPOTIPY_CLIENT_SECRET")
+    audio = tmp_path / "mine.wav"
+    sf.write(audio, click_song(3.0), 22050)
+    assert main(["prompts", TRACK, "--audio", str(audio)]) == 0
+    captured = capsys.readouterr()
+    assert "mine" in captured.out and "own tags instead" in captured.err
+    assert main(["prompts", "https://open.spotify.com/album/6mUdeDZCsExyJLMdAfDuwh",
+                 "--audio", str(audio)]) == 2  # a wrong link is still an error

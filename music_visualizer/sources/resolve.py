@@ -66,9 +66,18 @@ def resolve_track(link: str | None = None, audio: str | os.PathLike[str] | None 
 
         return read_track_tags(Path(audio), cover_dir=covers_dir(cache_dir)), warnings
 
-    from .spotify import fetch_track
+    from .spotify import SpotifyError, fetch_track, parse_track_id
 
-    track = fetch_track(link, cover_dir=covers_dir(cache_dir))
+    parse_track_id(link)  # a bad link is always an error
+    try:
+        track = fetch_track(link, cover_dir=covers_dir(cache_dir))
+    except SpotifyError as e:
+        if audio is None:
+            raise
+        from .tags import read_track_tags
+
+        warnings.append(f"{e} Using the audio file's own tags instead.")
+        return read_track_tags(Path(audio), cover_dir=covers_dir(cache_dir)), warnings
     if audio is not None:
         track = track.with_updates(audio=str(Path(audio)))
         if track.cover is None:  # Spotify had no cover: the file's own, if it has one
