@@ -83,8 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="strength at each prompt change (default 0.35)")
     group.add_argument("--section-transition", type=float, metavar="SEC",
                        help="seconds to ease back after a prompt change (default 1)")
+    schedules = render.add_argument_group(
+        "keyframe schedules (Deforum syntax; audio features are variables, e.g. "
+        "\"0:(1 + 0.05*beat**2)\")")
     for name in SCHEDULE_FIELDS:
-        group.add_argument(_flag(name), metavar="SCHEDULE", help=argparse.SUPPRESS)
+        schedules.add_argument(_flag(name), metavar="SCHEDULE")
 
     video = commands.add_parser("video", help="(re)build a run's MP4 from its frames")
     video.add_argument("run_dir", type=Path, metavar="RUN_DIR")
