@@ -39,6 +39,7 @@ def measure(frames: int = 60, size: int = 512) -> dict[str, float]:
 
     from music_visualizer.plan import build_plan
     from music_visualizer.render.diffusion import DiffusionRenderer
+    from music_visualizer.render.image_ops import to_tensor
     from music_visualizer.render.loop import MotionOptions, RenderState
     from music_visualizer.render.preview import prompt_pattern
     from music_visualizer.runs import FrameWriter
@@ -51,8 +52,7 @@ def measure(frames: int = 60, size: int = 512) -> dict[str, float]:
     pipes = SimpleNamespace(img2img=_IdentityPipe(), txt2img=None, device=torch.device("cpu"),
                             dtype=torch.float32)
     renderer = DiffusionRenderer(pipes, width=size, height=size, options=MotionOptions())
-    first = torch.from_numpy(prompt_pattern("benchmark", width=size, height=size))
-    first = first.permute(2, 0, 1)[None].float() / 255
+    first = to_tensor(prompt_pattern("benchmark", width=size, height=size))
     renderer.init_image = first
 
     def run(writer: FrameWriter | None) -> float:

@@ -211,7 +211,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
     if settings.init_image:
         settings = replace(settings, init_image=_checked_image(settings.init_image))
     n_frames = frame_count(settings.duration or 0.0, settings.fps)
-    analysis = analyze_file(request.audio, cache_dir=request.cache_dir)
+    analysis = analyze_file(request.audio, cache_dir=request.cache_dir, digest=digest)
     plan = build_plan(settings, n_frames=n_frames, seed=settings.seed,
                       default_prompt=f"{song}, abstract music visualization, vivid colours, "
                                      "highly detailed",

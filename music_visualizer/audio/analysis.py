@@ -146,8 +146,10 @@ def default_cache_dir() -> Path:
 
 
 def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
-                 use_cache: bool = True) -> AudioAnalysis:
+                 use_cache: bool = True, digest: str | None = None) -> AudioAnalysis:
     """Analyse an audio file, reusing a cached result for the same content and version.
+
+    ``digest`` is the file's :func:`~.load.audio_hash` when the caller already has it.
 
     Raises
     ------
@@ -157,7 +159,7 @@ def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
     from .load import audio_hash, load_audio
     from .spectra import SR
 
-    digest = audio_hash(path)
+    digest = digest or audio_hash(path)
     folder = (cache_dir or default_cache_dir()) / "analysis"
     stem = f"{digest}_v{ANALYSIS_VERSION}"
     json_path, npz_path = folder / f"{stem}.json", folder / f"{stem}.npz"

@@ -108,6 +108,8 @@ _RGB_TO_XYZ = torch.tensor(
 _XYZ_TO_RGB = torch.linalg.inv(_RGB_TO_XYZ)
 _RGB_TO_XYZ_WHITE = _RGB_TO_XYZ / torch.tensor(_D65)[:, None]  # XYZ relative to the white point
 _XYZ_WHITE_TO_RGB = _XYZ_TO_RGB * torch.tensor(_D65)[None, :]
+_RGB_TO_XYZ_WHITE_NP = _RGB_TO_XYZ_WHITE.numpy().astype(np.float32)
+_XYZ_WHITE_TO_RGB_NP = _XYZ_WHITE_TO_RGB.numpy().astype(np.float32)
 
 
 def _srgb_to_linear(x: torch.Tensor) -> torch.Tensor:
@@ -169,6 +171,9 @@ class ColorReference:
         ranges = self.RANGES if space == "LAB" else ((0.0, 1.0),) * 3
         self._low = torch.tensor([r[0] for r in ranges], device=reference.device)[:, None]
         self._span = torch.tensor([r[1] - r[0] for r in ranges], device=reference.device)[:, None]
+        # numpy copies for the CPU kernels, made once rather than on every frame
+        self._low_np = np.array([r[0] for r in ranges], dtype=np.float32)
+        self._span_np = np.array([r[1] - r[0] for r in ranges], dtype=np.float32)
 
     def _to_space(self, image: torch.Tensor) -> torch.Tensor:
         return rgb_to_lab(image) if self.space == "LAB" else image
@@ -193,13 +198,12 @@ class ColorReference:
         _, _, h, w = image.shape
         subsample = h * w >= self.SUBSAMPLE_FROM
         if image.device.type == "cpu" and self.space == "LAB" and cpu_kernels.available():
-            low = self._low[:, 0].cpu().numpy()
-            span = self._span[:, 0].cpu().numpy()
+            low, span = self._low_np, self._span_np
             lab, counts = cpu_kernels.lab_histograms(
-                image[0].to(torch.float32).contiguous().numpy(), _RGB_TO_XYZ_WHITE.numpy(),
+                image[0].to(torch.float32).contiguous().numpy(), _RGB_TO_XYZ_WHITE_NP,
                 low, span, bins, subsample=subsample)
             lut = self._bin_values(torch.from_numpy(counts)).cpu().numpy()
-            out = cpu_kernels.lab_map_to_rgb(lab, lut, low, span, _XYZ_WHITE_TO_RGB.numpy())
+            out = cpu_kernels.lab_map_to_rgb(lab, lut, low, span, _XYZ_WHITE_TO_RGB_NP)
             return torch.from_numpy(out)[None]
         converted = self._to_space(image)
         _, c, h, w = converted.shape

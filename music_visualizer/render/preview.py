@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ..plan import FrameParams
+from .image_ops import to_tensor
 from .loop import MotionOptions, RenderState, finish_frame, prepare_previous
 
 __all__ = ["PreviewRenderer", "prompt_pattern"]
@@ -59,9 +60,8 @@ class PreviewRenderer:
 
     def _pattern(self, prompt: str) -> torch.Tensor:
         if prompt not in self._patterns:
-            array = prompt_pattern(prompt, width=self.width, height=self.height)
-            self._patterns[prompt] = torch.from_numpy(array).to(self.device).permute(
-                2, 0, 1)[None].float().div_(255.0)
+            self._patterns[prompt] = to_tensor(
+                prompt_pattern(prompt, width=self.width, height=self.height), device=self.device)
         return self._patterns[prompt]
 
     def step(self, state: RenderState, row: FrameParams) -> RenderState:
