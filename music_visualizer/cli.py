@@ -132,6 +132,24 @@ def build_parser() -> argparse.ArgumentParser:
     keyframes.add_argument("--decimals", type=int, default=4)
     keyframes.add_argument("--no-cache", action="store_true")
 
+    ui = commands.add_parser(
+        "ui", help="open the app in the browser (Gradio)",
+        description="Serve the app: paste a link, upload the song, edit the prompts, "
+                    "Visualize. Sharing needs a login (--auth or MUSIC_VISUALIZER_AUTH).")
+    ui.add_argument("--port", type=int, metavar="N", help="port (default: 7860 or the next free)")
+    ui.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default 127.0.0.1; 0.0.0.0 for the network)")
+    ui.add_argument("--share", action="store_true",
+                    help="a public gradio.live link (needs a login)")
+    ui.add_argument("--auth", metavar="USER:PASS", help="require this login")
+    ui.add_argument("--model", metavar="ID_OR_PATH", help="the model the app starts with")
+    ui.add_argument("--settings", type=Path, metavar="FILE", help="starting settings")
+    ui.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
+                    help="root of the run folders (default: outputs)")
+    ui.add_argument("--device", help="torch device (default: cuda, mps, else cpu)")
+    ui.add_argument("--max-upload-mb", type=int, default=200, metavar="MB",
+                    help="largest song that can be uploaded (default 200)")
+
     runs = commands.add_parser("runs", help="list a song's runs and which can be resumed")
     runs.add_argument("--audio", required=True, type=Path, metavar="SONG")
     runs.add_argument("--song-name")
@@ -198,12 +216,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
     bar = tqdm(total=total, initial=run.start_index, unit="frame", dynamic_ncols=True,
                disable=None)
+    started = [run]  # render() may reserve a later timestring for a new run
     try:
         result = render(request, prepared=run, renderer=renderer,
-                        on_frame=lambda i, s: bar.update(1))
+                        on_frame=lambda i, s: bar.update(1), on_start=started.append)
     except KeyboardInterrupt:
         bar.close()
-        print(f"\nStopped. Resume with: --resume {run.timestring}", file=sys.stderr)
+        print(f"\nStopped. Resume with: --resume {started[-1].timestring}", file=sys.stderr)
         return 130
     bar.close()
     print(f"Timestring: {result.timestring}")
@@ -301,33 +320,42 @@ def _cmd_keyframes(args: argparse.Namespace) -> int:
 
 
 def _cmd_runs(args: argparse.Namespace) -> int:
-    import json
-
     from .audio.load import audio_hash, probe_audio
     from .render_job import song_name_for
-    from .runs import list_runs, safe_name
+    from .runs import safe_name, song_runs
 
     probe_audio(args.audio)
-    digest = audio_hash(args.audio)
-    song = safe_name(song_name_for(args.audio, args.song_name))
-    runs = []
-    for record in sorted(Path(args.output_dir).glob("[0-9]" * 4 + "-[0-9][0-9]/*/*_settings.json")):
-        try:
-            same = json.loads(record.read_text(encoding="utf-8"))["song"]["audio_hash"] == digest
-        except (OSError, ValueError, KeyError, TypeError):
-            same = False
-        if same:
-            runs += [r for r in list_runs(record.parent)
-                     if r.timestring == record.name[:14]]
+    runs = song_runs(args.output_dir, audio_hash(args.audio))
     if not runs:
+        song = safe_name(song_name_for(args.audio, args.song_name))
         print(f"No runs of '{song}' under '{args.output_dir}'.")
-    for run in sorted(runs, key=lambda r: r.timestring, reverse=True):
+    for run in runs:
         print(run.describe())
     return 0
 
 
+def _cmd_ui(args: argparse.Namespace) -> int:
+    from .app import auth_from, build_app, launch
+
+    auth = auth_from(args.auth)
+    if args.share and auth is None:
+        raise UserError("A shared app is public: give a login with --auth USER:PASS or the "
+                        "MUSIC_VISUALIZER_AUTH environment variable.")
+    if args.port is not None and not 1 <= args.port <= 65535:
+        raise UserError(f"--port {args.port} is not a port number (1-65535).")
+    if args.max_upload_mb <= 0:
+        raise UserError("--max-upload-mb must be a positive number of megabytes.")
+    app = build_app(output_dir=args.output_dir, settings_file=args.settings, model=args.model,
+                    device=args.device, max_upload_mb=args.max_upload_mb)
+    print(f"Runs are saved under {args.output_dir}. Press Ctrl+C to quit.", flush=True)
+    launch(app, output_dir=args.output_dir, port=args.port, share=args.share, auth=auth,
+           server_name=args.host, max_upload_mb=args.max_upload_mb, block=True)
+    return 0
+
+
 _COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
-             "analyze": _cmd_analyze, "keyframes": _cmd_keyframes, "prompts": _cmd_prompts}
+             "analyze": _cmd_analyze, "keyframes": _cmd_keyframes, "prompts": _cmd_prompts,
+             "ui": _cmd_ui}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,11 @@
 Resume reads the saved plan, so the remaining frames are rendered from exactly the parameters of
 the first start; the state (previous frame, colour reference) comes back from the PNGs and the
 seeds are in the plan.
+
+A new run's timestring is reserved when :func:`render` first writes its settings file (two renders
+of a song started in the same second get two timestrings), and a render holds the run's
+:class:`~music_visualizer.runs.RunLock` while it works, so a run being rendered (by any thread or
+process) cannot be resumed at the same time.
 """
 
 from __future__ import annotations
@@ -30,12 +35,15 @@ from .audio.reactive import schedule_variables, section_starts
 from .errors import RunError, SettingsError
 from .plan import Plan, build_plan, frame_count
 from .runs import (
+    RunLock,
     atomic_write_json,
+    check_timestring,
     done_frames,
     find_run,
     frame_path,
     new_timestring,
     read_run_record,
+    reserve_timestring,
     settings_path,
     song_dir,
     video_path,
@@ -89,7 +97,7 @@ class RenderRequest:
 @dataclass(frozen=True)
 class PreparedRun:
     folder: Path
-    timestring: str
+    timestring: str  # of a new run: provisional until render() reserves it (see RenderResult)
     settings: Settings  # resolved: the seed drawn, the duration filled in
     plan: Plan
     audio: AudioInfo
@@ -180,31 +188,35 @@ def _check_resume(record: dict[str, Any], stored: Settings, overrides: Mapping[s
 def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> PreparedRun:
     """Check the inputs and plan the run (or reopen it, to resume). Writes nothing: the run
     folder and settings file are created by :func:`render` once the renderer is ready, so a
-    mistake (a bad model path, say) never leaves an empty run behind.
+    mistake (a bad model path, say) never leaves an empty run behind. A new run's timestring
+    is provisional: :func:`render` reserves it, moving on a second if another run took it.
 
     Raises
     ------
     AudioError, SettingsError, ScheduleError, RunError
-        For any mistake in the inputs, before anything is rendered.
+        For any mistake in the inputs, before anything is rendered; RunError also when the run
+        to resume is being rendered right now by another thread or process.
     """
     info = probe_audio(request.audio)
     digest = audio_hash(request.audio)
     song = song_name_for(Path(request.audio), request.song_name)
     if request.resume:
         folder = find_run(request.output_dir, song, request.resume)
-        timestring = request.resume.strip()
-        record = read_run_record(folder, timestring)
-        try:
-            stored = settings_from_dict(record["settings"], source=f"run {timestring}")
-            plan = Plan.from_dict(record["plan"])
-        except (KeyError, TypeError, ValueError) as e:
-            raise RunError(f"Run {timestring}: settings file is incomplete ({e}).") from None
-        _check_resume(record, stored, request.overrides, digest, timestring)
-        start = done_frames(folder, timestring, plan.n_frames, clean=True)
-        while start > 0 and not _frame_is_readable(frame_path(folder, timestring, start - 1),
-                                                   plan.width, plan.height):
-            frame_path(folder, timestring, start - 1).unlink()  # damaged (e.g. a Drive cut)
-            start -= 1
+        timestring = check_timestring(request.resume)
+        # refused while another thread or process renders it; held while we tidy its files
+        with RunLock(folder, timestring):
+            record = read_run_record(folder, timestring)
+            try:
+                stored = settings_from_dict(record["settings"], source=f"run {timestring}")
+                plan = Plan.from_dict(record["plan"])
+            except (KeyError, TypeError, ValueError) as e:
+                raise RunError(f"Run {timestring}: settings file is incomplete ({e}).") from None
+            _check_resume(record, stored, request.overrides, digest, timestring)
+            start = done_frames(folder, timestring, plan.n_frames, clean=True)
+            while start > 0 and not _frame_is_readable(frame_path(folder, timestring, start - 1),
+                                                       plan.width, plan.height):
+                frame_path(folder, timestring, start - 1).unlink()  # damaged (e.g. a Drive cut)
+                start -= 1
         return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True)
 
     settings = _resolve(request.settings, info)
@@ -253,10 +265,14 @@ def _checked_image(path: str) -> str:
 
 
 def make_renderer(settings: Settings, *, device: str | None = None,
-                  with_init_image: bool = True) -> Any:
+                  with_init_image: bool = True,
+                  load_pipes: Callable[..., Any] | None = None) -> Any:
     """The renderer ``settings.renderer`` names, with its model loaded if it has one.
 
     ``with_init_image`` False (a resumed run past frame 0) skips loading the init image.
+    ``load_pipes(model, scheduler=, device=)`` loads the model (default
+    :func:`~music_visualizer.render.models.load_pipelines`; the app passes one that keeps the
+    last model loaded between renders).
     """
     from .render.image_ops import load_image
     from .render.loop import MotionOptions
@@ -277,7 +293,8 @@ def make_renderer(settings: Settings, *, device: str | None = None,
     from .render.diffusion import DiffusionRenderer
     from .render.models import load_pipelines
 
-    pipes = load_pipelines(settings.model, scheduler=settings.scheduler, device=device)
+    pipes = (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
+                                           device=device)
     init = None
     if init_path:
         init = load_image(init_path, width=settings.width, height=settings.height,
@@ -306,15 +323,57 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
                         audio_start=float(record["start"]))
 
 
+def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
+    """Create the run folder, reserve the timestring, lock the run and write its settings file.
+
+    The returned run carries the reserved timestring (a second later than planned when another
+    run took that one meanwhile).
+    """
+    assert run.record is not None
+    try:
+        run.folder.mkdir(parents=True, exist_ok=True)
+        timestring = reserve_timestring(run.folder, run.timestring)
+    except OSError as e:
+        raise RunError(f"Cannot write the run folder '{run.folder}' ({e.strerror}); "
+                       "check --output-dir and the free space.") from None
+    reserved = settings_path(run.folder, timestring)
+    try:
+        lock = RunLock(run.folder, timestring).acquire()
+    except BaseException:
+        reserved.unlink(missing_ok=True)
+        raise
+    record = {**run.record, "timestring": timestring}
+    try:
+        atomic_write_json(reserved, record)
+    except BaseException as e:
+        reserved.unlink(missing_ok=True)
+        lock.release()
+        if isinstance(e, OSError):
+            raise RunError(f"Cannot write the run folder '{run.folder}' ({e.strerror}); "
+                           "check --output-dir and the free space.") from None
+        raise
+    return replace(run, timestring=timestring, record=record), lock
+
+
 def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
            renderer: Any = None,
            on_frame: Callable[[int, Any], None] | None = None,
-           should_stop: Callable[[], bool] | None = None) -> RenderResult:
+           should_stop: Callable[[], bool] | None = None,
+           on_start: Callable[[PreparedRun], None] | None = None) -> RenderResult:
     """Render the run's missing frames and its video.
 
     ``renderer`` defaults to :func:`make_renderer` of the run's settings. A new run's folder and
-    settings file are written once the renderer exists. ``on_frame(index, state)`` is called
-    after each frame; ``should_stop()`` between frames.
+    settings file are written once the renderer exists; its timestring is reserved then and may
+    be later than ``prepared.timestring`` (the result has the run's own). The run's lock is held
+    until the video is built. ``on_start(run)`` is called once the run's folder and timestring
+    are final, before the first frame; ``on_frame(index, state)`` after each frame;
+    ``should_stop()`` between frames.
+
+    Raises
+    ------
+    RunError
+        If the run is being rendered by another thread or process (resume), or its folder
+        cannot be written.
     """
     from .render.loop import MotionOptions, render_frames, restore_state
     from .runs import FrameWriter
@@ -323,32 +382,40 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
     settings, plan = run.settings, run.plan
     state_next = run.start_index
     rendered = 0
-    if state_next < plan.n_frames:
-        renderer = renderer or make_renderer(settings, device=request.device,
-                                             with_init_image=run.start_index == 0)
-        if run.record is not None:
+    lock: RunLock | None = None
+    try:
+        if run.record is None:  # resume: refuse a run that is live, before loading a model
+            lock = RunLock(run.folder, run.timestring).acquire()
+        if state_next < plan.n_frames:
+            renderer = renderer or make_renderer(settings, device=request.device,
+                                                 with_init_image=run.start_index == 0)
+            if run.record is not None:
+                run, lock = _start_new_run(run)
+            if on_start is not None:
+                on_start(run)
+            options = MotionOptions(border=settings.border,
+                                    color_coherence=settings.color_coherence)
+            state = restore_state(run.folder, run.timestring, state_next,
+                                  device=renderer.device, options=options)
             try:
-                run.folder.mkdir(parents=True, exist_ok=True)
-                atomic_write_json(settings_path(run.folder, run.timestring), run.record)
+                with FrameWriter(run.folder, run.timestring) as writer:
+                    state = render_frames(renderer, plan, state, writer=writer,
+                                          on_frame=on_frame, should_stop=should_stop)
             except OSError as e:
-                raise RunError(f"Cannot write the run folder '{run.folder}' ({e.strerror}); "
-                               "check --output-dir and the free space.") from None
-        options = MotionOptions(border=settings.border, color_coherence=settings.color_coherence)
-        state = restore_state(run.folder, run.timestring, state_next, device=renderer.device,
-                              options=options)
-        try:
-            with FrameWriter(run.folder, run.timestring) as writer:
-                state = render_frames(renderer, plan, state, writer=writer, on_frame=on_frame,
-                                      should_stop=should_stop)
-        except OSError as e:
-            raise RunError(f"Writing frames to '{run.folder}' failed ({e.strerror}); free some "
-                           f"space, then resume with --resume {run.timestring}.") from None
-        rendered = state.next_index - run.start_index
-        state_next = state.next_index
-    stopped = state_next < plan.n_frames
-    video = None
-    if request.make_video and not stopped:
-        video = build_video(run.folder, run.timestring, audio=Path(request.audio))
+                raise RunError(f"Writing frames to '{run.folder}' failed ({e.strerror}); free "
+                               f"some space, then resume with --resume {run.timestring}."
+                               ) from None
+            rendered = state.next_index - run.start_index
+            state_next = state.next_index
+        elif on_start is not None:
+            on_start(run)
+        stopped = state_next < plan.n_frames
+        video = None
+        if request.make_video and not stopped:
+            video = build_video(run.folder, run.timestring, audio=Path(request.audio))
+    finally:
+        if lock is not None:
+            lock.release()
     return RenderResult(run.folder, run.timestring, plan.n_frames, rendered, video, stopped)
 
 

@@ -5,16 +5,23 @@ A run lives in ``<root>/<YYYY-MM>/<Song_name>/`` and consists of
 - ``<timestring>_settings.json``  everything needed to reproduce (and resume) the run
 - ``<timestring>_<frame:05d>.png`` one file per frame, written atomically
 - ``<timestring>.mp4``            the video
+- ``<timestring>.lock``           present while a process renders the run (``flock``-ed)
 
 Functions:
 
 - :func:`safe_name`            a song title made safe for every file system
-- :func:`new_timestring`       ``YYYYmmddHHMMSS``, unique in a folder
+- :func:`new_timestring`       ``YYYYmmddHHMMSS``, unique in a folder (a guess: see below)
+- :func:`reserve_timestring`   claim a timestring atomically by creating its settings file
+- :func:`check_timestring`     validate a user's timestring
 - :func:`song_dir`             the run folder of a song for a timestring
-- :func:`frame_path`, :func:`settings_path`, :func:`video_path`
+- :func:`frame_path`, :func:`settings_path`, :func:`video_path`, :func:`lock_path`
 - :func:`atomic_write_bytes`, :func:`atomic_write_json`, :func:`read_run_record`
 - :func:`done_frames`          how many leading frames exist (resume starts there)
+- :class:`RunLock`             the exclusive lock a render holds on its run
+- :func:`run_is_live`          whether some thread or process is rendering a run now
 - :func:`list_runs`            the runs of a folder with their progress
+- :func:`song_runs`            every run of one audio file under an output root
+- :func:`find_run`, :func:`locate_run`  the folder of a run, from its timestring
 - :class:`FrameWriter`         a background PNG writer with a bounded queue
 """
 
@@ -22,12 +29,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import json
 import os
 import queue
 import re
+import socket
 import tempfile
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,20 +48,32 @@ import numpy as np
 from .errors import RunError
 from .png import encode_png
 
+try:
+    import fcntl
+except ImportError:  # Windows: runs are locked within the process only
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
     "FrameWriter",
+    "RunLock",
     "RunSummary",
     "atomic_write_bytes",
     "atomic_write_json",
+    "check_timestring",
     "done_frames",
     "find_run",
     "frame_path",
     "list_runs",
+    "locate_run",
+    "lock_path",
     "new_timestring",
     "read_run_record",
+    "reserve_timestring",
+    "run_is_live",
     "safe_name",
     "settings_path",
     "song_dir",
+    "song_runs",
     "video_path",
 ]
 
@@ -85,7 +107,11 @@ def safe_name(text: str, *, default: str = "Untitled") -> str:
 
 
 def new_timestring(folder: Path | None = None, *, now: _dt.datetime | None = None) -> str:
-    """``YYYYmmddHHMMSS`` of ``now``; moved on by seconds until no run in ``folder`` has it."""
+    """``YYYYmmddHHMMSS`` of ``now``; moved on by seconds until no run in ``folder`` has it.
+
+    Only a guess: another render may take it before this one writes; :func:`reserve_timestring`
+    makes it the run's own.
+    """
     moment = (now or _dt.datetime.now()).replace(microsecond=0)
     while True:
         stamp = moment.strftime("%Y%m%d%H%M%S")
@@ -104,6 +130,39 @@ def check_timestring(timestring: str) -> str:
     return ts
 
 
+def _next_second(timestring: str) -> str:
+    moment = _dt.datetime.strptime(timestring, "%Y%m%d%H%M%S") + _dt.timedelta(seconds=1)
+    return moment.strftime("%Y%m%d%H%M%S")
+
+
+def _in_use(folder: Path, timestring: str) -> bool:
+    """Whether any file of ``folder`` belongs to run ``timestring`` (a hint, not a claim)."""
+    return any(folder.glob(f"{timestring}[._]*"))
+
+
+def reserve_timestring(folder: Path, timestring: str) -> str:
+    """Claim ``timestring`` (or the first free second after it) for a new run in ``folder``.
+
+    Creates an empty ``<ts>_settings.json`` with ``O_CREAT|O_EXCL``, so of several threads or
+    processes asking for the same second exactly one gets it; the others move on by a second.
+    A timestring that any file of ``folder`` already uses (frames, video, lock) is skipped.
+    The caller fills the settings file (atomically) and uses the returned timestring.
+    """
+    folder = Path(folder)
+    ts = check_timestring(timestring)
+    while True:
+        if not _in_use(folder, ts):
+            try:
+                fd = os.open(settings_path(folder, ts), os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                             0o644)
+            except FileExistsError:
+                pass
+            else:
+                os.close(fd)
+                return ts
+        ts = _next_second(ts)
+
+
 def song_dir(root: str | os.PathLike[str], song: str, timestring: str) -> Path:
     """``<root>/<YYYY-MM>/<safe song name>`` for a run started at ``timestring``."""
     ts = check_timestring(timestring)
@@ -120,6 +179,10 @@ def settings_path(folder: Path, timestring: str) -> Path:
 
 def video_path(folder: Path, timestring: str) -> Path:
     return Path(folder) / f"{timestring}.mp4"
+
+
+def lock_path(folder: Path, timestring: str) -> Path:
+    return Path(folder) / f"{timestring}.lock"
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -166,11 +229,11 @@ def done_frames(folder: Path, timestring: str, n_frames: int, *, clean: bool = F
     """Number of frames written without a gap from frame 0: resume continues at this frame.
 
     Reads frame numbers from file names (not a file count, which a stray file would break).
-    With ``clean`` (only when resuming, never while a render may be running) it removes the
-    leftover temp files of a killed writer.
+    With ``clean`` (when resuming) it removes the leftover temp files of a killed writer, unless
+    another thread or process is rendering the run (their temp files are frames being written).
     """
     folder = Path(folder)
-    if clean:
+    if clean and (_held_by_this_thread(folder, timestring) or not run_is_live(folder, timestring)):
         for leftover in folder.glob(f".{timestring}_*.tmp"):
             leftover.unlink(missing_ok=True)
     found = _frame_indices(folder, timestring)
@@ -178,6 +241,176 @@ def done_frames(folder: Path, timestring: str, n_frames: int, *, clean: bool = F
     while index < n_frames and index in found:
         index += 1
     return index
+
+
+# --- live runs ---------------------------------------------------------------------------------
+# A render holds flock(LOCK_EX) on <ts>.lock: the kernel drops it when the process dies (even by
+# kill -9), so a stale file never blocks a resume. flock locks belong to an open file description,
+# so a second open + flock in the same process conflicts too; the registry below also covers
+# threads where flock is missing (Windows) or unsupported by the file system.
+
+_REGISTRY_LOCK = threading.Lock()
+_HELD: dict[str, int] = {}  # lock path -> ident of the thread holding it (this process)
+_BUSY_ERRNOS = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES}
+
+
+def _key(folder: Path, timestring: str) -> str:
+    return str(lock_path(Path(folder).resolve(), timestring))
+
+
+def _held_by_this_thread(folder: Path, timestring: str) -> bool:
+    with _REGISTRY_LOCK:
+        return _HELD.get(_key(folder, timestring)) == threading.get_ident()
+
+
+def _holder(path: Path) -> str:
+    """'process 1234 on host x' from a lock file, or 'another process' if it says nothing."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        return f"process {int(info['pid'])} on host {info['host']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process"
+
+
+def _this_process() -> str:
+    return f"process {os.getpid()} on host {socket.gethostname()}, another thread"
+
+
+def _live_message(timestring: str, holder: str) -> str:
+    return (f"Run {timestring} is being rendered right now ({holder}); wait for it to finish or "
+            "stop it, then resume.")
+
+
+class _Busy(Exception):
+    pass
+
+
+class RunLock:
+    """The exclusive lock of a run being rendered: ``flock`` on ``<folder>/<ts>.lock``.
+
+    ``acquire`` (or ``with RunLock(...)``) raises RunError naming the holder (pid and host) if
+    another thread or process holds it. ``release`` removes the lock file. A process that dies
+    loses the lock at once; its lock file stays behind, harmless. Without ``flock`` (Windows,
+    some network file systems) only the threads of this process are kept apart.
+    """
+
+    def __init__(self, folder: Path, timestring: str) -> None:
+        self.folder = Path(folder)
+        self.timestring = timestring
+        self.path = lock_path(self.folder, timestring)
+        self._key = _key(self.folder, timestring)
+        self._fd: int | None = None
+        self.held = False
+
+    def acquire(self, *, wait: float = 0.5) -> RunLock:
+        """Take the lock, retrying for ``wait`` seconds (a listing probes it for an instant)."""
+        if self.held:
+            raise RuntimeError(f"{self.path} is already held by this RunLock")
+        deadline = time.monotonic() + wait
+        while True:
+            holder = self._try_acquire()
+            if holder is None:
+                return self
+            if time.monotonic() >= deadline:
+                raise RunError(_live_message(self.timestring, holder))
+            time.sleep(0.02)
+
+    def _try_acquire(self) -> str | None:
+        """None when taken, else who holds it."""
+        with _REGISTRY_LOCK:
+            if self._key in _HELD:
+                return _this_process()
+            _HELD[self._key] = threading.get_ident()
+        try:
+            self._fd = self._flock()
+        except _Busy:
+            with _REGISTRY_LOCK:
+                _HELD.pop(self._key, None)
+            return _holder(self.path)
+        except BaseException:
+            with _REGISTRY_LOCK:
+                _HELD.pop(self._key, None)
+            raise
+        self.held = True
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                data = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                   "timestring": self.timestring}).encode()
+                os.ftruncate(self._fd, 0)
+                os.pwrite(self._fd, data + b"\n", 0)
+        return None
+
+    def _flock(self) -> int | None:
+        """An fd holding flock on the lock file; None if flock cannot be used here."""
+        if fcntl is None:
+            return None
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError:
+                return None  # e.g. a read-only folder: no lock rather than no render
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as e:
+                os.close(fd)
+                if e.errno in _BUSY_ERRNOS:
+                    raise _Busy() from None
+                return None  # the file system has no flock (ENOLCK, EOPNOTSUPP, ...)
+            # the holder before us may have removed the file between our open and flock:
+            # then we locked a file nobody else will see; start again on the current one
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except OSError:
+                same = False
+            if same:
+                return fd
+            os.close(fd)
+
+    def release(self) -> None:
+        """Drop the lock and remove the lock file (only if this lock holds it)."""
+        if not self.held:
+            return
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            try:
+                if os.path.samestat(os.fstat(fd), os.stat(self.path)):
+                    self.path.unlink()  # before unlocking, see _flock
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+        with _REGISTRY_LOCK:
+            _HELD.pop(self._key, None)
+        self.held = False
+
+    def __enter__(self) -> RunLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def run_is_live(folder: Path, timestring: str) -> bool:
+    """Whether a thread of this process or another process holds the run's lock right now.
+
+    Probes with a shared non-blocking flock for an instant (never creates the lock file).
+    """
+    with _REGISTRY_LOCK:
+        if _key(folder, timestring) in _HELD:
+            return True
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(lock_path(folder, timestring), os.O_RDONLY)
+    except OSError:
+        return False  # no lock file: nobody has rendered it since the last clean exit
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as e:
+        return e.errno in _BUSY_ERRNOS
+    finally:
+        os.close(fd)  # also drops our shared lock
+    return False
 
 
 @dataclass(frozen=True)
@@ -189,15 +422,35 @@ class RunSummary:
     done: int
     total: int
     has_video: bool
+    live: bool = False  # a thread or process is rendering it right now
 
     @property
     def complete(self) -> bool:
         return self.done >= self.total
 
     def describe(self) -> str:
-        state = "complete" if self.complete else "resumable"
+        state = "rendering now" if self.live else "complete" if self.complete else "resumable"
         video = ", video" if self.has_video else ""
         return f"{self.timestring}  {self.done}/{self.total} frames ({state}{video})"
+
+
+def _read_settings(path: Path) -> tuple[str, dict[str, Any]] | None:
+    """(timestring, record) of a ``<ts>_settings.json``; None if it is not a readable run."""
+    ts = path.name[: -len("_settings.json")]
+    if not _TIMESTRING.match(ts):
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        int(record["n_frames"])
+    except (OSError, ValueError, KeyError, TypeError):  # also a just-reserved, empty file
+        return None
+    return ts, record
+
+
+def _summary(folder: Path, timestring: str, record: dict[str, Any]) -> RunSummary:
+    total = int(record["n_frames"])
+    return RunSummary(timestring, folder, done_frames(folder, timestring, total), total,
+                      video_path(folder, timestring).exists(), run_is_live(folder, timestring))
 
 
 def list_runs(folder: Path) -> list[RunSummary]:
@@ -207,16 +460,49 @@ def list_runs(folder: Path) -> list[RunSummary]:
         return []
     runs = []
     for path in folder.glob("*_settings.json"):
-        ts = path.name[: -len("_settings.json")]
-        if not _TIMESTRING.match(ts):
-            continue
-        try:
-            total = int(json.loads(path.read_text(encoding="utf-8"))["n_frames"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        runs.append(RunSummary(ts, folder, done_frames(folder, ts, total), total,
-                               video_path(folder, ts).exists()))
+        found = _read_settings(path)
+        if found is not None:
+            runs.append(_summary(folder, *found))
     return sorted(runs, key=lambda r: r.timestring, reverse=True)
+
+
+_MONTHS = "[0-9][0-9][0-9][0-9]-[0-9][0-9]"
+
+
+def song_runs(output_dir: str | os.PathLike[str], audio_digest: str) -> list[RunSummary]:
+    """Every run under ``<output_dir>/<YYYY-MM>/<song>/`` rendered from the audio whose
+    :func:`~music_visualizer.audio.load.audio_hash` is ``audio_digest``, newest first
+    (whatever the song folders are named)."""
+    runs = []
+    for path in Path(output_dir).glob(f"{_MONTHS}/*/*_settings.json"):
+        found = _read_settings(path)
+        if found is None:
+            continue
+        ts, record = found
+        song = record.get("song")
+        if isinstance(song, dict) and song.get("audio_hash") == audio_digest:
+            runs.append(_summary(path.parent, ts, record))
+    return sorted(runs, key=lambda r: (r.timestring, str(r.folder)), reverse=True)
+
+
+def locate_run(output_dir: str | os.PathLike[str], timestring: str) -> Path:
+    """The folder holding ``<timestring>_settings.json`` under ``<output_dir>/<YYYY-MM>/*/``.
+
+    Raises
+    ------
+    RunError
+        If the timestring is malformed, unknown, or names runs of several songs.
+    """
+    ts = check_timestring(timestring)
+    found = sorted(Path(output_dir).glob(f"{_MONTHS}/*/{ts}_settings.json"))
+    if not found:
+        raise RunError(f"No run {ts} under '{output_dir}'; check the timestring (the runs "
+                       "command lists a song's runs).")
+    if len(found) > 1:
+        folders = ", ".join(f"'{p.parent}'" for p in found)
+        raise RunError(f"Timestring {ts} names runs of several songs ({folders}); "
+                       "choose the run by its song.")
+    return found[0].parent
 
 
 def find_run(root: str | os.PathLike[str], song: str, timestring: str) -> Path:
@@ -239,7 +525,8 @@ def find_run(root: str | os.PathLike[str], song: str, timestring: str) -> Path:
     song_root = Path(root)
     candidates = []
     for month in sorted(song_root.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]")):
-        candidates += [r for r in list_runs(month / safe_name(song)) if not r.complete]
+        candidates += [r for r in list_runs(month / safe_name(song))
+                       if not r.complete and not r.live]
     listing = ", ".join(r.timestring for r in candidates[:10]) or "none"
     raise RunError(
         f"No run {ts} of '{safe_name(song)}' under '{root}'. "

@@ -373,16 +373,20 @@ def resolve_settings(*, file: str | os.PathLike[str] | None = None,
                      overrides: Mapping[str, Any] | None = None) -> Settings:
     """Build settings the one way the CLI, the app and the notebook all do.
 
-    Layers, later winning: the defaults, the motion preset (named by the flags or the file),
-    the settings file, then ``overrides`` (flags or app fields).
+    Layers, later winning: the defaults, the motion preset the settings file names, the
+    settings file, a preset given as a flag or app field, then the other ``overrides``. So a
+    preset chosen on the command line or in the app moves the camera even when the file (e.g.
+    ``configs/default.yaml``) spells out every motion schedule.
     """
     overrides = dict(overrides or {})
     file_data = _read_settings_file(Path(file)) if file is not None else {}
     settings = Settings()
-    preset = overrides.get("preset") or file_data.get("preset")
-    if preset:
-        settings = settings_from_dict(load_preset(str(preset)), base=settings,
-                                      source=f"preset {preset}")
+    if file_data.get("preset"):
+        settings = settings_from_dict(load_preset(str(file_data["preset"])), base=settings,
+                                      source=f"preset {file_data['preset']}")
     settings = settings_from_dict(file_data, base=settings,
                                   source=Path(file).name if file is not None else "settings")
+    if overrides.get("preset"):
+        settings = settings_from_dict(load_preset(str(overrides["preset"])), base=settings,
+                                      source=f"preset {overrides['preset']}")
     return apply_overrides(settings, overrides)

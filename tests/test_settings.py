@@ -99,3 +99,24 @@ def test_overrides_win_and_are_validated():
 def test_settings_are_immutable():
     with pytest.raises(dataclasses.FrozenInstanceError):
         Settings().fps = 3  # type: ignore[misc]
+
+
+def test_a_preset_flag_moves_the_camera_even_over_a_file_that_lists_every_schedule(tmp_path):
+    from music_visualizer.settings import load_preset, resolve_settings
+
+    full = ROOT / "configs" / "default.yaml"
+    pulse = load_preset("pulse")
+    chosen = resolve_settings(file=full, overrides={"preset": "pulse"})
+    for key, value in pulse.items():
+        if key in ("zoom", "strength_schedule", "angle"):
+            assert getattr(chosen, key) == value
+    # flags still win over the preset
+    assert resolve_settings(file=full, overrides={"preset": "pulse", "zoom": "0:(1.2)"}
+                            ).zoom == "0:(1.2)"
+    # a preset named inside a file sits under that file's own keys
+    own = tmp_path / "own.yaml"
+    own.write_text("preset: pulse\nzoom: '0:(1.3)'\n", encoding="utf-8")
+    from_file = resolve_settings(file=own)
+    assert from_file.zoom == "0:(1.3)" and from_file.preset == "pulse"
+    assert from_file.strength_schedule == pulse.get("strength_schedule",
+                                                    from_file.strength_schedule)

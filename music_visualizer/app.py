@@ -1,0 +1,363 @@
+"""The Gradio app: paste a link, upload the song, edit the prompts, Visualize.
+
+- :func:`build_app`  the Blocks app (built without launching; tests drive it in a browser)
+- :func:`launch`     serve it: login required to share, uploads limited, only the output
+                     folder served
+- :func:`auth_from`  ``USER:PASS`` from ``--auth`` or ``MUSIC_VISUALIZER_AUTH``
+
+A thin shell: every button calls a function of :mod:`music_visualizer.app_flow`, the same
+functions the CLI uses underneath. One render runs at a time (a :class:`RenderBoard` per app);
+it runs in its own thread, so a closed tab does not stop it, and every page shows it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .app_flow import (
+    FORM_FIELDS,
+    N_PROMPTS,
+    NO_PRESET,
+    AppConfig,
+    ModelCache,
+    describe_status,
+    field_overrides,
+    frame_image,
+    produce_prompts,
+    redact,
+    run_choices,
+    settings_fields,
+    start_render,
+    store_upload,
+)
+from .errors import UserError
+from .render_board import RenderBoard
+from .settings import CHOICES, SCHEDULE_FIELDS, preset_names
+
+__all__ = ["auth_from", "build_app", "launch"]
+
+log = logging.getLogger(__name__)
+
+AUTH_ENV = "MUSIC_VISUALIZER_AUTH"
+LIVE_FRAME_EVERY_S = 1.0  # the live frame is sent at most this often (it costs an encode)
+POLL_S = 0.4
+
+_CSS = """
+#mv-message p { color: var(--error-text-color, #b91c1c); font-weight: 600; }
+#mv-busy p { color: var(--body-text-color-subdued); }
+"""
+
+
+def auth_from(value: str | None, environ: Mapping[str, str] | None = None
+              ) -> tuple[str, str] | None:
+    """The login: ``USER:PASS`` from ``value`` (a flag), else from ``MUSIC_VISUALIZER_AUTH``."""
+    env = os.environ if environ is None else environ
+    text = value if value is not None else env.get(AUTH_ENV)
+    if text is None or not text.strip():
+        return None
+    user, sep, password = text.strip().partition(":")
+    if not sep or not user or not password:
+        source = "--auth" if value is not None else AUTH_ENV
+        raise UserError(f"{source} must be USER:PASS (a name, a colon, a password).")
+    return user, password
+
+
+def _message(text: str) -> str:
+    """A visible error line for the page, with any secret blanked out."""
+    return f"⚠️ {redact(text)}" if text else ""
+
+
+def _safe(fn: Callable[..., Any], n_outputs: int) -> Callable[..., Any]:
+    """Run ``fn``; turn a user mistake into a message in the page (the last output) instead
+    of a traceback. Bugs are logged in full on the server and shown as one line."""
+    import gradio as gr
+
+    def wrapped(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except UserError as e:
+            gr.Warning(redact(str(e)))
+            return (*[gr.skip()] * (n_outputs - 1), _message(str(e)))
+        except Exception as e:
+            log.exception("app handler failed")
+            text = f"Internal error ({type(e).__name__}); the details are in the app's log."
+            return (*[gr.skip()] * (n_outputs - 1), _message(text))
+
+    return wrapped
+
+
+def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None = None,
+              model: str | None = None, device: str | None = None,
+              cache_dir: Path | None = None, max_upload_mb: int = 200,
+              caption: bool = True) -> Any:
+    """The app as a ``gr.Blocks`` (not launched).
+
+    ``settings_file`` and ``model`` set the fields' starting values; ``output_dir`` holds the
+    runs (and the uploaded songs, kept for resume).
+    """
+    import gradio as gr
+
+    config = AppConfig(output_dir=Path(output_dir), settings_file=settings_file, model=model,
+                       device=device, cache_dir=cache_dir, max_upload_mb=max_upload_mb,
+                       caption=caption)
+    base = config.base_settings()  # a bad settings file fails here, before the app starts
+    start = settings_fields(base)
+    board = RenderBoard()
+    models = ModelCache()
+
+    with gr.Blocks(title="Music Visualizer", analytics_enabled=False) as app:
+        gr.Markdown("# Music Visualizer\nA Spotify link and the song in, a music video out: "
+                    "Stable Diffusion animation that follows the beats, energy and sections.")
+        busy = gr.Markdown("", elem_id="mv-busy")
+        # 1. The song ------------------------------------------------------------------------
+        with gr.Row():
+            link = gr.Textbox(label="Spotify URL", scale=3,
+                              placeholder="https://open.spotify.com/track/…")
+            audio = gr.Audio(label="Audio file", type="filepath", sources=["upload"], scale=2)
+        gr.Markdown("The link gives the title, artists, genres and cover; the audio file "
+                    "(optional, recommended) keeps the video in sync with the song.")
+        produce = gr.Button("Produce Prompts", variant="secondary")
+        message = gr.Markdown("", elem_id="mv-message")
+        # 2. The track card and the prompts -------------------------------------------------
+        with gr.Row():
+            cover = gr.Image(label="Cover", interactive=False, height=220, scale=1)
+            card = gr.Markdown("*Paste a link or upload a song, then press Produce Prompts.*")
+        prompt_boxes = [gr.Textbox(label=f"Prompt {i}", lines=2) for i in range(1, N_PROMPTS + 1)]
+        negative = gr.Textbox(label="Negative prompt", value=base.negative_prompt)
+        # 3. The video's settings ------------------------------------------------------------
+        with gr.Row():
+            duration = gr.Number(label="Duration (s)", value=None, minimum=0,
+                                 info="0 or blank: the whole song")
+            start_s = gr.Number(label="Start (s)", value=start["start"], minimum=0)
+            fps = gr.Number(label="FPS", value=start["fps"], minimum=1, maximum=60)
+        with gr.Row():
+            width = gr.Slider(label="Width", minimum=64, maximum=1536, step=64,
+                              value=start["width"])
+            height = gr.Slider(label="Height", minimum=64, maximum=1536, step=64,
+                               value=start["height"])
+            preset = gr.Dropdown(label="Motion preset", choices=[NO_PRESET, *preset_names()],
+                                 value=start["preset"])
+            mode = gr.Dropdown(label="Mode", choices=list(CHOICES["mode"]), value=start["mode"])
+        from_cover = gr.Checkbox(label="Start from the album cover", value=False)
+        with gr.Accordion("Advanced", open=False):
+            with gr.Row():
+                model_box = gr.Textbox(label="Model", value=start["model"],
+                                       info="hub id, local diffusers folder or .safetensors")
+                renderer = gr.Radio(label="Renderer", choices=list(CHOICES["renderer"]),
+                                    value=start["renderer"],
+                                    info="preview: no model, a quick draft of the motion")
+            with gr.Row():
+                steps = gr.Number(label="Steps", value=start["steps"], minimum=1, precision=0)
+                cfg = gr.Number(label="CFG scale", value=start["cfg_scale"], minimum=0)
+                seed = gr.Number(label="Seed", value=start["seed"], precision=0,
+                                 info="-1: random (recorded with the run)")
+                scheduler = gr.Dropdown(label="Scheduler", choices=list(CHOICES["scheduler"]),
+                                        value=start["scheduler"])
+            with gr.Row():
+                seed_behavior = gr.Dropdown(label="Seed behaviour",
+                                            choices=list(CHOICES["seed_behavior"]),
+                                            value=start["seed_behavior"])
+                color = gr.Dropdown(label="Colour coherence",
+                                    choices=list(CHOICES["color_coherence"]),
+                                    value=start["color_coherence"])
+                border = gr.Dropdown(label="Border", choices=list(CHOICES["border"]),
+                                     value=start["border"])
+                section_strength = gr.Number(label="Strength at prompt changes",
+                                             value=start["section_strength"])
+                section_transition = gr.Number(label="Prompt transition (s)",
+                                               value=start["section_transition"])
+            gr.Markdown("Keyframe schedules in Deforum syntax; audio features are variables, "
+                        "e.g. `0:(1 + 0.04*drums**2)`.")
+            schedule_boxes = [gr.Textbox(label=name, value=start[name])
+                              for name in SCHEDULE_FIELDS]
+        # 4. Resume ---------------------------------------------------------------------------
+        with gr.Row():
+            resume = gr.Checkbox(label="Resume", value=False,
+                                 info="continue a stopped or interrupted run")
+            timestring = gr.Dropdown(label="Timestring", choices=[], value=None,
+                                     allow_custom_value=True,
+                                     info="this song's runs; or type a timestring")
+        # 5. Render ---------------------------------------------------------------------------
+        with gr.Row():
+            visualize = gr.Button("Visualize", variant="primary", scale=3)
+            stop = gr.Button("Stop", variant="stop", scale=1)
+        status = gr.Markdown("", elem_id="mv-status")
+        progress = gr.HTML("", elem_id="mv-progress")
+        with gr.Row():
+            live = gr.Image(label="Latest frame", interactive=False, height=320)
+            video = gr.Video(label="Video", interactive=False, height=320)
+        download = gr.File(label="Download video", interactive=False, height=90)
+        gr.Markdown("**The song and the motion it drives** (beats, sections, zoom, strength)")
+        plot = gr.Image(label="Analysis and motion", show_label=False, interactive=False)
+        job_id = gr.State(None)
+        timer = gr.Timer(2.0)
+
+        form = {"duration": duration, "start": start_s, "fps": fps, "width": width,
+                "height": height, "preset": preset, "mode": mode, "renderer": renderer,
+                "model": model_box, "steps": steps, "cfg_scale": cfg, "seed": seed,
+                "scheduler": scheduler, "seed_behavior": seed_behavior,
+                "color_coherence": color, "border": border,
+                "section_strength": section_strength, "section_transition": section_transition,
+                **dict(zip(SCHEDULE_FIELDS, schedule_boxes, strict=True))}
+        form_inputs = [form[name] for name in FORM_FIELDS]
+
+        # -- Produce Prompts -------------------------------------------------------------------
+        def on_produce(link_text: str, audio_path: str | None, preset_name: str) -> tuple:
+            result = produce_prompts(config, link_text, audio_path,
+                                     preset=None if preset_name == NO_PRESET else preset_name)
+            for warning in result.warnings:
+                gr.Warning(redact(warning))
+            return (result.cover, result.card, *result.prompts, result.negative_prompt,
+                    result.duration, 0, result.plot,
+                    gr.update(choices=result.runs, value=None), "")
+
+        produce_outputs = [cover, card, *prompt_boxes, negative, duration, start_s, plot,
+                           timestring, message]
+        produce.click(_safe(on_produce, len(produce_outputs)), [link, audio, preset],
+                      produce_outputs, concurrency_limit=2, concurrency_id="prompts")
+
+        # -- a new song: its runs in the Timestring menu ------------------------------------
+        def on_audio(audio_path: str | None) -> tuple:
+            stored = store_upload(audio_path, config)
+            return gr.update(choices=run_choices(config.output_dir, stored)), ""
+
+        audio.change(_safe(on_audio, 2), [audio], [timestring, message],
+                     show_progress="hidden")
+
+        # -- a preset fills in its schedules, so what is shown is what renders ------------------
+        def on_preset(preset_name: str) -> tuple:
+            values = settings_fields(config.base_settings(
+                None if preset_name == NO_PRESET else preset_name))
+            return (*[values[name] for name in SCHEDULE_FIELDS], "")
+
+        preset.change(_safe(on_preset, len(schedule_boxes) + 1), [preset],
+                      [*schedule_boxes, message], show_progress="hidden")
+
+        # -- Visualize: check everything, start the render, then follow it --------------------
+        def on_visualize(link_text: str, audio_path: str | None, resume_on: bool,
+                         ts: str | None, cover_on: bool, negative_text: str, *rest: Any
+                         ) -> tuple:
+            prompts = rest[:N_PROMPTS]
+            values = dict(zip(FORM_FIELDS, rest[N_PROMPTS:], strict=True))
+            overrides = field_overrides(values, prompts, negative_text, from_cover=cover_on)
+            job, warnings = start_render(board, config, link=link_text, audio=audio_path,
+                                         overrides=overrides, resume=resume_on, timestring=ts,
+                                         models=models)
+            for warning in warnings:
+                gr.Warning(redact(warning))
+            return job.job_id, describe_status(job.status()), None, None, None, ""
+
+        visualize_outputs = [job_id, status, live, video, download, message]
+        visualize.click(
+            _safe(on_visualize, len(visualize_outputs)),
+            [link, audio, resume, timestring, from_cover, negative, *prompt_boxes,
+             *form_inputs],
+            visualize_outputs, concurrency_limit=1, concurrency_id="start",
+        ).then(_follower(board, config), [job_id, audio],
+               [status, progress, live, video, download, plot, timestring, message],
+               show_progress="hidden", concurrency_limit=None)
+
+        def on_stop() -> tuple:
+            job = board.stop()
+            if job is None:
+                return ("Nothing is rendering.",)
+            return ("Stopping after the current frame … the run stays resumable.",)
+
+        stop.click(on_stop, None, [status], queue=False, show_progress="hidden")
+
+        # -- every page: is something rendering? -----------------------------------------------
+        def on_tick(own: int | None) -> str:
+            running = board.running()
+            if running is None:
+                return ""
+            status_now = running.status()
+            if own is not None and running.job_id == own:
+                return ""
+            return (f"A render is running: {status_now.label} — frame {status_now.done} of "
+                    f"{status_now.total}. New renders can start when it finishes.")
+
+        timer.tick(on_tick, [job_id], [busy], show_progress="hidden", queue=False)
+    app.music_visualizer_board = board  # for tests and the notebook: wait for/stop renders
+    return app
+
+
+def _progress_html(done: int, total: int) -> str:
+    if total <= 0:
+        return ""
+    return (f'<progress value="{done}" max="{total}" style="width:100%;height:14px">'
+            f"{done}/{total}</progress>")
+
+
+def _follower(board: RenderBoard, config: AppConfig
+              ) -> Callable[[int | None, str | None], Iterator[tuple]]:
+    """A generator handler streaming a job's progress, live frame and, at the end, its video."""
+
+    def follow(job_ref: int | None, audio_path: str | None) -> Iterator[tuple]:
+        import gradio as gr
+
+        job = board.job(job_ref)
+        if job is None:  # the start failed: leave the page (and its message) as it is
+            yield (gr.skip(),) * 8
+            return
+        sent_index, sent_at = -1, 0.0
+        while True:
+            status = job.status()
+            now = time.monotonic()
+            frame = gr.skip()
+            if status.latest_index != sent_index and now - sent_at >= LIVE_FRAME_EVERY_S:
+                frame = frame_image(status.latest)
+                sent_index, sent_at = status.latest_index, now
+            if status.finished:
+                break
+            yield (describe_status(status), _progress_html(status.done, status.total), frame,
+                   gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            time.sleep(POLL_S)
+        result = status.result
+        video_file = str(result.video) if result is not None and result.video else None
+        plot_file = None
+        if result is not None:
+            candidate = Path(result.folder) / f"{result.timestring}_plot.png"
+            plot_file = str(candidate) if candidate.is_file() else None
+        try:
+            runs = run_choices(config.output_dir, store_upload(audio_path, config))
+        except UserError:
+            runs = []
+        last = frame_image(status.latest) if status.latest_index != sent_index else gr.skip()
+        ts_update = gr.update(choices=runs,
+                              value=result.timestring if result is not None else gr.skip())
+        yield (describe_status(status), _progress_html(status.done, status.total), last,
+               video_file, video_file, plot_file or gr.skip(), ts_update,
+               _message(status.error or ""))
+
+    return follow
+
+
+def launch(app: Any, *, output_dir: Path, port: int | None = None, share: bool = False,
+           auth: tuple[str, str] | None = None, debug: bool = False, block: bool = True,
+           server_name: str | None = None, max_upload_mb: int = 200) -> str:
+    """Serve the app; return its local URL.
+
+    Sharing (a public link) requires a login. Only files in ``output_dir`` (and Gradio's own
+    upload cache) are served. With ``block`` False the server runs in a thread; ``app.close()``
+    stops it.
+    """
+    if share and auth is None:
+        raise UserError(f"A shared app is public: give a login with --auth USER:PASS or the "
+                        f"{AUTH_ENV} environment variable.")
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    app.queue(default_concurrency_limit=1, max_size=32)
+    _, local_url, share_url = app.launch(
+        server_name=server_name or "127.0.0.1", server_port=port, share=share, auth=auth,
+        auth_message="Music Visualizer: log in with the name and password you were given.",
+        debug=debug, prevent_thread_lock=not block, allowed_paths=[str(output_dir.resolve())],
+        max_file_size=f"{max_upload_mb}mb", show_error=False, ssr_mode=False,
+        quiet=not (debug or block), footer_links=[], pwa=False, css=_CSS)
+    if share_url:
+        log.info("public link: %s", share_url)
+    return local_url

@@ -1,0 +1,430 @@
+"""What the app's buttons do, as plain functions of the fields' values (no Gradio here).
+
+- :class:`AppConfig`        the app's fixed choices: output folder, settings file, model, limits
+- :func:`store_upload`      an uploaded song, checked and kept in ``<output>/songs/`` (resume)
+- :func:`produce_prompts`   link and/or song -> track card, five prompts, duration, runs, plot
+- :func:`settings_fields`   the values the settings fields start with (file + preset)
+- :func:`field_overrides`   the fields' values -> settings overrides (blank prompts dropped)
+- :class:`ModelCache`       keeps the last loaded model between renders
+- :func:`start_render`      check everything, then start the render on the board
+- :func:`describe_status`   a job's progress line: frames, fps, ETA
+- :func:`run_choices`       the timestring menu of a song: its runs, resumable ones first
+- :func:`redact`            secrets of the environment replaced by "***" in a message
+
+Everything the user can get wrong raises :class:`~music_visualizer.errors.UserError` with one
+sentence; the app shows it on the page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import AudioError, RunError, UserError
+from .render_board import RenderBoard, RenderJob
+from .settings import SCHEDULE_FIELDS, Settings, resolve_settings
+
+__all__ = [
+    "AUDIO_SUFFIXES",
+    "AppConfig",
+    "ModelCache",
+    "PromptsResult",
+    "describe_status",
+    "field_overrides",
+    "frame_image",
+    "produce_prompts",
+    "redact",
+    "run_choices",
+    "settings_fields",
+    "start_render",
+    "store_upload",
+]
+
+AUDIO_SUFFIXES = (".mp3", ".wav", ".ogg", ".oga", ".flac", ".m4a", ".aac", ".opus", ".aiff",
+                  ".aif", ".wma", ".webm")
+SECRET_ENV = ("SPOTIPY_CLIENT_SECRET", "SPOTIPY_CLIENT_ID", "MUSIC_VISUALIZER_AUTH",
+              "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
+N_PROMPTS = 5
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """The app's fixed choices, from the ``ui`` command (or the notebook)."""
+
+    output_dir: Path = Path("outputs")
+    settings_file: Path | None = None
+    model: str | None = None
+    device: str | None = None
+    cache_dir: Path | None = None
+    max_upload_mb: int = 200
+    caption: bool = True  # caption the cover with an image-to-text model when one is available
+
+    def base_settings(self, preset: str | None = None) -> Settings:
+        """Defaults -> preset -> settings file -> ``--model``."""
+        overrides: dict[str, Any] = {"preset": preset} if preset else {}
+        if self.model:
+            overrides["model"] = self.model
+        return resolve_settings(file=self.settings_file, overrides=overrides)
+
+
+def redact(text: str, environ: Mapping[str, str] | None = None) -> str:
+    """``text`` with the values of secret environment variables replaced by ``***``."""
+    env = os.environ if environ is None else environ
+    for name in SECRET_ENV:
+        value = env.get(name, "")
+        parts = {value, *value.split(":", 1)[1:]} if value else set()
+        for part in sorted(parts, key=len, reverse=True):  # "user:pass" before "pass"
+            if len(part) >= 4:
+                text = text.replace(part, "***")
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# The song
+# --------------------------------------------------------------------------------------------
+
+def store_upload(path: str | os.PathLike[str] | None, config: AppConfig) -> Path | None:
+    """Check an uploaded song and keep a copy in ``<output>/songs/<hash>/`` (for resume).
+
+    Gradio's upload folder is temporary (on Colab it is gone after a disconnect); the copy on
+    the output folder (Drive) lets a run be resumed and its video rebuilt later.
+    """
+    if not path:
+        return None
+    from .audio.load import audio_hash, probe_audio
+    from .runs import safe_name
+
+    source = Path(path)
+    if source.suffix.lower() not in AUDIO_SUFFIXES:
+        raise AudioError(f"'{source.name}' is not a song file; upload an mp3, wav, ogg, flac "
+                         "or m4a file.")
+    size_mb = source.stat().st_size / 2**20
+    if size_mb > config.max_upload_mb:
+        raise AudioError(f"'{source.name}' is {size_mb:.0f} MB; songs up to "
+                         f"{config.max_upload_mb} MB can be uploaded.")
+    probe_audio(source)
+    digest = audio_hash(source)
+    folder = Path(config.output_dir) / "songs" / digest[:16]
+    name = source.name if safe_name(source.name) else "song" + source.suffix.lower()
+    target = folder / name.replace("/", "_").replace("\\", "_")
+    if not target.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.part")
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    return target
+
+
+@dataclass(frozen=True)
+class PromptsResult:
+    """What "Produce Prompts" fills in."""
+
+    card: str  # Markdown
+    cover: str | None
+    prompts: tuple[str, ...]
+    negative_prompt: str
+    duration: float | None
+    audio: Path | None
+    plot: np.ndarray | None  # the analysis and motion plot, RGB
+    runs: list[tuple[str, str]]
+    warnings: list[str]
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    seconds = round(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def track_card(track: Any, analysis: Any = None) -> str:
+    """The track card as Markdown: title, artists, album, duration, tempo, key, sections."""
+    def esc(text: str) -> str:
+        return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>" else c for c in text)
+
+    lines = [f"### {esc(track.name)}", f"**{esc(', '.join(track.artists) or 'Unknown artist')}**"]
+    if track.album:
+        date = f" ({esc(track.release_date[:4])})" if track.release_date else ""
+        lines.append(f"{esc(track.album)}{date}")
+    facts = [f"Duration {_clock(analysis.duration if analysis else track.duration)}"]
+    if analysis is not None:
+        facts += [f"{analysis.tempo:.0f} BPM", f"key {analysis.key or 'unclear'}",
+                  f"{analysis.meter}/4"]
+    if track.genres:
+        facts.append(esc(", ".join(track.genres[:3])))
+    lines.append(" · ".join(facts))
+    if analysis is not None and analysis.sections:
+        lines.append("Sections: " + ", ".join(
+            f"{s.label} {_clock(s.start)}" for s in analysis.sections))
+    elif analysis is None:
+        lines.append("*Upload the song for tempo, key, sections and a video in sync.*")
+    return "\n\n".join(lines)
+
+
+def _plot_image(analysis: Any, settings: Settings, title: str) -> np.ndarray:
+    from PIL import Image
+
+    from .analysis_report import write_plot
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_plot(analysis, Path(tmp) / "plot.png", settings=settings, song=title)
+        with Image.open(path) as img:
+            return np.asarray(img.convert("RGB"))
+
+
+def produce_prompts(config: AppConfig, link: str | None, audio: str | None, *,
+                    preset: str | None = None) -> PromptsResult:
+    """The track card and five default prompts from a link and/or an uploaded song.
+
+    Never downloads the song (that happens at Visualize, when needed).
+    """
+    from .audio.analysis import analyze_file
+    from .render_job import track_prompts
+    from .sources.resolve import resolve_track
+
+    link = (link or "").strip() or None
+    stored = store_upload(audio, config)
+    track, warnings = resolve_track(link, stored, download=False, cache_dir=config.cache_dir)
+    analysis = analyze_file(stored, cache_dir=config.cache_dir) if stored else None
+    prompt_set = track_prompts(track, analysis=analysis, caption=config.caption)
+    plot = None
+    if analysis is not None:
+        plot = _plot_image(analysis, config.base_settings(preset), track.display_name)
+    duration = analysis.duration if analysis is not None else track.duration
+    return PromptsResult(
+        card=track_card(track, analysis), cover=track.cover, prompts=prompt_set.prompts,
+        negative_prompt=prompt_set.negative_prompt,
+        duration=round(duration, 2) if duration else None, audio=stored, plot=plot,
+        runs=run_choices(config.output_dir, stored), warnings=warnings)
+
+
+def run_choices(output_dir: Path, audio: Path | None) -> list[tuple[str, str]]:
+    """(label, timestring) of the song's runs: resumable ones first, newest first."""
+    if audio is None:
+        return []
+    from .audio.load import audio_hash
+    from .runs import song_runs
+
+    runs = song_runs(output_dir, audio_hash(audio))
+    runs.sort(key=lambda r: (r.complete, r.timestring), reverse=False)
+    ordered = [r for r in runs if not r.complete][::-1] + [r for r in runs if r.complete][::-1]
+    return [(r.describe(), r.timestring) for r in ordered]
+
+
+# --------------------------------------------------------------------------------------------
+# Settings fields
+# --------------------------------------------------------------------------------------------
+
+#: The fields of the form besides the prompts, in the order the app passes them.
+FORM_FIELDS = ("duration", "start", "fps", "width", "height", "preset", "mode", "renderer",
+               "model", "steps", "cfg_scale", "seed", "scheduler", "seed_behavior",
+               "color_coherence", "border", "section_strength", "section_transition",
+               *SCHEDULE_FIELDS)
+_NUMBER_FIELDS = {"duration", "start", "fps", "width", "height", "steps", "cfg_scale", "seed",
+                  "section_strength", "section_transition"}
+_WHOLE_FIELDS = {"width", "height", "steps", "seed"}
+NO_PRESET = "none"
+
+
+def settings_fields(settings: Settings) -> dict[str, Any]:
+    """The form's values for ``settings`` (duration blank = the whole song)."""
+    values = {name: getattr(settings, name) for name in FORM_FIELDS}
+    values["preset"] = settings.preset or NO_PRESET
+    return values
+
+
+def field_overrides(values: Mapping[str, Any], prompts: Sequence[str | None],
+                    negative_prompt: str | None, *, from_cover: bool = False) -> dict[str, Any]:
+    """Settings overrides from the form. Blank prompts are dropped; a blank number means the
+    default (for Duration: the rest of the song)."""
+    overrides: dict[str, Any] = {}
+    for name in FORM_FIELDS:
+        value = values.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            continue
+        if name in _NUMBER_FIELDS:
+            value = float(value)
+            if name in _WHOLE_FIELDS and value.is_integer():
+                value = int(value)
+        if name == "preset" and value == NO_PRESET:
+            continue
+        if name == "duration" and value == 0:  # the field's blank shows as 0: the whole song
+            continue
+        overrides[name] = value
+    kept = [p.strip() for p in prompts if p and p.strip()]
+    if kept:
+        overrides["prompts"] = kept
+    if negative_prompt is not None:
+        overrides["negative_prompt"] = negative_prompt.strip()
+    if from_cover:
+        overrides["init_image"] = "cover"
+    return overrides
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------------------------
+
+def _resume_audio(config: AppConfig, timestring: str, stored: Path | None) -> Path:
+    """The song of run ``timestring``: the upload if there is one, else the run's own copy."""
+    from .runs import locate_run, read_run_record
+
+    folder = locate_run(config.output_dir, timestring)
+    if stored is not None:
+        return stored
+    record = read_run_record(folder, timestring)
+    audio = Path(record.get("song", {}).get("audio", ""))
+    if not audio.is_file():
+        raise RunError(f"The song of run {timestring} is no longer at '{audio}'; upload it "
+                       "again in Audio file, then press Visualize.")
+    return audio
+
+
+class ModelCache:
+    """Keeps the last loaded model, so the next render with it starts at once.
+
+    One model at a time: a GPU has room for one. Used from the render thread only (the board
+    runs one render at a time).
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[str, str, str | None] | None = None
+        self._pipes: Any = None
+
+    def __call__(self, model: str, *, scheduler: str, device: str | None) -> Any:
+        from .render.models import load_pipelines
+
+        key = (model, scheduler, device)
+        if key != self._key:
+            self._key, self._pipes = None, None  # free the old one before loading
+            self._pipes = load_pipelines(model, scheduler=scheduler, device=device)
+            self._key = key
+        return self._pipes
+
+
+def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
+                 audio: str | None, overrides: Mapping[str, Any], resume: bool,
+                 timestring: str | None, models: ModelCache | None = None
+                 ) -> tuple[RenderJob, list[str]]:
+    """Check every input (link, song, settings, schedules, resume), then start the render.
+    Returns the job and warnings for the user (e.g. Spotify unreachable, tags used instead).
+
+    Raises UserError (shown on the page) for any mistake, and BusyError while another render
+    runs; nothing is written before the checks pass.
+    """
+    from .render_job import make_renderer, prepare_run, render, request_from_inputs
+    from .runs import check_timestring
+
+    link = (link or "").strip() or None
+    board.check_idle()  # before any work: a busy app says so at once
+    stored = store_upload(audio, config)
+    ts = None
+    if resume:
+        if not (timestring or "").strip():
+            raise RunError("Pick the run to resume in Timestring (or untick Resume to start a "
+                           "new run).")
+        ts = check_timestring(timestring or "")
+        stored = _resume_audio(config, ts, stored)
+        overrides = {}  # a resumed run keeps the settings it started with
+    elif stored is None and link is None:
+        raise UserError("Paste a Spotify track link or upload the song in Audio file.")
+    request, track, warnings = request_from_inputs(
+        link=link, audio=stored, settings_file=None if resume else config.settings_file,
+        overrides=overrides, output_dir=Path(config.output_dir), resume=ts,
+        device=config.device, cache_dir=config.cache_dir, caption=config.caption)
+    prepared = prepare_run(request)
+    label = f"{track.display_name}, run {prepared.timestring}"
+
+    def work(job: RenderJob) -> Any:
+        job.set_total(prepared.plan.n_frames, already_done=prepared.start_index)
+        renderer = None
+        if prepared.start_index < prepared.plan.n_frames:
+            if prepared.settings.renderer == "diffusion":
+                job.set_phase("loading model")
+            renderer = make_renderer(prepared.settings, device=config.device,
+                                     with_init_image=prepared.start_index == 0,
+                                     load_pipes=models)
+        job.set_phase("rendering")
+        result = render(request, prepared=prepared, renderer=renderer,
+                        on_frame=lambda i, state: job.frame_done(i, state.previous_uint8),
+                        should_stop=job.should_stop,
+                        on_start=lambda run: job.set_label(
+                            f"{track.display_name}, run {run.timestring}"))
+        _write_run_plot(result.folder, result.timestring, request, prepared.settings,
+                        track.display_name)
+        return result
+
+    return board.start(label, work), warnings
+
+
+def _write_run_plot(folder: Path, timestring: str, request: Any, settings: Settings,
+                    title: str) -> Path | None:
+    """``<ts>_plot.png``: the song and the motion of this run, beside its frames."""
+    from .analysis_report import write_plot
+    from .audio.analysis import analyze_file
+
+    path = Path(folder) / f"{timestring}_plot.png"
+    if path.is_file():
+        return path
+    try:
+        analysis = analyze_file(request.audio, cache_dir=request.cache_dir)
+        return write_plot(analysis, path, settings=settings, song=title)
+    except (UserError, OSError, ValueError):
+        return None
+
+
+def frame_image(frame: Any) -> np.ndarray | None:
+    """A uint8 HxWx3 array of a frame tensor/array (CHW or HWC, optional batch of 1)."""
+    if frame is None:
+        return None
+    if hasattr(frame, "detach"):
+        frame = frame.detach().to("cpu").numpy()
+    array = np.asarray(frame)
+    if array.ndim == 4:
+        array = array[0]
+    if array.ndim == 3 and array.shape[0] in (1, 3) and array.shape[-1] not in (1, 3):
+        array = np.transpose(array, (1, 2, 0))
+    return np.ascontiguousarray(array)
+
+
+def _clock_long(seconds: float | None) -> str:
+    if seconds is None:
+        return "…"
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def describe_status(status: Any) -> str:
+    """One Markdown line: what the render is doing, frames, fps and ETA."""
+    if status is None:
+        return ""
+    name = status.label
+    if status.phase == "failed":
+        return f"**Failed:** {status.error}"
+    if status.phase == "done":
+        return (f"**Done:** {name}: {status.total} frames in "
+                f"{_clock_long(status.elapsed_s)}.")
+    if status.phase == "stopped":
+        return (f"**Stopped** at frame {status.done} of {status.total} ({name}). Tick Resume "
+                f"and pick this run's timestring to continue.")
+    if status.phase in ("starting", "loading model"):
+        what = "Loading the model" if status.phase == "loading model" else "Starting"
+        return f"{what} … ({name})"
+    if status.phase == "encoding video":
+        return f"Encoding the video … ({name})"
+    line = f"Frame **{status.done} / {status.total}**"
+    if status.fps > 0:
+        line += f" · {status.fps:.2f} fps · ETA {_clock_long(status.eta_s)}"
+    if status.stop_requested:
+        line += " · stopping after this frame"
+    return f"{line} · {name}"

@@ -1,0 +1,258 @@
+"""The app in a real browser: Debian's chromium driven by Playwright (never a downloaded browser).
+
+The app runs in this process with a tiny random-weight model and a local Spotify stub. With
+``MUSIC_VISUALIZER_SCREENSHOTS=DIR`` the tests save the user guide's screenshots there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from tests.conftest import click_song
+from tests.spotify_stub import SpotifyStub
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+TRACK = "4cOdK2wGLETKBW3PvgPWqT"
+LINK = f"https://open.spotify.com/track/{TRACK}?si=0123abcd"
+PLAYLIST = "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M"
+SECRET = "stub-client-secret-0123456789"
+
+
+def _need_browser() -> None:
+    if CHROMIUM.is_file():
+        return
+    message = "Debian's chromium is not installed (apt-get install chromium)"
+    if os.environ.get("MUSIC_VISUALIZER_REQUIRE_BROWSER"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def shot(page, name: str) -> None:
+    """Save a screenshot for the docs when asked to."""
+    folder = os.environ.get("MUSIC_VISUALIZER_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    """Spotify stub credentials and URLs in the environment, for the whole module."""
+    mp = pytest.MonkeyPatch()
+    with SpotifyStub() as stub:
+        stub.add_artist("A" * 22, "Night Drive", ["synthwave", "electronic"])
+        stub.add_track(TRACK, "Neon Skyline", [("A" * 22, "Night Drive")],
+                       album="Afterglow", release_date="2024-05-01", duration_ms=8_000)
+        mp.setenv("MUSIC_VISUALIZER_SPOTIFY_API_URL", stub.api_url)
+        mp.setenv("MUSIC_VISUALIZER_SPOTIFY_TOKEN_URL", stub.token_url)
+        mp.setenv("SPOTIPY_CLIENT_ID", stub.client_id)
+        mp.setenv("SPOTIPY_CLIENT_SECRET", stub.client_secret)
+        mp.setenv("MUSIC_VISUALIZER_CAPTION_MODEL", "none")
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        yield stub
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def song_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("upload") / "Neon Skyline.wav"
+    sf.write(path, click_song(8.0, bpm=128), 22050)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(env, tiny_model, tmp_path_factory):
+    """The app, launched without blocking, on a free port."""
+    from music_visualizer.app import build_app, launch
+
+    out = tmp_path_factory.mktemp("app-out")
+    app = build_app(output_dir=out, model=str(tiny_model),
+                    cache_dir=tmp_path_factory.mktemp("app-cache"))
+    url = launch(app, output_dir=out, block=False)
+    yield {"url": url, "app": app, "out": out}
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server["url"])
+    page.get_by_role("button", name="Produce Prompts").wait_for()
+    yield page
+    context.close()
+
+
+def _wait_idle(server, timeout: float = 120) -> None:
+    board = server["app"].music_visualizer_board
+    end = time.monotonic() + timeout
+    while board.running() is not None and time.monotonic() < end:
+        time.sleep(0.2)
+
+
+def _upload(page, path: Path) -> None:
+    page.locator("input[type=file]").first.set_input_files(str(path))
+    page.locator("audio, [data-testid='waveform-Audio file']").first.wait_for(state="attached")
+
+
+def _small_render(page, *, duration: str, fps: str) -> None:
+    page.get_by_label("Duration (s)").fill(duration)
+    page.get_by_label("FPS").fill(fps)
+    for name in ("Width", "Height"):
+        box = page.get_by_label(name).last  # the number box beside the slider
+        box.fill("64")
+        box.press("Enter")
+
+
+def _frames(folder: Path, ts: str) -> list[Path]:
+    return sorted(folder.glob(f"{ts}_[0-9][0-9][0-9][0-9][0-9].png"))
+
+
+def test_a_playlist_link_shows_a_message_not_a_traceback(page, server):
+    page.get_by_label("Spotify URL").fill(PLAYLIST)
+    page.get_by_role("button", name="Produce Prompts").click()
+    message = page.locator("#mv-message")
+    message.get_by_text("playlist").wait_for()
+    assert "track link" in message.inner_text()
+    shot(page, "error-playlist")
+    content = page.content()
+    assert "Traceback" not in content and SECRET not in content
+    # nothing was produced: the prompts stay empty
+    assert page.get_by_label("Prompt 1").input_value() == ""
+
+
+def test_link_upload_edit_and_visualize_shows_the_video(page, server, song_file, env):
+    page.get_by_label("Spotify URL").fill(LINK)
+    _upload(page, song_file)
+    shot(page, "1-link-and-song")
+    page.get_by_role("button", name="Produce Prompts").click()
+    page.get_by_text("Neon Skyline").first.wait_for()
+    prompt1 = page.get_by_label("Prompt 1")
+    page.wait_for_function(
+        "() => document.querySelector('#mv-busy') && [...document.querySelectorAll('textarea')]"
+        ".filter(t => t.value.length > 20).length >= 5")
+    assert page.get_by_label("Duration (s)").input_value() == "8"
+    card = page.locator("body").inner_text()
+    assert "Night Drive" in card and "BPM" in card and "Sections" in card
+    shot(page, "2-prompts")
+    prompt1.fill("a neon city skyline at night, synthwave, glowing grid")
+    page.get_by_label("Prompt 5").fill("")  # blank prompts are left out
+    _small_render(page, duration="2", fps="4")
+    page.get_by_role("button", name="Visualize").click()
+    page.locator("#mv-status").get_by_text("Done").wait_for(timeout=120_000)
+    shot(page, "3-video")
+    assert page.locator("#mv-message").inner_text().strip() == ""
+    meta = page.evaluate("""() => new Promise(done => {
+        const v = document.querySelector('video');
+        const report = () => done([v.duration, v.videoWidth, v.currentSrc]);
+        if (v.readyState >= 1) report(); else v.addEventListener('loadedmetadata', report);
+        setTimeout(() => done(['timeout', v.error && v.error.code, v.currentSrc]), 15000);
+    })""")
+    assert meta[0] == pytest.approx(2.0, abs=0.15), meta
+    assert meta[1] == 64 and meta[2].endswith(".mp4")
+    # on disk: the run is named after the track, with the edited prompts and 2 s at 4 fps
+    records = list(Path(server["out"]).glob("*/*/*_settings.json"))
+    assert len(records) == 1 and records[0].parent.name == "Night_Drive_-_Neon_Skyline"
+    record = json.loads(records[0].read_text(encoding="utf-8"))
+    prompts = record["settings"]["prompts"]
+    assert prompts[0] == "a neon city skyline at night, synthwave, glowing grid"
+    assert len(prompts) == 4 and all(p.strip() for p in prompts)
+    assert record["n_frames"] == 8 and record["model"].endswith("tiny-sd")
+    assert (records[0].parent / f"{record['timestring']}.mp4").is_file()
+    content = page.content()
+    assert SECRET not in content and "Traceback" not in content
+
+
+def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song_file):
+    _wait_idle(server)
+    _upload(page, song_file)
+    page.get_by_role("button", name="Produce Prompts").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('textarea')].filter(t => t.value.length > 20)"
+        ".length >= 5")
+    _small_render(page, duration="8", fps="8")  # 64 frames
+    page.get_by_role("button", name="Visualize").click()
+    status = page.locator("#mv-status")
+    page.wait_for_function(
+        "() => /Frame \\d+ \\/ 64/.test(document.querySelector('#mv-status').innerText)"
+        " && +document.querySelector('#mv-status').innerText.match(/Frame (\\d+)/)[1] >= 4")
+    # a second visitor sees that a render is running, and cannot start another
+    other = browser.new_page()
+    other.goto(server["url"])
+    other.locator("#mv-busy").get_by_text("A render is running").wait_for(timeout=30_000)
+    other.get_by_role("button", name="Visualize").click()
+    other.locator("#mv-message").get_by_text("Another render is running").wait_for()
+    shot(page, "4-rendering")
+    other.close()
+    page.get_by_role("button", name="Stop").click()
+    status.get_by_text("Stopped").wait_for(timeout=60_000)
+    stopped_at = int(re.search(r"frame (\d+) of 64", status.inner_text()).group(1))
+    assert 4 <= stopped_at < 64
+    _wait_idle(server)
+    records = sorted(Path(server["out"]).glob("*/*/*_settings.json"))
+    newest = max(records, key=lambda p: p.name)
+    ts, folder = newest.name[:14], newest.parent
+    done = _frames(folder, ts)
+    assert len(done) == stopped_at and not (folder / f"{ts}.mp4").exists()
+    before = {p.name: p.stat().st_mtime_ns for p in done}
+    # the run is offered in the Timestring menu as resumable
+    page.get_by_label("Timestring").click()
+    option = page.get_by_role("option", name=re.compile(rf"{ts}.*resumable"))
+    option.wait_for()
+    option.click()
+    page.get_by_label("Resume").check()
+    shot(page, "5-resume")
+    page.get_by_role("button", name="Visualize").click()
+    status.get_by_text("Done").wait_for(timeout=120_000)
+    frames = _frames(folder, ts)
+    assert len(frames) == 64 and (folder / f"{ts}.mp4").is_file()
+    # the frames from before the stop were kept, not rendered again
+    assert {p.name: p.stat().st_mtime_ns for p in frames[:stopped_at]} == before
+    assert page.locator("video").count() == 1
+
+
+def test_resume_with_an_unknown_timestring_is_a_message(page, server, song_file):
+    _wait_idle(server)
+    _upload(page, song_file)
+    page.get_by_label("Resume").check()
+    page.get_by_label("Timestring").fill("2026")
+    page.get_by_label("Timestring").press("Enter")
+    page.get_by_role("button", name="Visualize").click()
+    page.locator("#mv-message").get_by_text("14 digits").wait_for()
+
+
+def test_a_bad_schedule_names_the_field(page, server, song_file):
+    _wait_idle(server)
+    _upload(page, song_file)
+    page.get_by_text("Advanced").click()
+    zoom = page.get_by_label("zoom", exact=True)
+    zoom.fill("0:(1 + tt)")
+    page.get_by_role("button", name="Visualize").click()
+    message = page.locator("#mv-message")
+    message.get_by_text("zoom").wait_for()
+    assert "tt" in message.inner_text()
+    shot(page, "error-schedule")
