@@ -19,7 +19,7 @@ from typing import Any
 
 from . import __version__
 from .errors import UserError
-from .settings import SCHEDULE_FIELDS, preset_names, resolve_settings
+from .settings import CHOICES, SCHEDULE_FIELDS, preset_names, resolve_settings
 
 __all__ = ["build_parser", "main"]
 
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--model", metavar="ID_OR_PATH",
                        help="hub id, local diffusers folder or .safetensors/.ckpt file")
     group.add_argument("--renderer", choices=["diffusion", "preview"])
-    group.add_argument("--mode", choices=["2D"])
+    group.add_argument("--mode", choices=list(CHOICES["mode"]))
     group.add_argument("--scheduler")
     group.add_argument("--fps", type=float)
     group.add_argument("--duration", type=float, metavar="SEC")
@@ -71,12 +71,31 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--steps", type=int)
     group.add_argument("--cfg-scale", type=float)
     group.add_argument("--seed", type=int)
-    group.add_argument("--seed-behavior", choices=["iter", "fixed", "random"])
+    group.add_argument("--seed-behavior", choices=list(CHOICES["seed_behavior"]))
+    group.add_argument("--seed-iter-n", type=int, metavar="N",
+                       help="iter: the seed goes up every N diffused frames")
     group.add_argument("--negative-prompt", metavar="TEXT")
     group.add_argument("--init-image", metavar="IMG",
                        help="an image for frame 0, or 'cover' for the album cover")
     group.add_argument("--border", choices=["replicate", "wrap"])
-    group.add_argument("--color-coherence", choices=["LAB", "none"])
+    group.add_argument("--color-coherence", choices=list(CHOICES["color_coherence"]))
+    group.add_argument("--color-coherence-image", metavar="IMG",
+                       help="match colours to this image instead of frame 0")
+    group.add_argument("--diffusion-cadence", type=int, metavar="N",
+                       help="diffuse every Nth frame; warp and blend the frames between")
+    group.add_argument("--noise-type", choices=list(CHOICES["noise_type"]))
+    group.add_argument("--perlin-octaves", type=int, metavar="N")
+    group.add_argument("--perlin-persistence", type=float, metavar="X")
+    group.add_argument("--cfg-scale-schedule", metavar="SCHEDULE")
+    group.add_argument("--steps-schedule", metavar="SCHEDULE")
+    group.add_argument("--prompt-blend", type=float, metavar="SEC",
+                       help="seconds over which a new prompt blends in (default 0: a switch)")
+    group.add_argument("--padding-mode", choices=list(CHOICES["padding_mode"]))
+    group.add_argument("--sampling-mode", choices=list(CHOICES["sampling_mode"]))
+    group.add_argument("--depth-model", metavar="ID_OR_PATH",
+                       help="3D: a transformers depth-estimation model (hub id or folder)")
+    group.add_argument("--save-depth-maps", action="store_true", default=None)
+    group.add_argument("--enable-perspective-flip", action="store_true", default=None)
     group.add_argument("--preset", metavar="NAME",
                        help=f"motion preset: {', '.join(preset_names())}, or a YAML file")
     group.add_argument("--section-strength", type=float, metavar="X",
@@ -161,7 +180,10 @@ _SETTING_FLAGS = (
     "model", "renderer", "mode", "scheduler", "fps", "duration", "start", "width", "height",
     "steps", "cfg_scale", "seed", "seed_behavior", "negative_prompt", "init_image", "border",
     "color_coherence", "prompts", "preset", "section_strength", "section_transition",
-    *SCHEDULE_FIELDS,
+    "seed_iter_n", "color_coherence_image", "diffusion_cadence", "noise_type",
+    "perlin_octaves", "perlin_persistence", "cfg_scale_schedule", "steps_schedule",
+    "prompt_blend", "padding_mode", "sampling_mode", "depth_model", "save_depth_maps",
+    "enable_perspective_flip", *SCHEDULE_FIELDS,
 )
 
 

@@ -46,11 +46,34 @@ SCHEDULED_COLUMNS: dict[str, str] = {
     "strength": "strength_schedule",
     "noise": "noise_schedule",
     "contrast": "contrast_schedule",
+    "translation_z": "translation_z",
+    "rotation_3d_x": "rotation_3d_x",
+    "rotation_3d_y": "rotation_3d_y",
+    "rotation_3d_z": "rotation_3d_z",
+    "fov": "fov_schedule",
+    "near": "near_schedule",
+    "far": "far_schedule",
+    "flip_theta": "perspective_flip_theta",
+    "flip_phi": "perspective_flip_phi",
+    "flip_gamma": "perspective_flip_gamma",
+    "flip_fv": "perspective_flip_fv",
+    "kernel": "kernel_schedule",
+    "sigma": "sigma_schedule",
+    "amount": "amount_schedule",
+    "threshold": "threshold_schedule",
 }
 PLAN_COLUMNS: tuple[str, ...] = (
-    "time", *SCHEDULED_COLUMNS, "cfg_scale", "steps", "seed",
+    "time", *SCHEDULED_COLUMNS, "cfg_scale", "steps", "seed", "diffuse", "prompt_from",
+    "blend",
 )
-_INT_COLUMNS = {"steps", "seed"}
+_INT_COLUMNS = {"steps", "seed", "diffuse", "prompt_from"}
+#: Values of columns a plan saved by an older version does not have.
+_COLUMN_DEFAULTS: dict[str, float] = {
+    "translation_z": 0.0, "rotation_3d_x": 0.0, "rotation_3d_y": 0.0, "rotation_3d_z": 0.0,
+    "fov": 70.0, "near": 200.0, "far": 10000.0, "flip_theta": 0.0, "flip_phi": 0.0,
+    "flip_gamma": 0.0, "flip_fv": 53.0, "kernel": 5.0, "sigma": 1.0, "amount": 0.0,
+    "threshold": 0.0, "diffuse": 1, "blend": 1.0,
+}
 
 #: Allowed ranges of scheduled values: (low, high, inclusive low).
 _RANGES: dict[str, tuple[float, float, bool]] = {
@@ -58,6 +81,16 @@ _RANGES: dict[str, tuple[float, float, bool]] = {
     "strength": (0.0, 1.0, True),
     "noise": (0.0, 10.0, True),
     "contrast": (0.0, 10.0, True),
+    "fov": (0.0, 179.0, False),
+    "near": (0.0, 1e9, False),
+    "far": (0.0, 1e9, False),
+    "flip_fv": (0.0, 179.0, False),
+    "kernel": (1.0, 99.0, True),
+    "sigma": (0.0, 100.0, False),
+    "amount": (0.0, 10.0, True),
+    "threshold": (0.0, 1.0, True),
+    "cfg_scale": (0.0, 50.0, True),
+    "steps": (1.0, 200.0, True),
 }
 
 
@@ -81,6 +114,25 @@ class FrameParams:
     cfg_scale: float
     steps: int
     seed: int
+    translation_z: float = 0.0
+    rotation_3d_x: float = 0.0
+    rotation_3d_y: float = 0.0
+    rotation_3d_z: float = 0.0
+    fov: float = 70.0
+    near: float = 200.0
+    far: float = 10000.0
+    flip_theta: float = 0.0
+    flip_phi: float = 0.0
+    flip_gamma: float = 0.0
+    flip_fv: float = 53.0
+    kernel: float = 5.0
+    sigma: float = 1.0
+    amount: float = 0.0
+    threshold: float = 0.0
+    diffuse: int = 1  # 1: this frame is diffused; 0: a cadence frame, warped and blended
+    prompt_from: str | None = None  # blending: the previous prompt, weight 1 - blend
+    negative_from: str | None = None
+    blend: float = 1.0  # weight of ``prompt`` (1: no blending)
 
 
 @dataclass(frozen=True)
@@ -110,11 +162,17 @@ class Plan:
 
     def row(self, index: int) -> FrameParams:
         """Row ``index`` as plain Python values."""
-        prompt, negative = self.prompt_table[int(self.prompt_index[index])]
+        current = int(self.prompt_index[index])
+        prompt, negative = self.prompt_table[current]
         values: dict[str, Any] = {}
         for name in PLAN_COLUMNS:
             value = self.columns[name][index]
             values[name] = int(value) if name in _INT_COLUMNS else float(value)
+        source = values.pop("prompt_from")
+        if source != current and values["blend"] < 1.0:
+            values["prompt_from"], values["negative_from"] = self.prompt_table[source]
+        else:
+            values["blend"] = 1.0
         return FrameParams(index=index, prompt=prompt, negative_prompt=negative, **values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,11 +190,17 @@ class Plan:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
-        columns = {
-            name: np.asarray(data["columns"][name],
-                             dtype=np.int64 if name in _INT_COLUMNS else np.float64)
-            for name in PLAN_COLUMNS
-        }
+        saved = data["columns"]
+        n_frames = len(data["prompt_index"])
+        columns = {}
+        for name in PLAN_COLUMNS:
+            dtype = np.int64 if name in _INT_COLUMNS else np.float64
+            if name in saved:
+                columns[name] = np.asarray(saved[name], dtype=dtype)
+            elif name == "prompt_from":  # saved by an older version: no blending
+                columns[name] = np.asarray(data["prompt_index"], dtype=dtype)
+            else:
+                columns[name] = np.full(n_frames, _COLUMN_DEFAULTS[name], dtype=dtype)
         return cls(
             fps=float(data["fps"]),
             width=int(data["width"]),
@@ -153,23 +217,41 @@ def frame_count(duration: float, fps: float) -> int:
     return max(1, math.floor(duration * fps + 0.5))
 
 
-def frame_seeds(seed: int, behavior: str, n_frames: int, *, iter_n: int = 1) -> np.ndarray:
-    """The seed of every frame.
+def frame_seeds(seed: int, behavior: str, n_frames: int, *, iter_n: int = 1,
+                cadence: int = 1, schedule: np.ndarray | None = None) -> np.ndarray:
+    """The seed of every frame (Deforum's seed behaviours).
 
-    ``iter``: ``seed + i // iter_n``; ``fixed``: ``seed``; ``random``: drawn from a generator
-    seeded by ``seed``, so a recorded seed reproduces the whole sequence.
+    The sequence advances once per diffused frame (every ``cadence`` frames; the frames between
+    share the seed of the diffused frame before them):
+
+    - ``iter``: +1 every ``iter_n`` diffused frames; ``fixed``: ``seed`` throughout;
+    - ``ladder``: +2, -1, +2, -1 ...; ``alternate``: +1, -1, +1, -1 ...;
+    - ``random``: drawn from a generator seeded by ``seed`` (a recorded seed reproduces it);
+    - ``schedule``: the values of ``schedule`` (``seed_schedule``), -1 meaning random.
     """
-    frames = np.arange(n_frames, dtype=np.int64)
+    steps = np.arange(n_frames, dtype=np.int64) // max(1, cadence)
     if behavior == "iter":
-        return (seed + frames // iter_n) % 2**32
-    if behavior == "fixed":
-        return np.full(n_frames, seed, dtype=np.int64)
-    if behavior == "random":
-        rng = np.random.default_rng(seed)
-        out = rng.integers(0, 2**32, size=n_frames, dtype=np.int64)
-        out[0] = seed
-        return out
-    raise SettingsError(f"seed_behavior: '{behavior}' is not one of iter, fixed, random.")
+        out = seed + steps // iter_n
+    elif behavior == "fixed":
+        out = np.full(n_frames, seed, dtype=np.int64)
+    elif behavior == "ladder":
+        out = seed + (steps + 1) // 2 * 2 - steps // 2
+    elif behavior == "alternate":
+        out = seed + steps % 2
+    elif behavior == "random":
+        drawn = np.random.default_rng(seed).integers(0, 2**32, size=n_frames, dtype=np.int64)
+        drawn[0] = seed
+        out = drawn[steps]
+    elif behavior == "schedule":
+        if schedule is None:
+            raise SettingsError("seed_behavior schedule needs seed_schedule.")
+        values = np.floor(np.asarray(schedule, dtype=np.float64)[steps * max(1, cadence)])
+        drawn = np.random.default_rng(seed).integers(0, 2**32, size=n_frames, dtype=np.int64)
+        out = np.where(values < 0, drawn[steps], values).astype(np.int64)
+    else:
+        raise SettingsError(f"seed_behavior: '{behavior}' is not one of iter, fixed, random, "
+                            "ladder, alternate, schedule.")
+    return out.astype(np.int64) % 2**32
 
 
 def split_negative(prompt: str) -> tuple[str, str]:
@@ -258,10 +340,22 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
                                    n_frames=n_frames, variables=env)
         _check_range(field_name, column, values)
         columns[column] = values
-    columns["cfg_scale"] = np.full(n_frames, float(settings.cfg_scale))
-    columns["steps"] = np.full(n_frames, int(settings.steps), dtype=np.int64)
+    if settings.mode == "3D":
+        _check_near_far(columns["near"], columns["far"])
+    columns["cfg_scale"] = _optional_schedule(settings, "cfg_scale_schedule", "cfg_scale",
+                                              float(settings.cfg_scale), n_frames, env)
+    columns["steps"] = np.floor(_optional_schedule(settings, "steps_schedule", "steps",
+                                                   float(settings.steps), n_frames, env)
+                                + 0.5).astype(np.int64)
+    seed_schedule = None
+    if settings.seed_behavior == "schedule":
+        seed_schedule = evaluate_schedule(settings.seed_schedule, field="seed_schedule",
+                                          n_frames=n_frames, variables=env)
+    cadence = settings.diffusion_cadence
     columns["seed"] = frame_seeds(seed, settings.seed_behavior, n_frames,
-                                  iter_n=settings.seed_iter_n)
+                                  iter_n=settings.seed_iter_n, cadence=cadence,
+                                  schedule=seed_schedule)
+    columns["diffuse"] = (np.arange(n_frames) % cadence == 0).astype(np.int64)
 
     section_frames = None
     if section_starts is not None:
@@ -283,9 +377,45 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
             table.append(pair)
         index[frame:nxt[0]] = table.index(pair)
     columns["strength"] = _dip_at_prompt_changes(columns["strength"], index, settings)
+    columns["prompt_from"], columns["blend"] = _prompt_blend(index, settings)
     return Plan(fps=float(settings.fps), width=settings.width, height=settings.height,
                 start=float(settings.start), columns=columns, prompt_table=tuple(table),
                 prompt_index=index)
+
+
+def _optional_schedule(settings: Settings, field_name: str, column: str, constant: float,
+                       n_frames: int, env: Mapping[str, float | np.ndarray]) -> np.ndarray:
+    """A schedule that may be None (then the constant at every frame), range-checked."""
+    text = getattr(settings, field_name)
+    if text is None:
+        return np.full(n_frames, constant)
+    values = evaluate_schedule(text, field=field_name, n_frames=n_frames, variables=env)
+    _check_range(field_name, column, values)
+    return values
+
+
+def _check_near_far(near: np.ndarray, far: np.ndarray) -> None:
+    bad = far <= near
+    if bad.any():
+        frame = int(np.argmax(bad))
+        raise ScheduleError(f"far_schedule: frame {frame}: far ({far[frame]:.4g}) must be "
+                            f"greater than near ({near[frame]:.4g}).")
+
+
+def _prompt_blend(prompt_index: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """(previous prompt, weight of the current one) per frame: over ``prompt_blend`` seconds
+    after each prompt change the text embeddings are interpolated (smoothstep)."""
+    source = prompt_index.copy()
+    weight = np.ones(len(prompt_index))
+    length = math.floor(settings.prompt_blend * settings.fps + 0.5)
+    if length < 1:
+        return source, weight
+    for frame in np.flatnonzero(np.diff(prompt_index)) + 1:
+        span = np.arange(frame, min(frame + length, len(prompt_index)))
+        x = (span - frame + 1) / (length + 1)
+        source[span] = prompt_index[frame - 1]
+        weight[span] = x * x * (3 - 2 * x)
+    return source, weight
 
 
 def _check_range(field_name: str, column: str, values: np.ndarray) -> None:

@@ -29,6 +29,7 @@ from .errors import SettingsError
 
 __all__ = [
     "CHOICES",
+    "OPTIONAL_SCHEDULE_FIELDS",
     "PRESET_DIR",
     "SCHEDULE_FIELDS",
     "Settings",
@@ -56,16 +57,41 @@ SCHEDULE_FIELDS: tuple[str, ...] = (
     "strength_schedule",
     "noise_schedule",
     "contrast_schedule",
+    # 3D camera (mode 3D)
+    "translation_z",
+    "rotation_3d_x",
+    "rotation_3d_y",
+    "rotation_3d_z",
+    "fov_schedule",
+    "near_schedule",
+    "far_schedule",
+    # 2D perspective flip (enable_perspective_flip)
+    "perspective_flip_theta",
+    "perspective_flip_phi",
+    "perspective_flip_gamma",
+    "perspective_flip_fv",
+    # anti-blur unsharp mask (amount 0 = off)
+    "kernel_schedule",
+    "sigma_schedule",
+    "amount_schedule",
+    "threshold_schedule",
+    # seeds (seed_behavior schedule; -1 = random)
+    "seed_schedule",
 )
+#: Schedules that may be left out (None): the plain field of the same meaning is used instead.
+OPTIONAL_SCHEDULE_FIELDS: tuple[str, ...] = ("cfg_scale_schedule", "steps_schedule")
 
 #: Allowed values of the enumerated fields (compared case-insensitively, stored as written here).
 CHOICES: dict[str, tuple[str, ...]] = {
-    "mode": ("2D",),
+    "mode": ("2D", "3D"),
     "renderer": ("diffusion", "preview"),
     "scheduler": ("default", "euler_a", "euler", "ddim", "dpmpp_2m", "lcm"),
-    "seed_behavior": ("iter", "fixed", "random"),
+    "seed_behavior": ("iter", "fixed", "random", "ladder", "alternate", "schedule"),
     "border": ("replicate", "wrap"),
-    "color_coherence": ("LAB", "none"),
+    "color_coherence": ("LAB", "HSV", "RGB", "none"),
+    "noise_type": ("gaussian", "perlin"),
+    "padding_mode": ("border", "reflection", "zeros"),
+    "sampling_mode": ("bilinear", "bicubic", "nearest"),
 }
 
 Prompts = dict[str, str] | list[str]
@@ -107,6 +133,40 @@ class Settings:
     noise_schedule: str = "0:(0.02)"
     contrast_schedule: str = "0:(1.0)"
     color_coherence: str = "LAB"
+    color_coherence_image: str | None = None  # match colours to this image instead of frame 0
+    # Diffusion cadence: diffuse every Nth frame, warp and blend the frames between.
+    diffusion_cadence: int = 1
+    # Noise and anti-blur.
+    noise_type: str = "gaussian"
+    perlin_octaves: int = 4
+    perlin_persistence: float = 0.5
+    kernel_schedule: str = "0:(5)"
+    sigma_schedule: str = "0:(1.0)"
+    amount_schedule: str = "0:(0.0)"
+    threshold_schedule: str = "0:(0.0)"
+    # Seeds and per-frame guidance.
+    seed_schedule: str = "0:(s)"
+    cfg_scale_schedule: str | None = None  # None: cfg_scale at every frame
+    steps_schedule: str | None = None  # None: steps at every frame
+    prompt_blend: float = 0.0  # seconds over which a new prompt blends in (0: a hard switch)
+    # 3D camera (mode 3D): depth of the previous frame, reprojected by the camera's move.
+    translation_z: str = "0:(1.75)"
+    rotation_3d_x: str = "0:(0)"
+    rotation_3d_y: str = "0:(0)"
+    rotation_3d_z: str = "0:(0)"
+    fov_schedule: str = "0:(70)"
+    near_schedule: str = "0:(200)"
+    far_schedule: str = "0:(10000)"
+    padding_mode: str = "border"
+    sampling_mode: str = "bicubic"
+    depth_model: str = "depth-anything/Depth-Anything-V2-Small-hf"
+    save_depth_maps: bool = False
+    # 2D perspective flip.
+    enable_perspective_flip: bool = False
+    perspective_flip_theta: str = "0:(0)"
+    perspective_flip_phi: str = "0:(0)"
+    perspective_flip_gamma: str = "0:(0)"
+    perspective_flip_fv: str = "0:(53)"
     # Music.
     preset: str | None = None  # a motion preset of configs/presets (recorded; applied on load)
     section_strength: float = 0.35  # strength at a section's first frame, so its prompt takes over
@@ -114,11 +174,14 @@ class Settings:
 
 
 _FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
-_INT_FIELDS = {"width", "height", "steps", "seed", "seed_iter_n"}
-_FLOAT_FIELDS = {"fps", "start", "cfg_scale", "section_strength", "section_transition"}
+_INT_FIELDS = {"width", "height", "steps", "seed", "seed_iter_n", "diffusion_cadence",
+               "perlin_octaves"}
+_FLOAT_FIELDS = {"fps", "start", "cfg_scale", "section_strength", "section_transition",
+                 "perlin_persistence", "prompt_blend"}
+_BOOL_FIELDS = {"save_depth_maps", "enable_perspective_flip"}
 _OPTIONAL_FLOAT_FIELDS = {"duration"}
-_STR_FIELDS = {"model", "negative_prompt"} | set(CHOICES)
-_OPTIONAL_STR_FIELDS = {"init_image", "preset"}
+_STR_FIELDS = {"model", "negative_prompt", "depth_model"} | set(CHOICES)
+_OPTIONAL_STR_FIELDS = {"init_image", "preset", "color_coherence_image"}
 
 
 def _describe(value: Any) -> str:
@@ -215,9 +278,27 @@ def normalize_prompts(value: Any, *, key: str = "prompts") -> Prompts:
     )
 
 
+def _as_bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "no", "off", "0"):
+        return False
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise SettingsError(f"{key}: expected true or false, got {_describe(value)}.")
+
+
 def _convert(key: str, value: Any) -> Any:
     if key in SCHEDULE_FIELDS:
         return _as_schedule(key, value)
+    if key in OPTIONAL_SCHEDULE_FIELDS:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return _as_schedule(key, value)
+    if key in _BOOL_FIELDS:
+        return _as_bool(key, value)
     if key in CHOICES:
         return _as_choice(key, value)
     if key in _INT_FIELDS:
@@ -260,6 +341,17 @@ def _check(settings: Settings) -> None:
         raise SettingsError(f"seed: {settings.seed} must be -1 (random) or between 0 and 2**32-1.")
     if settings.seed_iter_n < 1:
         raise SettingsError(f"seed_iter_n: {settings.seed_iter_n} must be 1 or more.")
+    if not 1 <= settings.diffusion_cadence <= 50:
+        raise SettingsError(
+            f"diffusion_cadence: {settings.diffusion_cadence} must be between 1 and 50.")
+    if not 1 <= settings.perlin_octaves <= 8:
+        raise SettingsError(f"perlin_octaves: {settings.perlin_octaves} must be between 1 and 8.")
+    if not 0 < settings.perlin_persistence <= 1:
+        raise SettingsError(
+            f"perlin_persistence: {settings.perlin_persistence:g} must be in (0, 1].")
+    if settings.prompt_blend < 0:
+        raise SettingsError(
+            f"prompt_blend: {settings.prompt_blend:g} must be 0 or more seconds.")
     if not 0 <= settings.section_strength <= 1:
         raise SettingsError(
             f"section_strength: {settings.section_strength:g} must be between 0 and 1.")
