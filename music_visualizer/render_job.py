@@ -278,29 +278,46 @@ def make_renderer(settings: Settings, *, device: str | None = None,
     from .render.loop import MotionOptions
     from .render.models import pick_device
 
-    options = MotionOptions(border=settings.border, color_coherence=settings.color_coherence)
     init_path = settings.init_image if with_init_image else None
     if settings.renderer == "preview":
         from .render.preview import PreviewRenderer
 
         dev = pick_device(device) if device else pick_device("cpu")
+        options = MotionOptions.from_settings(settings, depth=_depth_model(settings, dev))
         init = None
         if init_path:
             init = load_image(init_path, width=settings.width, height=settings.height,
                               device=dev)
-        return PreviewRenderer(width=settings.width, height=settings.height, options=options,
-                               init_image=init, device=dev)
-    from .render.diffusion import DiffusionRenderer
-    from .render.models import load_pipelines
+        inner: Any = PreviewRenderer(width=settings.width, height=settings.height,
+                                     options=options, init_image=init, device=dev)
+    else:
+        from .render.diffusion import DiffusionRenderer
+        from .render.models import load_pipelines
 
-    pipes = (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
-                                           device=device)
-    init = None
-    if init_path:
-        init = load_image(init_path, width=settings.width, height=settings.height,
-                          device=pipes.device)
-    return DiffusionRenderer(pipes, width=settings.width, height=settings.height,
-                             options=options, init_image=init)
+        pipes = (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
+                                               device=device)
+        options = MotionOptions.from_settings(settings,
+                                              depth=_depth_model(settings, pipes.device))
+        init = None
+        if init_path:
+            init = load_image(init_path, width=settings.width, height=settings.height,
+                              device=pipes.device)
+        inner = DiffusionRenderer(pipes, width=settings.width, height=settings.height,
+                                  options=options, init_image=init)
+    if options.cadence > 1:
+        from .render.cadence import CadenceRenderer
+
+        return CadenceRenderer(inner, options)
+    return inner
+
+
+def _depth_model(settings: Settings, device: Any) -> Any:
+    """The depth model of a 3D run (None in 2D)."""
+    if settings.mode != "3D":
+        return None
+    from .render.depth import DepthEstimator
+
+    return DepthEstimator(settings.depth_model, device=device)
 
 
 def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> Path:
@@ -393,10 +410,9 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                 run, lock = _start_new_run(run)
             if on_start is not None:
                 on_start(run)
-            options = MotionOptions(border=settings.border,
-                                    color_coherence=settings.color_coherence)
+            options = getattr(renderer, "options", None) or MotionOptions.from_settings(settings)
             state = restore_state(run.folder, run.timestring, state_next,
-                                  device=renderer.device, options=options)
+                                  device=renderer.device, options=options, plan=plan)
             try:
                 with FrameWriter(run.folder, run.timestring) as writer:
                     state = render_frames(renderer, plan, state, writer=writer,
@@ -410,6 +426,9 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
         elif on_start is not None:
             on_start(run)
         stopped = state_next < plan.n_frames
+        if not stopped:  # the diffused frames of cadence were only kept for resume
+            for leftover in Path(run.folder).glob(f"{run.timestring}_cadence_*.png"):
+                leftover.unlink(missing_ok=True)
         video = None
         if request.make_video and not stopped:
             video = build_video(run.folder, run.timestring, audio=Path(request.audio))

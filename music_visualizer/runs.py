@@ -59,7 +59,9 @@ __all__ = [
     "RunSummary",
     "atomic_write_bytes",
     "atomic_write_json",
+    "cadence_path",
     "check_timestring",
+    "depth_path",
     "done_frames",
     "find_run",
     "frame_path",
@@ -175,6 +177,16 @@ def frame_path(folder: Path, timestring: str, index: int) -> Path:
 
 def settings_path(folder: Path, timestring: str) -> Path:
     return Path(folder) / f"{timestring}_settings.json"
+
+
+def cadence_path(folder: Path, timestring: str, index: int) -> Path:
+    """The diffused image of cadence frame ``index`` (kept for resume until the run is done)."""
+    return Path(folder) / f"{timestring}_cadence_{index:05d}.png"
+
+
+def depth_path(folder: Path, timestring: str, index: int) -> Path:
+    """The depth map used for frame ``index`` (``save_depth_maps``)."""
+    return Path(folder) / f"{timestring}_depth_{index:05d}.png"
 
 
 def video_path(folder: Path, timestring: str) -> Path:
@@ -544,7 +556,7 @@ class FrameWriter:
     def __init__(self, folder: Path, timestring: str, *, max_pending: int = 8) -> None:
         self.folder = Path(folder)
         self.timestring = timestring
-        self._queue: queue.Queue[tuple[int, Any] | None] = queue.Queue(maxsize=max_pending)
+        self._queue: queue.Queue[tuple[Path, Any] | None] = queue.Queue(maxsize=max_pending)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="frame-writer", daemon=True)
         self._thread.start()
@@ -560,18 +572,22 @@ class FrameWriter:
                 return
             if self._error is not None:
                 continue
-            index, frame = item
+            path, frame = item
             try:
-                data = encode_png(_to_hwc_uint8(frame))
-                atomic_write_bytes(frame_path(self.folder, self.timestring, index), data)
+                atomic_write_bytes(path, encode_png(_to_hwc_uint8(frame)))
             except BaseException as e:  # reported to the producer
                 self._error = e
 
     def submit(self, index: int, frame: Any) -> None:
         """Queue ``frame`` (uint8 tensor/array, CHW or HWC, optionally with a batch of 1)."""
+        self.submit_file(frame_path(self.folder, self.timestring, index), frame)
+
+    def submit_file(self, path: Path, frame: Any) -> None:
+        """Queue an image for ``path`` (files beside the frames: cadence frames, depth maps);
+        written in submission order. A grey ``(H, W)`` image is saved as RGB."""
         if self._error is not None:
             raise self._error
-        self._queue.put((index, frame))
+        self._queue.put((Path(path), frame))
 
     def close(self) -> None:
         """Wait until every queued frame is on disk; raise the writer's error if there was one."""
@@ -595,6 +611,8 @@ def _to_hwc_uint8(frame: Any) -> np.ndarray:
     array = np.asarray(frame)
     if array.ndim == 4:
         array = array[0]
+    if array.ndim == 2:
+        array = np.repeat(array[:, :, None], 3, axis=2)
     if array.ndim == 3 and array.shape[0] in (1, 3) and array.shape[-1] not in (1, 3):
         array = np.transpose(array, (1, 2, 0))
     if array.dtype != np.uint8:

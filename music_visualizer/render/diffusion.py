@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from ..plan import FrameParams
-from .loop import MotionOptions, RenderState, finish_frame, prepare_previous
+from .loop import MotionOptions, RenderState, finish_frame, prepare_with_depth, with_depth
 from .models import Pipelines
 
 __all__ = ["DiffusionRenderer", "img2img_schedule"]
@@ -52,16 +52,25 @@ class DiffusionRenderer:
         self.init_image = None if init_image is None else init_image.to(self.device)
         self._embeddings: dict[tuple[str, str, bool], tuple[Any, Any]] = {}
 
-    def _embed(self, row: FrameParams) -> dict[str, Any]:
-        guided = row.cfg_scale > 1.0
-        key = (row.prompt, row.negative_prompt, guided)
+    def _encoded(self, prompt: str, negative_prompt: str, guided: bool) -> tuple[Any, Any]:
+        key = (prompt, negative_prompt, guided)
         if key not in self._embeddings:
-            positive, negative = self.pipes.img2img.encode_prompt(
-                row.prompt, self.device, 1, guided,
-                negative_prompt=row.negative_prompt if guided else None,
+            self._embeddings[key] = self.pipes.img2img.encode_prompt(
+                prompt, self.device, 1, guided,
+                negative_prompt=negative_prompt if guided else None,
             )
-            self._embeddings[key] = (positive, negative)
-        positive, negative = self._embeddings[key]
+        return self._embeddings[key]
+
+    def _embed(self, row: FrameParams) -> dict[str, Any]:
+        """The row's text embeddings (each distinct prompt encoded once); while a new prompt
+        blends in, the embeddings of the previous and the new prompt interpolated."""
+        guided = row.cfg_scale > 1.0
+        positive, negative = self._encoded(row.prompt, row.negative_prompt, guided)
+        if row.prompt_from is not None and row.blend < 1.0:
+            old_pos, old_neg = self._encoded(row.prompt_from, row.negative_from or "", guided)
+            positive = torch.lerp(old_pos, positive, row.blend)
+            if guided:
+                negative = torch.lerp(old_neg, negative, row.blend)
         return {"prompt_embeds": positive, "negative_prompt_embeds": negative if guided else None}
 
     def _generator(self, seed: int) -> torch.Generator:
@@ -75,11 +84,14 @@ class DiffusionRenderer:
             "generator": self._generator(row.seed),
             "output_type": "pt",
         }
+        depth = None
         if state.previous is None and self.init_image is None:
             image = self.pipes.txt2img(width=self.width, height=self.height, **common).images
         else:
-            init = self.init_image if state.previous is None else prepare_previous(
-                state, row, self.options)
+            if state.previous is None:
+                init = self.init_image
+            else:
+                init, depth = prepare_with_depth(state, row, self.options)
             n_steps, strength = img2img_schedule(row.strength, row.steps)
             image = self.pipes.img2img(
                 image=init.to(self.pipes.dtype), strength=strength,
@@ -88,4 +100,4 @@ class DiffusionRenderer:
         image = image.to(device=self.device, dtype=torch.float32)
         if state.color_ref is not None:
             image = state.color_ref.match(image)
-        return finish_frame(image, state, row, self.options)
+        return with_depth(finish_frame(image, state, row, self.options), depth, self.options)

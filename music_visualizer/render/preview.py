@@ -16,7 +16,7 @@ import torch
 
 from ..plan import FrameParams
 from .image_ops import to_tensor
-from .loop import MotionOptions, RenderState, finish_frame, prepare_previous
+from .loop import MotionOptions, RenderState, finish_frame, prepare_with_depth, with_depth
 
 __all__ = ["PreviewRenderer", "prompt_pattern"]
 
@@ -65,11 +65,15 @@ class PreviewRenderer:
         return self._patterns[prompt]
 
     def step(self, state: RenderState, row: FrameParams) -> RenderState:
+        depth = None
         if state.previous is None:
             image = self.init_image if self.init_image is not None else self._pattern(row.prompt)
         else:
-            image = prepare_previous(state, row, self.options)
+            image, depth = prepare_with_depth(state, row, self.options)
             weight = (1.0 - row.strength) * self.mix
             if weight > 0:
-                image = torch.lerp(image, self._pattern(row.prompt), weight)
-        return finish_frame(image, state, row, self.options)
+                target = self._pattern(row.prompt)
+                if row.prompt_from is not None and row.blend < 1.0:
+                    target = torch.lerp(self._pattern(row.prompt_from), target, row.blend)
+                image = torch.lerp(image, target, weight)
+        return with_depth(finish_frame(image, state, row, self.options), depth, self.options)
