@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from ..plan import FrameParams
+from ..prompt_weights import encode_weighted, has_weights
 from .loop import MotionOptions, RenderState, finish_frame, prepare_with_depth, with_depth
 from .models import Pipelines
 
@@ -55,10 +56,18 @@ class DiffusionRenderer:
     def _encoded(self, prompt: str, negative_prompt: str, guided: bool) -> tuple[Any, Any]:
         key = (prompt, negative_prompt, guided)
         if key not in self._embeddings:
-            self._embeddings[key] = self.pipes.img2img.encode_prompt(
-                prompt, self.device, 1, guided,
-                negative_prompt=negative_prompt if guided else None,
-            )
+            if has_weights(prompt) or (guided and has_weights(negative_prompt)):
+                pipe = self.pipes.img2img
+                positive = encode_weighted(pipe.tokenizer, pipe.text_encoder, prompt,
+                                           device=self.device)
+                negative = encode_weighted(pipe.tokenizer, pipe.text_encoder, negative_prompt,
+                                           device=self.device) if guided else None
+                self._embeddings[key] = (positive, negative)
+            else:
+                self._embeddings[key] = self.pipes.img2img.encode_prompt(
+                    prompt, self.device, 1, guided,
+                    negative_prompt=negative_prompt if guided else None,
+                )
         return self._embeddings[key]
 
     def _embed(self, row: FrameParams) -> dict[str, Any]:
