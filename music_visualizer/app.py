@@ -171,6 +171,15 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                                              value=start["section_strength"])
                 section_transition = gr.Number(label="Prompt transition (s)",
                                                value=start["section_transition"])
+            with gr.Row():
+                cadence = gr.Number(label="Cadence", value=start["diffusion_cadence"],
+                                    minimum=1, maximum=50, precision=0,
+                                    info="diffuse every Nth frame; the rest are warped and "
+                                         "blended (faster)")
+                noise_type = gr.Dropdown(label="Noise type", choices=list(CHOICES["noise_type"]),
+                                         value=start["noise_type"])
+                prompt_blend = gr.Number(label="Prompt blend (s)", value=start["prompt_blend"],
+                                         minimum=0, info="0: prompts switch at once")
             gr.Markdown("Keyframe schedules in Deforum syntax; audio features are variables, "
                         "e.g. `0:(1 + 0.04*drums**2)`.")
             schedule_boxes = [gr.Textbox(label=name, value=start[name])
@@ -203,6 +212,8 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                 "scheduler": scheduler, "seed_behavior": seed_behavior,
                 "color_coherence": color, "border": border,
                 "section_strength": section_strength, "section_transition": section_transition,
+                "diffusion_cadence": cadence, "noise_type": noise_type,
+                "prompt_blend": prompt_blend,
                 **dict(zip(SCHEDULE_FIELDS, schedule_boxes, strict=True))}
         form_inputs = [form[name] for name in FORM_FIELDS]
 

@@ -226,10 +226,10 @@ def run_choices(output_dir: Path, audio: Path | None) -> list[tuple[str, str]]:
 FORM_FIELDS = ("duration", "start", "fps", "width", "height", "preset", "mode", "renderer",
                "model", "steps", "cfg_scale", "seed", "scheduler", "seed_behavior",
                "color_coherence", "border", "section_strength", "section_transition",
-               *SCHEDULE_FIELDS)
+               "diffusion_cadence", "noise_type", "prompt_blend", *SCHEDULE_FIELDS)
 _NUMBER_FIELDS = {"duration", "start", "fps", "width", "height", "steps", "cfg_scale", "seed",
-                  "section_strength", "section_transition"}
-_WHOLE_FIELDS = {"width", "height", "steps", "seed"}
+                  "section_strength", "section_transition", "diffusion_cadence", "prompt_blend"}
+_WHOLE_FIELDS = {"width", "height", "steps", "seed", "diffusion_cadence"}
 NO_PRESET = "none"
 
 
