@@ -122,6 +122,12 @@ def warp_frame(image: torch.Tensor, row: FrameParams, options: MotionOptions,
         from .warp3d import warp_3d
 
         assert depth is not None
+        if options.perspective_flip:  # as Deforum: flip first, then the 3D move
+            from .flip import flip_matrix, perspective_flip
+
+            image = perspective_flip(image, flip_matrix(
+                width=width, height=height, theta=row.flip_theta, phi=row.flip_phi,
+                gamma=row.flip_gamma, fv=row.flip_fv), border=options.border)
         return warp_3d(image, depth,
                        translation=(row.translation_x, row.translation_y, row.translation_z),
                        rotation=(row.rotation_3d_x, row.rotation_3d_y, row.rotation_3d_z),
