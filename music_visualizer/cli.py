@@ -2,7 +2,9 @@
 
 Commands: ``render`` (song -> frames -> MP4, or resume), ``video`` (rebuild a run's MP4),
 ``runs`` (list a song's runs and which can be resumed), ``analyze`` (beats, sections, features,
-plot), ``keyframes`` (an audio-reactive expression as a plain Deforum keyframe string).
+plot), ``keyframes`` (an audio-reactive expression as a plain Deforum keyframe string),
+``export-deforum`` (a Deforum settings file from a run). ``--settings`` also takes a Deforum
+settings file; what did not map is printed to stderr.
 
 Exit codes: 0 success; 2 a user mistake (one clear line on stderr, no traceback); 1 a bug;
 130 interrupted (the run stays resumable). Heavy libraries load only when a command needs them.
@@ -169,6 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--max-upload-mb", type=int, default=200, metavar="MB",
                     help="largest song that can be uploaded (default 200)")
 
+    export = commands.add_parser(
+        "export-deforum", help="write a Deforum (A1111) settings file from a run",
+        description="Write <RUN_DIR>/<TIMESTRING>_deforum_settings.txt: the run's per-frame "
+                    "motion as plain keyframe strings, its prompts, size, fps, seed and sampler, "
+                    "for the Deforum extension of the A1111 web UI.")
+    export.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    export.add_argument("--timestring", required=True)
+    export.add_argument("--out", type=Path, metavar="FILE",
+                        help="write here (default: <RUN_DIR>/<TIMESTRING>_deforum_settings.txt)")
+
     runs = commands.add_parser("runs", help="list a song's runs and which can be resumed")
     runs.add_argument("--audio", required=True, type=Path, metavar="SONG")
     runs.add_argument("--song-name")
@@ -200,6 +212,16 @@ def _source(args: argparse.Namespace) -> tuple[str | None, Path | None]:
     return link, audio
 
 
+def _print_deforum_report(settings_file: Path | None) -> None:
+    """On stderr: what a Deforum settings file given as --settings became (nothing for ours)."""
+    if settings_file is None:
+        return
+    from .settings import deforum_report
+
+    for line in deforum_report(settings_file) or ():
+        print(line, file=sys.stderr)
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
@@ -209,6 +231,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     if args.resume and args.settings:
         raise UserError("A resumed run keeps the settings it started with; leave out --settings "
                         "(or start a new run with it).")
+    _print_deforum_report(args.settings)
     request, track, warnings = request_from_inputs(
         link=link, audio=audio, settings_file=args.settings, overrides=_overrides(args),
         output_dir=args.output_dir, resume=args.resume, make_video=not args.no_video,
@@ -324,6 +347,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.plot:
         settings = None
         if args.settings or args.preset:
+            _print_deforum_report(args.settings)
             settings = resolve_settings(file=args.settings,
                                         overrides={"preset": args.preset} if args.preset else {})
         write_plot(analysis, args.plot, settings=settings, song=args.song.stem)
@@ -338,6 +362,26 @@ def _cmd_keyframes(args: argparse.Namespace) -> int:
     analysis = analyze_file(args.song, use_cache=not args.no_cache)
     print(keyframe_string(analysis, args.expr, fps=args.fps, start=args.start,
                           duration=args.duration, decimals=args.decimals))
+    return 0
+
+
+def _cmd_export_deforum(args: argparse.Namespace) -> int:
+    import json
+
+    from .deforum_io import export_deforum
+    from .errors import RunError
+    from .runs import atomic_write_bytes, check_timestring, read_run_record
+
+    timestring = check_timestring(args.timestring)
+    if not args.run_dir.is_dir():
+        raise RunError(f"Run folder '{args.run_dir}' does not exist; give the folder holding "
+                       f"{timestring}_settings.json.")
+    data = export_deforum(read_run_record(args.run_dir, timestring))
+    out = args.out or args.run_dir / f"{timestring}_deforum_settings.txt"
+    if out.is_dir():
+        raise UserError(f"--out '{out}' is a folder; give a file name.")
+    atomic_write_bytes(out, (json.dumps(data, indent=4, ensure_ascii=False) + "\n").encode())
+    print(f"Deforum settings: {out}")
     return 0
 
 
@@ -367,6 +411,7 @@ def _cmd_ui(args: argparse.Namespace) -> int:
         raise UserError(f"--port {args.port} is not a port number (1-65535).")
     if args.max_upload_mb <= 0:
         raise UserError("--max-upload-mb must be a positive number of megabytes.")
+    _print_deforum_report(args.settings)
     app = build_app(output_dir=args.output_dir, settings_file=args.settings, model=args.model,
                     device=args.device, max_upload_mb=args.max_upload_mb)
     print(f"Runs are saved under {args.output_dir}. Press Ctrl+C to quit.", flush=True)
@@ -377,7 +422,7 @@ def _cmd_ui(args: argparse.Namespace) -> int:
 
 _COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
              "analyze": _cmd_analyze, "keyframes": _cmd_keyframes, "prompts": _cmd_prompts,
-             "ui": _cmd_ui}
+             "ui": _cmd_ui, "export-deforum": _cmd_export_deforum}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,8 @@
 
 - :class:`Settings`          every knob of a render, with defaults (``configs/default.yaml``)
 - :func:`settings_from_dict` validate a mapping (from YAML/JSON/flags) into :class:`Settings`
-- :func:`load_settings_file` read a YAML or JSON file into :class:`Settings`
+- :func:`load_settings_file` read a YAML/JSON (or Deforum settings) file into :class:`Settings`
+- :func:`deforum_report`     what a Deforum settings file became (None for our own files)
 - :func:`apply_overrides`    return a copy with some fields replaced, validated again
 - :func:`settings_to_dict`   plain data for JSON
 - :func:`resolve_settings`   defaults -> motion preset -> settings file -> flags, in that order
@@ -34,6 +35,7 @@ __all__ = [
     "SCHEDULE_FIELDS",
     "Settings",
     "apply_overrides",
+    "deforum_report",
     "load_preset",
     "load_settings_file",
     "normalize_prompts",
@@ -397,7 +399,8 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
 
 
 def load_settings_file(path: str | os.PathLike[str], *, base: Settings | None = None) -> Settings:
-    """Read a YAML or JSON settings file.
+    """Read a YAML or JSON settings file, or a Deforum settings file (converted; see
+    :func:`deforum_report` for what did not map).
 
     Raises
     ------
@@ -451,7 +454,7 @@ def load_preset(name: str) -> dict[str, Any]:
     return data
 
 
-def _read_settings_file(path: Path) -> dict[str, Any]:
+def _parse_settings_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise SettingsError(f"Settings file '{path}' does not exist; check the path.")
     try:
@@ -459,6 +462,36 @@ def _read_settings_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as e:
         raise SettingsError(f"Settings file '{path}' could not be read as text ({e}).") from None
     return parse_settings_text(text, name=str(path))
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    """A settings file's mapping of our keys; a Deforum settings file (A1111 extension or Colab
+    notebook, told by its keys) is converted by :func:`~music_visualizer.deforum_io.import_deforum`.
+    """
+    data = _parse_settings_file(path)
+    from .deforum_io import import_deforum, is_deforum_settings
+
+    if is_deforum_settings(data):
+        return import_deforum(data).settings
+    return data
+
+
+def deforum_report(path: str | os.PathLike[str]) -> list[str] | None:
+    """What happened to a Deforum settings file read as settings: a summary line, the notes and
+    the keys not used, for the CLI to print. None if ``path`` is not a Deforum settings file.
+
+    Raises
+    ------
+    SettingsError
+        If the file is missing, unreadable or malformed (as :func:`load_settings_file` would).
+    """
+    from .deforum_io import import_deforum, is_deforum_settings
+
+    path = Path(path)
+    data = _parse_settings_file(path)
+    if not is_deforum_settings(data):
+        return None
+    return import_deforum(data).report(str(path))
 
 
 def resolve_settings(*, file: str | os.PathLike[str] | None = None,

@@ -11,9 +11,11 @@ from music_visualizer.render.image_ops import (
     add_noise,
     affine_matrix_2d,
     apply_contrast,
+    gaussian_kernel,
     lab_to_rgb,
     quantize,
     rgb_to_lab,
+    unsharp_mask,
     warp_2d,
 )
 
@@ -223,3 +225,91 @@ def test_cpu_noise_is_seeded_thread_independent_and_unit_variance():
     # ... and clipped before the noise, as on a GPU: bright pixels keep noise below 1
     bright = contrast_and_noise(torch.full((1, 3, 128, 128), 0.9), 1.5, 0.4, seed=2)
     assert float(bright.mean()) == pytest.approx(0.92, abs=0.01)
+
+
+# Anti-blur: Deforum's unsharp mask (cv2.GaussianBlur, reflect-101 borders).
+
+def _unsharp_reference(image: torch.Tensor, kernel: int, sigma: float, amount: float,
+                       threshold: float) -> torch.Tensor:
+    from scipy.ndimage import correlate1d
+
+    weights = gaussian_kernel(kernel, sigma).astype(np.float64)
+    x = image[0].double().numpy()
+    # scipy's "mirror" is cv2's BORDER_REFLECT_101 (d c b | a b c d | c b a)
+    blurred = correlate1d(correlate1d(x, weights, axis=2, mode="mirror"), weights, axis=1,
+                          mode="mirror")
+    sharpened = np.clip(x * (1 + amount) - blurred * amount, 0, 1)
+    if threshold > 0:
+        sharpened = np.where(np.abs(x - blurred) < threshold, x, sharpened)
+    return torch.from_numpy(sharpened)[None].float()
+
+
+def _soft_edge(h: int = 32, w: int = 48) -> torch.Tensor:
+    x = torch.arange(w, dtype=torch.float32)
+    ramp = 0.2 + 0.6 * torch.sigmoid((x - w / 2) / 0.7)  # a blurred step from 0.2 to 0.8
+    return ramp.expand(1, 3, h, w).clone()
+
+
+def test_gaussian_kernel_is_cv2s():
+    # cv2.getGaussianKernel(5, 1.0) and (3, 0) (cv2's fixed small kernel)
+    assert gaussian_kernel(5, 1.0) == pytest.approx(
+        [0.05448868, 0.24420134, 0.40261995, 0.24420134, 0.05448868], abs=1e-6)
+    assert gaussian_kernel(3, 0.0) == pytest.approx([0.25, 0.5, 0.25])
+    assert len(gaussian_kernel(4, 1.0)) == 5  # even sizes are rounded up to odd
+    assert float(gaussian_kernel(9, 2.5).sum()) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_unsharp_amount_zero_is_the_image_itself():
+    image = _random_image()
+    assert unsharp_mask(image, kernel=5, sigma=1.0, amount=0.0, threshold=0.0) is image
+    assert unsharp_mask(image, kernel=1, sigma=1.0, amount=2.0, threshold=0.0) is image
+
+
+def test_unsharp_makes_a_blurred_edge_steeper_and_stays_in_range():
+    image = _soft_edge()
+    out = unsharp_mask(image, kernel=5, sigma=1.0, amount=1.0, threshold=0.0)
+    slope_before = float(image[0, 0, 10].diff().max())
+    slope_after = float(out[0, 0, 10].diff().max())
+    assert slope_after > 1.2 * slope_before
+    # flat areas stay as they are, the two sides of the edge are pushed apart (overshoot)
+    assert torch.allclose(out[..., :3], image[..., :3], atol=1e-4)
+    assert float(out[0, 0, 10, 20]) < float(image[0, 0, 10, 20])
+    assert float(out[0, 0, 10, 28]) > float(image[0, 0, 10, 28])
+    hard = unsharp_mask((_soft_edge() > 0.5).float(), kernel=7, sigma=2.0, amount=5.0,
+                        threshold=0.0)
+    assert float(hard.min()) == 0.0 and float(hard.max()) == 1.0  # clipped, not wrapped
+
+
+def test_unsharp_threshold_protects_low_contrast_areas():
+    image = _soft_edge()
+    texture = 0.01 * torch.sin(torch.arange(32.0))[:, None]  # faint texture on the left half
+    image[..., :, :16] += texture
+    plain = unsharp_mask(image, kernel=5, sigma=1.0, amount=1.5, threshold=0.0)
+    kept = unsharp_mask(image, kernel=5, sigma=1.0, amount=1.5, threshold=0.02)
+    assert not torch.equal(plain[..., :, 2:14], image[..., :, 2:14])
+    assert torch.equal(kept[..., :, 2:14], image[..., :, 2:14])  # untouched
+    # the edge is still sharpened where it differs from its blur by more than the threshold
+    strong = (plain - image).abs() > 1.5 * 0.02 + 1e-4
+    assert int(strong[..., 16:].sum()) > 0
+    assert torch.equal(kept[strong], plain[strong])
+
+
+@pytest.mark.parametrize(("kernel", "sigma", "threshold", "size"),
+                         [(5, 1.0, 0.0, (40, 56)), (8, 2.0, 0.03, (33, 47)),
+                          (3, 0.0, 0.0, (20, 20)), (11, 3.0, 0.01, (4, 6))])
+def test_unsharp_equals_the_reference_on_cpu_and_torch_paths(kernel, sigma, threshold, size,
+                                                             monkeypatch):
+    h, w = size
+    image = _random_image(h, w, seed=8) * 0.5 + _soft_edge(h, w) * 0.5
+    k = kernel + 1 if kernel % 2 == 0 else kernel
+    expected = _unsharp_reference(image, k, sigma, 0.8, threshold)
+    fast = unsharp_mask(image, kernel=kernel, sigma=sigma, amount=0.8, threshold=threshold)
+    slow = _with_torch_path(monkeypatch, lambda: unsharp_mask(
+        image, kernel=kernel, sigma=sigma, amount=0.8, threshold=threshold))
+    # a pixel right at the threshold may go either way; all others agree closely
+    for out in (fast, slow):
+        close = (out - expected).abs() < 1e-5
+        assert float(close.float().mean()) > 0.995
+    assert float(((fast - slow).abs() < 1e-5).float().mean()) > 0.995
+    if threshold == 0:
+        assert (fast - slow).abs().max() < 1e-3

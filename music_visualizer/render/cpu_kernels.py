@@ -10,6 +10,12 @@ tables (linear interpolation, error < 1e-5) for the sRGB gamma and the cube root
 - :func:`lab_map_to_rgb`  map each L*a*b* channel through a bin table, back to sRGB
 - :func:`warp_bilinear`   inverse-map an image by a 2x3 affine matrix (replicate or wrap)
 - :func:`contrast_noise`  multiply, add seeded noise, clip, in one pass
+- :func:`channel_histograms`, :func:`channel_map`  per-channel bin counts and bin-table mapping
+  of an image as it is (RGB colour match)
+- :func:`hsv_histograms`, :func:`hsv_map_to_rgb`  the same through HSV (cv2's formulas)
+- :func:`perlin`          octaves of 2D gradient noise from gradient tables, plus row statistics
+- :func:`contrast_add_noise`  multiply, clip, add a given noise field (scaled per channel), clip
+- :func:`unsharp`         gaussian blur (reflect-101 borders) and unsharp mask with threshold
 
 Noise on the CPU comes from a counter-based generator (splitmix64 of seed and pixel index), so it
 is the same whatever the number of threads. Each value is the sum of four 16-bit uniforms,
@@ -26,9 +32,16 @@ import numpy as np
 __all__ = [
     "TABLES",
     "available",
+    "channel_histograms",
+    "channel_map",
+    "contrast_add_noise",
     "contrast_noise",
+    "hsv_histograms",
+    "hsv_map_to_rgb",
     "lab_histograms",
     "lab_map_to_rgb",
+    "perlin",
+    "unsharp",
     "warp_bilinear",
 ]
 
@@ -191,6 +204,212 @@ if numba is not None:
                 out[c, y, x] = min(max(v, np.float32(0.0)), np.float32(1.0))
 
 
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _channel_histograms(img, counts, low, inv_span, bins, odd_mask):
+        _, h, w = img.shape
+        n_chunks = counts.shape[0]
+        rows = (h + n_chunks - 1) // n_chunks
+        for chunk in prange(n_chunks):
+            for y in range(chunk * rows, min(h, (chunk + 1) * rows)):
+                if y & odd_mask != 0:
+                    continue
+                for x in range(0, w, odd_mask + 1):
+                    for c in range(3):
+                        counts[chunk, c, _bin(img[c, y, x], low[c], inv_span[c], bins)] += 1
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _channel_map(img, lut, low, inv_span, out):
+        _, h, w = img.shape
+        bins = np.float32(lut.shape[1])
+        for row in prange(3 * h):
+            c = row // h
+            y = row % h
+            for x in range(w):
+                v = _map(img[c, y, x], lut[c], low[c], inv_span[c], bins)
+                out[c, y, x] = min(max(v, np.float32(0.0)), np.float32(1.0))
+
+    @njit(inline="always", fastmath=True)
+    def _rgb_to_hsv_px(r, g, b):
+        # cv2.COLOR_RGB2HSV on floats, with H scaled to [0, 1) instead of degrees
+        v = max(r, max(g, b))
+        c = v - min(r, min(g, b))
+        s = c / v if v > np.float32(0.0) else np.float32(0.0)
+        hue = np.float32(0.0)
+        if c > np.float32(0.0):
+            if v == r:
+                hue = (g - b) / c
+            elif v == g:
+                hue = (b - r) / c + np.float32(2.0)
+            else:
+                hue = (r - g) / c + np.float32(4.0)
+            hue = hue * np.float32(1.0 / 6.0)
+            if hue < np.float32(0.0):
+                hue += np.float32(1.0)
+        return hue, s, v
+
+    @njit(inline="always", fastmath=True)
+    def _hsv_channel(n, h6, s, v):
+        k = (n + h6) % np.float32(6.0)
+        t = min(max(min(k, np.float32(4.0) - k), np.float32(0.0)), np.float32(1.0))
+        return v - v * s * t
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _hsv_histograms(img, hsv, counts, bins, odd_mask):
+        _, h, w = img.shape
+        n_chunks = counts.shape[0]
+        rows = (h + n_chunks - 1) // n_chunks
+        zero = np.float32(0.0)
+        one = np.float32(1.0)
+        for chunk in prange(n_chunks):
+            for y in range(chunk * rows, min(h, (chunk + 1) * rows)):
+                for x in range(w):
+                    hh, ss, vv = _rgb_to_hsv_px(img[0, y, x], img[1, y, x], img[2, y, x])
+                    hsv[0, y, x] = hh
+                    hsv[1, y, x] = ss
+                    hsv[2, y, x] = vv
+                    if (x | y) & odd_mask == 0:
+                        counts[chunk, 0, _bin(hh, zero, one, bins)] += 1
+                        counts[chunk, 1, _bin(ss, zero, one, bins)] += 1
+                        counts[chunk, 2, _bin(vv, zero, one, bins)] += 1
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _hsv_map_to_rgb(hsv, lut, out):
+        _, h, w = hsv.shape
+        bins = np.float32(lut.shape[1])
+        zero = np.float32(0.0)
+        one = np.float32(1.0)
+        for y in prange(h):
+            for x in range(w):
+                hh = _map(hsv[0, y, x], lut[0], zero, one, bins)
+                ss = _map(hsv[1, y, x], lut[1], zero, one, bins)
+                vv = _map(hsv[2, y, x], lut[2], zero, one, bins)
+                h6 = hh * np.float32(6.0)
+                for c in range(3):
+                    v = _hsv_channel(np.float32(5 - 2 * c), h6, ss, vv)
+                    out[c, y, x] = min(max(v, zero), one)
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _perlin_x(gx, gy, goff, gw, roff, row_octave, cx, fx, wx, a, b):
+        # The x half of each octave's lerps, for every lattice row r (octave o, row j):
+        #   a[c, r, x] = (1 - u) g_x(j, cx) fx + u g_x(j, cx + 1) (fx - 1)
+        #   b[c, r, x] = (1 - u) g_y(j, cx) + u g_y(j, cx + 1)
+        n_c = gx.shape[0]
+        n_r = a.shape[1]
+        w = cx.shape[1]
+        one = np.float32(1.0)
+        for t in prange(n_c * n_r):
+            c = t // n_r
+            r = t % n_r
+            o = row_octave[r]
+            base = goff[o] + (r - roff[o]) * gw[o]
+            for x in range(w):
+                i = base + cx[o, x]
+                u = wx[o, x]
+                f = fx[o, x]
+                a[c, r, x] = (one - u) * gx[c, i] * f + u * gx[c, i + 1] * (f - one)
+                b[c, r, x] = (one - u) * gy[c, i] + u * gy[c, i + 1]
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _perlin_y(a, b, roff, cy, fy, wy, out, sums):
+        n_o = roff.shape[0]
+        n_c, h, w = out.shape
+        one = np.float32(1.0)
+        for row in prange(n_c * h):
+            c = row // h
+            y = row % h
+            for x in range(w):
+                out[c, y, x] = np.float32(0.0)
+            for o in range(n_o):
+                j = roff[o] + cy[o, y]
+                v = wy[o, y]
+                f = fy[o, y]
+                top = one - v
+                for x in range(w):
+                    out[c, y, x] += (top * (a[c, j, x] + b[c, j, x] * f)
+                                     + v * (a[c, j + 1, x] + b[c, j + 1, x] * (f - one)))
+            total = 0.0
+            square = 0.0
+            for x in range(w):
+                value = np.float64(out[c, y, x])
+                total += value
+                square += value * value
+            sums[c, y, 0] = total
+            sums[c, y, 1] = square
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _contrast_add_noise(img, contrast, noise, offset, scale, out):
+        c_n, h, w = img.shape
+        n_noise = noise.shape[0]
+        zero = np.float32(0.0)
+        one = np.float32(1.0)
+        for row in prange(c_n * h):
+            c = row // h
+            y = row % h
+            nc = c if n_noise > 1 else 0
+            off = offset[c]
+            sc = scale[c]
+            for x in range(w):
+                v = min(max(img[c, y, x] * contrast, zero), one)
+                v = v + (noise[nc, y, x] - off) * sc
+                out[c, y, x] = min(max(v, zero), one)
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _blur_rows(img, weights, index, out):
+        # out[c, y, x] = sum_k weights[k] img[c, y, index[x + k]]: each row is copied into a
+        # padded buffer once, then the taps run over contiguous local arrays (vectorised)
+        c_n, h, w = img.shape
+        k_n = weights.shape[0]
+        n_rows = c_n * h
+        n_chunks = min(n_rows, 64)
+        per_chunk = (n_rows + n_chunks - 1) // n_chunks
+        for chunk in prange(n_chunks):
+            buf = np.empty(w + k_n - 1, np.float32)
+            acc = np.empty(w, np.float32)
+            for row in range(chunk * per_chunk, min(n_rows, (chunk + 1) * per_chunk)):
+                c = row // h
+                y = row % h
+                for i in range(w + k_n - 1):
+                    buf[i] = img[c, y, index[i]]
+                for x in range(w):
+                    acc[x] = np.float32(0.0)
+                for k in range(k_n):
+                    wk = weights[k]
+                    for x in range(w):
+                        acc[x] += wk * buf[x + k]
+                for x in range(w):
+                    out[c, y, x] = acc[x]
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _unsharp_cols(img, rows_blurred, weights, index, amount, threshold, out):
+        # blur the row-blurred image along y, then sharpen, threshold and clip
+        c_n, h, w = img.shape
+        k_n = weights.shape[0]
+        zero = np.float32(0.0)
+        one = np.float32(1.0)
+        gain = one + amount
+        n_rows = c_n * h
+        n_chunks = min(n_rows, 64)
+        per_chunk = (n_rows + n_chunks - 1) // n_chunks
+        for chunk in prange(n_chunks):
+            acc = np.empty(w, np.float32)
+            for row in range(chunk * per_chunk, min(n_rows, (chunk + 1) * per_chunk)):
+                c = row // h
+                y = row % h
+                for x in range(w):
+                    acc[x] = zero
+                for k in range(k_n):
+                    wk = weights[k]
+                    src = index[y + k]
+                    for x in range(w):
+                        acc[x] += wk * rows_blurred[c, src, x]
+                for x in range(w):
+                    v = img[c, y, x]
+                    blurred = acc[x]
+                    sharp = min(max(v * gain - blurred * amount, zero), one)
+                    out[c, y, x] = v if abs(v - blurred) < threshold else sharp
+
+
 def lab_histograms(img: np.ndarray, rgb_to_xyz: np.ndarray, low: np.ndarray, span: np.ndarray,
                    bins: int, *, subsample: bool) -> tuple[np.ndarray, np.ndarray]:
     """``(lab (3, H, W) float32, counts (3, bins) int64)`` of an sRGB image ``(3, H, W)``.
@@ -235,4 +454,105 @@ def contrast_noise(img: np.ndarray, contrast: float, amount: float, seed: int) -
     out = np.empty_like(img)
     _contrast_noise(img.astype(np.float32, copy=False), np.float32(contrast), float(amount),
                     int(seed) % 2**64, out)
+    return out
+
+
+def channel_histograms(img: np.ndarray, low: np.ndarray, span: np.ndarray, bins: int, *,
+                       subsample: bool) -> np.ndarray:
+    """Bin counts ``(3, bins)`` of each channel of ``img`` ``(3, H, W)`` as it is.
+
+    Bin ``k`` of channel ``c`` covers ``low[c] + span[c] * [k, k + 1) / bins``; ``subsample``
+    counts the pixels with even ``x`` and ``y`` only, as :func:`lab_histograms` does.
+    """
+    counts = np.zeros((16, 3, bins), np.int32)
+    _channel_histograms(img.astype(np.float32, copy=False), counts, low.astype(np.float32),
+                        (1.0 / span).astype(np.float32), np.float32(bins),
+                        1 if subsample else 0)
+    return counts.sum(axis=0, dtype=np.int64)
+
+
+def channel_map(img: np.ndarray, lut: np.ndarray, low: np.ndarray, span: np.ndarray
+                ) -> np.ndarray:
+    """Map each channel of ``img`` through ``lut`` (values at bin centres), clipped to [0, 1]."""
+    out = np.empty_like(img)
+    _channel_map(img.astype(np.float32, copy=False), lut.astype(np.float32),
+                 low.astype(np.float32), (1.0 / span).astype(np.float32), out)
+    return out
+
+
+def hsv_histograms(img: np.ndarray, bins: int, *, subsample: bool
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """``(hsv (3, H, W) float32, counts (3, bins) int64)`` of an sRGB image ``(3, H, W)``.
+
+    H, S and V are all in [0, 1] (H is cv2's hue angle / 360), binned over [0, 1).
+    """
+    img = img.astype(np.float32, copy=False)
+    hsv = np.empty_like(img)
+    counts = np.zeros((16, 3, bins), np.int32)
+    _hsv_histograms(img, hsv, counts, np.float32(bins), 1 if subsample else 0)
+    return hsv, counts.sum(axis=0, dtype=np.int64)
+
+
+def hsv_map_to_rgb(hsv: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    """Map H, S and V through ``lut`` ``(3, bins)`` (bins over [0, 1)), back to sRGB in [0, 1]."""
+    out = np.empty_like(hsv)
+    _hsv_map_to_rgb(hsv, lut.astype(np.float32), out)
+    return out
+
+
+def perlin(gx: np.ndarray, gy: np.ndarray, lattice: dict[str, np.ndarray]
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Octaves of 2D gradient noise, ``(noise (C, H, W), mean (C,), std (C,))``, not normalised.
+
+    ``gx``/``gy`` ``(C, G)``: the gradient of every lattice point, amplitude included, octave
+    ``o``'s ``gh[o] x gw[o]`` lattice stored row by row from ``goff[o]``. ``lattice`` holds
+    ``gh``, ``gw``, ``goff``, ``roff`` (the first row of octave ``o`` among all octaves' rows),
+    ``row_octave`` (the octave of each of those rows), ``rows = (cy, fy, wy)`` ``(O, H)``: the
+    lattice row above each pixel row, the position inside the cell and its fade, and ``cols``
+    the same for columns ``(O, W)``. The statistics are summed in a fixed order (float64 per row,
+    then over rows), so they do not depend on the number of threads.
+    """
+    cy, fy, wy = lattice["rows"]
+    cx, fx, wx = lattice["cols"]
+    n_c = gx.shape[0]
+    height, width = cy.shape[1], cx.shape[1]
+    a = np.empty((n_c, lattice["row_octave"].shape[0], width), np.float32)
+    b = np.empty_like(a)
+    _perlin_x(gx, gy, lattice["goff"], lattice["gw"], lattice["roff"], lattice["row_octave"],
+              cx, fx, wx, a, b)
+    out = np.empty((n_c, height, width), np.float32)
+    sums = np.empty((n_c, height, 2), np.float64)
+    _perlin_y(a, b, lattice["roff"], cy, fy, wy, out, sums)
+    n = height * width
+    totals = sums.sum(axis=1)
+    mean = totals[:, 0] / n
+    std = np.sqrt(np.maximum(totals[:, 1] / n - mean * mean, 0.0))
+    return out, mean, std
+
+
+def contrast_add_noise(img: np.ndarray, contrast: float, noise: np.ndarray, offset: np.ndarray,
+                       scale: np.ndarray) -> np.ndarray:
+    """``clip(clip(img * contrast) + (noise - offset[c]) * scale[c], 0, 1)`` in one pass.
+
+    ``noise`` is ``(C, H, W)`` with ``C`` 1 (the same field for every channel) or 3.
+    """
+    out = np.empty_like(img)
+    _contrast_add_noise(img.astype(np.float32, copy=False), np.float32(contrast), noise,
+                        np.broadcast_to(offset, (img.shape[0],)).astype(np.float32),
+                        np.broadcast_to(scale, (img.shape[0],)).astype(np.float32), out)
+    return out
+
+
+def unsharp(img: np.ndarray, weights: np.ndarray, index_x: np.ndarray, index_y: np.ndarray,
+            amount: float, threshold: float) -> np.ndarray:
+    """Unsharp mask of ``img`` ``(C, H, W)`` by a separable blur.
+
+    ``weights`` (K,): the 1D kernel; ``index_x`` (W + K - 1) and ``index_y`` (H + K - 1): the
+    source column/row of each tap position (the border rule, e.g. reflect-101).
+    """
+    img = img.astype(np.float32, copy=False)
+    rows = np.empty_like(img)
+    _blur_rows(img, weights, index_x, rows)
+    out = np.empty_like(img)
+    _unsharp_cols(img, rows, weights, index_y, np.float32(amount), np.float32(threshold), out)
     return out
