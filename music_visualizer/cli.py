@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "the linked track")
     render.add_argument("--prompt", action="append", metavar="TEXT", dest="prompts",
                         help="a prompt; repeat for several (spread over the song)")
-    render.add_argument("--settings", type=Path, metavar="FILE", help="YAML or JSON settings")
+    render.add_argument("--settings", type=Path, metavar="FILE",
+                        help="YAML or JSON settings, or a Deforum *_settings.txt")
     render.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
                         help="root of the run folders (default: outputs)")
     render.add_argument("--resume", metavar="TIMESTRING",
