@@ -13,6 +13,7 @@ tables (linear interpolation, error < 1e-5) for the sRGB gamma and the cube root
 - :func:`channel_histograms`, :func:`channel_map`  per-channel bin counts and bin-table mapping
   of an image as it is (RGB colour match)
 - :func:`hsv_histograms`, :func:`hsv_map_to_rgb`  the same through HSV (cv2's formulas)
+- :func:`perlin_directions`  seeded gradient tables of perlin noise (counter-based)
 - :func:`perlin`          octaves of 2D gradient noise from gradient tables, plus row statistics
 - :func:`contrast_add_noise`  multiply, clip, add a given noise field (scaled per channel), clip
 - :func:`unsharp`         gaussian blur (reflect-101 borders) and unsharp mask with threshold
@@ -20,7 +21,9 @@ tables (linear interpolation, error < 1e-5) for the sRGB gamma and the cube root
 Noise on the CPU comes from a counter-based generator (splitmix64 of seed and pixel index), so it
 is the same whatever the number of threads. Each value is the sum of four 16-bit uniforms,
 centred and scaled to unit variance (Irwin-Hall): gaussian to the eye at a fraction of the cost
-of ``torch.randn``; on a GPU ``torch.randn`` is used.
+of ``torch.randn``; on a GPU ``torch.randn`` is used. Perlin gradients come from the same kind of
+generator (one of 256 directions per lattice point), computed identically by numpy on other
+devices, so perlin noise is the same on every device up to float rounding.
 
 Numba compiles these once per machine (cached on disk); the first call takes a few seconds.
 """
@@ -41,6 +44,7 @@ __all__ = [
     "lab_histograms",
     "lab_map_to_rgb",
     "perlin",
+    "perlin_directions",
     "unsharp",
     "warp_bilinear",
 ]
@@ -250,7 +254,9 @@ if numba is not None:
 
     @njit(inline="always", fastmath=True)
     def _hsv_channel(n, h6, s, v):
-        k = (n + h6) % np.float32(6.0)
+        # (n + h6) mod 6 for h6 in [0, 6]: one conditional subtraction, no fmod
+        k = n + h6
+        k = k - np.float32(6.0) if k >= np.float32(6.0) else k
         t = min(max(min(k, np.float32(4.0) - k), np.float32(0.0)), np.float32(1.0))
         return v - v * s * t
 
@@ -288,6 +294,35 @@ if numba is not None:
                 for c in range(3):
                     v = _hsv_channel(np.float32(5 - 2 * c), h6, ss, vv)
                     out[c, y, x] = min(max(v, zero), one)
+
+    @njit(inline="always")
+    def _splitmix(z):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+    @njit(parallel=True, cache=True)
+    def _perlin_directions(streams, goff, gh, gw, cos, sin, gx, gy):
+        # lattice point k of octave o, channel c: direction = top 8 bits of
+        # splitmix64(stream[c, o] + k * golden), k counted row by row within the octave
+        n_c, n_o = streams.shape
+        n_rows = 0
+        for o in range(n_o):
+            n_rows += gh[o]
+        golden = np.uint64(0x9E3779B97F4A7C15)
+        for t in prange(n_c * n_rows):
+            c = t // n_rows
+            r = t % n_rows
+            o = 0
+            while r >= gh[o]:
+                r -= gh[o]
+                o += 1
+            stream = streams[c, o]
+            for i in range(gw[o]):
+                k = np.uint64(r * gw[o] + i)
+                d = np.int64(_splitmix(stream + k * golden) >> np.uint64(56))
+                gx[c, goff[o] + r * gw[o] + i] = cos[o, d]
+                gy[c, goff[o] + r * gw[o] + i] = sin[o, d]
 
     @njit(parallel=True, fastmath=True, cache=True)
     def _perlin_x(gx, gy, goff, gw, roff, row_octave, cx, fx, wx, a, b):
@@ -498,6 +533,23 @@ def hsv_map_to_rgb(hsv: np.ndarray, lut: np.ndarray) -> np.ndarray:
     out = np.empty_like(hsv)
     _hsv_map_to_rgb(hsv, lut.astype(np.float32), out)
     return out
+
+
+def perlin_directions(streams: np.ndarray, lattice: dict[str, np.ndarray], cos: np.ndarray,
+                      sin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient tables ``(gx, gy)`` ``(C, G)`` float32 of all octaves' lattices.
+
+    Point ``k`` (row by row) of octave ``o``, channel ``c`` gets direction
+    ``splitmix64(streams[c, o] + k * 0x9E3779B97F4A7C15) >> 56`` of the 256 in ``cos``/``sin``
+    ``(O, 256)`` (amplitudes included): a counter-based generator, the same for any number of
+    threads; ``image_ops`` has the same arithmetic in numpy.
+    """
+    gh, gw, goff = lattice["gh"], lattice["gw"], lattice["goff"]
+    total = int(goff[-1] + gh[-1] * gw[-1])
+    gx = np.empty((streams.shape[0], total), np.float32)
+    gy = np.empty_like(gx)
+    _perlin_directions(streams, goff, gh, gw, cos, sin, gx, gy)
+    return gx, gy
 
 
 def perlin(gx: np.ndarray, gy: np.ndarray, lattice: dict[str, np.ndarray]

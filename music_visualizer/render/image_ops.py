@@ -408,8 +408,7 @@ def add_noise(image: torch.Tensor, amount: float, *, seed: int, noise_type: str 
 # shifted by a fixed fraction of a cell (below) so that the lattices of different octaves do not
 # share points (gradient noise is 0 on its lattice: aligned octaves would leave a regular grid of
 # zeros). The geometry of each (size, cells, octaves) is cached; only the gradients change per
-# frame: one of 256 evenly spaced directions per lattice point, drawn by numpy's PCG64 seeded
-# with (seed, channel, octave), the same on every machine and device, whatever the threads.
+# frame: one of 256 evenly spaced directions per lattice point (see _perlin_gradients).
 _PERLIN_SALT = 0x7065726C  # "perl": the perlin stream never equals another use of the seed
 _PERLIN_OFFSETS = tuple(((0.6180339887 * (o + 1)) % 1.0, (0.7548776662 * (o + 1)) % 1.0)
                         for o in range(16))
@@ -461,25 +460,48 @@ def _perlin_lattice(height: int, width: int, cells: int, octaves: int) -> dict:
     return lattice
 
 
+_MASK64 = 2**64 - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def _splitmix64(z: int) -> int:
+    z &= _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
 def _perlin_gradients(seed: int, lattice: dict, octaves: int, persistence: float,
                       channels: int) -> tuple[np.ndarray, np.ndarray]:
-    """Unit gradients times each octave's amplitude, flat ``(C, G)`` float32 each."""
+    """Unit gradients times each octave's amplitude, flat ``(C, G)`` float32 each.
+
+    Each lattice point takes one of 256 directions from a counter-based generator (splitmix64 of
+    a stream per (seed, channel, octave) plus the point's index): our own arithmetic, so the
+    noise of a seed never changes with numpy's version or the number of threads.
+    """
+    start = _splitmix64(int(seed) ^ _PERLIN_SALT)
+    streams = np.array([[_splitmix64(start + (c * 16 + o + 1) * _GOLDEN)
+                         for o in range(octaves)] for c in range(channels)], dtype=np.uint64)
+    amplitude = np.asarray(float(persistence)) ** np.arange(octaves)[:, None]
+    cos = (np.cos(_DIRECTIONS)[None] * amplitude).astype(np.float32)  # (O, 256)
+    sin = (np.sin(_DIRECTIONS)[None] * amplitude).astype(np.float32)
+    if cpu_kernels.available():
+        return cpu_kernels.perlin_directions(streams, lattice, cos, sin)
     gh, gw, goff = lattice["gh"], lattice["gw"], lattice["goff"]
     total = int(goff[-1] + gh[-1] * gw[-1])
     gx = np.empty((channels, total), np.float32)
     gy = np.empty_like(gx)
-    base = int(seed) % 2**64
     for o in range(octaves):
-        amplitude = float(persistence) ** o
-        cos = (np.cos(_DIRECTIONS) * amplitude).astype(np.float32)
-        sin = (np.sin(_DIRECTIONS) * amplitude).astype(np.float32)
-        part = slice(int(goff[o]), int(goff[o] + gh[o] * gw[o]))
+        n = int(gh[o] * gw[o])
+        k = np.arange(n, dtype=np.uint64) * np.uint64(_GOLDEN)
         for c in range(channels):
-            rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
-                [base, _PERLIN_SALT, c, o])))
-            direction = rng.integers(0, 256, int(gh[o] * gw[o]), dtype=np.uint8)
-            gx[c, part] = cos[direction]
-            gy[c, part] = sin[direction]
+            z = k + streams[c, o]
+            z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+            z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+            direction = ((z ^ (z >> np.uint64(31))) >> np.uint64(56)).astype(np.intp)
+            part = slice(int(goff[o]), int(goff[o]) + n)
+            gx[c, part] = cos[o, direction]
+            gy[c, part] = sin[o, direction]
     return gx, gy
 
 

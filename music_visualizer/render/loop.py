@@ -165,14 +165,16 @@ def prepare_with_depth(state: RenderState, row: FrameParams, options: MotionOpti
     image = warp_frame(state.previous, row, options, depth)
     if state.color_ref is not None:
         image = state.color_ref.match(image)
-    if row.amount > 0:
-        from .image_ops import unsharp_mask
+    contrast = row.contrast
+    if row.amount > 0:  # Deforum's order: contrast, unsharp mask, then the noise
+        from .image_ops import apply_contrast, unsharp_mask
 
-        image = unsharp_mask(image, kernel=round(row.kernel), sigma=row.sigma,
-                             amount=row.amount, threshold=row.threshold)
+        image = unsharp_mask(apply_contrast(image, contrast), kernel=round(row.kernel),
+                             sigma=row.sigma, amount=row.amount, threshold=row.threshold)
+        contrast = 1.0
     if options.noise_type == "gaussian":
-        return contrast_and_noise(image, row.contrast, row.noise, seed=row.seed), depth
-    return contrast_and_noise(image, row.contrast, row.noise, seed=row.seed,
+        return contrast_and_noise(image, contrast, row.noise, seed=row.seed), depth
+    return contrast_and_noise(image, contrast, row.noise, seed=row.seed,
                               noise_type=options.noise_type, octaves=options.perlin_octaves,
                               persistence=options.perlin_persistence), depth
 
