@@ -213,7 +213,6 @@ def run_choices(output_dir: Path, audio: Path | None) -> list[tuple[str, str]]:
     from .runs import song_runs
 
     runs = song_runs(output_dir, audio_hash(audio))
-    runs.sort(key=lambda r: (r.complete, r.timestring), reverse=False)
     ordered = [r for r in runs if not r.complete][::-1] + [r for r in runs if r.complete][::-1]
     return [(r.describe(), r.timestring) for r in ordered]
 
@@ -384,16 +383,9 @@ def _write_run_plot(folder: Path, timestring: str, request: Any, settings: Setti
 
 def frame_image(frame: Any) -> np.ndarray | None:
     """A uint8 HxWx3 array of a frame tensor/array (CHW or HWC, optional batch of 1)."""
-    if frame is None:
-        return None
-    if hasattr(frame, "detach"):
-        frame = frame.detach().to("cpu").numpy()
-    array = np.asarray(frame)
-    if array.ndim == 4:
-        array = array[0]
-    if array.ndim == 3 and array.shape[0] in (1, 3) and array.shape[-1] not in (1, 3):
-        array = np.transpose(array, (1, 2, 0))
-    return np.ascontiguousarray(array)
+    from .runs import _to_hwc_uint8
+
+    return None if frame is None else _to_hwc_uint8(frame)
 
 
 def _clock_long(seconds: float | None) -> str:
