@@ -180,6 +180,23 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                                          value=start["noise_type"])
                 prompt_blend = gr.Number(label="Prompt blend (s)", value=start["prompt_blend"],
                                          minimum=0, info="0: prompts switch at once")
+            with gr.Row():
+                walk_smoothing = gr.Number(
+                    label="Walk smoothing", value=start["walk_smoothing"], minimum=0, maximum=1,
+                    info="walk mode: 0 paced by the beat ... 1 steady")
+                gan_model = gr.Textbox(label="GAN model", value=start["gan_model"],
+                                       info="gan mode: biggan-deep-128/256/512 or a folder")
+                classes = gr.Textbox(label="GAN classes", value=start["classes"],
+                                     placeholder="e.g. 1, 207, 980 (blank: from the seed)",
+                                     info="gan mode: up to 12 ImageNet class ids")
+                truncation = gr.Number(label="Truncation", value=start["truncation"],
+                                       minimum=0.05, maximum=1, info="gan mode: lower is tamer")
+                pitch_sensitivity = gr.Number(label="Pitch sensitivity",
+                                              value=start["pitch_sensitivity"], minimum=1,
+                                              maximum=299, info="gan mode")
+                tempo_sensitivity = gr.Number(label="Tempo sensitivity",
+                                              value=start["tempo_sensitivity"], minimum=0,
+                                              maximum=1, info="gan mode")
             gr.Markdown("Keyframe schedules in Deforum syntax; audio features are variables, "
                         "e.g. `0:(1 + 0.04*drums**2)`.")
             schedule_boxes = [gr.Textbox(label=name, value=start[name])
@@ -213,7 +230,9 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                 "color_coherence": color, "border": border,
                 "section_strength": section_strength, "section_transition": section_transition,
                 "diffusion_cadence": cadence, "noise_type": noise_type,
-                "prompt_blend": prompt_blend,
+                "prompt_blend": prompt_blend, "walk_smoothing": walk_smoothing,
+                "gan_model": gan_model, "classes": classes, "truncation": truncation,
+                "pitch_sensitivity": pitch_sensitivity, "tempo_sensitivity": tempo_sensitivity,
                 **dict(zip(SCHEDULE_FIELDS, schedule_boxes, strict=True))}
         form_inputs = [form[name] for name in FORM_FIELDS]
 

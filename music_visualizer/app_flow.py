@@ -225,9 +225,12 @@ def run_choices(output_dir: Path, audio: Path | None) -> list[tuple[str, str]]:
 FORM_FIELDS = ("duration", "start", "fps", "width", "height", "preset", "mode", "renderer",
                "model", "steps", "cfg_scale", "seed", "scheduler", "seed_behavior",
                "color_coherence", "border", "section_strength", "section_transition",
-               "diffusion_cadence", "noise_type", "prompt_blend", *SCHEDULE_FIELDS)
+               "diffusion_cadence", "noise_type", "prompt_blend", "walk_smoothing", "gan_model",
+               "classes", "truncation", "pitch_sensitivity", "tempo_sensitivity",
+               *SCHEDULE_FIELDS)
 _NUMBER_FIELDS = {"duration", "start", "fps", "width", "height", "steps", "cfg_scale", "seed",
-                  "section_strength", "section_transition", "diffusion_cadence", "prompt_blend"}
+                  "section_strength", "section_transition", "diffusion_cadence", "prompt_blend",
+                  "walk_smoothing", "truncation", "pitch_sensitivity", "tempo_sensitivity"}
 _WHOLE_FIELDS = {"width", "height", "steps", "seed", "diffusion_cadence"}
 NO_PRESET = "none"
 
@@ -236,6 +239,7 @@ def settings_fields(settings: Settings) -> dict[str, Any]:
     """The form's values for ``settings`` (duration blank = the whole song)."""
     values = {name: getattr(settings, name) for name in FORM_FIELDS}
     values["preset"] = settings.preset or NO_PRESET
+    values["classes"] = ", ".join(str(c) for c in settings.classes or ())
     return values
 
 
@@ -351,7 +355,7 @@ def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
                 job.set_phase("loading model")
             renderer = make_renderer(prepared.settings, device=config.device,
                                      with_init_image=prepared.start_index == 0,
-                                     load_pipes=models)
+                                     load_pipes=models, gan=prepared.gan)
         job.set_phase("rendering")
         result = render(request, prepared=prepared, renderer=renderer,
                         on_frame=lambda i, state: job.frame_done(i, state.previous_uint8),

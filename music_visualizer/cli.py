@@ -105,6 +105,51 @@ def build_parser() -> argparse.ArgumentParser:
                        help="strength at each prompt change (default 0.35)")
     group.add_argument("--section-transition", type=float, metavar="SEC",
                        help="seconds to ease back after a prompt change (default 1)")
+    walk = render.add_argument_group(
+        "walk mode (--mode walk; intervals come from the settings file, else one per section)")
+    walk.add_argument("--walk-feature", choices=list(CHOICES["walk_feature"]),
+                      help="the feature whose energy paces the walk (default percussive)")
+    walk.add_argument("--walk-smoothing", type=float, metavar="X",
+                      help="0: paced by the music only ... 1: linear (default 0.3)")
+    walk.add_argument("--hold-motion", type=float, metavar="X",
+                      help="how far a hold's noise moves (0..1, default 0.15)")
+    walk.add_argument("--idea-model", metavar="ID_OR_PATH",
+                      help="a transformers text-generation model for transition prompts "
+                           "(default: the built-in modifiers)")
+    walk.add_argument("--batch-size", type=int, metavar="N",
+                      help="frames per model call in walk and gan modes (default 4 / 30)")
+    gan = render.add_argument_group(
+        "gan mode (--mode gan; the Deep Music Visualizer's options, same meaning)")
+    gan.add_argument("--gan-model", metavar="NAME_OR_DIR",
+                     help="biggan-deep-128/256/512, or a folder with config.json and "
+                          "pytorch_model.bin")
+    gan.add_argument("--pitch-sensitivity", type=float, metavar="1-299",
+                     help="how fast the classes follow the pitch (default 220)")
+    gan.add_argument("--tempo-sensitivity", type=float, metavar="0-1",
+                     help="how fast the noise moves with volume and onsets (default 0.25)")
+    gan.add_argument("--depth", type=float, metavar="0-1",
+                     help="strength of the class vectors (default 1)")
+    gan.add_argument("--classes", nargs="+", type=int, metavar="ID",
+                     help="up to 12 ImageNet class ids (default: drawn from the seed)")
+    gan.add_argument("--num-classes", type=int, metavar="1-12",
+                     help="classes in use (default 12)")
+    gan.add_argument("--sort-classes-by-power", action="store_true", default=None,
+                     help="give the strongest pitch the first class")
+    gan.add_argument("--jitter", type=float, metavar="0-1",
+                     help="how much noise units' sensitivity varies (default 0.5)")
+    gan.add_argument("--frame-length", type=int, metavar="SAMPLES",
+                     help="audio samples per frame at 22050 Hz; sets fps (512: 43 fps)")
+    gan.add_argument("--truncation", type=float, metavar="0.05-1",
+                     help="BigGAN truncation: lower is tamer (default 1)")
+    gan.add_argument("--smooth-factor", type=int, metavar="N",
+                     help="frames over which class vectors are smoothed (default 20)")
+    gan.add_argument("--use-previous-classes", action="store_true", default=None,
+                     help="the classes of the newest GAN run in --output-dir")
+    gan.add_argument("--use-previous-vectors", action="store_true", default=None,
+                     help="the vectors of the newest GAN run of this song (same frames)")
+    gan.add_argument("--scaling", choices=list(CHOICES["scaling"]),
+                     help="resize filter from the model's size to --width/--height "
+                          "(default lanczos)")
     schedules = render.add_argument_group(
         "keyframe schedules (Deforum syntax; audio features are variables, e.g. "
         "\"0:(1 + 0.05*beat**2)\")")
@@ -196,7 +241,11 @@ _SETTING_FLAGS = (
     "seed_iter_n", "color_coherence_image", "diffusion_cadence", "noise_type",
     "perlin_octaves", "perlin_persistence", "cfg_scale_schedule", "steps_schedule",
     "prompt_blend", "padding_mode", "sampling_mode", "depth_model", "save_depth_maps",
-    "enable_perspective_flip", *SCHEDULE_FIELDS,
+    "enable_perspective_flip", "walk_feature", "walk_smoothing", "hold_motion", "idea_model",
+    "batch_size", "gan_model", "pitch_sensitivity", "tempo_sensitivity", "depth", "classes",
+    "num_classes", "sort_classes_by_power", "jitter", "frame_length", "truncation",
+    "smooth_factor", "use_previous_classes", "use_previous_vectors", "scaling",
+    *SCHEDULE_FIELDS,
 )
 
 
@@ -247,16 +296,20 @@ def _cmd_render(args: argparse.Namespace) -> int:
     total = run.plan.n_frames
     verb = "Resuming" if run.resumed else "Rendering"
     print(f"{verb} run {run.timestring}: {total} frames at {run.settings.fps:g} fps, "
-          f"{run.settings.width}x{run.settings.height}, renderer {run.settings.renderer}")
+          f"{run.settings.width}x{run.settings.height}, "
+          + (f"renderer {run.settings.renderer}" if run.settings.mode in ("2D", "3D")
+             else f"{run.settings.mode} mode"))
     print(f"Run folder: {run.folder}")
     if run.resumed:
         print(f"{run.start_index} of {total} frames already done.")
     renderer = None
     if run.start_index < total:
-        if run.settings.renderer == "diffusion":
+        if run.settings.mode == "gan":
+            print(f"Loading model {run.settings.gan_model} ...", flush=True)
+        elif run.settings.renderer == "diffusion":
             print(f"Loading model {run.settings.model} ...", flush=True)
         renderer = make_renderer(run.settings, device=args.device,
-                                 with_init_image=run.start_index == 0)
+                                 with_init_image=run.start_index == 0, gan=run.gan)
 
     from tqdm import tqdm
 

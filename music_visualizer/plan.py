@@ -64,15 +64,15 @@ SCHEDULED_COLUMNS: dict[str, str] = {
 }
 PLAN_COLUMNS: tuple[str, ...] = (
     "time", *SCHEDULED_COLUMNS, "cfg_scale", "steps", "seed", "diffuse", "prompt_from",
-    "blend",
+    "blend", "seed_to", "noise_t",
 )
-_INT_COLUMNS = {"steps", "seed", "diffuse", "prompt_from"}
+_INT_COLUMNS = {"steps", "seed", "diffuse", "prompt_from", "seed_to"}
 #: Values of columns a plan saved by an older version does not have.
 _COLUMN_DEFAULTS: dict[str, float] = {
     "translation_z": 0.0, "rotation_3d_x": 0.0, "rotation_3d_y": 0.0, "rotation_3d_z": 0.0,
     "fov": 70.0, "near": 200.0, "far": 10000.0, "flip_theta": 0.0, "flip_phi": 0.0,
     "flip_gamma": 0.0, "flip_fv": 53.0, "kernel": 5.0, "sigma": 1.0, "amount": 0.0,
-    "threshold": 0.0, "diffuse": 1, "blend": 1.0,
+    "threshold": 0.0, "diffuse": 1, "blend": 1.0, "noise_t": 0.0,
 }
 
 #: Allowed ranges of scheduled values: (low, high, inclusive low).
@@ -133,6 +133,8 @@ class FrameParams:
     prompt_from: str | None = None  # blending: the previous prompt, weight 1 - blend
     negative_from: str | None = None
     blend: float = 1.0  # weight of ``prompt`` (1: no blending)
+    seed_to: int = 0  # walk: the noise moves from ``seed``'s toward ``seed_to``'s ...
+    noise_t: float = 0.0  # ... this far (slerp)
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,8 @@ class Plan:
                 columns[name] = np.asarray(saved[name], dtype=dtype)
             elif name == "prompt_from":  # saved by an older version: no blending
                 columns[name] = np.asarray(data["prompt_index"], dtype=dtype)
+            elif name == "seed_to":
+                columns[name] = np.asarray(saved["seed"], dtype=dtype)
             else:
                 columns[name] = np.full(n_frames, _COLUMN_DEFAULTS[name], dtype=dtype)
         return cls(
@@ -378,9 +382,39 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
         index[frame:nxt[0]] = table.index(pair)
     columns["strength"] = _dip_at_prompt_changes(columns["strength"], index, settings)
     columns["prompt_from"], columns["blend"] = _prompt_blend(index, settings)
+    columns["seed_to"] = columns["seed"].copy()
+    columns["noise_t"] = np.zeros(n_frames)
+    if settings.mode == "walk":
+        table, index = _walk(settings, columns, n_frames=n_frames, seed=seed,
+                             default_prompt=default_prompt, variables=env,
+                             section_starts=section_starts or ())
     return Plan(fps=float(settings.fps), width=settings.width, height=settings.height,
                 start=float(settings.start), columns=columns, prompt_table=tuple(table),
                 prompt_index=index)
+
+
+def _walk(settings: Settings, columns: dict[str, np.ndarray], *, n_frames: int, seed: int,
+          default_prompt: str, variables: Mapping[str, float | np.ndarray],
+          section_starts: Sequence[float]) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Walk mode: set the prompt, blend, seed and noise columns from the intervals (resolved
+    here when they are not yet); returns the prompt table and index."""
+    from .walk_plan import resolve_intervals, walk_columns
+
+    end = settings.start + n_frames / settings.fps
+    intervals = resolve_intervals(settings.intervals, seed=seed, start=settings.start, end=end,
+                                  prompts=settings.prompts, section_starts=section_starts,
+                                  default_prompt=default_prompt)
+    feature = variables.get(settings.walk_feature)
+    energy = (np.broadcast_to(np.asarray(feature, dtype=np.float64), (n_frames,))
+              if feature is not None else np.ones(n_frames))
+    walk = walk_columns(intervals, fps=settings.fps, start=settings.start, n_frames=n_frames,
+                        energy=energy, smoothing=settings.walk_smoothing,
+                        hold_motion=settings.hold_motion,
+                        negative_prompt=settings.negative_prompt)
+    for name in ("prompt_from", "blend", "seed", "seed_to", "noise_t"):
+        columns[name] = walk[name]
+    columns["diffuse"] = np.ones(n_frames, dtype=np.int64)
+    return list(walk["prompt_table"]), walk["prompt_index"]
 
 
 def _optional_schedule(settings: Settings, field_name: str, column: str, constant: float,

@@ -41,6 +41,7 @@ from .runs import (
     done_frames,
     find_run,
     frame_path,
+    gan_path,
     new_timestring,
     read_run_record,
     reserve_timestring,
@@ -104,6 +105,7 @@ class PreparedRun:
     start_index: int  # first frame to render (0 for a new run)
     resumed: bool
     record: dict[str, Any] | None = None  # the settings file to write when a new run starts
+    gan: Any = None  # GAN mode: the run's GanVectors (saved as <timestring>_gan.npz)
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,17 @@ def song_name_for(audio: Path, given: str | None = None) -> str:
 
 
 def _resolve(settings: Settings, info: AudioInfo) -> Settings:
-    """Fill in the seed and the duration, and check them against the song."""
+    """Fill in the seed and the duration, and check them against the song. A walk's intervals
+    set its start and duration; a GAN run's ``frame_length`` its fps."""
+    if settings.mode == "gan" and settings.frame_length:
+        settings = replace(settings, fps=round(22050 / settings.frame_length, 6))
+    if settings.mode == "walk" and settings.intervals:
+        first, last = settings.intervals[0]["start"], settings.intervals[-1]["end"]
+        if settings.duration is not None and abs(settings.duration - (last - first)) > 1e-3:
+            raise SettingsError(
+                f"duration: the walk's intervals span {last - first:g} s ({first:g} to "
+                f"{last:g} s); leave duration out, or change the intervals.")
+        settings = replace(settings, start=first, duration=last - first)
     if settings.start >= info.duration:
         raise SettingsError(
             f"start: {settings.start:g} s is at or past the end of the song "
@@ -217,24 +229,69 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
                                                        plan.width, plan.height):
                 frame_path(folder, timestring, start - 1).unlink()  # damaged (e.g. a Drive cut)
                 start -= 1
-        return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True)
+        gan = None
+        if stored.mode == "gan":
+            from .gan_run import load_run_vectors
+
+            gan = load_run_vectors(folder, timestring)
+        return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True, gan=gan)
 
     settings = _resolve(request.settings, info)
     if settings.init_image:
         settings = replace(settings, init_image=_checked_image(settings.init_image))
     n_frames = frame_count(settings.duration or 0.0, settings.fps)
     analysis = analyze_file(request.audio, cache_dir=request.cache_dir, digest=digest)
+    default_prompt = f"{song}, abstract music visualization, vivid colours, highly detailed"
+    variables = schedule_variables(analysis, fps=settings.fps, n_frames=n_frames,
+                                   start=settings.start)
+    if settings.mode == "walk":
+        settings = _resolve_walk(settings, n_frames=n_frames, analysis=analysis,
+                                 default_prompt=default_prompt, device=request.device)
     plan = build_plan(settings, n_frames=n_frames, seed=settings.seed,
-                      default_prompt=f"{song}, abstract music visualization, vivid colours, "
-                                     "highly detailed",
-                      variables=schedule_variables(analysis, fps=settings.fps, n_frames=n_frames,
-                                                   start=settings.start),
+                      default_prompt=default_prompt, variables=variables,
                       section_starts=section_starts(analysis))
+    gan = None
+    if settings.mode == "gan":
+        from .gan_run import gan_run_vectors
+
+        settings, gan = gan_run_vectors(settings, variables, n_frames=n_frames,
+                                        output_dir=request.output_dir, audio_digest=digest)
     stamp = new_timestring(now=now)
     folder = song_dir(request.output_dir, song, stamp)
     timestring = new_timestring(folder, now=now)
     return PreparedRun(folder, timestring, settings, plan, info, 0, resumed=False,
-                       record=_record(timestring, song, info, digest, settings, plan, analysis))
+                       record=_record(timestring, song, info, digest, settings, plan, analysis),
+                       gan=gan)
+
+
+def _resolve_walk(settings: Settings, *, n_frames: int, analysis: AudioAnalysis,
+                  default_prompt: str, device: str | None) -> Settings:
+    """The walk's intervals with every field set (one per section when none are given; end
+    prompts of transitions from ``idea_model`` or the built-in ideas), so the run records them."""
+    from .prompt_ideas import prompt_ideas
+    from .walk_plan import resolve_intervals
+
+    generator: Any = None
+    if settings.idea_model:
+        from transformers import pipeline
+
+        try:
+            generator = pipeline("text-generation", model=settings.idea_model, device=device)
+        except (OSError, ValueError, KeyError) as e:
+            raise SettingsError(
+                f"idea_model: '{settings.idea_model}' could not be loaded as a text-generation "
+                f"model ({e}); give a local transformers folder, or leave it empty for the "
+                "built-in ideas.") from None
+
+    def ideas(prompt: str, n: int, seed: int) -> list[str]:
+        return prompt_ideas(prompt, n, seed=seed, model=generator)
+
+    intervals = resolve_intervals(settings.intervals, seed=settings.seed, start=settings.start,
+                                  end=settings.start + n_frames / settings.fps,
+                                  prompts=settings.prompts,
+                                  section_starts=section_starts(analysis),
+                                  default_prompt=default_prompt, ideas=ideas)
+    return replace(settings, intervals=intervals)
 
 
 def _frame_is_readable(path: Path, width: int, height: int) -> bool:
@@ -266,18 +323,31 @@ def _checked_image(path: str) -> str:
 
 def make_renderer(settings: Settings, *, device: str | None = None,
                   with_init_image: bool = True,
-                  load_pipes: Callable[..., Any] | None = None) -> Any:
-    """The renderer ``settings.renderer`` names, with its model loaded if it has one.
+                  load_pipes: Callable[..., Any] | None = None, gan: Any = None) -> Any:
+    """The renderer the run's mode and ``settings.renderer`` name, with its model loaded.
 
     ``with_init_image`` False (a resumed run past frame 0) skips loading the init image.
     ``load_pipes(model, scheduler=, device=)`` loads the model (default
     :func:`~music_visualizer.render.models.load_pipelines`; the app passes one that keeps the
-    last model loaded between renders).
+    last model loaded between renders). ``gan``: a GAN run's vectors (``PreparedRun.gan``).
     """
     from .render.image_ops import load_image
     from .render.loop import MotionOptions
-    from .render.models import pick_device
+    from .render.models import load_pipelines, pick_device
 
+    if settings.mode == "gan":
+        from .gan_run import gan_renderer
+
+        if gan is None:
+            raise RunError("GAN mode needs the run's vectors: pass the prepared run's `gan`.")
+        return gan_renderer(settings, gan, device=pick_device(device))
+    if settings.mode == "walk":
+        from .render.walk import WalkRenderer
+
+        pipes = (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
+                                               device=device)
+        return WalkRenderer(pipes, width=settings.width, height=settings.height,
+                            batch_size=settings.batch_size or 4)
     init_path = settings.init_image if with_init_image else None
     if settings.renderer == "preview":
         from .render.preview import PreviewRenderer
@@ -292,7 +362,6 @@ def make_renderer(settings: Settings, *, device: str | None = None,
                                      options=options, init_image=init, device=dev)
     else:
         from .render.diffusion import DiffusionRenderer
-        from .render.models import load_pipelines
 
         pipes = (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
                                                device=device)
@@ -361,9 +430,12 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
         raise
     record = {**run.record, "timestring": timestring}
     try:
+        if run.gan is not None:  # before the settings file: a run with one has its vectors
+            run.gan.save(gan_path(run.folder, timestring))
         atomic_write_json(reserved, record)
     except BaseException as e:
         reserved.unlink(missing_ok=True)
+        gan_path(run.folder, timestring).unlink(missing_ok=True)
         lock.release()
         if isinstance(e, OSError):
             raise RunError(f"Cannot write the run folder '{run.folder}' ({e.strerror}); "
@@ -392,7 +464,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
         If the run is being rendered by another thread or process (resume), or its folder
         cannot be written.
     """
-    from .render.loop import MotionOptions, render_frames, restore_state
+    from .render.loop import MotionOptions, RenderState, render_frames, restore_state
     from .runs import FrameWriter
 
     run = prepared or prepare_run(request)
@@ -405,14 +477,19 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
             lock = RunLock(run.folder, run.timestring).acquire()
         if state_next < plan.n_frames:
             renderer = renderer or make_renderer(settings, device=request.device,
-                                                 with_init_image=run.start_index == 0)
+                                                 with_init_image=run.start_index == 0,
+                                                 gan=run.gan)
             if run.record is not None:
                 run, lock = _start_new_run(run)
             if on_start is not None:
                 on_start(run)
-            options = getattr(renderer, "options", None) or MotionOptions.from_settings(settings)
-            state = restore_state(run.folder, run.timestring, state_next,
-                                  device=renderer.device, options=options, plan=plan)
+            if hasattr(renderer, "render_batch"):  # independent frames: nothing to restore
+                state = RenderState(next_index=state_next)
+            else:
+                options = (getattr(renderer, "options", None)
+                           or MotionOptions.from_settings(settings))
+                state = restore_state(run.folder, run.timestring, state_next,
+                                      device=renderer.device, options=options, plan=plan)
             try:
                 with FrameWriter(run.folder, run.timestring) as writer:
                     state = render_frames(renderer, plan, state, writer=writer,

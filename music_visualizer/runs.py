@@ -189,6 +189,11 @@ def depth_path(folder: Path, timestring: str, index: int) -> Path:
     return Path(folder) / f"{timestring}_depth_{index:05d}.png"
 
 
+def gan_path(folder: Path, timestring: str) -> Path:
+    """A GAN run's class and noise vectors (written when the run starts)."""
+    return Path(folder) / f"{timestring}_gan.npz"
+
+
 def video_path(folder: Path, timestring: str) -> Path:
     return Path(folder) / f"{timestring}.mp4"
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import json
 import math
 import os
@@ -30,6 +31,7 @@ from .errors import SettingsError
 
 __all__ = [
     "CHOICES",
+    "INTERVAL_KINDS",
     "OPTIONAL_SCHEDULE_FIELDS",
     "PRESET_DIR",
     "SCHEDULE_FIELDS",
@@ -38,6 +40,8 @@ __all__ = [
     "deforum_report",
     "load_preset",
     "load_settings_file",
+    "normalize_classes",
+    "normalize_intervals",
     "normalize_prompts",
     "preset_names",
     "resolve_settings",
@@ -85,7 +89,7 @@ OPTIONAL_SCHEDULE_FIELDS: tuple[str, ...] = ("cfg_scale_schedule", "steps_schedu
 
 #: Allowed values of the enumerated fields (compared case-insensitively, stored as written here).
 CHOICES: dict[str, tuple[str, ...]] = {
-    "mode": ("2D", "3D"),
+    "mode": ("2D", "3D", "walk", "gan"),
     "renderer": ("diffusion", "preview"),
     "scheduler": ("default", "euler_a", "euler", "ddim", "dpmpp_2m", "lcm"),
     "seed_behavior": ("iter", "fixed", "random", "ladder", "alternate", "schedule"),
@@ -94,7 +98,11 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "noise_type": ("gaussian", "perlin"),
     "padding_mode": ("border", "reflection", "zeros"),
     "sampling_mode": ("bilinear", "bicubic", "nearest"),
+    "walk_feature": ("percussive", "onset", "drums", "rms", "beat"),
+    "scaling": ("lanczos", "bicubic", "bilinear", "nearest"),
 }
+#: The kinds of a walk interval.
+INTERVAL_KINDS: tuple[str, ...] = ("transition", "hold")
 
 Prompts = dict[str, str] | list[str]
 
@@ -173,17 +181,42 @@ class Settings:
     preset: str | None = None  # a motion preset of configs/presets (recorded; applied on load)
     section_strength: float = 0.35  # strength at a section's first frame, so its prompt takes over
     section_transition: float = 1.0  # seconds to ease back to the strength schedule
+    # Walk mode: intervals of the song between prompts (and seeds), paced by the music.
+    intervals: list[dict[str, Any]] = field(default_factory=list)  # empty: one per section
+    walk_feature: str = "percussive"  # the feature whose cumulative energy paces a walk
+    walk_smoothing: float = 0.3  # 0: paced by the music only ... 1: linear
+    hold_motion: float = 0.15  # how far a hold's noise moves toward its second seed
+    idea_model: str | None = None  # a transformers text-generation model for prompt ideas
+    batch_size: int = 0  # frames per model call in walk and gan modes (0: 4 walk, 30 gan)
+    # GAN mode (the Deep Music Visualizer's options, same meaning).
+    gan_model: str = "biggan-deep-512"
+    pitch_sensitivity: float = 220.0
+    tempo_sensitivity: float = 0.25
+    depth: float = 1.0
+    classes: list[int] | None = None  # ImageNet class ids; None: drawn from the seed
+    num_classes: int = 12  # classes in use (at most len(classes) when classes are given)
+    sort_classes_by_power: bool = False
+    jitter: float = 0.5
+    frame_length: int | None = None  # audio samples per frame at 22050 Hz; sets fps if given
+    truncation: float = 1.0
+    smooth_factor: int = 20
+    use_previous_classes: bool = False
+    use_previous_vectors: bool = False
+    scaling: str = "lanczos"
 
 
 _FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
 _INT_FIELDS = {"width", "height", "steps", "seed", "seed_iter_n", "diffusion_cadence",
-               "perlin_octaves"}
+               "perlin_octaves", "batch_size", "num_classes", "smooth_factor"}
 _FLOAT_FIELDS = {"fps", "start", "cfg_scale", "section_strength", "section_transition",
-                 "perlin_persistence", "prompt_blend"}
-_BOOL_FIELDS = {"save_depth_maps", "enable_perspective_flip"}
+                 "perlin_persistence", "prompt_blend", "walk_smoothing", "hold_motion",
+                 "pitch_sensitivity", "tempo_sensitivity", "depth", "jitter", "truncation"}
+_BOOL_FIELDS = {"save_depth_maps", "enable_perspective_flip", "sort_classes_by_power",
+                "use_previous_classes", "use_previous_vectors"}
 _OPTIONAL_FLOAT_FIELDS = {"duration"}
-_STR_FIELDS = {"model", "negative_prompt", "depth_model"} | set(CHOICES)
-_OPTIONAL_STR_FIELDS = {"init_image", "preset", "color_coherence_image"}
+_OPTIONAL_INT_FIELDS = {"frame_length"}
+_STR_FIELDS = {"model", "negative_prompt", "depth_model", "gan_model"} | set(CHOICES)
+_OPTIONAL_STR_FIELDS = {"init_image", "preset", "color_coherence_image", "idea_model"}
 
 
 def _describe(value: Any) -> str:
@@ -280,6 +313,84 @@ def normalize_prompts(value: Any, *, key: str = "prompts") -> Prompts:
     )
 
 
+_INTERVAL_KEYS = ("start", "end", "prompt_start", "prompt_end", "kind", "seed", "seed_end")
+
+
+def normalize_intervals(value: Any, *, key: str = "intervals") -> list[dict[str, Any]]:
+    """Check walk intervals: a list of mappings with ``start`` and ``end`` (seconds),
+    ``prompt_start``, and optionally ``prompt_end``, ``kind`` (transition | hold; default:
+    transition; a transition without ``prompt_end`` gets a prompt idea), ``seed`` and
+    ``seed_end``. Returns them with every key present (None where not given)."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise SettingsError(f"{key}: expected a list of intervals like "
+                            "{start: 0, end: 2, prompt_start: \"...\"}, got {_describe(value)}.")
+    out: list[dict[str, Any]] = []
+    for i, item in enumerate(value):
+        where = f"{key}[{i}]"
+        if not isinstance(item, Mapping):
+            raise SettingsError(f"{where}: expected a mapping like "
+                                "{start: 0, end: 2, prompt_start: \"...\"}, got "
+                                f"{_describe(item)}.")
+        for name in item:
+            if name not in _INTERVAL_KEYS:
+                close = difflib.get_close_matches(str(name), _INTERVAL_KEYS, n=1)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
+                raise SettingsError(f"{where}: unknown key '{name}'.{hint}")
+        for name in ("start", "end", "prompt_start"):
+            if item.get(name) is None:
+                raise SettingsError(f"{where}: '{name}' is missing.")
+        start, end = _as_float(f"{where}.start", item["start"]), _as_float(f"{where}.end",
+                                                                           item["end"])
+        if start < 0 or end <= start:
+            raise SettingsError(f"{where}: end ({end:g} s) must be after start ({start:g} s), "
+                                "and start 0 or more.")
+        texts = {}
+        for name in ("prompt_start", "prompt_end"):
+            text = item.get(name)
+            if text is not None and not isinstance(text, str):
+                raise SettingsError(f"{where}.{name}: expected text, got {_describe(text)}.")
+            texts[name] = text.strip() if text and text.strip() else None
+        if texts["prompt_start"] is None:
+            raise SettingsError(f"{where}: 'prompt_start' is empty; give the interval's prompt.")
+        kind = item.get("kind") or "transition"
+        if not isinstance(kind, str) or kind.strip().lower() not in INTERVAL_KINDS:
+            raise SettingsError(f"{where}.kind: {_describe(kind)} is not one of "
+                                f"{', '.join(INTERVAL_KINDS)}.")
+        seeds = {}
+        for name in ("seed", "seed_end"):
+            raw = item.get(name)
+            seeds[name] = None if raw is None else _as_int(f"{where}.{name}", raw)
+            if seeds[name] is not None and not 0 <= seeds[name] < 2**32:
+                raise SettingsError(f"{where}.{name}: {seeds[name]} must be between 0 and "
+                                    "2**32-1.")
+        out.append({"start": start, "end": end, **texts, "kind": kind.strip().lower(), **seeds})
+    for i, (before, after) in enumerate(itertools.pairwise(out)):
+        if abs(after["start"] - before["end"]) > 1e-6:
+            raise SettingsError(
+                f"{key}[{i + 1}]: starts at {after['start']:g} s but {key}[{i}] ends at "
+                f"{before['end']:g} s; intervals must follow each other without gaps or overlaps.")
+    return out
+
+
+def normalize_classes(value: Any, *, key: str = "classes") -> list[int] | None:
+    """ImageNet class ids for GAN mode: a list or ``"1, 5, 207"``; at most 12, each 0..999."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise SettingsError(f"{key}: expected ImageNet class numbers like \"1, 207, 980\", got "
+                            f"{_describe(value)}.")
+    classes = [_as_int(key, item) for item in items]
+    if not classes:
+        return None
+    if len(classes) > 12 or any(not 0 <= c <= 999 for c in classes):
+        raise SettingsError(f"{key}: give 1 to 12 ImageNet class numbers, each from 0 to 999 "
+                            f"(got {_describe(value)}).")
+    return classes
+
+
 def _as_bool(key: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -309,8 +420,14 @@ def _convert(key: str, value: Any) -> Any:
         return _as_float(key, value)
     if key in _OPTIONAL_FLOAT_FIELDS:
         return None if value is None else _as_float(key, value)
+    if key in _OPTIONAL_INT_FIELDS:
+        return None if value is None else _as_int(key, value)
     if key == "prompts":
         return normalize_prompts(value)
+    if key == "intervals":
+        return normalize_intervals(value)
+    if key == "classes":
+        return normalize_classes(value)
     if key in _OPTIONAL_STR_FIELDS and (
             value is None or (isinstance(value, str) and not value.strip())):
         return None
@@ -363,6 +480,41 @@ def _check(settings: Settings) -> None:
     if not settings.model:
         raise SettingsError(
             "model: give a hub id, a local diffusers folder or a .safetensors file.")
+    _check_walk_gan(settings)
+
+
+def _check_walk_gan(settings: Settings) -> None:
+    """Range checks of the walk and GAN fields."""
+    if not 0 <= settings.walk_smoothing <= 1:
+        raise SettingsError(
+            f"walk_smoothing: {settings.walk_smoothing:g} must be between 0 and 1.")
+    if not 0 <= settings.hold_motion <= 1:
+        raise SettingsError(f"hold_motion: {settings.hold_motion:g} must be between 0 and 1.")
+    if not 0 <= settings.batch_size <= 256:
+        raise SettingsError(f"batch_size: {settings.batch_size} must be between 1 and 256 "
+                            "(0: the mode's default).")
+    if settings.mode == "walk" and settings.renderer == "preview":
+        raise SettingsError("renderer: the preview renderer draws camera motion only; walk mode "
+                            "needs the diffusion renderer.")
+    if not 1 <= settings.pitch_sensitivity <= 299:
+        raise SettingsError(
+            f"pitch_sensitivity: {settings.pitch_sensitivity:g} must be between 1 and 299.")
+    if not 0 <= settings.tempo_sensitivity <= 1:
+        raise SettingsError(
+            f"tempo_sensitivity: {settings.tempo_sensitivity:g} must be between 0 and 1.")
+    if not 0 < settings.depth <= 1:
+        raise SettingsError(f"depth: {settings.depth:g} must be greater than 0 and at most 1.")
+    if not 1 <= settings.num_classes <= 12:
+        raise SettingsError(f"num_classes: {settings.num_classes} must be between 1 and 12.")
+    if not 0 <= settings.jitter <= 1:
+        raise SettingsError(f"jitter: {settings.jitter:g} must be between 0 and 1.")
+    if not 0.05 <= settings.truncation <= 1:
+        raise SettingsError(f"truncation: {settings.truncation:g} must be between 0.05 and 1.")
+    if settings.smooth_factor < 1:
+        raise SettingsError(f"smooth_factor: {settings.smooth_factor} must be 1 or more.")
+    if settings.frame_length is not None and not 64 <= settings.frame_length <= 22050:
+        raise SettingsError(f"frame_length: {settings.frame_length} must be between 64 and "
+                            "22050 audio samples (512 gives about 43 fps).")
 
 
 def settings_from_dict(data: Mapping[str, Any], *, base: Settings | None = None,

@@ -294,7 +294,13 @@ def render_frames(renderer: Renderer, plan: Plan, state: RenderState, *, writer:
 
     Each frame is handed to ``writer`` as soon as it exists (the writer saves it in the
     background). ``should_stop`` is checked between frames: the run then stays resumable.
+    A renderer with ``render_batch`` (walk and GAN modes: independent frames) is given batches
+    aligned to multiples of its ``batch_size``, so a resumed run batches like an uninterrupted
+    one (and gets the same frames).
     """
+    if hasattr(renderer, "render_batch"):
+        return _render_batches(renderer, plan, state, writer=writer, on_frame=on_frame,
+                               should_stop=should_stop)
     with torch.inference_mode():
         for index in range(state.next_index, plan.n_frames):
             if should_stop is not None and should_stop():
@@ -311,4 +317,28 @@ def render_frames(renderer: Renderer, plan: Plan, state: RenderState, *, writer:
             writer.submit(index, state.previous_uint8)
             if on_frame is not None:
                 on_frame(index, state)
+    return state
+
+
+def _render_batches(renderer: Any, plan: Plan, state: RenderState, *, writer: FrameWriter,
+                    on_frame: Callable[[int, RenderState], None] | None,
+                    should_stop: Callable[[], bool] | None) -> RenderState:
+    """The frame loop of renderers of independent frames, a batch per model call."""
+    size = max(1, int(renderer.batch_size))
+    index = state.next_index
+    with torch.inference_mode():
+        while index < plan.n_frames:
+            if should_stop is not None and should_stop():
+                break
+            first = index // size * size
+            indices = range(first, min(first + size, plan.n_frames))
+            images = renderer.render_batch([plan.row(i) for i in indices])
+            for i, image in zip(indices, images, strict=True):
+                if i < index:  # done before a resume; rendered again only to batch alike
+                    continue
+                state = RenderState(next_index=i + 1, previous_uint8=image[None])
+                writer.submit(i, state.previous_uint8)
+                if on_frame is not None:
+                    on_frame(i, state)
+            index = indices[-1] + 1
     return state
