@@ -68,5 +68,5 @@ def test_a_model_that_writes_nothing_usable_falls_back_to_the_builtin_ideas():
 
 
 def test_a_missing_idea_model_is_a_clear_error(tmp_path):
-    with pytest.raises(SettingsError, match="idea_model: .* could not be loaded"):
+    with pytest.raises(SettingsError, match=r"idea_model: .* could not be loaded"):
         model_ideas("a cat", 1, model=str(tmp_path / "nothing"), seed=1)
