@@ -2,7 +2,8 @@
 
 ``make_tiny_sd(folder)`` writes a complete Stable Diffusion 1.x-shaped diffusers folder
 (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) of a few MB, which the
-project's own loader reads like any real model. Make one by hand with::
+project's own loader reads like any real model; ``make_tiny_depth`` a Depth Anything model and
+``make_tiny_biggan`` a BigGAN-deep generator folder. Make a tiny SD model by hand with::
 
     python -m tests.tiny_models /tmp/tiny-sd
 """
@@ -13,7 +14,13 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["bytes_to_unicode", "make_tiny_clip_tokenizer", "make_tiny_sd"]
+__all__ = [
+    "bytes_to_unicode",
+    "make_tiny_biggan",
+    "make_tiny_clip_tokenizer",
+    "make_tiny_depth",
+    "make_tiny_sd",
+]
 
 BOS = "<|startoftext|>"
 EOS = "<|endoftext|>"
@@ -184,6 +191,49 @@ def make_tiny_depth(folder: str | os.PathLike, *, seed: int = 0) -> Path:
     }
     (out / "preprocessor_config.json").write_text(json.dumps(processor, indent=2) + "\n",
                                                   encoding="utf-8")
+    return out
+
+
+def make_tiny_biggan(folder: str | os.PathLike, *, seed: int = 0, output_dim: int = 32) -> Path:
+    """Build a tiny random BigGAN-deep generator in ``folder`` and return the folder.
+
+    ``config.json`` + ``pytorch_model.bin``, the layout ``BigGAN.from_pretrained(folder)`` reads:
+    channel width 4, blocks from 4x4 up to ``output_dim`` (a power of two, >= 16) halving the
+    channels from 64 to 4, self-attention at 16x16; 2.6 MB, milliseconds per frame on a CPU. The
+    spectral norms' singular vectors are estimated by a few power iterations and the attention
+    gain is non-zero, so the pictures vary with the noise and the class vector.
+    """
+    import torch
+    from pytorch_pretrained_biggan import BigGAN, BigGANConfig
+
+    ups = output_dim.bit_length() - 3  # 4 * 2**ups == output_dim
+    if output_dim < 16 or 4 << ups != output_dim:
+        raise ValueError(f"output_dim={output_dim} must be a power of two >= 16")
+    # (upsample?, in, out) in units of the channel width: 16 -> 1, halving at each change
+    layers, width = [(False, 16, 16)], 16
+    for i in range(max(ups, 4)):
+        layers.append((i < ups, width, max(width // 2, 1)))
+        width = layers[-1][2]
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    config = BigGANConfig(output_dim=output_dim, z_dim=128, class_embed_dim=128, channel_width=4,
+                          num_classes=1000, layers=layers, attention_layer_position=3)
+    torch.manual_seed(seed)
+    model = BigGAN(config)
+    with torch.no_grad():
+        model.generator.bn.weight.fill_(1.0)  # created uninitialised by the library
+        model.generator.bn.bias.zero_()
+        for module in model.modules():
+            if hasattr(module, "gamma"):
+                module.gamma.fill_(0.5)
+        model.train()  # spectral norm refines its singular vectors on training forwards
+        z = torch.randn(4, 128)
+        classes = torch.eye(1000)[:4]
+        for _ in range(10):
+            model(z, classes, 1.0)
+    model.eval()
+    (out / "config.json").write_text(config.to_json_string(), encoding="utf-8")
+    torch.save(model.state_dict(), out / "pytorch_model.bin")
     return out
 
 
