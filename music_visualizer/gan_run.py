@@ -33,6 +33,8 @@ def gan_options(settings: Settings) -> Any:
 
     classes = tuple(settings.classes) if settings.classes else None
     num_classes = min(settings.num_classes, len(classes)) if classes else settings.num_classes
+    if classes and len(classes) not in (num_classes, 12):
+        classes = classes[:num_classes]  # the first num_classes of those given
     return GanOptions(pitch_sensitivity=settings.pitch_sensitivity,
                       tempo_sensitivity=settings.tempo_sensitivity, depth=settings.depth,
                       classes=classes, num_classes=num_classes,
