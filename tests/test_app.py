@@ -187,6 +187,37 @@ def test_start_render_refuses_bad_input_before_writing(tmp_path, song, monkeypat
     assert (result.folder / f"{result.timestring}_plot.png").is_file()
 
 
+@pytest.mark.slow
+def test_the_app_renders_walk_and_gan_modes(tmp_path, song, tiny_model, monkeypatch):
+    from tests.tiny_models import make_tiny_biggan
+
+    monkeypatch.setenv("MUSIC_VISUALIZER_CAPTION_MODEL", "none")
+    config = AppConfig(output_dir=tmp_path / "out")
+    board = RenderBoard()
+    walk = field_overrides(_values(config, mode="walk", model=str(tiny_model), width=64,
+                                   height=64, fps=4, duration=2, steps=1.0, walk_smoothing=0.5),
+                           ["a cat", "a dog"], "")
+    job, _ = start_render(board, config, link="", audio=str(song), overrides=walk,
+                          resume=False, timestring=None)
+    assert job.wait(240), job.status()
+    result = job.status().result
+    assert job.status().phase == "done" and result.n_frames == 8 and result.video.is_file()
+    gan = field_overrides(_values(config, mode="gan", width=32, height=32, fps=4, duration=2,
+                                  gan_model=str(make_tiny_biggan(tmp_path / "gan")),
+                                  classes=" 1, 207 ", truncation=0.4), [], "")
+    assert gan["classes"] == "1, 207"
+    job, _ = start_render(board, config, link="", audio=str(song), overrides=gan,
+                          resume=False, timestring=None)
+    assert job.wait(120), job.status()
+    result = job.status().result
+    assert job.status().phase == "done" and result.n_frames == 8 and result.video.is_file()
+    import json
+
+    record = json.loads((result.folder / f"{result.timestring}_settings.json").read_text())
+    assert sorted(record["settings"]["classes"]) == [1, 207]
+    assert record["settings"]["truncation"] == 0.4
+
+
 # -- serving: login, share, files --------------------------------------------------------------
 
 @pytest.fixture(scope="module")
