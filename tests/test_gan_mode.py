@@ -127,3 +127,20 @@ def test_a_gan_model_that_is_not_there_is_one_clear_line(song, tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "no-such-model" in done.stderr
     assert not list(tmp_path.glob("*/*/*_settings.json"))  # nothing left behind
+
+
+def test_a_biggan_whose_config_does_not_fit_its_layers_is_refused_at_load(tmp_path):
+    from pytorch_pretrained_biggan import BigGAN, BigGANConfig
+
+    from music_visualizer.errors import ModelError
+    from music_visualizer.render.gan import load_biggan
+
+    config = BigGANConfig(output_dim=32, z_dim=128, class_embed_dim=128, channel_width=4,
+                          num_classes=1000, attention_layer_position=2,
+                          layers=[(False, 16, 16), (True, 16, 8), (True, 4, 4), (True, 4, 2)])
+    (tmp_path / "config.json").write_text(config.to_json_string(), encoding="utf-8")
+    import torch
+
+    torch.save(BigGAN(config).state_dict(), tmp_path / "pytorch_model.bin")
+    with pytest.raises(ModelError, match="does not run"):
+        load_biggan(tmp_path, device="cpu")

@@ -152,8 +152,8 @@ def test_a_frame_at_the_start_of_a_transition_is_the_start_prompt_on_its_seed(ti
         frames = walker.render_batch([plan.row(0), plan.row(7)])
         start_embeds = pipes.txt2img.encode_prompt("a red forest", "cpu", 1, False)[0]
         end_embeds = pipes.txt2img.encode_prompt("a blue ocean", "cpu", 1, False)[0]
-        for embeds, frame, gen_seed in ((start_embeds, frames[0], 11 ^ 0),
-                                        (end_embeds, frames[1], 11 ^ 7)):
+        for embeds, frame, gen_seed in ((start_embeds, frames[0], 11),
+                                        (end_embeds, frames[1], 11)):
             direct = pipes.txt2img(prompt_embeds=embeds, latents=walker.noise(11),
                                    num_inference_steps=2, guidance_scale=1.0, width=64,
                                    height=64, output_type="pt",

@@ -72,7 +72,16 @@ def load_biggan(name_or_folder: str | os.PathLike, *,
         raise ModelError(f"BigGAN model {name!r} takes z_dim={config.z_dim} and "
                          f"num_classes={config.num_classes}, not {NOISE_DIM} and "
                          f"{NUM_IMAGENET_CLASSES}: use an ImageNet BigGAN-deep model.")
-    return model.to(dev).eval().requires_grad_(False)
+    model = model.to(dev).eval().requires_grad_(False)
+    try:  # a config that does not fit its own layers fails here, not mid-render
+        with torch.inference_mode():
+            model(torch.zeros(1, NOISE_DIM, device=dev),
+                  torch.zeros(1, NUM_IMAGENET_CLASSES, device=dev), 1.0)
+    except RuntimeError as e:
+        raise ModelError(f"BigGAN model {name!r} does not run ({str(e).splitlines()[0]}); its "
+                         "config.json does not match its layers: use a BigGAN-deep model saved "
+                         "by pytorch_pretrained_biggan.") from None
+    return model
 
 
 def _cached_model(name: str) -> dict[str, Path] | None:

@@ -120,7 +120,9 @@ class WalkRenderer:
             "negative_prompt_embeds": torch.cat([e[1] for e in embeds]) if guided else None,
             "latents": torch.cat([self.latents(row) for row in rows]).to(
                 self.device, self.pipes.dtype),
-            "generator": [torch.Generator(self.device).manual_seed(int(row.seed) ^ row.index)
+            # the same for every frame of an interval: an ancestral sampler's fresh noise would
+            # otherwise make the frames flicker
+            "generator": [torch.Generator(self.device).manual_seed(int(row.seed))
                           for row in rows],
             "num_inference_steps": rows[0].steps,
             "guidance_scale": rows[0].cfg_scale,
