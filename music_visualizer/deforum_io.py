@@ -811,7 +811,9 @@ def negate_schedule(text: str, n_frames: int) -> str:
 
 def with_first_frame(text: str, value: float, n_frames: int) -> str:
     """A keyframe schedule whose frame 0 is ``value`` and whose frames 1 on are those of
-    ``text`` (keys kept as frame numbers)."""
+    ``text`` (keys kept as frame numbers). Like :func:`negate_schedule` it is exact over
+    ``n_frames`` frames (the file's max_frames); a run made shorter than a later key holds frame
+    1's value where the original would hold frame 0's."""
     from .schedules import _parse
 
     entries = _parse(text, "schedule", max(1, n_frames))
