@@ -246,6 +246,7 @@ class _Importer:
         self.flags()
         self.prompts(n_frames)
         self.init_image()
+        self.init_strength(n_frames, fps, seed)
         self.model()
         self.unsupported_features()
         self.our_own_keys()
@@ -586,6 +587,31 @@ class _Importer:
             return
         self.out["init_image"] = image
 
+    def init_strength(self, n_frames: int, fps: float | None, seed: float) -> None:
+        """Deforum diffuses frame 0 from the init image with ``strength`` (its Init tab), the
+        later frames with ``strength_schedule``: ours has one schedule, so frame 0 of it is set
+        to ``strength`` (frames 1 on unchanged)."""
+        if "init_image" not in self.out or not self.has("strength"):
+            return
+        value = _number(self.get("strength"))
+        if value is None or not 0 <= value <= 1:
+            self.drop("strength", f"strength {self.data['strength']!r} is not a number from 0 to "
+                                  "1; frame 0 uses the strength schedule.")
+            return
+        schedule = self.out.get("strength_schedule", Settings().strength_schedule)
+        original = _evaluate("strength_schedule", schedule, n_frames, fps, seed)
+        if original[0] == value:
+            return
+        changed = with_first_frame(schedule, value, n_frames)
+        values = _evaluate("strength_schedule", changed, n_frames, fps, seed)
+        if values[0] != value or not np.allclose(values[1:], original[1:], rtol=0, atol=1e-9):
+            self.drop("strength", f"strength {value:g} (frame 0 from the init image) could not "
+                                  "be set in the strength schedule; frame 0 uses the schedule.")
+            return
+        self.out["strength_schedule"] = changed
+        self.notes.append(f"strength {value:g} (frame 0 from the init image) -> frame 0 of "
+                          f"strength_schedule: {changed}")
+
     def model(self) -> None:
         if not self.has("sd_model_name"):
             return
@@ -781,6 +807,31 @@ def negate_schedule(text: str, n_frames: int) -> str:
     return ", ".join(f"{frame}:({-value:.10g})" if value is not None
                      else f"{frame}:(-({value_text}))"
                      for frame, value_text, value, *_ in entries)
+
+
+def with_first_frame(text: str, value: float, n_frames: int) -> str:
+    """A keyframe schedule whose frame 0 is ``value`` and whose frames 1 on are those of
+    ``text`` (keys kept as frame numbers). Like :func:`negate_schedule` it is exact over
+    ``n_frames`` frames (the file's max_frames); a run made shorter than a later key holds frame
+    1's value where the original would hold frame 0's."""
+    from .schedules import _parse
+
+    entries = _parse(text, "schedule", max(1, n_frames))
+    out = [f"0:({value:.10g})"]
+    if n_frames > 1:
+        later = [e for e in entries if e[0] >= 1]
+        if not later or later[0][0] > 1:  # frame 1 as the schedule had it
+            head = entries[0]  # frame 0: a number (interpolated on) or an expression (held)
+            if head[2] is None:
+                out.append(f"1:({head[1]})")
+            else:
+                from .schedules import evaluate_schedule
+
+                one = evaluate_schedule(text, field="schedule", n_frames=n_frames,
+                                        variables=_schedule_variables(n_frames, None, 1.0))[1]
+                out.append(f"1:({float(one)!r})")
+        out += [f"{frame}:({value_text})" for frame, value_text, *_ in later]
+    return ", ".join(out)
 
 
 def import_deforum(data: Mapping[str, Any]) -> DeforumImport:

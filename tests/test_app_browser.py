@@ -256,3 +256,55 @@ def test_a_bad_schedule_names_the_field(page, server, song_file):
     message.get_by_text("zoom").wait_for()
     assert "tt" in message.inner_text()
     shot(page, "error-schedule")
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the dropdown labelled ``label``."""
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_cadence_perlin_noise_and_prompt_blend_from_the_form(page, server, song_file):
+    # Issue 6's fields in the Advanced section reach the run: recorded in its settings file,
+    # in its plan, and every frame (also those after the last diffused one) is in the video.
+    from music_visualizer.video import probe_video
+
+    _wait_idle(server)
+    _upload(page, song_file)
+    page.get_by_role("button", name="Produce Prompts").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('textarea')].filter(t => t.value.length > 20)"
+        ".length >= 5")
+    _small_render(page, duration="3.5", fps="4")  # 14 frames: diffused 0, 3, 6, 9, 12
+    page.get_by_text("Advanced").click()
+    page.get_by_label("preview").check()
+    cadence = page.get_by_label("Cadence")
+    cadence.fill("3")
+    cadence.press("Tab")
+    _choose(page, "Noise type", "perlin")
+    blend = page.get_by_label("Prompt blend (s)")
+    blend.fill("0.5")
+    blend.press("Tab")
+    before = set(Path(server["out"]).glob("*/*/*_settings.json"))
+    page.get_by_role("button", name="Visualize").click()
+    page.locator("#mv-status").get_by_text("Done").wait_for(timeout=120_000)
+    assert page.locator("#mv-message").inner_text().strip() == ""
+    _wait_idle(server)
+    (record_path,) = set(Path(server["out"]).glob("*/*/*_settings.json")) - before
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    settings = record["settings"]
+    assert settings["diffusion_cadence"] == 3 and settings["noise_type"] == "perlin"
+    assert settings["prompt_blend"] == 0.5 and settings["renderer"] == "preview"
+    assert record["n_frames"] == 14
+    columns = record["plan"]["columns"]
+    assert [i for i, d in enumerate(columns["diffuse"]) if d] == [0, 3, 6, 9, 12]
+    # four prompts over 14 frames; each change fades in over 0.5 s = 2 frames
+    index = record["plan"]["prompt_index"]
+    changes = [i for i in range(1, 14) if index[i] != index[i - 1]]
+    assert changes and all(0 < columns["blend"][i] < 1 for i in changes)
+    folder, ts = record_path.parent, record["timestring"]
+    frames = _frames(folder, ts)
+    assert [p.name for p in frames] == [f"{ts}_{i:05d}.png" for i in range(14)]
+    assert not list(folder.glob(f"{ts}_cadence_*.png"))  # removed once the run is complete
+    info = probe_video(folder / f"{ts}.mp4")
+    assert info.n_frames == 14 and info.width == 64

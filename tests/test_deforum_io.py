@@ -423,6 +423,30 @@ def test_init_image_only_when_used(tmp_path):
     assert any("web address" in n for n in imported.notes)
 
 
+@pytest.mark.parametrize("schedule", ["0: (0.65)", "0: (0.65), 30: (0.6)",
+                                      "0:(0.6), 10:(0.5+0.1*sin(t))", "5:(0.4), 20:(0.6)"])
+def test_init_strength_is_frame_0_of_the_strength_schedule(tmp_path, schedule):
+    # Deforum diffuses frame 0 from the init image with `strength` (0.8 here), the later
+    # frames with strength_schedule: the imported schedule does both.
+    image = str(tmp_path / "start.png")
+    imported = import_deforum(a1111_settings(use_init=True, init_image=image, strength=0.8,
+                                             strength_schedule=schedule))
+    ours = imported.settings["strength_schedule"]
+    assert "strength" not in " ".join(imported.unmapped).split(", ")
+    assert any("strength 0.8" in n for n in imported.notes)
+    n = 120  # the file's max_frames
+    got = evaluate_schedule(ours, field="strength_schedule", n_frames=n)
+    want = evaluate_schedule(schedule, field="strength_schedule", n_frames=n)
+    assert got[0] == 0.8
+    assert np.allclose(got[1:], want[1:], rtol=0, atol=1e-12)
+    # without the init image (or with strength already frame 0's) the schedule is untouched
+    assert import_deforum(a1111_settings(strength_schedule=schedule)).settings[
+        "strength_schedule"] == schedule
+    same = import_deforum(a1111_settings(use_init=True, init_image=image, strength=float(want[0]),
+                                         strength_schedule=schedule))
+    assert same.settings["strength_schedule"] == schedule
+
+
 def test_our_own_keys_added_to_a_deforum_file_win_and_the_model_hint():
     # the notebook's form adds model, width ... to the file it is given
     imported = import_deforum(colab_settings(model="runwayml/stable-diffusion-v1-5", width=256,
