@@ -292,11 +292,11 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                [status, progress, live, video, download, plot, timestring, message],
                show_progress="hidden", concurrency_limit=None)
 
-        def on_stop() -> tuple:
+        def on_stop() -> str:
             job = board.stop()
             if job is None:
-                return ("Nothing is rendering.",)
-            return ("Stopping after the current frame … the run stays resumable.",)
+                return "Nothing is rendering."
+            return "Stopping after the current frame … the run stays resumable."
 
         stop.click(on_stop, None, [status], queue=False, show_progress="hidden")
 
