@@ -7,7 +7,9 @@ The model call itself is replaced by returning its input, so only our own work i
 same 2 cores, as in a CPU render. ``..._loop_only``: the frame loop alone (what a GPU render
 pays, where the writer runs while the GPU works).
 
-    python benchmarks/frame_overhead.py [--frames 60] [--size 512] [--json OUT]
+    python benchmarks/frame_overhead.py [--frames 60] [--size 512] [--repeats 3] [--json OUT]
+
+Each figure is the median over ``repeats`` alternated runs of each run's median frame time.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class _IdentityPipe:
         return None, None
 
 
-def measure(frames: int = 60, size: int = 512) -> dict[str, float]:
+def measure(frames: int = 60, size: int = 512, repeats: int = 3) -> dict[str, float]:
     import torch
 
     from music_visualizer.plan import build_plan
@@ -67,13 +69,19 @@ def measure(frames: int = 60, size: int = 512) -> dict[str, float]:
                 times.append(time.perf_counter() - start)
         return statistics.median(times) * 1000
 
-    loop_only = run(None)
-    with tempfile.TemporaryDirectory() as tmp, FrameWriter(Path(tmp), "20260101000000") as writer:
-        with_writer = run(writer)
+    loop_only, with_writer = [], []
+    for _ in range(repeats):  # alternated; the median of the runs' medians (a VM is noisy)
+        loop_only.append(run(None))
+        with tempfile.TemporaryDirectory() as tmp, \
+                FrameWriter(Path(tmp), "20260101000000") as writer:
+            with_writer.append(run(writer))
     return {
-        f"frame_overhead_ms_{size}": with_writer,
-        f"frame_overhead_ms_{size}_loop_only": loop_only,
+        f"frame_overhead_ms_{size}": statistics.median(with_writer),
+        f"frame_overhead_ms_{size}_loop_only": statistics.median(loop_only),
         "frames": frames,
+        "repeats": repeats,
+        "runs_ms": [round(v, 2) for v in with_writer],
+        "runs_loop_only_ms": [round(v, 2) for v in loop_only],
         "torch_threads": torch.get_num_threads(),
     }
 
@@ -82,11 +90,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    result = measure(args.frames, args.size)
+    result = measure(args.frames, args.size, args.repeats)
     for key, value in result.items():
-        print(f"{key:28s} {value:10.2f}" if isinstance(value, float) else f"{key:28s} {value:>10}")
+        shown = f"{value:10.2f}" if isinstance(value, float) else f"{value!s:>10}"
+        print(f"{key:28s} {shown}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
 

@@ -162,6 +162,52 @@ def test_quantize_matches_png_rounding():
     assert np.array_equal(as_uint8.numpy(), expected)
 
 
+def test_cpu_quantize_is_bit_identical_to_torch_and_laid_out_for_the_png_writer(monkeypatch):
+    from music_visualizer.render import cpu_kernels
+
+    assert cpu_kernels.available()
+    rng = torch.Generator().manual_seed(5)
+    image = torch.rand(1, 3, 37, 53, generator=rng) * 1.2 - 0.1  # out of range too
+    image[0, 0, 0, :6] = torch.tensor([k + 0.5 for k in range(6)]) / 255  # ties: half to even
+    as_uint8, as_float = quantize(image)
+    torch_uint8, torch_float = _with_torch_path(monkeypatch, lambda: quantize(image))
+    assert torch.equal(as_uint8, torch_uint8) and torch.equal(as_float, torch_float)
+    assert as_uint8[0, 0, 0, :6].tolist() == [0, 2, 2, 4, 4, 6]
+    # HWC in memory: the writer encodes it without a copy
+    assert as_uint8.permute(0, 2, 3, 1).is_contiguous()
+
+
+def test_numpy_bin_values_equal_torchs():
+    reference = ColorReference(_random_image(40, 50, seed=7))
+    counts = np.random.default_rng(1).integers(0, 400, size=(3, reference.BINS))
+    torch_values = reference._bin_values(torch.from_numpy(counts)).numpy()
+    assert np.array_equal(reference._bin_values_np(counts), torch_values)
+
+
+@pytest.mark.parametrize("border", ["replicate", "wrap"])
+@pytest.mark.parametrize("mode", ["LAB", "HSV"])
+def test_fused_warp_and_match_equals_warp_then_match(border, mode, monkeypatch):
+    from music_visualizer.render.preview import prompt_pattern
+
+    h, w = 300, 260  # subsampled histograms
+    ref = torch.from_numpy(prompt_pattern("ref", width=w, height=h)).permute(2, 0, 1)[None] / 255
+    image = (ref.flip(-1) * 0.7 + 0.2).float()
+    reference = ColorReference(ref.float(), mode)
+    m = affine_matrix_2d(width=w, height=h, angle=3, zoom=1.04, translation_x=5.5,
+                         translation_y=-1.25)
+    fused = reference.warp_and_match(image, m, border=border)
+    warped = warp_2d(image, m, border=border)
+    apart = reference.match(warped)
+    assert (fused - apart).abs().max() < 1e-4
+    on_torch = _with_torch_path(monkeypatch, lambda: reference.warp_and_match(image, m,
+                                                                               border=border))
+    inner = (slice(None), slice(None), slice(2, -2), slice(2, -2))
+    assert (fused - on_torch)[inner].abs().max() < 2e-3
+    # it is a colour match: the warped image moved toward the reference's colours
+    drift = (warped.mean((2, 3)) - ref.mean((2, 3))).abs().max()
+    assert (fused.mean((2, 3)) - ref.mean((2, 3))).abs().max() < drift / 4
+
+
 # The CPU fast paths (numba) must agree with the torch paths used on a GPU.
 
 def _with_torch_path(monkeypatch, fn):

@@ -160,7 +160,10 @@ def test_a_frame_at_the_start_of_a_transition_is_the_start_prompt_on_its_seed(ti
                                    generator=[torch.Generator("cpu").manual_seed(gen_seed)]
                                    ).images
             expected = direct.mul(255).round().clamp(0, 255).to(torch.uint8)[0]
-            assert torch.equal(frame, expected)
+            # a batch of two sums in another order than one image: a rare 8-bit rounding of
+            # one step (another prompt or seed changes most pixels by far more)
+            diff = (frame.int() - expected.int()).abs()
+            assert int(diff.max()) <= 1 and float((diff > 0).float().mean()) < 1e-3
     a, b = walker.noise(1), walker.noise(2)
     mid = slerp(a, b, 0.5)
     assert float(mid.norm()) == pytest.approx(float(a.norm() + b.norm()) / 2, rel=0.05)

@@ -17,6 +17,10 @@ tables (linear interpolation, error < 1e-5) for the sRGB gamma and the cube root
 - :func:`perlin`          octaves of 2D gradient noise from gradient tables, plus row statistics
 - :func:`contrast_add_noise`  multiply, clip, add a given noise field (scaled per channel), clip
 - :func:`unsharp`         gaussian blur (reflect-101 borders) and unsharp mask with threshold
+- :func:`rgb_to_lab`      sRGB -> L*a*b* alone (a loop LLVM vectorises)
+- :func:`warp_to_lab`     the 2D warp (replicate borders) straight into L*a*b*
+- :func:`space_counts`    bin counts of an image already in its colour space (on a subsample)
+- :func:`quantize_hwc`    round to 8 bits: uint8 HWC for the PNG writer and its float copy
 
 Noise on the CPU comes from a counter-based generator (splitmix64 of seed and pixel index), so it
 is the same whatever the number of threads. Each value is the sum of four 16-bit uniforms,
@@ -45,8 +49,12 @@ __all__ = [
     "lab_map_to_rgb",
     "perlin",
     "perlin_directions",
+    "quantize_hwc",
+    "rgb_to_lab",
+    "space_counts",
     "unsharp",
     "warp_bilinear",
+    "warp_to_lab",
 ]
 
 try:  # numba comes with librosa; without it the torch path is used
@@ -94,40 +102,14 @@ if numba is not None:
         pos = (v - low) * inv_span * bins
         return np.int32(min(max(pos, np.float32(0.0)), bins - np.float32(1e-3)))
 
-    @njit(parallel=True, fastmath=True, cache=True)
-    def _lab_histograms(img, m, lab, counts, low, inv_span, bins, to_linear, cbrt, odd_mask):
-        _, h, w = img.shape
-        n_chunks = counts.shape[0]
-        rows = (h + n_chunks - 1) // n_chunks
-        lin_scale = np.float32(to_linear.shape[0] - 2)
-        cbrt_scale = np.float32((cbrt.shape[0] - 2) / _CBRT_MAX)
-        for chunk in prange(n_chunks):
-            for y in range(chunk * rows, min(h, (chunk + 1) * rows)):
-                for x in range(w):
-                    r = _lookup(to_linear, img[0, y, x], lin_scale)
-                    g = _lookup(to_linear, img[1, y, x], lin_scale)
-                    b = _lookup(to_linear, img[2, y, x], lin_scale)
-                    fx = _lookup(cbrt, m[0, 0] * r + m[0, 1] * g + m[0, 2] * b, cbrt_scale)
-                    fy = _lookup(cbrt, m[1, 0] * r + m[1, 1] * g + m[1, 2] * b, cbrt_scale)
-                    fz = _lookup(cbrt, m[2, 0] * r + m[2, 1] * g + m[2, 2] * b, cbrt_scale)
-                    ll = np.float32(116.0) * fy - np.float32(16.0)
-                    aa = np.float32(500.0) * (fx - fy)
-                    bb = np.float32(200.0) * (fy - fz)
-                    lab[0, y, x] = ll
-                    lab[1, y, x] = aa
-                    lab[2, y, x] = bb
-                    if (x | y) & odd_mask == 0:  # odd_mask 1: every 2nd pixel each way
-                        counts[chunk, 0, _bin(ll, low[0], inv_span[0], bins)] += 1
-                        counts[chunk, 1, _bin(aa, low[1], inv_span[1], bins)] += 1
-                        counts[chunk, 2, _bin(bb, low[2], inv_span[2], bins)] += 1
-
     @njit(inline="always", fastmath=True)
-    def _map(v, lut_c, low, inv_span, bins):
+    def _map(v, lut, c, low, inv_span, bins):
+        # row c of the 2D lut indexed directly (a row view per pixel stops vectorisation)
         pos = (v - low) * inv_span * bins - np.float32(0.5)
         f = min(max(pos, np.float32(0.0)), np.float32(bins - 1.0001))
         i = np.int32(f)
         frac = f - np.float32(i)
-        return lut_c[i] + (lut_c[i + 1] - lut_c[i]) * frac
+        return lut[c, i] + (lut[c, i + 1] - lut[c, i]) * frac
 
     @njit(inline="always", fastmath=True)
     def _f_inv(f):
@@ -142,49 +124,70 @@ if numba is not None:
         srgb_scale = np.float32(to_srgb.shape[0] - 2)
         for y in prange(h):
             for x in range(w):
-                ll = _map(lab[0, y, x], lut[0], low[0], inv_span[0], bins)
-                aa = _map(lab[1, y, x], lut[1], low[1], inv_span[1], bins)
-                bb = _map(lab[2, y, x], lut[2], low[2], inv_span[2], bins)
+                ll = _map(lab[0, y, x], lut, 0, low[0], inv_span[0], bins)
+                aa = _map(lab[1, y, x], lut, 1, low[1], inv_span[1], bins)
+                bb = _map(lab[2, y, x], lut, 2, low[2], inv_span[2], bins)
                 fy = (ll + np.float32(16.0)) * np.float32(1 / 116.0)
                 xx = _f_inv(fy + aa * np.float32(1 / 500.0))
                 yy = _f_inv(fy)
                 zz = _f_inv(fy - bb * np.float32(1 / 200.0))
-                for c in range(3):
-                    v = m_inv[c, 0] * xx + m_inv[c, 1] * yy + m_inv[c, 2] * zz
-                    out[c, y, x] = _lookup(to_srgb, v, srgb_scale)
+                out[0, y, x] = _lookup(to_srgb, m_inv[0, 0] * xx + m_inv[0, 1] * yy
+                                       + m_inv[0, 2] * zz, srgb_scale)
+                out[1, y, x] = _lookup(to_srgb, m_inv[1, 0] * xx + m_inv[1, 1] * yy
+                                       + m_inv[1, 2] * zz, srgb_scale)
+                out[2, y, x] = _lookup(to_srgb, m_inv[2, 0] * xx + m_inv[2, 1] * yy
+                                       + m_inv[2, 2] * zz, srgb_scale)
+
+    @njit(inline="always", fastmath=True)
+    def _sample(img, c, x0, x1, y0, y1, fx, fy):
+        top = img[c, y0, x0] * (1.0 - fx) + img[c, y0, x1] * fx
+        bottom = img[c, y1, x0] * (1.0 - fx) + img[c, y1, x1] * fx
+        return np.float32(top * (1.0 - fy) + bottom * fy)
 
     @njit(parallel=True, fastmath=True, cache=True)
-    def _warp_bilinear(img, a, wrap, out):
+    def _warp_wrap(img, a, out):
         c_n, h, w = img.shape
         for y in prange(h):
             for x in range(w):
-                sx = a[0, 0] * x + a[0, 1] * y + a[0, 2]
-                sy = a[1, 0] * x + a[1, 1] * y + a[1, 2]
-                if wrap:
-                    sx = sx % w
-                    sy = sy % h
-                    x0 = int(np.floor(sx))
-                    y0 = int(np.floor(sy))
-                    fx = sx - x0
-                    fy = sy - y0
-                    x1 = (x0 + 1) % w
-                    y1 = (y0 + 1) % h
-                    x0 = x0 % w
-                    y0 = y0 % h
-                else:
-                    sx = min(max(sx, 0.0), w - 1.0)
-                    sy = min(max(sy, 0.0), h - 1.0)
-                    x0 = min(int(sx), w - 1)
-                    y0 = min(int(sy), h - 1)
-                    fx = sx - x0
-                    fy = sy - y0
-                    x1 = min(x0 + 1, w - 1)
-                    y1 = min(y0 + 1, h - 1)
+                sx = (a[0, 0] * x + a[0, 1] * y + a[0, 2]) % w
+                sy = (a[1, 0] * x + a[1, 1] * y + a[1, 2]) % h
+                x0 = int(np.floor(sx))
+                y0 = int(np.floor(sy))
+                fx = sx - x0
+                fy = sy - y0
+                x1 = (x0 + 1) % w
+                y1 = (y0 + 1) % h
+                x0 = x0 % w
+                y0 = y0 % h
                 for c in range(c_n):
-                    top = img[c, y0, x0] * (1.0 - fx) + img[c, y0, x1] * fx
-                    bottom = img[c, y1, x0] * (1.0 - fx) + img[c, y1, x1] * fx
-                    out[c, y, x] = top * (1.0 - fy) + bottom * fy
+                    out[c, y, x] = _sample(img, c, x0, x1, y0, y1, fx, fy)
 
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _warp_clamp(img, a, out):
+        # replicate borders; written for LLVM to vectorise (row terms hoisted, no wrap branch,
+        # channels unrolled): ~1.3x faster than one kernel for both borders
+        c_n, h, w = img.shape
+        wm = w - 1.0
+        hm = h - 1.0
+        for y in prange(h):
+            bx = a[0, 1] * y + a[0, 2]
+            by = a[1, 1] * y + a[1, 2]
+            for x in range(w):
+                sx = min(max(a[0, 0] * x + bx, 0.0), wm)
+                sy = min(max(a[1, 0] * x + by, 0.0), hm)
+                x0 = min(np.int64(sx), w - 1)
+                y0 = min(np.int64(sy), h - 1)
+                fx = sx - x0
+                fy = sy - y0
+                x1 = min(x0 + 1, w - 1)
+                y1 = min(y0 + 1, h - 1)
+                if c_n == 3:
+                    out[0, y, x] = _sample(img, 0, x0, x1, y0, y1, fx, fy)
+                    out[1, y, x] = _sample(img, 1, x0, x1, y0, y1, fx, fy)
+                    out[2, y, x] = _sample(img, 2, x0, x1, y0, y1, fx, fy)
+                else:
+                    for c in range(c_n):
+                        out[c, y, x] = _sample(img, c, x0, x1, y0, y1, fx, fy)
 
     @njit(parallel=True, fastmath=True, cache=True)
     def _contrast_noise(img, contrast, amount, seed, out):
@@ -230,7 +233,7 @@ if numba is not None:
             c = row // h
             y = row % h
             for x in range(w):
-                v = _map(img[c, y, x], lut[c], low[c], inv_span[c], bins)
+                v = _map(img[c, y, x], lut, c, low[c], inv_span[c], bins)
                 out[c, y, x] = min(max(v, np.float32(0.0)), np.float32(1.0))
 
     @njit(inline="always", fastmath=True)
@@ -287,9 +290,9 @@ if numba is not None:
         one = np.float32(1.0)
         for y in prange(h):
             for x in range(w):
-                hh = _map(hsv[0, y, x], lut[0], zero, one, bins)
-                ss = _map(hsv[1, y, x], lut[1], zero, one, bins)
-                vv = _map(hsv[2, y, x], lut[2], zero, one, bins)
+                hh = _map(hsv[0, y, x], lut, 0, zero, one, bins)
+                ss = _map(hsv[1, y, x], lut, 1, zero, one, bins)
+                vv = _map(hsv[2, y, x], lut, 2, zero, one, bins)
                 h6 = hh * np.float32(6.0)
                 for c in range(3):
                     v = _hsv_channel(np.float32(5 - 2 * c), h6, ss, vv)
@@ -455,13 +458,8 @@ def lab_histograms(img: np.ndarray, rgb_to_xyz: np.ndarray, low: np.ndarray, spa
     ``rgb_to_xyz`` already divides by the white point; bin ``k`` of channel ``c`` covers
     ``low[c] + span[c] * [k, k + 1) / bins``.
     """
-    lab = np.empty_like(img)
-    counts = np.zeros((16, 3, bins), np.int32)
-    _lab_histograms(img.astype(np.float32, copy=False), rgb_to_xyz.astype(np.float32), lab,
-                    counts, low.astype(np.float32), (1.0 / span).astype(np.float32),
-                    np.float32(bins), TABLES["to_linear"],
-                    TABLES["cbrt"], 1 if subsample else 0)
-    return lab, counts.sum(axis=0, dtype=np.int64)
+    lab = rgb_to_lab(img, rgb_to_xyz)
+    return lab, space_counts(lab, low, span, bins, subsample=subsample)
 
 
 def lab_map_to_rgb(lab: np.ndarray, lut: np.ndarray, low: np.ndarray, span: np.ndarray,
@@ -477,7 +475,7 @@ def lab_map_to_rgb(lab: np.ndarray, lut: np.ndarray, low: np.ndarray, span: np.n
 def warp_bilinear(img: np.ndarray, inverse: np.ndarray, *, wrap: bool) -> np.ndarray:
     """Sample ``img`` ``(C, H, W)`` at ``inverse @ (x, y, 1)`` for every output pixel."""
     out = np.empty_like(img)
-    _warp_bilinear(img, inverse[:2].astype(np.float64), wrap, out)
+    (_warp_wrap if wrap else _warp_clamp)(img, np.ascontiguousarray(inverse[:2], np.float64), out)
     return out
 
 
@@ -608,3 +606,133 @@ def unsharp(img: np.ndarray, weights: np.ndarray, index_x: np.ndarray, index_y: 
     out = np.empty_like(img)
     _unsharp_cols(img, rows, weights, index_y, np.float32(amount), np.float32(threshold), out)
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Loops written so that LLVM vectorises them (measured at 512x512: the L*a*b* conversion with the
+# histogram counting in the same loop 2.7 ms, apart 0.8 + 0.2 ms). The warp fused into the
+# conversion saves a pass (~0.7 ms); the rounding to uint8 HWC fused into the way back would
+# scatter and cost more than the pass it saves, the noise fused into it gains nothing.
+# ----------------------------------------------------------------------------------------------
+
+if numba is not None:
+
+    @njit(inline="always", fastmath=True)
+    def _px_lab(r, g, b, m, to_linear, cbrt, lin_scale, cbrt_scale):
+        r = _lookup(to_linear, r, lin_scale)
+        g = _lookup(to_linear, g, lin_scale)
+        b = _lookup(to_linear, b, lin_scale)
+        fx = _lookup(cbrt, m[0, 0] * r + m[0, 1] * g + m[0, 2] * b, cbrt_scale)
+        fy = _lookup(cbrt, m[1, 0] * r + m[1, 1] * g + m[1, 2] * b, cbrt_scale)
+        fz = _lookup(cbrt, m[2, 0] * r + m[2, 1] * g + m[2, 2] * b, cbrt_scale)
+        return (np.float32(116.0) * fy - np.float32(16.0), np.float32(500.0) * (fx - fy),
+                np.float32(200.0) * (fy - fz))
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _rgb_to_lab(img, m, to_linear, cbrt, lab):
+        _, h, w = img.shape
+        lin_scale = np.float32(to_linear.shape[0] - 2)
+        cbrt_scale = np.float32((cbrt.shape[0] - 2) / _CBRT_MAX)
+        for y in prange(h):
+            for x in range(w):
+                ll, aa, bb = _px_lab(img[0, y, x], img[1, y, x], img[2, y, x], m, to_linear,
+                                     cbrt, lin_scale, cbrt_scale)
+                lab[0, y, x] = ll
+                lab[1, y, x] = aa
+                lab[2, y, x] = bb
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _warp_to_lab(img, a, m, to_linear, cbrt, lab):
+        # _warp_clamp's sampling straight into L*a*b* (the warped sRGB is never stored)
+        _, h, w = img.shape
+        wm = w - 1.0
+        hm = h - 1.0
+        lin_scale = np.float32(to_linear.shape[0] - 2)
+        cbrt_scale = np.float32((cbrt.shape[0] - 2) / _CBRT_MAX)
+        for y in prange(h):
+            bx = a[0, 1] * y + a[0, 2]
+            by = a[1, 1] * y + a[1, 2]
+            for x in range(w):
+                sx = min(max(a[0, 0] * x + bx, 0.0), wm)
+                sy = min(max(a[1, 0] * x + by, 0.0), hm)
+                x0 = min(np.int64(sx), w - 1)
+                y0 = min(np.int64(sy), h - 1)
+                fx = sx - x0
+                fy = sy - y0
+                x1 = min(x0 + 1, w - 1)
+                y1 = min(y0 + 1, h - 1)
+                ll, aa, bb = _px_lab(_sample(img, 0, x0, x1, y0, y1, fx, fy),
+                                     _sample(img, 1, x0, x1, y0, y1, fx, fy),
+                                     _sample(img, 2, x0, x1, y0, y1, fx, fy),
+                                     m, to_linear, cbrt, lin_scale, cbrt_scale)
+                lab[0, y, x] = ll
+                lab[1, y, x] = aa
+                lab[2, y, x] = bb
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _space_counts(space, counts, low, inv_span, bins, step):
+        # bin counts of the pixels with x and y multiples of step, a chunk of rows per task
+        _, h, w = space.shape
+        n_chunks = counts.shape[0]
+        rows = (h + n_chunks - 1) // n_chunks
+        for chunk in prange(n_chunks):
+            for y in range(chunk * rows, min(h, (chunk + 1) * rows)):
+                if y % step != 0:
+                    continue
+                for x in range(0, w, step):
+                    for c in range(3):
+                        counts[chunk, c, _bin(space[c, y, x], low[c], inv_span[c], bins)] += 1
+
+    @njit(inline="always", fastmath=True)
+    def _to_byte(v):
+        return np.uint8(min(max(np.rint(v * np.float32(255.0)), np.float32(0.0)),
+                            np.float32(255.0)))
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _quantize_hwc(img, to_float, u8, out):
+        c_n, h, w = img.shape
+        for y in prange(h):
+            for x in range(w):
+                for c in range(c_n):
+                    v = _to_byte(img[c, y, x])
+                    u8[y, x, c] = v
+                    out[c, y, x] = to_float[v]
+
+
+#: uint8 value -> float32 in [0, 1], exactly ``float32(v) / 255`` as torch divides.
+TO_FLOAT = np.arange(256, dtype=np.float32) / np.float32(255.0)
+
+
+def rgb_to_lab(img: np.ndarray, rgb_to_xyz: np.ndarray) -> np.ndarray:
+    """sRGB ``(3, H, W)`` -> L*a*b* ``(3, H, W)`` float32 (``rgb_to_xyz`` divides by the white)."""
+    lab = np.empty(img.shape, np.float32)
+    _rgb_to_lab(img.astype(np.float32, copy=False), rgb_to_xyz.astype(np.float32),
+                TABLES["to_linear"], TABLES["cbrt"], lab)
+    return lab
+
+
+def warp_to_lab(img: np.ndarray, inverse: np.ndarray, rgb_to_xyz: np.ndarray) -> np.ndarray:
+    """:func:`warp_bilinear` (replicate borders) then :func:`rgb_to_lab`, in one pass."""
+    lab = np.empty(img.shape, np.float32)
+    _warp_to_lab(img.astype(np.float32, copy=False), np.ascontiguousarray(inverse[:2], np.float64),
+                 rgb_to_xyz.astype(np.float32), TABLES["to_linear"], TABLES["cbrt"], lab)
+    return lab
+
+
+def space_counts(space: np.ndarray, low: np.ndarray, span: np.ndarray, bins: int, *,
+                 subsample: bool) -> np.ndarray:
+    """Bin counts ``(3, bins)`` of an image already in its colour space, as
+    :func:`lab_histograms` counts them (every 2nd pixel each way with ``subsample``)."""
+    counts = np.zeros((16, 3, bins), np.int32)
+    _space_counts(space, counts, low.astype(np.float32), (1.0 / span).astype(np.float32),
+                  np.float32(bins), 2 if subsample else 1)
+    return counts.sum(axis=0, dtype=np.int64)
+
+
+def quantize_hwc(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Round ``(C, H, W)`` floats to 8 bits: ``(uint8 (H, W, C), float32 (C, H, W))``."""
+    c, h, w = img.shape
+    u8 = np.empty((h, w, c), np.uint8)
+    out = np.empty((c, h, w), np.float32)
+    _quantize_hwc(img.astype(np.float32, copy=False), TO_FLOAT, u8, out)
+    return u8, out

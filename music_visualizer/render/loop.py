@@ -133,9 +133,7 @@ def warp_frame(image: torch.Tensor, row: FrameParams, options: MotionOptions,
                        rotation=(row.rotation_3d_x, row.rotation_3d_y, row.rotation_3d_z),
                        fov=row.fov, near=row.near, far=row.far,
                        padding_mode=options.padding_mode, sampling_mode=options.sampling_mode)
-    matrix = affine_matrix_2d(width=width, height=height, angle=row.angle, zoom=row.zoom,
-                              translation_x=row.translation_x, translation_y=row.translation_y,
-                              center_x=row.transform_center_x, center_y=row.transform_center_y)
+    matrix = _matrix_2d(row, width, height)
     if options.perspective_flip:
         from .flip import flip_matrix, perspective_flip
 
@@ -145,9 +143,23 @@ def warp_frame(image: torch.Tensor, row: FrameParams, options: MotionOptions,
         # Deforum drops the translation here by accident (np.matmul's third argument is
         # ``out``); ours keeps the whole 2D move, then flips.
         return perspective_flip(image, flip @ matrix, border=options.border)
-    if np.allclose(matrix, np.eye(3)):
+    if _is_identity(matrix):
         return image
     return warp_2d(image, matrix, border=options.border)
+
+
+_EYE3 = np.eye(3)
+
+
+def _matrix_2d(row: FrameParams, width: int, height: int) -> np.ndarray:
+    return affine_matrix_2d(width=width, height=height, angle=row.angle, zoom=row.zoom,
+                            translation_x=row.translation_x, translation_y=row.translation_y,
+                            center_x=row.transform_center_x, center_y=row.transform_center_y)
+
+
+def _is_identity(matrix: np.ndarray) -> bool:
+    """``np.allclose(matrix, eye(3))``, without its overhead on every frame."""
+    return bool((np.abs(matrix - _EYE3) <= 1e-8 + 1e-5 * _EYE3).all())
 
 
 def prepare_previous(state: RenderState, row: FrameParams, options: MotionOptions
@@ -162,9 +174,16 @@ def prepare_with_depth(state: RenderState, row: FrameParams, options: MotionOpti
     """:func:`prepare_previous` and the depth it moved the frame through (None in 2D)."""
     assert state.previous is not None
     depth = frame_depth(state.previous, options)
-    image = warp_frame(state.previous, row, options, depth)
-    if state.color_ref is not None:
-        image = state.color_ref.match(image)
+    matrix = None
+    if options.mode != "3D" and not options.perspective_flip and state.color_ref is not None:
+        _, _, height, width = state.previous.shape
+        matrix = _matrix_2d(row, width, height)
+    if matrix is not None and not _is_identity(matrix):  # a 2D move: warp + match fused
+        image = state.color_ref.warp_and_match(state.previous, matrix, border=options.border)
+    else:
+        image = warp_frame(state.previous, row, options, depth)
+        if state.color_ref is not None:
+            image = state.color_ref.match(image)
     contrast = row.contrast
     if row.amount > 0:  # Deforum's order: contrast, unsharp mask, then the noise
         from .image_ops import apply_contrast, unsharp_mask
