@@ -180,6 +180,12 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                                          value=start["noise_type"])
                 prompt_blend = gr.Number(label="Prompt blend (s)", value=start["prompt_blend"],
                                          minimum=0, info="0: prompts switch at once")
+                tiny_vae = gr.Textbox(label="Tiny VAE", value=start["tiny_vae"],
+                                      placeholder="e.g. madebyollin/taesd (blank: off)",
+                                      info="faster decoding, slightly softer frames")
+                compile_unet = gr.Checkbox(label="Compile the model", value=start["compile"],
+                                           info="torch.compile: a few minutes once, then "
+                                                "faster frames on a GPU")
             with gr.Row():
                 walk_smoothing = gr.Number(
                     label="Walk smoothing", value=start["walk_smoothing"], minimum=0, maximum=1,
@@ -230,7 +236,8 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                 "color_coherence": color, "border": border,
                 "section_strength": section_strength, "section_transition": section_transition,
                 "diffusion_cadence": cadence, "noise_type": noise_type,
-                "prompt_blend": prompt_blend, "walk_smoothing": walk_smoothing,
+                "prompt_blend": prompt_blend, "tiny_vae": tiny_vae, "compile": compile_unet,
+                "walk_smoothing": walk_smoothing,
                 "gan_model": gan_model, "classes": classes, "truncation": truncation,
                 "pitch_sensitivity": pitch_sensitivity, "tempo_sensitivity": tempo_sensitivity,
                 **dict(zip(SCHEDULE_FIELDS, schedule_boxes, strict=True))}

@@ -225,7 +225,8 @@ def run_choices(output_dir: Path, audio: Path | None) -> list[tuple[str, str]]:
 FORM_FIELDS = ("duration", "start", "fps", "width", "height", "preset", "mode", "renderer",
                "model", "steps", "cfg_scale", "seed", "scheduler", "seed_behavior",
                "color_coherence", "border", "section_strength", "section_transition",
-               "diffusion_cadence", "noise_type", "prompt_blend", "walk_smoothing", "gan_model",
+               "diffusion_cadence", "noise_type", "prompt_blend", "tiny_vae", "compile",
+               "walk_smoothing", "gan_model",
                "classes", "truncation", "pitch_sensitivity", "tempo_sensitivity",
                *SCHEDULE_FIELDS)
 _NUMBER_FIELDS = {"duration", "start", "fps", "width", "height", "steps", "cfg_scale", "seed",
@@ -300,16 +301,18 @@ class ModelCache:
     """
 
     def __init__(self) -> None:
-        self._key: tuple[str, str, str | None] | None = None
+        self._key: tuple[Any, ...] | None = None
         self._pipes: Any = None
 
-    def __call__(self, model: str, *, scheduler: str, device: str | None) -> Any:
+    def __call__(self, model: str, *, scheduler: str, device: str | None,
+                 tiny_vae: str | None = None, compile: bool = False) -> Any:
         from .render.models import load_pipelines
 
-        key = (model, scheduler, device)
+        key = (model, scheduler, device, tiny_vae, compile)
         if key != self._key:
             self._key, self._pipes = None, None  # free the old one before loading
-            self._pipes = load_pipelines(model, scheduler=scheduler, device=device)
+            self._pipes = load_pipelines(model, scheduler=scheduler, device=device,
+                                         tiny_vae=tiny_vae, compile=compile)
             self._key = key
         return self._pipes
 

@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--renderer", choices=["diffusion", "preview"])
     group.add_argument("--mode", choices=list(CHOICES["mode"]))
     group.add_argument("--scheduler")
+    group.add_argument("--tiny-vae", metavar="ID_OR_PATH",
+                       help="decode with a tiny autoencoder, e.g. madebyollin/taesd (SD 1.x/2.x)"
+                       " or a local folder: much faster decoding, slightly softer frames")
+    group.add_argument("--compile", action="store_true", default=None,
+                       help="torch.compile the UNet (compiles once; faster frames on a GPU)")
     group.add_argument("--fps", type=float)
     group.add_argument("--duration", type=float, metavar="SEC")
     group.add_argument("--start", type=float, metavar="SEC")
@@ -235,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _SETTING_FLAGS = (
-    "model", "renderer", "mode", "scheduler", "fps", "duration", "start", "width", "height",
+    "model", "renderer", "mode", "scheduler", "tiny_vae", "compile", "fps", "duration", "start",
+    "width", "height",
     "steps", "cfg_scale", "seed", "seed_behavior", "negative_prompt", "init_image", "border",
     "color_coherence", "prompts", "preset", "section_strength", "section_transition",
     "seed_iter_n", "color_coherence_image", "diffusion_cadence", "noise_type",

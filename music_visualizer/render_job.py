@@ -327,7 +327,7 @@ def make_renderer(settings: Settings, *, device: str | None = None,
     """The renderer the run's mode and ``settings.renderer`` name, with its model loaded.
 
     ``with_init_image`` False (a resumed run past frame 0) skips loading the init image.
-    ``load_pipes(model, scheduler=, device=)`` loads the model (default
+    ``load_pipes(model, scheduler=, device=, tiny_vae=, compile=)`` loads the model (default
     :func:`~music_visualizer.render.models.load_pipelines`; the app passes one that keeps the
     last model loaded between renders). ``gan``: a GAN run's vectors (``PreparedRun.gan``).
     """
@@ -345,7 +345,8 @@ def make_renderer(settings: Settings, *, device: str | None = None,
         from .render.walk import WalkRenderer
 
         pipes = (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
-                                               device=device)
+                                               device=device, tiny_vae=settings.tiny_vae or None,
+                                               compile=settings.compile)
         return WalkRenderer(pipes, width=settings.width, height=settings.height,
                             batch_size=settings.batch_size or 4)
     init_path = settings.init_image if with_init_image else None
@@ -364,7 +365,8 @@ def make_renderer(settings: Settings, *, device: str | None = None,
         from .render.diffusion import DiffusionRenderer
 
         pipes = (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
-                                               device=device)
+                                               device=device, tiny_vae=settings.tiny_vae or None,
+                                               compile=settings.compile)
         options = MotionOptions.from_settings(settings,
                                               depth=_depth_model(settings, pipes.device))
         init = None

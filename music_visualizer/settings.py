@@ -116,6 +116,11 @@ class Settings:
     renderer: str = "diffusion"
     model: str = "stabilityai/sd-turbo"
     scheduler: str = "default"
+    # Speed: a tiny autoencoder (TAESD: hub id or folder; "" = the model's own VAE) decodes the
+    # latents in a fraction of the time (slightly softer frames); torch.compile the UNet
+    # (minutes of compiling once, then faster frames on a GPU).
+    tiny_vae: str = ""
+    compile: bool = False
     # Size and time.
     width: int = 512
     height: int = 512
@@ -212,10 +217,10 @@ _FLOAT_FIELDS = {"fps", "start", "cfg_scale", "section_strength", "section_trans
                  "perlin_persistence", "prompt_blend", "walk_smoothing", "hold_motion",
                  "pitch_sensitivity", "tempo_sensitivity", "depth", "jitter", "truncation"}
 _BOOL_FIELDS = {"save_depth_maps", "enable_perspective_flip", "sort_classes_by_power",
-                "use_previous_classes", "use_previous_vectors"}
+                "use_previous_classes", "use_previous_vectors", "compile"}
 _OPTIONAL_FLOAT_FIELDS = {"duration"}
 _OPTIONAL_INT_FIELDS = {"frame_length"}
-_STR_FIELDS = {"model", "negative_prompt", "depth_model", "gan_model"} | set(CHOICES)
+_STR_FIELDS = {"model", "negative_prompt", "depth_model", "gan_model", "tiny_vae"} | set(CHOICES)
 _OPTIONAL_STR_FIELDS = {"init_image", "preset", "color_coherence_image", "idea_model"}
 
 

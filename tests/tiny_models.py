@@ -249,3 +249,19 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def make_tiny_taesd(path: str | os.PathLike, *, seed: int = 0, blocks: int = 2) -> Path:
+    """A tiny random ``AutoencoderTiny`` (TAESD's architecture) for :func:`make_tiny_sd`'s
+    model: 4 latent channels at 1/2 scale with ``blocks=2`` (another ``blocks`` gives another
+    scale, which the model refuses)."""
+    import torch
+    from diffusers import AutoencoderTiny
+
+    out = Path(path)
+    torch.manual_seed(seed)
+    AutoencoderTiny(encoder_block_out_channels=(16,) * blocks,
+                    decoder_block_out_channels=(16,) * blocks,
+                    num_encoder_blocks=(1,) * blocks, num_decoder_blocks=(1,) * blocks,
+                    latent_channels=4).save_pretrained(out)
+    return out

@@ -31,6 +31,7 @@ __all__ = [
     "SCHEDULERS",
     "Pipelines",
     "SchedulerSpec",
+    "compile_failure",
     "load_pipelines",
     "make_scheduler",
     "pick_device",
@@ -235,6 +236,8 @@ def load_pipelines(
     dtype: str | None = None,
     local_files_only: bool | None = None,
     cache_dir: str | os.PathLike | None = None,
+    tiny_vae: str | None = None,
+    compile: bool = False,
 ) -> Pipelines:
     """Load ``model`` once and return txt2img and img2img pipelines sharing its modules.
 
@@ -243,6 +246,10 @@ def load_pipelines(
     ``None``). ``dtype``: float16/bfloat16/float32 (float16 on CUDA, float32 elsewhere when
     ``None``). ``local_files_only``: never touch the network (default: when HF_HUB_OFFLINE is set).
     ``cache_dir``: where Hub downloads go (default: the Hugging Face cache).
+    ``tiny_vae``: a tiny autoencoder (``AutoencoderTiny``, e.g. ``madebyollin/taesd`` for SD
+    1.x/2.x; hub id or folder) used instead of the model's VAE: decoding (and encoding the
+    img2img start image) takes a fraction of the time, frames are slightly softer.
+    ``compile``: ``torch.compile`` the UNet (compiled on the first frame of each size).
     """
     model_id = os.fspath(model)
     name = model_id.strip()
@@ -280,7 +287,41 @@ def load_pipelines(
     else:
         img2img = _load_folder(model_id, _download(model_id, name, hub), torch_dtype)
 
-    return _finish(img2img, model_id=model_id, scheduler=scheduler, device=dev, dtype=torch_dtype)
+    if tiny_vae:
+        _use_tiny_vae(img2img, tiny_vae, model_id=model_id, dtype=torch_dtype, hub=hub)
+    return _finish(img2img, model_id=model_id, scheduler=scheduler, device=dev, dtype=torch_dtype,
+                   compile=compile)
+
+
+def _use_tiny_vae(img2img: Any, source: str, *, model_id: str, dtype: torch.dtype,
+                  hub: dict[str, Any]) -> None:
+    """Replace the pipeline's VAE by the ``AutoencoderTiny`` at ``source`` (hub id or folder)."""
+    from diffusers import AutoencoderTiny
+
+    path = Path(source).expanduser()
+    if _looks_like_path(source) and not path.is_dir():
+        raise ModelError(f"Tiny VAE folder {source!r} does not exist: give a folder with the "
+                         "autoencoder's config.json and weights, or a hub id such as "
+                         "'madebyollin/taesd'.")
+    try:
+        vae = AutoencoderTiny.from_pretrained(str(path) if path.is_dir() else source,
+                                              dtype=dtype, **hub)
+    except Exception as e:
+        reason = _download_reason(e, local_files_only=hub["local_files_only"]) or _short(e)
+        raise ModelError(f"Tiny VAE {source!r} could not be loaded ({reason}): give an "
+                         "AutoencoderTiny folder or hub id (madebyollin/taesd for SD 1.x/2.x, "
+                         "madebyollin/taesdxl for SDXL), or leave tiny_vae empty.") from e
+    unet_channels = getattr(getattr(img2img, "unet", None), "config", None)
+    unet_channels = getattr(unet_channels, "in_channels", vae.config.latent_channels)
+    factor = 2 ** (len(vae.config.encoder_block_out_channels) - 1)
+    model_factor = getattr(img2img, "vae_scale_factor", factor)
+    if vae.config.latent_channels != unet_channels or factor != model_factor:
+        raise ModelError(
+            f"Tiny VAE {source!r} does not fit model {model_id!r}: it has "
+            f"{vae.config.latent_channels} latent channels at 1/{factor} scale, the model "
+            f"{unet_channels} at 1/{model_factor}; use the tiny VAE made for this model family "
+            "(madebyollin/taesd for SD 1.x/2.x).")
+    img2img.vae = vae
 
 
 def _download(model_id: str, repo_id: str, hub: dict[str, Any]) -> Path:
@@ -348,8 +389,22 @@ def _load_single_file(model_id: str, source: str, dtype: torch.dtype, hub: dict[
         ) from e
 
 
+def compile_failure(e: BaseException) -> ModelError | None:
+    """A :class:`ModelError` for an exception raised by ``torch.compile`` on the first call of
+    a compiled UNet (no C compiler, no Triton for the GPU, an unsupported op), else None."""
+    try:
+        from torch._dynamo.exc import TorchDynamoException
+    except ImportError:  # pragma: no cover - torch without dynamo
+        return None
+    if not isinstance(e, TorchDynamoException):
+        return None
+    return ModelError(f"torch.compile could not compile the model ({_short(e)}): render without "
+                      "compile (--compile off), or install what it names.")
+
+
 def _finish(
-    img2img: Any, *, model_id: str, scheduler: str, device: torch.device, dtype: torch.dtype
+    img2img: Any, *, model_id: str, scheduler: str, device: torch.device, dtype: torch.dtype,
+    compile: bool = False,
 ) -> Pipelines:
     from diffusers import AutoPipelineForText2Image
 
@@ -364,6 +419,9 @@ def _finish(
         raise ModelError(f"Model {model_id!r} could not be moved to {device} ({_short(e)}).") from e
     if device.type == "cuda" and getattr(img2img, "unet", None) is not None:
         img2img.unet.to(memory_format=torch.channels_last)
+    if compile and getattr(img2img, "unet", None) is not None:
+        # in place (the module keeps its class and config); the first call compiles
+        img2img.unet.compile(dynamic=False)
     # Built from the same components: no second copy of any weight. The default attention
     # processor (torch SDPA) is kept on both.
     txt2img = AutoPipelineForText2Image.from_pipe(img2img)
