@@ -73,6 +73,10 @@ class VideoInfo:
 # --------------------------------------------------------------------------------------------
 
 
+#: libx264 options on top of the preset by default (see :func:`encode_video`).
+FAST_X264_PARAMS = "me=dia:subme=1"
+
+
 def encode_video(
     *,
     frames_dir: str | os.PathLike[str],
@@ -84,6 +88,7 @@ def encode_video(
     audio_start: float = 0.0,
     crf: int = 18,
     preset: str = "veryfast",
+    x264_params: str | None = FAST_X264_PARAMS,
 ) -> Path:
     """Encode frames ``0 .. n_frames-1`` (and the matching audio slice) into an MP4.
 
@@ -101,6 +106,10 @@ def encode_video(
     audio_start : where in the song (seconds) frame 0 is.
     crf : libx264 constant rate factor (0..51, lower is better; 18 looks lossless).
     preset : libx264 speed preset (``ultrafast`` .. ``placebo``).
+    x264_params : libx264 options on top of the preset (``None``: the preset as it is). The
+        default, diamond motion search and the quickest subpixel refinement, encodes ~25 % faster
+        than plain ``veryfast`` for files ~12 % larger at the same PSNR (measured on 512x512
+        renders here: 211 vs 167 fps, 43.9 vs 43.7 dB).
 
     Returns
     -------
@@ -150,6 +159,7 @@ def encode_video(
             audio_start=audio_start,
             crf=crf,
             preset=preset,
+            x264_params=x264_params,
             out=tmp,
         )
         proc = subprocess.run(
@@ -244,6 +254,7 @@ def _encode_command(
     crf: int,
     preset: str,
     out: Path,
+    x264_params: str | None = None,
 ) -> list[str]:
     """The ffmpeg argument list for :func:`encode_video`."""
     rate = f"{fps.numerator}/{fps.denominator}"
@@ -269,6 +280,7 @@ def _encode_command(
     cmd += ["-map", "0:v:0", "-vf", ",".join(vf), "-frames:v", str(n_frames)]
     cmd += [
         "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
+        *(["-x264-params", x264_params] if x264_params else []),
         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
         "-color_range", "tv",
     ]  # fmt: skip

@@ -224,3 +224,26 @@ def test_probe_errors(song: Path, tmp_path: Path) -> None:
     junk.write_bytes(b"\0junk" * 100)
     with pytest.raises(VideoError, match=re.escape("junk.mp4")):
         probe_video(junk)
+
+
+def test_the_fast_x264_options_are_used_and_keep_the_picture(frames64: Path, tmp_path: Path
+                                                             ) -> None:
+    from music_visualizer.video import FAST_X264_PARAMS
+
+    def x264_settings(path: Path) -> str:
+        # libx264 writes its options into the stream (an SEI message)
+        data = path.read_bytes()
+        start = data.index(b"options: ")
+        return data[start:data.index(b"\x00", start)].decode("ascii", "replace")
+
+    tuned = encode_video(frames_dir=frames64, timestring=TS, n_frames=N_FRAMES, fps=FPS,
+                         out_path=tmp_path / "tuned.mp4")
+    plain = encode_video(frames_dir=frames64, timestring=TS, n_frames=N_FRAMES, fps=FPS,
+                         out_path=tmp_path / "plain.mp4", x264_params=None)
+    assert FAST_X264_PARAMS == "me=dia:subme=1"
+    assert " me=dia " in x264_settings(tuned) and " subme=1 " in x264_settings(tuned)
+    assert " me=hex " in x264_settings(plain) and " subme=2 " in x264_settings(plain)
+    expected = 10 * np.arange(N_FRAMES)
+    for video in (tuned, plain):
+        assert probe_video(video).n_frames == N_FRAMES
+        assert np.abs(_red_levels(video, (64, 48)) - expected).max() < 3
