@@ -119,6 +119,15 @@ def _upload(page, path: Path) -> None:
     page.locator("audio, [data-testid='waveform-Audio file']").first.wait_for(state="attached")
 
 
+def _prompts_for(page, song_file: Path) -> None:
+    """Upload the song, press Produce Prompts and wait for the five prompts."""
+    _upload(page, song_file)
+    page.get_by_role("button", name="Produce Prompts").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('textarea')].filter(t => t.value.length > 20)"
+        ".length >= 5")
+
+
 def _small_render(page, *, duration: str, fps: str) -> None:
     page.get_by_label("Duration (s)").fill(duration)
     page.get_by_label("FPS").fill(fps)
@@ -189,20 +198,16 @@ def test_link_upload_edit_and_visualize_shows_the_video(page, server, song_file,
 
 def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song_file):
     _wait_idle(server)
-    _upload(page, song_file)
-    page.get_by_role("button", name="Produce Prompts").click()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('textarea')].filter(t => t.value.length > 20)"
-        ".length >= 5")
-    _small_render(page, duration="8", fps="8")  # 64 frames
+    _prompts_for(page, song_file)
+    _small_render(page, duration="8", fps="16")  # 128 frames
+    other = browser.new_page()  # a second visitor, loaded before the render starts
+    other.goto(server["url"])
     page.get_by_role("button", name="Visualize").click()
     status = page.locator("#mv-status")
     page.wait_for_function(
-        "() => /Frame \\d+ \\/ 64/.test(document.querySelector('#mv-status').innerText)"
+        "() => /Frame \\d+ \\/ 128/.test(document.querySelector('#mv-status').innerText)"
         " && +document.querySelector('#mv-status').innerText.match(/Frame (\\d+)/)[1] >= 4")
-    # a second visitor sees that a render is running, and cannot start another
-    other = browser.new_page()
-    other.goto(server["url"])
+    # the second visitor sees that a render is running, and cannot start another
     other.locator("#mv-busy").get_by_text("A render is running").wait_for(timeout=30_000)
     other.get_by_role("button", name="Visualize").click()
     other.locator("#mv-message").get_by_text("Another render is running").wait_for()
@@ -210,8 +215,8 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     other.close()
     page.get_by_role("button", name="Stop").click()
     status.get_by_text("Stopped").wait_for(timeout=60_000)
-    stopped_at = int(re.search(r"frame (\d+) of 64", status.inner_text()).group(1))
-    assert 4 <= stopped_at < 64
+    stopped_at = int(re.search(r"frame (\d+) of 128", status.inner_text()).group(1))
+    assert 4 <= stopped_at < 128
     _wait_idle(server)
     records = sorted(Path(server["out"]).glob("*/*/*_settings.json"))
     newest = max(records, key=lambda p: p.name)
@@ -229,7 +234,7 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     page.get_by_role("button", name="Visualize").click()
     status.get_by_text("Done").wait_for(timeout=120_000)
     frames = _frames(folder, ts)
-    assert len(frames) == 64 and (folder / f"{ts}.mp4").is_file()
+    assert len(frames) == 128 and (folder / f"{ts}.mp4").is_file()
     # the frames from before the stop were kept, not rendered again
     assert {p.name: p.stat().st_mtime_ns for p in frames[:stopped_at]} == before
     assert page.locator("video").count() == 1
@@ -270,11 +275,7 @@ def test_cadence_perlin_noise_and_prompt_blend_from_the_form(page, server, song_
     from music_visualizer.video import probe_video
 
     _wait_idle(server)
-    _upload(page, song_file)
-    page.get_by_role("button", name="Produce Prompts").click()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('textarea')].filter(t => t.value.length > 20)"
-        ".length >= 5")
+    _prompts_for(page, song_file)
     _small_render(page, duration="3.5", fps="4")  # 14 frames: diffused 0, 3, 6, 9, 12
     page.get_by_text("Advanced").click()
     page.get_by_label("preview").check()

@@ -144,6 +144,16 @@ if numba is not None:
         bottom = img[c, y1, x0] * (1.0 - fx) + img[c, y1, x1] * fx
         return np.float32(top * (1.0 - fy) + bottom * fy)
 
+    @njit(inline="always", fastmath=True)
+    def _clamped(a, x, bx, by, w, h):
+        # the 4 source pixels and weights of output pixel x of a row (replicated borders);
+        # bx, by: the row's share of the affine map, hoisted out of the loop over x
+        sx = min(max(a[0, 0] * x + bx, 0.0), w - 1.0)
+        sy = min(max(a[1, 0] * x + by, 0.0), h - 1.0)
+        x0 = min(np.int64(sx), w - 1)
+        y0 = min(np.int64(sy), h - 1)
+        return x0, min(x0 + 1, w - 1), y0, min(y0 + 1, h - 1), sx - x0, sy - y0
+
     @njit(parallel=True, fastmath=True, cache=True)
     def _warp_wrap(img, a, out):
         c_n, h, w = img.shape
@@ -167,20 +177,11 @@ if numba is not None:
         # replicate borders; written for LLVM to vectorise (row terms hoisted, no wrap branch,
         # channels unrolled): ~1.3x faster than one kernel for both borders
         c_n, h, w = img.shape
-        wm = w - 1.0
-        hm = h - 1.0
         for y in prange(h):
             bx = a[0, 1] * y + a[0, 2]
             by = a[1, 1] * y + a[1, 2]
             for x in range(w):
-                sx = min(max(a[0, 0] * x + bx, 0.0), wm)
-                sy = min(max(a[1, 0] * x + by, 0.0), hm)
-                x0 = min(np.int64(sx), w - 1)
-                y0 = min(np.int64(sy), h - 1)
-                fx = sx - x0
-                fy = sy - y0
-                x1 = min(x0 + 1, w - 1)
-                y1 = min(y0 + 1, h - 1)
+                x0, x1, y0, y1, fx, fy = _clamped(a, x, bx, by, w, h)
                 if c_n == 3:
                     out[0, y, x] = _sample(img, 0, x0, x1, y0, y1, fx, fy)
                     out[1, y, x] = _sample(img, 1, x0, x1, y0, y1, fx, fy)
@@ -645,22 +646,13 @@ if numba is not None:
     def _warp_to_lab(img, a, m, to_linear, cbrt, lab):
         # _warp_clamp's sampling straight into L*a*b* (the warped sRGB is never stored)
         _, h, w = img.shape
-        wm = w - 1.0
-        hm = h - 1.0
         lin_scale = np.float32(to_linear.shape[0] - 2)
         cbrt_scale = np.float32((cbrt.shape[0] - 2) / _CBRT_MAX)
         for y in prange(h):
             bx = a[0, 1] * y + a[0, 2]
             by = a[1, 1] * y + a[1, 2]
             for x in range(w):
-                sx = min(max(a[0, 0] * x + bx, 0.0), wm)
-                sy = min(max(a[1, 0] * x + by, 0.0), hm)
-                x0 = min(np.int64(sx), w - 1)
-                y0 = min(np.int64(sy), h - 1)
-                fx = sx - x0
-                fy = sy - y0
-                x1 = min(x0 + 1, w - 1)
-                y1 = min(y0 + 1, h - 1)
+                x0, x1, y0, y1, fx, fy = _clamped(a, x, bx, by, w, h)
                 ll, aa, bb = _px_lab(_sample(img, 0, x0, x1, y0, y1, fx, fy),
                                      _sample(img, 1, x0, x1, y0, y1, fx, fy),
                                      _sample(img, 2, x0, x1, y0, y1, fx, fy),
