@@ -54,6 +54,27 @@ def test_all_blank_prompts_mean_the_defaults_and_zero_duration_means_the_whole_s
     assert out["preset"] == "pulse" and out["init_image"] == "cover"
 
 
+def test_the_speed_fields_reach_the_settings_and_the_model_cache(tmp_path, tiny_model,
+                                                                 monkeypatch):
+    from diffusers import AutoencoderKL, AutoencoderTiny
+
+    from music_visualizer.app_flow import ModelCache
+    from tests.tiny_models import make_tiny_taesd
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert settings_fields(AppConfig().base_settings())["tiny_vae"] == ""
+    taesd = str(make_tiny_taesd(tmp_path / "taesd"))
+    out = field_overrides(_values(AppConfig(), tiny_vae=f" {taesd} ", compile=True), [], "")
+    assert out["tiny_vae"] == taesd and out["compile"] is True
+    assert "tiny_vae" not in field_overrides(_values(AppConfig()), [], "")  # blank: off
+    cache = ModelCache()
+    plain = cache(str(tiny_model), scheduler="default", device="cpu")
+    assert cache(str(tiny_model), scheduler="default", device="cpu") is plain  # kept
+    tiny = cache(str(tiny_model), scheduler="default", device="cpu", tiny_vae=taesd)
+    assert isinstance(plain.img2img.vae, AutoencoderKL)
+    assert tiny is not plain and isinstance(tiny.img2img.vae, AutoencoderTiny)
+
+
 # -- the song and the card -------------------------------------------------------------------
 
 def test_an_upload_is_checked_and_kept_once_in_the_output_folder(tmp_path, song):
