@@ -32,7 +32,7 @@ from . import __version__
 from .audio.analysis import AudioAnalysis, analyze_file
 from .audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
 from .audio.reactive import schedule_variables, section_starts
-from .errors import RunError, SettingsError
+from .errors import RunError, SettingsError, VideoError
 from .plan import Plan, build_plan, frame_count
 from .runs import (
     RunLock,
@@ -411,6 +411,23 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
                         audio_start=float(record["start"]))
 
 
+def _video_is_current(folder: Path, timestring: str, n_frames: int) -> bool:
+    """The run's MP4 exists, is newer than its frames and settings file and has every frame:
+    resuming a finished run then returns at once instead of encoding it again (``video``
+    rebuilds it on request)."""
+    from .video import probe_video
+
+    video = video_path(folder, timestring)
+    try:
+        built = video.stat().st_mtime_ns
+        newest = max(path.stat().st_mtime_ns for path in
+                     [settings_path(folder, timestring),
+                      *(frame_path(folder, timestring, i) for i in range(n_frames))])
+        return built >= newest and probe_video(video).n_frames == n_frames
+    except (OSError, VideoError):
+        return False
+
+
 def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
     """Create the run folder, reserve the timestring, lock the run and write its settings file.
 
@@ -510,7 +527,9 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                 leftover.unlink(missing_ok=True)
         video = None
         if request.make_video and not stopped:
-            video = build_video(run.folder, run.timestring, audio=Path(request.audio))
+            video = video_path(run.folder, run.timestring)
+            if rendered > 0 or not _video_is_current(run.folder, run.timestring, plan.n_frames):
+                video = build_video(run.folder, run.timestring, audio=Path(request.audio))
     finally:
         if lock is not None:
             lock.release()

@@ -22,6 +22,7 @@ import statistics
 import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
+from glob import escape as glob_escape
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -145,6 +146,7 @@ def encode_video(
 
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_dead_parts(out)
     # Hidden, unique, same folder (so the rename is atomic); created by ffmpeg with the umask.
     tmp = out.parent / f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
     # image2 sequence pattern: a literal '%' in the folder or prefix must be written '%%'.
@@ -241,6 +243,28 @@ def _check_audio(audio_path: str | os.PathLike[str]) -> Path:
             "without audio."
         )
     return p
+
+
+def _remove_dead_parts(out: Path) -> None:
+    """Delete ``.<out name>.<pid>-<hex>.part`` files left by encodes whose process is gone
+    (killed with -9 or by a lost Colab runtime); an encode still running keeps its file."""
+    for part in out.parent.glob(f".{glob_escape(out.name)}.*.part"):
+        match = re.fullmatch(rf"\.{re.escape(out.name)}\.(\d+)-[0-9a-f]+\.part", part.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        if pid != os.getpid() and not _process_alive(pid):
+            part.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: alive
+        return True
+    return True
 
 
 def _encode_command(

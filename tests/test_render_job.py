@@ -72,6 +72,29 @@ def test_stop_then_resume_equals_an_uninterrupted_run(song, tmp_path):
         assert np.array_equal(a, b)
 
 
+def test_resuming_a_finished_run_keeps_its_video_unless_a_frame_is_newer(song, tmp_path):
+    import os
+
+    done = render(RenderRequest(audio=song, settings=SMALL, output_dir=tmp_path))
+    built = done.video.stat().st_mtime_ns
+    again = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path,
+                                 resume=done.timestring))
+    assert again.rendered == 0 and again.video == done.video
+    assert done.video.stat().st_mtime_ns == built  # not encoded again
+    last = frame_path(done.folder, done.timestring, 11)  # a frame changed after the video
+    os.utime(last, ns=(built + 10**9, built + 10**9))
+    again = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path,
+                                 resume=done.timestring))
+    assert done.video.stat().st_mtime_ns > built
+    done.video.write_bytes(b"truncated")  # a damaged video is rebuilt too
+    os.utime(done.video, ns=(built + 2 * 10**9, built + 2 * 10**9))
+    again = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path,
+                                 resume=done.timestring))
+    from music_visualizer.video import probe_video
+
+    assert probe_video(again.video).n_frames == 12
+
+
 def test_the_record_holds_what_reproduces_the_run(song, tmp_path):
     settings = Settings(**{**SMALL.__dict__, "seed": -1, "duration": None, "start": 1.5,
                            "prompts": {"0": "a", "6": "b --neg c"}})

@@ -247,3 +247,19 @@ def test_the_fast_x264_options_are_used_and_keep_the_picture(frames64: Path, tmp
     for video in (tuned, plain):
         assert probe_video(video).n_frames == N_FRAMES
         assert np.abs(_red_levels(video, (64, 48)) - expected).max() < 3
+
+
+def test_parts_of_killed_encodes_are_removed_and_a_live_ones_kept(frames64: Path,
+                                                                 tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that no longer runs
+    out = tmp_path / "video [1].mp4"  # glob characters in the name
+    left = tmp_path / f".{out.name}.{dead.pid}-0badcafe.part"
+    live = tmp_path / f".{out.name}.1-0badcafe.part"  # pid 1 is alive
+    other = tmp_path / ".another.mp4.12345-0badcafe.part"
+    for p in (left, live, other):
+        p.write_bytes(b"half a video")
+    encode_video(frames_dir=frames64, timestring=TS, n_frames=4, fps=FPS, out_path=out,
+                 preset="ultrafast")
+    assert not left.exists() and live.exists() and other.exists()
+    assert probe_video(out).n_frames == 4
