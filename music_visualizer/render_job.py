@@ -321,6 +321,16 @@ def _checked_image(path: str) -> str:
     return str(file.resolve())
 
 
+def _pipelines(settings: Settings, device: str | None,
+               load_pipes: Callable[..., Any] | None) -> Any:
+    """The run's diffusion model, loaded by ``load_pipes`` (default: ``load_pipelines``)."""
+    from .render.models import load_pipelines
+
+    return (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
+                                          device=device, tiny_vae=settings.tiny_vae or None,
+                                          compile=settings.compile)
+
+
 def make_renderer(settings: Settings, *, device: str | None = None,
                   with_init_image: bool = True,
                   load_pipes: Callable[..., Any] | None = None, gan: Any = None) -> Any:
@@ -333,7 +343,7 @@ def make_renderer(settings: Settings, *, device: str | None = None,
     """
     from .render.image_ops import load_image
     from .render.loop import MotionOptions
-    from .render.models import load_pipelines, pick_device
+    from .render.models import pick_device
 
     if settings.mode == "gan":
         from .gan_run import gan_renderer
@@ -344,9 +354,7 @@ def make_renderer(settings: Settings, *, device: str | None = None,
     if settings.mode == "walk":
         from .render.walk import WalkRenderer
 
-        pipes = (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
-                                               device=device, tiny_vae=settings.tiny_vae or None,
-                                               compile=settings.compile)
+        pipes = _pipelines(settings, device, load_pipes)
         return WalkRenderer(pipes, width=settings.width, height=settings.height,
                             batch_size=settings.batch_size or 4)
     init_path = settings.init_image if with_init_image else None
@@ -364,9 +372,7 @@ def make_renderer(settings: Settings, *, device: str | None = None,
     else:
         from .render.diffusion import DiffusionRenderer
 
-        pipes = (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
-                                               device=device, tiny_vae=settings.tiny_vae or None,
-                                               compile=settings.compile)
+        pipes = _pipelines(settings, device, load_pipes)
         options = MotionOptions.from_settings(settings,
                                               depth=_depth_model(settings, pipes.device))
         init = None

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from music_visualizer.errors import ModelError
-from music_visualizer.render.models import compile_failure, load_pipelines
+from music_visualizer.render.models import compile_failure, load_pipelines, run_pipeline
 from tests.conftest import run_cli
 from tests.tiny_models import make_tiny_taesd
 
@@ -82,6 +82,16 @@ def test_a_compile_failure_becomes_one_clear_message():
     assert isinstance(err, ModelError) and "without compile" in str(err)
     assert isinstance(compile_failure(TorchDynamoException("x")), ModelError)
     assert compile_failure(RuntimeError("out of memory")) is None
+
+    def failing(error):  # a pipeline whose (compiled) UNet raises on the first call
+        def pipe(**_):
+            raise error
+        return pipe
+
+    with pytest.raises(ModelError, match="without compile"):  # what both renderers call
+        run_pipeline(failing(TorchDynamoException("no Triton")), prompt="x")
+    with pytest.raises(RuntimeError, match="out of memory"):  # anything else unchanged
+        run_pipeline(failing(RuntimeError("out of memory")), prompt="x")
 
 
 @pytest.mark.slow

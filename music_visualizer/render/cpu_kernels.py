@@ -2,11 +2,10 @@
 
 On a GPU the torch versions in :mod:`.image_ops` are already fast; on a CPU, torch runs each
 elementwise step as a separate pass over memory and the L*a*b* colour match takes ~30 ms at
-512x512. These kernels do the same arithmetic in two fused, multi-threaded passes, with lookup
-tables (linear interpolation, error < 1e-5) for the sRGB gamma and the cube root.
+512x512. These kernels do the same arithmetic in a few multi-threaded, vectorised passes, with
+lookup tables (linear interpolation, error < 1e-5) for the sRGB gamma and the cube root.
 
 - :func:`available`       numba can be used
-- :func:`lab_histograms`  sRGB -> L*a*b* into a buffer, plus per-channel bin counts
 - :func:`lab_map_to_rgb`  map each L*a*b* channel through a bin table, back to sRGB
 - :func:`warp_bilinear`   inverse-map an image by a 2x3 affine matrix (replicate or wrap)
 - :func:`contrast_noise`  multiply, add seeded noise, clip, in one pass
@@ -45,7 +44,6 @@ __all__ = [
     "contrast_noise",
     "hsv_histograms",
     "hsv_map_to_rgb",
-    "lab_histograms",
     "lab_map_to_rgb",
     "perlin",
     "perlin_directions",
@@ -449,20 +447,6 @@ if numba is not None:
                     out[c, y, x] = v if abs(v - blurred) < threshold else sharp
 
 
-def lab_histograms(img: np.ndarray, rgb_to_xyz: np.ndarray, low: np.ndarray, span: np.ndarray,
-                   bins: int, *, subsample: bool) -> tuple[np.ndarray, np.ndarray]:
-    """``(lab (3, H, W) float32, counts (3, bins) int64)`` of an sRGB image ``(3, H, W)``.
-
-    With ``subsample`` the counts are of the pixels with even ``x`` and ``y`` (a quarter:
-    plenty for 256 bins on a large image).
-
-    ``rgb_to_xyz`` already divides by the white point; bin ``k`` of channel ``c`` covers
-    ``low[c] + span[c] * [k, k + 1) / bins``.
-    """
-    lab = rgb_to_lab(img, rgb_to_xyz)
-    return lab, space_counts(lab, low, span, bins, subsample=subsample)
-
-
 def lab_map_to_rgb(lab: np.ndarray, lut: np.ndarray, low: np.ndarray, span: np.ndarray,
                    xyz_to_rgb: np.ndarray) -> np.ndarray:
     """Map L*a*b* channels through ``lut`` (values at bin centres, ``(3, bins)``) to sRGB."""
@@ -496,7 +480,7 @@ def channel_histograms(img: np.ndarray, low: np.ndarray, span: np.ndarray, bins:
     """Bin counts ``(3, bins)`` of each channel of ``img`` ``(3, H, W)`` as it is.
 
     Bin ``k`` of channel ``c`` covers ``low[c] + span[c] * [k, k + 1) / bins``; ``subsample``
-    counts the pixels with even ``x`` and ``y`` only, as :func:`lab_histograms` does.
+    counts the pixels with even ``x`` and ``y`` only, as :func:`space_counts` does.
     """
     counts = np.zeros((16, 3, bins), np.int32)
     _channel_histograms(img.astype(np.float32, copy=False), counts, low.astype(np.float32),
@@ -713,8 +697,10 @@ def warp_to_lab(img: np.ndarray, inverse: np.ndarray, rgb_to_xyz: np.ndarray) ->
 
 def space_counts(space: np.ndarray, low: np.ndarray, span: np.ndarray, bins: int, *,
                  subsample: bool) -> np.ndarray:
-    """Bin counts ``(3, bins)`` of an image already in its colour space, as
-    :func:`lab_histograms` counts them (every 2nd pixel each way with ``subsample``)."""
+    """Bin counts ``(3, bins)`` of an image already in its colour space (e.g. L*a*b* from
+    :func:`rgb_to_lab`): bin ``k`` of channel ``c`` covers ``low[c] + span[c] * [k, k + 1) /
+    bins``; with ``subsample`` only the pixels with even ``x`` and ``y`` (a quarter: plenty for
+    256 bins on a large image)."""
     counts = np.zeros((16, 3, bins), np.int32)
     _space_counts(space, counts, low.astype(np.float32), (1.0 / span).astype(np.float32),
                   np.float32(bins), 2 if subsample else 1)

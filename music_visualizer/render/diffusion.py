@@ -16,7 +16,7 @@ import torch
 from ..plan import FrameParams
 from ..prompt_weights import encode_weighted, has_weights
 from .loop import MotionOptions, RenderState, finish_frame, prepare_with_depth, with_depth
-from .models import Pipelines, compile_failure
+from .models import Pipelines, run_pipeline
 
 __all__ = ["DiffusionRenderer", "img2img_schedule"]
 
@@ -82,16 +82,6 @@ class DiffusionRenderer:
                 negative = torch.lerp(old_neg, negative, row.blend)
         return {"prompt_embeds": positive, "negative_prompt_embeds": negative if guided else None}
 
-    @staticmethod
-    def _call(pipe: Any, **kwargs: Any) -> torch.Tensor:
-        try:
-            return pipe(**kwargs).images
-        except Exception as e:  # a compiled UNet fails on its first call, not at load
-            failure = compile_failure(e)
-            if failure is not None:
-                raise failure from e
-            raise
-
     def _generator(self, seed: int) -> torch.Generator:
         return torch.Generator(device=self.device).manual_seed(int(seed))
 
@@ -105,16 +95,16 @@ class DiffusionRenderer:
         }
         depth = None
         if state.previous is None and self.init_image is None:
-            image = self._call(self.pipes.txt2img, width=self.width, height=self.height,
-                               **common)
+            image = run_pipeline(self.pipes.txt2img, width=self.width, height=self.height,
+                                 **common)
         else:
             if state.previous is None:
                 init = self.init_image
             else:
                 init, depth = prepare_with_depth(state, row, self.options)
             n_steps, strength = img2img_schedule(row.strength, row.steps)
-            image = self._call(self.pipes.img2img, image=init.to(self.pipes.dtype),
-                               strength=strength, **{**common, "num_inference_steps": n_steps})
+            image = run_pipeline(self.pipes.img2img, image=init.to(self.pipes.dtype),
+                                 strength=strength, **{**common, "num_inference_steps": n_steps})
         image = image.to(device=self.device, dtype=torch.float32)
         if state.color_ref is not None:
             image = state.color_ref.match(image)

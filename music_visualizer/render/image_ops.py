@@ -325,12 +325,15 @@ class ColorReference:
                 and border == "replicate"):
             lab = cpu_kernels.warp_to_lab(image[0].to(torch.float32).contiguous().numpy(),
                                           np.linalg.inv(matrix), _RGB_TO_XYZ_WHITE_NP)
-            counts = cpu_kernels.space_counts(lab, self._low_np, self._span_np, self.BINS,
-                                              subsample=h * w >= self.SUBSAMPLE_FROM)
-            out = cpu_kernels.lab_map_to_rgb(lab, self._bin_values_np(counts), self._low_np,
-                                             self._span_np, _XYZ_WHITE_TO_RGB_NP)
-            return torch.from_numpy(out)[None]
+            return torch.from_numpy(self._match_lab(lab, h * w >= self.SUBSAMPLE_FROM))[None]
         return self.match(warp_2d(image, matrix, border=border))
+
+    def _match_lab(self, lab: np.ndarray, subsample: bool) -> np.ndarray:
+        """sRGB ``(3, H, W)`` of L*a*b* values ``lab`` matched to the reference (CPU kernels)."""
+        low, span = self._low_np, self._span_np
+        counts = cpu_kernels.space_counts(lab, low, span, self.BINS, subsample=subsample)
+        return cpu_kernels.lab_map_to_rgb(lab, self._bin_values_np(counts), low, span,
+                                          _XYZ_WHITE_TO_RGB_NP)
 
     def _bin_values_np(self, counts: np.ndarray) -> np.ndarray:
         """:meth:`_bin_values` in numpy, the same float32 arithmetic without torch's per-op
@@ -350,10 +353,7 @@ class ColorReference:
     def _match_cpu(self, img: np.ndarray, subsample: bool) -> torch.Tensor:
         bins, low, span = self.BINS, self._low_np, self._span_np
         if self.mode == "LAB":
-            lab, counts = cpu_kernels.lab_histograms(img, _RGB_TO_XYZ_WHITE_NP, low, span, bins,
-                                                     subsample=subsample)
-            lut = self._bin_values_np(counts)
-            out = cpu_kernels.lab_map_to_rgb(lab, lut, low, span, _XYZ_WHITE_TO_RGB_NP)
+            out = self._match_lab(cpu_kernels.rgb_to_lab(img, _RGB_TO_XYZ_WHITE_NP), subsample)
         elif self.mode == "HSV":
             hsv, counts = cpu_kernels.hsv_histograms(img, bins, subsample=subsample)
             lut = self._bin_values_np(counts)

@@ -36,6 +36,7 @@ __all__ = [
     "make_scheduler",
     "pick_device",
     "resolve_dtype",
+    "run_pipeline",
 ]
 
 DEFAULT_MODEL = "stabilityai/sd-turbo"
@@ -387,6 +388,18 @@ def _load_single_file(model_id: str, source: str, dtype: torch.dtype, hub: dict[
         raise ModelError(
             f"Checkpoint {model_id!r} could not be loaded as a Stable Diffusion model ({detail})."
         ) from e
+
+
+def run_pipeline(pipe: Any, **kwargs: Any) -> Any:
+    """``pipe(**kwargs).images``; a compiled UNet fails on its first call, not at load, and that
+    failure becomes the one-sentence :func:`compile_failure`."""
+    try:
+        return pipe(**kwargs).images
+    except Exception as e:
+        failure = compile_failure(e)
+        if failure is not None:
+            raise failure from e
+        raise
 
 
 def compile_failure(e: BaseException) -> ModelError | None:

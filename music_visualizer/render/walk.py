@@ -18,7 +18,7 @@ import torch
 from ..plan import FrameParams
 from ..prompt_weights import encode_weighted, has_weights
 from .image_ops import quantize
-from .models import Pipelines, compile_failure
+from .models import Pipelines, run_pipeline
 
 __all__ = ["WalkRenderer", "slerp"]
 
@@ -130,11 +130,5 @@ class WalkRenderer:
             "height": self.height,
             "output_type": "pt",
         }
-        try:
-            images = self.pipes.txt2img(**kwargs).images
-        except Exception as e:  # a compiled UNet fails on its first call, not at load
-            failure = compile_failure(e)
-            if failure is not None:
-                raise failure from e
-            raise
+        images = run_pipeline(self.pipes.txt2img, **kwargs)
         return quantize(images.to(dtype=torch.float32))[0]
