@@ -243,7 +243,7 @@ def test_lenient_entries_are_read_as_deforum_reads_them_with_a_note_each():
 ])
 def test_deforum_mode_holds_what_deforum_holds(text, held):
     values = evaluate_schedule(text, field="zoom", n_frames=30, deforum=True)
-    assert (values[19] == values[0]) is held
+    assert bool(values[19] == values[0]) is held
     native = evaluate_schedule(text, field="zoom", n_frames=30, warnings=[])
     if "((" not in text:  # our own language: a plain number (even 1e-3) is interpolated
         assert native[19] != native[0]
