@@ -883,6 +883,9 @@ def _scan_as_deforum(text: str, field: str, max_f: int) -> tuple[dict[int, _Entr
         frame = _key_frame(key, start + len(key_raw) - len(key_raw.lstrip()), field, max_f)
         value = value_raw.strip()
         column = start + len(key_raw) + 1 + len(value_raw) - len(value_raw.lstrip())
+        if len(value) > MAX_DEPTH and _depth(value) > MAX_DEPTH:
+            raise ScheduleError(f"{field}: frame {frame}: too deeply nested (more than "
+                                f"{MAX_DEPTH} levels) at character {column + 1}")
         entry = _value_entry(frame, value, _deforum_number(value), column, key, field)
         if len(parts) > 2 or not _wrapped(value) or "'" in value or '"' in value:
             read = _format(entry[2], 6) if entry[2] is not None else f"'{_snippet(value)}'"
@@ -911,6 +914,15 @@ def _deforum_pieces(text: str) -> list[tuple[int, str]]:
             balance = change
         start += len(part) + 1
     return pieces
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of parentheses in ``text``."""
+    depth = deepest = 0
+    for m in _PARENS.finditer(text):
+        depth += 1 if m.group() == "(" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _wrapped(value: str) -> bool:

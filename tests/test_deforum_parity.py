@@ -22,7 +22,6 @@ import re
 import numpy as np
 import pytest
 
-from music_visualizer.deforum_io import import_deforum
 from music_visualizer.errors import ScheduleError
 from music_visualizer.schedules import ScheduleWarning, evaluate_schedule, from_deforum_string
 
