@@ -18,10 +18,12 @@ values that Deforum holds rather than interpolates).
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
 
+from music_visualizer.deforum_io import import_deforum
 from music_visualizer.errors import ScheduleError
 from music_visualizer.schedules import ScheduleWarning, evaluate_schedule, from_deforum_string
 
@@ -246,3 +248,122 @@ def test_deforum_mode_holds_what_deforum_holds(text, held):
     native = evaluate_schedule(text, field="zoom", n_frames=30, warnings=[])
     if "((" not in text:  # our own language: a plain number (even 1e-3) is interpolated
         assert native[19] != native[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole settings files: no schedule is dropped, each renders with Deforum's values
+# ---------------------------------------------------------------------------------------------
+
+#: Plan ranges the importer clips into (low end, high end), by Deforum field.
+_CLIPPED = {"strength_schedule": (0.0, 1.0), "perspective_flip_fv": (1.0, 179.0),
+            "noise_schedule": (0.0, 10.0), "zoom": (0.01, 100.0)}
+
+COMMUNITY_2D = {  # the 2D shapes of shared presets: waves, cos**n pulses, lenient entries
+    "angle": "0:(0), 60:(0.5*sin(3.14*t/30)), 120:(0)",
+    "zoom": "0: (1.0025+0.002*sin(1.25*3.14*t/30))",
+    "translation_x": "0:(10*sin(2*3.14*t/10))",
+    "translation_y": "0: 0: (2*cos(3.14*t/45))",
+    "transform_center_x": "0:(0.5)",
+    "transform_center_y": "0:(0).5",
+    "perspective_flip_theta": "0:(0)",
+    "perspective_flip_phi": "0:(sin(3.14*t/60))*(-0.45)",
+    "perspective_flip_gamma": "0:(0), 40:(1)40:(2)",
+    "perspective_flip_fv": "0:(53), 60:(-10), 120:(53)",
+    "noise_schedule": "0:(-0.06*(cos(3.141*t/15)**100)+0.06)",
+    "strength_schedule": "0:(0.65*(cos(3.141*t/30)**0.90))",
+    "contrast_schedule": "0:( 1.0 ), 50:(1.05)",
+    "cfg_scale_schedule": "0:(7), 60:(1e1), 90:(7)",
+    "kernel_schedule": "0: (5)", "sigma_schedule": "0: (1.0)", "amount_schedule": "0: (0.1)",
+    "threshold_schedule": "0: (0.0)",
+}
+COMMUNITY_3D = {
+    "translation_x": "0:(0), 30:(3*sin(3.14*t/30)), 90:(0)",
+    "translation_y": "0:(0), max_f/2:(-2), max_f:(0)",
+    "translation_z": "0:(1.75), 30:(10*cos(3.141*t/60)**0.9), 100:(1.75)",
+    "rotation_3d_x": "0:(0), 50:(0.5)50:(1)",
+    "rotation_3d_y": "0:(sin(3.14*t/40))*(-0.45)",
+    "rotation_3d_z": "0:(0.1*t/max_f)",
+    "strength_schedule": "0:(0.6), 40:(0.75 - 0.9*(sin(3.14*t/20))**2), 80:(0.6)",
+    "noise_schedule": "0:(0.02), 60:(0.01)",
+    "fov_schedule": "0:(70)", "near_schedule": "0:(200)", "far_schedule": "0:(10000)",
+}
+
+
+def _a1111(mode: str, schedules: dict, max_frames: int) -> dict:
+    from tests.test_deforum_io import a1111_settings
+
+    return a1111_settings(animation_mode=mode, max_frames=max_frames, fps=15,
+                          enable_perspective_flip=True, **schedules)
+
+
+def _colab(schedules: dict, max_frames: int) -> dict:
+    from tests.test_deforum_io import colab_settings
+
+    return {**colab_settings(), "max_frames": max_frames, **schedules}
+
+
+FILES = {
+    "A1111 2D community": _a1111("2D", COMMUNITY_2D, 120),
+    "A1111 3D community": _a1111("3D", COMMUNITY_3D, 150),
+    "A1111 2D short": _a1111("2D", COMMUNITY_2D, 45),
+    "Colab 2D": _colab({k: v for k, v in COMMUNITY_2D.items() if k != "cfg_scale_schedule"}, 200),
+    "Colab 3D": _colab({**COMMUNITY_3D, "animation_mode": "3D"}, 130),
+    "A1111 defaults": _a1111("2D", {}, 120),
+}
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_no_schedule_of_a_real_settings_file_is_dropped(name):
+    data = FILES[name]
+    imported = import_deforum(data)
+    n = int(data["max_frames"])
+    dropped = [note for note in imported.notes if " is not used (" in note]
+    assert not dropped
+    from music_visualizer.plan import SCHEDULED_COLUMNS
+
+    mirrored = imported.settings.get("mode") == "3D"
+    fields = [*SCHEDULED_COLUMNS.values(), "cfg_scale_schedule"]
+    checked = 0
+    for key in fields:
+        if key not in data or key == "seed_schedule":
+            continue
+        assert key not in [u.split("=")[0] for u in imported.unmapped], key
+        expected = deforum_oracle(data[key], n, seed=int(data["seed"]))
+        low, high = _CLIPPED.get(key, (-np.inf, np.inf))
+        expected = np.clip(expected, low, high)
+        if mirrored and key in ("translation_x", "rotation_3d_y"):
+            expected = -expected  # Deforum's 3D x axis (see mirror_3d_x)
+        ours = imported.settings.get(key)
+        if ours is None:  # a constant cfg schedule sets cfg_scale
+            assert key == "cfg_scale_schedule"
+            got = np.full(n, imported.settings["cfg_scale"])
+        else:
+            got = evaluate_schedule(ours, field=key, n_frames=n, warnings=[],
+                                    variables={"s": float(data["seed"])})
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9, err_msg=key)
+        checked += 1
+    assert checked >= 10
+    from music_visualizer.plan import build_plan
+    from music_visualizer.settings import settings_from_dict
+
+    settings = settings_from_dict(imported.settings)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        build_plan(settings, n_frames=n, seed=int(data["seed"]))  # renders
+    assert all(issubclass(w.category, ScheduleWarning) for w in caught)
+
+
+def test_the_report_says_what_was_read_as_deforum_reads_it():
+    imported = import_deforum(FILES["A1111 2D community"])
+    notes = "\n".join(imported.notes)
+    assert "translation_y: frame 0: '0: 0: (2*cos(3.14*t/45))' is not 'frame:(value)': read " \
+           "as Deforum reads it, 0; the text after its second ':' is ignored" in notes
+    assert "strength_schedule: frames 16-45, 76-105: negative number raised to a fractional " \
+           "power in 'cos(3.141*t/30)**0.90' (character 10); filled in linearly from the " \
+           "neighbouring frames, as Deforum does" in notes
+    assert "perspective_flip_fv: " in notes and "clipped into that range" in notes
+    # what reads the same here is kept as written
+    assert imported.settings["zoom"] == COMMUNITY_2D["zoom"]
+    # Deforum holds ( 1.0 ) until frame 50: the stored text says so in our language
+    assert imported.settings["contrast_schedule"] == "0:((1.0)), 50:(1.05)"
+    assert imported.settings["cfg_scale_schedule"] == "0:(7.0), 60:((1e1)), 90:(7.0)"

@@ -344,6 +344,9 @@ def test_never_calls_eval_or_exec(monkeypatch):
     monkeypatch.setattr(builtins, "exec", boom)
     values = ev("0:(1), 5:(where(t>7, sin(pi*t/4), clip(t, 0, 6))), max_f:(3)", n=12)
     assert values.shape == (12,)
+    lenient = evaluate_schedule("0: 0: (1), 5:(sin(t))*(-0.45), 8:(0).3, 10:(1e-3)", field="zoom",
+                                n_frames=12, deforum=True, warnings=[])
+    assert lenient.shape == (12,)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,6 +373,9 @@ def test_import_os_system_runs_nothing(tmp_path):
     for payload in _hostile_payloads(path):
         with pytest.raises(ScheduleError):
             ev(payload)
+        for lenient in (f"0: ({payload}): 0", f"0:(1)*({payload})", payload.replace("(", "( ")):
+            with pytest.raises(ScheduleError):
+                evaluate_schedule(lenient, field="zoom", n_frames=20, deforum=True, warnings=[])
     assert not path.exists()
 
 
@@ -403,6 +409,13 @@ HOSTILE = {
 def test_hostile_input_fails_fast_and_clearly(name):
     message = error_of(HOSTILE[name])
     assert len(message) < 600
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_input_fails_as_clearly_when_read_as_deforum_reads_it(name):
+    with pytest.raises(ScheduleError) as info:
+        evaluate_schedule(HOSTILE[name], field="zoom", n_frames=20, deforum=True, warnings=[])
+    assert str(info.value).startswith("zoom:") and len(str(info.value)) < 600
 
 
 def test_hostile_messages_say_what_is_wrong():
