@@ -154,6 +154,11 @@ _FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int | None]] = {
     "sinh": (np.sinh, 1, 1),
     "cosh": (np.cosh, 1, 1),
     "tanh": (np.tanh, 1, 1),
+    "arcsinh": (np.arcsinh, 1, 1),  # numexpr's names, which Deforum presets may use
+    "arccosh": (np.arccosh, 1, 1),
+    "arctanh": (np.arctanh, 1, 1),
+    "log1p": (np.log1p, 1, 1),
+    "expm1": (np.expm1, 1, 1),
     "abs": (np.abs, 1, 1),
     "sqrt": (np.sqrt, 1, 1),
     "exp": (np.exp, 1, 1),

@@ -107,6 +107,7 @@ HAND_WRITTEN = [
     "0:(5*cos(t/7))", "0:(0.5+0.5*sin(t/12))", "0:(abs(sin(3.141*t/24)))",
     "0:(t/max_f)", "0:(1+t*0.001)", "0:(s%7)", "0:(exp(-t/40))", "0:(log(t+1))",
     "0:(sqrt(t))", "0:(tanh(t/20-3))", "0:(arctan(t/10))", "0:((t%24)/24)",
+    "0:(arcsinh(t/10))", "0:(log1p(t))", "0:(expm1(-t/50))", "0:(arctanh(t/200))",
     "0:(1.0), 30:(1.02+0.01*sin(t/5)), 60:(1.0)", "0:(0), 20:(3*sin(t/4)), 40:(0), 80:(-1)",
     "0:(0.55), 60:(0.55 - 0.1*cos(3.14*t/30)), 90:(0.5)",
     # NaN frames: negative bases to fractional powers, square roots of negative values
@@ -367,3 +368,20 @@ def test_the_report_says_what_was_read_as_deforum_reads_it():
     # Deforum holds ( 1.0 ) until frame 50: the stored text says so in our language
     assert imported.settings["contrast_schedule"] == "0:((1.0)), 50:(1.05)"
     assert imported.settings["cfg_scale_schedule"] == "0:(7.0), 60:((1e1)), 90:(7.0)"
+
+
+def test_the_package_never_loads_numexpr(tmp_path):
+    """numexpr runs only in this test's oracle: reading Deforum files uses the safe evaluator."""
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps(FILES["A1111 2D community"]))
+    code = ("import json, sys\n"
+            "from music_visualizer.deforum_io import import_deforum\n"
+            f"import_deforum(json.load(open({str(path)!r})))\n"
+            "print('numexpr' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
