@@ -6,8 +6,10 @@ Contents
 - :func:`parse_keyframes`      a keyframe string -> sorted :class:`Keyframe` list (no evaluation).
 - :func:`evaluate_expression`  one expression -> float or array (e.g. prompt keys and weights).
 - :func:`to_deforum_string`    per-frame values -> a plain Deforum keyframe string.
+- :func:`from_deforum_string`  a Deforum file's schedule -> ours, meaning what it means there.
 - :func:`schedule_names`       built-in variable and function names (docs, UI).
 - :class:`Keyframe`            one parsed ``frame:(value)`` entry.
+- :class:`ScheduleWarning`     something read leniently, as Deforum reads it.
 
 The language
 ------------
@@ -28,6 +30,24 @@ The language
   ``clip(x, lo, hi)``, ``where(cond, a, b)``. Operators: ``+ - * / // % **``, comparisons
   (1.0 or 0.0), ``and or not``, ``& | ~`` (logical, as numexpr on comparisons), ``a if c else b``.
 
+Read as Deforum reads it
+------------------------
+What Deforum (numexpr + pandas) renders renders here too, with the same values and a warning
+(into the caller's ``warnings`` list, else a :class:`ScheduleWarning`) naming the field and frame:
+
+- Frames where an expression is not a number (``cos(t/10)**0.9`` of a negative base) are filled
+  in linearly from the nearest frames that are, as Deforum's pandas interpolation does. Infinite
+  values (division by zero, overflow) and expressions that are never a number stay errors.
+- A string the strict reading refuses is read as Deforum splits it: at each comma (not inside a
+  function call), then at the colons, the value lying between the first and second colon, so
+  ``0: 0: (x)`` is 0, ``(0).3`` is 0.3 (quotes and parentheses removed, a number),
+  ``(sin(t))*(-0.45)`` is that expression and ``10:(1)10:(2)`` (a missing comma) is 110. When
+  that reading fails too, the strict reading's error is raised.
+- ``deforum=True`` (a Deforum settings file): a value is a plain number exactly when Deforum takes
+  it for one: digits, optional sign and decimals once quotes and parentheses are removed. So
+  ``( 2.0 )``, ``(1e-3)`` and ``(5.)`` are expressions, held until the next key, and ``((0.5))`` is
+  a number. In our own strings, ``1e-3`` is a number and ``((0.5))`` an expression.
+
 Safety: the text is parsed with :func:`ast.parse` only; the tree is checked against a whitelist
 (node types, function names, at most 200 levels deep, at most 10 000 characters per expression)
 and turned into a flat postfix program that a small stack machine runs on numpy arrays, once per
@@ -39,7 +59,8 @@ key and the 1-based character position in the schedule string, e.g.
 ``zoom: frame 30: unknown name 'tt' at character 17; did you mean 't'?``. A value that is not
 finite is an error naming its cause and first frame:
 ``zoom: frame 0: division by zero in '1/(t-4)' at frame 4 (character 4)``; the check is made on
-the final value, so ``where(t > 0, 1/t, 0)`` is fine.
+the final value, so ``where(t > 0, 1/t, 0)`` is fine. Values that are not a number are errors only
+when no frame has a number (see above).
 """
 
 from __future__ import annotations
