@@ -13,7 +13,8 @@ groups flattened, plus ``prompts`` {frame: text}, ``positive_prompts``/``negativ
 "Match Frame 0 LAB", ``fov``/``near_plane``/``far_plane`` ...; prompts may be absent).
 
 What maps: W/H (to multiples of 8), fps, seed, sampler, steps, scale/cfg_scale, every schedule of
-the same name (checked with our evaluator; one it rejects is reported and left at our default),
+the same name (read as Deforum reads it, see :func:`read_deforum_schedule`: one that even Deforum
+cannot read is reported and left at our default),
 animation_mode 2D/3D, max_frames (-> duration at the file's fps), diffusion_cadence, colour
 coherence (+ image), noise type and perlin settings, the 3D depth fields, perspective flip,
 anti-blur, seed behaviour/iter/schedule, cfg and steps schedules (when the file enables them),
