@@ -73,7 +73,7 @@ import math
 import operator
 import re
 import warnings as _warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -923,23 +923,29 @@ def _scan_as_deforum(text: str, field: str, max_f: int) -> tuple[dict[int, _Entr
     return keyed, notes
 
 
-def _deforum_pieces(text: str) -> list[tuple[int, str]]:
+def _deforum_pieces(text: str) -> Iterator[tuple[int, str]]:
     """``text`` split at every comma, as Deforum splits it, except that a piece without a colon
     after an unclosed '(' is joined back (a comma inside a function call: ``where(a, b, c)``).
-    Returns (start index, piece) pairs."""
-    pieces: list[tuple[int, str]] = []
+    Yields (start index, piece) pairs, one at a time (a bad first piece stops the reading)."""
+    current: list[int] | None = None  # [start, end] of the piece being gathered
     balance = 0
-    start = 0
-    for part in text.split(","):
+    pos = 0
+    while True:
+        comma = text.find(",", pos)
+        end = len(text) if comma < 0 else comma
+        part = text[pos:end]
         change = part.count("(") - part.count(")")
-        if pieces and balance > 0 and ":" not in part:
-            pieces[-1] = (pieces[-1][0], f"{pieces[-1][1]},{part}")
+        if current is not None and balance > 0 and ":" not in part:
+            current[1] = end
             balance += change
         else:
-            pieces.append((start, part))
-            balance = change
-        start += len(part) + 1
-    return pieces
+            if current is not None:
+                yield current[0], text[current[0] : current[1]]
+            current, balance = [pos, end], change
+        if comma < 0:
+            yield current[0], text[current[0] : current[1]]
+            return
+        pos = comma + 1
 
 
 def _depth(text: str) -> int:

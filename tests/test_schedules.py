@@ -405,6 +405,8 @@ HOSTILE = {
     "garbage in value": "0:(" + "%$#@!" * 1_990 + ")",
     "null byte": "0:(1\x00)",
     "too long": "0:(1)," * (MAX_SCHEDULE_CHARS // 6 + 1),
+    "400 000 commas in one call": "0:(min(" + "1," * 400_000 + "1))",
+    "200 000 empty keys": ":(1)," * 200_000,
 }
 
 
