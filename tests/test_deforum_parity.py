@@ -385,3 +385,29 @@ def test_the_package_never_loads_numexpr(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_community_settings_file_given_to_the_cli_renders_deforums_motion(tmp_path):
+    """The user's path: ``--settings 20240101120000_settings.txt``, then the plan."""
+    import json
+
+    from music_visualizer.plan import build_plan
+    from music_visualizer.settings import deforum_report, resolve_settings
+
+    data = FILES["A1111 2D community"]
+    path = tmp_path / "20240101120000_settings.txt"
+    path.write_text(json.dumps(data, indent=4))
+    report = "\n".join(deforum_report(path))
+    assert " is not used (" not in report
+    assert "read as Deforum reads it" in report and "filled in linearly" in report
+    settings = resolve_settings(file=path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScheduleWarning)
+        plan = build_plan(settings, n_frames=120, seed=int(data["seed"]))
+    for column, key in (("translation_y", "translation_y"), ("flip_phi", "perspective_flip_phi"),
+                        ("contrast", "contrast_schedule"), ("noise", "noise_schedule")):
+        np.testing.assert_allclose(plan.columns[column], deforum_oracle(data[key], 120),
+                                   rtol=0, atol=1e-9, err_msg=key)
+    np.testing.assert_allclose(plan.columns["strength"],
+                               np.clip(deforum_oracle(data["strength_schedule"], 120), 0, 1),
+                               rtol=0, atol=1e-9)
