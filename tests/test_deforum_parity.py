@@ -411,3 +411,37 @@ def test_a_community_settings_file_given_to_the_cli_renders_deforums_motion(tmp_
     np.testing.assert_allclose(plan.columns["strength"],
                                np.clip(deforum_oracle(data["strength_schedule"], 120), 0, 1),
                                rtol=0, atol=1e-9)
+
+
+
+
+def _entry_strategy():
+    from hypothesis import strategies as st
+
+    space = st.sampled_from(["", " ", "  ", "\n"])
+    number = st.floats(-50, 50, allow_nan=False).map(lambda v: f"{v:.3f}")
+    expression = st.sampled_from(["sin(t/7)", "0.5+0.1*t", "cos(3.141*t/20)**0.9", "t/max_f",
+                                  "(1e-3)", "( 2.0 )", "abs(cos(t/9))**0.5", "5."])
+    value = st.one_of(number.map(lambda v: f"({v})"), expression.map(lambda v: f"({v})"),
+                      number.map(lambda v: f'("{v}")'), number.map(lambda v: f"(({v}))"),
+                      expression.map(lambda v: f"({v})*(-0.45)"))
+    key = st.integers(1, 130).map(str)
+    return st.tuples(space, key, space, value, space)
+
+
+def test_random_schedules_match_deforum():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.tuples(st.sampled_from(["", " "]), _entry_strategy().map(lambda e: e[3])),
+           st.lists(_entry_strategy(), max_size=6))
+    def check(first, rest):
+        text = ",".join([f"{first[0]}0:{first[1]}",
+                         *(f"{a}{k}:{b}{v}{c}" for a, k, b, v, c in rest)])
+        expected = deforum_oracle(text, 100)
+        got = evaluate_schedule(text, field="zoom", n_frames=100, variables={"s": float(SEED)},
+                                deforum=True, warnings=[])
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12, err_msg=text)
+
+    check()
