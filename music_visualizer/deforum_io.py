@@ -772,13 +772,15 @@ def read_deforum_schedule(field_name: str, value: Any, n_frames: int, fps: float
     if column in ranges:
         low, high, inclusive = ranges[column]
         floor = low if inclusive else _CLIP_FLOOR.get(column, low + 1e-3)
-        if ((values < floor) if inclusive else (values <= low)).any() or (values > high).any():
-            text = _clipped(field_name, text, n_frames, fps, seed, floor, high,
-                            np.clip(values, floor, high))
-            bad = np.flatnonzero((values < floor) | (values > high))
-            notes.append(f"{field_name}: {_frames(bad)} go outside {floor:g} to {high:g} "
-                         f"(from {values.min():.4g} to {values.max():.4g}); "
-                         "clipped into that range")
+        below = (values < low) if inclusive else (values <= low)
+        above = values > high
+        if below.any() or above.any():
+            target = np.where(below, floor, np.minimum(values, high))
+            text = _clipped(field_name, text, n_frames, fps, seed, floor, high, target)
+            bound = f"{'from' if inclusive else 'above'} {low:g} to {high:g}"
+            notes.append(f"{field_name}: {_frames(np.flatnonzero(below | above))} out of our "
+                         f"range ({bound}), {values.min():.4g} to {values.max():.4g} in the "
+                         f"file; clipped to {floor:g}..{high:g}")
     return text
 
 
@@ -821,7 +823,7 @@ def _clipped(field_name: str, text: str, n_frames: int, fps: float | None, seed:
             return candidate
     except SettingsError:
         pass
-    return to_deforum_string(np.clip(target, low, high), decimals=EXPORT_DECIMALS)
+    return to_deforum_string(target, decimals=EXPORT_DECIMALS)
 
 
 def _prompt_frame(key: str, n_frames: int) -> int | None:

@@ -359,8 +359,8 @@ def test_schedules_our_evaluator_rejects_are_notes_not_crashes():
     assert any("frobnicate" in n for n in imported.notes)
     # a value Deforum takes but we do not is clipped into our range, not dropped
     assert imported.settings["strength_schedule"] == "0:(1.0)"
-    assert "strength_schedule: 120 frames (0 to 119) go outside 0 to 1 (from 1.7 to 1.7); " \
-           "clipped into that range" in imported.notes
+    assert "strength_schedule: 120 frames (0 to 119) out of our range (from 0 to 1), 1.7 to 1.7 " \
+           "in the file; clipped to 0..1" in imported.notes
     assert imported.settings["noise_schedule"] == "0: (0.02), 10: (0.05)"
     s = settings_from_dict(imported.settings)
     assert s.zoom == Settings().zoom

@@ -255,9 +255,18 @@ def test_deforum_mode_holds_what_deforum_holds(text, held):
 # Whole settings files: no schedule is dropped, each renders with Deforum's values
 # ---------------------------------------------------------------------------------------------
 
-#: Plan ranges the importer clips into (low end, high end), by Deforum field.
-_CLIPPED = {"strength_schedule": (0.0, 1.0), "perspective_flip_fv": (1.0, 179.0),
-            "noise_schedule": (0.0, 10.0), "zoom": (0.01, 100.0)}
+#: How the importer clips into our ranges: Deforum field -> (what is out below, clipped to, high).
+_CLIPPED = {"strength_schedule": (lambda v: v < 0, 0.0, 1.0),
+            "perspective_flip_fv": (lambda v: v <= 0, 1.0, 179.0),
+            "noise_schedule": (lambda v: v < 0, 0.0, 10.0),
+            "zoom": (lambda v: v <= 0, 0.01, 100.0)}
+
+
+def _clip(key: str, values: np.ndarray) -> np.ndarray:
+    if key not in _CLIPPED:
+        return values
+    below, floor, high = _CLIPPED[key]
+    return np.where(below(values), floor, np.minimum(values, high))
 
 COMMUNITY_2D = {  # the 2D shapes of shared presets: waves, cos**n pulses, lenient entries
     "angle": "0:(0), 60:(0.5*sin(3.14*t/30)), 120:(0)",
@@ -330,8 +339,7 @@ def test_no_schedule_of_a_real_settings_file_is_dropped(name):
             continue
         assert key not in [u.split("=")[0] for u in imported.unmapped], key
         expected = deforum_oracle(data[key], n, seed=int(data["seed"]))
-        low, high = _CLIPPED.get(key, (-np.inf, np.inf))
-        expected = np.clip(expected, low, high)
+        expected = _clip(key, expected)
         if mirrored and key in ("translation_x", "rotation_3d_y"):
             expected = -expected  # Deforum's 3D x axis (see mirror_3d_x)
         ours = imported.settings.get(key)
@@ -362,7 +370,8 @@ def test_the_report_says_what_was_read_as_deforum_reads_it():
     assert "strength_schedule: frames 16-45, 76-105: negative number raised to a fractional " \
            "power in 'cos(3.141*t/30)**0.90' (character 10); filled in linearly from the " \
            "neighbouring frames, as Deforum does" in notes
-    assert "perspective_flip_fv: " in notes and "clipped into that range" in notes
+    assert "perspective_flip_fv: 69 frames (51 to 119) out of our range (above 0 to 179), -10 " \
+           "to 53 in the file; clipped to 1..179" in notes
     # what reads the same here is kept as written
     assert imported.settings["zoom"] == COMMUNITY_2D["zoom"]
     # Deforum holds ( 1.0 ) until frame 50: the stored text says so in our language
