@@ -808,14 +808,14 @@ def _clipped(field_name: str, text: str, n_frames: int, fps: float | None, seed:
              low: float, high: float, target: np.ndarray) -> str:
     """``text`` with every value clipped into ``low..high``: each key's number or expression
     clipped when that gives ``target`` (the clipped values), else ``target`` frame by frame."""
-    from .schedules import _parse, to_deforum_string
+    from .schedules import parse_keyframes, to_deforum_string
 
     parts = []
-    for frame, value_text, number, *_ in _parse(text, field_name, n_frames):
-        if number is not None:
-            parts.append(f"{frame}:({min(max(number, low), high)!r})")
+    for key in parse_keyframes(text, field=field_name, n_frames=n_frames):
+        if key.value is not None:
+            parts.append(f"{key.frame}:({min(max(key.value, low), high)!r})")
         else:
-            parts.append(f"{frame}:(clip({value_text}, {low!r}, {high!r}))")
+            parts.append(f"{key.frame}:(clip({key.text}, {low!r}, {high!r}))")
     candidate = ", ".join(parts)
     try:
         if np.allclose(_evaluate(field_name, candidate, n_frames, fps, seed), target,
