@@ -740,15 +740,16 @@ def _parse(text: str | int | float, field: str, n_frames: int, deforum: bool = F
     return [keyed[k] for k in sorted(keyed)]
 
 
-def _note(notes: list[str] | None, messages: list[str]) -> None:
-    """Add ``messages`` to ``notes``, or warn (:class:`ScheduleWarning`) when there is no list."""
+def _note(notes: list[str] | None, messages: list[str], stacklevel: int = 4) -> None:
+    """Add ``messages`` to ``notes``, or warn (:class:`ScheduleWarning`, pointing
+    ``stacklevel`` frames up: the caller of the public function) when there is no list."""
     if len(messages) > _MAX_NOTES:
         messages = [*messages[:_MAX_NOTES], f"... and {len(messages) - _MAX_NOTES} more"]
     if notes is not None:
         notes.extend(messages)
         return
     for message in messages:
-        _warnings.warn(message, ScheduleWarning, stacklevel=4)
+        _warnings.warn(message, ScheduleWarning, stacklevel=stacklevel)
 
 
 def _scan(text: str, field: str, max_f: int, deforum: bool) -> dict[int, _Entry]:
@@ -1122,7 +1123,7 @@ def evaluate_schedule(text: str | int | float, *, field: str, n_frames: int,
     if not known.any():
         raise ScheduleError(first_gap)
     if gaps:
-        _note(warnings, gaps)
+        _note(warnings, gaps, stacklevel=3)
     if not known.all():
         have = np.flatnonzero(known)
         missing = np.flatnonzero(~known)
