@@ -20,15 +20,14 @@ from __future__ import annotations
 import re
 import warnings
 
+import numexpr  # the oracle only (requirements-dev.txt)
 import numpy as np
+import pandas as pd
 import pytest
 
 from music_visualizer.deforum_io import import_deforum
 from music_visualizer.errors import ScheduleError
 from music_visualizer.schedules import ScheduleWarning, evaluate_schedule, from_deforum_string
-
-numexpr = pytest.importorskip("numexpr")
-pd = pytest.importorskip("pandas")
 
 SEED = 7
 
