@@ -4,6 +4,7 @@ one from a run so Deforum (the A1111 extension) reproduces its motion.
 - :func:`is_deforum_settings` whether a parsed settings file is Deforum's (by its keys)
 - :func:`import_deforum`      a Deforum settings mapping -> our settings, plus what did not map
 - :class:`DeforumImport`      the result: ``settings`` (our keys), ``unmapped``, ``notes``
+- :func:`read_deforum_schedule` one schedule of the file -> ours, with Deforum's values
 - :func:`export_deforum`      a run record (``<timestring>_settings.json``) -> an A1111-style dict
 
 Both Deforum flavours write JSON: the A1111 extension's ``<timestring>_settings.txt`` (its argument
