@@ -4,6 +4,7 @@ one from a run so Deforum (the A1111 extension) reproduces its motion.
 - :func:`is_deforum_settings` whether a parsed settings file is Deforum's (by its keys)
 - :func:`import_deforum`      a Deforum settings mapping -> our settings, plus what did not map
 - :class:`DeforumImport`      the result: ``settings`` (our keys), ``unmapped``, ``notes``
+- :func:`read_deforum_schedule` one schedule of the file -> ours, with Deforum's values
 - :func:`export_deforum`      a run record (``<timestring>_settings.json``) -> an A1111-style dict
 
 Both Deforum flavours write JSON: the A1111 extension's ``<timestring>_settings.txt`` (its argument
@@ -13,7 +14,8 @@ groups flattened, plus ``prompts`` {frame: text}, ``positive_prompts``/``negativ
 "Match Frame 0 LAB", ``fov``/``near_plane``/``far_plane`` ...; prompts may be absent).
 
 What maps: W/H (to multiples of 8), fps, seed, sampler, steps, scale/cfg_scale, every schedule of
-the same name (checked with our evaluator; one it rejects is reported and left at our default),
+the same name (read as Deforum reads it, see :func:`read_deforum_schedule`: one that even Deforum
+cannot read is reported and left at our default),
 animation_mode 2D/3D, max_frames (-> duration at the file's fps), diffusion_cadence, colour
 coherence (+ image), noise type and perlin settings, the 3D depth fields, perspective flip,
 anti-blur, seed behaviour/iter/schedule, cfg and steps schedules (when the file enables them),
@@ -47,6 +49,7 @@ __all__ = [
     "export_deforum",
     "import_deforum",
     "is_deforum_settings",
+    "read_deforum_schedule",
 ]
 
 #: Digits after the decimal point of exported per-frame values (zoom drifts < 0.1% in 1000 frames).
@@ -379,28 +382,33 @@ class _Importer:
                                    "not used.")
         return seed
 
-    def _check_schedule(self, key: str, ours: str, value: Any, n_frames: int, fps: float | None,
-                        seed: float) -> bool:
-        """Whether our evaluator takes ``value`` for ``ours``; if not, note and drop ``key``."""
-        problem = _schedule_problem(ours, value, n_frames, fps, seed)
-        if problem is None:
-            return True
-        default = getattr(Settings(), ours)
-        instead = f"our default {default}" if default is not None else "the plain value"
-        self.drop(key, f"{key} is not used ({problem}); {instead} instead")
-        return False
+    def _read_schedule(self, key: str, ours: str, value: Any, n_frames: int,
+                       fps: float | None, seed: float) -> str | int | float | None:
+        """``value`` as our schedule for ``ours``, meaning what it means in Deforum (see
+        :func:`read_deforum_schedule`); None (noted, ``key`` dropped) when it is broken."""
+        notes: list[str] = []
+        try:
+            text = read_deforum_schedule(ours, value, n_frames, fps, seed, notes)
+        except SettingsError as e:  # ScheduleError is a SettingsError
+            default = getattr(Settings(), ours)
+            instead = f"our default {default}" if default is not None else "the plain value"
+            problem = str(e).removeprefix(f"{ours}: ").rstrip(".")
+            self.drop(key, f"{key} is not used ({problem}); {instead} instead")
+            return None
+        self.notes.extend(dict.fromkeys(notes))
+        return text
 
     def schedules(self, n_frames: int, fps: float | None, seed: float) -> None:
         for key in _SAME_SCHEDULES:
             if self.has(key):
-                value = self.get(key)
-                if self._check_schedule(key, key, value, n_frames, fps, seed):
-                    self.out[key] = value
+                text = self._read_schedule(key, key, self.get(key), n_frames, fps, seed)
+                if text is not None:
+                    self.out[key] = text
         for key, ours in _COLAB_CAMERA.items():
             if self.has(key) and not self.has(ours):
-                value = self.get(key)
-                if self._check_schedule(key, ours, value, n_frames, fps, seed):
-                    self.out[ours] = value
+                text = self._read_schedule(key, ours, self.get(key), n_frames, fps, seed)
+                if text is not None:
+                    self.out[ours] = text
 
     def guidance(self, n_frames: int, fps: float | None, seed: float) -> None:
         """cfg and steps schedules, when the file uses them (a constant one sets the value)."""
@@ -415,13 +423,14 @@ class _Importer:
             if not enabled:
                 self.drop(key)
                 continue
-            if not self._check_schedule(key, key, value, n_frames, fps, seed):
+            text = self._read_schedule(key, key, value, n_frames, fps, seed)
+            if text is None:
                 continue
-            values = _evaluate(key, value, n_frames, fps, seed)
+            values = _evaluate(key, text, n_frames, fps, seed)
             if np.all(values == values[0]) and (not whole or float(values[0]).is_integer()):
                 self.out[plain] = int(values[0]) if whole else float(values[0])
             else:
-                self.out[key] = value
+                self.out[key] = text
 
     def colour(self) -> None:
         if not self.has("color_coherence"):
@@ -707,34 +716,115 @@ def _schedule_variables(n_frames: int, fps: float | None, seed: float) -> dict[s
 
 def _evaluate(field_name: str, value: Any, n_frames: int, fps: float | None,
               seed: float) -> np.ndarray:
+    """Our values for one of our schedules (notes on NaN frames are dropped: reported once,
+    when the schedule was read)."""
     from .schedules import evaluate_schedule
 
     return evaluate_schedule(value, field=field_name, n_frames=n_frames,
-                             variables=_schedule_variables(n_frames, fps, seed))
+                             variables=_schedule_variables(n_frames, fps, seed), warnings=[])
 
 
-def _schedule_problem(field_name: str, value: Any, n_frames: int, fps: float | None,
-                      seed: float) -> str | None:
-    """Why our evaluator (and the plan's ranges) refuse ``value`` for ``field_name``, or None."""
+#: Plan column of each schedule with a range (cfg and steps are not plan schedules).
+def _columns() -> dict[str, str]:
+    from .plan import SCHEDULED_COLUMNS
+
+    columns = {f: c for c, f in SCHEDULED_COLUMNS.items()}
+    columns.update(cfg_scale_schedule="cfg_scale", steps_schedule="steps")
+    return columns
+
+
+#: Where a value below a range's excluded low end is clipped to.
+_CLIP_FLOOR = {"zoom": 0.01, "fov": 1.0, "flip_fv": 1.0, "near": 1.0, "far": 1.0, "sigma": 0.01}
+
+
+def read_deforum_schedule(field_name: str, value: Any, n_frames: int, fps: float | None,
+                          seed: float, notes: list[str]) -> str | int | float:
+    """A schedule of a Deforum settings file as our schedule with the values Deforum computes.
+
+    The text is read as Deforum reads it (:func:`~.schedules.from_deforum_string`): entries
+    Deforum reads leniently, values it holds rather than interpolates and frames where its
+    expression is not a number (filled in from their neighbours) come out as in Deforum, each
+    with a line in ``notes``. The original text is kept when it means the same here. Values
+    outside the range we take (a negative ``perspective_flip_fv``, strength below 0) are clipped
+    into it, with a note.
+
+    Raises
+    ------
+    ScheduleError
+        The text is broken even for Deforum (or uses a name or function we do not have).
+    """
+    from .errors import ScheduleError
+    from .schedules import from_deforum_string
+
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        return f"expected a keyframe schedule, got {type(value).__name__}"
-    try:
-        values = _evaluate(field_name, value, n_frames, fps, seed)
-        _check_range(field_name, values)
-    except SettingsError as e:  # ScheduleError is a SettingsError
-        return str(e).removeprefix(f"{field_name}: ").rstrip(".")
-    return None
+        raise ScheduleError(f"{field_name}: expected a keyframe schedule, got "
+                            f"{type(value).__name__}")
+    text = from_deforum_string(value, field=field_name, n_frames=n_frames, warnings=notes)
+    values = _evaluate_noting(field_name, text, n_frames, fps, seed, notes)
+    if not notes:
+        try:
+            same = np.array_equal(_evaluate(field_name, value, n_frames, fps, seed), values)
+        except ScheduleError:
+            same = False
+        if same:
+            text = value
+    column = _columns().get(field_name)
+    ranges = _plan_ranges()
+    if column in ranges:
+        low, high, inclusive = ranges[column]
+        floor = low if inclusive else _CLIP_FLOOR.get(column, low + 1e-3)
+        below = (values < low) if inclusive else (values <= low)
+        above = values > high
+        if below.any() or above.any():
+            target = np.where(below, floor, np.minimum(values, high))
+            text = _clipped(field_name, text, n_frames, fps, seed, floor, high, target)
+            bound = f"{'from' if inclusive else 'above'} {low:g} to {high:g}"
+            notes.append(f"{field_name}: {_frames(np.flatnonzero(below | above))} out of our "
+                         f"range ({bound}), {values.min():.4g} to {values.max():.4g} in the "
+                         f"file; clipped to {floor:g}..{high:g}")
+    return text
 
 
-def _check_range(field_name: str, values: np.ndarray) -> None:
-    """The plan's range check for a schedule field (skipped if the plan has none)."""
+def _evaluate_noting(field_name: str, text: str, n_frames: int, fps: float | None, seed: float,
+                     notes: list[str]) -> np.ndarray:
+    from .schedules import evaluate_schedule
+
+    return evaluate_schedule(text, field=field_name, n_frames=n_frames,
+                             variables=_schedule_variables(n_frames, fps, seed), warnings=notes)
+
+
+def _plan_ranges() -> dict[str, tuple[float, float, bool]]:
     from . import plan
 
-    check = getattr(plan, "_check_range", None)
-    columns = {f: c for c, f in getattr(plan, "SCHEDULED_COLUMNS", {}).items()}
-    columns.update(cfg_scale_schedule="cfg_scale", steps_schedule="steps")
-    if check is not None and field_name in columns:
-        check(field_name, columns[field_name], values)
+    return dict(getattr(plan, "_RANGES", {}))
+
+
+def _frames(frames: np.ndarray) -> str:
+    if len(frames) == 1:
+        return f"frame {int(frames[0])}"
+    return f"{len(frames)} frames ({int(frames[0])} to {int(frames[-1])})"
+
+
+def _clipped(field_name: str, text: str, n_frames: int, fps: float | None, seed: float,
+             low: float, high: float, target: np.ndarray) -> str:
+    """``text`` with every value clipped into ``low..high``: each key's number or expression
+    clipped when that gives ``target`` (the clipped values), else ``target`` frame by frame."""
+    from .schedules import parse_keyframes, to_deforum_string
+
+    parts = []
+    for key in parse_keyframes(text, field=field_name, n_frames=n_frames):
+        if key.value is not None:
+            parts.append(f"{key.frame}:({min(max(key.value, low), high)!r})")
+        else:
+            parts.append(f"{key.frame}:(clip({key.text}, {low!r}, {high!r}))")
+    candidate = ", ".join(parts)
+    try:
+        if np.allclose(_evaluate(field_name, candidate, n_frames, fps, seed), target,
+                       rtol=0, atol=1e-12):
+            return candidate
+    except SettingsError:
+        pass
+    return to_deforum_string(target, decimals=EXPORT_DECIMALS)
 
 
 def _prompt_frame(key: str, n_frames: int) -> int | None:

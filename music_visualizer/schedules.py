@@ -6,8 +6,10 @@ Contents
 - :func:`parse_keyframes`      a keyframe string -> sorted :class:`Keyframe` list (no evaluation).
 - :func:`evaluate_expression`  one expression -> float or array (e.g. prompt keys and weights).
 - :func:`to_deforum_string`    per-frame values -> a plain Deforum keyframe string.
+- :func:`from_deforum_string`  a Deforum file's schedule -> ours, meaning what it means there.
 - :func:`schedule_names`       built-in variable and function names (docs, UI).
 - :class:`Keyframe`            one parsed ``frame:(value)`` entry.
+- :class:`ScheduleWarning`     something read leniently, as Deforum reads it.
 
 The language
 ------------
@@ -28,6 +30,24 @@ The language
   ``clip(x, lo, hi)``, ``where(cond, a, b)``. Operators: ``+ - * / // % **``, comparisons
   (1.0 or 0.0), ``and or not``, ``& | ~`` (logical, as numexpr on comparisons), ``a if c else b``.
 
+Read as Deforum reads it
+------------------------
+What Deforum (numexpr + pandas) renders renders here too, with the same values and a warning
+(into the caller's ``warnings`` list, else a :class:`ScheduleWarning`) naming the field and frame:
+
+- Frames where an expression is not a number (``cos(t/10)**0.9`` of a negative base) are filled
+  in linearly from the nearest frames that are, as Deforum's pandas interpolation does. Infinite
+  values (division by zero, overflow) and expressions that are never a number stay errors.
+- A string the strict reading refuses is read as Deforum splits it: at each comma (not inside a
+  function call), then at the colons, the value lying between the first and second colon, so
+  ``0: 0: (x)`` is 0, ``(0).3`` is 0.3 (quotes and parentheses removed, a number),
+  ``(sin(t))*(-0.45)`` is that expression and ``10:(1)10:(2)`` (a missing comma) is 110. When
+  that reading fails too, the strict reading's error is raised.
+- ``deforum=True`` (a Deforum settings file): a value is a plain number exactly when Deforum takes
+  it for one: digits, optional sign and decimals once quotes and parentheses are removed. So
+  ``( 2.0 )``, ``(1e-3)`` and ``(5.)`` are expressions, held until the next key, and ``((0.5))`` is
+  a number. In our own strings, ``1e-3`` is a number and ``((0.5))`` an expression.
+
 Safety: the text is parsed with :func:`ast.parse` only; the tree is checked against a whitelist
 (node types, function names, at most 200 levels deep, at most 10 000 characters per expression)
 and turned into a flat postfix program that a small stack machine runs on numpy arrays, once per
@@ -39,7 +59,8 @@ key and the 1-based character position in the schedule string, e.g.
 ``zoom: frame 30: unknown name 'tt' at character 17; did you mean 't'?``. A value that is not
 finite is an error naming its cause and first frame:
 ``zoom: frame 0: division by zero in '1/(t-4)' at frame 4 (character 4)``; the check is made on
-the final value, so ``where(t > 0, 1/t, 0)`` is fine.
+the final value, so ``where(t > 0, 1/t, 0)`` is fine. Values that are not a number are errors only
+when no frame has a number (see above).
 """
 
 from __future__ import annotations
@@ -51,7 +72,8 @@ import keyword
 import math
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+import warnings as _warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,8 +86,10 @@ __all__ = [
     "MAX_EXPRESSION_CHARS",
     "MAX_SCHEDULE_CHARS",
     "Keyframe",
+    "ScheduleWarning",
     "evaluate_expression",
     "evaluate_schedule",
+    "from_deforum_string",
     "parse_keyframes",
     "schedule_names",
     "to_deforum_string",
@@ -85,6 +109,11 @@ Value = Any  # np.float64 or np.ndarray of float64
 # ---------------------------------------------------------------------------------------------
 # Public data
 # ---------------------------------------------------------------------------------------------
+
+
+class ScheduleWarning(UserWarning):
+    """A schedule was read leniently (as Deforum reads it), or frames that are not a number were
+    filled in from their neighbours; the message names the field and the frames."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +175,11 @@ _FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int | None]] = {
     "sinh": (np.sinh, 1, 1),
     "cosh": (np.cosh, 1, 1),
     "tanh": (np.tanh, 1, 1),
+    "arcsinh": (np.arcsinh, 1, 1),  # numexpr's names, which Deforum presets may use
+    "arccosh": (np.arccosh, 1, 1),
+    "arctanh": (np.arctanh, 1, 1),
+    "log1p": (np.log1p, 1, 1),
+    "expm1": (np.expm1, 1, 1),
     "abs": (np.abs, 1, 1),
     "sqrt": (np.sqrt, 1, 1),
     "exp": (np.exp, 1, 1),
@@ -548,13 +582,25 @@ def _run(compiled: _Compiled, env: Mapping[str, Value]) -> tuple[np.ndarray, str
     Returns the result, then for a non-finite result: why (None when finite), the flat index of
     the first bad value and the 0-based position of the operation that caused it.
     """
-    problems: list[_Problem] = []
-    with np.errstate(all="ignore"):
-        result = np.asarray(_execute(compiled.code, env, problems), dtype=np.float64)
+    result, problems = _evaluate(compiled, env)
     finite = np.isfinite(result)
     if finite.all():
         return result, None, 0, 0
     index = int(np.argmax(~finite.ravel()))
+    reason, pos = _explain(result, problems, index)
+    return result, reason, index, pos
+
+
+def _evaluate(compiled: _Compiled, env: Mapping[str, Value]) -> tuple[np.ndarray, list[_Problem]]:
+    """The result (numpy warnings off) and the operations that made values non-finite."""
+    problems: list[_Problem] = []
+    with np.errstate(all="ignore"):
+        result = np.asarray(_execute(compiled.code, env, problems), dtype=np.float64)
+    return result, problems
+
+
+def _explain(result: np.ndarray, problems: list[_Problem], index: int) -> tuple[str, int]:
+    """Why ``result`` is not finite at flat ``index``, and the 0-based position of the cause."""
     for problem in problems:  # in evaluation order: the innermost cause comes first
         try:
             hit = bool(np.broadcast_to(problem.bad, result.shape).ravel()[index])
@@ -562,10 +608,9 @@ def _run(compiled: _Compiled, env: Mapping[str, Value]) -> tuple[np.ndarray, str
             hit = True
         if hit:
             reason = _describe(problem, index, result.shape)
-            return result, f"{reason} in '{problem.source}'", index, problem.pos
+            return f"{reason} in '{problem.source}'", problem.pos
     bad = float(result.ravel()[index])
-    reason = "overflow (result too large)" if math.isinf(bad) else "result is not a number"
-    return result, reason, index, 0
+    return ("overflow (result too large)" if math.isinf(bad) else "result is not a number"), 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -574,7 +619,7 @@ def _run(compiled: _Compiled, env: Mapping[str, Value]) -> tuple[np.ndarray, str
 
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"  # unambiguous: no backtracking blow-up
 _NUMBER = re.compile(_NUM, re.ASCII)
-_FAST_ENTRY = re.compile(r"\s*(\d+)\s*:\s*\(\s*(" + _NUM + r")\s*\)\s*(?:,|\Z)", re.ASCII)
+_FAST_ENTRY = re.compile(r"\s*(\d+)\s*:\s*\((\s*" + _NUM + r"\s*)\)\s*(?:,|\Z)", re.ASCII)
 _DIGITS = re.compile(r"\d+", re.ASCII)
 _PARENS = re.compile(r"[()]")
 _KEY_NAMES = frozenset({"max_f"})
@@ -641,12 +686,34 @@ def _key_frame(key: str, key_pos: int, field: str, max_f: int) -> int:
     return math.floor(float(result))
 
 
-#: (frame, text, value or None, column, compiled expression or None): a Keyframe plus its program
-_Entry = tuple[int, str, float | None, int, _Compiled | None]
+#: (frame, text, value or None, column, compiled expression or None, key text): a Keyframe plus
+#: its program and the key as written
+_Entry = tuple[int, str, float | None, int, _Compiled | None, str]
+
+#: A number as Deforum's keyframe reader sees one once it has removed quotes and parentheses:
+#: no exponent, no spaces, no trailing point ("1e-3", " 2.0 " and "5." are expressions to it).
+_DEFORUM_NUMBER = re.compile(r"[+-]?[0-9]*(?:\.[0-9]+)?\n?")
+_DEFORUM_REMOVED = str.maketrans("", "", "'\"()")
+_MAX_NOTES = 5
 
 
-def _parse(text: str | int | float, field: str, n_frames: int) -> list[_Entry]:
-    """Scan the whole schedule string; return the in-range entries sorted by frame."""
+def _deforum_number(raw: str) -> float | None:
+    """The number Deforum reads in the value ``raw`` (quotes and parentheses removed), or None
+    when Deforum evaluates ``raw`` as an expression."""
+    bare = raw.translate(_DEFORUM_REMOVED)
+    if not _DEFORUM_NUMBER.fullmatch(bare) or not any(c.isdigit() for c in bare):
+        return None
+    return float(bare)
+
+
+def _parse(text: str | int | float, field: str, n_frames: int, deforum: bool = False,
+           notes: list[str] | None = None) -> list[_Entry]:
+    """Scan the whole schedule string; return the in-range entries sorted by frame.
+
+    ``deforum``: values are numbers or expressions by Deforum's rule (:func:`_deforum_number`).
+    A string the strict scan refuses is read as Deforum reads it when that works (with a note
+    in ``notes``); otherwise the strict scan's error is raised.
+    """
     text = _as_text(text, field)
     if len(text) > MAX_SCHEDULE_CHARS:
         raise ScheduleError(
@@ -657,30 +724,60 @@ def _parse(text: str | int | float, field: str, n_frames: int) -> list[_Entry]:
         raise ScheduleError(f"{field}: empty schedule; write e.g. '0:(1.0)'")
     if _NUMBER.fullmatch(stripped):  # a bare number means 0:(number)
         column = text.index(stripped)
-        return [(0, stripped, _number(stripped, field, 0, column), column, None)]
+        return [(0, stripped, _number(stripped, field, 0, column), column, None, "0")]
 
     max_f = n_frames - 1
+    try:
+        keyed = _scan(text, field, max_f, deforum)
+    except ScheduleError as strict:
+        try:
+            keyed, lenient_notes = _scan_as_deforum(text, field, max_f)
+        except ScheduleError:
+            raise strict from None
+        _note(notes, lenient_notes or [f"{strict}; read as Deforum reads it"])
+    if not keyed:
+        raise ScheduleError(f"{field}: no keyframe within frames 0..{max_f}")
+    return [keyed[k] for k in sorted(keyed)]
+
+
+def _note(notes: list[str] | None, messages: list[str], stacklevel: int = 4) -> None:
+    """Add ``messages`` to ``notes``, or warn (:class:`ScheduleWarning`, pointing
+    ``stacklevel`` frames up: the caller of the public function) when there is no list."""
+    if len(messages) > _MAX_NOTES:
+        messages = [*messages[:_MAX_NOTES], f"... and {len(messages) - _MAX_NOTES} more"]
+    if notes is not None:
+        notes.extend(messages)
+        return
+    for message in messages:
+        _warnings.warn(message, ScheduleWarning, stacklevel=stacklevel)
+
+
+def _scan(text: str, field: str, max_f: int, deforum: bool) -> dict[int, _Entry]:
+    """The strict scan: ``key:(value)`` entries separated by commas outside parentheses."""
     keyed: dict[int, _Entry] = {}
     pos, end = 0, len(text)
     content_end = len(text.rstrip())
     while pos < end:
         fast = _FAST_ENTRY.match(text, pos)
+        number = None
         if fast is not None:
-            frame, number = int(fast.group(1)), fast.group(2)
-            value = float(number)
-            if not math.isfinite(value):
-                _number(number, field, frame, fast.start(2))
-            entry: _Entry = (frame, number, value, fast.start(2), None)
+            raw = fast.group(2)
+            number = _deforum_number(raw) if deforum else float(raw)
+        if fast is not None and number is not None:
+            value_text = raw.strip()
+            column = fast.start(2) + len(raw) - len(raw.lstrip())
+            frame = int(fast.group(1))
+            if not math.isfinite(number):
+                _number(value_text, field, frame, column)
+            entry: _Entry = (frame, value_text, number, column, None, fast.group(1))
             pos = fast.end()
         else:
-            entry, pos = _scan_entry(text, pos, field, max_f)
+            entry, pos = _scan_entry(text, pos, field, max_f, deforum)
         if 0 <= entry[0] <= max_f:
             keyed[entry[0]] = entry
         if pos >= content_end:  # nothing but a trailing comma and spaces left
             break
-    if not keyed:
-        raise ScheduleError(f"{field}: no keyframe within frames 0..{max_f}")
-    return [keyed[k] for k in sorted(keyed)]
+    return keyed
 
 
 def _number(text: str, field: str, frame: int, column: int) -> float:
@@ -690,7 +787,8 @@ def _number(text: str, field: str, frame: int, column: int) -> float:
     return value
 
 
-def _scan_entry(text: str, start: int, field: str, max_f: int) -> tuple[_Entry, int]:
+def _scan_entry(text: str, start: int, field: str, max_f: int,
+                deforum: bool = False) -> tuple[_Entry, int]:
     """Scan one ``key:(value)`` entry at ``start``; return it and the position after its comma."""
     end = len(text)
     while start < end and text[start].isspace():
@@ -752,16 +850,9 @@ def _scan_entry(text: str, start: int, field: str, max_f: int) -> tuple[_Entry, 
     column = p + 1 + len(raw) - len(raw.lstrip())
 
     # 3. A plain number, or an expression checked now (so errors show even in ignored keys).
-    if _NUMBER.fullmatch(value_text):
-        entry: _Entry = (frame, value_text, _number(value_text, field, frame, column), column, None)
-    else:
-        try:
-            compiled = _compile(value_text)
-        except _ExprError as e:
-            raise ScheduleError(
-                f"{label}: {e.message} at character {column + e.pos + 1}{e.hint}"
-            ) from None
-        entry = (frame, value_text, None, column, compiled)
+    number = _deforum_number(raw) if deforum else (
+        _number(value_text, field, frame, column) if _NUMBER.fullmatch(value_text) else None)
+    entry = _value_entry(frame, value_text, number, column, key, field)
 
     # 4. A comma or the end.
     q = close + 1
@@ -775,6 +866,108 @@ def _scan_entry(text: str, start: int, field: str, max_f: int) -> tuple[_Entry, 
             )
         q += 1
     return entry, q
+
+
+def _value_entry(frame: int, value_text: str, number: float | None, column: int, key: str,
+                 field: str) -> _Entry:
+    """An entry for a number (None: ``value_text`` is an expression, compiled and checked)."""
+    if number is not None:
+        if not math.isfinite(number):
+            raise ScheduleError(
+                f"{field}: frame {frame}: number too large at character {column + 1}")
+        return (frame, value_text, number, column, None, key)
+    try:
+        compiled = _compile(value_text)
+    except _ExprError as e:
+        raise ScheduleError(
+            f"{field}: frame {frame}: {e.message} at character {column + e.pos + 1}{e.hint}"
+        ) from None
+    return (frame, value_text, None, column, compiled, key)
+
+
+def _scan_as_deforum(text: str, field: str, max_f: int) -> tuple[dict[int, _Entry], list[str]]:
+    """Read ``text`` as Deforum's keyframe reader does; return the entries and notes on each
+    entry that is not a plain ``key:(value)``.
+
+    Deforum splits the string at every comma (here: except commas inside a function call), each
+    piece at its colons, and takes the key from before the first colon and the value from
+    between the first and the second (the rest is ignored). A value that is a number once its
+    quotes and parentheses are removed is that number (``(0).3`` is 0.3); any other value is an
+    expression (``(sin(t))*(-0.45)``).
+    """
+    keyed: dict[int, _Entry] = {}
+    notes: list[str] = []
+    for start, piece in _deforum_pieces(text):
+        if not piece.strip():
+            continue
+        parts = piece.split(":")
+        if len(parts) < 2:
+            lead = len(piece) - len(piece.lstrip())
+            raise ScheduleError(f"{field}: expected 'frame:(value)' at character "
+                                f"{start + lead + 1}, got '{_snippet(piece)}'")
+        key_raw, value_raw = parts[0], parts[1]
+        key = key_raw.strip()
+        frame = _key_frame(key, start + len(key_raw) - len(key_raw.lstrip()), field, max_f)
+        value = value_raw.strip()
+        column = start + len(key_raw) + 1 + len(value_raw) - len(value_raw.lstrip())
+        if len(value) > MAX_DEPTH and _depth(value) > MAX_DEPTH:
+            raise ScheduleError(f"{field}: frame {frame}: too deeply nested (more than "
+                                f"{MAX_DEPTH} levels) at character {column + 1}")
+        entry = _value_entry(frame, value, _deforum_number(value), column, key, field)
+        if len(parts) > 2 or not _wrapped(value) or "'" in value or '"' in value:
+            read = _format(entry[2], 6) if entry[2] is not None else f"'{_snippet(value)}'"
+            rest = "; the text after its second ':' is ignored" if len(parts) > 2 else ""
+            notes.append(f"{field}: frame {frame}: '{_snippet(piece.strip())}' is not "
+                         f"'frame:(value)': read as Deforum reads it, {read}{rest}")
+        if 0 <= frame <= max_f:
+            keyed[frame] = entry
+    return keyed, notes
+
+
+def _deforum_pieces(text: str) -> Iterator[tuple[int, str]]:
+    """``text`` split at every comma, as Deforum splits it, except that a piece without a colon
+    after an unclosed '(' is joined back (a comma inside a function call: ``where(a, b, c)``).
+    Yields (start index, piece) pairs, one at a time (a bad first piece stops the reading)."""
+    current: list[int] | None = None  # [start, end] of the piece being gathered
+    balance = 0
+    pos = 0
+    while True:
+        comma = text.find(",", pos)
+        end = len(text) if comma < 0 else comma
+        part = text[pos:end]
+        change = part.count("(") - part.count(")")
+        if current is not None and balance > 0 and ":" not in part:
+            current[1] = end
+            balance += change
+        else:
+            if current is not None:
+                yield current[0], text[current[0] : current[1]]
+            current, balance = [pos, end], change
+        if comma < 0:
+            yield current[0], text[current[0] : current[1]]
+            return
+        pos = comma + 1
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of parentheses in ``text``."""
+    depth = deepest = 0
+    for m in _PARENS.finditer(text):
+        depth += 1 if m.group() == "(" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _wrapped(value: str) -> bool:
+    """Whether ``value`` is one parenthesised group: '(' ... its matching ')' at the end."""
+    if not (value.startswith("(") and value.endswith(")")):
+        return False
+    depth = 0
+    for i, c in enumerate(value):
+        depth += (c == "(") - (c == ")")
+        if depth == 0:
+            return i == len(value) - 1
+    return False
 
 
 def _top_level_comma(text: str, start: int, stop: int) -> bool:
@@ -798,7 +991,8 @@ def _top_level_comma(text: str, start: int, stop: int) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def parse_keyframes(text: str | int | float, *, field: str, n_frames: int) -> list[Keyframe]:
+def parse_keyframes(text: str | int | float, *, field: str, n_frames: int,
+                    deforum: bool = False, warnings: list[str] | None = None) -> list[Keyframe]:
     """Parse a schedule string into its keyframes, without evaluating expressions.
 
     Parameters
@@ -810,6 +1004,12 @@ def parse_keyframes(text: str | int | float, *, field: str, n_frames: int) -> li
     n_frames : int
         Frames of the render (>= 1); keys are evaluated with ``max_f = n_frames - 1`` and keys
         outside ``0..n_frames-1`` are dropped.
+    deforum : bool
+        Read values as Deforum does (the string comes from a Deforum settings file): see
+        :func:`evaluate_schedule`.
+    warnings : list of str, optional
+        Receives a line for each entry read leniently, as Deforum reads it; without a list
+        these are issued as :class:`ScheduleWarning`.
 
     Returns
     -------
@@ -825,12 +1025,13 @@ def parse_keyframes(text: str | int | float, *, field: str, n_frames: int) -> li
     ValueError
         ``n_frames < 1``.
     """
-    entries = _parse(text, field, _check_n_frames(n_frames))
-    return [Keyframe(frame, text, value, column) for frame, text, value, column, _ in entries]
+    entries = _parse(text, field, _check_n_frames(n_frames), deforum, warnings)
+    return [Keyframe(frame, text, value, column) for frame, text, value, column, *_ in entries]
 
 
 def evaluate_schedule(text: str | int | float, *, field: str, n_frames: int,
-                      variables: Mapping[str, float | np.ndarray] | None = None) -> np.ndarray:
+                      variables: Mapping[str, float | np.ndarray] | None = None,
+                      deforum: bool = False, warnings: list[str] | None = None) -> np.ndarray:
     """Evaluate a Deforum keyframe schedule at every frame.
 
     Parameters
@@ -844,17 +1045,28 @@ def evaluate_schedule(text: str | int | float, *, field: str, n_frames: int,
     variables : mapping, optional
         Extra names: scalars (``fps``, ``s``) or arrays of shape ``(n_frames,)`` (audio
         features such as ``rms``, ``beat``, ``drums``). ``t`` and ``max_f`` are provided.
+    deforum : bool
+        The string comes from a Deforum settings file: a value is a plain number (interpolated)
+        exactly when Deforum takes it for one, i.e. once quotes and parentheses are removed it
+        is digits with an optional sign and decimals. ``( 2.0 )``, ``(1e-3)`` and ``(5.)`` are
+        then expressions (held until the next key) and ``((0.5))`` is a number.
+    warnings : list of str, optional
+        Receives a line for each thing read leniently, as Deforum reads it (an entry that is
+        not ``key:(value)``; frames whose value is not a number, filled in from their
+        neighbours); without a list these are issued as :class:`ScheduleWarning`.
 
     Returns
     -------
     np.ndarray [shape=(n_frames,), dtype=float64]
-        Finite values, one per frame.
+        Finite values, one per frame. Frames where an expression is not a number (``nan``, e.g.
+        a negative number to a fractional power) are filled in linearly from the nearest
+        frames that are, as Deforum does (the first and last such values hold at the ends).
 
     Raises
     ------
     ScheduleError
-        Malformed text, unknown names or functions, forbidden syntax, or a value that is not
-        finite (division by zero, log of a negative number, overflow), naming the field, the
+        Malformed text, unknown names or functions, forbidden syntax, a value that is infinite
+        (division by zero, overflow) or no frame with a number at all, naming the field, the
         key, the character and, for math problems, the first bad frame.
     ValueError
         ``n_frames < 1`` or bad ``variables`` (reserved or invalid names, wrong shapes,
@@ -862,7 +1074,7 @@ def evaluate_schedule(text: str | int | float, *, field: str, n_frames: int,
     """
     n = _check_n_frames(n_frames)
     scalars, arrays = _split_variables(variables, n)
-    entries = _parse(text, field, n)
+    entries = _parse(text, field, n, deforum, warnings)
 
     # 1. Plain numbers set their frame.
     values = np.empty(n, dtype=np.float64)
@@ -878,7 +1090,9 @@ def evaluate_schedule(text: str | int | float, *, field: str, n_frames: int,
     base: dict[str, Value] = dict(_CONSTANTS)
     base.update(scalars)
     base["max_f"] = np.float64(n - 1)
-    for (start, _, _, column, compiled), stop in zip(entries, stops, strict=True):
+    gaps: list[str] = []
+    first_gap = ""
+    for (start, _, _, column, compiled, _), stop in zip(entries, stops, strict=True):
         if compiled is None:
             continue
         env = dict(base)
@@ -887,20 +1101,96 @@ def evaluate_schedule(text: str | int | float, *, field: str, n_frames: int,
             env[name] = array[start:stop]
         label = f"{field}: frame {start}"
         _check_names(compiled, env, label, column)
-        result, problem, index, pos = _run(compiled, env)
-        if problem is not None:
-            raise ScheduleError(
-                f"{label}: {problem} at frame {start + index} (character {column + pos + 1})"
-            )
+        result, problems = _evaluate(compiled, env)
+        result = np.broadcast_to(result, (stop - start,))
         values[start:stop] = result
-        known[start:stop] = True
+        finite = np.isfinite(result)
+        known[start:stop] = finite
+        if finite.all():
+            continue
+        infinite = np.isinf(result)
+        index = int(np.argmax(infinite if infinite.any() else ~finite))
+        reason, pos = _explain(result, problems, index)
+        where = f"(character {column + pos + 1})"
+        if infinite.any():
+            raise ScheduleError(f"{label}: {reason} at frame {start + index} {where}")
+        first_gap = first_gap or f"{label}: {reason} at frame {start + index} {where}"
+        gaps.append(f"{field}: {_frame_ranges(start + np.flatnonzero(~finite))}: {reason} "
+                    f"{where}; filled in linearly from the neighbouring frames, as Deforum "
+                    "does")
 
     # 3. Linear interpolation between set frames; the first and last values hold.
+    if not known.any():
+        raise ScheduleError(first_gap)
+    if gaps:
+        _note(warnings, gaps, stacklevel=3)
     if not known.all():
         have = np.flatnonzero(known)
         missing = np.flatnonzero(~known)
         values[missing] = np.interp(missing, have, values[have])
     return values
+
+
+def from_deforum_string(text: str | int | float, *, field: str, n_frames: int,
+                        warnings: list[str] | None = None) -> str:
+    """A schedule from a Deforum settings file, rewritten so that it means here what it means
+    in Deforum.
+
+    Each in-range entry becomes ``key:(value)`` with its key as written: values Deforum reads as
+    numbers are written as those numbers, its expressions as expressions (``(1e-3)`` becomes
+    ``((1e-3))``, held as in Deforum). So ``evaluate_schedule(result)`` equals
+    ``evaluate_schedule(text, deforum=True)`` over ``n_frames`` frames.
+
+    Parameters
+    ----------
+    text : str, int or float
+        The schedule as the file has it.
+    field : str
+        Name of the setting, used in messages.
+    n_frames : int
+        The file's ``max_frames`` (>= 1).
+    warnings : list of str, optional
+        Receives a line for each entry read leniently (see :func:`evaluate_schedule`).
+
+    Raises
+    ------
+    ScheduleError
+        The text is malformed even as Deforum reads it.
+    """
+    entries = _parse(text, field, _check_n_frames(n_frames), True, warnings)
+    parts = []
+    for frame, value_text, value, _, _, key in entries:
+        key = key if _key_is_plain(key, frame, n_frames) else str(frame)
+        if value is not None:
+            parts.append(f"{key}:({value!r})")
+        elif _NUMBER.fullmatch(value_text):  # a number Deforum evaluates: keep it an expression
+            parts.append(f"{key}:(({value_text}))")
+        else:
+            parts.append(f"{key}:({value_text})")
+    return ", ".join(parts)
+
+
+def _key_is_plain(key: str, frame: int, n_frames: int) -> bool:
+    """Whether ``key`` can be written back as is (a strict scan reads it as ``frame``)."""
+    if not key or any(c in key for c in ",:\n") or key.count("(") != key.count(")"):
+        return False
+    try:
+        return _key_frame(key, 0, "key", n_frames - 1) == frame
+    except ScheduleError:
+        return False
+
+
+def _frame_ranges(frames: np.ndarray, limit: int = 6) -> str:
+    """``frames 3-7, 12`` for sorted frame numbers (at most ``limit`` ranges, then '...')."""
+    runs: list[str] = []
+    breaks = np.flatnonzero(np.diff(frames) != 1)
+    starts = [frames[0], *frames[breaks + 1].tolist()]
+    ends = [*frames[breaks].tolist(), frames[-1]]
+    for a, b in zip(starts, ends, strict=True):
+        runs.append(f"{a}" if a == b else f"{a}-{b}")
+    more = ", ..." if len(runs) > limit else ""
+    word = "frame" if len(frames) == 1 else "frames"
+    return f"{word} {', '.join(runs[:limit])}{more}"
 
 
 def evaluate_expression(expr: str, *, field: str, variables: Mapping[str, float | np.ndarray],

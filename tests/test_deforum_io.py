@@ -352,12 +352,15 @@ def test_schedules_our_evaluator_rejects_are_notes_not_crashes():
                           strength_schedule="0:(1.7)", noise_schedule="0: (0.02), 10: (0.05)",
                           contrast_schedule=[1, 2])
     imported = import_deforum(data)
-    for key in ("zoom", "angle", "strength_schedule", "contrast_schedule"):
+    for key in ("zoom", "angle", "contrast_schedule"):
         assert key not in imported.settings
         assert any(item.split("=")[0] == key for item in imported.unmapped), key
         assert any(n.startswith(f"{key} is not used") for n in imported.notes), key
     assert any("frobnicate" in n for n in imported.notes)
-    assert any("out of range" in n for n in imported.notes)
+    # a value Deforum takes but we do not is clipped into our range, not dropped
+    assert imported.settings["strength_schedule"] == "0:(1.0)"
+    assert "strength_schedule: 120 frames (0 to 119) out of our range (from 0 to 1), 1.7 to 1.7 " \
+           "in the file; clipped to 0..1" in imported.notes
     assert imported.settings["noise_schedule"] == "0: (0.02), 10: (0.05)"
     s = settings_from_dict(imported.settings)
     assert s.zoom == Settings().zoom

@@ -13,7 +13,6 @@ import stat
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -166,10 +165,8 @@ def test_spotdl_producing_nothing(fake_spotdl, tmp_path, monkeypatch):
 
 def test_spotdl_timeout_stops_it(fake_spotdl, tmp_path, monkeypatch):
     monkeypatch.setenv("FAKE_SPOTDL_MODE", "hang")
-    start = time.monotonic()
     with pytest.raises(DownloadError, match="did not finish within 1 s"):
         download_track(track(), URL, out_dir=tmp_path, timeout=1)
-    assert time.monotonic() - start < 15
 
 
 def test_broken_earlier_download_is_replaced(fake_spotdl, tmp_path):

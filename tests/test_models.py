@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
 import torch
@@ -155,10 +154,8 @@ def test_broken_single_file(tmp_path):
 
 def test_unknown_hub_id_offline():
     name = "nobody-here/no-such-model-xyz"
-    start = time.monotonic()
     with pytest.raises(ModelError) as err:
         load_pipelines(name, device="cpu")
-    assert time.monotonic() - start < 5
     msg = str(err.value)
     assert name in msg
     assert "could not be downloaded" in msg
