@@ -47,6 +47,7 @@ from .runs import (
     reserve_timestring,
     settings_path,
     song_dir,
+    storage_problem,
     video_path,
 )
 from .settings import Settings, settings_from_dict, settings_to_dict
@@ -445,8 +446,7 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
         run.folder.mkdir(parents=True, exist_ok=True)
         timestring = reserve_timestring(run.folder, run.timestring)
     except OSError as e:
-        raise RunError(f"Cannot write the run folder '{run.folder}' ({e.strerror}); "
-                       "check --output-dir and the free space.") from None
+        raise RunError(f"Cannot start the run: {storage_problem(e, run.folder)}.") from None
     reserved = settings_path(run.folder, timestring)
     try:
         lock = RunLock(run.folder, timestring).acquire()
@@ -463,8 +463,8 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
         gan_path(run.folder, timestring).unlink(missing_ok=True)
         lock.release()
         if isinstance(e, OSError):
-            raise RunError(f"Cannot write the run folder '{run.folder}' ({e.strerror}); "
-                           "check --output-dir and the free space.") from None
+            raise RunError(f"Cannot start the run: {storage_problem(e, run.folder)}."
+                           ) from None
         raise
     return replace(run, timestring=timestring, record=record), lock
 
@@ -520,9 +520,8 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                     state = render_frames(renderer, plan, state, writer=writer,
                                           on_frame=on_frame, should_stop=should_stop)
             except OSError as e:
-                raise RunError(f"Writing frames to '{run.folder}' failed ({e.strerror}); free "
-                               f"some space, then resume with --resume {run.timestring}."
-                               ) from None
+                raise RunError(f"Cannot write the frames: {storage_problem(e, run.folder)}; "
+                               f"then resume with --resume {run.timestring}.") from None
             rendered = state.next_index - run.start_index
             state_next = state.next_index
         elif on_start is not None:

@@ -16,6 +16,7 @@ Functions:
 - :func:`song_dir`             the run folder of a song for a timestring
 - :func:`frame_path`, :func:`settings_path`, :func:`video_path`, :func:`lock_path`
 - :func:`atomic_write_bytes`, :func:`atomic_write_json`, :func:`read_run_record`
+- :func:`storage_problem`      what a failed write (read-only, no permission, full disk) means
 - :func:`done_frames`          how many leading frames exist (resume starts there)
 - :class:`RunLock`             the exclusive lock a render holds on its run
 - :func:`run_is_live`          whether some thread or process is rendering a run now
@@ -75,6 +76,7 @@ __all__ = [
     "safe_name",
     "settings_path",
     "song_dir",
+    "storage_problem",
     "song_runs",
     "video_path",
 ]
@@ -200,6 +202,32 @@ def video_path(folder: Path, timestring: str) -> Path:
 
 def lock_path(folder: Path, timestring: str) -> Path:
     return Path(folder) / f"{timestring}.lock"
+
+
+_NO_PERMISSION = {errno.EACCES, errno.EPERM}
+
+
+def storage_problem(error: OSError, folder: Path) -> str:
+    """What a failed write to ``folder`` means for the user, and what to do: one clause.
+
+    ``errno`` decides: read-only file system, no permission, a full disk (or quota, or a file
+    too large for the file system), else the system's own words.
+    """
+    code = error.errno
+    if code == errno.EROFS:
+        return (f"cannot write to '{folder}': it is on a read-only file system; use a writable "
+                "folder (--output-dir) or make it writable")
+    if code in _NO_PERMISSION:
+        return (f"cannot write to '{folder}': no permission; use a folder you can write to "
+                "(--output-dir) or change its permissions")
+    if code == errno.EDQUOT:
+        return f"the disk quota for '{folder}' is used up; free some space or raise the quota"
+    if code == errno.EFBIG:
+        return (f"a file in '{folder}' is too large for its file system; use a folder on "
+                "another file system (--output-dir)")
+    if code == errno.ENOSPC:
+        return f"the disk holding '{folder}' is full; free some space"
+    return f"writing to '{folder}' failed ({error.strerror or error})"
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
