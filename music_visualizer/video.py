@@ -31,6 +31,7 @@ from PIL import Image
 
 from music_visualizer import child_process
 from music_visualizer.errors import VideoError
+from music_visualizer.png import png_damage
 from music_visualizer.runs import storage_problem
 
 __all__ = ["VideoInfo", "encode_video", "probe_video"]
@@ -206,7 +207,8 @@ def _fps_fraction(fps: float) -> Fraction:
 
 
 def _check_frames(frames_dir: Path, *, timestring: str, n_frames: int) -> Path:
-    """Return the path of frame 0 after checking frames 0..n_frames-1 all exist."""
+    """Return the path of frame 0 after checking frames 0..n_frames-1 all exist and are whole
+    PNGs (:func:`~music_visualizer.png.png_damage`'s quick check)."""
     if not frames_dir.is_dir():
         raise VideoError(
             f"Frames folder '{frames_dir}' does not exist; check the run folder or render the "
@@ -221,6 +223,14 @@ def _check_frames(frames_dir: Path, *, timestring: str, n_frames: int) -> Path:
             f"Frame '{name}' is missing{more}; the video needs frames 0 to {n_frames - 1}, so "
             "resume the run to render them or build the video from fewer frames."
         )
+    for i in range(n_frames):  # a few small reads per frame: finds truncated and empty files
+        name = frames_dir / f"{timestring}_{i:05d}.png"
+        problem = png_damage(name)
+        if problem is not None:
+            raise VideoError(
+                f"Frame '{name}' is damaged ({problem}); resume the run to render it (and the "
+                "frames after it) again, then build the video."
+            )
     return frames_dir / f"{timestring}_00000.png"
 
 
