@@ -147,9 +147,16 @@ def run(cmd: Sequence[str], *, guard: bool | None = None, timeout: float | None 
     As ``subprocess.run``: ``capture_output``, ``stdout``, ``stderr``, ``text`` ...; on a
     timeout (TimeoutExpired) or an interrupt the child is killed and waited for.
     """
+    if "stdin" in kwargs or "input" in kwargs:
+        raise ValueError("the child of run() reads nothing: do not give stdin or input")
+    if guard is None:
+        guard = _PRCTL is None
+    if not guard:
+        return subprocess.run(list(cmd), stdin=subprocess.DEVNULL, timeout=timeout,
+                              preexec_fn=_pdeathsig_preexec(os.getpid()), **kwargs)
     if kwargs.pop("capture_output", False):
         kwargs["stdout"] = kwargs["stderr"] = subprocess.PIPE
-    with popen(cmd, guard=guard, **kwargs) as proc:
+    with popen(cmd, guard=True, **kwargs) as proc:
         try:
             out, err = proc.communicate(timeout=timeout)
         except BaseException:
