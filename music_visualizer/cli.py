@@ -393,15 +393,24 @@ class ProgressLines:
 
 
 def progress_line(done: int, total: int, rendered: int, seconds: float) -> str:
-    """``frame 120/480 (25%), 3.2 frames/s, ETA 1:52`` (``rendered`` frames in ``seconds``)."""
+    """``frame 120/480 (25%), 3.2 frames/s, ETA 1:52`` (``rendered`` frames in ``seconds``);
+    the last frame's line says ``done in 2:30`` instead of the ETA."""
     percent = 100 * done // max(total, 1)
     line = f"frame {done}/{total} ({percent}%)"
     if rendered > 0 and seconds > 0:
         rate = rendered / seconds
-        eta = round((total - done) / rate)
-        line += (f", {rate:.3g} frames/s, ETA {eta // 3600}:{eta // 60 % 60:02d}:{eta % 60:02d}"
-                 if eta >= 3600 else f", {rate:.3g} frames/s, ETA {eta // 60}:{eta % 60:02d}")
+        if done >= total:
+            return line + f", {rate:.3g} frames/s, done in {_clock_time(seconds)}"
+        line += f", {rate:.3g} frames/s, ETA {_clock_time((total - done) / rate)}"
     return line
+
+
+def _clock_time(seconds: float) -> str:
+    """``1:52`` or ``2:03:07``."""
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+    return f"{s // 60}:{s % 60:02d}"
 
 
 def _progress(total: int, initial: int) -> Any:

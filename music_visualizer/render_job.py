@@ -536,8 +536,8 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                     state = render_frames(renderer, plan, state, writer=writer,
                                           on_frame=on_frame, should_stop=should_stop)
             except OSError as e:
-                raise RunError(f"Cannot write the frames: {storage_problem(e, run.folder)}; "
-                               f"then resume with --resume {run.timestring}.") from None
+                raise RunError(f"Run {run.timestring} stopped: {storage_problem(e, run.folder)}"
+                               f"; then resume with --resume {run.timestring}.") from None
             rendered = state.next_index - run.start_index
             state_next = state.next_index
         elif on_start is not None:

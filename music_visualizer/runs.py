@@ -219,11 +219,11 @@ def storage_problem(error: OSError, folder: Path) -> str:
     """
     code = error.errno
     if code == errno.EROFS:
-        return (f"cannot write to '{folder}': it is on a read-only file system; use a writable "
-                "folder (--output-dir) or make it writable")
+        return (f"cannot write to '{folder}': it is on a read-only file system; make it "
+                "writable (mount it read-write) or use another --output-dir")
     if code in _NO_PERMISSION:
-        return (f"cannot write to '{folder}': no permission; use a folder you can write to "
-                "(--output-dir) or change its permissions")
+        return (f"cannot write to '{folder}': no permission; change its permissions (or run "
+                "as its owner) or use another --output-dir")
     if code == errno.EDQUOT:
         return f"the disk quota for '{folder}' is used up; free some space or raise the quota"
     if code == errno.EFBIG:
