@@ -461,8 +461,10 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
     try:
         run.folder.mkdir(parents=True, exist_ok=True)
         timestring = reserve_timestring(run.folder, run.timestring)
-    except OSError as e:
-        raise RunError(f"Cannot start the run: {storage_problem(e, run.folder)}.") from None
+    except OSError as e:  # the folder that could not be written: the run's or one above it
+        where = Path(e.filename).parent if e.filename else run.folder
+        raise RunError(f"Cannot start the run: {storage_problem(e, where)}, or use "
+                       "another --output-dir.") from None
     reserved = settings_path(run.folder, timestring)
     try:
         lock = RunLock(run.folder, timestring).acquire()
@@ -479,8 +481,8 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
         gan_path(run.folder, timestring).unlink(missing_ok=True)
         lock.release()
         if isinstance(e, OSError):
-            raise RunError(f"Cannot start the run: {storage_problem(e, run.folder)}."
-                           ) from None
+            raise RunError(f"Cannot start the run: {storage_problem(e, run.folder)}, or use "
+                           "another --output-dir.") from None
         raise
     return replace(run, timestring=timestring, record=record), lock
 

@@ -212,7 +212,8 @@ _NO_PERMISSION = {errno.EACCES, errno.EPERM}
 
 
 def storage_problem(error: OSError, folder: Path) -> str:
-    """What a failed write to ``folder`` means for the user, and what to do: one clause.
+    """What a failed write to ``folder`` means for the user, and what to do about the folder:
+    one clause (callers add what else can be done, e.g. another ``--output-dir``).
 
     ``errno`` decides: read-only file system, no permission, a full disk (or quota, or a file
     too large for the file system), else the system's own words.
@@ -220,15 +221,15 @@ def storage_problem(error: OSError, folder: Path) -> str:
     code = error.errno
     if code == errno.EROFS:
         return (f"cannot write to '{folder}': it is on a read-only file system; make it "
-                "writable (mount it read-write) or use another --output-dir")
+                "writable (mount it read-write)")
     if code in _NO_PERMISSION:
-        return (f"cannot write to '{folder}': no permission; change its permissions (or run "
-                "as its owner) or use another --output-dir")
+        return (f"cannot write to '{folder}': no permission; change its permissions or write "
+                "as its owner")
     if code == errno.EDQUOT:
         return f"the disk quota for '{folder}' is used up; free some space or raise the quota"
     if code == errno.EFBIG:
         return (f"a file in '{folder}' is too large for its file system; use a folder on "
-                "another file system (--output-dir)")
+                "another file system")
     if code == errno.ENOSPC:
         return f"the disk holding '{folder}' is full; free some space"
     return f"writing to '{folder}' failed ({error.strerror or error})"

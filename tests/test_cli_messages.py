@@ -139,7 +139,8 @@ def test_a_read_only_output_folder_for_a_new_run(song, tmp_path):
             pytest.skip("cannot remount the tmpfs read-only here")
         result = run_cli("render", "--audio", song, "--output-dir", mnt / "out", *SMALL)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "it is on a read-only file system" in result.stderr
+    assert (f"Cannot start the run: cannot write to '{mnt}': it is on a read-only file system; "
+            "make it writable (mount it read-write), or use another --output-dir.") in result.stderr
     assert "Run folder:" not in result.stdout
 
 
