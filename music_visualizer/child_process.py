@@ -19,7 +19,7 @@ start programs that die with us:
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import os
 import signal
 import subprocess
@@ -43,18 +43,17 @@ def watch():
     child.kill()
 threading.Thread(target=watch, daemon=True).start()
 code = child.wait()
-sys.stdout.flush()
 os._exit(code if code >= 0 else 128 - code)
 """
 
 
+@functools.cache
 def _libc_prctl() -> Any:
-    """libc's ``prctl`` (Linux), or None."""
+    """libc's ``prctl`` (Linux), or None (looked up on first use)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        prctl = libc.prctl
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # the C library of this process
     except (OSError, AttributeError):
         return None
     prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
@@ -63,16 +62,13 @@ def _libc_prctl() -> Any:
     return prctl
 
 
-_PRCTL = _libc_prctl()
-
-
 def _pdeathsig_preexec(parent: int) -> Any:
     """A ``preexec_fn`` asking the kernel to SIGKILL the child when its parent thread dies.
 
     Everything it calls is looked up before the fork (a ``preexec_fn`` should not import or
     allocate much in a threaded parent).
     """
-    prctl, sigkill, getppid, exit_now = _PRCTL, int(signal.SIGKILL), os.getppid, os._exit
+    prctl, sigkill, getppid, exit_now = _libc_prctl(), int(signal.SIGKILL), os.getppid, os._exit
 
     def preexec() -> None:
         prctl(_PR_SET_PDEATHSIG, sigkill, 0, 0, 0)
@@ -133,7 +129,7 @@ def popen(cmd: Sequence[str], *, guard: bool | None = None, **kwargs: Any) -> su
     if "stdin" in kwargs:
         raise ValueError("the child of popen() reads nothing: do not give stdin")
     if guard is None:
-        guard = _PRCTL is None
+        guard = _libc_prctl() is None
     if guard:
         return _Guarded(cmd, **kwargs)
     return subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL,
@@ -150,7 +146,7 @@ def run(cmd: Sequence[str], *, guard: bool | None = None, timeout: float | None 
     if "stdin" in kwargs or "input" in kwargs:
         raise ValueError("the child of run() reads nothing: do not give stdin or input")
     if guard is None:
-        guard = _PRCTL is None
+        guard = _libc_prctl() is None
     if not guard:
         return subprocess.run(list(cmd), stdin=subprocess.DEVNULL, timeout=timeout,
                               preexec_fn=_pdeathsig_preexec(os.getpid()), **kwargs)
