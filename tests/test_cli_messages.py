@@ -79,6 +79,7 @@ def test_resuming_into_a_read_only_folder_says_it_is_read_only(song, tmp_path):
         assert sorted(p.name for p in folder.iterdir()) == before  # nothing lost
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_rendering_says_the_disk_is_full(song, tmp_path):
     with _tmpfs(tmp_path / "mnt", "400k") as mnt:
         done = run_cli("render", "--audio", song, "--output-dir", mnt, "--renderer", "preview",
@@ -146,6 +147,7 @@ def test_a_read_only_output_folder_for_a_new_run(song, tmp_path):
 
 # --- progress in logs --------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_progress_lines_when_stderr_is_a_pipe(tmp_path):
     long_song = tmp_path / "Longer Song.wav"
     sf.write(long_song, click_song(8.0), 22050)

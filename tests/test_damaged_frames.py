@@ -62,6 +62,7 @@ def _other_size(path: Path) -> None:
     path.write_bytes(encode_png(np.zeros((80, 80, 3), np.uint8)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("damage", "index", "problem"), [
     (_truncate, 17, "truncated"), (_empty, 17, "empty (0 bytes)"),
     (_garbage, 17, "not a PNG file"), (_appended, 30, "100 bytes after its end"),
@@ -130,6 +131,7 @@ def _partial_cadence_run(song: Path, root: Path, frames: int) -> tuple[Path, str
     return part.folder, part.timestring
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", [13, 12, 14])  # inside a block, its diffused frame, its end
 def test_resume_from_a_damaged_frame_inside_a_cadence_block(song, cadence_reference, tmp_path,
                                                             index):
@@ -144,6 +146,7 @@ def test_resume_from_a_damaged_frame_inside_a_cadence_block(song, cadence_refere
     assert _frame_bytes(folder, ts) == cadence_reference
 
 
+@pytest.mark.slow
 def test_a_damaged_cadence_image_moves_the_resume_back(song, cadence_reference, tmp_path):
     folder, ts = _partial_cadence_run(song, tmp_path, 23)
     _truncate(cadence_path(folder, ts, 21))  # needed to continue after frame 22
@@ -154,6 +157,7 @@ def test_a_damaged_cadence_image_moves_the_resume_back(song, cadence_reference, 
     assert _frame_bytes(folder, ts) == cadence_reference
 
 
+@pytest.mark.slow
 def test_a_finished_cadence_run_with_a_damaged_frame_renders_again_from_frame_0(
         song, cadence_reference, tmp_path):
     done = render(RenderRequest(audio=song, settings=CADENCE, output_dir=tmp_path,

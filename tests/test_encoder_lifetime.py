@@ -101,6 +101,7 @@ def _start(*args: str | os.PathLike[str]) -> subprocess.Popen:
                             stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["video", "render"])
 def test_kill_9_while_encoding_stops_ffmpeg(long_run, command):
     song, folder, ts, out = long_run
