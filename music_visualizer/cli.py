@@ -374,7 +374,8 @@ class ProgressLines:
         self.clock = clock or time.monotonic
         self.started = self.clock()
         self.initial = initial
-        self.last: float | None = None
+        self.last: float | None = None  # when the last line was printed
+        self.shown = initial  # the frame count it showed
 
     def update(self, n: int = 1) -> None:
         self.done += n
@@ -383,11 +384,11 @@ class ProgressLines:
             self._print(now)
 
     def close(self) -> None:
-        if self.done > self.initial and self.last != self.clock():
+        if self.done > self.initial and self.shown != self.done:
             self._print(self.clock())
 
     def _print(self, now: float) -> None:
-        self.last = now
+        self.last, self.shown = now, self.done
         print(progress_line(self.done, self.total, self.done - self.initial, now - self.started),
               file=self.stream, flush=True)
 

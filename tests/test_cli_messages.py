@@ -185,6 +185,14 @@ def test_progress_lines_come_every_few_seconds():
     assert [int(line.split()[1].split("/")[0]) for line in lines] == [
         11, 21, 31, 41, 51, 61, 71, 81, 91, 100]
     assert lines[-1] == "frame 100/100 (100%), 2 frames/s, done in 0:45"
+    lines.clear()
+    every_frame = ProgressLines(3, 0, every=0.0, stream=Sink(), clock=lambda: now[0])
+    for _ in range(3):
+        now[0] += 1.0
+        every_frame.update(1)
+    every_frame.close()  # the last frame was shown already: no second line for it
+    assert [line.split(",")[0] for line in lines] == [
+        "frame 1/3 (33%)", "frame 2/3 (66%)", "frame 3/3 (100%)"]
     assert progress_line(5, 10, 0, 0.0) == "frame 5/10 (50%)"
     assert progress_line(1, 10001, 1, 1.0).endswith("ETA 2:46:40")
 
