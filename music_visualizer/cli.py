@@ -268,6 +268,21 @@ def _source(args: argparse.Namespace) -> tuple[str | None, Path | None]:
     return link, audio
 
 
+def _check_song(path: Path | None, what: str = "--audio") -> None:
+    """A song given on the command line exists and is not empty; else an AudioError saying
+    what to give (the library's own message speaks of uploads, as in the app)."""
+    from .errors import AudioError
+
+    if path is None:
+        return
+    if not path.is_file():
+        kind = "is a folder" if path.is_dir() else "does not exist"
+        raise AudioError(f"Audio file '{path}' {kind}; check the path given as {what}.")
+    if path.stat().st_size == 0:
+        raise AudioError(f"Audio file '{path}' is empty (0 bytes); give the song's file as "
+                         f"{what}.")
+
+
 def _print_deforum_report(settings_file: Path | None) -> None:
     """On stderr: what a Deforum settings file given as --settings became (nothing for ours)."""
     if settings_file is None:
@@ -284,6 +299,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from .render_job import make_renderer, prepare_run, render, request_from_inputs
 
     link, audio = _source(args)
+    _check_song(audio)
     if args.resume and args.settings:
         raise UserError("A resumed run keeps the settings it started with; leave out --settings "
                         "(or start a new run with it).")
@@ -305,8 +321,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
           f"{run.settings.width}x{run.settings.height}, "
           + (f"renderer {run.settings.renderer}" if run.settings.mode in ("2D", "3D")
              else f"{run.settings.mode} mode"))
-    print(f"Run folder: {run.folder}")
-    if run.resumed:
+    if run.resumed:  # a new run's folder is printed once it exists (see on_start)
+        print(f"Run folder: {run.folder}")
+        if run.damaged is not None:
+            index, problem = run.damaged
+            print(f"Frame {index} is damaged ({problem}); it and the frames after it are "
+                  f"rendered again from frame {run.start_index}.")
         print(f"{run.start_index} of {total} frames already done.")
     renderer = None
     if run.start_index < total:
@@ -317,14 +337,17 @@ def _cmd_render(args: argparse.Namespace) -> int:
         renderer = make_renderer(run.settings, device=args.device,
                                  with_init_image=run.start_index == 0, gan=run.gan)
 
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, initial=run.start_index, unit="frame", dynamic_ncols=True,
-               disable=None)
+    bar = _progress(total, run.start_index)
     started = [run]  # render() may reserve a later timestring for a new run
+
+    def on_start(final: Any) -> None:
+        started.append(final)
+        if not final.resumed:
+            print(f"Run folder: {final.folder}", flush=True)
+
     try:
         result = render(request, prepared=run, renderer=renderer,
-                        on_frame=lambda i, s: bar.update(1), on_start=started.append)
+                        on_frame=lambda i, s: bar.update(1), on_start=on_start)
     except KeyboardInterrupt:
         bar.close()
         print(f"\nStopped. Resume with: --resume {started[-1].timestring}", file=sys.stderr)
@@ -337,10 +360,74 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+class ProgressLines:
+    """Render progress for logs (stderr not a terminal: Colab cells, CI, ``nohup``): a line
+    after the first frame, then every ``every`` seconds, and one at the end, e.g.
+    ``frame 120/480 (25%), 3.2 frames/s, ETA 1:52``. Has tqdm's ``update`` and ``close``."""
+
+    def __init__(self, total: int, initial: int = 0, *, every: float = 5.0,
+                 stream: Any = None, clock: Any = None) -> None:
+        import time
+
+        self.total, self.done, self.every = total, initial, every
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock = clock or time.monotonic
+        self.started = self.clock()
+        self.initial = initial
+        self.last: float | None = None  # when the last line was printed
+        self.shown = initial  # the frame count it showed
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        now = self.clock()
+        if self.last is None or now - self.last >= self.every:
+            self._print(now)
+
+    def close(self) -> None:
+        if self.done > self.initial and self.shown != self.done:
+            self._print(self.clock())
+
+    def _print(self, now: float) -> None:
+        self.last, self.shown = now, self.done
+        print(progress_line(self.done, self.total, self.done - self.initial, now - self.started),
+              file=self.stream, flush=True)
+
+
+def progress_line(done: int, total: int, rendered: int, seconds: float) -> str:
+    """``frame 120/480 (25%), 3.2 frames/s, ETA 1:52`` (``rendered`` frames in ``seconds``);
+    the last frame's line says ``done in 2:30`` instead of the ETA."""
+    percent = 100 * done // max(total, 1)
+    line = f"frame {done}/{total} ({percent}%)"
+    if rendered > 0 and seconds > 0:
+        rate = rendered / seconds
+        if done >= total:
+            return line + f", {rate:.3g} frames/s, done in {_clock_time(seconds)}"
+        line += f", {rate:.3g} frames/s, ETA {_clock_time((total - done) / rate)}"
+    return line
+
+
+def _clock_time(seconds: float) -> str:
+    """``1:52`` or ``2:03:07``."""
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _progress(total: int, initial: int) -> Any:
+    """A tqdm bar on a terminal, else :class:`ProgressLines` (a bar writes nothing to a log)."""
+    if not sys.stderr.isatty():
+        return ProgressLines(total, initial)
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit="frame", dynamic_ncols=True)
+
+
 def _cmd_video(args: argparse.Namespace) -> int:
     from .render_job import build_video
     from .runs import check_timestring
 
+    _check_song(args.audio)
     path = build_video(args.run_dir, check_timestring(args.timestring), audio=args.audio)
     print(f"Video: {path}")
     return 0
@@ -354,6 +441,7 @@ def _cmd_prompts(args: argparse.Namespace) -> int:
     from .sources.resolve import resolve_track
 
     link, audio = _source(args)
+    _check_song(audio)
     track, warnings = resolve_track(link, audio, download=False)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -399,6 +487,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis_report import describe_analysis, write_analysis_json, write_plot
     from .audio.analysis import analyze_file
 
+    _check_song(args.song, "SONG")
     analysis = analyze_file(args.song, use_cache=not args.no_cache)
     print(describe_analysis(analysis))
     if args.json:
@@ -419,6 +508,7 @@ def _cmd_keyframes(args: argparse.Namespace) -> int:
     from .analysis_report import keyframe_string
     from .audio.analysis import analyze_file
 
+    _check_song(args.song, "SONG")
     analysis = analyze_file(args.song, use_cache=not args.no_cache)
     print(keyframe_string(analysis, args.expr, fps=args.fps, start=args.start,
                           duration=args.duration, decimals=args.decimals))
@@ -450,6 +540,7 @@ def _cmd_runs(args: argparse.Namespace) -> int:
     from .render_job import song_name_for
     from .runs import safe_name, song_runs
 
+    _check_song(args.audio)
     probe_audio(args.audio)
     runs = song_runs(args.output_dir, audio_hash(args.audio))
     if not runs:
@@ -480,6 +571,24 @@ def _cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def _os_error_message(error: OSError) -> str:
+    """One sentence for an OSError on a path: what is wrong with the folder when a write
+    failed (read-only, full disk), no permission, else the system's words and the path."""
+    import errno
+
+    from .runs import storage_problem
+
+    path = Path(error.filename)
+    if error.errno in (errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # writes only
+        folder = path if path.is_dir() else path.parent
+        problem = storage_problem(error, folder)
+        return problem[0].upper() + problem[1:] + "."
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return (f"No permission to use '{path}'; check its permissions, or give a path you "
+                "can read and write.")
+    return f"{error.strerror or error}: '{path}'; check the path."
+
+
 _COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
              "analyze": _cmd_analyze, "keyframes": _cmd_keyframes, "prompts": _cmd_prompts,
              "ui": _cmd_ui, "export-deforum": _cmd_export_deforum}
@@ -499,8 +608,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:  # a path the user gave: missing folder, no permission, full disk
         if e.filename is None:
             raise
-        print(f"error: {e.strerror or e}: '{e.filename}'; check the path and free space.",
-              file=sys.stderr)
+        print(f"error: {_os_error_message(e)}", file=sys.stderr)
         return 2
     except Exception:  # a bug: show it so it can be reported
         traceback.print_exc()

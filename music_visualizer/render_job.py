@@ -38,15 +38,16 @@ from .runs import (
     RunLock,
     atomic_write_json,
     check_timestring,
-    done_frames,
     find_run,
     frame_path,
     gan_path,
     new_timestring,
     read_run_record,
     reserve_timestring,
+    scan_frames,
     settings_path,
     song_dir,
+    storage_problem,
     video_path,
 )
 from .settings import Settings, settings_from_dict, settings_to_dict
@@ -106,6 +107,7 @@ class PreparedRun:
     resumed: bool
     record: dict[str, Any] | None = None  # the settings file to write when a new run starts
     gan: Any = None  # GAN mode: the run's GanVectors (saved as <timestring>_gan.npz)
+    damaged: tuple[int, str] | None = None  # resume: the first damaged frame and how
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
     digest = audio_hash(request.audio)
     song = song_name_for(Path(request.audio), request.song_name)
     if request.resume:
-        folder = find_run(request.output_dir, song, request.resume)
+        folder = find_run(request.output_dir, song, request.resume, audio_digest=digest)
         timestring = check_timestring(request.resume)
         # refused while another thread or process renders it; held while we tidy its files
         with RunLock(folder, timestring):
@@ -224,17 +226,18 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
             except (KeyError, TypeError, ValueError) as e:
                 raise RunError(f"Run {timestring}: settings file is incomplete ({e}).") from None
             _check_resume(record, stored, request.overrides, digest, timestring)
-            start = done_frames(folder, timestring, plan.n_frames, clean=True)
-            while start > 0 and not _frame_is_readable(frame_path(folder, timestring, start - 1),
-                                                       plan.width, plan.height):
-                frame_path(folder, timestring, start - 1).unlink()  # damaged (e.g. a Drive cut)
-                start -= 1
+            scan = scan_frames(folder, timestring, plan.n_frames, size=(plan.width, plan.height),
+                               clean=True)
+            start = _resume_index(folder, timestring, scan.done, stored,
+                                  size=(plan.width, plan.height))
         gan = None
         if stored.mode == "gan":
             from .gan_run import load_run_vectors
 
             gan = load_run_vectors(folder, timestring)
-        return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True, gan=gan)
+        damaged = None if scan.damaged is None else (scan.damaged, scan.problem or "damaged")
+        return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True, gan=gan,
+                           damaged=damaged)
 
     settings = _resolve(request.settings, info)
     if settings.init_image:
@@ -294,15 +297,29 @@ def _resolve_walk(settings: Settings, *, n_frames: int, analysis: AudioAnalysis,
     return replace(settings, intervals=intervals)
 
 
-def _frame_is_readable(path: Path, width: int, height: int) -> bool:
-    from PIL import Image
+def _resume_index(folder: Path, timestring: str, done: int, settings: Settings, *,
+                  size: tuple[int, int]) -> int:
+    """Where a resume starts: ``done``, or earlier when a file the state is restored from (the
+    last frame, frame 0, the cadence images) is damaged or gone; every file it reads back is
+    checked in full (all CRCs). Frames after it are rendered again, as the uninterrupted run
+    made them. Walk and GAN frames are independent: nothing is read back."""
+    from .png import png_damage
+    from .render.loop import state_files
 
-    try:
-        with Image.open(path) as img:
-            img.load()
-            return img.size == (width, height)
-    except Exception:
-        return False
+    if settings.mode in ("walk", "gan"):
+        return done
+    whole: dict[Path, bool] = {}
+
+    def is_whole(path: Path) -> bool:
+        if path not in whole:
+            whole[path] = png_damage(path, size=size, full=True) is None
+        return whole[path]
+
+    start = done
+    while start > 0 and not all(map(is_whole, state_files(
+            folder, timestring, start, cadence=settings.diffusion_cadence))):
+        start -= 1
+    return start
 
 
 def _checked_image(path: str) -> str:
@@ -444,9 +461,10 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
     try:
         run.folder.mkdir(parents=True, exist_ok=True)
         timestring = reserve_timestring(run.folder, run.timestring)
-    except OSError as e:
-        raise RunError(f"Cannot write the run folder '{run.folder}' ({e.strerror}); "
-                       "check --output-dir and the free space.") from None
+    except OSError as e:  # the folder that could not be written: the run's or one above it
+        where = Path(e.filename).parent if e.filename else run.folder
+        raise RunError(f"Cannot start the run: {storage_problem(e, where)}, or use "
+                       "another --output-dir.") from None
     reserved = settings_path(run.folder, timestring)
     try:
         lock = RunLock(run.folder, timestring).acquire()
@@ -463,8 +481,8 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
         gan_path(run.folder, timestring).unlink(missing_ok=True)
         lock.release()
         if isinstance(e, OSError):
-            raise RunError(f"Cannot write the run folder '{run.folder}' ({e.strerror}); "
-                           "check --output-dir and the free space.") from None
+            raise RunError(f"Cannot start the run: {storage_problem(e, run.folder)}, or use "
+                           "another --output-dir.") from None
         raise
     return replace(run, timestring=timestring, record=record), lock
 
@@ -520,9 +538,8 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                     state = render_frames(renderer, plan, state, writer=writer,
                                           on_frame=on_frame, should_stop=should_stop)
             except OSError as e:
-                raise RunError(f"Writing frames to '{run.folder}' failed ({e.strerror}); free "
-                               f"some space, then resume with --resume {run.timestring}."
-                               ) from None
+                raise RunError(f"Run {run.timestring} stopped: {storage_problem(e, run.folder)}"
+                               f"; then resume with --resume {run.timestring}.") from None
             rendered = state.next_index - run.start_index
             state_next = state.next_index
         elif on_start is not None:

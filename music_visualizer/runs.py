@@ -16,7 +16,9 @@ Functions:
 - :func:`song_dir`             the run folder of a song for a timestring
 - :func:`frame_path`, :func:`settings_path`, :func:`video_path`, :func:`lock_path`
 - :func:`atomic_write_bytes`, :func:`atomic_write_json`, :func:`read_run_record`
-- :func:`done_frames`          how many leading frames exist (resume starts there)
+- :func:`storage_problem`      what a failed write (read-only, no permission, full disk) means
+- :func:`scan_frames`, :func:`done_frames`  how many leading frames exist whole (resume starts
+  there), and the first damaged one
 - :class:`RunLock`             the exclusive lock a render holds on its run
 - :func:`run_is_live`          whether some thread or process is rendering a run now
 - :func:`list_runs`            the runs of a folder with their progress
@@ -46,7 +48,7 @@ from typing import Any
 import numpy as np
 
 from .errors import RunError
-from .png import encode_png
+from .png import encode_png, png_damage
 
 try:
     import fcntl
@@ -54,6 +56,7 @@ except ImportError:  # Windows: runs are locked within the process only
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
+    "FrameScan",
     "FrameWriter",
     "RunLock",
     "RunSummary",
@@ -70,12 +73,15 @@ __all__ = [
     "lock_path",
     "new_timestring",
     "read_run_record",
+    "record_size",
     "reserve_timestring",
     "run_is_live",
     "safe_name",
+    "scan_frames",
     "settings_path",
     "song_dir",
     "song_runs",
+    "storage_problem",
     "video_path",
 ]
 
@@ -202,6 +208,33 @@ def lock_path(folder: Path, timestring: str) -> Path:
     return Path(folder) / f"{timestring}.lock"
 
 
+_NO_PERMISSION = {errno.EACCES, errno.EPERM}
+
+
+def storage_problem(error: OSError, folder: Path) -> str:
+    """What a failed write to ``folder`` means for the user, and what to do about the folder:
+    one clause (callers add what else can be done, e.g. another ``--output-dir``).
+
+    ``errno`` decides: read-only file system, no permission, a full disk (or quota, or a file
+    too large for the file system), else the system's own words.
+    """
+    code = error.errno
+    if code == errno.EROFS:
+        return (f"cannot write to '{folder}': it is on a read-only file system; make it "
+                "writable (mount it read-write)")
+    if code in _NO_PERMISSION:
+        return (f"cannot write to '{folder}': no permission; change its permissions or write "
+                "as its owner")
+    if code == errno.EDQUOT:
+        return f"the disk quota for '{folder}' is used up; free some space or raise the quota"
+    if code == errno.EFBIG:
+        return (f"a file in '{folder}' is too large for its file system; use a folder on "
+                "another file system")
+    if code == errno.ENOSPC:
+        return f"the disk holding '{folder}' is full; free some space"
+    return f"writing to '{folder}' failed ({error.strerror or error})"
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename."""
     path = Path(path)
@@ -242,12 +275,30 @@ def _frame_indices(folder: Path, timestring: str) -> set[int]:
     return found
 
 
-def done_frames(folder: Path, timestring: str, n_frames: int, *, clean: bool = False) -> int:
-    """Number of frames written without a gap from frame 0: resume continues at this frame.
+@dataclass(frozen=True)
+class FrameScan:
+    """The frames of a run on disk: resume starts at ``done``.
 
-    Reads frame numbers from file names (not a file count, which a stray file would break).
-    With ``clean`` (when resuming) it removes the leftover temp files of a killed writer, unless
-    another thread or process is rendering the run (their temp files are frames being written).
+    ``damaged`` is the frame at ``done`` when its file exists but is damaged (truncated by a
+    lost connection, empty, overwritten: see :func:`~music_visualizer.png.png_damage`), with
+    ``problem`` saying how; both are None when frame ``done`` is simply missing (or all are done).
+    """
+
+    done: int
+    damaged: int | None = None
+    problem: str | None = None
+
+
+def scan_frames(folder: Path, timestring: str, n_frames: int, *,
+                size: tuple[int, int] | None = None, clean: bool = False) -> FrameScan:
+    """How many frames were written, whole, without a gap from frame 0, and the first damaged one.
+
+    Reads frame numbers from file names (not a file count, which a stray file would break) and
+    checks each frame's PNG structure quickly (:func:`~music_visualizer.png.png_damage`: chunk
+    headers and lengths, a few small reads per file; ``size`` is the (width, height) frames must
+    have). With ``clean`` (when resuming) it removes the leftover temp files of a killed writer,
+    unless another thread or process is rendering the run (their temp files are frames being
+    written).
     """
     folder = Path(folder)
     if clean and (_held_by_this_thread(folder, timestring) or not run_is_live(folder, timestring)):
@@ -256,8 +307,20 @@ def done_frames(folder: Path, timestring: str, n_frames: int, *, clean: bool = F
     found = _frame_indices(folder, timestring)
     index = 0
     while index < n_frames and index in found:
+        problem = png_damage(frame_path(folder, timestring, index), size=size)
+        if problem == "missing":  # removed since the listing
+            break
+        if problem is not None:
+            return FrameScan(index, index, problem)
         index += 1
-    return index
+    return FrameScan(index)
+
+
+def done_frames(folder: Path, timestring: str, n_frames: int, *,
+                size: tuple[int, int] | None = None, clean: bool = False) -> int:
+    """Number of frames written, whole, without a gap from frame 0: resume continues at this
+    frame (see :func:`scan_frames`)."""
+    return scan_frames(folder, timestring, n_frames, size=size, clean=clean).done
 
 
 # --- live runs ---------------------------------------------------------------------------------
@@ -440,6 +503,8 @@ class RunSummary:
     total: int
     has_video: bool
     live: bool = False  # a thread or process is rendering it right now
+    damaged: int | None = None  # frame ``done`` exists but is damaged (resume renders it again)
+    problem: str | None = None  # how it is damaged
 
     @property
     def complete(self) -> bool:
@@ -447,6 +512,8 @@ class RunSummary:
 
     def describe(self) -> str:
         state = "rendering now" if self.live else "complete" if self.complete else "resumable"
+        if self.damaged is not None and not self.live:
+            state += f"; frame {self.damaged} is damaged: {self.problem}"
         video = ", video" if self.has_video else ""
         return f"{self.timestring}  {self.done}/{self.total} frames ({state}{video})"
 
@@ -466,8 +533,17 @@ def _read_settings(path: Path) -> tuple[str, dict[str, Any]] | None:
 
 def _summary(folder: Path, timestring: str, record: dict[str, Any]) -> RunSummary:
     total = int(record["n_frames"])
-    return RunSummary(timestring, folder, done_frames(folder, timestring, total), total,
-                      video_path(folder, timestring).exists(), run_is_live(folder, timestring))
+    scan = scan_frames(folder, timestring, total, size=record_size(record))
+    return RunSummary(timestring, folder, scan.done, total, video_path(folder, timestring).exists(),
+                      run_is_live(folder, timestring), scan.damaged, scan.problem)
+
+
+def record_size(record: dict[str, Any]) -> tuple[int, int] | None:
+    """(width, height) of a run's frames from its settings file (None if it does not say)."""
+    width, height = record.get("width"), record.get("height")
+    if isinstance(width, int) and isinstance(height, int):
+        return width, height
+    return None
 
 
 def list_runs(folder: Path) -> list[RunSummary]:
@@ -522,13 +598,15 @@ def locate_run(output_dir: str | os.PathLike[str], timestring: str) -> Path:
     return found[0].parent
 
 
-def find_run(root: str | os.PathLike[str], song: str, timestring: str) -> Path:
+def find_run(root: str | os.PathLike[str], song: str, timestring: str, *,
+             audio_digest: str | None = None) -> Path:
     """The folder of run ``timestring`` of ``song`` under ``root``.
 
     Raises
     ------
     RunError
-        If there is no such run; the message lists the song's runs that can be resumed.
+        If there is no such run; the message lists the song's runs (found by the song's folder
+        name, and by ``audio_digest`` when given): resumable ones, then complete ones.
     """
     ts = check_timestring(timestring)
     folder = song_dir(root, song, ts)
@@ -539,16 +617,29 @@ def find_run(root: str | os.PathLike[str], song: str, timestring: str) -> Path:
     found = sorted(Path(root).glob(f"[0-9][0-9][0-9][0-9]-[0-9][0-9]/*/{ts}_settings.json"))
     if len(found) == 1:
         return found[0].parent
-    song_root = Path(root)
-    candidates = []
-    for month in sorted(song_root.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]")):
-        candidates += [r for r in list_runs(month / safe_name(song))
-                       if not r.complete and not r.live]
-    listing = ", ".join(r.timestring for r in candidates[:10]) or "none"
-    raise RunError(
-        f"No run {ts} of '{safe_name(song)}' under '{root}'. "
-        f"Resumable runs of this song: {listing}."
-    )
+    runs = {(r.timestring, r.folder): r for month in sorted(Path(root).glob(_MONTHS))
+            for r in list_runs(month / safe_name(song))}
+    if audio_digest:
+        runs.update({(r.timestring, r.folder): r for r in song_runs(root, audio_digest)})
+    ordered = sorted(runs.values(), key=lambda r: r.timestring, reverse=True)
+    resumable = [r.timestring for r in ordered if not r.complete and not r.live]
+    complete = [r.timestring for r in ordered if r.complete and not r.live]
+    live = [r.timestring for r in ordered if r.live]
+    message = (f"No run {ts} of '{safe_name(song)}' under '{root}'. "
+               f"Resumable runs of this song: {_listing(resumable)}.")
+    if complete:
+        message += f" Complete runs: {_listing(complete)}."
+    if live:
+        message += f" Being rendered now: {_listing(live)}."
+    raise RunError(message)
+
+
+def _listing(timestrings: list[str], limit: int = 10) -> str:
+    """``a, b, c`` (the first ``limit``, then how many more), or ``none``."""
+    if not timestrings:
+        return "none"
+    more = len(timestrings) - limit
+    return ", ".join(timestrings[:limit]) + (f" and {more} more" if more > 0 else "")
 
 
 class FrameWriter:

@@ -14,6 +14,7 @@ the song ends early, never longer than the video), and ``+faststart`` for stream
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
@@ -28,7 +29,10 @@ from pathlib import Path
 import imageio_ffmpeg
 from PIL import Image
 
+from music_visualizer import child_process
 from music_visualizer.errors import VideoError
+from music_visualizer.png import png_damage
+from music_visualizer.runs import storage_problem
 
 __all__ = ["VideoInfo", "encode_video", "probe_video"]
 
@@ -145,7 +149,11 @@ def encode_video(
     audio = None if audio_path is None else _check_audio(audio_path)
 
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VideoError(f"Cannot write the video '{out}': "
+                         f"{storage_problem(exc, out.parent)}.") from None
     _remove_dead_parts(out)
     # Hidden, unique, same folder (so the rename is atomic); created by ffmpeg with the umask.
     tmp = out.parent / f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
@@ -164,14 +172,10 @@ def encode_video(
             x264_params=x264_params,
             out=tmp,
         )
-        proc = subprocess.run(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        # the encoder dies with us, even when we are killed with -9
+        proc = child_process.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if proc.returncode != 0:
-            raise VideoError(
-                f"ffmpeg could not build the video '{out}' (exit code {proc.returncode}); "
-                f"check the frames and the audio file, ffmpeg said: {_tail(proc.stderr)}"
-            )
+            raise VideoError(_encode_failure(out, proc.returncode, proc.stderr))
         # ffmpeg skips frames it cannot decode and still exits 0: check the count.
         written = probe_video(tmp).n_frames
         if written != n_frames:
@@ -181,7 +185,11 @@ def encode_video(
                 f"ffmpeg wrote {written} frames instead of {n_frames} to '{out}'; check the "
                 f"frames in '{frames}', ffmpeg said: {_tail(proc.stderr)}"
             )
-        os.replace(tmp, out)
+        try:
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise VideoError(f"Cannot write the video '{out}': "
+                             f"{storage_problem(exc, out.parent)}.") from None
     finally:
         tmp.unlink(missing_ok=True)
     return out
@@ -199,7 +207,8 @@ def _fps_fraction(fps: float) -> Fraction:
 
 
 def _check_frames(frames_dir: Path, *, timestring: str, n_frames: int) -> Path:
-    """Return the path of frame 0 after checking frames 0..n_frames-1 all exist."""
+    """Return the path of frame 0 after checking frames 0..n_frames-1 all exist and are whole
+    PNGs (:func:`~music_visualizer.png.png_damage`'s quick check)."""
     if not frames_dir.is_dir():
         raise VideoError(
             f"Frames folder '{frames_dir}' does not exist; check the run folder or render the "
@@ -214,6 +223,14 @@ def _check_frames(frames_dir: Path, *, timestring: str, n_frames: int) -> Path:
             f"Frame '{name}' is missing{more}; the video needs frames 0 to {n_frames - 1}, so "
             "resume the run to render them or build the video from fewer frames."
         )
+    for i in range(n_frames):  # a few small reads per frame: finds truncated and empty files
+        name = frames_dir / f"{timestring}_{i:05d}.png"
+        problem = png_damage(name)
+        if problem is not None:
+            raise VideoError(
+                f"Frame '{name}' is damaged ({problem}); resume the run to render it (and the "
+                "frames after it) again, then build the video."
+            )
     return frames_dir / f"{timestring}_00000.png"
 
 
@@ -318,6 +335,30 @@ def _encode_command(
     return cmd
 
 
+#: What ffmpeg's stderr says when the output cannot be written (strerror texts of the C library).
+_STORAGE_ERRORS = {
+    "No space left on device": errno.ENOSPC,
+    "Disk quota exceeded": errno.EDQUOT,
+    "Read-only file system": errno.EROFS,
+    "Permission denied": errno.EACCES,
+    "Operation not permitted": errno.EPERM,
+    "File too large": errno.EFBIG,
+}
+
+
+def _encode_failure(out: Path, returncode: int, stderr: bytes) -> str:
+    """The message for a failed encode: what is wrong with the output folder when ffmpeg's
+    stderr says so (full disk, read-only, no permission), else a look at the inputs."""
+    text = stderr.decode("utf-8", "replace")
+    for phrase, code in _STORAGE_ERRORS.items():
+        if phrase.lower() in text.lower():
+            problem = storage_problem(OSError(code, phrase), out.parent)
+            return (f"ffmpeg could not write the video '{out}': {problem} (ffmpeg said: "
+                    f"{_tail(stderr)})")
+    return (f"ffmpeg could not build the video '{out}' (exit code {returncode}); check the "
+            f"frames and the audio file, ffmpeg said: {_tail(stderr)}")
+
+
 def _tail(stderr: bytes) -> str:
     """The last few non-blank lines of ffmpeg's stderr, joined on one line."""
     lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
@@ -356,7 +397,7 @@ def probe_video(path: str | os.PathLike[str]) -> VideoInfo:
         "-hide_banner", "-nostdin", "-nostats", "-i", os.path.abspath(p),
         "-map", "0:V:0?", "-map", "0:a:0?", "-c", "copy", "-f", "framecrc", "-",
     ]  # fmt: skip
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True)
+    proc = child_process.run(cmd, capture_output=True)
     stderr = proc.stderr.decode("utf-8", "replace")
     header = _input_header(stderr)
     streams = _parse_framecrc(proc.stdout.decode("utf-8", "replace"))

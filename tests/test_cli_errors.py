@@ -81,7 +81,7 @@ def test_exit_code_2_from_a_real_process(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"error: Audio file '{tmp_path / 'nothing.mp3'}' does not exist; "
-        "check the path or upload the file again.")
+        "check the path given as --audio.")
 
 
 def test_unknown_timestring_lists_resumable_runs(song, tmp_path, capsys):

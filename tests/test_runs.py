@@ -12,6 +12,7 @@ import torch
 from PIL import Image
 
 from music_visualizer.errors import RunError
+from music_visualizer.png import encode_png
 from music_visualizer.runs import (
     FrameWriter,
     check_timestring,
@@ -24,6 +25,8 @@ from music_visualizer.runs import (
     settings_path,
     song_dir,
 )
+
+FRAME = encode_png(np.zeros((2, 2, 3), np.uint8))  # a whole (tiny) PNG frame
 
 
 @pytest.mark.parametrize(
@@ -90,7 +93,7 @@ def test_writer_reports_its_failure_to_the_producer(tmp_path):
 def test_done_frames_reads_numbers_not_counts(tmp_path):
     ts = "20260101000000"
     for i in (0, 1, 2, 4):
-        frame_path(tmp_path, ts, i).write_bytes(b"x")
+        frame_path(tmp_path, ts, i).write_bytes(FRAME)
     (tmp_path / "20251231000000_00003.png").write_bytes(b"other run")
     (tmp_path / f".{ts}_00003.png.abc.tmp").write_bytes(b"half")
     assert done_frames(tmp_path, ts, 10) == 3
@@ -106,7 +109,7 @@ def test_list_and_find_runs(tmp_path):
     for ts, frames in (("20261122143000", 5), ("20261122150000", 2)):
         settings_path(folder, ts).write_text(json.dumps({"n_frames": 5}))
         for i in range(frames):
-            frame_path(folder, ts, i).write_bytes(b"x")
+            frame_path(folder, ts, i).write_bytes(FRAME)
     runs = list_runs(folder)
     assert [(r.timestring, r.done, r.complete) for r in runs] == [
         ("20261122150000", 2, False), ("20261122143000", 5, True)]

@@ -21,6 +21,7 @@ from PIL import Image
 from music_visualizer import runs as runs_module
 from music_visualizer.cli import main
 from music_visualizer.errors import RunError
+from music_visualizer.png import encode_png
 from music_visualizer.render_job import RenderRequest, prepare_run, render
 from music_visualizer.runs import (
     RunLock,
@@ -42,6 +43,8 @@ TINY = Settings(renderer="preview", width=64, height=64, fps=4, duration=1.0, se
                 zoom="0:(1.05)", angle="0:(2)")  # 4 frames
 NOW = dt.datetime(2026, 11, 22, 14, 30, 0)
 needs_flock = pytest.mark.skipif(runs_module.fcntl is None, reason="no flock on this platform")
+
+FRAME = encode_png(np.zeros((2, 2, 3), np.uint8))  # a whole (tiny) PNG frame
 
 
 def _frames(folder, ts):
@@ -282,7 +285,7 @@ def _fake_run(root, song, ts, digest, *, done=0, total=4):
     settings_path(folder, ts).write_text(json.dumps(
         {"n_frames": total, "song": {"name": song, "audio_hash": digest}}))
     for i in range(done):
-        frame_path(folder, ts, i).write_bytes(b"x")
+        frame_path(folder, ts, i).write_bytes(FRAME)
     return folder
 
 

@@ -7,6 +7,7 @@
 - :func:`prepare_previous` warp -> colour match -> unsharp mask -> contrast -> noise (Deforum)
 - :func:`finish_frame`     round the new frame to 8 bits, set the colour reference, new state
 - :func:`restore_state`    the state after frame ``n - 1``, read back from a run's PNGs
+- :func:`state_files`      the PNGs :func:`restore_state` reads
 - :func:`render_frames`    run a renderer over a plan, handing frames to a writer
 """
 
@@ -41,6 +42,7 @@ __all__ = [
     "prepare_with_depth",
     "render_frames",
     "restore_state",
+    "state_files",
     "warp_frame",
     "with_depth",
 ]
@@ -259,6 +261,23 @@ def restore_state(folder: Path, timestring: str, next_index: int, *, device: tor
     with torch.inference_mode():
         return _restore(folder, timestring, next_index, device=device, options=options,
                         plan=plan)
+
+
+def state_files(folder: Path, timestring: str, next_index: int, *, cadence: int = 1
+                ) -> list[Path]:
+    """The PNGs :func:`restore_state` reads to continue at ``next_index``: the cadence images
+    of the last frame's block and of the block before (with cadence), the last frame and
+    frame 0 (the colour reference)."""
+    if next_index <= 0:
+        return []
+    last = next_index - 1
+    files = []
+    if cadence > 1:
+        block = last - last % cadence
+        files.append(cadence_path(folder, timestring, block))
+        if block >= cadence:
+            files.append(cadence_path(folder, timestring, block - cadence))
+    return [*files, frame_path(folder, timestring, last), frame_path(folder, timestring, 0)]
 
 
 def _restore(folder: Path, timestring: str, next_index: int, *, device: torch.device,

@@ -34,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from music_visualizer import child_process
 from music_visualizer.errors import UserError
 from music_visualizer.sources.track import TrackInfo
 
@@ -137,17 +138,16 @@ def _ensure_venv(venv: Path) -> Path:
     try:
         venv.parent.mkdir(parents=True, exist_ok=True)
         for step in steps:
-            done = subprocess.run(step, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                  errors="replace", timeout=_VENV_TIMEOUT)
+            done = child_process.run(step, capture_output=True, text=True, errors="replace",
+                                     timeout=_VENV_TIMEOUT)
             no_ensurepip = "ensurepip" in done.stdout + done.stderr
             if done.returncode != 0 and step is steps[0] and no_ensurepip:
                 # Debian/Colab Pythons without ensurepip: borrow the system pip (spotdl's own
                 # pinned dependencies still go into the venv, which shadows the system ones)
                 shutil.rmtree(venv, ignore_errors=True)
-                done = subprocess.run(
+                done = child_process.run(
                     [*step[:3], "--without-pip", "--system-site-packages", str(venv)],
-                    stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
-                    timeout=_VENV_TIMEOUT)
+                    capture_output=True, text=True, errors="replace", timeout=_VENV_TIMEOUT)
             if done.returncode != 0:
                 raise SpotdlMissingError(
                     f"spotdl is not installed and installing it into {venv} failed: "
@@ -239,8 +239,9 @@ def _run(args: list[str], *, cwd: Path, timeout: float,
         "creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
     with tempfile.TemporaryFile() as log:
         try:
-            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, cwd=cwd, env=env, **kwargs)
+            # dies with us (kill -9 too), so a killed render leaves no download running
+            proc = child_process.popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+                                       env=env, **kwargs)
         except OSError as exc:
             raise SpotdlMissingError(
                 f"spotdl could not be started ({_redact(str(exc), secrets)}); check "
