@@ -83,11 +83,21 @@ def _log_mel(mel: np.ndarray, ref: float) -> np.ndarray:
     return np.maximum(10.0 * np.log10(np.maximum(mel, 1e-10) / ref), -80.0)
 
 
-def _band_flux(log_mel: np.ndarray, lo: int, hi: int, lag: int = 1) -> np.ndarray:
+def _band_flux(log_mel: np.ndarray, lo: int, hi: int, lag: int = 1,
+               from_silence: bool = False) -> np.ndarray:
+    """Mean rise (dB) over mel bands ``lo:hi`` from ``lag`` frames before.
+
+    With ``from_silence``, the first ``lag`` frames rise from the silence before the file
+    (capped at the 99th percentile of the rest), so music starting on its first sample has
+    an attack there.
+    """
     band = log_mel[lo:hi]
     out = np.zeros(log_mel.shape[1])
     if band.shape[0] and log_mel.shape[1] > lag:
         out[lag:] = np.maximum(band[:, lag:] - band[:, :-lag], 0.0).mean(axis=0)
+        if from_silence:
+            start = np.maximum(band[:, :lag] - band.min(), 0.0).mean(axis=0)
+            out[:lag] = np.minimum(start, np.percentile(out[lag:], 99))
     return out
 
 
@@ -121,10 +131,10 @@ def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None) -> dict[str,
     kick_hi = max(_mel_band(spectra, 65.0), 1)
     high_lo, high_hi = _mel_band(spectra, 1500.0), _mel_band(spectra, 7500.0)
     bass_hi = max(_mel_band(spectra, 150.0), 1)
-    onset = _unit(_detrend(_band_flux(log_mel, 0, log_mel.shape[0]), width))
-    kick = _unit(_detrend(_band_flux(log_mel, 0, kick_hi, lag=2), width))
-    low = _unit(_detrend(_band_flux(log_mel, 0, bass_hi), width))
-    high = _unit(_detrend(_band_flux(log_perc, high_lo, high_hi), width))
+    onset = _unit(_detrend(_band_flux(log_mel, 0, log_mel.shape[0], from_silence=True), width))
+    kick = _unit(_detrend(_band_flux(log_mel, 0, kick_hi, lag=2, from_silence=True), width))
+    low = _unit(_detrend(_band_flux(log_mel, 0, bass_hi, from_silence=True), width))
+    high = _unit(_detrend(_band_flux(log_perc, high_lo, high_hi, from_silence=True), width))
     change = _unit(_chroma_change(spectra.chroma, spectra.frame_rate))
     beat = onset + 2.0 * high + low + change
     # low frequencies build up late (long windows, pitch-swept kicks): for placing beats, a kick
@@ -635,6 +645,18 @@ def _bar_path(accent: np.ndarray, meter: int) -> tuple[np.ndarray, float]:
     return pos, float(accent[down].mean() - accent[~down].mean())
 
 
+_FLUX_BLIND_FRAMES = 3  # frames at the start where band fluxes cannot see an attack
+
+
+def _neutral(x: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    """``x`` with the ``unknown`` entries set to the median of the others (no evidence)."""
+    if not unknown.any() or unknown.all():
+        return x
+    out = x.copy()
+    out[unknown] = np.median(x[~unknown])
+    return out
+
+
 def _downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.ndarray,
                ) -> tuple[np.ndarray, int, float]:
     """Downbeat mask over the beats and the meter (3 or 4).
@@ -647,12 +669,18 @@ def _downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.nda
     n = len(beat_frames)
     if n < 6:
         return np.arange(n) % 4 == 0, 4, 0.0
-    low = _zscore(_peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4))
-    onset = _zscore(_peak_window(nov["onset"], beat_frames, -1, 2))
+    # a flux needs the frames before it: a beat on the very first frames (a song starting on
+    # its first downbeat at 0.0) has no measurable attack, which is no evidence against it
+    blind = np.asarray(beat_frames) < _FLUX_BLIND_FRAMES
+    low = _zscore(_neutral(_peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4), blind))
+    onset = _zscore(_neutral(_peak_window(nov["onset"], beat_frames, -1, 2), blind))
     beat_chroma = _beat_chroma(spectra.chroma, beat_frames)
+    # the first and last beats have no bar before / after them to compare
+    edges = np.zeros(n, dtype=bool)
+    edges[[0, -1]] = True
     best = None
     for meter in (4, 3):
-        change = _zscore(_bar_change(beat_chroma, meter))
+        change = _zscore(_neutral(_bar_change(beat_chroma, meter), edges))
         accent = low + 0.5 * onset + 1.5 * change
         pos, contrast = _bar_path(accent, meter)
         if meter == 3:
