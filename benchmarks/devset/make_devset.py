@@ -628,7 +628,7 @@ class DevSong:
     beats: np.ndarray
     downbeats: np.ndarray
     meter: int
-    tempo: float  # the duration-weighted median tempo of the annotated beat
+    tempo: float  # the tempo of the annotated beat that lasts longest
     sections: tuple[tuple[float, float, str], ...]
     drums: bool
     signature: tuple[int, int]
@@ -661,11 +661,12 @@ def _tempo_map(style: Style, rng: np.random.Generator, bars: list[tuple[str, int
     return np.round(bpm, 3)
 
 
-def _weighted_median_tempo(bpm: np.ndarray) -> float:
+def _longest_tempo(bpm: np.ndarray, tolerance: float = 0.005) -> float:
+    """The tempo that lasts longest: the beat tempo with the most seconds of beats within
+    ``tolerance`` of it (for a tempo change, the longer part; for a ramp, its longest end)."""
     seconds = 60.0 / bpm
-    order = np.argsort(bpm)
-    cum = np.cumsum(seconds[order])
-    return float(bpm[order][np.searchsorted(cum, cum[-1] / 2)])
+    near = np.abs(bpm[None, :] - bpm[:, None]) <= tolerance * bpm[:, None]
+    return float(bpm[int(np.argmax((near * seconds[None, :]).sum(axis=1)))])
 
 
 def make_song(style_name: str, seed: int) -> DevSong:
@@ -718,7 +719,7 @@ def make_song(style_name: str, seed: int) -> DevSong:
     return DevSong(
         name=f"{style_name}_{seed}", style=style_name,
         midi=arr.midi(numerator, denominator), beats=beats, downbeats=beats[::meter],
-        meter=meter, tempo=_weighted_median_tempo(np.asarray(arr.bpm[:-1])),
+        meter=meter, tempo=_longest_tempo(np.asarray(arr.bpm[:-1])),
         sections=tuple((float(times[s * meter]), float(times[e * meter]), lab)
                        for s, e, lab in sections),
         drums=style.drums, signature=style.signature, duration=float(times[end_beat]))

@@ -485,19 +485,36 @@ def _level_score(candidate: dict, drumness: float) -> float:
 
 
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
-    """The best-scoring level; in triple meter, its double when that is triple too.
+    """The best-scoring level, corrected for two confusions of odd and compound meters.
 
-    Two beats never make a unit of a 3/4 bar: when the winner groups in threes and the level at
-    twice its tempo also groups clearly in threes, the winner's beats are pairs of beats of a
-    fast waltz (whose bar of 3 would then be 2 bars): the faster level is the beat.
+    - Two beats never make a unit of a bar of 3, 5 or 7: when the winner groups in such bars
+      and the level at twice its tempo groups clearly in the same bars, the winner's beats are
+      pairs of beats (a fast waltz, a 7/8 counted in quarters): the faster level is the beat.
+    - Three beats of a bar of 3 may be the eighths of a compound beat: when the winner groups
+      in threes and the level at a third of its tempo has a clear duple rhythm (its pattern
+      alternates beat to beat and repeats every two beats) and a clear periodicity, the music
+      is in 6/8 or 12/8 and that slower level is the beat (listeners tap a 12/8 blues at 64,
+      not 192).
     """
     best = max(candidates, key=lambda c: _level_score(c, drumness))
+
+    def at(ratio: float) -> list[dict]:
+        return [c for c in candidates if abs(np.log(c["bpm"] / (ratio * best["bpm"]))) < 0.03]
+
+    if best["meter"] in (3, 5, 7):
+        for c in at(2.0):
+            if c["meter"] == best["meter"] and c["bar"] >= 0.7 * best["bar"]:
+                return c
     if best["meter"] == 3:
-        for c in candidates:
-            if (abs(np.log(c["bpm"] / (2.0 * best["bpm"]))) < 0.03 and c["meter"] == 3
-                    and c["bar"] >= 0.7 * best["bar"]):
+        for c in at(1.0 / 3.0):
+            sim = c["similarity"]
+            if (c["meter"] in (2, 4) and sim[0] < -_COMPOUND_SIMILARITY
+                    and sim[1] > _COMPOUND_SIMILARITY and c["acf1"] > 0.3):
                 return c
     return best
+
+
+_COMPOUND_SIMILARITY = 0.5
 
 
 def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | None:
