@@ -141,7 +141,31 @@ def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None) -> dict[str,
     # counts over the few frames before its peak
     kick_ahead = maximum_filter1d(kick, 5, origin=-2, mode="nearest")
     return {"onset": onset, "kick": kick, "low": low, "high": high, "change": change,
-            "beat": beat, "track": beat + kick_ahead}
+            "beat": beat, "track": beat + kick_ahead, "treble_chroma": _treble_chroma(spectra)}
+
+
+def _treble_chroma(spectra: Spectra, lo_hz: float = 250.0, hi_hz: float = 4000.0,
+                   ) -> np.ndarray:
+    """Chroma of the harmonic part above the bass (``lo_hz .. hi_hz``), frames normalised.
+
+    Chords change on bar lines, but bass lines move inside the bar (root, fifth, walking):
+    the harmonic change that marks bars is read above the bass. Falls back to the shared
+    chroma when the magnitude spectrum is not available.
+    """
+    import librosa
+
+    mag = getattr(spectra, "stft_mag", None)
+    if mag is None or mag.shape[0] != spectra.n_fft // 2 + 1:
+        return spectra.chroma
+    freqs = np.fft.rfftfreq(spectra.n_fft, 1.0 / spectra.sr)
+    band = (freqs >= lo_hz) & (freqs <= hi_hz)
+    fb = librosa.filters.chroma(sr=spectra.sr, n_fft=spectra.n_fft, tuning=0.0)[:, band]
+    share = spectra.mel_harmonic / np.maximum(spectra.mel, 1e-12)  # harmonic share per band
+    mel_f = spectra.mel_frequencies()
+    band_share = share[np.clip(np.searchsorted(mel_f, freqs[band]), 0, len(mel_f) - 1)]
+    chroma = fb @ (mag[band].astype(np.float32) ** 2 * band_share)
+    peak = chroma.max(axis=0, keepdims=True)
+    return np.where(peak > 1e-8, chroma / np.maximum(peak, 1e-12), 0.0).astype(np.float32)
 
 
 def _chroma_change(chroma: np.ndarray, frame_rate: float, window_s: float = 0.3) -> np.ndarray:
@@ -487,6 +511,8 @@ def _level_score(candidate: dict, drumness: float) -> float:
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
     """The best-scoring level, corrected for two confusions of odd and compound meters.
 
+    - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
+      triple rhythm (alike every third beat, unlike the beats between), it is the beat.
     - Two beats never make a unit of a bar of 3, 5 or 7: when the winner groups in such bars
       and the level at twice its tempo groups clearly in the same bars, the winner's beats are
       pairs of beats (a fast waltz, a 7/8 counted in quarters): the faster level is the beat.
@@ -501,6 +527,13 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
     def at(ratio: float) -> list[dict]:
         return [c for c in candidates if abs(np.log(c["bpm"] / (ratio * best["bpm"]))) < 0.03]
 
+    if best["meter"] != 3:
+        for c in at(3.0):
+            sim = c["similarity"]
+            if (c["meter"] == 3 and sim[2] > _TRIPLE_SIMILARITY
+                    and max(sim[0], sim[1]) < -0.3):
+                best = c  # the winner was the bar of a waltz
+                break
     if best["meter"] in (3, 5, 7):
         for c in at(2.0):
             if c["meter"] == best["meter"] and c["bar"] >= 0.7 * best["bar"]:
@@ -515,6 +548,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
 
 
 _COMPOUND_SIMILARITY = 0.5
+_TRIPLE_SIMILARITY = 0.6
 
 
 def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | None:
@@ -775,7 +809,7 @@ def _downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.nda
     blind = np.asarray(beat_frames) < _FLUX_BLIND_FRAMES
     low = _zscore(_neutral(_peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4), blind))
     onset = _zscore(_neutral(_peak_window(nov["onset"], beat_frames, -1, 2), blind))
-    beat_chroma = _beat_chroma(spectra.chroma, beat_frames)
+    beat_chroma = _beat_chroma(nov.get("treble_chroma", spectra.chroma), beat_frames)
     # the first and last beats have no bar before / after them to compare
     edges = np.zeros(n, dtype=bool)
     edges[[0, -1]] = True
