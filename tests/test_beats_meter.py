@@ -161,3 +161,27 @@ def test_odd_meters_are_counted(meter, bpm, kicks, snares):
     assert result.meter == meter
     assert _beat_f(song, result.beats) >= 0.9
     assert abs(result.tempo - bpm) <= 0.04 * bpm
+
+
+def test_downbeats_follow_chord_changes_not_the_bass_moving_inside_the_bar():
+    """5/4 vamp: the bass plays the root on 1 and the fifth on 4; chords change on bar 1."""
+    song = _Song(bpm=144.0, meter=5, bars=20)
+    for bar in range(song.bars):
+        b = bar * 5
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(5):
+            song.drum(b + k, "hat", 0.6)
+        song.drum(b, "kick", 0.8)
+        song.drum(b + 3, "kick", 0.7)
+        song.drum(b + 2, "snare", 0.6)
+        song.drum(b + 4, "snare", 0.7)
+        for pos, gain in ((0, 0.3), (1.5, 0.35), (3, 0.3)):
+            song.chord(b + pos, root, gain, 0.8)
+        song.bass(b, root - 24, 1.2, 1.4)
+        song.bass(b + 3, root - 17, 1.2, 1.4)  # the fifth, as loud as the root
+    result = _track(song)
+    assert result.meter == 5
+    downbeats = song.beats()[::5]
+    f = mir_eval.beat.f_measure(mir_eval.beat.trim_beats(downbeats),
+                                mir_eval.beat.trim_beats(result.downbeats))
+    assert f >= 0.8, f
