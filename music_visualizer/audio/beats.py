@@ -140,8 +140,12 @@ def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None) -> dict[str,
     # low frequencies build up late (long windows, pitch-swept kicks): for placing beats, a kick
     # counts over the few frames before its peak
     kick_ahead = maximum_filter1d(kick, 5, origin=-2, mode="nearest")
+    treble = _treble_chroma(spectra)
+    treble_change = (change if treble is spectra.chroma
+                     else _unit(_chroma_change(treble, spectra.frame_rate)))
     return {"onset": onset, "kick": kick, "low": low, "high": high, "change": change,
-            "beat": beat, "track": beat + kick_ahead, "treble_chroma": _treble_chroma(spectra)}
+            "beat": beat, "track": beat + kick_ahead, "treble_chroma": treble,
+            "treble_change": treble_change}
 
 
 def _treble_chroma(spectra: Spectra, lo_hz: float = 250.0, hi_hz: float = 4000.0,
@@ -400,7 +404,7 @@ def _phase_evidence(nov: dict[str, np.ndarray], beats: np.ndarray, mids: np.ndar
     and chord changes sit on the beat; syncopated bass and off-beat stabs do not count here.
     """
     evidence = np.zeros(len(beats))
-    for name, weight in (("kick", 0.5), ("high", 1.0), ("change", 1.0)):
+    for name, weight in (("kick", 0.5), ("high", 1.0), ("treble_change", 1.0)):
         x = nov[name]
         evidence += weight * (_peak_window(x, beats, -1, 4) - _peak_window(x, mids, -1, 4))
     return evidence
