@@ -490,6 +490,9 @@ _MIN_ONSET_DB = 2.0
 _MIN_CLARITY = 0.1  # weakest periodicity (normalised autocorrelation) that counts as a pulse
 
 
+_SLOW_BPM = 50.0
+
+
 def _level_score(candidate: dict, drumness: float) -> float:
     """Score of a metrical level (higher is better).
 
@@ -500,7 +503,8 @@ def _level_score(candidate: dict, drumness: float) -> float:
     - how clearly its beats group into bars of 3 or 4 (the downbeat contrast: chords change and
       kicks land on bar lines; at half or double the tempo the bars are blurred),
     - a log-normal tempo prior 0.6 octaves wide, centred at 140 BPM for music with drums and at
-      85 BPM for music without (soft ballads are felt in slow beats, not in their arpeggios).
+      85 BPM for music without (soft ballads are felt in slow beats, not in their arpeggios),
+      falling steeply below 50 BPM.
 
     The weights were set on synthesized songs of nine genres at tempi across their ranges
     (tests/synth_music.py, seeds other than the benchmark's) and on the dev split of the
@@ -508,6 +512,8 @@ def _level_score(candidate: dict, drumness: float) -> float:
     """
     centre = 85.0 + (140.0 - 85.0) * drumness
     prior = -0.5 * (np.log2(candidate["bpm"] / centre) / 0.6) ** 2
+    if candidate["bpm"] < _SLOW_BPM:  # beats this slow are bars (or half bars) of faster music
+        prior -= (np.log2(_SLOW_BPM / candidate["bpm"]) / 0.15) ** 2
     return float(3.0 * np.log(max(candidate["on"], 1e-9)) + 4.0 * candidate["acf1"]
                  + 0.25 * candidate["bar"] + prior)
 
