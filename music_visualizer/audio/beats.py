@@ -140,12 +140,19 @@ def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None) -> dict[str,
     # low frequencies build up late (long windows, pitch-swept kicks): for placing beats, a kick
     # counts over the few frames before its peak
     kick_ahead = maximum_filter1d(kick, 5, origin=-2, mode="nearest")
+    # the strongest drum hits, per band of the percussive part (see _fix_half_beat)
+    hits = [_unit(_detrend(_band_flux(log_perc, max(_mel_band(spectra, lo), 0),
+                                      max(_mel_band(spectra, hi), 1)), width))
+            for lo, hi in _HIT_BANDS]
     treble = _treble_chroma(spectra)
     treble_change = (change if treble is spectra.chroma
                      else _unit(_chroma_change(treble, spectra.frame_rate)))
     return {"onset": onset, "kick": kick, "low": low, "high": high, "change": change,
             "beat": beat, "track": beat + kick_ahead, "treble_chroma": treble,
-            "treble_change": treble_change}
+            "treble_change": treble_change, "hits": np.stack(hits)}
+
+
+_HIT_BANDS = ((0.0, 65.0), (1500.0, 4000.0), (4000.0, 7500.0), (7500.0, 11025.0))
 
 
 def _treble_chroma(spectra: Spectra, lo_hz: float = 250.0, hi_hz: float = 4000.0,
@@ -441,6 +448,39 @@ def _fix_phase(nov: dict[str, np.ndarray], beats: np.ndarray, period: np.ndarray
     return np.unique(np.round(out[out < len(period)]).astype(np.int64)).astype(np.float64)
 
 
+def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
+    """Move the whole sequence half a beat when the strongest drum hits fall between beats.
+
+    In syncopated music (funk, one-drop, bossa, house bass) most onsets, on average, sit on
+    the "and": but the strongest hits of the kit (kick on 1, snare on 2 and 4, crashes) are on
+    the beat. Per percussive band, the 90th percentile of the attacks on the beats is compared
+    with that between them (a normalised difference); when the sum over the bands says the
+    peaks are between the beats, and neither the chord changes nor the kick say otherwise,
+    the beats move.
+    """
+    if len(beats) < 8:
+        return beats
+    mids = (beats[:-1] + beats[1:]) / 2.0
+
+    def peaks(curves: list[np.ndarray]) -> np.ndarray:
+        on = np.percentile([_peak_window(x, beats[:-1], -1, 2) for x in curves], 90, axis=1)
+        off = np.percentile([_peak_window(x, mids, -1, 2) for x in curves], 90, axis=1)
+        return (on - off) / np.maximum(on + off, 1e-9)
+
+    hits = float(peaks(list(nov["hits"])).sum())
+    kick, chords = peaks([nov["kick"], nov["treble_change"]])
+    # chords changing on the beats, or a four-on-the-floor kick under off-beat hats and bass
+    # (house, disco), keep the beats where they are
+    if hits >= -_HALF_BEAT_EVIDENCE or chords >= 0.0 or kick > 0.1:
+        return beats
+    half = float(np.median(np.diff(beats))) / 2.0
+    first = [beats[0] - half] if beats[0] - half >= 0 else []
+    return np.concatenate([first, mids])
+
+
+_HALF_BEAT_EVIDENCE = 0.1
+
+
 def _beat_profile(x: np.ndarray, beats: np.ndarray, bins: int = 12) -> np.ndarray:
     """Mean of ``x`` (peak within a frame) at ``bins`` positions through each beat."""
     b = np.asarray(beats, dtype=np.float64)
@@ -597,6 +637,7 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         on = _onset_strength_on(nov["track"], beats)
         beats = _fix_phase(nov, beats.astype(np.float64), period)
         beats = _fix_swing_phase(nov, beats, fr)
+        beats = _fix_half_beat(nov, beats)
         is_down, meter, contrast = _downbeats(spectra, nov, beats)
         lag = 60.0 * fr / (curve * ratio)
         out.append({"ratio": ratio, "bpm": bpm, "beats": beats, "is_down": is_down,
