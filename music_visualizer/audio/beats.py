@@ -18,16 +18,21 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
 4. Metrical level. The curve times 1/3, 1/2, 2/3, 1, 3/2, 2 and 3 are each tracked (Ellis'
    dynamic programme with the time-varying period, tight), put on the beat (stretches half a
    beat off, e.g. locked to off-beat bass and hats, are moved by a two-state Viterbi on kick,
-   snare/hat and chord-change evidence) and grouped into bars; the level that wins has strong
-   onsets on its beats, periodicity at its period, clear bars of 3 or 4 beats, and a tempo near
-   what listeners tap (a prior centred lower for music without drums: no double-time ballads).
+   snare/hat and chord-change evidence; a whole sequence on the "and" moves when the strongest
+   drum hits and the chord changes sit between its beats; beats on the swung eighth, two
+   thirds of a beat late, move a third of a beat) and grouped into bars; the level that wins
+   has strong onsets on its beats, periodicity at its period, clear bars, and a tempo near what
+   listeners tap (a prior centred lower for music without drums: no double-time ballads; none
+   below 50 BPM); a fast triple level over a duple rhythm gives way to its dotted beat (6/8,
+   12/8), and bars of 3, 5 or 7 are never counted in pairs of beats.
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
-6. Downbeats and meter: accents per beat (kick/bass onsets, onset strength, chroma change
-   between the bar before and the bar after); for meters 3 and 4 a Viterbi path counts beats
-   through the bar (a break in the count is allowed at a cost); the meter with the larger
-   downbeat contrast wins, 4 unless 3 is clearly better.
+6. Downbeats and meter: the meter family (2/4, 3, 5 or 7) from how alike the rhythm pattern
+   is at lags of whole bars; accents per beat (kick/bass onsets, onset strength, chroma change
+   above the bass between the bar before and the bar after); a Viterbi path counts beats
+   through the bar (a break in the count is allowed at a cost); between 4 and 2 the larger
+   downbeat contrast wins, 4 unless 2 is clearly better. The first beat may be at 0.0 s.
 
 ``beat_this`` or ``madmom``, when installed, are used instead (any failure falls back here).
 The whole of it takes about 0.25 s for a 3-minute song.
@@ -62,7 +67,7 @@ class BeatResult:
     downbeats : np.ndarray [shape=(m,)], float64
         Downbeat times in seconds, a subset of ``beats``.
     meter : int
-        Beats per bar, 3 or 4 (4 when unsure).
+        Beats per bar: 2, 3, 4, 5 or 7 (4 when unsure); 6/8 and 12/8 are 2 and 4 dotted beats.
     """
 
     tempo: float
@@ -540,7 +545,7 @@ def _level_score(candidate: dict, drumness: float) -> float:
       alone favours them),
     - the periodicity of the novelty at its beat period (rejects levels in a 3:2 relation to
       the beat),
-    - how clearly its beats group into bars of 3 or 4 (the downbeat contrast: chords change and
+    - how clearly its beats group into bars (the downbeat contrast: chords change and
       kicks land on bar lines; at half or double the tempo the bars are blurred),
     - a log-normal tempo prior 0.6 octaves wide, centred at 140 BPM for music with drums and at
       85 BPM for music without (soft ballads are felt in slow beats, not in their arpeggios),
@@ -845,12 +850,13 @@ def _neutral(x: np.ndarray, unknown: np.ndarray) -> np.ndarray:
 
 def _downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.ndarray,
                ) -> tuple[np.ndarray, int, float]:
-    """Downbeat mask over the beats and the meter (3 or 4).
+    """Downbeat mask over the beats and the meter (2, 3, 4, 5 or 7).
 
     Accents per beat: a kick or bass note starting (low-frequency novelty, allowing for the
     late build-up of low frequencies), the onset strength, and the harmonic change between the
-    bar before and the bar after (chords change on bar lines). Each meter gets the best bar
-    count through the beats; 3 must beat 4 by a clear margin.
+    bar before and the bar after, read above the bass (chords change on bar lines). The
+    meters of the family the rhythm repeats in (see :func:`_meter_candidates`) each get the best
+    bar count through the beats; 2 must beat 4 by a clear margin.
     """
     n = len(beat_frames)
     if n < 6:
@@ -913,7 +919,8 @@ def _result_from(beats: np.ndarray, downbeats: np.ndarray) -> BeatResult | None:
         return None
     downbeats = beats[np.isin(np.round(beats, 3), np.round(downbeats, 3))]
     per_bar = np.diff(np.searchsorted(beats, downbeats))
-    meter = 3 if len(per_bar) and np.median(per_bar) == 3 else 4
+    meter = int(np.median(per_bar)) if len(per_bar) else 4
+    meter = meter if meter in (2, 3, 4, 5, 7) else 4
     return BeatResult(tempo=float(60.0 / np.median(np.diff(beats))), beats=beats,
                       downbeats=downbeats, meter=meter)
 
