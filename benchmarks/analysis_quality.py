@@ -15,6 +15,16 @@ The baseline is what one writes from librosa's docs: ``librosa.beat.beat_track``
 ``librosa.onset.onset_strength``, downbeats = every 4th beat.
 
     python benchmarks/analysis_quality.py [--seeds 101 102] [--genres pop rock] [--json OUT]
+
+With ``--devset`` it scores the real-instrument development set instead
+(``benchmarks/devset``: MIDI arranged in code, rendered with fluidsynth and a General MIDI
+soundfont), its dev split and its held-out split side by side, ours against plain librosa, as
+mir_eval scores them (beats before 5 s trimmed, +-70 ms): beat F, downbeat F, AMLt, tempo
+acc1 (within 4 %) and acc2 (within 4 % of the tempo or of x2, x3, /2, /3), meter right, section
+boundary F (+-3 s, songs with sections), and CPU seconds per song (spectra + beats + sections;
+librosa: onset strength + beat tracking + segmentation).
+
+    python benchmarks/analysis_quality.py --devset [--split dev held_out] [--json OUT]
 """
 
 from __future__ import annotations
@@ -161,6 +171,140 @@ def summary(rows: list[dict]) -> dict:
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# The real-instrument development set
+# ---------------------------------------------------------------------------------------------
+
+DEVSET_METRICS = ("beat_f", "downbeat_f", "amlt", "tempo_acc1", "tempo_acc2", "meter_ok",
+                  "sections_f", "cpu_s")
+
+
+def _tempo_scores(estimate: float, truth: float) -> tuple[bool, bool]:
+    ok1 = abs(estimate - truth) <= TEMPO_TOLERANCE * truth
+    ok2 = any(abs(estimate - truth * k) <= TEMPO_TOLERANCE * truth * k
+              for k in (1.0, 2.0, 3.0, 0.5, 1 / 3))
+    return bool(ok1), bool(ok2)
+
+
+def _beat_scores(ref_beats: np.ndarray, ref_down: np.ndarray, beats: np.ndarray,
+                 downbeats: np.ndarray) -> dict:
+    import mir_eval
+
+    rb, eb = mir_eval.beat.trim_beats(ref_beats), mir_eval.beat.trim_beats(np.asarray(beats))
+    rd = mir_eval.beat.trim_beats(ref_down)
+    ed = mir_eval.beat.trim_beats(np.asarray(downbeats))
+    amlt = mir_eval.beat.continuity(rb, eb)[3] if len(eb) > 1 else 0.0
+    return {"beat_f": float(mir_eval.beat.f_measure(rb, eb)),
+            "downbeat_f": float(mir_eval.beat.f_measure(rd, ed)), "amlt": float(amlt)}
+
+
+def _librosa_devset(y: np.ndarray, sr: int, n_sections: int, duration: float) -> dict:
+    import librosa
+
+    start = time.process_time()
+    onset_env = librosa.onset.onset_strength(y=y, sr=sr)
+    tempo, frames = librosa.beat.beat_track(onset_envelope=onset_env, sr=sr)
+    beats = librosa.frames_to_time(frames, sr=sr)
+    sections = None
+    if n_sections > 1:
+        chroma = librosa.feature.chroma_cqt(y=y, sr=sr)
+        bounds = librosa.segment.agglomerative(chroma, n_sections)
+        times = np.append(librosa.frames_to_time(bounds, sr=sr), duration)
+        times[0] = 0.0
+        sections = _intervals(list(itertools.pairwise(times)))
+    return {"beats": beats, "downbeats": beats[::4], "tempo": float(np.atleast_1d(tempo)[0]),
+            "meter": 4, "sections": sections, "cpu_s": time.process_time() - start}
+
+
+def _ours_devset(y: np.ndarray, sr: int, duration: float) -> dict:
+    from music_visualizer.audio.beats import track_beats
+    from music_visualizer.audio.sections import find_sections
+    from music_visualizer.audio.spectra import compute_spectra
+
+    start = time.process_time()
+    spectra = compute_spectra(y, sr)
+    result = track_beats(spectra, use_external=False)
+    try:
+        found = find_sections(spectra, beats=result.beats, downbeats=result.downbeats,
+                              duration=duration)
+        sections = _intervals([(s.start, s.end) for s in found])
+    except Exception:  # report the beats all the same
+        sections = None
+    return {"beats": result.beats, "downbeats": result.downbeats, "tempo": result.tempo,
+            "meter": result.meter, "sections": sections, "cpu_s": time.process_time() - start}
+
+
+def evaluate_devset(splits: list[str], systems: tuple[str, ...] = ("ours", "librosa"),
+                    ) -> list[dict]:
+    """Score each song of ``splits`` of the development set (rendered on first use)."""
+    import mir_eval
+    import soundfile as sf
+
+    from benchmarks.devset import make_devset as ds
+
+    rows = []
+    for split in splits:
+        for song in ds.songs(split):
+            y, sr = sf.read(ds.render(song), dtype="float32")
+            ref_sections = _intervals([(a, b) for a, b, _ in song.sections])
+            row = {"split": split, "song": song.name, "meter": song.meter,
+                   "true_tempo": song.tempo, "duration": len(y) / sr}
+            for name in systems:
+                out = (_ours_devset(y, sr, len(y) / sr) if name == "ours"
+                       else _librosa_devset(y, sr, len(ref_sections), len(y) / sr))
+                scores = _beat_scores(song.beats, song.downbeats, out["beats"],
+                                      out["downbeats"])
+                ok1, ok2 = _tempo_scores(out["tempo"], song.tempo)
+                scores.update(tempo=float(out["tempo"]), tempo_acc1=ok1, tempo_acc2=ok2,
+                              meter=int(out["meter"]), meter_ok=int(out["meter"]) == song.meter,
+                              cpu_s=float(out["cpu_s"]))
+                if len(ref_sections) > 1 and out["sections"] is not None:
+                    scores["sections_f"] = float(mir_eval.segment.detection(
+                        ref_sections, out["sections"], window=3.0, trim=True)[2])
+                row[name] = scores
+            rows.append(row)
+            print(_format_devset_row(row, systems), flush=True)
+    return rows
+
+
+def _format_devset_row(row: dict, systems: tuple[str, ...]) -> str:
+    text = f"{row['split']:8s} {row['song']:20s} m{row['meter']} {row['true_tempo']:6.1f}"
+    for name in systems:
+        o = row[name]
+        sec = f"{o['sections_f']:.2f}" if "sections_f" in o else "  - "
+        text += (f" | {o['beat_f']:.2f} {o['downbeat_f']:.2f} {o['amlt']:.2f} "
+                 f"{o['tempo']:6.1f}{' ' if o['tempo_acc1'] else '*'} m{o['meter']}"
+                 f"{' ' if o['meter_ok'] else '*'} {sec} {o['cpu_s']:4.1f}s")
+    return text
+
+
+def devset_summary(rows: list[dict], systems: tuple[str, ...] = ("ours", "librosa"),
+                   ) -> dict:
+    """Mean of every metric per split and system (section F over songs with sections)."""
+    out: dict = {}
+    for split in dict.fromkeys(r["split"] for r in rows):
+        part = [r for r in rows if r["split"] == split]
+        out[split] = {}
+        for name in systems:
+            out[split][name] = {"songs": len(part)}
+            for metric in DEVSET_METRICS:
+                values = [float(r[name][metric]) for r in part if metric in r[name]]
+                out[split][name][metric] = float(np.mean(values)) if values else float("nan")
+    return out
+
+
+def _print_devset_summary(total: dict) -> None:
+    print("-" * 100)
+    print("split    system  | beat F  downbeat F  AMLt   tempo acc1  acc2   meter  sections F"
+          "  CPU s/song")
+    for split, systems in total.items():
+        for name, s in systems.items():
+            print(f"{split:8s} {name:7s} | {s['beat_f']:.3f}   {s['downbeat_f']:.3f}      "
+                  f"{s['amlt']:.3f}  {s['tempo_acc1']:.2f}        {s['tempo_acc2']:.2f}   "
+                  f"{s['meter_ok']:.2f}   {s['sections_f']:.3f}       {s['cpu_s']:.2f}"
+                  f"   ({s['songs']} songs)")
+
+
 def main() -> None:
     from tests.synth_music import GENRES
 
@@ -169,7 +313,21 @@ def main() -> None:
     parser.add_argument("--genres", nargs="+", default=list(GENRES), choices=GENRES)
     parser.add_argument("--no-sections", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--devset", action="store_true",
+                        help="score the real-instrument development set instead")
+    parser.add_argument("--split", nargs="+", default=["dev", "held_out"],
+                        choices=("dev", "held_out"))
+    parser.add_argument("--systems", nargs="+", default=["ours", "librosa"],
+                        choices=("ours", "librosa"))
     args = parser.parse_args()
+    if args.devset:
+        systems = tuple(args.systems)
+        rows = evaluate_devset(args.split, systems)
+        total = devset_summary(rows, systems)
+        _print_devset_summary(total)
+        if args.json:
+            args.json.write_text(json.dumps({"rows": rows, "summary": total}, indent=1))
+        return
     print(HEADER)
     rows = evaluate(args.genres, args.seeds, sections=not args.no_sections)
     total = summary(rows)

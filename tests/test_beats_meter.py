@@ -1,0 +1,187 @@
+"""Grooves the tracker once got wrong, synthesized here with exact beats.
+
+- a shuffle whose loudest chords land on the swung eighth (beats once locked two thirds of a
+  beat late),
+- a 12/8 slow blues (once read at three times its tempo) and a 6/8 ballad (2 dotted beats a
+  bar, once read as 3/4 at the eighth-note level),
+- 5/4 and 7/8 (once impossible: only 3 and 4 existed).
+"""
+
+from __future__ import annotations
+
+import mir_eval
+import numpy as np
+import pytest
+
+from music_visualizer.audio.beats import track_beats
+from music_visualizer.audio.spectra import compute_spectra
+
+SR = 22050
+
+
+def _sounds(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    t = np.arange(int(0.3 * SR)) / SR
+    kick = np.sin(2 * np.pi * (45 * t + 100 * (1 - np.exp(-t * 35)) / 35)) * np.exp(-t * 14)
+    noise = rng.standard_normal(len(t))
+    snare = (0.6 * noise + 0.5 * np.sin(2 * np.pi * 190 * t)) * np.exp(-t * 25)
+    hat = np.diff(noise, prepend=0.0) * np.exp(-t * 90) * 0.35
+    return {"kick": kick, "snare": snare, "hat": hat}
+
+
+def _tone(midi: float, seconds: float, decay: float = 3.0) -> np.ndarray:
+    t = np.arange(int(seconds * SR)) / SR
+    f = 440.0 * 2 ** ((midi - 69) / 12)
+    wave = sum(np.sin(2 * np.pi * f * k * t) / k for k in (1, 2, 3, 4))
+    return wave * np.exp(-t * decay) * np.minimum(1.0, t / 0.004)
+
+
+class _Song:
+    """Events placed on a grid of beats at a steady tempo; renders to mono samples."""
+
+    def __init__(self, bpm: float, meter: int, bars: int, start: float = 0.4) -> None:
+        self.beat = 60.0 / bpm
+        self.meter = meter
+        self.bars = bars
+        self.start = start
+        self.n = int((start + bars * meter * self.beat + 2.0) * SR)
+        self.y = np.zeros(self.n)
+        self.rng = np.random.default_rng(3)
+        self.kit = _sounds(self.rng)
+
+    def at(self, beat: float, sound: np.ndarray, gain: float) -> None:
+        jitter = self.rng.normal(0, 0.004)
+        i = max(round((self.start + beat * self.beat + jitter) * SR), 0)
+        m = min(len(sound), self.n - i)
+        self.y[i:i + m] += gain * sound[:m]
+
+    def drum(self, beat: float, name: str, gain: float = 1.0) -> None:
+        self.at(beat, self.kit[name], gain)
+
+    def chord(self, beat: float, root: int, gain: float, seconds: float = 0.25,
+              minor: bool = False) -> None:
+        for k, step in enumerate((0, 3 if minor else 4, 7, 10)):
+            self.at(beat, _tone(root + step, seconds, decay=8.0), gain * (1 - 0.1 * k))
+
+    def bass(self, beat: float, midi: int, gain: float = 0.8, seconds: float = 0.4) -> None:
+        self.at(beat, _tone(midi, seconds, decay=4.0), gain)
+
+    def beats(self) -> np.ndarray:
+        return self.start + np.arange(self.bars * self.meter + 1) * self.beat
+
+    def audio(self) -> np.ndarray:
+        return (self.y / np.abs(self.y).max() * 0.9).astype(np.float32)
+
+
+ROOTS = (57, 62, 64, 57, 60, 62, 55, 64)  # one chord a bar
+
+
+def _track(song: _Song):
+    return track_beats(compute_spectra(song.audio(), SR), use_external=False)
+
+
+def _beat_f(song: _Song, beats: np.ndarray) -> float:
+    return float(mir_eval.beat.f_measure(mir_eval.beat.trim_beats(song.beats()),
+                                         mir_eval.beat.trim_beats(beats)))
+
+
+def test_shuffle_with_loud_chords_on_the_swung_eighth_is_tracked_on_the_beat():
+    song = _Song(bpm=118.0, meter=4, bars=24)
+    swung = 2.0 / 3.0
+    for bar in range(song.bars):
+        b = bar * 4
+        root = ROOTS[bar % len(ROOTS)] - 12
+        for k in range(4):
+            song.drum(b + k, "hat", 0.8)
+            song.drum(b + k + swung, "hat", 0.5)
+            song.drum(b + k, "snare" if k % 2 else "kick", 0.9)
+            for j, step in enumerate((0, 4 if k % 2 else 7)):  # boogie bass on the eighths
+                song.bass(b + k + j * swung, root - 12 + step, 0.5, 0.2)
+        for pos in (swung, 2 + swung):  # the loudest thing: stabs on the swung "and"
+            song.chord(b + pos, root + 12, 1.0)
+    result = _track(song)
+    assert _beat_f(song, result.beats) >= 0.9
+    assert abs(result.tempo - 118.0) <= 0.04 * 118.0
+    assert result.meter == 4
+
+
+def test_twelve_eight_slow_blues_is_four_dotted_beats_not_triple_tempo():
+    bpm = 63.0  # dotted quarters
+    song = _Song(bpm=bpm, meter=4, bars=12)
+    for bar in range(song.bars):
+        b = bar * 4
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(4):
+            for j in range(3):  # triplet hats and piano
+                song.drum(b + k + j / 3, "hat", 0.7 if j == 0 else 0.45)
+                song.chord(b + k + j / 3, root, 0.35 if j == 0 else 0.25, 0.2)
+            song.drum(b + k, "snare" if k % 2 else "kick", 1.0)
+            song.bass(b + k, root - 24 + (0 if k % 2 == 0 else 7), 0.8, 0.8)
+    result = _track(song)
+    assert abs(result.tempo - bpm) <= 0.04 * bpm, result.tempo
+    assert result.meter == 4
+    assert _beat_f(song, result.beats) >= 0.9
+
+
+def test_six_eight_ballad_is_two_dotted_beats_a_bar():
+    bpm = 58.0  # dotted quarters
+    song = _Song(bpm=bpm, meter=2, bars=20)
+    for bar in range(song.bars):
+        b = bar * 2
+        root = ROOTS[bar % len(ROOTS)]
+        for j, step in enumerate((-12, 4, 7, 12, 7, 4)):  # arpeggiated eighths
+            song.bass(b + j / 3, root + step, 0.45 if j else 0.6, 0.5)
+            song.drum(b + j / 3, "hat", 0.5 if j % 3 == 0 else 0.3)
+        song.drum(b, "kick", 1.0)
+        song.drum(b + 1, "snare", 0.6)
+        song.bass(b, root - 24, 0.9, 1.6)
+    result = _track(song)
+    assert abs(result.tempo - bpm) <= 0.04 * bpm, result.tempo
+    assert result.meter == 2
+    assert _beat_f(song, result.beats) >= 0.9
+
+
+@pytest.mark.parametrize(("meter", "bpm", "kicks", "snares"), [
+    (5, 150.0, (0, 3), (2, 4)),   # 3 + 2
+    (7, 176.0, (0, 4), (2, 6)),   # 2 + 2 + 3 eighths
+])
+def test_odd_meters_are_counted(meter, bpm, kicks, snares):
+    song = _Song(bpm=bpm, meter=meter, bars=20)
+    for bar in range(song.bars):
+        b = bar * meter
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(meter):
+            song.drum(b + k, "hat", 0.7 if k in kicks else 0.45)
+        for k in kicks:
+            song.drum(b + k, "kick", 1.0)
+            song.bass(b + k, root - 24, 0.8, 0.5)
+        for k in snares:
+            song.drum(b + k, "snare", 0.9)
+        song.chord(b, root, 0.6, 0.6)
+    result = _track(song)
+    assert result.meter == meter
+    assert _beat_f(song, result.beats) >= 0.9
+    assert abs(result.tempo - bpm) <= 0.04 * bpm
+
+
+def test_downbeats_follow_chord_changes_not_the_bass_moving_inside_the_bar():
+    """5/4 vamp: the bass plays the root on 1 and the fifth on 4; chords change on bar 1."""
+    song = _Song(bpm=144.0, meter=5, bars=20)
+    for bar in range(song.bars):
+        b = bar * 5
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(5):
+            song.drum(b + k, "hat", 0.6)
+        song.drum(b, "kick", 0.8)
+        song.drum(b + 3, "kick", 0.7)
+        song.drum(b + 2, "snare", 0.6)
+        song.drum(b + 4, "snare", 0.7)
+        for pos, gain in ((0, 0.3), (1.5, 0.35), (3, 0.3)):
+            song.chord(b + pos, root, gain, 0.8)
+        song.bass(b, root - 24, 1.2, 1.4)
+        song.bass(b + 3, root - 17, 1.2, 1.4)  # the fifth, as loud as the root
+    result = _track(song)
+    assert result.meter == 5
+    downbeats = song.beats()[::5]
+    f = mir_eval.beat.f_measure(mir_eval.beat.trim_beats(downbeats),
+                                mir_eval.beat.trim_beats(result.downbeats))
+    assert f >= 0.8, f

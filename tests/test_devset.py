@@ -1,0 +1,137 @@
+"""The development set's ground truth agrees with the MIDI it writes (and the audio rendered).
+
+The tempo map in the MIDI is read back independently of the generator and must give the
+annotated beat times; downbeats, meters, sections and the split are checked for consistency.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+import pytest
+
+from benchmarks.devset import make_devset as ds
+
+
+def _read_vlq(data: bytes, i: int) -> tuple[int, int]:
+    value = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value, i
+
+
+def _tracks(midi: bytes) -> tuple[int, list[bytes]]:
+    assert midi[:4] == b"MThd"
+    _, fmt, n, ppq = struct.unpack(">IHHH", midi[4:14])
+    assert fmt == 1
+    out, i = [], 14
+    for _ in range(n):
+        assert midi[i:i + 4] == b"MTrk"
+        (length,) = struct.unpack(">I", midi[i + 4:i + 8])
+        out.append(midi[i + 8:i + 8 + length])
+        i += 8 + length
+    assert i == len(midi)
+    return ppq, out
+
+
+def _events(track: bytes) -> list[tuple[int, bytes]]:
+    """(absolute tick, event bytes) of a track written without running status."""
+    i, tick, out = 0, 0, []
+    while i < len(track):
+        delta, i = _read_vlq(track, i)
+        tick += delta
+        status = track[i]
+        if status == 0xFF:
+            length, j = _read_vlq(track, i + 2)
+            out.append((tick, track[i:j + length]))
+            i = j + length
+        else:
+            size = 2 if status & 0xF0 in (0xC0, 0xD0) else 3
+            out.append((tick, track[i:i + size]))
+            i += size
+    return out
+
+
+def _beat_times_from_midi(midi: bytes, beat_ticks: int, n_beats: int) -> np.ndarray:
+    ppq, tracks = _tracks(midi)
+    tempi = [(t, int.from_bytes(e[3:6], "big")) for t, e in _events(tracks[0])
+             if e[:2] == b"\xff\x51"]
+    ticks = np.arange(n_beats) * beat_ticks
+    times, now, last_tick, us = [], 0.0, 0, 500000
+    k = 0
+    for tick in ticks:
+        while k < len(tempi) and tempi[k][0] <= tick:
+            now += (tempi[k][0] - last_tick) * us / ppq / 1e6
+            last_tick, us = tempi[k]
+            k += 1
+        times.append(now + (tick - last_tick) * us / ppq / 1e6)
+    return np.array(times)
+
+
+def _notes_on(midi: bytes) -> list[int]:
+    _, tracks = _tracks(midi)
+    return [t for track in tracks[1:] for t, e in _events(track)
+            if e[0] & 0xF0 == 0x90 and e[2] > 0]
+
+
+@pytest.mark.parametrize("name", ds.DEV + ds.HELD_OUT)
+def test_ground_truth_matches_the_midi_tempo_map(name):
+    style, seed = name.rsplit("_", 1)
+    song = ds.make_song(style, int(seed))
+    _, beat_ticks = ds._beats_per_bar(song.signature)
+    times = _beat_times_from_midi(song.midi, beat_ticks, len(song.beats))
+    np.testing.assert_allclose(times, song.beats, atol=1e-4)
+    assert np.all(np.diff(song.beats) > 0.2)
+    # downbeats every `meter` beats, from the first beat
+    np.testing.assert_array_equal(song.downbeats, song.beats[::song.meter])
+    assert (len(song.beats) - 1) % song.meter == 0
+    # sections: contiguous, on downbeats, covering the music
+    starts = [s for s, _, _ in song.sections]
+    assert starts[0] == 0.0 and song.sections[-1][1] == pytest.approx(song.duration)
+    assert all(a[1] == b[0] for a, b in zip(song.sections, song.sections[1:], strict=False))
+    assert all(np.isclose(song.downbeats, s).any() for s in starts)
+    # notes sound through the song, and the tempo is one the beats have
+    onsets = _notes_on(song.midi)
+    assert min(onsets) < beat_ticks and max(onsets) >= (len(song.beats) - 2) * beat_ticks
+    assert np.min(60 / np.diff(song.beats)) - 1e-6 <= song.tempo <= np.max(
+        60 / np.diff(song.beats)) + 1e-6
+    assert 25.0 <= song.duration <= 70.0
+
+
+def test_generator_is_deterministic_and_split_disjoint():
+    a, b = ds.make_song("swing", 1), ds.make_song("swing", 1)
+    assert a.midi == b.midi
+    assert ds.make_song("swing", 2).midi != a.midi
+    assert not set(ds.DEV) & set(ds.HELD_OUT)
+    assert 0.25 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.35
+    meters = {ds.make_song(n.rsplit("_", 1)[0], int(n.rsplit("_", 1)[1])).meter
+              for n in ds.DEV + ds.HELD_OUT}
+    assert meters == {2, 3, 4, 5, 7}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ds.can_render(), reason="fluidsynth and a GM soundfont are needed")
+def test_rendered_song_sounds_on_its_beats(tmp_path):
+    """Rock: the kick and snare land on the annotated beats in the rendered audio."""
+    import librosa
+    import soundfile as sf
+
+    song = ds.make_song("rock", 1)
+    y, sr = sf.read(ds.render(song, tmp_path), dtype="float32")
+    assert sr == ds.SR
+    assert song.duration < len(y) / sr < song.duration + 2.5
+    env = librosa.onset.onset_strength(y=y, sr=sr, hop_length=256)
+    fr = sr / 256
+    frames = np.round(song.beats[:-1] * fr).astype(int)
+
+    def strength(offset_s: float) -> float:
+        idx = np.clip(frames + round(offset_s * fr), 0, len(env) - 1)
+        return float(np.mean([env[max(i - 1, 0):i + 4].max() for i in idx]))
+
+    on_beat = strength(0.0)
+    # between the beats (where nothing of the kit plays but the 8th hats) the attacks are weaker
+    assert on_beat > 1.3 * strength(0.25 * 60 / song.tempo)
