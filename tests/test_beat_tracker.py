@@ -234,3 +234,14 @@ def test_a_file_that_is_not_a_beat_this_checkpoint(tmp_path, song):
     assert auto.beat_tracker == "builtin" and "not a beat_this checkpoint" in auto.beat_tracker_note
     with pytest.raises(SettingsError, match="does not exist"):
         choose_tracker("beat_this", checkpoint=str(tmp_path / "missing.ckpt"))
+
+
+def test_render_flags_set_the_tracker_settings():
+    from music_visualizer.cli import _overrides, build_parser
+
+    args = build_parser().parse_args(["render", "--audio", "song.wav", "--beat-tracker",
+                                      "builtin", "--beat-this-checkpoint", "mine.ckpt"])
+    overrides = _overrides(args)
+    assert overrides["beat_tracker"] == "builtin"
+    assert overrides["beat_this_checkpoint"] == "mine.ckpt"
+    assert "beat_tracker" not in _overrides(build_parser().parse_args(["render", "x.wav"]))
