@@ -170,7 +170,7 @@ def _track(spectra: Spectra, tracker: TrackerChoice) -> tuple[BeatResult, Tracke
                 raise
             tracker = TrackerChoice("builtin", "builtin", note=f"auto: built-in tracker "
                                     f"({tracker.name} failed: {type(e).__name__}: {e})")
-    return track_beats(spectra), tracker
+    return track_beats(spectra, use_external=False), tracker
 
 
 def default_cache_dir() -> Path:
