@@ -224,12 +224,18 @@ def test_beat_this_runs_through_the_real_adapter(tmp_path):
     assert result.tempo > 0 and result.sections  # the rest of the analysis reads these beats
 
 
-def test_a_file_that_is_not_a_beat_this_checkpoint(tmp_path, song):
+def test_a_file_that_is_not_a_beat_this_checkpoint(tmp_path, song, capsys):
     pytest.importorskip("beat_this")
+    torch = pytest.importorskip("torch")
     bad = tmp_path / "bad.ckpt"
     bad.write_bytes(b"not a checkpoint")
-    assert main(["analyze", str(song), "--beat-tracker", "beat_this",
-                 "--beat-this-checkpoint", str(bad), "--no-cache"]) == 2
+    other = tmp_path / "other.ckpt"  # a checkpoint of some other model: a multi-line error
+    torch.save({"hyper_parameters": {}, "state_dict": {"model.w": torch.zeros(2)}}, other)
+    for path in (bad, other):
+        assert main(["analyze", str(song), "--beat-tracker", "beat_this",
+                     "--beat-this-checkpoint", str(path), "--no-cache"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "is not a beat_this checkpoint" in err
     auto = analyze_file(song, use_cache=False, beat_tracker="auto", beat_this_checkpoint=str(bad))
     assert auto.beat_tracker == "builtin" and "not a beat_this checkpoint" in auto.beat_tracker_note
     with pytest.raises(SettingsError, match="does not exist"):

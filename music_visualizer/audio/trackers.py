@@ -232,8 +232,9 @@ def _load_beat_this(path: Path) -> Any:
         model = BeatThis(**hparams)
         model.load_state_dict(state)
     except Exception as e:
+        why = (str(e).strip().splitlines() or [""])[0][:120]
         raise SettingsError(f"beat_this_checkpoint: '{path}' is not a beat_this checkpoint "
-                            f"({type(e).__name__}: {e}); give a file saved by beat_this, or "
+                            f"({type(e).__name__}: {why}); give a file saved by beat_this, or "
                             "choose builtin.") from None
     return model.eval()
 
