@@ -168,8 +168,9 @@ def _track(spectra: Spectra, tracker: TrackerChoice) -> tuple[BeatResult, Tracke
         except Exception as e:
             if not tracker.note.startswith("auto"):
                 raise
+            why = (str(e).strip().splitlines() or [""])[0][:200]
             tracker = TrackerChoice("builtin", "builtin", note=f"auto: built-in tracker "
-                                    f"({tracker.name} failed: {type(e).__name__}: {e})")
+                                    f"({tracker.name} failed: {type(e).__name__}: {why})")
     return track_beats(spectra, use_external=False), tracker
 
 
