@@ -37,7 +37,7 @@ def plain_librosa(path: Path) -> dict:
 def ours(path: Path) -> dict:
     from music_visualizer.audio.analysis import analyze_file
 
-    analysis = analyze_file(path, use_cache=False)
+    analysis = analyze_file(path, use_cache=False, beat_tracker="builtin")
     return {"tempo": analysis.tempo, "beats": len(analysis.beats),
             "sections": len(analysis.sections)}
 

@@ -44,6 +44,8 @@ def describe_analysis(analysis: AudioAnalysis) -> str:
         f"{analysis.meter}/4, key {analysis.key or 'unclear'}",
         f"{len(analysis.beats)} beats, {len(analysis.downbeats)} downbeats, "
         f"{len(analysis.onsets)} onsets",
+        f"Beat tracker: {analysis.beat_tracker}"
+        + (f" ({analysis.beat_tracker_note})" if analysis.beat_tracker_note else ""),
         "Sections: " + "  ".join(f"{s.label} {_clock(s.start)}-{_clock(s.end)}"
                                  for s in analysis.sections),
     ]

@@ -203,6 +203,11 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                 tempo_sensitivity = gr.Number(label="Tempo sensitivity",
                                               value=start["tempo_sensitivity"], minimum=0,
                                               maximum=1, info="gan mode")
+            with gr.Row():
+                beat_tracker = gr.Dropdown(
+                    label="Beat tracker", choices=list(CHOICES["beat_tracker"]),
+                    value=start["beat_tracker"],
+                    info="auto: beat_this when installed (pip install beat-this), else builtin")
             gr.Markdown("Keyframe schedules in Deforum syntax; audio features are variables, "
                         "e.g. `0:(1 + 0.04*drums**2)`.")
             schedule_boxes = [gr.Textbox(label=name, value=start[name])
@@ -240,6 +245,7 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                 "walk_smoothing": walk_smoothing,
                 "gan_model": gan_model, "classes": classes, "truncation": truncation,
                 "pitch_sensitivity": pitch_sensitivity, "tempo_sensitivity": tempo_sensitivity,
+                "beat_tracker": beat_tracker,
                 **dict(zip(SCHEDULE_FIELDS, schedule_boxes, strict=True))}
         form_inputs = [form[name] for name in FORM_FIELDS]
 

@@ -192,11 +192,13 @@ def produce_prompts(config: AppConfig, link: str | None, audio: str | None, *,
     link = (link or "").strip() or None
     stored = store_upload(audio, config)
     track, warnings = resolve_track(link, stored, download=False, cache_dir=config.cache_dir)
-    analysis = analyze_file(stored, cache_dir=config.cache_dir) if stored else None
+    base = config.base_settings(preset)
+    analysis = analyze_file(stored, cache_dir=config.cache_dir, beat_tracker=base.beat_tracker,
+                            beat_this_checkpoint=base.beat_this_checkpoint) if stored else None
     prompt_set = track_prompts(track, analysis=analysis, caption=config.caption)
     plot = None
     if analysis is not None:
-        plot = _plot_image(analysis, config.base_settings(preset), track.display_name)
+        plot = _plot_image(analysis, base, track.display_name)
     duration = analysis.duration if analysis is not None else track.duration
     return PromptsResult(
         card=track_card(track, analysis), cover=track.cover, prompts=prompt_set.prompts,
@@ -228,6 +230,7 @@ FORM_FIELDS = ("duration", "start", "fps", "width", "height", "preset", "mode", 
                "diffusion_cadence", "noise_type", "prompt_blend", "tiny_vae", "compile",
                "walk_smoothing", "gan_model",
                "classes", "truncation", "pitch_sensitivity", "tempo_sensitivity",
+               "beat_tracker",
                *SCHEDULE_FIELDS)
 _NUMBER_FIELDS = {"duration", "start", "fps", "width", "height", "steps", "cfg_scale", "seed",
                   "section_strength", "section_transition", "diffusion_cadence", "prompt_blend",
@@ -382,7 +385,9 @@ def _write_run_plot(folder: Path, timestring: str, request: Any, settings: Setti
     if path.is_file():
         return path
     try:
-        analysis = analyze_file(request.audio, cache_dir=request.cache_dir)
+        analysis = analyze_file(request.audio, cache_dir=request.cache_dir,
+                                beat_tracker=settings.beat_tracker,
+                                beat_this_checkpoint=settings.beat_this_checkpoint)
         return write_plot(analysis, path, settings=settings, song=title)
     except (UserError, OSError, ValueError):
         return None

@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="strength at each prompt change (default 0.35)")
     group.add_argument("--section-transition", type=float, metavar="SEC",
                        help="seconds to ease back after a prompt change (default 1)")
+    _add_tracker_flags(group)
     walk = render.add_argument_group(
         "walk mode (--mode walk; intervals come from the settings file, else one per section)")
     walk.add_argument("--walk-feature", choices=list(CHOICES["walk_feature"]),
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="plot the motion of these settings")
     analyze.add_argument("--preset", metavar="NAME", help="plot the motion of this preset")
     analyze.add_argument("--no-cache", action="store_true", help="analyse again, ignore the cache")
+    _add_tracker_flags(analyze)
 
     keyframes = commands.add_parser(
         "keyframes", help="an expression of the music as a plain Deforum keyframe string",
@@ -203,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     keyframes.add_argument("--duration", type=float, metavar="SEC")
     keyframes.add_argument("--decimals", type=int, default=4)
     keyframes.add_argument("--no-cache", action="store_true")
+    _add_tracker_flags(keyframes)
 
     ui = commands.add_parser(
         "ui", help="open the app in the browser (Gradio)",
@@ -239,6 +242,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_tracker_flags(parser: Any) -> None:
+    parser.add_argument("--beat-tracker", choices=list(CHOICES["beat_tracker"]),
+                        help="auto (default): beat_this when installed, else builtin")
+    parser.add_argument("--beat-this-checkpoint", metavar="FILE_OR_NAME",
+                        help="a beat_this checkpoint file, URL or name (default final0)")
+
+
+def _tracker_args(args: argparse.Namespace) -> dict[str, Any]:
+    """analyze_file's beat tracker arguments from the analyze/keyframes flags."""
+    return {"beat_tracker": args.beat_tracker or "auto",
+            "beat_this_checkpoint": args.beat_this_checkpoint}
+
+
 _SETTING_FLAGS = (
     "model", "renderer", "mode", "scheduler", "tiny_vae", "compile", "fps", "duration", "start",
     "width", "height",
@@ -251,6 +267,7 @@ _SETTING_FLAGS = (
     "batch_size", "gan_model", "pitch_sensitivity", "tempo_sensitivity", "depth", "classes",
     "num_classes", "sort_classes_by_power", "jitter", "frame_length", "truncation",
     "smooth_factor", "use_previous_classes", "use_previous_vectors", "scaling",
+    "beat_tracker", "beat_this_checkpoint",
     *SCHEDULE_FIELDS,
 )
 
@@ -488,7 +505,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .audio.analysis import analyze_file
 
     _check_song(args.song, "SONG")
-    analysis = analyze_file(args.song, use_cache=not args.no_cache)
+    analysis = analyze_file(args.song, use_cache=not args.no_cache, **_tracker_args(args))
     print(describe_analysis(analysis))
     if args.json:
         npz = write_analysis_json(analysis, args.json, fps=args.fps)
@@ -509,7 +526,7 @@ def _cmd_keyframes(args: argparse.Namespace) -> int:
     from .audio.analysis import analyze_file
 
     _check_song(args.song, "SONG")
-    analysis = analyze_file(args.song, use_cache=not args.no_cache)
+    analysis = analyze_file(args.song, use_cache=not args.no_cache, **_tracker_args(args))
     print(keyframe_string(analysis, args.expr, fps=args.fps, start=args.start,
                           duration=args.duration, decimals=args.decimals))
     return 0

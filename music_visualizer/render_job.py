@@ -173,6 +173,7 @@ def _record(timestring: str, song: str, info: AudioInfo, digest: str, settings: 
         "n_frames": plan.n_frames,
         "settings": settings_to_dict(settings),
         "analysis": {"version": analysis.version, "tempo": analysis.tempo, "key": analysis.key,
+                     "beat_tracker": analysis.beat_tracker,
                      "sections": [[s.start, s.end, s.label] for s in analysis.sections]},
         "plan": plan.to_dict(),
     }
@@ -243,7 +244,9 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
     if settings.init_image:
         settings = replace(settings, init_image=_checked_image(settings.init_image))
     n_frames = frame_count(settings.duration or 0.0, settings.fps)
-    analysis = analyze_file(request.audio, cache_dir=request.cache_dir, digest=digest)
+    analysis = analyze_file(request.audio, cache_dir=request.cache_dir, digest=digest,
+                            beat_tracker=settings.beat_tracker,
+                            beat_this_checkpoint=settings.beat_this_checkpoint)
     default_prompt = f"{song}, abstract music visualization, vivid colours, highly detailed"
     variables = schedule_variables(analysis, fps=settings.fps, n_frames=n_frames,
                                    start=settings.start)
@@ -594,7 +597,10 @@ def request_from_inputs(*, link: str | None = None, audio: str | os.PathLike[str
         settings = replace(settings, init_image=track.cover)
         overrides.pop("init_image", None)
     if not resume and not settings.prompts:
-        analysis = analyze_file(track.audio, cache_dir=cache_dir) if track.audio else None
+        analysis = analyze_file(track.audio, cache_dir=cache_dir,
+                                beat_tracker=settings.beat_tracker,
+                                beat_this_checkpoint=settings.beat_this_checkpoint
+                                ) if track.audio else None
         defaults = track_prompts(track, analysis=analysis, caption=caption)
         settings = replace(settings, prompts=list(defaults.prompts),
                            negative_prompt=settings.negative_prompt or defaults.negative_prompt)

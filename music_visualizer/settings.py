@@ -100,6 +100,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "sampling_mode": ("bilinear", "bicubic", "nearest"),
     "walk_feature": ("percussive", "onset", "drums", "rms", "beat"),
     "scaling": ("lanczos", "bicubic", "bilinear", "nearest"),
+    "beat_tracker": ("auto", "builtin", "beat_this", "madmom"),
 }
 #: The kinds of a walk interval.
 INTERVAL_KINDS: tuple[str, ...] = ("transition", "hold")
@@ -186,6 +187,9 @@ class Settings:
     preset: str | None = None  # a motion preset of configs/presets (recorded; applied on load)
     section_strength: float = 0.35  # strength at a section's first frame, so its prompt takes over
     section_transition: float = 1.0  # seconds to ease back to the strength schedule
+    # Beats: auto = beat_this when installed and its checkpoint can be had, else builtin.
+    beat_tracker: str = "auto"
+    beat_this_checkpoint: str = "final0"  # a beat_this checkpoint file, URL or published name
     # Walk mode: intervals of the song between prompts (and seeds), paced by the music.
     intervals: list[dict[str, Any]] = field(default_factory=list)  # empty: one per section
     walk_feature: str = "percussive"  # the feature whose cumulative energy paces a walk
@@ -220,7 +224,8 @@ _BOOL_FIELDS = {"save_depth_maps", "enable_perspective_flip", "sort_classes_by_p
                 "use_previous_classes", "use_previous_vectors", "compile"}
 _OPTIONAL_FLOAT_FIELDS = {"duration"}
 _OPTIONAL_INT_FIELDS = {"frame_length"}
-_STR_FIELDS = {"model", "negative_prompt", "depth_model", "gan_model", "tiny_vae"} | set(CHOICES)
+_STR_FIELDS = {"model", "negative_prompt", "depth_model", "gan_model", "tiny_vae",
+               "beat_this_checkpoint"} | set(CHOICES)
 _OPTIONAL_STR_FIELDS = {"init_image", "preset", "color_coherence_image", "idea_model"}
 
 

@@ -283,6 +283,7 @@ def test_cadence_perlin_noise_and_prompt_blend_from_the_form(page, server, song_
     cadence.fill("3")
     cadence.press("Tab")
     _choose(page, "Noise type", "perlin")
+    _choose(page, "Beat tracker", "builtin")
     blend = page.get_by_label("Prompt blend (s)")
     blend.fill("0.5")
     blend.press("Tab")
@@ -296,6 +297,7 @@ def test_cadence_perlin_noise_and_prompt_blend_from_the_form(page, server, song_
     settings = record["settings"]
     assert settings["diffusion_cadence"] == 3 and settings["noise_type"] == "perlin"
     assert settings["prompt_blend"] == 0.5 and settings["renderer"] == "preview"
+    assert settings["beat_tracker"] == "builtin" == record["analysis"]["beat_tracker"]
     assert record["n_frames"] == 14
     columns = record["plan"]["columns"]
     assert [i for i, d in enumerate(columns["diffuse"]) if d] == [0, 3, 6, 9, 12]

@@ -2,7 +2,8 @@
 
 - :class:`Section`, :class:`AudioAnalysis`  the result (plain data, JSON + npz round trip)
 - :func:`analyze_signal`  mono samples -> :class:`AudioAnalysis`
-- :func:`analyze_file`    a file -> :class:`AudioAnalysis`, through the cache
+- :func:`analyze_file`    a file -> :class:`AudioAnalysis`, through the cache (keyed by the
+  content, the version and the beat tracker, see :mod:`.trackers`)
 - :data:`ANALYSIS_VERSION` part of the cache key: bump it when results change
 
 Stages (each reads the shared :class:`~.spectra.Spectra`): beats, downbeats and tempo
@@ -14,11 +15,17 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from .trackers import TrackerChoice, choose_tracker
+
+if TYPE_CHECKING:
+    from .beats import BeatResult
+    from .spectra import Spectra
 
 __all__ = [
     "ANALYSIS_VERSION",
@@ -62,6 +69,8 @@ class AudioAnalysis:
     curves: dict[str, np.ndarray] = field(default_factory=dict)
     meter: int = 4
     version: str = ANALYSIS_VERSION
+    beat_tracker: str = "builtin"  # the tracker that found the beats (see .trackers)
+    beat_tracker_note: str = ""  # why auto chose it; not saved
 
     def summary(self) -> dict[str, Any]:
         """The JSON-able part (everything but the curves)."""
@@ -71,6 +80,7 @@ class AudioAnalysis:
             "sample_rate": self.sample_rate,
             "tempo": self.tempo,
             "meter": self.meter,
+            "beat_tracker": self.beat_tracker,
             "key": self.key,
             "beats": [round(float(t), 4) for t in self.beats],
             "downbeats": [round(float(t), 4) for t in self.downbeats],
@@ -105,12 +115,18 @@ class AudioAnalysis:
                            for s in data["sections"]),
             feature_rate=float(data["feature_rate"]), curves=curves,
             meter=int(data.get("meter", 4)), version=str(data["version"]),
+            beat_tracker=str(data.get("beat_tracker", "builtin")),
         )
 
 
-def analyze_signal(y: np.ndarray, sr: int) -> AudioAnalysis:
-    """Analyse mono samples ``y`` at ``sr`` (any rate; resampled to 22.05 kHz)."""
-    from .beats import detect_onsets, track_beats
+def analyze_signal(y: np.ndarray, sr: int, *, tracker: TrackerChoice | None = None
+                   ) -> AudioAnalysis:
+    """Analyse mono samples ``y`` at ``sr`` (any rate; resampled to 22.05 kHz).
+
+    ``tracker`` (default: the built-in one) finds the beats and downbeats; everything else
+    is ours. ``beat_tracker`` of the result names the tracker that ran.
+    """
+    from .beats import detect_onsets
     from .features import feature_curves
     from .key import estimate_key
     from .sections import find_sections
@@ -125,7 +141,8 @@ def analyze_signal(y: np.ndarray, sr: int) -> AudioAnalysis:
 
         y = soxr.resample(y, sr, SR).astype(np.float32)
     spectra = compute_spectra(y, SR)
-    beats = track_beats(spectra)
+    tracker = tracker or TrackerChoice("builtin", "builtin")
+    beats, tracker = _track(spectra, tracker)
     onsets = detect_onsets(spectra)
     sections = find_sections(spectra, beats=beats.beats, downbeats=beats.downbeats,
                              duration=duration)
@@ -135,8 +152,26 @@ def analyze_signal(y: np.ndarray, sr: int) -> AudioAnalysis:
         duration=duration, sample_rate=int(sr), tempo=float(beats.tempo), beats=beats.beats,
         downbeats=beats.downbeats, onsets=onsets, key=estimate_key(spectra.chroma),
         sections=tuple(sections), feature_rate=spectra.frame_rate, curves=curves,
-        meter=int(beats.meter),
+        meter=int(beats.meter), beat_tracker=tracker.name, beat_tracker_note=tracker.note,
     )
+
+
+def _track(spectra: Spectra, tracker: TrackerChoice) -> tuple[BeatResult, TrackerChoice]:
+    """Beats by ``tracker``; a neural tracker that ``auto`` chose and that fails to load or
+    run gives way to the built-in one (the choice returned says so)."""
+    from .beats import track_beats
+    from .trackers import run_tracker
+
+    if tracker.name != "builtin":
+        try:
+            return run_tracker(tracker, spectra.y, spectra.sr), tracker
+        except Exception as e:
+            if not tracker.note.startswith("auto"):
+                raise
+            why = (str(e).strip().splitlines() or [""])[0][:200]
+            tracker = TrackerChoice("builtin", "builtin", note=f"auto: built-in tracker "
+                                    f"({tracker.name} failed: {type(e).__name__}: {why})")
+    return track_beats(spectra, use_external=False), tracker
 
 
 def default_cache_dir() -> Path:
@@ -146,8 +181,12 @@ def default_cache_dir() -> Path:
 
 
 def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
-                 use_cache: bool = True, digest: str | None = None) -> AudioAnalysis:
-    """Analyse an audio file, reusing a cached result for the same content and version.
+                 use_cache: bool = True, digest: str | None = None,
+                 beat_tracker: str = "auto", beat_this_checkpoint: str | None = None
+                 ) -> AudioAnalysis:
+    """Analyse an audio file, reusing a cached result for the same content, version and beat
+    tracker (:func:`~.trackers.choose_tracker` of ``beat_tracker`` and
+    ``beat_this_checkpoint``).
 
     ``digest`` is the file's :func:`~.load.audio_hash` when the caller already has it.
 
@@ -155,22 +194,26 @@ def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
     ------
     AudioError
         If the file is missing, empty, truncated or not audio.
+    SettingsError
+        If ``beat_tracker`` names a tracker that is not installed (or a bad checkpoint).
     """
     from .load import audio_hash, load_audio
     from .spectra import SR
 
     digest = digest or audio_hash(path)
     folder = (cache_dir or default_cache_dir()) / "analysis"
-    stem = f"{digest}_v{ANALYSIS_VERSION}"
+    tracker = choose_tracker(beat_tracker, checkpoint=beat_this_checkpoint)
+    stem = f"{digest}_v{ANALYSIS_VERSION}_{tracker.key}"
     json_path, npz_path = folder / f"{stem}.json", folder / f"{stem}.npz"
     if use_cache and json_path.is_file() and npz_path.is_file():
         try:
-            return AudioAnalysis.load(json_path, npz_path)
+            return replace(AudioAnalysis.load(json_path, npz_path),
+                           beat_tracker_note=tracker.note)
         except Exception:
             pass
     y, sr = load_audio(path, sr=SR, mono=True)
-    analysis = analyze_signal(y, sr)
-    if use_cache:
+    analysis = analyze_signal(y, sr, tracker=tracker)
+    if use_cache and analysis.beat_tracker == tracker.name:  # not a fallback
         try:
             folder.mkdir(parents=True, exist_ok=True)
             analysis.save(json_path, npz_path)
