@@ -231,6 +231,8 @@ def read_run_record(folder: Path, timestring: str) -> dict[str, Any]:
         raise RunError(f"Run {timestring} has no settings file '{path}'.")
     what = f"The settings file of run {timestring}"
     text = read_text(path, what=what, limit=MAX_RECORD_BYTES, error=RunError)
+    if not text.strip():
+        raise RunError(f"{what} '{path}' is unreadable: it is empty (the run never started).")
     record = parse_json(text, name=str(path), what=what, error=RunError)
     if not isinstance(record, dict):
         raise RunError(f"{what} '{path}' is not a mapping of names to values; restore it or "
