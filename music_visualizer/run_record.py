@@ -4,7 +4,6 @@ settings, so an edited or damaged record is refused, naming the field, before a 
 - :class:`RunRecord`        the record's settings and plan, checked, with the raw data
 - :func:`load_run_record`   read and check a run's record (resume, video)
 - :func:`check_record`      the checks, on data already read
-- :func:`check_plan`        a plan's shape and ranges against the settings it was built from
 
 The settings go through :func:`~music_visualizer.settings.settings_from_dict` (the path new
 settings take); the plan's columns are checked with the range checks
@@ -36,7 +35,7 @@ from .runs import read_run_record, settings_path
 from .safe_load import describe
 from .settings import Settings, settings_from_dict
 
-__all__ = ["RunRecord", "check_plan", "check_record", "load_run_record"]
+__all__ = ["RunRecord", "check_record", "load_run_record"]
 
 #: Top-level fields of a record that repeat a setting (written from the same value).
 _REPEATED_SETTINGS = ("model", "seed", "fps", "width", "height", "duration", "start")
@@ -151,7 +150,7 @@ def _record_plan(data: Mapping[str, Any], settings: Settings) -> Plan:
         plan = Plan.from_dict(saved)
     except (KeyError, TypeError, ValueError) as e:  # not expected after the checks above
         raise _Bad("plan", f"unreadable ({describe(str(e))})") from None
-    check_plan(plan, settings)
+    _check_plan(plan, settings)
     return plan
 
 
@@ -193,11 +192,10 @@ def _in_range(field: str, values: np.ndarray, low: float, high: float) -> None:
                                         f"{high:g})")
 
 
-def check_plan(plan: Plan, settings: Settings) -> None:
+def _check_plan(plan: Plan, settings: Settings) -> None:
     """Check ``plan`` against the ``settings`` it was built from: sizes, frame count, finite
     values and every column's range (those :func:`~music_visualizer.plan.build_plan` checks,
-    seeds, prompt indices, cadence). Raises ``_Bad`` naming the field (see
-    :func:`check_record`)."""
+    seeds, prompt indices, cadence). Raises ``_Bad`` naming the field."""
     n_frames = frame_count(settings.duration or 0.0, settings.fps)
     if plan.n_frames != n_frames:
         raise _Bad("plan.prompt_index", f"has {plan.n_frames} frames; the run has {n_frames}")

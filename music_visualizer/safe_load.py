@@ -23,6 +23,7 @@ from typing import Any
 from .errors import SettingsError, UserError
 
 __all__ = [
+    "MAX_CHARS",
     "MAX_DEPTH",
     "MAX_NODES",
     "MAX_RECORD_BYTES",
@@ -39,8 +40,10 @@ MAX_SETTINGS_BYTES = 4 * 2**20
 MAX_RECORD_BYTES = 2**30
 #: Deepest nesting of lists and mappings (settings need three levels at most).
 MAX_DEPTH = 64
-#: Most values a YAML document may hold once its aliases are expanded.
+#: Most values, and characters of text, a YAML document may hold once its aliases are expanded
+#: (a file without aliases is far below both).
 MAX_NODES = 1_000_000
+MAX_CHARS = 4 * MAX_SETTINGS_BYTES
 
 _REPR = reprlib.Repr()
 _REPR.maxlevel = 3
@@ -97,41 +100,45 @@ def _too_deep(what: str, name: str) -> str:
 
 
 def _too_many(name: str) -> str:
-    return (f"Settings file '{name}' expands to more than {MAX_NODES:,} values (YAML aliases "
-            "repeat what their anchor holds); write the values out or use fewer aliases.")
+    return (f"Settings file '{name}' expands to more than {MAX_NODES:,} values or "
+            f"{MAX_CHARS // 2**20} MB of text (YAML aliases repeat what their anchor holds); "
+            "write the values out or use fewer aliases.")
 
 
 def _bounded_loader() -> type:
-    """A ``yaml.SafeLoader`` whose composer counts nesting and the values aliases expand to."""
+    """A ``yaml.SafeLoader`` whose composer counts nesting, and the values and the characters
+    of text that aliases expand to."""
     import yaml
 
     class BoundedLoader(yaml.SafeLoader):
         def __init__(self, stream: str) -> None:
             super().__init__(stream)
             self._depth = 0
-            self._nodes = 0  # values so far, each alias counted as the values it repeats
-            self._expanded: dict[int, int] = {}  # id(anchored node) -> values it holds
+            # values and characters so far, an alias counted as what it repeats
+            self._nodes = self._chars = 0
+            self._expanded: dict[int, tuple[int, int]] = {}  # id(anchored node) -> its counts
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 node = super().compose_node(parent, index)
-                self._count(self._expanded.get(id(node), 1))
+                self._count(*self._expanded.get(id(node), (1, 0)))
                 return node
             anchor = self.peek_event().anchor
             self._depth += 1
             if self._depth > MAX_DEPTH:
                 raise _LimitExceeded("depth")
-            before = self._nodes
-            self._count(1)
+            nodes, chars = self._nodes, self._chars
             node = super().compose_node(parent, index)
+            self._count(1, len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
             self._depth -= 1
             if anchor is not None:  # anchored nodes stay alive (in self.anchors): ids are stable
-                self._expanded[id(node)] = self._nodes - before
+                self._expanded[id(node)] = (self._nodes - nodes, self._chars - chars)
             return node
 
-        def _count(self, n: int) -> None:
-            self._nodes += n
-            if self._nodes > MAX_NODES:
+        def _count(self, nodes: int, chars: int) -> None:
+            self._nodes += nodes
+            self._chars += chars
+            if self._nodes > MAX_NODES or self._chars > MAX_CHARS:
                 raise _LimitExceeded("nodes")
 
     return BoundedLoader

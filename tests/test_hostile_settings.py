@@ -61,6 +61,9 @@ HOSTILE = {
     "laughs_width": (lambda: _laughs("width"), "laughs.yaml", "expands to more than"),
     "laughs_prompts": (lambda: _laughs("prompts"), "laughs.yaml", "expands to more than"),
     "laughs_merge": (_merge_laughs, "merge.yaml", "expands to more than"),
+    "laughs_long_text": (lambda: 'negative_prompt: &s "' + "x" * 2**20 + '"\nprompts: ['
+                                 + ", ".join(["*s"] * 2000) + "]\n", "text.yaml",
+                         "MB of text"),
     "yaml_900_deep": (lambda: "prompts: " + "[" * 900 + "]" * 900 + "\n", "deep.yaml",
                       "levels deep"),
     "json_100000_deep": (lambda: '{"prompts": ' + "[" * 100_000 + "]" * 100_000 + "}",
@@ -116,6 +119,9 @@ def test_yaml_aliases_within_the_limit_still_work(tmp_path):
 def test_the_loaders_refuse_without_building_or_recursing():
     with pytest.raises(SettingsError, match="expands to more than 1,000,000 values"):
         parse_yaml(_laughs("width", levels=8), name="x.yaml")
+    with pytest.raises(SettingsError, match="16 MB of text"):
+        parse_yaml('a: &s "' + "x" * 2**20 + '"\nb: [' + ", ".join(["*s"] * 20) + "]\n")
+    assert len(parse_yaml('a: &s "' + "x" * 2**20 + '"\nb: [*s, *s]\n')["b"]) == 2
     with pytest.raises(SettingsError, match="more than 64 levels deep"):
         parse_yaml("a: " + "[" * 65 + "]" * 65)
     value, depth = parse_yaml("a: " + "[" * 60 + "]" * 60)["a"], 1
