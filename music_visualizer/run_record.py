@@ -14,7 +14,6 @@ seeds, and fps, size, start and duration agree with the settings and the frame c
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,17 +170,22 @@ def _column(field: str, value: Any, n_frames: int, *, integer: bool) -> np.ndarr
         raise _Bad(field, f"expected a list of {n_frames} numbers, got {describe(value)}")
     if len(value) != n_frames:
         raise _Bad(field, f"has {len(value)} values; the run has {n_frames} frames")
-    kinds = (int,) if integer else (int, float)
-    for i, item in enumerate(value):
-        if isinstance(item, bool) or not isinstance(item, kinds):
-            kind = "a whole number" if integer else "a number"
-            raise _Bad(f"{field}[{i}]", f"{describe(item)} is not {kind}")
-        if not integer and not math.isfinite(item):
-            raise _Bad(f"{field}[{i}]", f"{describe(item)} is not a finite number")
-    if integer and any(abs(item) >= 2**63 for item in value):
-        frame = next(i for i, item in enumerate(value) if abs(item) >= 2**63)
-        raise _Bad(f"{field}[{frame}]", "is far too large")
-    return np.asarray(value, dtype=np.int64 if integer else np.float64)
+    allowed = {int} if integer else {int, float}  # exact types: true/false are not numbers
+    if not set(map(type, value)) <= allowed:
+        i = next(i for i, item in enumerate(value) if type(item) not in allowed)
+        kind = "a whole number" if integer else "a number"
+        raise _Bad(f"{field}[{i}]", f"{describe(value[i])} is not {kind}")
+    if integer:
+        try:
+            return np.asarray(value, dtype=np.int64)
+        except OverflowError:
+            i = next(i for i, item in enumerate(value) if abs(item) >= 2**63)
+            raise _Bad(f"{field}[{i}]", "is far too large") from None
+    array = np.asarray(value, dtype=np.float64)
+    if not np.isfinite(array).all():
+        i = int(np.argmax(~np.isfinite(array)))
+        raise _Bad(f"{field}[{i}]", f"{describe(value[i])} is not a finite number")
+    return array
 
 
 def _in_range(field: str, values: np.ndarray, low: float, high: float) -> None:

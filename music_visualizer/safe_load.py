@@ -200,6 +200,8 @@ def _depth_exceeds(data: Any, limit: int) -> bool:
     while stack:
         value, depth = stack.pop()
         children = value.values() if isinstance(value, dict) else value
+        if set(map(type, children)).isdisjoint((list, dict)):  # fast for long lists of numbers
+            continue
         for child in children:
             if isinstance(child, (list, dict)):
                 if depth + 1 > limit:
