@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from .errors import RunError, SettingsError
+from .safe_load import parse_json
 from .settings import CHOICES, Settings, settings_from_dict
 
 __all__ = [
@@ -552,8 +553,8 @@ class _Importer:
                 raw = self.get(key)
                 if isinstance(raw, str):  # A1111's UI keeps them as JSON text
                     try:
-                        raw = json.loads(raw)
-                    except ValueError:
+                        raw = parse_json(raw, name=key)
+                    except SettingsError:  # malformed, or nested absurdly deep
                         self.drop(key, f"{key} is not JSON of frame: prompt; not used.")
                         raw = None
                 break

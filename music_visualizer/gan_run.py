@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -18,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RunError, SettingsError
+from .errors import RunError, SettingsError, UserError
 from .runs import gan_path
+from .safe_load import MAX_RECORD_BYTES, parse_json, read_text
 from .settings import Settings
 
 __all__ = ["gan_options", "gan_renderer", "gan_run_vectors", "load_run_vectors"]
@@ -50,8 +50,8 @@ def _previous_gan_runs(output_dir: Path, audio_digest: str | None) -> list[tuple
     found = []
     for path in Path(output_dir).glob(f"{_MONTHS}/*/*_settings.json"):
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            record = parse_json(read_text(path, limit=MAX_RECORD_BYTES), name=str(path))
+        except UserError:  # unreadable, malformed, absurdly nested: not a run to reuse
             continue
         if not isinstance(record, dict) or record.get("settings", {}).get("mode") != "gan":
             continue

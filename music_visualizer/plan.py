@@ -25,10 +25,13 @@ from .schedules import evaluate_expression, evaluate_schedule
 from .settings import Settings
 
 __all__ = [
+    "INT_COLUMNS",
+    "OPTIONAL_COLUMNS",
     "PLAN_COLUMNS",
     "FrameParams",
     "Plan",
     "build_plan",
+    "check_plan_ranges",
     "frame_count",
     "frame_seeds",
     "resolve_prompt_keys",
@@ -74,6 +77,11 @@ _COLUMN_DEFAULTS: dict[str, float] = {
     "flip_gamma": 0.0, "flip_fv": 53.0, "kernel": 5.0, "sigma": 1.0, "amount": 0.0,
     "threshold": 0.0, "diffuse": 1, "blend": 1.0, "noise_t": 0.0,
 }
+
+#: Columns of whole numbers.
+INT_COLUMNS: frozenset[str] = frozenset(_INT_COLUMNS)
+#: Columns a saved plan may lack (saved by an older version): :meth:`Plan.from_dict` fills them.
+OPTIONAL_COLUMNS: frozenset[str] = frozenset({*_COLUMN_DEFAULTS, "prompt_from", "seed_to"})
 
 #: Allowed ranges of scheduled values: (low, high, inclusive low).
 _RANGES: dict[str, tuple[float, float, bool]] = {
@@ -355,6 +363,7 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
     if settings.seed_behavior == "schedule":
         seed_schedule = evaluate_schedule(settings.seed_schedule, field="seed_schedule",
                                           n_frames=n_frames, variables=env)
+        _check_seeds("seed_schedule", seed_schedule)
     cadence = settings.diffusion_cadence
     columns["seed"] = frame_seeds(seed, settings.seed_behavior, n_frames,
                                   iter_n=settings.seed_iter_n, cadence=cadence,
@@ -450,6 +459,28 @@ def _prompt_blend(prompt_index: np.ndarray, settings: Settings) -> tuple[np.ndar
         source[span] = prompt_index[frame - 1]
         weight[span] = x * x * (3 - 2 * x)
     return source, weight
+
+
+def check_plan_ranges(plan: Plan, *, mode: str) -> None:
+    """The range checks :func:`build_plan` applies to scheduled values, on a whole plan (e.g. one
+    read back from a run's record); raise ScheduleError naming ``plan.columns.<name>`` and the
+    frame."""
+    for column in _RANGES:
+        _check_range(f"plan.columns.{column}", column, plan.columns[column])
+    if mode == "3D":
+        _check_near_far(plan.columns["near"], plan.columns["far"])
+
+
+def _check_seeds(field_name: str, values: np.ndarray) -> None:
+    """Seeds from a schedule must be what ``--seed`` takes: -1 (random) or 0 to 2**32-1
+    (after rounding down); NaN, infinities and larger numbers are refused, never wrapped."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values) | (np.floor(values) < -1) | (values >= 2**32)
+    if bad.any():
+        frame = int(np.argmax(bad))
+        raise ScheduleError(
+            f"{field_name}: frame {frame}: seed {values[frame]:.4g} is out of range (a seed is "
+            "-1 for random, or a whole number from 0 to 2**32-1).")
 
 
 def _check_range(field_name: str, column: str, values: np.ndarray) -> None:

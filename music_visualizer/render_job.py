@@ -34,6 +34,7 @@ from .audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
 from .audio.reactive import schedule_variables, section_starts
 from .errors import RunError, SettingsError, VideoError
 from .plan import Plan, build_plan, frame_count
+from .run_record import load_run_record
 from .runs import (
     RunLock,
     atomic_write_json,
@@ -42,7 +43,6 @@ from .runs import (
     frame_path,
     gan_path,
     new_timestring,
-    read_run_record,
     reserve_timestring,
     scan_frames,
     settings_path,
@@ -220,12 +220,8 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
         timestring = check_timestring(request.resume)
         # refused while another thread or process renders it; held while we tidy its files
         with RunLock(folder, timestring):
-            record = read_run_record(folder, timestring)
-            try:
-                stored = settings_from_dict(record["settings"], source=f"run {timestring}")
-                plan = Plan.from_dict(record["plan"])
-            except (KeyError, TypeError, ValueError) as e:
-                raise RunError(f"Run {timestring}: settings file is incomplete ({e}).") from None
+            saved = load_run_record(folder, timestring)  # checked before any file is touched
+            record, stored, plan = saved.data, saved.settings, saved.plan
             _check_resume(record, stored, request.overrides, digest, timestring)
             scan = scan_frames(folder, timestring, plan.n_frames, size=(plan.width, plan.height),
                                clean=True)
@@ -421,7 +417,8 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
     """(Re)build ``<timestring>.mp4`` from a run's frames and the song's matching slice."""
     from .video import encode_video
 
-    record = read_run_record(folder, timestring)
+    saved = load_run_record(folder, timestring)
+    record = saved.data
     audio_path = Path(audio) if audio else Path(record["song"]["audio"])
     if not audio_path.is_file():
         raise RunError(
@@ -432,9 +429,9 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
         raise RunError(f"'{audio_path}' is not the song run {timestring} was rendered from; "
                        "pass that song with --audio.")
     return encode_video(frames_dir=folder, timestring=timestring,
-                        n_frames=int(record["n_frames"]), fps=float(record["fps"]),
+                        n_frames=saved.n_frames, fps=saved.settings.fps,
                         out_path=video_path(folder, timestring), audio_path=audio_path,
-                        audio_start=float(record["start"]))
+                        audio_start=saved.settings.start)
 
 
 def _video_is_current(folder: Path, timestring: str, n_frames: int) -> bool:

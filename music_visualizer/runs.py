@@ -47,8 +47,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RunError
+from .errors import RunError, UserError
 from .png import encode_png, png_damage
+from .safe_load import MAX_RECORD_BYTES, parse_json, read_text
 
 try:
     import fcntl
@@ -255,14 +256,21 @@ def atomic_write_json(path: Path, data: Any) -> None:
 
 
 def read_run_record(folder: Path, timestring: str) -> dict[str, Any]:
-    """Read ``<timestring>_settings.json``; raise RunError if it is missing or unreadable."""
+    """Read ``<timestring>_settings.json`` (bounded: see :mod:`~music_visualizer.safe_load`);
+    raise RunError if it is missing, unreadable, malformed or not a mapping. The values are
+    checked by :func:`~music_visualizer.run_record.load_run_record`."""
     path = settings_path(folder, timestring)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RunError(f"Run {timestring} has no settings file '{path}'.") from None
-    except (OSError, ValueError) as e:
-        raise RunError(f"Run {timestring}: settings file '{path}' is unreadable ({e}).") from None
+    if not path.is_file():
+        raise RunError(f"Run {timestring} has no settings file '{path}'.")
+    what = f"The settings file of run {timestring}"
+    text = read_text(path, what=what, limit=MAX_RECORD_BYTES, error=RunError)
+    if not text.strip():
+        raise RunError(f"{what} '{path}' is unreadable: it is empty (the run never started).")
+    record = parse_json(text, name=str(path), what=what, error=RunError)
+    if not isinstance(record, dict):
+        raise RunError(f"{what} '{path}' is not a mapping of names to values; restore it or "
+                       "start a new run.")
+    return record
 
 
 def _frame_indices(folder: Path, timestring: str) -> set[int]:
@@ -524,9 +532,9 @@ def _read_settings(path: Path) -> tuple[str, dict[str, Any]] | None:
     if not _TIMESTRING.match(ts):
         return None
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = parse_json(read_text(path, limit=MAX_RECORD_BYTES), name=str(path))
         int(record["n_frames"])
-    except (OSError, ValueError, KeyError, TypeError):  # also a just-reserved, empty file
+    except (UserError, ValueError, OverflowError, KeyError, TypeError):  # also an empty file
         return None
     return ts, record
 

@@ -16,10 +16,10 @@ stored as ``"0:(number)"``); they are parsed later by :mod:`music_visualizer.sch
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import itertools
-import json
 import math
 import os
 from collections.abc import Mapping
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
+from .safe_load import MAX_SETTINGS_BYTES, describe, parse_json, parse_yaml, read_text
 
 __all__ = [
     "CHOICES",
@@ -230,23 +231,23 @@ _OPTIONAL_STR_FIELDS = {"init_image", "preset", "color_coherence_image", "idea_m
 
 
 def _describe(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return describe(value, 60)
 
 
 def _as_int(key: str, value: Any) -> int:
-    if isinstance(value, bool):
+    out: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        out = value
+    elif isinstance(value, float) and value.is_integer():
+        out = int(value)
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):  # also a number of more than 4300 digits
+            out = int(value.strip())
+    if out is None:
         raise SettingsError(f"{key}: expected a whole number, got {_describe(value)}.")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            pass
-    raise SettingsError(f"{key}: expected a whole number, got {_describe(value)}.")
+    if abs(out) >= 10**30:  # keeps every message that quotes it short
+        raise SettingsError(f"{key}: {_describe(value)} is far too large a number.")
+    return out
 
 
 def _as_float(key: str, value: Any) -> float:
@@ -574,20 +575,14 @@ def load_settings_file(path: str | os.PathLike[str], *, base: Settings | None = 
 
 
 def parse_settings_text(text: str, *, name: str = "settings") -> dict[str, Any]:
-    """Parse YAML (a superset of JSON) into a mapping; raise SettingsError if malformed."""
-    import yaml
-
-    try:
-        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as e:
-        where = ""
-        mark = getattr(e, "problem_mark", None)
-        if mark is not None:
-            where = f" at line {mark.line + 1}, column {mark.column + 1}"
-        elif isinstance(e, json.JSONDecodeError):
-            where = f" at line {e.lineno}, column {e.colno}"
-        raise SettingsError(
-            f"Settings file '{name}' is malformed{where}; fix the syntax.") from None
+    """Parse YAML (a superset of JSON) into a mapping; raise SettingsError if malformed, larger
+    than :data:`~music_visualizer.safe_load.MAX_SETTINGS_BYTES`, nested too deep or expanding
+    (through YAML aliases) to too many values."""
+    if len(text) > MAX_SETTINGS_BYTES:
+        raise SettingsError(f"Settings file '{name}' is larger than "
+                            f"{MAX_SETTINGS_BYTES // 2**20} MB; check that it is the right file.")
+    data = (parse_json(text, name=name) if text.lstrip().startswith("{")
+            else parse_yaml(text, name=name))
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -602,28 +597,31 @@ def preset_names() -> list[str]:
 
 def load_preset(name: str) -> dict[str, Any]:
     """The settings of a motion preset, by name or as a path to a YAML file."""
+    if not isinstance(name, str) or not name.strip() or len(name) > 4096:
+        raise SettingsError(f"preset: {_describe(name)} is not a preset name; choose one of "
+                            f"{', '.join(preset_names())} or give a YAML file.")
     path = Path(name)
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
         path = PRESET_DIR / f"{name}.yaml"
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError:  # e.g. a name too long for the file system
+        found = False
+    if not found:
         raise SettingsError(
-            f"preset: '{name}' is not a preset; choose one of {', '.join(preset_names())} "
-            "or give a YAML file.")
-    data = parse_settings_text(path.read_text(encoding="utf-8"), name=str(path))
+            f"preset: {_describe(name)} is not a preset; choose one of "
+            f"{', '.join(preset_names())} or give a YAML file.")
+    data = parse_settings_text(read_text(path), name=str(path))
     data.pop("description", None)
     if "preset" in data:
-        raise SettingsError(f"preset '{name}': a preset cannot name another preset.")
+        raise SettingsError(f"preset {_describe(name)}: a preset cannot name another preset.")
     return data
 
 
 def _parse_settings_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise SettingsError(f"Settings file '{path}' does not exist; check the path.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise SettingsError(f"Settings file '{path}' could not be read as text ({e}).") from None
-    return parse_settings_text(text, name=str(path))
+    return parse_settings_text(read_text(path), name=str(path))
 
 
 def _read_settings_file(path: Path) -> dict[str, Any]:
@@ -668,12 +666,14 @@ def resolve_settings(*, file: str | os.PathLike[str] | None = None,
     overrides = dict(overrides or {})
     file_data = _read_settings_file(Path(file)) if file is not None else {}
     settings = Settings()
-    if file_data.get("preset"):
-        settings = settings_from_dict(load_preset(str(file_data["preset"])), base=settings,
-                                      source=f"preset {file_data['preset']}")
+    file_preset = _convert("preset", file_data.get("preset"))
+    if file_preset:
+        settings = settings_from_dict(load_preset(file_preset), base=settings,
+                                      source=f"preset {file_preset}")
     settings = settings_from_dict(file_data, base=settings,
                                   source=Path(file).name if file is not None else "settings")
-    if overrides.get("preset"):
-        settings = settings_from_dict(load_preset(str(overrides["preset"])), base=settings,
-                                      source=f"preset {overrides['preset']}")
+    flag_preset = _convert("preset", overrides.get("preset"))
+    if flag_preset:
+        settings = settings_from_dict(load_preset(flag_preset), base=settings,
+                                      source=f"preset {flag_preset}")
     return apply_overrides(settings, overrides)
