@@ -119,12 +119,15 @@ def test_sample_fractions_of_a_zoom_and_of_a_still_camera():
         assert float(dist.max()) < 1e-3
 
 
-def test_even_out_gives_noise_sampled_on_pixels_the_variance_of_noise_sampled_between():
+def test_even_out_gives_noise_sampled_on_pixels_the_variance_of_an_average_sample():
     g = torch.Generator().manual_seed(0)
     noise = 0.5 + 0.05 * torch.randn((1, 3, 256, 256), generator=g)
     on_pixels = torch.zeros(256, 256)
-    half_way = torch.full((256, 256), 0.5)
+    # per axis a bilinear sample keeps 2/3 of the variance on average over where it falls
+    f = torch.linspace(0, 1, 100_001)
+    assert float(((1 - f) ** 2 + f**2).mean()) == pytest.approx(2 / 3, abs=1e-4)
     smoothed = even_out(noise, (on_pixels, on_pixels))
-    # per axis 1/2 of the variance is kept, as by a bilinear sample half-way: 1/4 in 2D
-    assert float(smoothed.var() / noise.var()) == pytest.approx(0.25, rel=0.05)
-    assert torch.equal(even_out(noise, (half_way, half_way)), noise)  # nothing to add there
+    assert float(smoothed.var() / noise.var()) == pytest.approx((2 / 3) ** 2, rel=0.05)
+    for between in (0.3, 0.5, 0.7):  # smoothed more than average by the move already
+        frac = torch.full((256, 256), between)
+        assert torch.equal(even_out(noise, (frac, frac)), noise)

@@ -11,21 +11,22 @@ until moving the picture smooths it away, and bilinear resampling smooths by how
 pixels it samples: not at all where the sample falls on a pixel. Zooming about the centre
 samples the rows and columns next to the centre almost exactly on pixels, frame after frame, so
 there the noise piled up into a sharp cross. So the preview smooths each moved pixel a little
-more, by how close to a pixel it was sampled (:func:`even_out`), until every pixel is smoothed as
-much as one sampled half-way between pixels, and only then adds this frame's noise. The
-diffusion renderers are unchanged (the model removes the noise there).
+more, by how close to a pixel it was sampled (:func:`even_out`), until each is smoothed at least as
+much as a moved pixel is on average, right after the move (before the unsharp mask,
+contrast and this frame's noise). The diffusion renderers are unchanged (the model removes the
+noise there).
 """
 
 from __future__ import annotations
 
 import zlib
-from dataclasses import replace
+from collections.abc import Callable
 
 import numpy as np
 import torch
 
 from ..plan import FrameParams
-from .image_ops import affine_matrix_2d, contrast_and_noise, to_tensor
+from .image_ops import affine_matrix_2d, to_tensor
 from .loop import (
     MotionOptions,
     RenderState,
@@ -107,13 +108,18 @@ def sample_fractions(row: FrameParams, options: MotionOptions, *, width: int, he
     return _fraction(sx, width, border).float(), _fraction(sy, height, border).float()
 
 
+# Of white noise, a bilinear sample at fraction f keeps (1 - f)**2 + f**2: 1 on a pixel, 1/2
+# half-way, 2/3 on average over f. The preview smooths every moved pixel down to that average.
+_KEPT = 2.0 / 3.0
+
+
 def _extra_weight(fraction: torch.Tensor) -> torch.Tensor:
     """The weight ``w`` of the 3-tap smoothing ``[w/2, 1 - w, w/2]`` that, after a bilinear
-    sample at ``fraction``, leaves white noise with the variance a sample half-way between
-    pixels leaves (1/2): bilinear keeps ``(1 - f)**2 + f**2`` of it, the smoothing
-    ``(1 - w)**2 + w**2 / 2``; ``w`` goes from 1/3 (on a pixel) to 0 (half-way)."""
+    sample at ``fraction``, leaves white noise with the variance an average sample leaves
+    (``_KEPT``): bilinear keeps ``(1 - f)**2 + f**2`` of it, the smoothing
+    ``(1 - w)**2 + w**2 / 2``; ``w`` is about 0.2 on a pixel, 0 from ``f`` 0.21 to 0.79."""
     kept = (1.0 - fraction) ** 2 + fraction**2
-    target = 0.5 / kept  # what the smoothing must keep, in [0.5, 1]
+    target = (_KEPT / kept).clamp(max=1.0)  # what the smoothing must keep
     return (2.0 - torch.sqrt((6.0 * target - 2.0).clamp(min=1.0))) / 3.0
 
 
@@ -129,8 +135,8 @@ def _smooth_along(image: torch.Tensor, weight: torch.Tensor, dim: int) -> torch.
 
 def even_out(image: torch.Tensor, fractions: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
     """``image`` ``(1, C, H, W)``, just moved with the sample ``fractions`` of
-    :func:`sample_fractions`, smoothed per pixel so that the move smoothed every pixel alike
-    (as much as a sample half-way between pixels does): see the module docstring."""
+    :func:`sample_fractions`, smoothed per pixel so that the move smoothed each pixel at least
+    as much as it smooths a pixel on average: see the module docstring."""
     fx, fy = fractions
     image = _smooth_along(image, _extra_weight(fx).to(image.dtype), 3)
     image = _smooth_along(image, _extra_weight(fy).to(image.dtype), 2)
@@ -160,32 +166,25 @@ class PreviewRenderer:
                 device=self.device)
         return self._patterns[prompt]
 
-    def _prepare(self, state: RenderState, row: FrameParams
-                 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """The previous frame moved, evened out, then noised (:func:`~.loop.prepare_previous`
-        with :func:`even_out` before the noise)."""
-        opts = self.options
-        height, width = state.previous.shape[2:]
-        if (opts.mode != "3D" and not opts.perspective_flip
-                and _plain_2d_matrix(row, width, height) is None):
-            return prepare_with_depth(state, row, opts)  # nothing moves: nothing to even out
-        image, depth = prepare_with_depth(state, replace(row, noise=0.0), opts)
-        fractions = sample_fractions(row, opts, width=image.shape[3], height=image.shape[2],
-                                     depth=depth, device=image.device)
-        if fractions is not None:
-            image = even_out(image, fractions)
-        if row.noise > 0:
-            image = contrast_and_noise(image, 1.0, row.noise, seed=row.seed,
-                                       noise_type=opts.noise_type, octaves=opts.perlin_octaves,
-                                       persistence=opts.perlin_persistence)
-        return image, depth
+    def _even_out(self, row: FrameParams) -> Callable[[torch.Tensor, torch.Tensor | None],
+                                                      torch.Tensor]:
+        """The ``after_move`` step of :func:`~.loop.prepare_with_depth` for ``row``."""
+
+        def after_move(image: torch.Tensor, depth: torch.Tensor | None) -> torch.Tensor:
+            fractions = sample_fractions(row, self.options, width=image.shape[3],
+                                         height=image.shape[2], depth=depth,
+                                         device=image.device)
+            return image if fractions is None else even_out(image, fractions)
+
+        return after_move
 
     def step(self, state: RenderState, row: FrameParams) -> RenderState:
         depth = None
         if state.previous is None:
             image = self.init_image if self.init_image is not None else self._pattern(row.prompt)
         else:
-            image, depth = self._prepare(state, row)
+            image, depth = prepare_with_depth(state, row, self.options,
+                                              after_move=self._even_out(row))
             weight = (1.0 - row.strength) * self.mix
             if weight > 0:
                 target = self._pattern(row.prompt)
