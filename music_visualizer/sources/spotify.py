@@ -535,27 +535,25 @@ class _Watch:
             dup = socket.socket(fileno=os.dup(sock.fileno()))
         except OSError:  # already closed
             return
-        with self._lock:
+        with self._lock:  # shutdowns and closes never overlap (a closed number may be reused)
             self._sockets.append(dup)
-            expired = self.expired
-        if expired:
-            with contextlib.suppress(OSError):
-                dup.shutdown(socket.SHUT_RDWR)
+            if self.expired:
+                with contextlib.suppress(OSError):
+                    dup.shutdown(socket.SHUT_RDWR)
 
     def expire(self) -> None:
         with self._lock:
             self.expired = True
-            sockets = list(self._sockets)
-        for dup in sockets:
-            with contextlib.suppress(OSError):
-                dup.shutdown(socket.SHUT_RDWR)
+            for dup in self._sockets:
+                with contextlib.suppress(OSError):
+                    dup.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
         with self._lock:
-            sockets, self._sockets = self._sockets, []
-        for dup in sockets:
-            with contextlib.suppress(OSError):
-                dup.close()
+            for dup in self._sockets:
+                with contextlib.suppress(OSError):
+                    dup.close()
+            self._sockets = []
 
 
 # The watch of the request running in this thread (urllib3 connects in the caller's thread).
