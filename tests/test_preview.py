@@ -10,8 +10,9 @@ import pytest
 import torch
 from PIL import Image
 
+from music_visualizer.render import cpu_kernels
 from music_visualizer.render.loop import MotionOptions
-from music_visualizer.render.preview import even_out, sample_fractions
+from music_visualizer.render.preview import even_out, evening_weights, sample_fractions
 from music_visualizer.render_job import RenderRequest, render
 from music_visualizer.settings import Settings
 
@@ -119,15 +120,41 @@ def test_sample_fractions_of_a_zoom_and_of_a_still_camera():
         assert float(dist.max()) < 1e-3
 
 
-def test_even_out_gives_noise_sampled_on_pixels_the_variance_of_an_average_sample():
+@pytest.mark.parametrize("numba", [True, False])
+def test_even_out_gives_noise_sampled_on_pixels_the_variance_of_an_average_sample(monkeypatch,
+                                                                                   numba):
+    if not numba:  # the torch path, as on a GPU
+        monkeypatch.setattr(cpu_kernels, "available", lambda: False)
     g = torch.Generator().manual_seed(0)
     noise = 0.5 + 0.05 * torch.randn((1, 3, 256, 256), generator=g)
     on_pixels = torch.zeros(256, 256)
     # per axis a bilinear sample keeps 2/3 of the variance on average over where it falls
     f = torch.linspace(0, 1, 100_001)
     assert float(((1 - f) ** 2 + f**2).mean()) == pytest.approx(2 / 3, abs=1e-4)
-    smoothed = even_out(noise, (on_pixels, on_pixels))
+    smoothed = even_out(noise, evening_weights((on_pixels, on_pixels)))
     assert float(smoothed.var() / noise.var()) == pytest.approx((2 / 3) ** 2, rel=0.05)
     for between in (0.3, 0.5, 0.7):  # smoothed more than average by the move already
         frac = torch.full((256, 256), between)
-        assert torch.equal(even_out(noise, (frac, frac)), noise)
+        assert torch.equal(even_out(noise, evening_weights((frac, frac))), noise)
+
+
+def test_the_numba_weights_and_smoothing_match_torch():
+    from music_visualizer.render.image_ops import affine_matrix_2d
+
+    if not cpu_kernels.available():
+        pytest.skip("numba is not installed")
+    for border in ("replicate", "wrap"):
+        row = _row(zoom=0.97, angle=3.0, translation_x=2.5)
+        options = MotionOptions(border=border)
+        matrix = affine_matrix_2d(width=80, height=64, angle=3.0, zoom=0.97, translation_x=2.5,
+                                  translation_y=0.0)
+        wx, wy = cpu_kernels.affine_evening_weights(np.linalg.inv(matrix), 64, 80,
+                                                    wrap=border == "wrap", kept=2 / 3)
+        tx, ty = evening_weights(sample_fractions(row, options, width=80, height=64))
+        assert np.abs(wx - tx.numpy()).max() < 1e-3 and np.abs(wy - ty.numpy()).max() < 1e-3
+        image = torch.rand((1, 3, 64, 80), generator=torch.Generator().manual_seed(1))
+        fast = torch.from_numpy(cpu_kernels.smooth_by(image[0].numpy(), wx, wy))[None]
+        from music_visualizer.render.preview import _smooth_along
+
+        slow = _smooth_along(_smooth_along(image, tx, 3), ty, 2).clamp(0, 1)
+        assert torch.allclose(fast, slow, atol=1e-4)

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from ..plan import FrameParams
+from . import cpu_kernels
 from .image_ops import affine_matrix_2d, to_tensor
 from .loop import (
     MotionOptions,
@@ -36,7 +37,8 @@ from .loop import (
     with_depth,
 )
 
-__all__ = ["PreviewRenderer", "even_out", "prompt_pattern", "sample_fractions"]
+__all__ = ["PreviewRenderer", "even_out", "evening_weights", "prompt_pattern",
+           "sample_fractions"]
 
 
 def prompt_pattern(prompt: str, *, width: int, height: int, seed: int = 0) -> np.ndarray:
@@ -113,14 +115,38 @@ def sample_fractions(row: FrameParams, options: MotionOptions, *, width: int, he
 _KEPT = 2.0 / 3.0
 
 
-def _extra_weight(fraction: torch.Tensor) -> torch.Tensor:
-    """The weight ``w`` of the 3-tap smoothing ``[w/2, 1 - w, w/2]`` that, after a bilinear
-    sample at ``fraction``, leaves white noise with the variance an average sample leaves
-    (``_KEPT``): bilinear keeps ``(1 - f)**2 + f**2`` of it, the smoothing
-    ``(1 - w)**2 + w**2 / 2``; ``w`` is about 0.2 on a pixel, 0 from ``f`` 0.21 to 0.79."""
-    kept = (1.0 - fraction) ** 2 + fraction**2
-    target = (_KEPT / kept).clamp(max=1.0)  # what the smoothing must keep
-    return (2.0 - torch.sqrt((6.0 * target - 2.0).clamp(min=1.0))) / 3.0
+def evening_weights(fractions: tuple[torch.Tensor, torch.Tensor]
+                    ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per pixel, the weights ``(wx, wy)`` of the 3-tap smoothings ``[w/2, 1 - w, w/2]`` (along
+    x, then y) that, after bilinear samples at ``fractions``, leave white noise with the
+    variance an average sample leaves (``_KEPT``): bilinear keeps ``(1 - f)**2 + f**2`` of it,
+    the smoothing ``(1 - w)**2 + w**2 / 2``; ``w`` is about 0.2 on a pixel, 0 for ``f`` from
+    0.21 to 0.79."""
+
+    def weight(fraction: torch.Tensor) -> torch.Tensor:
+        kept = (1.0 - fraction) ** 2 + fraction**2
+        target = (_KEPT / kept).clamp(max=1.0)  # what the smoothing must keep
+        return (2.0 - torch.sqrt((6.0 * target - 2.0).clamp(min=1.0))) / 3.0
+
+    return weight(fractions[0]), weight(fractions[1])
+
+
+def _move_weights(row: FrameParams, options: MotionOptions, image: torch.Tensor,
+                  depth: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """:func:`evening_weights` of ``row``'s move of ``image``; None when nothing moves. A plain
+    2D move on the CPU goes through one numba kernel."""
+    height, width = image.shape[2:]
+    if (image.device.type == "cpu" and options.mode != "3D" and not options.perspective_flip
+            and cpu_kernels.available()):
+        matrix = _plain_2d_matrix(row, width, height)
+        if matrix is None:
+            return None
+        wx, wy = cpu_kernels.affine_evening_weights(np.linalg.inv(matrix), height, width,
+                                                    wrap=options.border == "wrap", kept=_KEPT)
+        return torch.from_numpy(wx), torch.from_numpy(wy)
+    fractions = sample_fractions(row, options, width=width, height=height, depth=depth,
+                                 device=image.device)
+    return None if fractions is None else evening_weights(fractions)
 
 
 def _smooth_along(image: torch.Tensor, weight: torch.Tensor, dim: int) -> torch.Tensor:
@@ -133,13 +159,16 @@ def _smooth_along(image: torch.Tensor, weight: torch.Tensor, dim: int) -> torch.
     return image + weight * (0.5 * (before + after) - image)
 
 
-def even_out(image: torch.Tensor, fractions: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
-    """``image`` ``(1, C, H, W)``, just moved with the sample ``fractions`` of
-    :func:`sample_fractions`, smoothed per pixel so that the move smoothed each pixel at least
-    as much as it smooths a pixel on average: see the module docstring."""
-    fx, fy = fractions
-    image = _smooth_along(image, _extra_weight(fx).to(image.dtype), 3)
-    image = _smooth_along(image, _extra_weight(fy).to(image.dtype), 2)
+def even_out(image: torch.Tensor, weights: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """``image`` ``(1, C, H, W)``, just moved, smoothed per pixel by the :func:`evening_weights`
+    of its move so that the move smoothed each pixel at least as much as it smooths a pixel on
+    average (see the module docstring); clipped to [0, 1]."""
+    wx, wy = weights
+    if image.device.type == "cpu" and cpu_kernels.available():
+        out = cpu_kernels.smooth_by(image[0].numpy(), wx.numpy(), wy.numpy())
+        return torch.from_numpy(out)[None].to(image.dtype)
+    image = _smooth_along(image, wx.to(image.dtype), 3)
+    image = _smooth_along(image, wy.to(image.dtype), 2)
     return image.clamp(0.0, 1.0)
 
 
@@ -171,10 +200,8 @@ class PreviewRenderer:
         """The ``after_move`` step of :func:`~.loop.prepare_with_depth` for ``row``."""
 
         def after_move(image: torch.Tensor, depth: torch.Tensor | None) -> torch.Tensor:
-            fractions = sample_fractions(row, self.options, width=image.shape[3],
-                                         height=image.shape[2], depth=depth,
-                                         device=image.device)
-            return image if fractions is None else even_out(image, fractions)
+            weights = _move_weights(row, self.options, image, depth)
+            return image if weights is None else even_out(image, weights)
 
         return after_move
 
