@@ -11,10 +11,10 @@ until moving the picture smooths it away, and bilinear resampling smooths by how
 pixels it samples: not at all where the sample falls on a pixel. Zooming about the centre
 samples the rows and columns next to the centre almost exactly on pixels, frame after frame, so
 there the noise piled up into a sharp cross. So the preview smooths each moved pixel a little
-more, by how close to a pixel it was sampled (:func:`even_out`), until each is smoothed at least as
-much as a moved pixel is on average, right after the move (before the unsharp mask,
-contrast and this frame's noise). The diffusion renderers are unchanged (the model removes the
-noise there).
+more, by how close to a pixel it was sampled (:func:`even_out`), until each is smoothed at least
+as much as a moved pixel is on average, right after the move (before the unsharp mask, contrast
+and this frame's noise). The diffusion renderers are unchanged (the model removes the noise
+there). A still camera moves nothing and smooths nothing, as before.
 """
 
 from __future__ import annotations
