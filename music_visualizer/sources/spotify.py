@@ -784,7 +784,8 @@ def _download_cover(session: requests.Session, url: str, cover_dir: Path, track_
                     logger.warning("Cover image not downloaded: larger than 20 MB")
                     return None
     except requests.RequestException as exc:
-        logger.warning("Cover image not downloaded: %s", type(exc).__name__)
+        why = exc if isinstance(exc, (_DeadlineExceeded, _AnswerTooLarge)) else type(exc).__name__
+        logger.warning("Cover image not downloaded: %s", why)
         return None
     ext = _image_ext(bytes(data))
     if ext is None:
