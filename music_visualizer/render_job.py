@@ -384,7 +384,8 @@ def make_renderer(settings: Settings, *, device: str | None = None,
             init = load_image(init_path, width=settings.width, height=settings.height,
                               device=dev)
         inner: Any = PreviewRenderer(width=settings.width, height=settings.height,
-                                     options=options, init_image=init, device=dev)
+                                     options=options, init_image=init, device=dev,
+                                     seed=settings.seed)
     else:
         from .render.diffusion import DiffusionRenderer
 

@@ -9,16 +9,20 @@
 - ``GET /images/<name>``     PNG covers it generates with Pillow;
 
 needs a valid Bearer token on ``/v1/``, can be told to answer a path with any status (+ headers,
-e.g. ``Retry-After``) a number of times, or to sleep before answering (for timeouts), and records
-every request it gets (method, path, query, headers, time).
+e.g. ``Retry-After``) a number of times, or to sleep before answering (for timeouts), or to
+trickle its answer one byte at a time (for overall deadlines; it stops by itself after a bounded
+number of bytes and seconds, then closes the connection), and records every request it gets
+(method, path, query, headers, time).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,6 +60,82 @@ class _Rule:
     body: bytes | None = None
     delay: float = 0.0
     times: int | None = None  # None: forever
+    trickle: _Trickle | None = None  # send the answer byte by byte
+
+
+@dataclass(frozen=True)
+class _Trickle:
+    interval: float = 1.0  # seconds between bytes
+    max_bytes: int = 60  # then the stub closes the connection ...
+    max_seconds: float = 60.0  # ... or after this long, whichever comes first
+    after_headers: bool = False  # status line and headers at once, then the body byte by byte
+
+
+class _TrickleWriter:
+    """Stands in for a handler's ``wfile``: writes byte by byte, within the rule's bounds."""
+
+    def __init__(self, raw: Any, connection: Any, trickle: _Trickle) -> None:
+        self._raw = raw
+        self._connection = connection
+        self._trickle = trickle
+        self._start = time.monotonic()
+        self._sent = 0  # bytes trickled
+        self._seen = b""  # the start of the answer, until the headers' end is found
+        self._in_body = False
+        self.done = False
+
+    def _stop(self) -> None:
+        self.done = True
+        with contextlib.suppress(OSError):
+            self._connection.shutdown(socket.SHUT_RDWR)  # the client sees the answer end
+
+    def write(self, data: bytes) -> int:
+        data = bytes(data)
+        if self.done:
+            return len(data)
+        t = self._trickle
+        if t.after_headers and not self._in_body:
+            self._seen += data
+            end = self._seen.find(b"\r\n\r\n")
+            if end < 0:
+                return len(data)
+            head, data = self._seen[: end + 4], self._seen[end + 4:]
+            self._in_body = True
+            try:
+                self._raw.write(head)
+                self._raw.flush()
+            except OSError:
+                self._stop()
+                return len(head) + len(data)
+        for i in range(len(data)):
+            if (self._sent >= t.max_bytes
+                    or time.monotonic() - self._start >= t.max_seconds):
+                self._stop()
+                break
+            try:
+                self._raw.write(data[i:i + 1])
+                self._raw.flush()
+            except OSError:  # the client gave up
+                self._stop()
+                break
+            self._sent += 1
+            time.sleep(t.interval)
+        return len(data)
+
+    def flush(self) -> None:
+        if not self.done:
+            try:
+                self._raw.flush()
+            except OSError:
+                self._stop()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):  # bytes left in the buffer of a closed connection
+            self._raw.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._raw.closed
 
 
 class SpotifyStub:
@@ -172,6 +252,16 @@ class SpotifyStub:
         with self._lock:
             self._rules.setdefault(path, []).append(_Rule(delay=seconds, times=times))
 
+    def trickle(self, path: str, *, interval: float = 1.0, max_bytes: int = 60,
+                max_seconds: float = 60.0, after_headers: bool = False,
+                times: int | None = None) -> None:
+        """Send the answer to ``path`` one byte every ``interval`` s (status line first, or
+        the body only with ``after_headers``); stop and close the connection after
+        ``max_bytes`` bytes or ``max_seconds`` s, whichever comes first."""
+        with self._lock:
+            self._rules.setdefault(path, []).append(_Rule(
+                times=times, trickle=_Trickle(interval, max_bytes, max_seconds, after_headers)))
+
     def reset(self) -> None:
         """Forget rules and recorded requests (content and tokens stay)."""
         with self._lock:
@@ -233,6 +323,9 @@ class _Handler(BaseHTTPRequestHandler):
         stub._record(Recorded(self.command, url.path, url.query, dict(self.headers.items()),
                               time.monotonic()))
         rule = stub._take_rule(url.path)
+        if rule is not None and rule.trickle is not None:
+            self.wfile = _TrickleWriter(self.wfile, self.connection, rule.trickle)
+            self.close_connection = True
         if rule is not None:
             if rule.delay:
                 time.sleep(rule.delay)

@@ -14,7 +14,7 @@ from PIL import Image
 
 from music_visualizer.cli import main
 from music_visualizer.runs import safe_name
-from tests.conftest import click_song
+from tests.conftest import click_song, run_cli
 from tests.spotify_stub import SpotifyStub
 from tests.test_download import calls, fake_spotdl  # noqa: F401  (fixture)
 
@@ -165,3 +165,63 @@ def test_link_and_file_without_spotify_fall_back_to_the_tags(spotify, monkeypatc
     assert "mine" in captured.out and "own tags instead" in captured.err
     assert main(["prompts", "https://open.spotify.com/album/6mUdeDZCsExyJLMdAfDuwh",
                  "--audio", str(audio)]) == 2  # a wrong link is still an error
+
+
+# --------------------------------------------------------------------------------------------
+# A slow or rate-limiting Spotify, through `python -m music_visualizer prompts` as a user runs
+# it: a real process, the default cache under HOME, spotipy talking to the stub. The process
+# timeouts (far above Spotify's 25 s deadline) only catch a hang; nothing asserts a duration.
+
+
+@pytest.fixture
+def as_a_user(stub, monkeypatch, tmp_path):
+    """The stub's URLs and credentials; HOME a temp folder; no test-only setting."""
+    stub.reset()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for name in ("MUSIC_VISUALIZER_CACHE", "MUSIC_VISUALIZER_SPOTIFY_DEADLINE", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MUSIC_VISUALIZER_SPOTIFY_API_URL", stub.api_url)
+    monkeypatch.setenv("MUSIC_VISUALIZER_SPOTIFY_TOKEN_URL", stub.token_url)
+    monkeypatch.setenv("SPOTIPY_CLIENT_ID", stub.client_id)
+    monkeypatch.setenv("SPOTIPY_CLIENT_SECRET", stub.client_secret)
+    return stub
+
+
+def _one_clear_line(proc) -> str:
+    err = proc.stderr.strip()
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert proc.stdout.strip() == ""
+    return err
+
+
+def test_a_trickling_token_service_meets_the_default_deadline(as_a_user):
+    # One byte a second for up to 150 bytes / 150 s (then the stub gives up by itself): without
+    # an overall deadline, `prompts` would wait all of it and then blame the connection.
+    as_a_user.trickle("/api/token", interval=1.0, max_bytes=150, max_seconds=150.0)
+    proc = run_cli("prompts", TRACK, timeout=400)
+    err = _one_clear_line(proc)
+    assert err == (
+        f"error: Spotify did not answer in 25 s (no complete answer from "
+        f"{as_a_user.url.removeprefix('http://')}); check the internet connection and try again "
+        "later, or upload the audio file and use its tags.")
+    assert as_a_user.paths().count("/api/token") == 1
+
+
+def test_a_trickling_api_answer_meets_the_deadline_set_in_the_environment(as_a_user,
+                                                                          monkeypatch):
+    as_a_user.trickle(f"/v1/tracks/{TRACK}", interval=0.5, max_bytes=200, max_seconds=100.0,
+                      after_headers=True)
+    monkeypatch.setenv("MUSIC_VISUALIZER_SPOTIFY_DEADLINE", "3")
+    err = _one_clear_line(run_cli("prompts", f"https://open.spotify.com/track/{TRACK}",
+                                  timeout=300))
+    assert err.startswith("error: Spotify did not answer in 3 s (no complete answer from ")
+
+
+@pytest.mark.parametrize("retry_after", ["2299679400", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_rate_limit_far_in_the_future_is_explained(as_a_user, retry_after):
+    as_a_user.fail(f"/v1/tracks/{TRACK}", 429, headers={"Retry-After": retry_after})
+    err = _one_clear_line(run_cli("prompts", TRACK, timeout=300))
+    assert err == ("error: Spotify is rate-limiting us and asks to wait more than an hour; try "
+                   "again later, or upload the audio file and use its tags.")
+    assert as_a_user.paths().count(f"/v1/tracks/{TRACK}") == 1  # asked once, never waited

@@ -80,9 +80,11 @@ def test_the_unsharp_mask_in_a_render_restores_the_detail_warping_blurs(song, tm
     plain_hf = [_laplacian_energy(f) for f in plain]
     sharp_hf = [_laplacian_energy(f) for f in sharp]
     # each warp blurs the plain run (high frequencies fall); the sharpened run gains them
+    # (the preview smooths every moved pixel at least as much as an average one, so the gain
+    # grows steadily rather than running away)
     assert plain_hf[-1] < plain_hf[0]
     assert all(s > p for s, p in zip(sharp_hf[1:], plain_hf[1:], strict=True))
-    assert sharp_hf[-1] > 3 * plain_hf[-1]
+    assert sharp_hf[-1] > 1.6 * plain_hf[-1] and sharp_hf[-1] > sharp_hf[0]
     # amount 0 is exactly the run without the unsharp mask, whatever its other settings
     zero, _ = _render(song, tmp_path / "z", _settings(**motion, amount_schedule="0:(0)",
                                                       kernel_schedule="0:(9)",

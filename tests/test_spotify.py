@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -96,6 +97,21 @@ def assert_single_item_endpoints_only(stub: SpotifyStub) -> None:
 
 def fetch(link: str = TID, tmp: Path | None = None, **kw) -> TrackInfo:
     return fetch_track(link, cover_dir=(tmp or Path.cwd()) / "covers", **kw)
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """Every time.sleep of the client (ours and urllib3's, in this thread; not the stub's), in
+    seconds; the sleeps still happen."""
+    real, seen, client = time.sleep, [], threading.get_ident()
+
+    def sleep(seconds):
+        if threading.get_ident() == client:
+            seen.append(seconds)
+        real(seconds)
+
+    monkeypatch.setattr(sp_mod.time, "sleep", sleep)  # the time module: urllib3's sleeps too
+    return seen
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,13 +412,14 @@ def test_artist_403_is_an_error(spotify_env, tmp_path):
         fetch(TID, tmp_path)
 
 
-def test_429_with_retry_after_1_is_waited_out(spotify_env, tmp_path):
+def test_429_with_retry_after_1_is_waited_out(spotify_env, tmp_path, sleeps):
     spotify_env.fail(f"/v1/tracks/{TID}", 429, headers={"Retry-After": "1"}, times=1)
     info = fetch(TID, tmp_path)
     assert info.name == "Army of Me"
     hits = [r.time for r in spotify_env.requests if r.path == f"/v1/tracks/{TID}"]
     assert len(hits) == 2
     assert hits[1] - hits[0] >= 1.0
+    assert 1.0 in sleeps and sum(sleeps) < 2  # waited as asked, once
 
 
 def test_429_on_an_artist_is_waited_out(spotify_env, tmp_path):
@@ -410,28 +427,48 @@ def test_429_on_an_artist_is_waited_out(spotify_env, tmp_path):
     assert "art pop" in fetch(TID, tmp_path).genres
 
 
-def test_429_with_huge_retry_after_fails_at_once(spotify_env, tmp_path):
+def test_429_with_huge_retry_after_fails_at_once(spotify_env, tmp_path, sleeps):
     spotify_env.fail(f"/v1/tracks/{TID}", 429, headers={"Retry-After": "3600"})
     with pytest.raises(SpotifyError) as info:
         fetch(TID, tmp_path)
+    assert sleeps == []
     assert str(info.value) == "Spotify is rate-limiting us; try again in 60 minutes."
     assert spotify_env.paths().count(f"/v1/tracks/{TID}") == 1
 
 
-def test_429_that_never_ends_stops_at_the_budget(spotify_env, tmp_path):
+@pytest.mark.parametrize("retry_after", [
+    "3601",
+    "2299679400",  # 73 years: once shown as "38327990 minutes"
+    "9" * 400,  # beyond a float
+    "Fri, 31 Dec 9999 23:59:59 GMT",
+])
+@pytest.mark.parametrize("path", [f"/v1/tracks/{TID}", f"/v1/artists/{ART2}"])
+def test_429_asking_to_wait_more_than_an_hour(spotify_env, tmp_path, sleeps, retry_after,
+                                              path):
+    spotify_env.fail(path, 429, headers={"Retry-After": retry_after})
+    with pytest.raises(SpotifyError) as info:
+        fetch(TID, tmp_path)
+    assert str(info.value) == (
+        "Spotify is rate-limiting us and asks to wait more than an hour; try again later, or "
+        "upload the audio file and use its tags.")
+    assert sleeps == []  # neither we nor urllib3 waited
+    assert spotify_env.paths().count(path) == 1
+
+
+def test_429_that_never_ends_stops_at_the_budget(spotify_env, tmp_path, sleeps):
     spotify_env.fail(f"/v1/tracks/{TID}", 429, headers={"Retry-After": "1"})
-    t0 = time.monotonic()
     with pytest.raises(SpotifyError, match=r"rate-limiting us; try again in 1 minute\.$"):
         fetch(TID, tmp_path, max_rate_limit_wait=1.5)
-    assert time.monotonic() - t0 >= 1.0  # the Retry-After was waited out (a lower bound only)
+    assert sleeps == [1.0]  # the second wait would pass the budget
     assert spotify_env.paths().count(f"/v1/tracks/{TID}") == 2
 
 
 @pytest.mark.parametrize(("status", "headers"), [(500, {}), (503, {"Retry-After": "3600"})])
-def test_5xx_is_retried_then_explained(spotify_env, tmp_path, status, headers):
+def test_5xx_is_retried_then_explained(spotify_env, tmp_path, status, headers, sleeps):
     spotify_env.fail(f"/v1/tracks/{TID}", status, headers=headers)
     with pytest.raises(SpotifyError) as info:
         fetch(TID, tmp_path)
+    assert sum(sleeps) <= 2  # urllib3's short backoff; a 503's Retry-After does not block us
     assert f"HTTP {status}" in str(info.value) and "not working" in str(info.value)
     assert "429" not in str(info.value)
     assert spotify_env.paths().count(f"/v1/tracks/{TID}") == 3
@@ -459,12 +496,63 @@ def test_non_json_answer(spotify_env, tmp_path):
 
 
 @pytest.mark.parametrize("path", [f"/v1/tracks/{TID}", "/api/token"])
-def test_timeout(spotify_env, tmp_path, path):
+def test_timeout(spotify_env, tmp_path, path, sleeps):
     spotify_env.delay(path, 2.0, times=1)
     with pytest.raises(SpotifyError, match=r"^Could not reach Spotify \(no answer from .* "
                                            r"within 0\.5 s\)"):
         fetch(TID, tmp_path, timeout=0.5)
-    assert spotify_env.paths().count(path) == 1  # not retried
+    assert spotify_env.paths().count(path) == 1 and sleeps == []  # not retried, no waiting
+
+
+# A trickle outlasts any per-read timeout: one byte every 0.2 s, up to 300 bytes or 60 s (it
+# stops by itself). Only an overall deadline ends the call; without one the answer would end
+# cut short after 60 s, with another message.
+TRICKLE = {"interval": 0.2, "max_bytes": 300, "max_seconds": 60.0}
+
+
+@pytest.mark.parametrize(("path", "after_headers"), [
+    ("/api/token", False),  # status line and headers, byte by byte
+    (f"/v1/tracks/{TID}", False),
+    (f"/v1/tracks/{TID}", True),  # headers at once, then the body byte by byte
+    (f"/v1/artists/{ART2}", True),
+])
+def test_a_trickling_answer_ends_at_the_deadline(spotify_env, tmp_path, path, after_headers):
+    spotify_env.trickle(path, after_headers=after_headers, **TRICKLE)
+    with pytest.raises(SpotifyError) as info:
+        fetch(TID, tmp_path, timeout=5, deadline=2)
+    assert str(info.value) == (
+        f"Spotify did not answer in 2 s (no complete answer from "
+        f"{spotify_env.url.removeprefix('http://')}); check the internet connection and try "
+        "again later, or upload the audio file and use its tags.")
+    assert spotify_env.paths().count(path) == 1  # given up, not retried
+    assert not list((tmp_path / "covers").glob("*"))
+
+
+def test_the_deadline_comes_from_the_environment(spotify_env, tmp_path, monkeypatch):
+    spotify_env.trickle(f"/v1/tracks/{TID}", **TRICKLE)
+    monkeypatch.setenv("MUSIC_VISUALIZER_SPOTIFY_DEADLINE", "1.5")
+    with pytest.raises(SpotifyError, match=r"^Spotify did not answer in 1\.5 s "):
+        fetch(TID, tmp_path)
+    for bad in ("soon", "0", "-3", "nan", "1e9"):
+        monkeypatch.setenv("MUSIC_VISUALIZER_SPOTIFY_DEADLINE", bad)
+        with pytest.raises(SpotifyError, match=r"^MUSIC_VISUALIZER_SPOTIFY_DEADLINE must be a "
+                                               r"number of seconds from 0 to 3600, not '"):
+            fetch(TID, tmp_path)
+
+
+def test_each_request_has_its_own_deadline(spotify_env, tmp_path):
+    """Slow answers one after another, together longer than one deadline, are fine."""
+    for path in ("/api/token", f"/v1/tracks/{TID}", f"/v1/artists/{ART1}"):
+        spotify_env.delay(path, 2.0, times=1)
+    assert fetch(TID, tmp_path, deadline=4.0).name == "Army of Me"
+
+
+def test_a_trickling_cover_is_left_out(spotify_env, tmp_path, caplog):
+    spotify_env.trickle(f"/images/{TID}-640.png", after_headers=True, **TRICKLE)
+    info = fetch(TID, tmp_path, deadline=2)
+    assert info.name == "Army of Me" and info.cover is None
+    assert "Cover image not downloaded: no complete answer from " in caplog.text
+    assert not list((tmp_path / "covers").glob("*"))
 
 
 def test_connection_refused(spotify_env, tmp_path, monkeypatch):

@@ -20,6 +20,7 @@ lookup tables (linear interpolation, error < 1e-5) for the sRGB gamma and the cu
 - :func:`warp_to_lab`     the 2D warp (replicate borders) straight into L*a*b*
 - :func:`space_counts`    bin counts of an image already in its colour space (on a subsample)
 - :func:`quantize_hwc`    round to 8 bits: uint8 HWC for the PNG writer and its float copy
+- :func:`affine_evening_weights`, :func:`smooth_by`  the preview's even resampling
 
 Noise on the CPU comes from a counter-based generator (splitmix64 of seed and pixel index), so it
 is the same whatever the number of threads. Each value is the sum of four 16-bit uniforms,
@@ -37,6 +38,7 @@ import numpy as np
 
 __all__ = [
     "TABLES",
+    "affine_evening_weights",
     "available",
     "channel_histograms",
     "channel_map",
@@ -49,6 +51,7 @@ __all__ = [
     "perlin_directions",
     "quantize_hwc",
     "rgb_to_lab",
+    "smooth_by",
     "space_counts",
     "unsharp",
     "warp_bilinear",
@@ -714,3 +717,86 @@ def quantize_hwc(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     out = np.empty((c, h, w), np.float32)
     _quantize_hwc(img.astype(np.float32, copy=False), TO_FLOAT, u8, out)
     return u8, out
+
+
+# ----------------------------------------------------------------------------------------------
+# The preview's even resampling (render/preview.py): per-pixel 3-tap smoothing [w/2, 1 - w, w/2]
+# whose weights come from where a 2D affine warp sampled each pixel.
+# ----------------------------------------------------------------------------------------------
+
+if numba is not None:
+
+    @njit(inline="always", fastmath=True)
+    def _evening_weight(f, kept):
+        # w such that (1 - w)**2 + w**2 / 2 == min(1, kept / ((1 - f)**2 + f**2))
+        target = kept / ((1.0 - f) * (1.0 - f) + f * f)
+        if target >= 1.0:
+            return np.float32(0.0)
+        return np.float32((2.0 - np.sqrt(max(6.0 * target - 2.0, 1.0))) / 3.0)
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _affine_evening_weights(a, wrap, kept, wx, wy):
+        h, w = wx.shape
+        for y in prange(h):
+            for x in range(w):
+                sx = a[0, 0] * x + a[0, 1] * y + a[0, 2]
+                sy = a[1, 0] * x + a[1, 1] * y + a[1, 2]
+                if wrap:
+                    sx = sx % w
+                    sy = sy % h
+                else:
+                    sx = min(max(sx, 0.0), w - 1.0)
+                    sy = min(max(sy, 0.0), h - 1.0)
+                wx[y, x] = _evening_weight(sx - np.floor(sx), kept)
+                wy[y, x] = _evening_weight(sy - np.floor(sy), kept)
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _smooth_rows_by(img, wx, out):
+        c_n, h, w = img.shape
+        half = np.float32(0.5)
+        for y in prange(h):
+            for c in range(c_n):
+                row, dst, wr = img[c, y], out[c, y], wx[y]
+                if w < 2:
+                    dst[:] = row
+                    continue
+                dst[0] = row[0] + wr[0] * (half * (row[0] + row[1]) - row[0])
+                for x in range(1, w - 1):  # no index clamping: LLVM vectorises this loop
+                    v = row[x]
+                    dst[x] = v + wr[x] * (half * (row[x - 1] + row[x + 1]) - v)
+                v = row[w - 1]
+                dst[w - 1] = v + wr[w - 1] * (half * (row[w - 2] + v) - v)
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def _smooth_cols_by(img, wy, out):
+        c_n, h, w = img.shape
+        zero, one = np.float32(0.0), np.float32(1.0)
+        for y in prange(h):
+            above, below = max(y - 1, 0), min(y + 1, h - 1)
+            for c in range(c_n):
+                for x in range(w):
+                    v = img[c, y, x]
+                    side = np.float32(0.5) * (img[c, above, x] + img[c, below, x])
+                    out[c, y, x] = min(max(v + wy[y, x] * (side - v), zero), one)
+
+
+def affine_evening_weights(inverse: np.ndarray, height: int, width: int, *, wrap: bool,
+                           kept: float) -> tuple[np.ndarray, np.ndarray]:
+    """The preview's smoothing weights ``(wx, wy)``, each ``(H, W)`` float32, for a warp that
+    samples output pixel ``(x, y)`` at ``inverse @ (x, y, 1)`` (replicate or wrap borders)."""
+    wx = np.empty((height, width), np.float32)
+    wy = np.empty((height, width), np.float32)
+    _affine_evening_weights(np.ascontiguousarray(inverse[:2], np.float64), bool(wrap),
+                            float(kept), wx, wy)
+    return wx, wy
+
+
+def smooth_by(img: np.ndarray, wx: np.ndarray, wy: np.ndarray) -> np.ndarray:
+    """``img`` ``(C, H, W)`` smoothed along x by ``[wx/2, 1 - wx, wx/2]``, then along y by
+    ``wy`` likewise (edges repeated), clipped to [0, 1]."""
+    img = np.ascontiguousarray(img, np.float32)
+    rows = np.empty_like(img)
+    _smooth_rows_by(img, np.ascontiguousarray(wx, np.float32), rows)
+    out = np.empty_like(img)
+    _smooth_cols_by(rows, np.ascontiguousarray(wy, np.float32), out)
+    return out

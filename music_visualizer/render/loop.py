@@ -171,9 +171,14 @@ def prepare_previous(state: RenderState, row: FrameParams, options: MotionOption
     return prepare_with_depth(state, row, options)[0]
 
 
-def prepare_with_depth(state: RenderState, row: FrameParams, options: MotionOptions
-                       ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """:func:`prepare_previous` and the depth it moved the frame through (None in 2D)."""
+def prepare_with_depth(state: RenderState, row: FrameParams, options: MotionOptions, *,
+                       after_move: Callable[[torch.Tensor, torch.Tensor | None], torch.Tensor]
+                       | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """:func:`prepare_previous` and the depth it moved the frame through (None in 2D).
+
+    ``after_move(image, depth)``, when given, replaces the moved and colour-matched image before
+    the unsharp mask, contrast and noise (the preview evens out its resampling there).
+    """
     assert state.previous is not None
     depth = frame_depth(state.previous, options)
     matrix = None
@@ -186,6 +191,8 @@ def prepare_with_depth(state: RenderState, row: FrameParams, options: MotionOpti
         image = warp_frame(state.previous, row, options, depth)
         if state.color_ref is not None:
             image = state.color_ref.match(image)
+    if after_move is not None:
+        image = after_move(image, depth)
     contrast = row.contrast
     if row.amount > 0:  # Deforum's order: contrast, unsharp mask, then the noise
         from .image_ops import apply_contrast, unsharp_mask

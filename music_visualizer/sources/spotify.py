@@ -31,6 +31,14 @@ Network settings (environment, read on every call; the defaults are Spotify's ow
 - ``MUSIC_VISUALIZER_SPOTIFY_TOKEN_URL`` becomes the credentials manager's ``OAUTH_TOKEN_URL``
   (set on the instance; the class attribute is never touched).
 
+Deadline. ``requests``' timeout bounds each socket read, so a server that trickles its answer
+(one byte a second) could keep a call waiting for minutes. Every HTTP request (the token, each
+API call, the cover; urllib3's retries included) therefore has an overall deadline,
+:data:`DEFAULT_DEADLINE` (25 s; ``MUSIC_VISUALIZER_SPOTIFY_DEADLINE`` or ``deadline=`` change
+it): our session's adapter keeps a duplicate of each socket the request uses, and a timer shuts
+those sockets down when the deadline passes, which ends any read, header or body, TLS included.
+The adapter reads the whole body (at most 20 MB) while the timer runs.
+
 Retries. spotipy's own session retries 429 and 5xx through urllib3, which sleeps for whatever
 ``Retry-After`` says (urllib3 2.x caps it at 6 hours), and an exhausted 5xx retry surfaces as a
 ``SpotifyException`` with status 429. So we give spotipy our own ``requests`` session: urllib3
@@ -49,12 +57,15 @@ each is turned into one clear :class:`SpotifyError`. The filter is removed when 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import email.utils
 import logging
 import math
 import os
 import re
+import socket
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -67,6 +78,8 @@ from requests.adapters import HTTPAdapter
 from spotipy.cache_handler import MemoryCacheHandler
 from spotipy.exceptions import SpotifyException, SpotifyOauthError
 from spotipy.oauth2 import SpotifyClientCredentials
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from music_visualizer.errors import UserError
@@ -74,6 +87,8 @@ from music_visualizer.sources.track import TrackInfo
 
 __all__ = [
     "API_URL_ENV",
+    "DEADLINE_ENV",
+    "DEFAULT_DEADLINE",
     "TOKEN_URL_ENV",
     "SpotifyError",
     "fetch_track",
@@ -85,6 +100,8 @@ logger = logging.getLogger(__name__)
 
 API_URL_ENV = "MUSIC_VISUALIZER_SPOTIFY_API_URL"
 TOKEN_URL_ENV = "MUSIC_VISUALIZER_SPOTIFY_TOKEN_URL"
+DEADLINE_ENV = "MUSIC_VISUALIZER_SPOTIFY_DEADLINE"
+DEFAULT_DEADLINE = 25.0  # seconds for one HTTP request, all of it (module docstring)
 _DEFAULT_API_URL = "https://api.spotify.com/v1/"
 _DEFAULT_TOKEN_URL = "https://accounts.spotify.com/api/token"
 
@@ -100,6 +117,8 @@ _BACKOFF_FACTOR = 0.5  # urllib3 2.x: no sleep before the 1st retry, then 1 s, 2
 _RETRY_STATUSES = (500, 502, 503, 504)
 _MAX_RATE_LIMIT_WAITS = 5  # per request, on top of the time budget
 _MAX_COVER_BYTES = 20 * 1024 * 1024
+_MAX_BODY_BYTES = _MAX_COVER_BYTES  # any answer; JSON answers are a few kB
+_LONGEST_WAIT_SHOWN = 3600.0  # a longer Retry-After is "more than an hour"
 
 _ID_RE = re.compile(r"[0-9A-Za-z]{22}")
 _BASE62_RE = re.compile(r"[0-9A-Za-z]+")
@@ -372,6 +391,11 @@ def _unexpected(what: str) -> SpotifyError:
 
 
 def _rate_limited(wait: float) -> SpotifyError:
+    if not wait <= _LONGEST_WAIT_SHOWN:  # NaN and infinity too
+        return SpotifyError(
+            "Spotify is rate-limiting us and asks to wait more than an hour; try again later, "
+            "or upload the audio file and use its tags."
+        )
     return SpotifyError(f"Spotify is rate-limiting us; try again in {_minutes(wait)}.")
 
 
@@ -412,6 +436,12 @@ def _token_error(exc: SpotifyOauthError) -> SpotifyError:
 
 
 def _network_error(exc: requests.RequestException, timeout: float, host: str) -> SpotifyError:
+    if isinstance(exc, _DeadlineExceeded):
+        return SpotifyError(
+            f"Spotify did not answer in {exc.seconds:g} s (no complete answer from {exc.host}); "
+            "check the internet connection and try again later, or upload the audio file and "
+            "use its tags."
+        )
     if isinstance(exc, requests.Timeout):
         why = f"no answer from {host} within {timeout:g} s"
     elif isinstance(exc, requests.ConnectionError):
@@ -456,11 +486,192 @@ class _Caller:
             except SpotifyOauthError as exc:
                 raise _token_error(exc) from exc
             except requests.RequestException as exc:
-                if isinstance(exc, ValueError):  # requests.JSONDecodeError: not JSON
+                if isinstance(exc, (ValueError, _AnswerTooLarge)):  # e.g. not JSON
                     raise _unexpected(what) from exc
                 raise _network_error(exc, self._timeout, self._host) from exc
             except (KeyError, TypeError, ValueError) as exc:  # e.g. a token answer without JSON
                 raise _unexpected(what) from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Deadline: one overall time limit per HTTP request (module docstring)
+
+
+class _DeadlineExceeded(requests.Timeout):
+    """A request did not finish within its deadline."""
+
+    def __init__(self, seconds: float, host: str) -> None:
+        super().__init__(f"no complete answer from {host} within {seconds:g} s")
+        self.seconds = seconds
+        self.host = host
+
+
+class _AnswerTooLarge(requests.RequestException):
+    """An answer longer than ``_MAX_BODY_BYTES``."""
+
+
+class _Expired(Exception):
+    """Raised inside urllib3 to stop a request whose deadline passed (not an OSError, so
+    urllib3 does not retry it)."""
+
+
+class _Watch:
+    """The sockets one request uses; :meth:`expire` shuts them all down.
+
+    It holds duplicates (``os.dup``) of the sockets: they stay valid while urllib3 wraps the
+    original in TLS (which detaches it) or closes it, and a shutdown through any of them ends
+    the connection for every reader. :meth:`close` closes only the duplicates.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.expired = False
+
+    def add(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        try:
+            dup = socket.socket(fileno=os.dup(sock.fileno()))
+        except OSError:  # already closed
+            return
+        with self._lock:  # shutdowns and closes never overlap (a closed number may be reused)
+            self._sockets.append(dup)
+            if self.expired:
+                with contextlib.suppress(OSError):
+                    dup.shutdown(socket.SHUT_RDWR)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for dup in self._sockets:
+                with contextlib.suppress(OSError):
+                    dup.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        with self._lock:
+            for dup in self._sockets:
+                with contextlib.suppress(OSError):
+                    dup.close()
+            self._sockets = []
+
+
+# The watch of the request running in this thread (urllib3 connects in the caller's thread).
+_CURRENT_WATCH: contextvars.ContextVar[_Watch | None] = contextvars.ContextVar(
+    "spotify_watch", default=None)
+
+
+def _watch(conn: Any, sock: socket.socket | None) -> None:
+    """Put ``sock`` (``conn``'s socket) under the current request's watch, once per request.
+
+    Raises :class:`_Expired` when that request's deadline has already passed.
+    """
+    watch = _CURRENT_WATCH.get()
+    if watch is None:
+        return
+    if watch.expired:
+        raise _Expired()
+    if sock is None:
+        return
+    key = (watch, sock.fileno())  # a TLS socket keeps the number of the socket it wraps
+    if getattr(conn, "_spotify_watched", None) != key:
+        watch.add(sock)
+        conn._spotify_watched = key
+
+
+class _Watched:
+    """Mixin for urllib3 connections: every socket they use is watched (see :class:`_Watch`)."""
+
+    sock: socket.socket | None
+
+    def _new_conn(self) -> socket.socket:
+        _watch(self, None)  # an expired request opens no new connection
+        sock = super()._new_conn()  # type: ignore[misc]
+        _watch(self, sock)
+        return sock
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _watch(self, self.sock)  # a kept-alive connection, reused
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+def _read_body(response: requests.Response) -> None:
+    """Read the whole body now (while the deadline's timer runs), at most _MAX_BODY_BYTES."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > _MAX_BODY_BYTES:
+            response.close()
+            raise _AnswerTooLarge(f"answer larger than {_MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    # What Response.content stores; later .content / .iter_content() read from it.
+    response._content = b"".join(chunks)
+    response._content_consumed = True
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """An HTTPAdapter whose every ``send`` (retries included) ends within ``deadline`` s."""
+
+    def __init__(self, deadline: float, **kwargs: Any) -> None:
+        self.deadline = deadline
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):  # SOCKS pools have their own connections
+            manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+        return manager
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             **kwargs: Any) -> requests.Response:
+        watch = _Watch()
+        timer = threading.Timer(self.deadline, watch.expire)
+        timer.daemon = True
+        token = _CURRENT_WATCH.set(watch)
+        timer.start()
+        try:
+            try:
+                response = super().send(request, stream=True, **kwargs)
+                _read_body(response)
+            except Exception as exc:
+                if watch.expired:
+                    raise self._expired(request) from exc
+                raise
+            if watch.expired:  # a body cut short by the shutdown can look complete
+                response.close()
+                raise self._expired(request)
+            return response
+        finally:
+            timer.cancel()
+            _CURRENT_WATCH.reset(token)
+            watch.close()
+
+    def _expired(self, request: requests.PreparedRequest) -> _DeadlineExceeded:
+        return _DeadlineExceeded(self.deadline, urlsplit(request.url or "").netloc or "Spotify")
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,8 +691,28 @@ def _credential(value: str | None, env: str) -> str | None:
     return value or None
 
 
-def _session() -> requests.Session:
-    """A session whose urllib3 retries cover connection errors and 5xx, never 429."""
+def _deadline(value: float | None) -> float:
+    """``value``, else ``MUSIC_VISUALIZER_SPOTIFY_DEADLINE``, else DEFAULT_DEADLINE (seconds)."""
+    if value is None:
+        text = os.environ.get(DEADLINE_ENV, "").strip()
+        if not text:
+            return DEFAULT_DEADLINE
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (0 < value <= 3600):
+            raise SpotifyError(f"{DEADLINE_ENV} must be a number of seconds from 0 to 3600, "
+                               f"not {_show(text)}.")
+        return value
+    if not (0 < value <= 3600):
+        raise ValueError(f"deadline must be in (0, 3600] seconds, not {value!r}")
+    return float(value)
+
+
+def _session(deadline: float) -> requests.Session:
+    """A session whose urllib3 retries cover connection errors and 5xx, never 429, and whose
+    every request ends within ``deadline`` seconds."""
     retry = Retry(
         total=_RETRIES,
         connect=_RETRIES,
@@ -494,7 +725,7 @@ def _session() -> requests.Session:
         raise_on_status=False,  # hand back the last 5xx answer, not a fake "429 Max Retries"
     )
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = _DeadlineAdapter(deadline, max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -553,7 +784,8 @@ def _download_cover(session: requests.Session, url: str, cover_dir: Path, track_
                     logger.warning("Cover image not downloaded: larger than 20 MB")
                     return None
     except requests.RequestException as exc:
-        logger.warning("Cover image not downloaded: %s", type(exc).__name__)
+        why = exc if isinstance(exc, (_DeadlineExceeded, _AnswerTooLarge)) else type(exc).__name__
+        logger.warning("Cover image not downloaded: %s", why)
         return None
     ext = _image_ext(bytes(data))
     if ext is None:
@@ -581,7 +813,7 @@ def _names(items: Any) -> tuple[str, ...]:
 
 def fetch_track(link: str, *, cover_dir: Path, client_id: str | None = None,
                 client_secret: str | None = None, timeout: float = 10.0,
-                max_rate_limit_wait: float = 30.0) -> TrackInfo:
+                max_rate_limit_wait: float = 30.0, deadline: float | None = None) -> TrackInfo:
     """The track behind ``link``, with its album cover downloaded into ``cover_dir``.
 
     Uses only the single-item endpoints ``GET tracks/<id>`` and ``GET artists/<id>`` (never
@@ -589,8 +821,10 @@ def fetch_track(link: str, *, cover_dir: Path, client_id: str | None = None,
     ``SPOTIPY_CLIENT_ID`` / ``SPOTIPY_CLIENT_SECRET``; the token lives in memory only.
     The cover (the largest image) goes to ``cover_dir/<id>.<ext>`` and is reused when already
     there; a cover that cannot be downloaded is logged and left out (``cover=None``).
-    ``genres`` is the union of the artists' genres, in order. ``timeout`` applies to each HTTP
-    request; ``max_rate_limit_wait`` bounds the total time spent waiting out 429 answers.
+    ``genres`` is the union of the artists' genres, in order. ``timeout`` bounds each wait for
+    data; ``deadline`` (default: ``MUSIC_VISUALIZER_SPOTIFY_DEADLINE``, else 25 s) bounds each
+    HTTP request as a whole; ``max_rate_limit_wait`` bounds the total time spent waiting out 429
+    answers.
 
     Raises :class:`SpotifyError` for bad links, missing or wrong credentials, HTTP errors,
     rate limits, timeouts and unreachable servers.
@@ -605,8 +839,9 @@ def fetch_track(link: str, *, cover_dir: Path, client_id: str | None = None,
     if not api_url.endswith("/"):
         api_url += "/"  # spotipy appends "tracks/<id>" to the prefix
     cover_dir = Path(cover_dir)
+    seconds = _deadline(deadline)
 
-    with _redacted_spotipy_logs(secret), _session() as session:
+    with _redacted_spotipy_logs(secret), _session(seconds) as session:
         auth = SpotifyClientCredentials(
             client_id=cid,
             client_secret=secret,
