@@ -223,7 +223,7 @@ def _ours_devset(y: np.ndarray, sr: int, duration: float) -> dict:
 
     start = time.process_time()
     spectra = compute_spectra(y, sr)
-    result = track_beats(spectra, use_external=False)
+    result = track_beats(spectra)
     try:
         found = find_sections(spectra, beats=result.beats, downbeats=result.downbeats,
                               duration=duration)

@@ -41,7 +41,7 @@ def describe_analysis(analysis: AudioAnalysis) -> str:
     """A short human-readable summary."""
     lines = [
         f"Duration {_clock(analysis.duration)}, tempo {analysis.tempo:.1f} BPM, "
-        f"{analysis.meter}/4, key {analysis.key or 'unclear'}",
+        f"{analysis.meter} beats a bar, key {analysis.key or 'unclear'}",
         f"{len(analysis.beats)} beats, {len(analysis.downbeats)} downbeats, "
         f"{len(analysis.onsets)} onsets",
         f"Beat tracker: {analysis.beat_tracker}"

@@ -239,7 +239,7 @@ def _title(analysis: AudioAnalysis, title: str | None) -> str:
     if analysis.key:
         parts.append(analysis.key)
     if analysis.meter:
-        parts.append(f"{analysis.meter}/4")
+        parts.append(f"{analysis.meter} beats a bar")
     minutes, seconds = divmod(float(analysis.duration), 60.0)
     parts.append(f"{int(minutes)}:{seconds:04.1f}")
     return "   ·   ".join(parts)

@@ -76,7 +76,7 @@ ROOTS = (57, 62, 64, 57, 60, 62, 55, 64)  # one chord a bar
 
 
 def _track(song: _Song):
-    return track_beats(compute_spectra(song.audio(), SR), use_external=False)
+    return track_beats(compute_spectra(song.audio(), SR))
 
 
 def _beat_f(song: _Song, beats: np.ndarray) -> float:

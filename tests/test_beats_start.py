@@ -31,7 +31,7 @@ def _starting_on_the_downbeat(genre: str, seed: int) -> tuple[np.ndarray, int, n
 def test_first_downbeat_at_zero_is_found(genre, seed):
     audio, sr, downbeats = _starting_on_the_downbeat(genre, seed)
     assert downbeats[0] == 0.0
-    result = track_beats(compute_spectra(audio, sr), use_external=False)
+    result = track_beats(compute_spectra(audio, sr))
     assert len(result.downbeats), "no downbeats at all"
     assert result.downbeats[0] <= 0.07, (
         f"{genre}: first downbeat {result.downbeats[0]:.3f} s, expected 0.0")
@@ -43,6 +43,6 @@ def test_demo_song_first_downbeat_at_zero():
         from make_demo_song import SR, synthesize
     finally:
         sys.path.remove(str(ROOT / "examples"))
-    result = track_beats(compute_spectra(synthesize(), SR), use_external=False)
+    result = track_beats(compute_spectra(synthesize(), SR))
     assert result.downbeats[0] <= 0.03
     np.testing.assert_allclose(result.downbeats[:6], np.arange(6) * 2.0, atol=0.03)

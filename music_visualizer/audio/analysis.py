@@ -171,7 +171,7 @@ def _track(spectra: Spectra, tracker: TrackerChoice) -> tuple[BeatResult, Tracke
             why = (str(e).strip().splitlines() or [""])[0][:200]
             tracker = TrackerChoice("builtin", "builtin", note=f"auto: built-in tracker "
                                     f"({tracker.name} failed: {type(e).__name__}: {why})")
-    return track_beats(spectra, use_external=False), tracker
+    return track_beats(spectra), tracker
 
 
 def default_cache_dir() -> Path:

@@ -34,7 +34,7 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    through the bar (a break in the count is allowed at a cost); between 4 and 2 the larger
    downbeat contrast wins, 4 unless 2 is clearly better. The first beat may be at 0.0 s.
 
-``beat_this`` or ``madmom``, when installed, are used instead (any failure falls back here).
+Neural trackers (``beat_this``, ``madmom``) are chosen in :mod:`.trackers` (``beat_tracker``).
 The whole of it takes about 0.25 s for a 3-minute song.
 """
 
@@ -883,61 +883,16 @@ def _downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.nda
 
 
 # ---------------------------------------------------------------------------------------------
-# Stronger trackers, when installed
-# ---------------------------------------------------------------------------------------------
-
-def _external(spectra: Spectra) -> BeatResult | None:
-    """Beats from ``beat_this`` or ``madmom`` when importable; None otherwise or on any error."""
-    try:
-        from beat_this.inference import Audio2Beats  # type: ignore[import-not-found]
-
-        beats, downbeats = Audio2Beats(device="cpu")(spectra.y, spectra.sr)
-        return _result_from(np.asarray(beats, dtype=np.float64),
-                            np.asarray(downbeats, dtype=np.float64))
-    except Exception:
-        pass
-    try:
-        import soxr
-        from madmom.audio.signal import Signal  # type: ignore[import-not-found]
-        from madmom.features.downbeats import (  # type: ignore[import-not-found]
-            DBNDownBeatTrackingProcessor,
-            RNNDownBeatProcessor,
-        )
-
-        y = soxr.resample(spectra.y, spectra.sr, 44100).astype(np.float32)
-        activations = RNNDownBeatProcessor()(Signal(y, sample_rate=44100, num_channels=1))
-        out = DBNDownBeatTrackingProcessor(beats_per_bar=[3, 4], fps=100)(activations)
-        beats = np.asarray(out[:, 0], dtype=np.float64)
-        return _result_from(beats, beats[out[:, 1] == 1])
-    except Exception:
-        return None
-
-
-def _result_from(beats: np.ndarray, downbeats: np.ndarray) -> BeatResult | None:
-    beats = np.sort(beats[np.isfinite(beats)])
-    if len(beats) < 2:
-        return None
-    downbeats = beats[np.isin(np.round(beats, 3), np.round(downbeats, 3))]
-    per_bar = np.diff(np.searchsorted(beats, downbeats))
-    meter = int(np.median(per_bar)) if len(per_bar) else 4
-    meter = meter if meter in (2, 3, 4, 5, 7) else 4
-    return BeatResult(tempo=float(60.0 / np.median(np.diff(beats))), beats=beats,
-                      downbeats=downbeats, meter=meter)
-
-
-# ---------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------
 
-def track_beats(spectra: Spectra, *, use_external: bool = True) -> BeatResult:
+def track_beats(spectra: Spectra) -> BeatResult:
     """Track beats, downbeats, meter and tempo.
 
     Parameters
     ----------
     spectra : Spectra
         The shared spectra of the song (see :func:`~.spectra.compute_spectra`).
-    use_external : bool
-        Use ``beat_this`` or ``madmom`` when installed (falls back to ours on any error).
 
     Returns
     -------
@@ -953,10 +908,6 @@ def track_beats(spectra: Spectra, *, use_external: bool = True) -> BeatResult:
     log_mel = _log_mel(spectra.mel, float(spectra.mel.max()))
     if not _has_onsets(spectra, log_mel):  # a steady tone, a glide, stationary noise
         return _empty()
-    if use_external:
-        external = _external(spectra)
-        if external is not None:
-            return external
 
     # 2. Novelty; candidate metrical levels (None: no pulse)
     fr = spectra.frame_rate
