@@ -15,12 +15,14 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import UserError
+from .schedules import ScheduleWarning
 from .settings import CHOICES, SCHEDULE_FIELDS, preset_names, resolve_settings
 
 __all__ = ["build_parser", "main"]
@@ -611,11 +613,26 @@ _COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
              "ui": _cmd_ui, "export-deforum": _cmd_export_deforum}
 
 
+def _note_shower(show: Callable[..., None]) -> Callable[..., None]:
+    """``warnings.showwarning`` that prints a schedule read leniently (as Deforum reads it) as
+    one ``note:`` line instead of a warning with a source line; other warnings as before."""
+    def show_warning(message: Warning | str, category: type[Warning], *args: Any,
+                     **kwargs: Any) -> None:
+        if issubclass(category, ScheduleWarning):
+            print(f"note: {message}", file=sys.stderr)
+        else:
+            show(message, category, *args, **kwargs)
+    return show_warning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", ScheduleWarning)  # each note once
+            warnings.showwarning = _note_shower(warnings.showwarning)
+            return _COMMANDS[args.command](args)
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -140,3 +140,16 @@ def test_resume_after_kill_9_gives_identical_frames(song, tiny_model, tmp_path):
     assert video.returncode == 0, video.stderr
     info = probe_video(folder / f"{ts}.mp4")
     assert info.n_frames == 80 and info.fps == pytest.approx(20) and info.has_audio
+
+
+def test_a_schedule_with_nan_frames_renders_with_one_note_line(song, tmp_path):
+    """Frames where an expression is not a number (a negative base to a fractional power) are
+    filled from their neighbours, as Deforum does; the CLI says so in one ``note:`` line."""
+    result = run_cli("render", "--audio", song, "--renderer", "preview", "--fps", 8,
+                     "--duration", 2, "--width", 32, "--height", 32,
+                     "--zoom", "0:(1 + 0.02*cos(3.141*t/8)**0.9)", "--output-dir", tmp_path)
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "zoom" in line]
+    assert len(notes) == 1, result.stderr
+    assert notes[0].startswith("note: zoom: frames ")
+    assert "ScheduleWarning" not in result.stderr and "warnings.warn" not in result.stderr
