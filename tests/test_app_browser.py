@@ -85,7 +85,7 @@ def song_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(env, tiny_model, tmp_path_factory):
+def server(env, tiny_model, tmp_path_factory, song_file):
     """The app, launched without blocking, on a free port."""
     from music_visualizer.app import build_app, launch
 
@@ -94,7 +94,7 @@ def server(env, tiny_model, tmp_path_factory):
                     cache_dir=tmp_path_factory.mktemp("app-cache"))
     url = launch(app, output_dir=out, block=False)
     wait_until_served(url)
-    yield {"url": url, "app": app, "out": out}
+    yield {"url": url, "app": app, "out": out, "song": song_file}
     app.close()
 
 
@@ -472,3 +472,31 @@ def test_a_user_started_app_shows_card_cover_prompts_and_plot(browser, user_app,
         assert "InvalidPathError" not in log and "Traceback" not in log
     finally:
         context.close()
+
+
+def test_messages_show_user_text_verbatim_and_uploads_by_name(page, server, tmp_path):
+    _wait_idle(server)
+    message = page.locator("#mv-message")
+    # HTML and Markdown in a pasted "link" are shown as typed, never rendered
+    page.get_by_label("Spotify URL").fill('<img src="x" id="from-user"> __t__ **b**')
+    page.get_by_role("button", name="Produce Prompts").click()
+    message.get_by_text("is not a Spotify track link").wait_for(timeout=WAIT_MS)
+    assert '<img src="x" id="from-user"> __t__ **b**' in message.inner_text()
+    assert page.locator("#from-user, img[src='x']").count() == 0  # also not in the toast
+    # a broken upload is named by its file name, not the server's upload path
+    broken = tmp_path / "broken song.mp3"
+    broken.write_bytes(os.urandom(4000))
+    page.get_by_label("Spotify URL").fill("")
+    page.locator("input[type=file]").first.set_input_files(str(broken))
+    message.get_by_text("broken song.mp3").wait_for(timeout=WAIT_MS)
+    text = message.inner_text()
+    assert "gradio" not in text and str(tmp_path) not in text and "/tmp" not in text
+    # a schedule error shows the expression as typed: 10**10**10, not 101010 in bold
+    page.get_by_role("button", name="Clear").first.click()
+    _upload(page, Path(server["song"]))
+    page.get_by_text("Advanced").click()
+    page.get_by_label("zoom", exact=True).fill("0:(10**10**10)")
+    page.get_by_role("button", name="Visualize").click()
+    message.get_by_text("overflow").wait_for(timeout=WAIT_MS)
+    assert "'10**10**10'" in message.inner_text()
+    assert message.locator("strong, em").count() == 0
