@@ -256,6 +256,12 @@ def served(tmp_path_factory):
     outside.write_text("outside")
     app = build_app(output_dir=out)
     url = launch(app, output_dir=out, auth=("ann", "pa55word"), block=False)
+    deadline = time.monotonic() + 300  # poll the server ourselves: the machine may be busy
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if _get(url)[0] in (200, 401, 403):
+                break
+        time.sleep(0.5)
     yield {"url": url.rstrip("/"), "out": out, "outside": outside}
     app.close()
 

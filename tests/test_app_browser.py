@@ -120,11 +120,30 @@ def page(browser, server):
     context.close()
 
 
-def _wait_idle(server, timeout: float = 900) -> None:
+def _wait_idle(server, timeout: float = 1800) -> None:
     board = server["app"].music_visualizer_board
     end = time.monotonic() + timeout
     while board.running() is not None and time.monotonic() < end:
         time.sleep(0.2)
+
+
+def _wait_status(page, word: str, *, stall_s: float = 600) -> None:
+    """Wait until the render status shows ``word`` ("Done", "Stopped"): as long as the status
+    keeps changing (frames advance), however long that takes; fail only when nothing has
+    changed for ``stall_s`` seconds. A busy machine renders slowly, not never."""
+    status = page.locator("#mv-status")
+    last, changed_at = None, time.monotonic()
+    while True:
+        text = status.inner_text()
+        if word in text:
+            return
+        if "Failed" in text:
+            pytest.fail(f"the render failed: {text!r}")
+        if text != last:
+            last, changed_at = text, time.monotonic()
+        elif time.monotonic() - changed_at > stall_s:
+            pytest.fail(f"the render status has not changed for {stall_s:.0f} s: {text!r}")
+        time.sleep(1.0)
 
 
 def _upload(page, path: Path) -> None:
@@ -185,14 +204,14 @@ def test_link_upload_edit_and_visualize_shows_the_video(page, server, song_file,
     page.get_by_label("Prompt 5").fill("")  # blank prompts are left out
     _small_render(page, duration="2", fps="4")
     page.get_by_role("button", name="Visualize").click()
-    page.locator("#mv-status").get_by_text("Done").wait_for(timeout=WAIT_MS)
+    _wait_status(page, "Done")
     shot(page, "3-video")
     assert page.locator("#mv-message").inner_text().strip() == ""
     meta = page.evaluate("""() => new Promise(done => {
         const v = document.querySelector('video');
         const report = () => done([v.duration, v.videoWidth, v.currentSrc]);
         if (v.readyState >= 1) report(); else v.addEventListener('loadedmetadata', report);
-        setTimeout(() => done(['timeout', v.error && v.error.code, v.currentSrc]), 15000);
+        setTimeout(() => done(['timeout', v.error && v.error.code, v.currentSrc]), 120000);
     })""")
     assert meta[0] == pytest.approx(2.0, abs=0.15), meta
     assert meta[1] == 64 and meta[2].endswith(".mp4")
@@ -212,13 +231,13 @@ def test_link_upload_edit_and_visualize_shows_the_video(page, server, song_file,
 def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song_file):
     _wait_idle(server)
     _prompts_for(page, song_file)
-    _small_render(page, duration="8", fps="16")  # 128 frames
+    _small_render(page, duration="8", fps="6")  # 48 frames
     other = browser.new_page()  # a second visitor, loaded before the render starts
     other.goto(server["url"])
     page.get_by_role("button", name="Visualize").click()
     status = page.locator("#mv-status")
     page.wait_for_function(
-        "() => /Frame \\d+ \\/ 128/.test(document.querySelector('#mv-status').innerText)"
+        "() => /Frame \\d+ \\/ 48/.test(document.querySelector('#mv-status').innerText)"
         " && +document.querySelector('#mv-status').innerText.match(/Frame (\\d+)/)[1] >= 4",
         timeout=WAIT_MS)
     # the second visitor sees that a render is running, and cannot start another
@@ -228,9 +247,9 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     shot(page, "4-rendering")
     other.close()
     page.get_by_role("button", name="Stop").click()
-    status.get_by_text("Stopped").wait_for(timeout=WAIT_MS)
-    stopped_at = int(re.search(r"frame (\d+) of 128", status.inner_text()).group(1))
-    assert 4 <= stopped_at < 128
+    _wait_status(page, "Stopped")
+    stopped_at = int(re.search(r"frame (\d+) of 48", status.inner_text()).group(1))
+    assert 4 <= stopped_at < 48
     _wait_idle(server)
     records = sorted(Path(server["out"]).glob("*/*/*_settings.json"))
     newest = max(records, key=lambda p: p.name)
@@ -246,9 +265,9 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     page.get_by_label("Resume").check()
     shot(page, "5-resume")
     page.get_by_role("button", name="Visualize").click()
-    status.get_by_text("Done").wait_for(timeout=WAIT_MS)
+    _wait_status(page, "Done")
     frames = _frames(folder, ts)
-    assert len(frames) == 128 and (folder / f"{ts}.mp4").is_file()
+    assert len(frames) == 48 and (folder / f"{ts}.mp4").is_file()
     # the frames from before the stop were kept, not rendered again
     assert {p.name: p.stat().st_mtime_ns for p in frames[:stopped_at]} == before
     assert page.locator("video").count() == 1
@@ -302,7 +321,7 @@ def test_cadence_perlin_noise_and_prompt_blend_from_the_form(page, server, song_
     blend.press("Tab")
     before = set(Path(server["out"]).glob("*/*/*_settings.json"))
     page.get_by_role("button", name="Visualize").click()
-    page.locator("#mv-status").get_by_text("Done").wait_for(timeout=WAIT_MS)
+    _wait_status(page, "Done")
     assert page.locator("#mv-message").inner_text().strip() == ""
     _wait_idle(server)
     (record_path,) = set(Path(server["out"]).glob("*/*/*_settings.json")) - before
