@@ -151,9 +151,14 @@ def store_upload(path: str | os.PathLike[str] | None, config: AppConfig) -> Path
     target = folder / name.replace("/", "_").replace("\\", "_")
     if not target.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.part")
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+        # a temp file of its own: the upload box and Produce Prompts may store it at once
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        os.close(fd)
+        try:
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
     return target
 
 

@@ -493,3 +493,37 @@ def test_a_cover_reaches_the_page_as_pixels(tmp_path):
     assert pixels.shape == (512, 1024, 3) and tuple(pixels[0, 0]) == (10, 20, 30)
     (tmp_path / "broken.jpg").write_bytes(b"not an image")
     assert image_array(tmp_path / "broken.jpg") is None and image_array(None) is None
+
+
+def test_the_same_upload_stored_by_two_handlers_at_once(tmp_path, monkeypatch):
+    # the upload box's change event and Produce Prompts both store the song, at the same time
+    # on a busy machine: neither may fail
+    song = tmp_path / "Big Song.wav"
+    sf.write(song, click_song(5.0), 22050)
+    copy = shutil.copyfile
+
+    def slow_copy(source, target):  # a busy machine: the copies overlap
+        result = copy(source, target)
+        time.sleep(0.5)
+        return result
+
+    monkeypatch.setattr(shutil, "copyfile", slow_copy)
+    config = AppConfig(output_dir=tmp_path / "out")
+    barrier = threading.Barrier(6)
+    results, errors = [], []
+
+    def store():
+        barrier.wait()
+        try:
+            results.append(store_upload(song, config))
+        except Exception as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=store) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == [] and len(set(results)) == 1
+    assert results[0].read_bytes() == song.read_bytes()
+    assert [p.name for p in results[0].parent.iterdir()] == ["Big Song.wav"]  # no .part left
