@@ -8,12 +8,22 @@
 A thin shell: every button calls a function of :mod:`music_visualizer.app_flow`, the same
 functions the CLI uses underneath. One render runs at a time (a :class:`RenderBoard` per app);
 it runs in its own thread, so a closed tab does not stop it, and every page shows it.
+
+What the page gets: images as pixels (a cover cached in ``~/.cache`` is outside the folders
+Gradio may serve), files only from the output folder (or a copy in a temp folder), messages
+escaped so user text shows verbatim, upload paths cut to file names. Every handler turns an
+unexpected exception into one line on the page (the traceback goes to the log).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import html
+import inspect
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -28,6 +38,9 @@ from .app_flow import (
     describe_status,
     field_overrides,
     frame_image,
+    hide_folders,
+    image_array,
+    markdown_text,
     produce_prompts,
     redact,
     run_choices,
@@ -67,28 +80,86 @@ def auth_from(value: str | None, environ: Mapping[str, str] | None = None
     return user, password
 
 
-def _message(text: str) -> str:
-    """A visible error line for the page, with any secret blanked out."""
-    return f"⚠️ {redact(text)}" if text else ""
+def _server_folders(config: AppConfig) -> list[Path]:
+    """Folders whose paths the user never needs to see: Gradio's uploads, the kept songs."""
+    from gradio.utils import get_upload_folder
+
+    return [Path(get_upload_folder()), Path(config.output_dir) / "songs"]
 
 
-def _safe(fn: Callable[..., Any], n_outputs: int) -> Callable[..., Any]:
-    """Run ``fn``; turn a user mistake into a message in the page (the last output) instead
-    of a traceback. Bugs are logged in full on the server and shown as one line."""
+def _public(text: str, config: AppConfig) -> str:
+    """``text`` fit for the page: secrets blanked, uploads named by their file name."""
+    return hide_folders(redact(text), _server_folders(config))
+
+
+def _message(text: str, config: AppConfig) -> str:
+    """A visible error line for the page (Markdown), the text shown verbatim."""
+    return f"⚠️ {markdown_text(_public(text, config))}" if text else ""
+
+
+def _warn(text: str, config: AppConfig) -> None:
+    """A warning toast (Gradio renders its text as HTML: escaped)."""
     import gradio as gr
+
+    gr.Warning(html.escape(_public(text, config)))
+
+
+def _failure_text(error: Exception) -> str:
+    """The page's line for ``error``: a user mistake as it is, a bug as one line (logged)."""
+    if isinstance(error, UserError):
+        return str(error)
+    log.error("app handler failed", exc_info=error)
+    return f"Internal error ({type(error).__name__}); the details are in the app's log."
+
+
+def _safe(fn: Callable[..., Any], n_outputs: int, config: AppConfig, *,
+          on_error: Mapping[int, Any] | None = None) -> Callable[..., Any]:
+    """Run ``fn`` (a function or a generator); turn any exception into one message in the page
+    (the last output) instead of a traceback or a wall of red "Error" boxes. The other outputs
+    keep their values, except those ``on_error`` sets (output index -> value)."""
+    import gradio as gr
+
+    def failed(error: Exception) -> Any:
+        text = _failure_text(error)
+        if isinstance(error, UserError):
+            _warn(text, config)
+        values = [gr.skip()] * (n_outputs - 1) + [_message(text, config)]
+        for index, value in (on_error or {}).items():
+            values[index] = value
+        return values[0] if n_outputs == 1 else tuple(values)
+
+    if inspect.isgeneratorfunction(fn):
+        def stream(*args: Any) -> Iterator[Any]:
+            try:
+                yield from fn(*args)
+            except Exception as e:
+                yield failed(e)
+
+        return stream
 
     def wrapped(*args: Any) -> Any:
         try:
             return fn(*args)
-        except UserError as e:
-            gr.Warning(redact(str(e)))
-            return (*[gr.skip()] * (n_outputs - 1), _message(str(e)))
         except Exception as e:
-            log.exception("app handler failed")
-            text = f"Internal error ({type(e).__name__}); the details are in the app's log."
-            return (*[gr.skip()] * (n_outputs - 1), _message(text))
+            return failed(e)
 
     return wrapped
+
+
+def _served_file(path: str | os.PathLike[str] | None, config: AppConfig,
+                 spare: list[Path]) -> str | None:
+    """A path Gradio may serve for the file at ``path``: itself when it is in the output
+    folder (the one folder ``launch`` allows), else a copy in this app's temp folder."""
+    if path is None or not Path(path).is_file():
+        return None
+    source = Path(path).resolve()
+    if source.is_relative_to(Path(config.output_dir).resolve()):
+        return str(source)
+    if not spare:
+        spare.append(Path(tempfile.mkdtemp(prefix="music_visualizer_app_")))
+    target = spare[0] / source.name
+    shutil.copyfile(source, target)
+    return str(target)
 
 
 def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None = None,
@@ -109,11 +180,13 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
     start = settings_fields(base)
     board = RenderBoard()
     models = ModelCache()
+    spare: list[Path] = []  # this app's temp folder for files outside the output folder
+    verbatim: dict[str, Any] = {"latex_delimiters": []}  # no LaTeX from user text
 
     with gr.Blocks(title="Music Visualizer", analytics_enabled=False) as app:
         gr.Markdown("# Music Visualizer\nA Spotify link and the song in, a music video out: "
                     "Stable Diffusion animation that follows the beats, energy and sections.")
-        busy = gr.Markdown("", elem_id="mv-busy")
+        busy = gr.Markdown("", elem_id="mv-busy", **verbatim)
         # 1. The song ------------------------------------------------------------------------
         with gr.Row():
             link = gr.Textbox(label="Spotify URL", scale=3,
@@ -122,11 +195,13 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
         gr.Markdown("The link gives the title, artists, genres and cover; the audio file "
                     "(optional, recommended) keeps the video in sync with the song.")
         produce = gr.Button("Produce Prompts", variant="secondary")
-        message = gr.Markdown("", elem_id="mv-message")
+        message = gr.Markdown("", elem_id="mv-message", **verbatim)
         # 2. The track card and the prompts -------------------------------------------------
         with gr.Row():
-            cover = gr.Image(label="Cover", interactive=False, height=220, scale=1)
-            card = gr.Markdown("*Paste a link or upload a song, then press Produce Prompts.*")
+            cover = gr.Image(label="Cover", interactive=False, height=220, scale=1,
+                             elem_id="mv-cover")
+            card = gr.Markdown("*Paste a link or upload a song, then press Produce Prompts.*",
+                               elem_id="mv-card", **verbatim)
         prompt_boxes = [gr.Textbox(label=f"Prompt {i}", lines=2) for i in range(1, N_PROMPTS + 1)]
         negative = gr.Textbox(label="Negative prompt", value=base.negative_prompt)
         # 3. The video's settings ------------------------------------------------------------
@@ -223,14 +298,15 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
         with gr.Row():
             visualize = gr.Button("Visualize", variant="primary", scale=3)
             stop = gr.Button("Stop", variant="stop", scale=1)
-        status = gr.Markdown("", elem_id="mv-status")
+        status = gr.Markdown("", elem_id="mv-status", **verbatim)
         progress = gr.HTML("", elem_id="mv-progress")
         with gr.Row():
             live = gr.Image(label="Latest frame", interactive=False, height=320)
             video = gr.Video(label="Video", interactive=False, height=320)
         download = gr.File(label="Download video", interactive=False, height=90)
         gr.Markdown("**The song and the motion it drives** (beats, sections, zoom, strength)")
-        plot = gr.Image(label="Analysis and motion", show_label=False, interactive=False)
+        plot = gr.Image(label="Analysis and motion", show_label=False, interactive=False,
+                        elem_id="mv-plot")
         job_id = gr.State(None)
         timer = gr.Timer(2.0)
 
@@ -254,14 +330,15 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
             result = produce_prompts(config, link_text, audio_path,
                                      preset=None if preset_name == NO_PRESET else preset_name)
             for warning in result.warnings:
-                gr.Warning(redact(warning))
-            return (result.cover, result.card, *result.prompts, result.negative_prompt,
+                _warn(warning, config)
+            return (image_array(result.cover), result.card, *result.prompts,
+                    result.negative_prompt,
                     result.duration, 0, result.plot,
                     gr.update(choices=result.runs, value=None), "")
 
         produce_outputs = [cover, card, *prompt_boxes, negative, duration, start_s, plot,
                            timestring, message]
-        produce.click(_safe(on_produce, len(produce_outputs)), [link, audio, preset],
+        produce.click(_safe(on_produce, len(produce_outputs), config), [link, audio, preset],
                       produce_outputs, concurrency_limit=2, concurrency_id="prompts")
 
         # -- a new song: its runs in the Timestring menu ------------------------------------
@@ -269,7 +346,7 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
             stored = store_upload(audio_path, config)
             return gr.update(choices=run_choices(config.output_dir, stored)), ""
 
-        audio.change(_safe(on_audio, 2), [audio], [timestring, message],
+        audio.change(_safe(on_audio, 2, config), [audio], [timestring, message],
                      show_progress="hidden")
 
         # -- a preset fills in its schedules, so what is shown is what renders ------------------
@@ -278,7 +355,7 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                 None if preset_name == NO_PRESET else preset_name))
             return (*[values[name] for name in SCHEDULE_FIELDS], "")
 
-        preset.change(_safe(on_preset, len(schedule_boxes) + 1), [preset],
+        preset.change(_safe(on_preset, len(schedule_boxes) + 1, config), [preset],
                       [*schedule_boxes, message], show_progress="hidden")
 
         # -- Visualize: check everything, start the render, then follow it --------------------
@@ -292,16 +369,16 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                                          overrides=overrides, resume=resume_on, timestring=ts,
                                          models=models)
             for warning in warnings:
-                gr.Warning(redact(warning))
-            return job.job_id, describe_status(job.status()), None, None, None, ""
+                _warn(warning, config)
+            return job.job_id, _status_line(job.status(), config), None, None, None, ""
 
         visualize_outputs = [job_id, status, live, video, download, message]
         visualize.click(
-            _safe(on_visualize, len(visualize_outputs)),
+            _safe(on_visualize, len(visualize_outputs), config, on_error={0: None}),
             [link, audio, resume, timestring, from_cover, negative, *prompt_boxes,
              *form_inputs],
             visualize_outputs, concurrency_limit=1, concurrency_id="start",
-        ).then(_follower(board, config), [job_id, audio],
+        ).then(_safe(_follower(board, config, spare), 8, config), [job_id, audio],
                [status, progress, live, video, download, plot, timestring, message],
                show_progress="hidden", concurrency_limit=None)
 
@@ -311,7 +388,8 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
                 return "Nothing is rendering."
             return "Stopping after the current frame … the run stays resumable."
 
-        stop.click(on_stop, None, [status], queue=False, show_progress="hidden")
+        stop.click(_safe(on_stop, 1, config), None, [status], queue=False,
+                   show_progress="hidden")
 
         # -- every page: is something rendering? -----------------------------------------------
         def on_tick(own: int | None) -> str:
@@ -321,10 +399,12 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
             status_now = running.status()
             if own is not None and running.job_id == own:
                 return ""
-            return (f"A render is running: {status_now.label} — frame {status_now.done} of "
-                    f"{status_now.total}. New renders can start when it finishes.")
+            return (f"A render is running: {markdown_text(_public(status_now.label, config))} — "
+                    f"frame {status_now.done} of {status_now.total}. New renders can start "
+                    "when it finishes.")
 
-        timer.tick(on_tick, [job_id], [busy], show_progress="hidden", queue=False)
+        timer.tick(_safe(on_tick, 1, config), [job_id], [busy], show_progress="hidden",
+                   queue=False)
     app.music_visualizer_board = board  # for tests and the notebook: wait for/stop renders
     return app
 
@@ -336,9 +416,19 @@ def _progress_html(done: int, total: int) -> str:
             f"{done}/{total}</progress>")
 
 
-def _follower(board: RenderBoard, config: AppConfig
+def _status_line(status: Any, config: AppConfig) -> str:
+    """The progress line, with the run's name and error fit for the page."""
+    if status is None:
+        return ""
+    return describe_status(dataclasses.replace(
+        status, label=_public(status.label, config),
+        error=_public(status.error, config) if status.error else None))
+
+
+def _follower(board: RenderBoard, config: AppConfig, spare: list[Path]
               ) -> Callable[[int | None, str | None], Iterator[tuple]]:
-    """A generator handler streaming a job's progress, live frame and, at the end, its video."""
+    """A generator handler streaming a job's progress, live frame and, at the end, its video
+    and the run's plot."""
 
     def follow(job_ref: int | None, audio_path: str | None) -> Iterator[tuple]:
         import gradio as gr
@@ -357,15 +447,15 @@ def _follower(board: RenderBoard, config: AppConfig
                 sent_index, sent_at = status.latest_index, now
             if status.finished:
                 break
-            yield (describe_status(status), _progress_html(status.done, status.total), frame,
-                   gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            yield (_status_line(status, config), _progress_html(status.done, status.total),
+                   frame, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
             time.sleep(POLL_S)
         result = status.result
-        video_file = str(result.video) if result is not None and result.video else None
-        plot_file = None
+        video_file = _served_file(result.video if result is not None else None, config, spare)
+        plot_image = None
         if result is not None:
-            candidate = Path(result.folder) / f"{result.timestring}_plot.png"
-            plot_file = str(candidate) if candidate.is_file() else None
+            plot_image = image_array(Path(result.folder) / f"{result.timestring}_plot.png",
+                                     max_side=2048)
         try:
             runs = run_choices(config.output_dir, store_upload(audio_path, config))
         except UserError:
@@ -373,11 +463,23 @@ def _follower(board: RenderBoard, config: AppConfig
         last = frame_image(status.latest) if status.latest_index != sent_index else gr.skip()
         ts_update = gr.update(choices=runs,
                               value=result.timestring if result is not None else gr.skip())
-        yield (describe_status(status), _progress_html(status.done, status.total), last,
-               video_file, video_file, plot_file or gr.skip(), ts_update,
-               _message(status.error or ""))
+        yield (_status_line(status, config), _progress_html(status.done, status.total), last,
+               video_file, video_file, gr.skip() if plot_image is None else plot_image,
+               ts_update, _message(status.error or "", config))
 
     return follow
+
+
+SHARE_HINT = ("* To share the app with a public link, start it with --share --auth USER:PASS "
+              "(python -m music_visualizer ui --share --auth USER:PASS).")
+
+
+def _no_startup_probe(launch_fn: Callable[..., Any]) -> dict[str, Any]:
+    """The option that skips Gradio's own check that localhost answers (one 3 s request; on a
+    busy machine it fails and Gradio refuses to start without a share link). In Gradio 6.x it
+    is ``launch(_frontend=False)``, which changes nothing else; callers who need to know the
+    server answers poll it themselves."""
+    return {"_frontend": False} if "_frontend" in inspect.signature(launch_fn).parameters else {}
 
 
 def launch(app: Any, *, output_dir: Path, port: int | None = None, share: bool = False,
@@ -387,7 +489,8 @@ def launch(app: Any, *, output_dir: Path, port: int | None = None, share: bool =
 
     Sharing (a public link) requires a login. Only files in ``output_dir`` (and Gradio's own
     upload cache) are served. With ``block`` False the server runs in a thread; ``app.close()``
-    stops it.
+    stops it. With ``block`` the local URL and how to share are printed (the project's flags,
+    not Gradio's ``share=True`` hint), then it serves until Ctrl+C.
     """
     if share and auth is None:
         raise UserError(f"A shared app is public: give a login with --auth USER:PASS or the "
@@ -398,9 +501,14 @@ def launch(app: Any, *, output_dir: Path, port: int | None = None, share: bool =
     _, local_url, share_url = app.launch(
         server_name=server_name or "127.0.0.1", server_port=port, share=share, auth=auth,
         auth_message="Music Visualizer: log in with the name and password you were given.",
-        debug=debug, prevent_thread_lock=not block, allowed_paths=[str(output_dir.resolve())],
+        debug=debug, prevent_thread_lock=True, allowed_paths=[str(output_dir.resolve())],
         max_file_size=f"{max_upload_mb}mb", show_error=False, ssr_mode=False,
-        quiet=not (debug or block), footer_links=[], pwa=False, css=_CSS)
+        quiet=True, footer_links=[], pwa=False, css=_CSS, **_no_startup_probe(app.launch))
     if share_url:
         log.info("public link: %s", share_url)
+    if block and not debug:  # with debug, Gradio has served (and blocked) until stopped
+        print(f"* Running on local URL:  {local_url}", flush=True)
+        if not share:
+            print(SHARE_HINT, flush=True)
+        app.block_thread()
     return local_url

@@ -10,6 +10,9 @@
 - :func:`describe_status`   a job's progress line: frames, fps, ETA
 - :func:`run_choices`       the timestring menu of a song: its runs, resumable ones first
 - :func:`redact`            secrets of the environment replaced by "***" in a message
+- :func:`hide_folders`      server folders (Gradio's uploads) cut from a message: file names only
+- :func:`markdown_text`     any text shown verbatim in a Markdown component (one escaper)
+- :func:`image_array`       an image file (a cached cover, a run's plot) as pixels for the page
 
 Everything the user can get wrong raises :class:`~music_visualizer.errors.UserError` with one
 sentence; the app shows it on the page.
@@ -17,7 +20,9 @@ sentence; the app shows it on the page.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -39,6 +44,9 @@ __all__ = [
     "describe_status",
     "field_overrides",
     "frame_image",
+    "hide_folders",
+    "image_array",
+    "markdown_text",
     "produce_prompts",
     "redact",
     "run_choices",
@@ -52,6 +60,8 @@ AUDIO_SUFFIXES = (".mp3", ".wav", ".ogg", ".oga", ".flac", ".m4a", ".aac", ".opu
 SECRET_ENV = ("SPOTIPY_CLIENT_SECRET", "SPOTIPY_CLIENT_ID", "MUSIC_VISUALIZER_AUTH",
               "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
 N_PROMPTS = 5
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,31 @@ def redact(text: str, environ: Mapping[str, str] | None = None) -> str:
     return text
 
 
+def hide_folders(text: str, folders: Sequence[str | os.PathLike[str]]) -> str:
+    """``text`` with every path inside ``folders`` shortened to its file name.
+
+    An upload lives at ``/tmp/gradio/<hash>/song.mp3`` on the server; the user knows it as
+    ``song.mp3``. Folder names inside ``folders`` must not contain spaces or quotes (Gradio's
+    and the app's hash folders do not); the file name may.
+    """
+    for folder in folders:
+        for form in {str(Path(folder)), str(Path(folder).resolve())}:
+            if len(form) > 1:
+                text = re.sub(re.escape(form) + r"[/\\](?:[^/\\\s'\"]+[/\\])*", "", text)
+    return text
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def markdown_text(text: str) -> str:
+    """Markdown that shows ``text`` exactly as written: every ASCII punctuation character is
+    backslash-escaped (no emphasis, links, HTML, code or autolinks from user text), and each
+    line break is kept as a hard line break."""
+    lines = [_MARKDOWN_SPECIAL.sub(r"\\\1", line).strip() for line in text.splitlines()]
+    return "\\\n".join(line for line in lines if line)
+
+
 # --------------------------------------------------------------------------------------------
 # The song
 # --------------------------------------------------------------------------------------------
@@ -116,9 +151,14 @@ def store_upload(path: str | os.PathLike[str] | None, config: AppConfig) -> Path
     target = folder / name.replace("/", "_").replace("\\", "_")
     if not target.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.part")
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+        # a temp file of its own: the upload box and Produce Prompts may store it at once
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        os.close(fd)
+        try:
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
     return target
 
 
@@ -146,9 +186,7 @@ def _clock(seconds: float | None) -> str:
 
 def track_card(track: Any, analysis: Any = None) -> str:
     """The track card as Markdown: title, artists, album, duration, tempo, key, sections."""
-    def esc(text: str) -> str:
-        return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>" else c for c in text)
-
+    esc = markdown_text
     lines = [f"### {esc(track.name)}", f"**{esc(', '.join(track.artists) or 'Unknown artist')}**"]
     if track.album:
         date = f" ({esc(track.release_date[:4])})" if track.release_date else ""
@@ -162,7 +200,7 @@ def track_card(track: Any, analysis: Any = None) -> str:
     lines.append(" · ".join(facts))
     if analysis is not None and analysis.sections:
         lines.append("Sections: " + ", ".join(
-            f"{s.label} {_clock(s.start)}" for s in analysis.sections))
+            f"{esc(s.label)} {_clock(s.start)}" for s in analysis.sections))
     elif analysis is None:
         lines.append("*Upload the song for tempo, key, sections and a video in sync.*")
     return "\n\n".join(lines)
@@ -393,6 +431,27 @@ def _write_run_plot(folder: Path, timestring: str, request: Any, settings: Setti
         return None
 
 
+def image_array(path: str | os.PathLike[str] | None, *, max_side: int = 1024
+                ) -> np.ndarray | None:
+    """The RGB pixels of the image at ``path`` (shrunk to ``max_side``), or None when there is
+    none or it cannot be read (logged).
+
+    The page gets pixels, never the path: a cover cached in ``~/.cache`` is outside the folders
+    Gradio may serve, and the page needs only the picture.
+    """
+    if not path:
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img.thumbnail((max_side, max_side))
+            return np.asarray(img.convert("RGB"))
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as e:
+        log.warning("cannot show the image %s: %s", path, e)
+        return None
+
+
 def frame_image(frame: Any) -> np.ndarray | None:
     """A uint8 HxWx3 array of a frame tensor/array (CHW or HWC, optional batch of 1)."""
     from .runs import _to_hwc_uint8
@@ -409,12 +468,13 @@ def _clock_long(seconds: float | None) -> str:
 
 
 def describe_status(status: Any) -> str:
-    """One Markdown line: what the render is doing, frames, fps and ETA."""
+    """One Markdown line: what the render is doing, frames, fps and ETA (the run's name and
+    any error shown verbatim)."""
     if status is None:
         return ""
-    name = status.label
+    name = markdown_text(status.label)
     if status.phase == "failed":
-        return f"**Failed:** {status.error}"
+        return f"**Failed:** {markdown_text(status.error or '')}"
     if status.phase == "done":
         return (f"**Done:** {name}: {status.total} frames in "
                 f"{_clock_long(status.elapsed_s)}.")

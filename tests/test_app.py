@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import shutil
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 import soundfile as sf
@@ -251,6 +256,12 @@ def served(tmp_path_factory):
     outside.write_text("outside")
     app = build_app(output_dir=out)
     url = launch(app, output_dir=out, auth=("ann", "pa55word"), block=False)
+    deadline = time.monotonic() + 300  # poll the server ourselves: the machine may be busy
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if _get(url)[0] in (200, 401, 403):
+                break
+        time.sleep(0.5)
     yield {"url": url.rstrip("/"), "out": out, "outside": outside}
     app.close()
 
@@ -337,23 +348,30 @@ def test_the_ui_command_serves_the_app(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "music_visualizer", "ui", "--port", str(port), "--output-dir",
-         str(tmp_path / "out")], cwd=ROOT, env=_env_without_auth(),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log_path = tmp_path / "ui.log"
+    with open(log_path, "w", encoding="utf-8") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "music_visualizer", "ui", "--port", str(port),
+             "--output-dir", str(tmp_path / "out")], cwd=ROOT, env=_env_without_auth(),
+            stdout=log_file, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
+        status, body = 0, ""
+        deadline = time.monotonic() + 300  # generous: the machine may be busy
+        while time.monotonic() < deadline and process.poll() is None:
+            with contextlib.suppress(OSError):
                 status, body = _get(f"http://127.0.0.1:{port}/config")
-                if status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
+            if status == 200 and "USER:PASS" in log_path.read_text(encoding="utf-8"):
+                break
+            time.sleep(0.5)
         assert status == 200 and "Produce Prompts" in body and "Visualize" in body
     finally:
         process.terminate()
-        process.wait(20)
+        process.wait(60)
+    output = log_path.read_text(encoding="utf-8")
+    # how to share, in the project's words (not Gradio's `share=True` in `launch()`)
+    assert f"http://127.0.0.1:{port}" in output
+    assert "--share --auth USER:PASS" in output and "share=True" not in output
+    assert "Traceback" not in output
 
 
 def test_the_model_stays_loaded_between_renders(tiny_model):
@@ -366,3 +384,146 @@ def test_the_model_stays_loaded_between_renders(tiny_model):
     assert other is not first
     with pytest.raises(UserError):
         cache(str(tiny_model) + "-missing", scheduler="default", device="cpu")
+
+
+# -- what the page gets: text verbatim, file names only, one line per failure ----------------
+
+def test_markdown_text_shows_user_text_verbatim():
+    from markdown_it import MarkdownIt
+
+    from music_visualizer.app_flow import markdown_text
+
+    md = MarkdownIt("commonmark")
+    hostile = ["0:(10**10**10)", "__t__", '<img src="x" onerror="alert(1)">', "`code` ``x``",
+               "[link](http://example.com) www.example.com", "# heading", "1. item",
+               "a\\b &amp; ~~gone~~ $$x^2$$ |a|b|", "    indented\nnext line"]
+    for text in hostile:
+        html = md.render(markdown_text(text))
+        # the only markup is the paragraph and the hard line breaks; the text is all there
+        inner = html.strip().removeprefix("<p>").removesuffix("</p>")
+        assert "<" not in inner.replace("<br />", ""), (text, html)
+        import html as html_lib
+
+        shown = html_lib.unescape(inner.replace("<br />\n", "\n"))
+        assert shown == "\n".join(line.strip() for line in text.splitlines()), (text, html)
+
+
+def test_upload_paths_are_cut_to_the_file_name(tmp_path):
+    from music_visualizer.app_flow import hide_folders
+
+    uploads = tmp_path / "gradio"
+    text = (f"Audio file '{uploads}/0f3a9c/sub/My Song (live).mp3' could not be read; "
+            f"the copy {tmp_path}/out/songs/abcdef0123456789/My Song (live).mp3 too; "
+            f"'{tmp_path}/elsewhere/x.mp3' stays.")
+    out = hide_folders(text, [uploads, tmp_path / "out" / "songs"])
+    assert out == ("Audio file 'My Song (live).mp3' could not be read; the copy My Song "
+                   f"(live).mp3 too; '{tmp_path}/elsewhere/x.mp3' stays.")
+
+
+def test_the_progress_line_shows_the_run_name_and_error_verbatim():
+    line = describe_status(JobStatus(job_id=1, label="__t__ *x*, run 1", phase="failed",
+                                     error="zoom: '10**10**10' <b>"))
+    assert line.startswith("**Failed:** ")
+    assert "10\\*\\*10\\*\\*10" in line and "\\<b\\>" in line
+    line = describe_status(JobStatus(job_id=1, label="__t__", phase="rendering", done=1,
+                                     total=9))
+    assert "\\_\\_t\\_\\_" in line
+
+
+def test_every_handler_turns_an_exception_into_one_line(tmp_path, caplog):
+    import gradio as gr
+
+    from music_visualizer.app import _safe
+
+    config = AppConfig(output_dir=tmp_path)
+
+    def bug(x):
+        raise ZeroDivisionError("secret details")
+
+    def user_mistake(x):
+        raise SettingsError("zoom: frame 0: unknown name '__t__'")
+
+    def stream(x):
+        yield ("first", "")
+        raise KeyError("boom")
+
+    def shown(markdown: str) -> str:  # the text the escaped Markdown shows
+        return re.sub(r"\\(.)", r"\1", markdown)
+
+    with caplog.at_level("ERROR"):
+        out = _safe(bug, 3, config, on_error={0: None})("x")
+    assert out[0] is None and out[1] == gr.skip()
+    assert shown(out[2]) == ("⚠️ Internal error (ZeroDivisionError); the details are in the "
+                             "app's log.")
+    assert "secret details" in caplog.text and "Traceback" in caplog.text  # in the log
+    out = _safe(user_mistake, 2, config)("x")
+    assert out[1] == "⚠️ zoom\\: frame 0\\: unknown name \\'\\_\\_t\\_\\_\\'"
+    streamed = list(_safe(stream, 2, config)("x"))
+    assert streamed[0] == ("first", "")
+    assert shown(streamed[1][1]).startswith("⚠️ Internal error (KeyError)")
+    assert shown(_safe(bug, 1, config)("x")).startswith("⚠️ Internal error")  # one output
+
+
+def test_files_outside_the_output_folder_are_served_from_a_copy(tmp_path):
+    from music_visualizer.app import _served_file
+
+    config = AppConfig(output_dir=tmp_path / "out")
+    inside = tmp_path / "out" / "run" / "a.mp4"
+    inside.parent.mkdir(parents=True)
+    inside.write_bytes(b"video")
+    outside = tmp_path / "home" / ".cache" / "b.mp4"
+    outside.parent.mkdir(parents=True)
+    outside.write_bytes(b"other")
+    spare: list = []
+    assert _served_file(inside, config, spare) == str(inside.resolve()) and not spare
+    copy = Path(_served_file(outside, config, spare))
+    assert copy.read_bytes() == b"other" and copy.parent == spare[0]
+    assert copy.is_relative_to(tempfile.gettempdir())  # a folder Gradio serves from
+    assert _served_file(None, config, spare) is None
+    shutil.rmtree(spare[0])
+
+
+def test_a_cover_reaches_the_page_as_pixels(tmp_path):
+    from PIL import Image
+
+    from music_visualizer.app_flow import image_array
+
+    Image.new("RGB", (3000, 1500), (10, 20, 30)).save(tmp_path / "cover.png")
+    pixels = image_array(tmp_path / "cover.png")
+    assert pixels.shape == (512, 1024, 3) and tuple(pixels[0, 0]) == (10, 20, 30)
+    (tmp_path / "broken.jpg").write_bytes(b"not an image")
+    assert image_array(tmp_path / "broken.jpg") is None and image_array(None) is None
+
+
+def test_the_same_upload_stored_by_two_handlers_at_once(tmp_path, monkeypatch):
+    # the upload box's change event and Produce Prompts both store the song, at the same time
+    # on a busy machine: neither may fail
+    song = tmp_path / "Big Song.wav"
+    sf.write(song, click_song(5.0), 22050)
+    copy = shutil.copyfile
+
+    def slow_copy(source, target):  # a busy machine: the copies overlap
+        result = copy(source, target)
+        time.sleep(0.5)
+        return result
+
+    monkeypatch.setattr(shutil, "copyfile", slow_copy)
+    config = AppConfig(output_dir=tmp_path / "out")
+    barrier = threading.Barrier(6)
+    results, errors = [], []
+
+    def store():
+        barrier.wait()
+        try:
+            results.append(store_upload(song, config))
+        except Exception as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=store) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == [] and len(set(results)) == 1
+    assert results[0].read_bytes() == song.read_bytes()
+    assert [p.name for p in results[0].parent.iterdir()] == ["Big Song.wav"]  # no .part left
