@@ -194,7 +194,7 @@ def track_card(track: Any, analysis: Any = None) -> str:
     facts = [f"Duration {_clock(analysis.duration if analysis else track.duration)}"]
     if analysis is not None:
         facts += [f"{analysis.tempo:.0f} BPM", f"key {analysis.key or 'unclear'}",
-                  f"{analysis.meter}/4"]
+                  f"{analysis.meter} beats a bar"]
     if track.genres:
         facts.append(esc(", ".join(track.genres[:3])))
     lines.append(" · ".join(facts))
