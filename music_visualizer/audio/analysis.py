@@ -2,7 +2,8 @@
 
 - :class:`Section`, :class:`AudioAnalysis`  the result (plain data, JSON + npz round trip)
 - :func:`analyze_signal`  mono samples -> :class:`AudioAnalysis`
-- :func:`analyze_file`    a file -> :class:`AudioAnalysis`, through the cache
+- :func:`analyze_file`    a file -> :class:`AudioAnalysis`, through the cache (decoded and
+                          analysed in blocks: memory stays a few hundred MB for an hour)
 - :data:`ANALYSIS_VERSION` part of the cache key: bump it when results change
 
 Stages (each reads the shared :class:`~.spectra.Spectra`): beats, downbeats and tempo
@@ -14,11 +15,15 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .spectra import Spectra
 
 __all__ = [
     "ANALYSIS_VERSION",
@@ -110,10 +115,6 @@ class AudioAnalysis:
 
 def analyze_signal(y: np.ndarray, sr: int) -> AudioAnalysis:
     """Analyse mono samples ``y`` at ``sr`` (any rate; resampled to 22.05 kHz)."""
-    from .beats import detect_onsets, track_beats
-    from .features import feature_curves
-    from .key import estimate_key
-    from .sections import find_sections
     from .spectra import SR, compute_spectra
 
     y = np.asarray(y, dtype=np.float32)
@@ -124,7 +125,16 @@ def analyze_signal(y: np.ndarray, sr: int) -> AudioAnalysis:
         import soxr
 
         y = soxr.resample(y, sr, SR).astype(np.float32)
-    spectra = compute_spectra(y, SR)
+    return _analyze(compute_spectra(y, SR), duration=duration, sample_rate=sr)
+
+
+def _analyze(spectra: Spectra, *, duration: float, sample_rate: int) -> AudioAnalysis:
+    """Every stage of the analysis on the shared spectra."""
+    from .beats import detect_onsets, track_beats
+    from .features import feature_curves
+    from .key import estimate_key
+    from .sections import find_sections
+
     beats = track_beats(spectra)
     onsets = detect_onsets(spectra)
     sections = find_sections(spectra, beats=beats.beats, downbeats=beats.downbeats,
@@ -132,11 +142,78 @@ def analyze_signal(y: np.ndarray, sr: int) -> AudioAnalysis:
     curves = feature_curves(spectra, beats=beats.beats, downbeats=beats.downbeats,
                             sections=sections)
     return AudioAnalysis(
-        duration=duration, sample_rate=int(sr), tempo=float(beats.tempo), beats=beats.beats,
-        downbeats=beats.downbeats, onsets=onsets, key=estimate_key(spectra.chroma),
-        sections=tuple(sections), feature_rate=spectra.frame_rate, curves=curves,
-        meter=int(beats.meter),
+        duration=duration, sample_rate=int(sample_rate), tempo=float(beats.tempo),
+        beats=beats.beats, downbeats=beats.downbeats, onsets=onsets,
+        key=estimate_key(spectra.chroma), sections=tuple(sections),
+        feature_rate=spectra.frame_rate, curves=curves, meter=int(beats.meter),
     )
+
+
+def _analyze_stream(path: str | os.PathLike[str]) -> AudioAnalysis:
+    """Analyse a file decoded block by block.
+
+    Each block of samples (mono, 22.05 kHz) goes to the spectra and to an unnamed temporary
+    file; the stages then read the samples through a memory map, only where they need them
+    (the attacks around beats and onsets). An hour of stereo 44.1 kHz audio needs a few hundred
+    MB, not the ~3.5 GB of decoding it whole.
+    """
+    from .load import stream_audio
+    from .spectra import SR, SpectraBuilder
+
+    sr, blocks = stream_audio(path, sr=SR)
+    builder = SpectraBuilder(sr)
+    with _SampleStore() as store:
+        for block in blocks:
+            builder.feed(block)
+            store.append(block)
+        y = store.samples()
+        return _analyze(builder.finish(y), duration=len(y) / sr, sample_rate=sr)
+
+
+class _SampleStore:
+    """Float32 samples appended block by block, kept in an unnamed temporary file.
+
+    :meth:`samples` maps the file read-only (its pages are read from the page cache when used
+    and do not count as the process's own memory until then). When no temporary file can be
+    written (no space, read-only), the samples are kept in memory instead.
+    """
+
+    def __init__(self) -> None:
+        self._blocks: list[np.ndarray] = []
+        self._n = 0
+        try:
+            self._file: IO[bytes] | None = tempfile.TemporaryFile(  # noqa: SIM115 (__exit__)
+                prefix="mv_samples_")
+        except OSError:
+            self._file = None
+
+    def __enter__(self) -> _SampleStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()  # a memory map made by samples() stays valid
+
+    def append(self, block: np.ndarray) -> None:
+        block = np.ascontiguousarray(block, dtype="<f4")
+        if self._file is not None:
+            try:
+                self._file.write(block.tobytes())
+            except OSError:  # full disk: keep what was written, in memory
+                self._file.seek(0)
+                self._blocks = [np.fromfile(self._file, dtype="<f4", count=self._n)]
+                self._file.close()
+                self._file = None
+        if self._file is None:
+            self._blocks.append(block)
+        self._n += len(block)
+
+    def samples(self) -> np.ndarray:
+        """All samples appended (float32, read-only when memory-mapped)."""
+        if self._file is None or self._n == 0:
+            return np.concatenate([np.zeros(0, dtype=np.float32), *self._blocks])
+        self._file.flush()
+        return np.memmap(self._file, dtype="<f4", mode="r", shape=(self._n,))
 
 
 def default_cache_dir() -> Path:
@@ -156,8 +233,7 @@ def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
     AudioError
         If the file is missing, empty, truncated or not audio.
     """
-    from .load import audio_hash, load_audio
-    from .spectra import SR
+    from .load import audio_hash
 
     digest = digest or audio_hash(path)
     folder = (cache_dir or default_cache_dir()) / "analysis"
@@ -168,8 +244,7 @@ def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
             return AudioAnalysis.load(json_path, npz_path)
         except Exception:
             pass
-    y, sr = load_audio(path, sr=SR, mono=True)
-    analysis = analyze_signal(y, sr)
+    analysis = _analyze_stream(path)
     if use_cache:
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .spectra import Spectra
+from .spectra import Spectra, sample_windows
 
 __all__ = ["BeatResult", "detect_onsets", "track_beats"]
 
@@ -156,6 +156,7 @@ _BPM_LO, _BPM_HI = 40.0, 220.0
 _TEMPO_WIN_S = 10.0
 _TEMPO_HOP = 8  # frames between tempogram columns (~0.19 s)
 _COMB = (1.0, 2.0, 3.0, 4.0)  # a beat period is supported by the periodicity of its multiples
+_TEMPO_ROWS = 1024  # tempogram windows per block (memory)
 
 
 def _autocorrelation(frames: np.ndarray, max_lag: int) -> np.ndarray:
@@ -191,8 +192,14 @@ def _tempogram(x: np.ndarray, frame_rate: float) -> tuple[np.ndarray, np.ndarray
     win = min(round(_TEMPO_WIN_S * frame_rate), n)
     max_lag = win // 2
     starts = np.arange(0, n - win + 1, _TEMPO_HOP)
-    frames = np.lib.stride_tricks.sliding_window_view(x, win)[starts]
-    return starts + win / 2.0, _autocorrelation(frames, max_lag), frames.var(axis=1)
+    windows = np.lib.stride_tricks.sliding_window_view(x, win)
+    acf = np.empty((len(starts), max_lag + 1))
+    energy = np.empty(len(starts))
+    for i in range(0, len(starts), _TEMPO_ROWS):  # in row blocks: a long song's windows are big
+        frames = windows[starts[i:i + _TEMPO_ROWS]]
+        acf[i:i + len(frames)] = _autocorrelation(frames, max_lag)
+        energy[i:i + len(frames)] = frames.var(axis=1)
+    return starts + win / 2.0, acf, energy
 
 
 def _acf_at(acf: np.ndarray, lags: np.ndarray) -> np.ndarray:
@@ -533,14 +540,11 @@ def _fine_onsets(y: np.ndarray, sr: int, times: np.ndarray, before_s: float, aft
     # sample index of the first frame's start for each time; frame j is centred at
     # first + n_fft // 2 + j * hop, and flux column j compares frames j + lag and j
     first = np.round(np.asarray(times) * sr).astype(int) - lo - lag * hop - n_fft // 2
-    padded = np.pad(np.asarray(y, dtype=np.float32), (span, span))
     window = np.hanning(n_fft).astype(np.float32)
     onset = np.zeros(len(first))
     strength = np.zeros(len(first))
     for c0 in range(0, len(first), 64):
-        starts = first[c0:c0 + 64] + span
-        segments = padded[np.clip(starts[:, None] + np.arange(span)[None, :], 0,
-                                  len(padded) - 1)]
+        segments = sample_windows(y, first[c0:c0 + 64], span)  # y may be memory-mapped
         frames = np.lib.stride_tricks.sliding_window_view(segments, n_fft, axis=1)[:, ::hop]
         mag = np.log1p(1e3 * np.abs(np.fft.rfft(frames * window, axis=-1)))
         flux = np.maximum(mag[:, lag:] - mag[:, :-lag], 0.0).sum(axis=-1)
