@@ -160,10 +160,11 @@ def _analyze_stream(path: str | os.PathLike[str]) -> AudioAnalysis:
     from .load import stream_audio
     from .spectra import SR, SpectraBuilder
 
-    sr, blocks = stream_audio(path, sr=SR)
-    builder = SpectraBuilder(sr)
+    stream = stream_audio(path, sr=SR)
+    sr = stream.sample_rate
+    builder = SpectraBuilder(sr, expected_samples=stream.expected_samples)
     with _SampleStore() as store:
-        for block in blocks:
+        for block in stream.blocks:
             builder.feed(block)
             store.append(block)
         y = store.samples()

@@ -26,7 +26,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 import imageio_ffmpeg
 import mutagen
@@ -36,7 +36,7 @@ import soxr
 
 from music_visualizer.errors import AudioError
 
-__all__ = ["AudioInfo", "audio_hash", "load_audio", "probe_audio", "read_title_tag",
+__all__ = ["AudioInfo", "AudioStream", "audio_hash", "load_audio", "probe_audio", "read_title_tag",
            "stream_audio"]
 
 _FORMATS_HINT = "give an mp3, wav, ogg, flac or m4a file"
@@ -159,9 +159,17 @@ def load_audio(
     return np.ascontiguousarray(np.asarray(data, dtype=np.float32).T), out_sr
 
 
-def stream_audio(
-    path: str | os.PathLike[str], *, sr: int | None = 22050
-) -> tuple[int, Iterator[np.ndarray]]:
+class AudioStream(NamedTuple):
+    """What :func:`stream_audio` returns."""
+
+    sample_rate: int
+    #: about how many samples the blocks hold (from the file's header), or None if unknown
+    expected_samples: int | None
+    #: 1-D float32 blocks at ``sample_rate`` (some may be empty)
+    blocks: Iterator[np.ndarray]
+
+
+def stream_audio(path: str | os.PathLike[str], *, sr: int | None = 22050) -> AudioStream:
     """Decode an audio file to mono float32 samples, block by block.
 
     The samples equal ``load_audio(path, sr=sr, mono=True)``; memory is one block (about
@@ -174,8 +182,8 @@ def stream_audio(
 
     Returns
     -------
-    (sample_rate, blocks)
-        ``blocks`` yields 1-D float32 arrays (some may be empty) at ``sample_rate``.
+    AudioStream
+        ``(sample_rate, expected_samples, blocks)``.
 
     Raises
     ------
@@ -188,6 +196,8 @@ def stream_audio(
     p = _check_file(path)
     native_sr, blocks = _native_blocks(p, offset=0.0, duration=None)
     out_sr = native_sr if sr is None else sr
+    frames = _header_frames(p)
+    expected = None if frames is None else round(frames * out_sr / native_sr)
 
     def checked() -> Iterator[np.ndarray]:
         n = 0
@@ -197,7 +207,16 @@ def stream_audio(
         if n == 0:
             raise _no_samples_error(path)
 
-    return out_sr, checked()
+    return AudioStream(out_sr, expected, checked())
+
+
+def _header_frames(path: Path) -> int | None:
+    """The number of frames libsndfile's header promises, or None."""
+    try:
+        with sf.SoundFile(path) as f:
+            return int(f.frames) if f.frames > 0 else None
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError):
+        return None
 
 
 def audio_hash(path: str | os.PathLike[str]) -> str:

@@ -116,10 +116,13 @@ class SpectraBuilder:
     ``feed`` the samples in order, then ``finish`` with the whole signal (an array or a memory
     map: it is stored, not read). The result equals :func:`compute_spectra` of the signal;
     memory is the kept arrays plus a few blocks of :data:`BLOCK_FRAMES` frames.
+    ``expected_samples`` (the signal's length, if known roughly) sizes the kept arrays once;
+    without it they grow by doubling.
     """
 
     def __init__(self, sr: int = SR, *, hop_length: int = HOP_LENGTH, n_fft: int = N_FFT,
-                 n_mels: int = N_MELS, block_frames: int = BLOCK_FRAMES) -> None:
+                 n_mels: int = N_MELS, block_frames: int = BLOCK_FRAMES,
+                 expected_samples: int | None = None) -> None:
         import librosa
 
         if block_frames <= _HPSS_CONTEXT:
@@ -147,11 +150,12 @@ class SpectraBuilder:
         self._n_samples = 0
         self._peak = 0.0
         self._done = 0  # frames computed
-        self._parts: dict[str, list[np.ndarray]] = {
-            name: [] for name in ("mel", "band_power", "centroid", "wave_peak", "mel_harmonic",
-                                  "mel_percussive", "chroma")}
-        self._pending: deque[np.ndarray] = deque()  # power of blocks not yet split (HPSS)
-        self._split = 0  # blocks split
+        frames = 1 + max(expected_samples or 0, n_fft) // self.hop + 1 if expected_samples \
+            else 4 * self.block
+        rows = {"mel": n_mels, "mel_harmonic": n_mels, "mel_percussive": n_mels, "chroma": 12,
+                "band_power": 4, "centroid": 1, "wave_peak": 1}
+        self._parts = {name: _Columns(n, frames) for name, n in rows.items()}
+        self._pending: deque[tuple[int, np.ndarray]] = deque()  # (first frame, power): no HPSS yet
 
     # -- input -----------------------------------------------------------------------------
 
@@ -187,9 +191,9 @@ class SpectraBuilder:
         while self._done < total:
             self._step(min(self._done + self.block, total))
         self._split_pending(final=True)
-        out = {}
-        for name in list(self._parts):  # one array at a time: at most one extra copy at once
-            out[name] = np.concatenate(self._parts.pop(name), axis=-1)
+        out = {name: columns.array() for name, columns in self._parts.items()}
+        for name in ("centroid", "wave_peak"):
+            out[name] = out[name][0]
         return Spectra(y=y, sr=self.sr, hop_length=self.hop, n_fft=self.n_fft,
                        onset_env=_onset_envelope(out["mel"], self.n_fft, self.hop),
                        peak=self._peak, **out)
@@ -225,14 +229,14 @@ class SpectraBuilder:
         del stft
         power = mag**2
         parts = self._parts
-        parts["mel"].append((self._mel_basis @ power).astype(np.float32, copy=False))
-        parts["band_power"].append((self._bands @ power).astype(np.float32, copy=False))
+        parts["mel"].append(self._mel_basis @ power)
+        parts["band_power"].append(self._bands @ power)
         moments = self._moments @ mag
         parts["centroid"].append(moments[0] / np.maximum(moments[1], 1e-30))
         first = n_fft // 2 - hop // 2
         parts["wave_peak"].append(np.abs(segment[first: first + (f1 - f0) * hop])
                                   .reshape(f1 - f0, hop).max(axis=1))
-        self._pending.append(power)
+        self._pending.append((f0, power))
         self._done = f1
         keep_from = f1 * hop  # the next frame's first sample
         self._buf = buf[keep_from - self._buf_start:]
@@ -243,22 +247,20 @@ class SpectraBuilder:
         """HPSS and chroma of each pending block whose right context has been computed."""
         import librosa
 
-        mel = self._parts["mel"]
-        while self._pending and (final or self._split + 1 < len(mel)):
-            k = self._split
-            ctx = _HPSS_CONTEXT
-            left = mel[k - 1][:, -ctx:] if k > 0 else mel[k][:, :0]
-            right = mel[k + 1][:, :ctx] if k + 1 < len(mel) else mel[k][:, :0]
-            window = np.concatenate([left, mel[k], right], axis=1)
-            harmonic, percussive = librosa.decompose.hpss(window, kernel_size=_HPSS_KERNEL,
-                                                          margin=1.0)
-            inner = slice(left.shape[1], left.shape[1] + mel[k].shape[1])
-            harmonic = np.ascontiguousarray(harmonic[:, inner], dtype=np.float32)
-            self._parts["mel_harmonic"].append(harmonic)
-            self._parts["mel_percussive"].append(
-                np.ascontiguousarray(percussive[:, inner], dtype=np.float32))
-            self._parts["chroma"].append(self._chroma(self._pending.popleft(), mel[k], harmonic))
-            self._split += 1
+        mel, ctx = self._parts["mel"], _HPSS_CONTEXT
+        while self._pending:
+            f0, power = self._pending[0]
+            f1 = f0 + power.shape[1]
+            if not final and f1 + ctx > self._done:
+                break
+            lo, hi = max(f0 - ctx, 0), min(f1 + ctx, self._done)
+            harmonic, percussive = librosa.decompose.hpss(mel.view(lo, hi),
+                                                          kernel_size=_HPSS_KERNEL, margin=1.0)
+            inner = slice(f0 - lo, f1 - lo)
+            self._parts["mel_harmonic"].append(harmonic[:, inner])
+            self._parts["mel_percussive"].append(percussive[:, inner])
+            self._parts["chroma"].append(self._chroma(power, mel.view(f0, f1), harmonic[:, inner]))
+            self._pending.popleft()
 
     def _chroma(self, power: np.ndarray, mel: np.ndarray, harmonic: np.ndarray) -> np.ndarray:
         """Chroma from the STFT bins, weighted by the harmonic share of their mel band."""
@@ -270,6 +272,33 @@ class SpectraBuilder:
                            optimize=True)
         peak = chroma.max(axis=0, keepdims=True)
         return np.where(peak > 1e-8, chroma / np.maximum(peak, 1e-12), 0.0).astype(np.float32)
+
+
+class _Columns:
+    """A float32 ``(rows, n)`` array filled block by block: preallocated, doubled when full."""
+
+    def __init__(self, rows: int, capacity: int) -> None:
+        self._a = np.empty((rows, max(capacity, 1)), dtype=np.float32)
+        self.n = 0
+
+    def append(self, block: np.ndarray) -> None:
+        k = block.shape[-1]
+        if self.n + k > self._a.shape[1]:
+            grown = np.empty((self._a.shape[0], max(2 * self._a.shape[1], self.n + k)),
+                             dtype=np.float32)
+            grown[:, : self.n] = self._a[:, : self.n]
+            self._a = grown
+        self._a[:, self.n: self.n + k] = block
+        self.n += k
+
+    def view(self, lo: int, hi: int) -> np.ndarray:
+        return self._a[:, lo:hi]
+
+    def array(self) -> np.ndarray:
+        """The columns filled; a view when the slack is small, else a compact copy."""
+        if self.n >= 0.9 * self._a.shape[1]:
+            return self._a[:, : self.n]
+        return np.ascontiguousarray(self._a[:, : self.n])
 
 
 def _onset_envelope(mel: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
@@ -306,7 +335,8 @@ def compute_spectra(y: np.ndarray, sr: int = SR, *, hop_length: int = HOP_LENGTH
     y = np.ascontiguousarray(y, dtype=np.float32)
     if y.ndim != 1:
         raise ValueError(f"y must be mono (n,), got shape {y.shape}")
-    builder = SpectraBuilder(sr, hop_length=hop_length, n_fft=n_fft, n_mels=n_mels)
+    builder = SpectraBuilder(sr, hop_length=hop_length, n_fft=n_fft, n_mels=n_mels,
+                             expected_samples=len(y))
     builder.feed(y)
     return builder.finish(y)
 
