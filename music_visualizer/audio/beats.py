@@ -80,14 +80,19 @@ def _empty() -> BeatResult:
 # ---------------------------------------------------------------------------------------------
 
 def _log_mel(mel: np.ndarray, ref: float) -> np.ndarray:
-    return np.maximum(10.0 * np.log10(np.maximum(mel, 1e-10) / ref), -80.0)
+    out = np.maximum(mel, 1e-10)  # then in place: a long song's mel is big
+    out /= ref
+    np.log10(out, out=out)
+    out *= 10.0
+    return np.maximum(out, -80.0, out=out)
 
 
 def _band_flux(log_mel: np.ndarray, lo: int, hi: int, lag: int = 1) -> np.ndarray:
     band = log_mel[lo:hi]
     out = np.zeros(log_mel.shape[1])
     if band.shape[0] and log_mel.shape[1] > lag:
-        out[lag:] = np.maximum(band[:, lag:] - band[:, :-lag], 0.0).mean(axis=0)
+        rise = band[:, lag:] - band[:, :-lag]
+        out[lag:] = np.maximum(rise, 0.0, out=rise).mean(axis=0)
     return out
 
 
