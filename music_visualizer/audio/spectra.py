@@ -33,8 +33,9 @@ SR = 22050
 HOP_LENGTH = 512
 N_FFT = 2048
 N_MELS = 128
-#: STFT frames per block (~24 s at 22.05 kHz: ~4 MB of float32 power per block).
-BLOCK_FRAMES = 1024
+#: STFT frames per block (~95 s at 22.05 kHz: ~17 MB of float32 power per block; smaller blocks
+#: are slower, many small products and filters).
+BLOCK_FRAMES = 4096
 #: Band edges of :attr:`Spectra.band_power` (bass below, high from).
 BASS_MAX_HZ = 250.0
 HIGH_MIN_HZ = 4000.0
@@ -229,8 +230,10 @@ class SpectraBuilder:
         del stft
         power = mag**2
         parts = self._parts
-        parts["mel"].append(self._mel_basis @ power)
-        parts["band_power"].append(self._bands @ power)
+        # power is frame-major (librosa's STFT is Fortran-ordered): (frames, bins) @ (bins, k)
+        # is the fast product here, and its values equal basis @ power
+        parts["mel"].append((power.T @ self._mel_basis.T).T)
+        parts["band_power"].append((power.T @ self._bands.T).T)
         moments = self._moments @ mag
         parts["centroid"].append(moments[0] / np.maximum(moments[1], 1e-30))
         first = n_fft // 2 - hop // 2
@@ -269,7 +272,7 @@ class SpectraBuilder:
         # tuning=0 (as chroma_stft(tuning=0.0)): pitch-tracking the whole song for the tuning
         # costs ~1.4 s and warns on silence
         chroma = np.einsum("cf,...ft->...ct", self._chroma_fb, power * share_per_bin,
-                           optimize=True)
+                           optimize=True)  # as chroma_stft(..., norm=None)
         peak = chroma.max(axis=0, keepdims=True)
         return np.where(peak > 1e-8, chroma / np.maximum(peak, 1e-12), 0.0).astype(np.float32)
 
