@@ -235,6 +235,7 @@ class SpectraBuilder:
         parts["mel"].append((power.T @ self._mel_basis.T).T)
         parts["band_power"].append((power.T @ self._bands.T).T)
         moments = self._moments @ mag
+        del mag
         parts["centroid"].append(moments[0] / np.maximum(moments[1], 1e-30))
         first = n_fft // 2 - hop // 2
         parts["wave_peak"].append(np.abs(segment[first: first + (f1 - f0) * hop])
@@ -268,10 +269,13 @@ class SpectraBuilder:
     def _chroma(self, power: np.ndarray, mel: np.ndarray, harmonic: np.ndarray) -> np.ndarray:
         """Chroma from the STFT bins, weighted by the harmonic share of their mel band."""
         harmonic_share = harmonic / np.maximum(mel, 1e-12)
-        share_per_bin = np.clip(self._mel_basis.T @ harmonic_share / self._mel_norm, 0.0, 1.0)
+        weighted = self._mel_basis.T @ harmonic_share  # share per bin, then power (in place)
+        weighted /= self._mel_norm
+        np.clip(weighted, 0.0, 1.0, out=weighted)
+        weighted *= power
         # tuning=0 (as chroma_stft(tuning=0.0)): pitch-tracking the whole song for the tuning
         # costs ~1.4 s and warns on silence
-        chroma = np.einsum("cf,...ft->...ct", self._chroma_fb, power * share_per_bin,
+        chroma = np.einsum("cf,...ft->...ct", self._chroma_fb, weighted,
                            optimize=True)  # as chroma_stft(..., norm=None)
         peak = chroma.max(axis=0, keepdims=True)
         return np.where(peak > 1e-8, chroma / np.maximum(peak, 1e-12), 0.0).astype(np.float32)
