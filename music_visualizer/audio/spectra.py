@@ -151,11 +151,13 @@ class SpectraBuilder:
         self._n_samples = 0
         self._peak = 0.0
         self._done = 0  # frames computed
-        frames = 1 + max(expected_samples or 0, n_fft) // self.hop + 1 if expected_samples \
-            else 4 * self.block
+        if expected_samples:  # a frame to spare: the length may be off by a sample
+            capacity = 2 + max(expected_samples, n_fft) // self.hop
+        else:
+            capacity = 4 * self.block
         rows = {"mel": n_mels, "mel_harmonic": n_mels, "mel_percussive": n_mels, "chroma": 12,
                 "band_power": 4, "centroid": 1, "wave_peak": 1}
-        self._parts = {name: _Columns(n, frames) for name, n in rows.items()}
+        self._parts = {name: _Columns(n, capacity) for name, n in rows.items()}
         self._pending: deque[tuple[int, np.ndarray]] = deque()  # (first frame, power): no HPSS yet
 
     # -- input -----------------------------------------------------------------------------
@@ -167,7 +169,8 @@ class SpectraBuilder:
             raise ValueError(f"samples must be mono (n,), got shape {x.shape}")
         if not len(x):
             return
-        self._peak = max(self._peak, float(np.max(np.abs(x))))
+        for i in range(0, len(x), 1 << 20):  # no |x| copy of a whole song at once
+            self._peak = max(self._peak, float(np.max(np.abs(x[i:i + (1 << 20)]))))
         self._n_samples += len(x)
         self._chunks.append(x)
         self._chunks_len += len(x)
