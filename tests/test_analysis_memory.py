@@ -111,3 +111,23 @@ def test_analysis_of_a_20_minute_song_needs_bounded_memory(tmp_path: Path) -> No
     base = bench.analysis_peak_rss(short)["peak_rss_mb"]
     peak = bench.analysis_peak_rss(long)["peak_rss_mb"]
     assert peak - base < 400, f"peak RSS {peak:.0f} MB, {peak - base:.0f} MB over a short song"
+
+
+def test_treble_chroma_equals_the_one_from_the_full_magnitude_spectrogram(song: np.ndarray,
+                                                                          ) -> None:
+    """The chroma above the bass (for bar lines), computed per block, equals its computation
+    from the whole magnitude spectrogram (bins 250 Hz - 4 kHz, nearest mel band's share)."""
+    import librosa
+
+    spectra = compute_spectra(song)
+    mag = np.abs(librosa.stft(song, n_fft=spectra.n_fft, hop_length=spectra.hop_length))
+    freqs = np.fft.rfftfreq(spectra.n_fft, 1.0 / spectra.sr)
+    band = (freqs >= 250.0) & (freqs <= 4000.0)
+    fb = librosa.filters.chroma(sr=spectra.sr, n_fft=spectra.n_fft, tuning=0.0)[:, band]
+    share = spectra.mel_harmonic / np.maximum(spectra.mel, 1e-12)
+    mel_f = spectra.mel_frequencies()
+    share = share[np.clip(np.searchsorted(mel_f, freqs[band]), 0, len(mel_f) - 1)]
+    chroma = fb @ (mag[band].astype(np.float32) ** 2 * share)
+    peak = chroma.max(axis=0, keepdims=True)
+    expected = np.where(peak > 1e-8, chroma / np.maximum(peak, 1e-12), 0.0)
+    np.testing.assert_allclose(spectra.chroma_treble, expected, rtol=1e-5, atol=1e-7)

@@ -62,6 +62,9 @@ class Spectra:
         Spectral-flux onset strength (librosa's, on the log-mel spectrogram).
     chroma : np.ndarray [shape=(12, t)]
         Chroma of the harmonic part, each frame normalised to max 1 (0 in silence).
+    chroma_treble : np.ndarray [shape=(12, t)]
+        The same above the bass (STFT bins :data:`BASS_MAX_HZ` .. :data:`HIGH_MIN_HZ`, each
+        weighted by the harmonic share of the nearest mel band): chords without the bass line.
     band_power : np.ndarray [shape=(4, t)], float32
         One-sided STFT power ``|X|**2`` summed over the whole spectrum, below
         :data:`BASS_MAX_HZ`, between the two, and from :data:`HIGH_MIN_HZ` (DC and Nyquist
@@ -83,6 +86,7 @@ class Spectra:
     mel_percussive: np.ndarray
     onset_env: np.ndarray
     chroma: np.ndarray
+    chroma_treble: np.ndarray
     band_power: np.ndarray
     centroid: np.ndarray
     wave_peak: np.ndarray
@@ -142,6 +146,10 @@ class SpectraBuilder:
             weight * (freqs >= HIGH_MIN_HZ),
         ]).astype(np.float32)
         self._moments = np.stack([freqs, np.ones_like(freqs)]).astype(np.float32)
+        self._treble = (freqs >= BASS_MAX_HZ) & (freqs <= HIGH_MIN_HZ)
+        self._treble_fb = self._chroma_fb[:, self._treble]
+        mel_f = librosa.mel_frequencies(n_mels=n_mels + 2, fmax=sr / 2)[1:-1]
+        self._treble_band = np.clip(np.searchsorted(mel_f, freqs[self._treble]), 0, n_mels - 1)
         # samples in padded coordinates (n_fft // 2 zeros before the signal, as librosa's
         # centred STFT): self._buf holds [self._buf_start, self._buf_start + len(self._buf))
         self._buf = np.zeros(n_fft // 2, dtype=np.float32)
@@ -156,7 +164,7 @@ class SpectraBuilder:
         else:
             capacity = 4 * self.block
         rows = {"mel": n_mels, "mel_harmonic": n_mels, "mel_percussive": n_mels, "chroma": 12,
-                "band_power": 4, "centroid": 1, "wave_peak": 1}
+                "chroma_treble": 12, "band_power": 4, "centroid": 1, "wave_peak": 1}
         self._parts = {name: _Columns(n, capacity) for name, n in rows.items()}
         self._pending: deque[tuple[int, np.ndarray]] = deque()  # (first frame, power): no HPSS yet
 
@@ -266,12 +274,18 @@ class SpectraBuilder:
             inner = slice(f0 - lo, f1 - lo)
             self._parts["mel_harmonic"].append(harmonic[:, inner])
             self._parts["mel_percussive"].append(percussive[:, inner])
-            self._parts["chroma"].append(self._chroma(power, mel.view(f0, f1), harmonic[:, inner]))
+            chroma, treble = self._chroma(power, mel.view(f0, f1), harmonic[:, inner])
+            self._parts["chroma"].append(chroma)
+            self._parts["chroma_treble"].append(treble)
             self._pending.popleft()
 
-    def _chroma(self, power: np.ndarray, mel: np.ndarray, harmonic: np.ndarray) -> np.ndarray:
-        """Chroma from the STFT bins, weighted by the harmonic share of their mel band."""
+    def _chroma(self, power: np.ndarray, mel: np.ndarray, harmonic: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """Chroma (all bins, weighted by the harmonic share of their mel bands) and treble
+        chroma (bins above the bass, weighted by the share of the nearest band)."""
         harmonic_share = harmonic / np.maximum(mel, 1e-12)
+        treble = _unit_peak(self._treble_fb @ (power[self._treble]
+                                               * harmonic_share[self._treble_band]))
         weighted = self._mel_basis.T @ harmonic_share  # share per bin, then power (in place)
         weighted /= self._mel_norm
         np.clip(weighted, 0.0, 1.0, out=weighted)
@@ -280,8 +294,13 @@ class SpectraBuilder:
         # costs ~1.4 s and warns on silence
         chroma = np.einsum("cf,...ft->...ct", self._chroma_fb, weighted,
                            optimize=True)  # as chroma_stft(..., norm=None)
-        peak = chroma.max(axis=0, keepdims=True)
-        return np.where(peak > 1e-8, chroma / np.maximum(peak, 1e-12), 0.0).astype(np.float32)
+        return _unit_peak(chroma), treble
+
+
+def _unit_peak(chroma: np.ndarray) -> np.ndarray:
+    """Each frame divided by its maximum (0 where that is ~0), float32."""
+    peak = chroma.max(axis=0, keepdims=True)
+    return np.where(peak > 1e-8, chroma / np.maximum(peak, 1e-12), 0.0).astype(np.float32)
 
 
 class _Columns:
