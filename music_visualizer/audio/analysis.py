@@ -3,7 +3,8 @@
 - :class:`Section`, :class:`AudioAnalysis`  the result (plain data, JSON + npz round trip)
 - :func:`analyze_signal`  mono samples -> :class:`AudioAnalysis`
 - :func:`analyze_file`    a file -> :class:`AudioAnalysis`, through the cache (keyed by the
-  content, the version and the beat tracker, see :mod:`.trackers`)
+  content, the version and the beat tracker, see :mod:`.trackers`); decoded and analysed in
+  blocks, so memory stays a few hundred MB for an hour
 - :data:`ANALYSIS_VERSION` part of the cache key: bump it when results change
 
 Stages (each reads the shared :class:`~.spectra.Spectra`): beats, downbeats and tempo
@@ -15,9 +16,10 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -126,10 +128,6 @@ def analyze_signal(y: np.ndarray, sr: int, *, tracker: TrackerChoice | None = No
     ``tracker`` (default: the built-in one) finds the beats and downbeats; everything else
     is ours. ``beat_tracker`` of the result names the tracker that ran.
     """
-    from .beats import detect_onsets
-    from .features import feature_curves
-    from .key import estimate_key
-    from .sections import find_sections
     from .spectra import SR, compute_spectra
 
     y = np.asarray(y, dtype=np.float32)
@@ -140,8 +138,18 @@ def analyze_signal(y: np.ndarray, sr: int, *, tracker: TrackerChoice | None = No
         import soxr
 
         y = soxr.resample(y, sr, SR).astype(np.float32)
-    spectra = compute_spectra(y, SR)
-    tracker = tracker or TrackerChoice("builtin", "builtin")
+    return _analyze(compute_spectra(y, SR), duration=duration, sample_rate=sr,
+                    tracker=tracker or TrackerChoice("builtin", "builtin"))
+
+
+def _analyze(spectra: Spectra, *, duration: float, sample_rate: int,
+             tracker: TrackerChoice) -> AudioAnalysis:
+    """Every stage of the analysis on the shared spectra."""
+    from .beats import detect_onsets
+    from .features import feature_curves
+    from .key import estimate_key
+    from .sections import find_sections
+
     beats, tracker = _track(spectra, tracker)
     onsets = detect_onsets(spectra)
     sections = find_sections(spectra, beats=beats.beats, downbeats=beats.downbeats,
@@ -149,10 +157,11 @@ def analyze_signal(y: np.ndarray, sr: int, *, tracker: TrackerChoice | None = No
     curves = feature_curves(spectra, beats=beats.beats, downbeats=beats.downbeats,
                             sections=sections)
     return AudioAnalysis(
-        duration=duration, sample_rate=int(sr), tempo=float(beats.tempo), beats=beats.beats,
-        downbeats=beats.downbeats, onsets=onsets, key=estimate_key(spectra.chroma),
-        sections=tuple(sections), feature_rate=spectra.frame_rate, curves=curves,
-        meter=int(beats.meter), beat_tracker=tracker.name, beat_tracker_note=tracker.note,
+        duration=duration, sample_rate=int(sample_rate), tempo=float(beats.tempo),
+        beats=beats.beats, downbeats=beats.downbeats, onsets=onsets,
+        key=estimate_key(spectra.chroma), sections=tuple(sections),
+        feature_rate=spectra.frame_rate, curves=curves, meter=int(beats.meter),
+        beat_tracker=tracker.name, beat_tracker_note=tracker.note,
     )
 
 
@@ -172,6 +181,75 @@ def _track(spectra: Spectra, tracker: TrackerChoice) -> tuple[BeatResult, Tracke
             tracker = TrackerChoice("builtin", "builtin", note=f"auto: built-in tracker "
                                     f"({tracker.name} failed: {type(e).__name__}: {why})")
     return track_beats(spectra), tracker
+
+
+def _analyze_stream(path: str | os.PathLike[str], *, tracker: TrackerChoice) -> AudioAnalysis:
+    """Analyse a file decoded block by block.
+
+    Each block of samples (mono, 22.05 kHz) goes to the spectra and to an unnamed temporary
+    file; the stages then read the samples through a memory map, only where they need them
+    (the attacks around beats and onsets). An hour of stereo 44.1 kHz audio needs a few hundred
+    MB, not the ~3.5 GB of decoding it whole.
+    """
+    from .load import stream_audio
+    from .spectra import SR, SpectraBuilder
+
+    stream = stream_audio(path, sr=SR)
+    sr = stream.sample_rate
+    builder = SpectraBuilder(sr, expected_samples=stream.expected_samples)
+    with _SampleStore() as store:
+        for block in stream.blocks:
+            builder.feed(block)
+            store.append(block)
+        y = store.samples()
+        return _analyze(builder.finish(y), duration=len(y) / sr, sample_rate=sr,
+                        tracker=tracker)
+
+
+class _SampleStore:
+    """Float32 samples appended block by block, kept in an unnamed temporary file.
+
+    :meth:`samples` maps the file read-only (its pages are read from the page cache when used
+    and do not count as the process's own memory until then). When no temporary file can be
+    written (no space, read-only), the samples are kept in memory instead.
+    """
+
+    def __init__(self) -> None:
+        self._blocks: list[np.ndarray] = []
+        self._n = 0
+        try:
+            self._file: IO[bytes] | None = tempfile.TemporaryFile(  # noqa: SIM115 (__exit__)
+                prefix="mv_samples_")
+        except OSError:
+            self._file = None
+
+    def __enter__(self) -> _SampleStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()  # a memory map made by samples() stays valid
+
+    def append(self, block: np.ndarray) -> None:
+        block = np.ascontiguousarray(block, dtype="<f4")
+        if self._file is not None:
+            try:
+                self._file.write(block.tobytes())
+            except OSError:  # full disk: keep what was written, in memory
+                self._file.seek(0)
+                self._blocks = [np.fromfile(self._file, dtype="<f4", count=self._n)]
+                self._file.close()
+                self._file = None
+        if self._file is None:
+            self._blocks.append(block)
+        self._n += len(block)
+
+    def samples(self) -> np.ndarray:
+        """All samples appended (float32, read-only when memory-mapped)."""
+        if self._file is None or self._n == 0:
+            return np.concatenate([np.zeros(0, dtype=np.float32), *self._blocks])
+        self._file.flush()
+        return np.memmap(self._file, dtype="<f4", mode="r", shape=(self._n,))
 
 
 def default_cache_dir() -> Path:
@@ -197,8 +275,7 @@ def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
     SettingsError
         If ``beat_tracker`` names a tracker that is not installed (or a bad checkpoint).
     """
-    from .load import audio_hash, load_audio
-    from .spectra import SR
+    from .load import audio_hash
 
     digest = digest or audio_hash(path)
     folder = (cache_dir or default_cache_dir()) / "analysis"
@@ -211,8 +288,7 @@ def analyze_file(path: str | os.PathLike[str], *, cache_dir: Path | None = None,
                            beat_tracker_note=tracker.note)
         except Exception:
             pass
-    y, sr = load_audio(path, sr=SR, mono=True)
-    analysis = analyze_signal(y, sr, tracker=tracker)
+    analysis = _analyze_stream(path, tracker=tracker)
     if use_cache and analysis.beat_tracker == tracker.name:  # not a fallback
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .spectra import Spectra
+from .spectra import Spectra, sample_windows
 
 __all__ = ["BeatResult", "detect_onsets", "track_beats"]
 
@@ -85,7 +85,11 @@ def _empty() -> BeatResult:
 # ---------------------------------------------------------------------------------------------
 
 def _log_mel(mel: np.ndarray, ref: float) -> np.ndarray:
-    return np.maximum(10.0 * np.log10(np.maximum(mel, 1e-10) / ref), -80.0)
+    out = np.maximum(mel, 1e-10)  # then in place: a long song's mel is big
+    out /= ref
+    np.log10(out, out=out)
+    out *= 10.0
+    return np.maximum(out, -80.0, out=out)
 
 
 def _band_flux(log_mel: np.ndarray, lo: int, hi: int, lag: int = 1,
@@ -99,7 +103,8 @@ def _band_flux(log_mel: np.ndarray, lo: int, hi: int, lag: int = 1,
     band = log_mel[lo:hi]
     out = np.zeros(log_mel.shape[1])
     if band.shape[0] and log_mel.shape[1] > lag:
-        out[lag:] = np.maximum(band[:, lag:] - band[:, :-lag], 0.0).mean(axis=0)
+        rise = band[:, lag:] - band[:, :-lag]
+        out[lag:] = np.maximum(rise, 0.0, out=rise).mean(axis=0)
         if from_silence:
             start = np.maximum(band[:, :lag] - band.min(), 0.0).mean(axis=0)
             out[:lag] = np.minimum(start, np.percentile(out[lag:], 99))
@@ -160,28 +165,14 @@ def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None) -> dict[str,
 _HIT_BANDS = ((0.0, 65.0), (1500.0, 4000.0), (4000.0, 7500.0), (7500.0, 11025.0))
 
 
-def _treble_chroma(spectra: Spectra, lo_hz: float = 250.0, hi_hz: float = 4000.0,
-                   ) -> np.ndarray:
-    """Chroma of the harmonic part above the bass (``lo_hz .. hi_hz``), frames normalised.
+def _treble_chroma(spectra: Spectra) -> np.ndarray:
+    """Chroma of the harmonic part above the bass (250 Hz .. 4 kHz), frames normalised.
 
     Chords change on bar lines, but bass lines move inside the bar (root, fifth, walking):
-    the harmonic change that marks bars is read above the bass. Falls back to the shared
-    chroma when the magnitude spectrum is not available.
+    the harmonic change that marks bars is read above the bass. Computed block by block with
+    the spectra (:attr:`~.spectra.Spectra.chroma_treble`).
     """
-    import librosa
-
-    mag = getattr(spectra, "stft_mag", None)
-    if mag is None or mag.shape[0] != spectra.n_fft // 2 + 1:
-        return spectra.chroma
-    freqs = np.fft.rfftfreq(spectra.n_fft, 1.0 / spectra.sr)
-    band = (freqs >= lo_hz) & (freqs <= hi_hz)
-    fb = librosa.filters.chroma(sr=spectra.sr, n_fft=spectra.n_fft, tuning=0.0)[:, band]
-    share = spectra.mel_harmonic / np.maximum(spectra.mel, 1e-12)  # harmonic share per band
-    mel_f = spectra.mel_frequencies()
-    band_share = share[np.clip(np.searchsorted(mel_f, freqs[band]), 0, len(mel_f) - 1)]
-    chroma = fb @ (mag[band].astype(np.float32) ** 2 * band_share)
-    peak = chroma.max(axis=0, keepdims=True)
-    return np.where(peak > 1e-8, chroma / np.maximum(peak, 1e-12), 0.0).astype(np.float32)
+    return spectra.chroma_treble
 
 
 def _chroma_change(chroma: np.ndarray, frame_rate: float, window_s: float = 0.3) -> np.ndarray:
@@ -206,6 +197,7 @@ _BPM_LO, _BPM_HI = 40.0, 220.0
 _TEMPO_WIN_S = 10.0
 _TEMPO_HOP = 8  # frames between tempogram columns (~0.19 s)
 _COMB = (1.0, 2.0, 3.0, 4.0)  # a beat period is supported by the periodicity of its multiples
+_TEMPO_ROWS = 1024  # tempogram windows per block (memory)
 
 
 def _autocorrelation(frames: np.ndarray, max_lag: int) -> np.ndarray:
@@ -241,8 +233,14 @@ def _tempogram(x: np.ndarray, frame_rate: float) -> tuple[np.ndarray, np.ndarray
     win = min(round(_TEMPO_WIN_S * frame_rate), n)
     max_lag = win // 2
     starts = np.arange(0, n - win + 1, _TEMPO_HOP)
-    frames = np.lib.stride_tricks.sliding_window_view(x, win)[starts]
-    return starts + win / 2.0, _autocorrelation(frames, max_lag), frames.var(axis=1)
+    windows = np.lib.stride_tricks.sliding_window_view(x, win)
+    acf = np.empty((len(starts), max_lag + 1))
+    energy = np.empty(len(starts))
+    for i in range(0, len(starts), _TEMPO_ROWS):  # in row blocks: a long song's windows are big
+        frames = windows[starts[i:i + _TEMPO_ROWS]]
+        acf[i:i + len(frames)] = _autocorrelation(frames, max_lag)
+        energy[i:i + len(frames)] = frames.var(axis=1)
+    return starts + win / 2.0, acf, energy
 
 
 def _acf_at(acf: np.ndarray, lags: np.ndarray) -> np.ndarray:
@@ -684,14 +682,11 @@ def _fine_onsets(y: np.ndarray, sr: int, times: np.ndarray, before_s: float, aft
     # sample index of the first frame's start for each time; frame j is centred at
     # first + n_fft // 2 + j * hop, and flux column j compares frames j + lag and j
     first = np.round(np.asarray(times) * sr).astype(int) - lo - lag * hop - n_fft // 2
-    padded = np.pad(np.asarray(y, dtype=np.float32), (span, span))
     window = np.hanning(n_fft).astype(np.float32)
     onset = np.zeros(len(first))
     strength = np.zeros(len(first))
     for c0 in range(0, len(first), 64):
-        starts = first[c0:c0 + 64] + span
-        segments = padded[np.clip(starts[:, None] + np.arange(span)[None, :], 0,
-                                  len(padded) - 1)]
+        segments = sample_windows(y, first[c0:c0 + 64], span)  # y may be memory-mapped
         frames = np.lib.stride_tricks.sliding_window_view(segments, n_fft, axis=1)[:, ::hop]
         mag = np.log1p(1e3 * np.abs(np.fft.rfft(frames * window, axis=-1)))
         flux = np.maximum(mag[:, lag:] - mag[:, :-lag], 0.0).sum(axis=-1)

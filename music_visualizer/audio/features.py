@@ -52,6 +52,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .spectra import BASS_MAX_HZ
+
 if TYPE_CHECKING:
     from .analysis import AudioAnalysis, Section
     from .spectra import Spectra
@@ -72,8 +74,6 @@ CURVE_NAMES: tuple[str, ...] = (
     "wave_peak", *STEM_NAMES,
 )
 
-BASS_MAX_HZ = 250.0
-HIGH_MIN_HZ = 4000.0
 VOCAL_BAND_HZ = (300.0, 3400.0)
 #: Frames this far under the song's loud level (p95 of ``rms``) count as silent.
 SILENCE_DB = 60.0
@@ -124,29 +124,16 @@ def feature_curves(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray
 
     n = spectra.n_frames
     sr, n_fft = spectra.sr, spectra.n_fft
-    mag = np.asarray(spectra.stft_mag, dtype=np.float32)
-    freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
     window = scipy.signal.get_window("hann", n_fft, fftbins=True)
     # one-sided power -> mean square of the signal (Parseval, corrected for the Hann window)
     to_ms = 2.0 / (n_fft * float(np.sum(window**2)))
-    bin_weight = np.ones(len(freqs))
-    bin_weight[0] = bin_weight[-1] = 0.5  # DC and Nyquist appear once in the full spectrum
-
-    bands = np.stack([
-        bin_weight,
-        bin_weight * (freqs < BASS_MAX_HZ),
-        bin_weight * ((freqs >= BASS_MAX_HZ) & (freqs < HIGH_MIN_HZ)),
-        bin_weight * (freqs >= HIGH_MIN_HZ),
-    ]).astype(np.float32)
-    power = bands @ (mag * mag)  # (4, n): total, bass, mid, high
+    power = spectra.band_power  # (4, n): total, bass, mid, high
     amp = np.sqrt(np.maximum(power.astype(np.float64) * to_ms, 0.0))
     rms, bass, mid, high = amp
 
     loud = float(np.percentile(rms, _HIGH_Q)) if n else 0.0
     gate = rms > max(loud * 10.0 ** (-SILENCE_DB / 20.0), _TINY)
-
-    weighted = np.stack([freqs, np.ones_like(freqs)]).astype(np.float32) @ mag
-    centroid = np.where(gate, weighted[0] / np.maximum(weighted[1], 1e-30), 0.0)
+    centroid = np.where(gate, spectra.centroid, 0.0)
 
     # mel power -> linear power: a slaney mel filter is a unit triangle times 2 / its width, so
     # weighting band m by width_m / 2 makes the triangles add up to 1 across the spectrum
@@ -171,7 +158,7 @@ def feature_curves(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray
         "high": high,
         "centroid": centroid,
         "chroma": np.asarray(spectra.chroma, dtype=np.float64) * gate,
-        "wave_peak": _wave_peak(spectra.y, spectra.hop_length, n),
+        "wave_peak": spectra.wave_peak,
         "drums": p_amp,
         "bass_stem": h_amp[1],
         "vocals": h_amp[2],
@@ -194,13 +181,6 @@ def _fit(x: np.ndarray, n: int) -> np.ndarray:
         return x[:n]
     fill = x[-1] if len(x) else 0.0
     return np.concatenate([x, np.full(n - len(x), fill, dtype=x.dtype)])
-
-
-def _wave_peak(y: np.ndarray, hop: int, n: int) -> np.ndarray:
-    """Largest ``|y|`` in ``[(i - 1/2) hop, (i + 1/2) hop)`` for each frame ``i``."""
-    y = np.abs(np.asarray(y, dtype=np.float32))
-    y = _fit(np.concatenate([np.zeros(hop // 2, dtype=np.float32), y]), n * hop)
-    return y.reshape(n, hop).max(axis=1) if n else np.zeros(0, dtype=np.float32)
 
 
 def _stem_rms(signal: np.ndarray, *, n_fft: int, hop: int, n: int) -> np.ndarray:

@@ -5,12 +5,15 @@ Contents
 - :class:`AudioInfo`   duration, sample rate and channel count of a file.
 - :func:`probe_audio`  read :class:`AudioInfo` without keeping the samples.
 - :func:`load_audio`   decode (a slice of) a file to float32 samples, optionally resampled and mono.
+- :func:`stream_audio` the same as mono blocks, for long files (memory: a block, not the song).
 - :func:`audio_hash`   SHA-256 of the file bytes (the analysis cache key).
 - :func:`read_title_tag`  the title tag (ID3, MP4, FLAC, Ogg), or ``None``.
 
 Decoding tries soundfile (libsndfile: wav, flac, ogg, mp3, aiff, ...) first. Where libsndfile
 cannot read a file (m4a/aac, unusual mp3), the ffmpeg binary shipped by imageio-ffmpeg decodes it to
-32-bit float WAV on a pipe. Every problem with the file itself raises :class:`AudioError` with one
+32-bit float WAV on a pipe. Both decode in blocks: the mono mix and the resampling (soxr's
+streaming resampler, equal to its one-shot result) run per block, so a long file is never held at
+its native rate. Every problem with the file itself raises :class:`AudioError` with one
 sentence that quotes the path and says what to do.
 """
 
@@ -20,10 +23,10 @@ import hashlib
 import os
 import struct
 import subprocess
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 import imageio_ffmpeg
 import mutagen
@@ -33,7 +36,8 @@ import soxr
 
 from music_visualizer.errors import AudioError
 
-__all__ = ["AudioInfo", "audio_hash", "load_audio", "probe_audio", "read_title_tag"]
+__all__ = ["AudioInfo", "AudioStream", "audio_hash", "load_audio", "probe_audio", "read_title_tag",
+           "stream_audio"]
 
 _FORMATS_HINT = "give an mp3, wav, ogg, flac or m4a file"
 _BLOCK_FRAMES = 65536
@@ -136,26 +140,83 @@ def load_audio(
     if duration is not None and duration <= 0:
         raise ValueError(f"duration must be more than 0 seconds or None, got {duration!r}.")
     p = _check_file(path)
-    try:
-        data, native_sr = _load_soundfile(p, offset=offset, duration=duration)
-    except _Undecodable:
-        data, native_sr = _load_ffmpeg(p, offset=offset, duration=duration)
-    if data.shape[0] == 0:
-        if offset > 0:
-            raise AudioError(
-                f"Audio file '{path}' ends before the requested start at {offset:g} s; "
-                "choose an earlier start time."
-            )
-        raise _no_samples_error(path)
-    if mono:
-        data = data.mean(axis=1, dtype=np.float32)
-    if sr is not None and sr != native_sr:
-        data = soxr.resample(data, native_sr, sr, quality="HQ")
+    native_sr, blocks = _native_blocks(p, offset=offset, duration=duration)
     out_sr = native_sr if sr is None else sr
-    data = np.asarray(data, dtype=np.float32)
     if mono:
-        return np.ascontiguousarray(data), out_sr
-    return np.ascontiguousarray(data.T), out_sr
+        parts = list(_mono_blocks(native_sr, blocks, sr=out_sr))
+        n = sum(len(part) for part in parts)
+    else:
+        parts = list(blocks)
+        n = sum(part.shape[0] for part in parts)
+    if n == 0:
+        raise _empty_slice_error(path, offset)
+    if mono:
+        return np.concatenate(parts), out_sr
+    data = np.concatenate(parts)
+    del parts
+    if out_sr != native_sr:
+        data = soxr.resample(data, native_sr, out_sr, quality="HQ")
+    return np.ascontiguousarray(np.asarray(data, dtype=np.float32).T), out_sr
+
+
+class AudioStream(NamedTuple):
+    """What :func:`stream_audio` returns."""
+
+    sample_rate: int
+    #: about how many samples the blocks hold (from the file's header), or None if unknown
+    expected_samples: int | None
+    #: 1-D float32 blocks at ``sample_rate`` (some may be empty)
+    blocks: Iterator[np.ndarray]
+
+
+def stream_audio(path: str | os.PathLike[str], *, sr: int | None = 22050) -> AudioStream:
+    """Decode an audio file to mono float32 samples, block by block.
+
+    The samples equal ``load_audio(path, sr=sr, mono=True)``; memory is one block (about
+    1.5 s at the native rate), whatever the length of the file.
+
+    Parameters
+    ----------
+    path : audio file (mp3, wav, ogg, flac, m4a, ... at any sample rate, mono or stereo).
+    sr : target sample rate in Hz (soxr, high quality); ``None`` keeps the file's.
+
+    Returns
+    -------
+    AudioStream
+        ``(sample_rate, expected_samples, blocks)``.
+
+    Raises
+    ------
+    AudioError
+        The file is missing, a folder, empty, not audio or corrupt (when called), or holds no
+        samples (when the blocks are read).
+    """
+    if sr is not None and sr <= 0:
+        raise ValueError(f"sr must be a positive sample rate in Hz or None, got {sr!r}.")
+    p = _check_file(path)
+    native_sr, blocks = _native_blocks(p, offset=0.0, duration=None)
+    out_sr = native_sr if sr is None else sr
+    frames = _header_frames(p)
+    expected = None if frames is None else round(frames * out_sr / native_sr)
+
+    def checked() -> Iterator[np.ndarray]:
+        n = 0
+        for block in _mono_blocks(native_sr, blocks, sr=out_sr):
+            n += len(block)
+            yield block
+        if n == 0:
+            raise _no_samples_error(path)
+
+    return AudioStream(out_sr, expected, checked())
+
+
+def _header_frames(path: Path) -> int | None:
+    """The number of frames libsndfile's header promises, or None."""
+    try:
+        with sf.SoundFile(path) as f:
+            return int(f.frames) if f.frames > 0 else None
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError):
+        return None
 
 
 def audio_hash(path: str | os.PathLike[str]) -> str:
@@ -251,6 +312,15 @@ def _no_samples_error(path: str | os.PathLike[str]) -> AudioError:
     )
 
 
+def _empty_slice_error(path: str | os.PathLike[str], offset: float) -> AudioError:
+    if offset > 0:
+        return AudioError(
+            f"Audio file '{path}' ends before the requested start at {offset:g} s; "
+            "choose an earlier start time."
+        )
+    return _no_samples_error(path)
+
+
 def _first_text(value: object) -> str | None:
     """First non-blank string in a mutagen tag value (list, ID3 frame or str)."""
     value = getattr(value, "text", value)
@@ -301,24 +371,88 @@ def _probe_soundfile(path: Path) -> tuple[int, int, int]:
     return frames, sr, channels
 
 
-def _load_soundfile(path: Path, *, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
-    """(samples (n, channels) float32, native rate) via libsndfile; raises _Undecodable."""
+def _soundfile_blocks(
+    path: Path, *, offset: float, duration: float | None
+) -> tuple[int, Iterator[np.ndarray]]:
+    """(native rate, blocks (n, channels) float32) via libsndfile; raises _Undecodable.
+
+    The blocks raise _Undecodable when libsndfile fails part way through.
+    """
     try:
-        with sf.SoundFile(path) as f:
-            sr = int(f.samplerate)
-            if sr <= 0 or f.frames <= 0:
-                raise _Undecodable
-            start = round(offset * sr)
-            count = -1 if duration is None else max(round(duration * sr), 1)
-            if start >= f.frames:
-                return np.zeros((0, f.channels), dtype=np.float32), sr
-            f.seek(start)
-            data = f.read(count, dtype="float32", always_2d=True)
+        f = sf.SoundFile(path)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
         raise _Undecodable from exc
-    if data.shape[0] == 0 and start == 0:
-        raise _Undecodable
-    return data, sr
+    try:
+        sr = int(f.samplerate)
+        if sr <= 0 or f.frames <= 0:
+            raise _Undecodable
+        start = round(offset * sr)
+        left = None if duration is None else max(round(duration * sr), 1)
+        if start >= f.frames:
+            f.close()
+            return sr, iter(())
+        f.seek(start)
+        first = f.read(_BLOCK_FRAMES if left is None else min(_BLOCK_FRAMES, left),
+                       dtype="float32", always_2d=True)
+        if first.shape[0] == 0 and start == 0:
+            raise _Undecodable
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError, _Undecodable) as exc:
+        f.close()
+        raise _Undecodable from exc
+
+    def blocks(block: np.ndarray, left: int | None) -> Iterator[np.ndarray]:
+        with f:
+            while block.shape[0]:
+                yield block
+                if left is not None:
+                    left -= block.shape[0]
+                    if left <= 0:
+                        return
+                try:
+                    block = f.read(_BLOCK_FRAMES if left is None else min(_BLOCK_FRAMES, left),
+                                   dtype="float32", always_2d=True)
+                except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
+                    raise _Undecodable from exc
+
+    return sr, blocks(first, left)
+
+
+def _native_blocks(
+    path: Path, *, offset: float, duration: float | None
+) -> tuple[int, Iterator[np.ndarray]]:
+    """(native rate, blocks (n, channels) float32): libsndfile, else ffmpeg.
+
+    When libsndfile fails part way through a file, ffmpeg decodes the rest.
+    """
+    try:
+        sr, blocks = _soundfile_blocks(path, offset=offset, duration=duration)
+    except _Undecodable:
+        return _ffmpeg_blocks(path, offset=offset, duration=duration)
+
+    def resumed() -> Iterator[np.ndarray]:
+        done = 0
+        try:
+            for block in blocks:
+                done += block.shape[0]
+                yield block
+        except _Undecodable:
+            rest = None if duration is None else duration - done / sr
+            if rest is None or rest > 0:
+                yield from _ffmpeg_blocks(path, offset=offset + done / sr, duration=rest)[1]
+
+    return sr, resumed()
+
+
+def _mono_blocks(native_sr: int, blocks: Iterator[np.ndarray], *, sr: int,
+                 ) -> Iterator[np.ndarray]:
+    """Native blocks (n, channels) -> mono float32 blocks at ``sr`` (soxr HQ, streaming)."""
+    stream = None if sr == native_sr else soxr.ResampleStream(native_sr, sr, 1, dtype="float32",
+                                                              quality="HQ")
+    for block in blocks:
+        mono = block.mean(axis=1, dtype=np.float32)
+        yield mono if stream is None else stream.resample_chunk(mono)
+    if stream is not None:
+        yield stream.resample_chunk(np.zeros(0, dtype=np.float32), last=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,53 +516,60 @@ def _read_wav_header(stream: IO[bytes]) -> tuple[int, int]:
     return sr, channels
 
 
-def _run_ffmpeg_decode(
-    path: Path, *, offset: float, duration: float | None, keep: bool
-) -> tuple[np.ndarray | None, int, int, int]:
-    """Decode with ffmpeg; return (samples (n, channels) or None, frames, rate, channels).
+def _ffmpeg_blocks(
+    path: Path, *, offset: float, duration: float | None
+) -> tuple[int, Iterator[np.ndarray]]:
+    """(native rate, blocks (n, channels) float32) decoded by ffmpeg on a pipe.
 
-    ``keep=False`` only counts frames. Raises AudioError when ffmpeg decodes nothing and fails.
+    Raises AudioError when ffmpeg cannot read the file (at once) or decodes nothing and fails
+    (at the end of the blocks).
     """
     cmd = _ffmpeg_command(path, offset=offset, duration=duration)
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
-        assert proc.stdout is not None
-        buf = bytearray()
-        n_bytes = 0
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    stdout = proc.stdout
+    try:
+        sr, channels = _read_wav_header(stdout)
+    except _Undecodable:
+        _stop(proc)
+        raise _not_audio_error(path) from None
+
+    def blocks() -> Iterator[np.ndarray]:
+        frame_bytes = 4 * channels
+        rest, n_bytes = b"", 0
         try:
-            try:
-                sr, channels = _read_wav_header(proc.stdout)
-            except _Undecodable:
-                sr = channels = 0
-            if channels:
-                while chunk := proc.stdout.read(_PIPE_CHUNK):
-                    n_bytes += len(chunk)
-                    if keep:
-                        buf += chunk
-        finally:
-            proc.stdout.close()
+            while chunk := stdout.read(_PIPE_CHUNK):
+                n_bytes += len(chunk)
+                data = rest + chunk if rest else chunk
+                usable = len(data) - len(data) % frame_bytes
+                rest = data[usable:]
+                if usable:
+                    pcm = np.frombuffer(data, dtype="<f4", count=usable // 4)
+                    yield pcm.reshape(-1, channels).astype(np.float32)
             returncode = proc.wait()
-    if not channels or (returncode != 0 and n_bytes == 0):
-        raise _not_audio_error(path)
-    frame_bytes = 4 * channels
-    frames = n_bytes // frame_bytes
-    data = None
-    if keep:
-        pcm = np.frombuffer(buf, dtype="<f4", count=frames * channels)  # no copy, writable
-        data = pcm.reshape(frames, channels).astype(np.float32, copy=False)
-    return data, frames, sr, channels
+        finally:
+            _stop(proc)
+        if returncode != 0 and n_bytes == 0:
+            raise _not_audio_error(path)
+
+    return sr, blocks()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Close ffmpeg's output and end it if it still runs."""
+    if proc.stdout is not None:
+        proc.stdout.close()
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
 
 
 def _probe_ffmpeg(path: Path) -> tuple[int, int, int]:
     """(frames, sample_rate, channels) by decoding the whole file with ffmpeg (not kept)."""
-    _data, frames, sr, channels = _run_ffmpeg_decode(path, offset=0.0, duration=None, keep=False)
+    sr, blocks = _ffmpeg_blocks(path, offset=0.0, duration=None)
+    frames, channels = 0, 0
+    for block in blocks:
+        frames += block.shape[0]
+        channels = block.shape[1]
     return frames, sr, channels
-
-
-def _load_ffmpeg(path: Path, *, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
-    """(samples (n, channels) float32, native rate) decoded by ffmpeg."""
-    data, _frames, sr, _channels = _run_ffmpeg_decode(
-        path, offset=offset, duration=duration, keep=True
-    )
-    assert data is not None
-    return data, sr

@@ -84,7 +84,7 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     min_section = max(float(min_section), 0.0)
     if duration < 2.0 * min_section or spectra.n_frames < 8:
         return one
-    if float(np.max(np.abs(spectra.y), initial=0.0)) < _SILENCE_PEAK:
+    if spectra.peak < _SILENCE_PEAK:
         return one
 
     beats = _clean_times(beats, duration)
@@ -178,8 +178,10 @@ def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_C
 
     def cell_mean(x: np.ndarray) -> np.ndarray:  # (d, frames) -> (d, cells)
         # reduceat sums each cell's frames; a cell shorter than a frame gets the frame it
-        # starts in (reduceat's rule for non-increasing indices)
-        return np.add.reduceat(x, starts, axis=1, dtype=np.float64) / counts
+        # starts in (reduceat's rule for non-increasing indices); in blocks of rows, as
+        # reduceat makes a float64 copy of its whole input
+        return np.concatenate([np.add.reduceat(x[i:i + 16], starts, axis=1, dtype=np.float64)
+                               for i in range(0, len(x), 16)]) / counts
 
     mel = cell_mean(spectra.mel)
     energy = mel.sum(axis=0)
