@@ -539,14 +539,13 @@ def _cmd_export_deforum(args: argparse.Namespace) -> int:
 
     from .deforum_io import export_deforum
     from .errors import RunError
-    from .run_record import load_run_record
-    from .runs import atomic_write_bytes, check_timestring
+    from .runs import atomic_write_bytes, check_timestring, read_run_record
 
     timestring = check_timestring(args.timestring)
     if not args.run_dir.is_dir():
         raise RunError(f"Run folder '{args.run_dir}' does not exist; give the folder holding "
                        f"{timestring}_settings.json.")
-    data = export_deforum(load_run_record(args.run_dir, timestring).data)
+    data = export_deforum(read_run_record(args.run_dir, timestring))
     out = args.out or args.run_dir / f"{timestring}_deforum_settings.txt"
     if out.is_dir():
         raise UserError(f"--out '{out}' is a folder; give a file name.")

@@ -160,15 +160,6 @@ def test_video_refuses_an_edited_record(song, partial_run):
     assert _snapshot(folder) == before
 
 
-def test_export_deforum_refuses_an_edited_record(partial_run):
-    _, folder, ts = partial_run
-    _edit_record(folder, ts, _set("plan.columns.zoom.1", -2.0))
-    before = _snapshot(folder)
-    result = run_cli("export-deforum", folder, "--timestring", ts)
-    _check_refused(result, "plan.columns.zoom: frame 1: value -2 is out of range")
-    assert _snapshot(folder) == before  # no Deforum file written from a broken record
-
-
 def test_listing_runs_skips_a_hostile_record(partial_run):
     _, folder, ts = partial_run
     assert [run.timestring for run in list_runs(folder)] == [ts]
