@@ -43,9 +43,10 @@ _NO_BEAT_STEP = 1.0  # seconds per grid cell without beats
 _BAR_SECONDS = (1.5, 5.0)  # a "bar" is clamped to this range (half/double-time beat tracking)
 _WINDOW_BARS = (2, 4)  # novelty windows, in bars on each side of a boundary
 _W_MFCC, _W_LOUD, _W_CHROMA = 1.0, 1.0, 0.5  # channel weights
+_W_KEY, _KEY_VAR, _KEY_FLOOR, _KEY_BARS, _KEY_LOCAL = 0.5, 0.2, 0.1, 4, True
 _VAR_FLOOR = 0.05  # t statistic: variance floor, as a share of the song's variance
 _PEAK_DELTA = 0.5  # peaks must exceed the median novelty by this many (robust) deviations
-_MIN_NOVELTY = 0.5  # ... and this (stationary noise stays below ~0.4)
+_MIN_NOVELTY = 0.3  # ... and this (stationary noise stays below ~0.4)
 _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same material
 _ADJACENT_THRESHOLD = 0.05  # ... and below which two neighbouring segments are
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
@@ -164,6 +165,7 @@ class _Channel(NamedTuple):
     weight: float
     x: np.ndarray
     std_floor: np.ndarray
+    local: bool = True
 
 
 def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_Channel]:
@@ -199,6 +201,8 @@ def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_C
         _Channel(_W_LOUD, _smooth(np.stack([loud_db, perc_share], axis=1), cells_per_bar),
                  np.array([1.0, 0.005])),
         _Channel(_W_CHROMA, _bar_context(chroma, cells_per_bar), np.full(24, 0.03)),
+        _Channel(_W_KEY, _smooth(chroma, _KEY_BARS * cells_per_bar) if _KEY_BARS else chroma,
+                 np.full(12, _KEY_FLOOR), local=_KEY_LOCAL),
     ]
 
 
@@ -239,12 +243,14 @@ def _novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
     for bars in _WINDOW_BARS:
         half = max(2, bars * cells_per_bar)
         for channel in channels:
-            total += channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor))
+            total += channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
+                                                            local=channel.local))
             weight += channel.weight
     return total / weight
 
 
-def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray) -> np.ndarray:
+def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool = True,
+                 ) -> np.ndarray:
     """Mean over dimensions of ``(mean after - mean before)^2 / (var before + var after)`` with
     ``half`` rows on each side of each edge (shorter at the ends, 0 where under half of it)."""
     n, d = x.shape
@@ -252,7 +258,7 @@ def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray) -> np.ndarray:
     c2 = np.zeros((n + 1, d))
     np.cumsum(x, axis=0, out=c1[1:])
     np.cumsum(x**2, axis=0, out=c2[1:])
-    floor = _VAR_FLOOR * np.maximum(x.var(axis=0), std_floor**2) + 1e-12
+    floor = (_VAR_FLOOR if local else _KEY_VAR) * np.maximum(x.var(axis=0), std_floor**2) + 1e-12
     i = np.arange(1, n)
     a0, b1 = np.maximum(i - half, 0), np.minimum(i + half, n)
     nl, nr = (i - a0)[:, None], (b1 - i)[:, None]
@@ -260,6 +266,8 @@ def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray) -> np.ndarray:
     mr = (c1[b1] - c1[i]) / nr
     vl = np.maximum((c2[i] - c2[a0]) / nl - ml**2, 0.0)
     vr = np.maximum((c2[b1] - c2[i]) / nr - mr**2, 0.0)
+    if not local:
+        vl = vr = 0.0
     t2 = np.mean((ml - mr) ** 2 / (vl + vr + floor), axis=1)
     too_short = np.minimum(nl[:, 0], nr[:, 0]) < max(2, half // 2)
     out = np.zeros(n)
@@ -315,7 +323,7 @@ def _similarity(channels: list[_Channel]) -> np.ndarray:
     the median squared distance)."""
     total = 0.0
     out: np.ndarray | float = 0.0
-    for w, x, std_floor in channels:
+    for w, x, std_floor, _ in channels:
         z = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), std_floor)
         sq = np.sum(z**2, axis=1)
         d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (z @ z.T), 0.0)
