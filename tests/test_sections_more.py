@@ -74,7 +74,7 @@ def make_song(parts: list[Part], *, bpm: float = 120.0, seed: int = 0) -> Song:
     hat = np.diff(rng.normal(0, 0.3, nb // 4 + 1)) * np.exp(-np.arange(nb // 4) / SR * 80.0)
 
     def put(t: float, x: np.ndarray, gain: float) -> None:
-        i = int(round(t * SR))
+        i = round(t * SR)
         x = x[: max(0, total - i)]
         y[i:i + len(x)] += gain * x
 
@@ -178,7 +178,7 @@ def analysed() -> dict:
 
     def get(name: str):
         if name not in cache:
-            song = make_song(SONGS[name] if name in SONGS else STEADY, seed=len(name))
+            song = make_song(SONGS.get(name, STEADY), seed=len(name))
             spectra = compute_spectra(song.audio, SR)
             found = find_sections(spectra, beats=song.beats, downbeats=song.downbeats,
                                   duration=song.duration)
@@ -232,5 +232,5 @@ def test_repeats_labelled_alike(analysed, name):
 
 def test_steady_loop_is_not_cut(analysed):
     """A 4-bar loop repeated for a minute, chords cycling, drums steady: one section."""
-    song, found = analysed("steady")
+    _, found = analysed("steady")
     assert len(found) == 1, found

@@ -9,10 +9,13 @@ Method
    instrumentation), loudness and the percussive share of the energy, and chroma.
 2. **Channels.** Timbre and loudness are smoothed over one bar (so the kick/snare alternation
    inside a bar is not mistaken for change); chroma is described per cell by the bar before and
-   the bar after it, so chord progressions, not single chords, are compared.
+   the bar after it, so chord progressions, not single chords, are compared; and averaged over
+   four bars (a chord cycle), so sections in other chords or another key stand out even when
+   the chords inside each section change every bar.
 3. **Boundaries.** At every cell edge and per channel, a two-sample statistic between the two and
    the four bars before and after the edge: the squared difference of the means over the
-   variances (a t statistic, with a variance floor), averaged over dimensions and log-compressed.
+   variances (a t statistic, with a variance floor; for the four-bar harmony, over the song's
+   variance), averaged over dimensions and log-compressed.
    Its weighted mean over channels and window sizes is the novelty curve; its peaks, strongest
    first, snapped to the nearest downbeat (or beat), at least ``min_section`` apart and from the
    ends, become boundaries. The statistic is scale-free, so a verse and a chorus that differ only
@@ -43,10 +46,12 @@ _NO_BEAT_STEP = 1.0  # seconds per grid cell without beats
 _BAR_SECONDS = (1.5, 5.0)  # a "bar" is clamped to this range (half/double-time beat tracking)
 _WINDOW_BARS = (2, 4)  # novelty windows, in bars on each side of a boundary
 _W_MFCC, _W_LOUD, _W_CHROMA = 1.0, 1.0, 0.5  # channel weights
-_W_KEY, _KEY_VAR, _KEY_FLOOR, _KEY_BARS, _KEY_LOCAL = 0.5, 0.2, 0.1, 4, True
+# harmony over a whole chord cycle: chroma averaged over this many bars, compared across an
+# edge against the song's variance (not the windows': a cycling progression varies inside them)
+_W_KEY, _KEY_BARS, _KEY_VAR, _KEY_FLOOR = 0.5, 4, 0.05, 0.1
 _VAR_FLOOR = 0.05  # t statistic: variance floor, as a share of the song's variance
 _PEAK_DELTA = 0.5  # peaks must exceed the median novelty by this many (robust) deviations
-_MIN_NOVELTY = 0.3  # ... and this (stationary noise stays below ~0.4)
+_MIN_NOVELTY = 0.3  # ... and this (stationary noise and a steady loop stay below)
 _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same material
 _ADJACENT_THRESHOLD = 0.05  # ... and below which two neighbouring segments are
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
@@ -158,9 +163,10 @@ def _cells_per_bar(meter: int, cell_seconds: float) -> int:
 
 
 class _Channel(NamedTuple):
-    """One feature channel: its weight, the features (cells x dims) and, per dimension, the
+    """One feature channel: its weight, the features (cells x dims), per dimension the
     smallest standard deviation taken as real variation (dB for MFCC and loudness), so a
-    stationary signal is not blown up to unit variance."""
+    stationary signal is not blown up to unit variance, and whether a boundary's statistic
+    divides by the variance inside its windows (``local``) or by the song's only."""
 
     weight: float
     x: np.ndarray
@@ -169,7 +175,8 @@ class _Channel(NamedTuple):
 
 
 def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_Channel]:
-    """Per-cell feature channels: timbre (MFCC), loudness and percussive share, harmony."""
+    """Per-cell feature channels: timbre (MFCC), loudness and percussive share, chord changes
+    and the harmony of whole chord cycles."""
     import scipy.fft
 
     frames = np.clip(np.round(grid * spectra.frame_rate).astype(int), 0, spectra.n_frames)
@@ -201,8 +208,8 @@ def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_C
         _Channel(_W_LOUD, _smooth(np.stack([loud_db, perc_share], axis=1), cells_per_bar),
                  np.array([1.0, 0.005])),
         _Channel(_W_CHROMA, _bar_context(chroma, cells_per_bar), np.full(24, 0.03)),
-        _Channel(_W_KEY, _smooth(chroma, _KEY_BARS * cells_per_bar) if _KEY_BARS else chroma,
-                 np.full(12, _KEY_FLOOR), local=_KEY_LOCAL),
+        _Channel(_W_KEY, _smooth(chroma, _KEY_BARS * cells_per_bar), np.full(12, _KEY_FLOOR),
+                 local=False),
     ]
 
 
@@ -252,7 +259,8 @@ def _novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
 def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool = True,
                  ) -> np.ndarray:
     """Mean over dimensions of ``(mean after - mean before)^2 / (var before + var after)`` with
-    ``half`` rows on each side of each edge (shorter at the ends, 0 where under half of it)."""
+    ``half`` rows on each side of each edge (shorter at the ends, 0 where under half of it).
+    Not ``local``: the squared difference over a share of the song's variance only."""
     n, d = x.shape
     c1 = np.zeros((n + 1, d))
     c2 = np.zeros((n + 1, d))
