@@ -16,9 +16,10 @@ Method
    the four bars before and after the edge: the squared difference of the means over the
    variances (a t statistic, with a variance floor; for the four-bar harmony, over the song's
    variance), averaged over dimensions and log-compressed.
-   Its weighted mean over channels and window sizes is the novelty curve; its peaks, strongest
-   first, snapped to the nearest downbeat (or beat), at least ``min_section`` apart and from the
-   ends, become boundaries. The statistic is scale-free, so a verse and a chorus that differ only
+   Its weighted mean over channels and window sizes is the novelty curve; its peaks (above an
+   adaptive threshold, or prominent over their surroundings), strongest first, snapped to the
+   nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
+   boundaries. The statistic is scale-free, so a verse and a chorus that differ only
    by 2 dB and a pad are told apart as well as a drop.
 4. **Labels.** The distance of two segments is the maximum mean discrepancy (MMD) of their cells
    under a Gaussian self-similarity of the same channels; average-linkage clustering with a
@@ -51,6 +52,7 @@ _W_MFCC, _W_LOUD, _W_CHROMA = 1.0, 1.0, 0.5  # channel weights
 _W_KEY, _KEY_BARS, _KEY_VAR, _KEY_FLOOR = 0.5, 4, 0.05, 0.1
 _VAR_FLOOR = 0.05  # t statistic: variance floor, as a share of the song's variance
 _PEAK_DELTA = 0.5  # peaks must exceed the median novelty by this many (robust) deviations
+_PROMINENCE = 0.4  # ... or rise this share of their height above the novelty around them
 _MIN_NOVELTY = 0.3  # ... and this (stationary noise and a steady loop stay below)
 _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same material
 _ADJACENT_THRESHOLD = 0.05  # ... and below which two neighbouring segments are
@@ -288,7 +290,10 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     """Cell-edge indices of the boundaries, sorted.
 
     Candidates are local maxima of ``novelty`` (within half a section) above an adaptive
-    threshold (median + ``_PEAK_DELTA`` robust deviations of the curve). Strongest first, each
+    threshold (median + ``_PEAK_DELTA`` robust deviations of the curve) or, above
+    ``_MIN_NOVELTY``, prominent (``_PROMINENCE`` of their height above the lowest novelty
+    within a section): a song with many changes has a high median, and its quieter boundaries
+    were lost. Strongest first, each
     is moved to the grid edge nearest the nearest target (downbeat or beat) within half a
     section, and kept if at least ``min_section`` from the ends and from every kept boundary.
     """
@@ -304,7 +309,10 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     radius = max(1, round(0.5 * min_section / max(cell, 1e-3)))
     padded = np.pad(novelty, radius, mode="constant", constant_values=-np.inf)
     local_max = np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1).max(axis=1)
-    candidates = np.flatnonzero((novelty >= local_max) & (novelty > threshold))
+    wide = np.pad(novelty, 2 * radius, mode="edge")
+    local_min = np.lib.stride_tricks.sliding_window_view(wide, 4 * radius + 1).min(axis=1)
+    prominent = (novelty - local_min > _PROMINENCE * novelty) & (novelty > _MIN_NOVELTY)
+    candidates = np.flatnonzero((novelty >= local_max) & ((novelty > threshold) | prominent))
     candidates = candidates[np.argsort(-novelty[candidates], kind="stable")]
     chosen: list[int] = []
     for i in candidates:
