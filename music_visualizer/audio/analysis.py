@@ -38,7 +38,7 @@ __all__ = [
     "default_cache_dir",
 ]
 
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,17 @@ Method
    instrumentation), loudness and the percussive share of the energy, and chroma.
 2. **Channels.** Timbre and loudness are smoothed over one bar (so the kick/snare alternation
    inside a bar is not mistaken for change); chroma is described per cell by the bar before and
-   the bar after it, so chord progressions, not single chords, are compared.
+   the bar after it, so chord progressions, not single chords, are compared; and averaged over
+   four bars (a chord cycle), so sections in other chords or another key stand out even when
+   the chords inside each section change every bar.
 3. **Boundaries.** At every cell edge and per channel, a two-sample statistic between the two and
    the four bars before and after the edge: the squared difference of the means over the
-   variances (a t statistic, with a variance floor), averaged over dimensions and log-compressed.
-   Its weighted mean over channels and window sizes is the novelty curve; its peaks, strongest
-   first, snapped to the nearest downbeat (or beat), at least ``min_section`` apart and from the
-   ends, become boundaries. The statistic is scale-free, so a verse and a chorus that differ only
+   variances (a t statistic, with a variance floor; for the four-bar harmony, over the song's
+   variance), averaged over dimensions and log-compressed.
+   Its weighted mean over channels and window sizes is the novelty curve; its peaks (above an
+   adaptive threshold, or prominent over their surroundings), strongest first, snapped to the
+   nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
+   boundaries. The statistic is scale-free, so a verse and a chorus that differ only
    by 2 dB and a pad are told apart as well as a drop.
 4. **Labels.** The distance of two segments is the maximum mean discrepancy (MMD) of their cells
    under a Gaussian self-similarity of the same channels; average-linkage clustering with a
@@ -43,9 +47,13 @@ _NO_BEAT_STEP = 1.0  # seconds per grid cell without beats
 _BAR_SECONDS = (1.5, 5.0)  # a "bar" is clamped to this range (half/double-time beat tracking)
 _WINDOW_BARS = (2, 4)  # novelty windows, in bars on each side of a boundary
 _W_MFCC, _W_LOUD, _W_CHROMA = 1.0, 1.0, 0.5  # channel weights
+# harmony over a whole chord cycle: chroma averaged over this many bars, compared across an
+# edge against the song's variance (not the windows': a cycling progression varies inside them)
+_W_KEY, _KEY_BARS, _KEY_VAR, _KEY_FLOOR = 0.5, 4, 0.05, 0.1
 _VAR_FLOOR = 0.05  # t statistic: variance floor, as a share of the song's variance
 _PEAK_DELTA = 0.5  # peaks must exceed the median novelty by this many (robust) deviations
-_MIN_NOVELTY = 0.5  # ... and this (stationary noise stays below ~0.4)
+_PROMINENCE = 0.4  # ... or rise this share of their height above the novelty around them
+_MIN_NOVELTY = 0.3  # ... and this (stationary noise and a steady loop stay below)
 _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same material
 _ADJACENT_THRESHOLD = 0.05  # ... and below which two neighbouring segments are
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
@@ -157,17 +165,20 @@ def _cells_per_bar(meter: int, cell_seconds: float) -> int:
 
 
 class _Channel(NamedTuple):
-    """One feature channel: its weight, the features (cells x dims) and, per dimension, the
+    """One feature channel: its weight, the features (cells x dims), per dimension the
     smallest standard deviation taken as real variation (dB for MFCC and loudness), so a
-    stationary signal is not blown up to unit variance."""
+    stationary signal is not blown up to unit variance, and whether a boundary's statistic
+    divides by the variance inside its windows (``local``) or by the song's only."""
 
     weight: float
     x: np.ndarray
     std_floor: np.ndarray
+    local: bool = True
 
 
 def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_Channel]:
-    """Per-cell feature channels: timbre (MFCC), loudness and percussive share, harmony."""
+    """Per-cell feature channels: timbre (MFCC), loudness and percussive share, chord changes
+    and the harmony of whole chord cycles."""
     import scipy.fft
 
     frames = np.clip(np.round(grid * spectra.frame_rate).astype(int), 0, spectra.n_frames)
@@ -199,6 +210,8 @@ def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_C
         _Channel(_W_LOUD, _smooth(np.stack([loud_db, perc_share], axis=1), cells_per_bar),
                  np.array([1.0, 0.005])),
         _Channel(_W_CHROMA, _bar_context(chroma, cells_per_bar), np.full(24, 0.03)),
+        _Channel(_W_KEY, _smooth(chroma, _KEY_BARS * cells_per_bar), np.full(12, _KEY_FLOOR),
+                 local=False),
     ]
 
 
@@ -239,20 +252,23 @@ def _novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
     for bars in _WINDOW_BARS:
         half = max(2, bars * cells_per_bar)
         for channel in channels:
-            total += channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor))
+            total += channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
+                                                            local=channel.local))
             weight += channel.weight
     return total / weight
 
 
-def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray) -> np.ndarray:
+def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool = True,
+                 ) -> np.ndarray:
     """Mean over dimensions of ``(mean after - mean before)^2 / (var before + var after)`` with
-    ``half`` rows on each side of each edge (shorter at the ends, 0 where under half of it)."""
+    ``half`` rows on each side of each edge (shorter at the ends, 0 where under half of it).
+    Not ``local``: the squared difference over a share of the song's variance only."""
     n, d = x.shape
     c1 = np.zeros((n + 1, d))
     c2 = np.zeros((n + 1, d))
     np.cumsum(x, axis=0, out=c1[1:])
     np.cumsum(x**2, axis=0, out=c2[1:])
-    floor = _VAR_FLOOR * np.maximum(x.var(axis=0), std_floor**2) + 1e-12
+    floor = (_VAR_FLOOR if local else _KEY_VAR) * np.maximum(x.var(axis=0), std_floor**2) + 1e-12
     i = np.arange(1, n)
     a0, b1 = np.maximum(i - half, 0), np.minimum(i + half, n)
     nl, nr = (i - a0)[:, None], (b1 - i)[:, None]
@@ -260,6 +276,8 @@ def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray) -> np.ndarray:
     mr = (c1[b1] - c1[i]) / nr
     vl = np.maximum((c2[i] - c2[a0]) / nl - ml**2, 0.0)
     vr = np.maximum((c2[b1] - c2[i]) / nr - mr**2, 0.0)
+    if not local:
+        vl = vr = 0.0
     t2 = np.mean((ml - mr) ** 2 / (vl + vr + floor), axis=1)
     too_short = np.minimum(nl[:, 0], nr[:, 0]) < max(2, half // 2)
     out = np.zeros(n)
@@ -272,7 +290,10 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     """Cell-edge indices of the boundaries, sorted.
 
     Candidates are local maxima of ``novelty`` (within half a section) above an adaptive
-    threshold (median + ``_PEAK_DELTA`` robust deviations of the curve). Strongest first, each
+    threshold (median + ``_PEAK_DELTA`` robust deviations of the curve) or, above
+    ``_MIN_NOVELTY``, prominent (``_PROMINENCE`` of their height above the lowest novelty
+    within a section): a song with many changes has a high median, and its quieter boundaries
+    were lost. Strongest first, each
     is moved to the grid edge nearest the nearest target (downbeat or beat) within half a
     section, and kept if at least ``min_section`` from the ends and from every kept boundary.
     """
@@ -288,7 +309,10 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     radius = max(1, round(0.5 * min_section / max(cell, 1e-3)))
     padded = np.pad(novelty, radius, mode="constant", constant_values=-np.inf)
     local_max = np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1).max(axis=1)
-    candidates = np.flatnonzero((novelty >= local_max) & (novelty > threshold))
+    wide = np.pad(novelty, 2 * radius, mode="edge")
+    local_min = np.lib.stride_tricks.sliding_window_view(wide, 4 * radius + 1).min(axis=1)
+    prominent = (novelty - local_min > _PROMINENCE * novelty) & (novelty > _MIN_NOVELTY)
+    candidates = np.flatnonzero((novelty >= local_max) & ((novelty > threshold) | prominent))
     candidates = candidates[np.argsort(-novelty[candidates], kind="stable")]
     chosen: list[int] = []
     for i in candidates:
@@ -315,7 +339,7 @@ def _similarity(channels: list[_Channel]) -> np.ndarray:
     the median squared distance)."""
     total = 0.0
     out: np.ndarray | float = 0.0
-    for w, x, std_floor in channels:
+    for w, x, std_floor, _ in channels:
         z = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), std_floor)
         sq = np.sum(z**2, axis=1)
         d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (z @ z.T), 0.0)
