@@ -212,7 +212,9 @@ def _autocorrelation(frames: np.ndarray, max_lag: int) -> np.ndarray:
     nfft = 1 << int(np.ceil(np.log2(2 * win)))
     acf = np.fft.irfft(np.abs(np.fft.rfft(frames, nfft, axis=-1)) ** 2, nfft, axis=-1)
     acf = acf[..., : max_lag + 1]
-    overlap = np.correlate(window, window, mode="full")[win - 1: win + max_lag]
+    # the window's own overlap at each lag, by FFT too (np.correlate is O(n^2): minutes for
+    # the whole-song autocorrelation of an hour-long file)
+    overlap = np.fft.irfft(np.abs(np.fft.rfft(window, nfft)) ** 2, nfft)[: max_lag + 1]
     acf = acf / overlap
     return acf / np.maximum(acf[..., :1], 1e-12)
 
