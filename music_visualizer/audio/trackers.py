@@ -138,6 +138,8 @@ def _importable(module: str) -> bool:
 
 def _beat_this_checkpoint(checkpoint: str, cache_dir: Path | None) -> tuple[str, Path | None]:
     """("", local file) when ``beat_this`` and its checkpoint can be had, else (why not, None)."""
+    if not _importable("beat_this"):  # checked first: importing torch costs ~1 s and ~180 MB
+        return f"beat_this is not installed; {_INSTALL['beat_this']}", None
     try:
         import torch  # noqa: F401
         from beat_this.model.beat_tracker import BeatThis  # type: ignore[import-not-found] # noqa: F401
