@@ -66,6 +66,26 @@ print(json.dumps({"exit": proc.returncode, "maxrss_kb": usage.ru_maxrss}))
 """
 
 
+def package_env() -> dict[str, str]:
+    """This environment, offline, with the repository on ``PYTHONPATH``."""
+    return {**os.environ, "HF_HUB_OFFLINE": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
+                                                        os.environ.get("PYTHONPATH")]))}
+
+
+def measured_run(cmd: list[str], log: Path, *, env: dict[str, str], timeout: float,
+                 what: str) -> tuple[float, float]:
+    """:func:`peak_rss_of` ``cmd`` run from the repository: (peak RSS in MB, wall seconds);
+    a RuntimeError with the log's tail when it fails."""
+    start = time.perf_counter()
+    code, peak_mb = peak_rss_of(cmd, log, env=env, cwd=ROOT, timeout=timeout)
+    seconds = time.perf_counter() - start
+    if code != 0:
+        tail = log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"{what} failed (exit {code}):\n{tail}")
+    return peak_mb, seconds
+
+
 def peak_rss_of(cmd: list[str], log: Path, *, env: dict[str, str] | None = None,
                 cwd: Path | None = None, timeout: float = 1800) -> tuple[int, float]:
     """Run ``cmd`` (output to ``log``) under a fresh helper; its exit code and peak RSS in MB.
@@ -85,15 +105,10 @@ def render_peak_rss(song: Path, out_dir: Path, *, cache_dir: Path, fps: float = 
     cmd = [sys.executable, "-m", "music_visualizer", "render", "--audio", str(song),
            "--renderer", "preview", "--fps", f"{fps:g}", "--width", str(size),
            "--height", str(size), "--no-video", "--output-dir", str(out_dir)]
-    env = {**os.environ, "MUSIC_VISUALIZER_CACHE": str(cache_dir), "HF_HUB_OFFLINE": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {**package_env(), "MUSIC_VISUALIZER_CACHE": str(cache_dir)}
     log = out_dir.parent / f"{out_dir.name}.log"
-    start = time.perf_counter()
-    code, peak_mb = peak_rss_of(cmd, log, env=env, cwd=ROOT, timeout=timeout)
-    seconds = time.perf_counter() - start
-    if code != 0:
-        tail = log.read_text(errors="replace")[-2000:]
-        raise RuntimeError(f"render of {song.name} failed (exit {code}):\n{tail}")
+    peak_mb, seconds = measured_run(cmd, log, env=env, timeout=timeout,
+                                    what=f"render of {song.name}")
     frames = sum(1 for _ in out_dir.rglob("*.png"))
     return {"peak_rss_mb": peak_mb, "wall_s": seconds, "frames": frames}
 

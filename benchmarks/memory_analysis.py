@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,18 +48,11 @@ def write_long_song(path: Path, seconds: float, *, seed: int = 101, sr: int = SR
 
 def analysis_peak_rss(song: Path, *, timeout: float = 3600) -> dict:
     """``analyze SONG --no-cache`` in a child process: its peak RSS (MB) and wall time (s)."""
-    from memory import peak_rss_of
+    from memory import measured_run, package_env
 
     cmd = [sys.executable, "-m", "music_visualizer", "analyze", str(song), "--no-cache"]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    log = song.with_suffix(".log")
-    start = time.perf_counter()
-    code, peak_mb = peak_rss_of(cmd, log, env=env, cwd=ROOT, timeout=timeout)
-    seconds = time.perf_counter() - start
-    if code != 0:
-        tail = log.read_text(errors="replace")[-2000:]
-        raise RuntimeError(f"analysis of {song.name} failed (exit {code}):\n{tail}")
+    peak_mb, seconds = measured_run(cmd, song.with_suffix(".log"), env=package_env(),
+                                    timeout=timeout, what=f"analysis of {song.name}")
     return {"peak_rss_mb": peak_mb, "wall_s": seconds}
 
 
