@@ -27,7 +27,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["guarded_command", "popen", "run"]
+__all__ = ["popen", "run"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -78,7 +78,7 @@ def _pdeathsig_preexec(parent: int) -> Any:
     return preexec
 
 
-def guarded_command(cmd: Sequence[str]) -> list[str]:
+def _guarded_command(cmd: Sequence[str]) -> list[str]:
     """``cmd`` run under the guard (see the module docstring); its stdin must be our pipe."""
     return [sys.executable, "-c", _GUARD, *cmd]
 
@@ -91,7 +91,7 @@ class _Guarded(subprocess.Popen):
         self._pipe: int | None = None
         read_end, write_end = os.pipe()  # not inherited by other children (PEP 446)
         try:
-            super().__init__(guarded_command(cmd), stdin=read_end, **kwargs)
+            super().__init__(_guarded_command(cmd), stdin=read_end, **kwargs)
         except BaseException:
             os.close(write_end)
             raise

@@ -716,13 +716,14 @@ def _schedule_variables(n_frames: int, fps: float | None, seed: float) -> dict[s
 
 
 def _evaluate(field_name: str, value: Any, n_frames: int, fps: float | None,
-              seed: float) -> np.ndarray:
-    """Our values for one of our schedules (notes on NaN frames are dropped: reported once,
-    when the schedule was read)."""
+              seed: float, notes: list[str] | None = None) -> np.ndarray:
+    """Our values for one of our schedules; notes on NaN frames go to ``notes`` (without it
+    they are dropped: reported once, when the schedule was read)."""
     from .schedules import evaluate_schedule
 
     return evaluate_schedule(value, field=field_name, n_frames=n_frames,
-                             variables=_schedule_variables(n_frames, fps, seed), warnings=[])
+                             variables=_schedule_variables(n_frames, fps, seed),
+                             warnings=[] if notes is None else notes)
 
 
 #: Plan column of each schedule with a range (cfg and steps are not plan schedules).
@@ -761,7 +762,7 @@ def read_deforum_schedule(field_name: str, value: Any, n_frames: int, fps: float
         raise ScheduleError(f"{field_name}: expected a keyframe schedule, got "
                             f"{type(value).__name__}")
     text = from_deforum_string(value, field=field_name, n_frames=n_frames, warnings=notes)
-    values = _evaluate_noting(field_name, text, n_frames, fps, seed, notes)
+    values = _evaluate(field_name, text, n_frames, fps, seed, notes)
     if not notes:
         try:
             same = np.array_equal(_evaluate(field_name, value, n_frames, fps, seed), values)
@@ -784,14 +785,6 @@ def read_deforum_schedule(field_name: str, value: Any, n_frames: int, fps: float
                          f"range ({bound}), {values.min():.4g} to {values.max():.4g} in the "
                          f"file; clipped to {floor:g}..{high:g}")
     return text
-
-
-def _evaluate_noting(field_name: str, text: str, n_frames: int, fps: float | None, seed: float,
-                     notes: list[str]) -> np.ndarray:
-    from .schedules import evaluate_schedule
-
-    return evaluate_schedule(text, field=field_name, n_frames=n_frames,
-                             variables=_schedule_variables(n_frames, fps, seed), warnings=notes)
 
 
 def _plan_ranges() -> dict[str, tuple[float, float, bool]]:

@@ -232,7 +232,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
             from .gan_run import load_run_vectors
 
             gan = load_run_vectors(folder, timestring)
-        damaged = None if scan.damaged is None else (scan.damaged, scan.problem or "damaged")
+        damaged = None if scan.damaged is None else (scan.damaged, scan.problem)
         return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True, gan=gan,
                            damaged=damaged)
 

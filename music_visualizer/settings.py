@@ -230,10 +230,6 @@ _STR_FIELDS = {"model", "negative_prompt", "depth_model", "gan_model", "tiny_vae
 _OPTIONAL_STR_FIELDS = {"init_image", "preset", "color_coherence_image", "idea_model"}
 
 
-def _describe(value: Any) -> str:
-    return describe(value, 60)
-
-
 def _as_int(key: str, value: Any) -> int:
     out: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
@@ -244,26 +240,26 @@ def _as_int(key: str, value: Any) -> int:
         with contextlib.suppress(ValueError):  # also a number of more than 4300 digits
             out = int(value.strip())
     if out is None:
-        raise SettingsError(f"{key}: expected a whole number, got {_describe(value)}.")
+        raise SettingsError(f"{key}: expected a whole number, got {describe(value)}.")
     if abs(out) >= 10**30:  # keeps every message that quotes it short
-        raise SettingsError(f"{key}: {_describe(value)} is far too large a number.")
+        raise SettingsError(f"{key}: {describe(value)} is far too large a number.")
     return out
 
 
 def _as_float(key: str, value: Any) -> float:
     if isinstance(value, bool):
-        raise SettingsError(f"{key}: expected a number, got {_describe(value)}.")
+        raise SettingsError(f"{key}: expected a number, got {describe(value)}.")
     if isinstance(value, (int, float)):
         out = float(value)
     elif isinstance(value, str):
         try:
             out = float(value.strip())
         except ValueError:
-            raise SettingsError(f"{key}: expected a number, got {_describe(value)}.") from None
+            raise SettingsError(f"{key}: expected a number, got {describe(value)}.") from None
     else:
-        raise SettingsError(f"{key}: expected a number, got {_describe(value)}.")
+        raise SettingsError(f"{key}: expected a number, got {describe(value)}.")
     if not math.isfinite(out):
-        raise SettingsError(f"{key}: expected a finite number, got {_describe(value)}.")
+        raise SettingsError(f"{key}: expected a finite number, got {describe(value)}.")
     return out
 
 
@@ -275,7 +271,7 @@ def _as_schedule(key: str, value: Any) -> str:
     if isinstance(value, str) and value.strip():
         return value.strip()
     raise SettingsError(
-        f"{key}: expected a keyframe schedule like \"0:(1.0)\" or a number, got {_describe(value)}."
+        f"{key}: expected a keyframe schedule like \"0:(1.0)\" or a number, got {describe(value)}."
     )
 
 
@@ -287,7 +283,7 @@ def _as_choice(key: str, value: Any) -> str:
                 return option
         if key == "color_coherence" and value.strip().lower() in {"off", "false", "no"}:
             return "none"
-    raise SettingsError(f"{key}: {_describe(value)} is not one of {', '.join(allowed)}.")
+    raise SettingsError(f"{key}: {describe(value)} is not one of {', '.join(allowed)}.")
 
 
 def normalize_prompts(value: Any, *, key: str = "prompts") -> Prompts:
@@ -304,9 +300,9 @@ def normalize_prompts(value: Any, *, key: str = "prompts") -> Prompts:
         out: dict[str, str] = {}
         for frame, text in value.items():
             if not isinstance(frame, (int, str)) or isinstance(frame, bool):
-                raise SettingsError(f"{key}: frame key {_describe(frame)} must be a frame number.")
+                raise SettingsError(f"{key}: frame key {describe(frame)} must be a frame number.")
             if not isinstance(text, str):
-                raise SettingsError(f"{key}[{frame}]: expected text, got {_describe(text)}.")
+                raise SettingsError(f"{key}[{frame}]: expected text, got {describe(text)}.")
             if text.strip():
                 out[str(frame).strip()] = text.strip()
         return out
@@ -314,13 +310,13 @@ def normalize_prompts(value: Any, *, key: str = "prompts") -> Prompts:
         prompts: list[str] = []
         for i, text in enumerate(value):
             if not isinstance(text, str):
-                raise SettingsError(f"{key}[{i}]: expected text, got {_describe(text)}.")
+                raise SettingsError(f"{key}[{i}]: expected text, got {describe(text)}.")
             if text.strip():
                 prompts.append(text.strip())
         return prompts
     raise SettingsError(
         f"{key}: expected a list of prompts or a mapping of frame to prompt, "
-        f"got {_describe(value)}."
+        f"got {describe(value)}."
     )
 
 
@@ -336,14 +332,14 @@ def normalize_intervals(value: Any, *, key: str = "intervals") -> list[dict[str,
         return []
     if not isinstance(value, (list, tuple)):
         raise SettingsError(f"{key}: expected a list of intervals like "
-                            "{start: 0, end: 2, prompt_start: \"...\"}, got {_describe(value)}.")
+                            "{start: 0, end: 2, prompt_start: \"...\"}, got {describe(value)}.")
     out: list[dict[str, Any]] = []
     for i, item in enumerate(value):
         where = f"{key}[{i}]"
         if not isinstance(item, Mapping):
             raise SettingsError(f"{where}: expected a mapping like "
                                 "{start: 0, end: 2, prompt_start: \"...\"}, got "
-                                f"{_describe(item)}.")
+                                f"{describe(item)}.")
         for name in item:
             if name not in _INTERVAL_KEYS:
                 close = difflib.get_close_matches(str(name), _INTERVAL_KEYS, n=1)
@@ -361,13 +357,13 @@ def normalize_intervals(value: Any, *, key: str = "intervals") -> list[dict[str,
         for name in ("prompt_start", "prompt_end"):
             text = item.get(name)
             if text is not None and not isinstance(text, str):
-                raise SettingsError(f"{where}.{name}: expected text, got {_describe(text)}.")
+                raise SettingsError(f"{where}.{name}: expected text, got {describe(text)}.")
             texts[name] = text.strip() if text and text.strip() else None
         if texts["prompt_start"] is None:
             raise SettingsError(f"{where}: 'prompt_start' is empty; give the interval's prompt.")
         kind = item.get("kind") or "transition"
         if not isinstance(kind, str) or kind.strip().lower() not in INTERVAL_KINDS:
-            raise SettingsError(f"{where}.kind: {_describe(kind)} is not one of "
+            raise SettingsError(f"{where}.kind: {describe(kind)} is not one of "
                                 f"{', '.join(INTERVAL_KINDS)}.")
         seeds = {}
         for name in ("seed", "seed_end"):
@@ -392,13 +388,13 @@ def normalize_classes(value: Any, *, key: str = "classes") -> list[int] | None:
     items = value.replace(",", " ").split() if isinstance(value, str) else value
     if not isinstance(items, (list, tuple)):
         raise SettingsError(f"{key}: expected ImageNet class numbers like \"1, 207, 980\", got "
-                            f"{_describe(value)}.")
+                            f"{describe(value)}.")
     classes = [_as_int(key, item) for item in items]
     if not classes:
         return None
     if len(classes) > 12 or any(not 0 <= c <= 999 for c in classes):
         raise SettingsError(f"{key}: give 1 to 12 ImageNet class numbers, each from 0 to 999 "
-                            f"(got {_describe(value)}).")
+                            f"(got {describe(value)}).")
     return classes
 
 
@@ -411,7 +407,7 @@ def _as_bool(key: str, value: Any) -> bool:
         return False
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    raise SettingsError(f"{key}: expected true or false, got {_describe(value)}.")
+    raise SettingsError(f"{key}: expected true or false, got {describe(value)}.")
 
 
 def _convert(key: str, value: Any) -> Any:
@@ -444,7 +440,7 @@ def _convert(key: str, value: Any) -> Any:
         return None
     if key in _STR_FIELDS or key in _OPTIONAL_STR_FIELDS:
         if not isinstance(value, str):
-            raise SettingsError(f"{key}: expected text, got {_describe(value)}.")
+            raise SettingsError(f"{key}: expected text, got {describe(value)}.")
         return value.strip() if key != "negative_prompt" else value
     raise AssertionError(f"no converter for {key}")  # every field has one (tested)
 
@@ -598,7 +594,7 @@ def preset_names() -> list[str]:
 def load_preset(name: str) -> dict[str, Any]:
     """The settings of a motion preset, by name or as a path to a YAML file."""
     if not isinstance(name, str) or not name.strip() or len(name) > 4096:
-        raise SettingsError(f"preset: {_describe(name)} is not a preset name; choose one of "
+        raise SettingsError(f"preset: {describe(name)} is not a preset name; choose one of "
                             f"{', '.join(preset_names())} or give a YAML file.")
     path = Path(name)
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
@@ -609,12 +605,12 @@ def load_preset(name: str) -> dict[str, Any]:
         found = False
     if not found:
         raise SettingsError(
-            f"preset: {_describe(name)} is not a preset; choose one of "
+            f"preset: {describe(name)} is not a preset; choose one of "
             f"{', '.join(preset_names())} or give a YAML file.")
     data = parse_settings_text(read_text(path), name=str(path))
     data.pop("description", None)
     if "preset" in data:
-        raise SettingsError(f"preset {_describe(name)}: a preset cannot name another preset.")
+        raise SettingsError(f"preset {describe(name)}: a preset cannot name another preset.")
     return data
 
 

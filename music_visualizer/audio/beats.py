@@ -154,25 +154,15 @@ def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None) -> dict[str,
     hits = [_unit(_detrend(_band_flux(log_perc, max(_mel_band(spectra, lo), 0),
                                       max(_mel_band(spectra, hi), 1)), width))
             for lo, hi in _HIT_BANDS]
-    treble = _treble_chroma(spectra)
-    treble_change = (change if treble is spectra.chroma
-                     else _unit(_chroma_change(treble, spectra.frame_rate)))
+    # harmonic change above the bass (chords change on bar lines; bass lines move inside bars)
+    treble = spectra.chroma_treble
+    treble_change = _unit(_chroma_change(treble, spectra.frame_rate))
     return {"onset": onset, "kick": kick, "low": low, "high": high, "change": change,
             "beat": beat, "track": beat + kick_ahead, "treble_chroma": treble,
             "treble_change": treble_change, "hits": np.stack(hits)}
 
 
 _HIT_BANDS = ((0.0, 65.0), (1500.0, 4000.0), (4000.0, 7500.0), (7500.0, 11025.0))
-
-
-def _treble_chroma(spectra: Spectra) -> np.ndarray:
-    """Chroma of the harmonic part above the bass (250 Hz .. 4 kHz), frames normalised.
-
-    Chords change on bar lines, but bass lines move inside the bar (root, fifth, walking):
-    the harmonic change that marks bars is read above the bass. Computed block by block with
-    the spectra (:attr:`~.spectra.Spectra.chroma_treble`).
-    """
-    return spectra.chroma_treble
 
 
 def _chroma_change(chroma: np.ndarray, frame_rate: float, window_s: float = 0.3) -> np.ndarray:
@@ -863,7 +853,7 @@ def _downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.nda
     blind = np.asarray(beat_frames) < _FLUX_BLIND_FRAMES
     low = _zscore(_neutral(_peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4), blind))
     onset = _zscore(_neutral(_peak_window(nov["onset"], beat_frames, -1, 2), blind))
-    beat_chroma = _beat_chroma(nov.get("treble_chroma", spectra.chroma), beat_frames)
+    beat_chroma = _beat_chroma(nov["treble_chroma"], beat_frames)
     # the first and last beats have no bar before / after them to compare
     edges = np.zeros(n, dtype=bool)
     edges[[0, -1]] = True

@@ -265,19 +265,19 @@ def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool
     Not ``local``: the squared difference over a share of the song's variance only."""
     n, d = x.shape
     c1 = np.zeros((n + 1, d))
-    c2 = np.zeros((n + 1, d))
     np.cumsum(x, axis=0, out=c1[1:])
-    np.cumsum(x**2, axis=0, out=c2[1:])
     floor = (_VAR_FLOOR if local else _KEY_VAR) * np.maximum(x.var(axis=0), std_floor**2) + 1e-12
     i = np.arange(1, n)
     a0, b1 = np.maximum(i - half, 0), np.minimum(i + half, n)
     nl, nr = (i - a0)[:, None], (b1 - i)[:, None]
     ml = (c1[i] - c1[a0]) / nl
     mr = (c1[b1] - c1[i]) / nr
-    vl = np.maximum((c2[i] - c2[a0]) / nl - ml**2, 0.0)
-    vr = np.maximum((c2[b1] - c2[i]) / nr - mr**2, 0.0)
-    if not local:
-        vl = vr = 0.0
+    vl = vr = 0.0
+    if local:
+        c2 = np.zeros((n + 1, d))
+        np.cumsum(x**2, axis=0, out=c2[1:])
+        vl = np.maximum((c2[i] - c2[a0]) / nl - ml**2, 0.0)
+        vr = np.maximum((c2[b1] - c2[i]) / nr - mr**2, 0.0)
     t2 = np.mean((ml - mr) ** 2 / (vl + vr + floor), axis=1)
     too_short = np.minimum(nl[:, 0], nr[:, 0]) < max(2, half // 2)
     out = np.zeros(n)

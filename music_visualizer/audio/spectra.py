@@ -341,8 +341,7 @@ def _onset_envelope(mel: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
     def db(a: int, b: int) -> np.ndarray:
         return librosa.power_to_db(mel[:, a:b], ref=ref, top_db=None)
 
-    top = max(float(db(a, a + step).max()) for a in range(0, n, step))
-    floor = np.float32(top - _TOP_DB)
+    floor = np.float32(-_TOP_DB)  # the top is 0 dB: ref is the mel's maximum
     lag_pad = 1 + n_fft // (2 * hop)  # lag 1, centred frames
     env = np.zeros(n, dtype=np.float32)
     for a in range(0, n - 1, step):  # flux j compares frames j + 1 and j

@@ -17,7 +17,6 @@ and the chunked inference are ours, so torchaudio is not needed.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy as np
 
 from ..errors import SettingsError
 from ..settings import CHOICES
+from .load import audio_hash
 
 if TYPE_CHECKING:
     from .beats import BeatResult
@@ -101,7 +101,7 @@ def choose_tracker(requested: str = "auto", *, checkpoint: str | None = None,
         raise SettingsError(f"beat_tracker: {problem}, or choose auto or builtin.")
     if problem:
         return TrackerChoice("builtin", "builtin", note=f"auto: built-in tracker ({problem})")
-    return TrackerChoice("beat_this", f"beat_this-{_file_digest(file)}", checkpoint=str(file),
+    return TrackerChoice("beat_this", f"beat_this-{audio_hash(file)[:16]}", checkpoint=str(file),
                          note="auto: beat_this" if name == "auto" else "")
 
 
@@ -147,8 +147,6 @@ def _beat_this_checkpoint(checkpoint: str, cache_dir: Path | None) -> tuple[str,
             Postprocessor,
         )
     except ImportError as e:
-        if not _importable("beat_this"):
-            return f"beat_this is not installed; {_INSTALL['beat_this']}", None
         return (f"beat_this does not import ({e}); reinstall it with "
                 "`pip install -U beat-this`"), None
     path = Path(checkpoint).expanduser()
@@ -177,14 +175,6 @@ def _download(url: str, file_name: str, cache_dir: Path | None) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         torch.hub.download_url_to_file(url, str(target), progress=False)
     return target
-
-
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:16]
 
 
 # ---------------------------------------------------------------------------------------------

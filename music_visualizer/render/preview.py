@@ -90,13 +90,14 @@ def sample_fractions(row: FrameParams, options: MotionOptions, *, width: int, he
     A plain 2D move is computed from its matrix; a perspective flip or a 3D move by moving two
     ramps (x and y coordinates) the same way (linear ramps are resampled exactly).
     """
+    plain_2d = options.mode != "3D" and not options.perspective_flip
+    matrix = _plain_2d_matrix(row, width, height) if plain_2d else None
+    if plain_2d and matrix is None:
+        return None  # a still camera: checked before building the coordinate grids
     ys, xs = torch.meshgrid(torch.arange(height, dtype=torch.float64, device=device),
                             torch.arange(width, dtype=torch.float64, device=device),
                             indexing="ij")
-    if options.mode != "3D" and not options.perspective_flip:
-        matrix = _plain_2d_matrix(row, width, height)
-        if matrix is None:
-            return None
+    if matrix is not None:
         inv = np.linalg.inv(matrix)
         sx = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
         sy = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]

@@ -773,21 +773,18 @@ def _download_cover(session: requests.Session, url: str, cover_dir: Path, track_
         logger.warning("Cover image skipped: not a web address")
         return None
     try:
-        with session.get(url, timeout=timeout, stream=True) as response:
-            if response.status_code != 200:
-                logger.warning("Cover image not downloaded: HTTP %s", response.status_code)
-                return None
-            data = bytearray()
-            for chunk in response.iter_content(64 * 1024):
-                data += chunk
-                if len(data) > _MAX_COVER_BYTES:
-                    logger.warning("Cover image not downloaded: larger than 20 MB")
-                    return None
+        # the session's adapter reads the whole answer within the deadline and refuses one
+        # over _MAX_BODY_BYTES (_AnswerTooLarge)
+        response = session.get(url, timeout=timeout)
+        if response.status_code != 200:
+            logger.warning("Cover image not downloaded: HTTP %s", response.status_code)
+            return None
+        data = response.content
     except requests.RequestException as exc:
         why = exc if isinstance(exc, (_DeadlineExceeded, _AnswerTooLarge)) else type(exc).__name__
         logger.warning("Cover image not downloaded: %s", why)
         return None
-    ext = _image_ext(bytes(data))
+    ext = _image_ext(data)
     if ext is None:
         logger.warning("Cover image not downloaded: the answer is not an image")
         return None
