@@ -107,7 +107,8 @@ def test_generator_is_deterministic_and_split_disjoint():
     assert a.midi == b.midi
     assert ds.make_song("swing", 2).midi != a.midi
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert 0.25 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.35
+    assert 0.3 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.5
+    assert {n.rsplit("_", 1)[0] for n in ds.DEV} <= {n.rsplit("_", 1)[0] for n in ds.HELD_OUT}
     meters = {ds.make_song(n.rsplit("_", 1)[0], int(n.rsplit("_", 1)[1])).meter
               for n in ds.DEV + ds.HELD_OUT}
     assert meters == {2, 3, 4, 5, 7}
