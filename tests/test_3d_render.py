@@ -10,6 +10,7 @@ from PIL import Image
 
 from music_visualizer.render_job import RenderRequest, prepare_run, render
 from music_visualizer.settings import Settings
+from tests.resume_check import stop_resume_compare
 
 
 @pytest.fixture(scope="module")
@@ -44,21 +45,8 @@ def test_a_3d_render_writes_frames_depth_maps_and_resumes_identically(song, tiny
     assert not list(whole.folder.glob("*_cadence_*.png"))
     assert not np.array_equal(frames[0], frames[-1])  # the camera moved
 
-    request = RenderRequest(audio=song, settings=settings, output_dir=tmp_path / "b",
-                            make_video=False)
-    count = [0]
-
-    def stop() -> bool:
-        return count[0] >= 7  # mid-cadence
-
-    first = render(request, on_frame=lambda i, s: count.__setitem__(0, i + 1), should_stop=stop)
-    assert first.stopped and first.rendered == 7
-    again = render(RenderRequest(audio=song, output_dir=tmp_path / "b", make_video=False,
-                                 resume=first.timestring))
-    assert not again.stopped and again.rendered == 9
-    resumed = _frames(first.folder, first.timestring)
-    for i, (x, y) in enumerate(zip(frames, resumed, strict=True)):
-        assert np.array_equal(x, y), f"frame {i} differs after resume"
+    check = stop_resume_compare(song, settings, tmp_path, stop_after=7, whole=whole)  # mid-cadence
+    assert check.first.rendered == 7 and check.rest.rendered == 9
 
 
 def test_3d_with_the_diffusion_model(song, tiny_depth, tiny_model, tmp_path):

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,7 +21,7 @@ from music_visualizer.render.loop import (
 )
 from music_visualizer.runs import FrameWriter, cadence_path, frame_path
 from music_visualizer.settings import Settings
-from tests.conftest import ROOT, run_cli
+from tests.resume_check import kill_resume_compare
 
 
 class FlatRenderer:
@@ -144,47 +139,20 @@ def test_resume_needs_the_saved_diffused_frames(tmp_path):
     assert frame_path(tmp_path, "20261122000000", 4).is_file()
 
 
-def _cli_render(song: Path, out: Path) -> subprocess.Popen:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "music_visualizer", "render", "--audio", str(song),
-         "--renderer", "preview", "--fps", "24", "--duration", "5", "--width", "256",
-         "--height", "256", "--seed", "5", "--zoom", "0:(1.02)", "--angle", "0:(0.5)",
-         "--diffusion-cadence", "3", "--no-video", "--output-dir", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+CLI_CADENCE_RUN = ["render", "--renderer", "preview", "--fps", "24", "--duration", "5",
+                   "--width", "256", "--height", "256", "--seed", "5", "--zoom", "0:(1.02)",
+                   "--angle", "0:(0.5)", "--diffusion-cadence", "3", "--no-video"]
 
 
 @pytest.mark.slow
 def test_kill_9_mid_cadence_then_resume_matches_an_uninterrupted_run(song, tmp_path):
-    reference = _cli_render(song, tmp_path / "ref")
-    _, err = reference.communicate(timeout=600)
-    assert reference.returncode == 0, err
-    ref_folder = next((tmp_path / "ref").rglob("*_settings.json")).parent
-    ref_ts = next((tmp_path / "ref").rglob("*_settings.json")).name[:14]
-    assert not list(ref_folder.glob("*_cadence_*.png"))  # removed once the run is complete
-    killed = tmp_path / "killed"
-    proc = _cli_render(song, killed)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        records = list(killed.rglob("*_settings.json"))
-        if records:
-            count = writer_count(records[0].parent, records[0].name[:14])
-            if count >= 20 and count % 3 != 0:  # mid-block
-                break
-        time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    record = next(killed.rglob("*_settings.json"))
-    folder, ts = record.parent, record.name[:14]
-    done = writer_count(folder, ts)
-    assert 20 <= done < 120
-    result = run_cli("render", "--audio", song, "--output-dir", killed, "--resume", ts,
-                     "--no-video")
-    assert result.returncode == 0, result.stderr
-    a, b = _frames(ref_folder, ref_ts), _frames(folder, ts)
-    assert len(a) == len(b) == 120
-    for i, (x, y) in enumerate(zip(a, b, strict=True)):
-        assert np.array_equal(x, y), f"frame {i} differs (killed after {done})"
+    def mid_block(folder: Path, ts: str) -> bool:
+        count = writer_count(folder, ts)
+        return count >= 20 and count % 3 != 0
+
+    check = kill_resume_compare([*CLI_CADENCE_RUN, "--audio", str(song)], tmp_path, mid_block)
+    assert not list(check.whole[0].glob("*_cadence_*.png"))  # removed once the run is complete
+    assert not list(check.folder.glob("*_cadence_*.png"))
 
 
 def test_seed_advances_once_per_diffused_frame():

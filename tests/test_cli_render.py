@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +12,8 @@ import pytest
 from PIL import Image
 
 from music_visualizer.video import probe_video
-from tests.conftest import ROOT, run_cli
+from tests.conftest import run_cli
+from tests.resume_check import kill_resume_compare
 
 pytestmark = pytest.mark.slow
 
@@ -84,48 +80,18 @@ def test_diffusion_render_with_a_tiny_model_is_reproducible(song, tiny_model, tm
     assert not list(runs[0][0].glob("*.mp4"))  # --no-video
 
 
-def _start_render(song: Path, model: Path, out: Path) -> subprocess.Popen:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "music_visualizer", "render", "--audio", str(song), "--model",
-         str(model), "--fps", "20", "--duration", "4", "--width", "64", "--height", "64",
-         "--steps", "2", "--seed", "5", "--zoom", "0:(1.03)", "--angle", "0:(1)",
-         "--no-video", "--output-dir", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+def _render_args(song: Path, model: Path) -> list[str]:
+    return ["render", "--audio", str(song), "--model", str(model), "--fps", "20", "--duration",
+            "4", "--width", "64", "--height", "64", "--steps", "2", "--seed", "5", "--zoom",
+            "0:(1.03)", "--angle", "0:(1)", "--no-video"]
 
 
 def test_resume_after_kill_9_gives_identical_frames(song, tiny_model, tmp_path):
-    # Uninterrupted reference run.
-    reference = _start_render(song, tiny_model, tmp_path / "ref")
-    out, err = reference.communicate(timeout=600)
-    assert reference.returncode == 0, err
-    ref_frames = _frames(*_run_info(out))
-    assert len(ref_frames) == 80
-
-    # The same run, killed with SIGKILL part-way through.
-    killed_root = tmp_path / "killed"
-    proc = _start_render(song, tiny_model, killed_root)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        pngs = list(killed_root.rglob("*_[0-9][0-9][0-9][0-9][0-9].png"))
-        if len(pngs) >= 12:
-            break
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    folder = next(killed_root.rglob("*_settings.json")).parent
-    ts = next(killed_root.rglob("*_settings.json")).name[:14]
-    done = len(_frames(folder, ts))
-    assert 12 <= done < 80, "the kill should land mid-run"
-
-    result = run_cli("render", "--audio", song, "--output-dir", killed_root, "--resume", ts,
-                     "--no-video")
-    assert result.returncode == 0, result.stderr
-    assert "frames already done" in result.stdout
-    resumed = _frames(folder, ts)
-    assert len(resumed) == 80
-    for pa, pb in zip(ref_frames, resumed, strict=True):
-        assert np.array_equal(np.asarray(Image.open(pa)), np.asarray(Image.open(pb))), pb.name
+    check = kill_resume_compare(_render_args(song, tiny_model), tmp_path,
+                                until=lambda folder, ts: len(_frames(folder, ts)) >= 12)
+    folder, ts, killed_root = check.folder, check.timestring, tmp_path / "killed"
+    assert 12 <= check.done < 80 and len(_frames(folder, ts)) == 80
+    assert "frames already done" in check.resumed.stdout
     assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
     assert len(list(folder.glob("*_settings.json"))) == 1  # same timestring, same file
 

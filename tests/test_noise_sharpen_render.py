@@ -11,6 +11,7 @@ from PIL import Image
 
 from music_visualizer.render_job import RenderRequest, render
 from music_visualizer.settings import Settings
+from tests.resume_check import stop_resume_compare
 
 
 def _settings(**changes) -> Settings:
@@ -41,13 +42,6 @@ def _laplacian_energy(image: np.ndarray) -> float:
     g = image.astype(float).mean(axis=2)
     lap = 4 * g[1:-1, 1:-1] - g[:-2, 1:-1] - g[2:, 1:-1] - g[1:-1, :-2] - g[1:-1, 2:]
     return float((lap**2).mean())
-
-
-def _stop_after(n: int):
-    """``on_frame``/``should_stop`` callbacks that stop a render after ``n`` frames."""
-    done = [0]
-    return {"on_frame": lambda i, s: done.__setitem__(0, i + 1),
-            "should_stop": lambda: done[0] >= n}
 
 
 def test_perlin_noise_in_a_render_is_smooth_where_gaussian_is_not(song, tmp_path):
@@ -97,16 +91,8 @@ def test_perlin_and_unsharp_runs_resume_to_the_same_pixels(song, tmp_path, caden
     settings = _settings(noise_type="perlin", amount_schedule="0:(0.3)",
                          threshold_schedule="0:(0.01)", zoom="0:(1.02)", angle="0:(1)",
                          color_coherence="LAB", diffusion_cadence=cadence)
-    whole, _ = _render(song, tmp_path / "whole", settings)
-    part, first = _render(song, tmp_path / "part", settings, **_stop_after(stop_at))
-    assert first.stopped and len(part) == stop_at
-    again = render(RenderRequest(audio=song, output_dir=tmp_path / "part", make_video=False,
-                                 resume=first.timestring))
-    assert again.rendered == 12 - stop_at
-    resumed = _frames(first.folder, first.timestring)
-    assert len(whole) == len(resumed) == 12
-    for i, (x, y) in enumerate(zip(whole, resumed, strict=True)):
-        assert np.array_equal(x, y), f"frame {i} differs after stopping at {stop_at}"
+    check = stop_resume_compare(song, settings, tmp_path, stop_after=stop_at)
+    assert check.first.rendered == stop_at and len(check.expected) == 12
 
 
 def test_tiny_sd_with_perlin_noise_and_unsharp_mask(song, tiny_model, tmp_path):
@@ -115,16 +101,11 @@ def test_tiny_sd_with_perlin_noise_and_unsharp_mask(song, tiny_model, tmp_path):
     base = _settings(**common)
     both = _settings(**common, noise_type="perlin", amount_schedule="0:(0.4)")
     plain, _ = _render(song, tmp_path / "plain", base)
-    whole, _ = _render(song, tmp_path / "whole", both)
-    assert len(plain) == len(whole) == 4
+    whole = render(RenderRequest(audio=song, settings=both, output_dir=tmp_path / "whole",
+                                 make_video=False))
+    check = stop_resume_compare(song, both, tmp_path, stop_after=2, whole=whole)
+    assert len(plain) == len(check.expected) == 4
     # frame 0 is txt2img: no noise, no sharpening; after it every frame is different
-    assert np.array_equal(plain[0], whole[0])
-    assert all(not np.array_equal(a, b) for a, b in zip(plain[1:], whole[1:], strict=True))
-    part, first = _render(song, tmp_path / "part", both, **_stop_after(2))
-    assert first.stopped and len(part) == 2
-    render(RenderRequest(audio=song, output_dir=tmp_path / "part", make_video=False,
-                         resume=first.timestring))
-    resumed = _frames(first.folder, first.timestring)
-    assert len(resumed) == 4
-    for i, (x, y) in enumerate(zip(whole, resumed, strict=True)):
-        assert np.array_equal(x, y), f"frame {i} differs after resume"
+    assert np.array_equal(plain[0], check.expected[0])
+    assert all(not np.array_equal(a, b)
+               for a, b in zip(plain[1:], check.expected[1:], strict=True))

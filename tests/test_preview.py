@@ -15,6 +15,7 @@ from music_visualizer.render.loop import MotionOptions
 from music_visualizer.render.preview import even_out, evening_weights, sample_fractions
 from music_visualizer.render_job import RenderRequest, render
 from music_visualizer.settings import Settings
+from tests.resume_check import stop_resume_compare
 
 
 def _settings(**changes) -> Settings:
@@ -76,18 +77,8 @@ def test_frame_0_depends_on_the_seed(song, tmp_path):
 @pytest.mark.parametrize("stop_at", [7, 31])
 def test_a_stopped_zoomed_run_resumes_to_the_same_pixels(song, tmp_path, stop_at):
     settings = _settings(duration=3.0, angle="0:(0.7)", seed_behavior="iter")
-    whole, _ = _render(song, tmp_path / "whole", settings)
-    done = [0]
-    part, first = _render(song, tmp_path / "part", settings,
-                          on_frame=lambda i, s: done.__setitem__(0, i + 1),
-                          should_stop=lambda: done[0] >= stop_at)
-    assert first.stopped and len(part) == stop_at
-    render(RenderRequest(audio=song, output_dir=tmp_path / "part", make_video=False,
-                         resume=first.timestring))
-    resumed = _frames(first.folder, first.timestring)
-    assert len(whole) == len(resumed) == 36
-    for i, (x, y) in enumerate(zip(whole, resumed, strict=True)):
-        assert np.array_equal(x, y), f"frame {i} differs after stopping at {stop_at}"
+    check = stop_resume_compare(song, settings, tmp_path, stop_after=stop_at)
+    assert check.first.rendered == stop_at and len(check.expected) == 36
 
 
 def _row(**changes):

@@ -14,6 +14,7 @@ from music_visualizer.render_job import RenderRequest, prepare_run, render
 from music_visualizer.runs import frame_path
 from music_visualizer.settings import Settings
 from tests.conftest import click_song
+from tests.resume_check import stop_resume_compare
 
 SMALL = Settings(renderer="preview", width=64, height=48, fps=6, duration=2.0, seed=4,
                  zoom="0:(1.04)", angle="0:(3)", translation_x="0:(1.5)")
@@ -52,24 +53,9 @@ def test_init_image_is_frame_zero(song, tmp_path):
 
 
 def test_stop_then_resume_equals_an_uninterrupted_run(song, tmp_path):
-    whole = render(RenderRequest(audio=song, settings=SMALL, output_dir=tmp_path / "a",
-                                 make_video=False))
-    assert whole.rendered == 12 and not whole.stopped
-
-    seen = []
-    stopped = render(RenderRequest(audio=song, settings=SMALL, output_dir=tmp_path / "b",
-                                   make_video=False),
-                     on_frame=lambda i, state: seen.append(i),
-                     should_stop=lambda: len(seen) >= 5)
-    assert stopped.stopped and stopped.rendered == 5 and stopped.video is None
-    assert not frame_path(stopped.folder, stopped.timestring, 5).exists()
-
-    resumed = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path / "b",
-                                   resume=stopped.timestring))
-    assert resumed.rendered == 7 and resumed.video is not None and resumed.video.exists()
-    for a, b in zip(_pixels(whole.folder, whole.timestring, 12),
-                    _pixels(resumed.folder, resumed.timestring, 12), strict=True):
-        assert np.array_equal(a, b)
+    check = stop_resume_compare(song, SMALL, tmp_path, stop_after=5, make_video=True)
+    assert check.whole.rendered == 12 and check.first.rendered == 5
+    assert check.rest.rendered == 7 and check.rest.video is not None and check.rest.video.exists()
 
 
 def test_resuming_a_finished_run_keeps_its_video_unless_a_frame_is_newer(song, tmp_path):

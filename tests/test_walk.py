@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import soundfile as sf
 import torch
-from PIL import Image
 
 from music_visualizer.errors import SettingsError
 from music_visualizer.plan import Plan, build_plan
@@ -17,17 +16,13 @@ from music_visualizer.render_job import RenderRequest, prepare_run, render
 from music_visualizer.settings import Settings, settings_from_dict
 from music_visualizer.walk_plan import resolve_intervals, walk_columns, walk_positions
 from tests.conftest import click_song
+from tests.resume_check import stop_resume_compare
 
 INTERVALS = [
     {"start": 0, "end": 2, "prompt_start": "a red forest", "prompt_end": "a blue ocean",
      "kind": "transition", "seed": 11},
     {"start": 2, "end": 3.5, "prompt_start": "a blue ocean", "kind": "hold", "seed": 12},
 ]
-
-
-def _frames(folder: Path, ts: str) -> list[np.ndarray]:
-    paths = sorted(folder.glob(f"{ts}_[0-9][0-9][0-9][0-9][0-9].png"))
-    return [np.asarray(Image.open(p)) for p in paths]
 
 
 # ------------------------------------------------------------------ positions and intervals
@@ -182,20 +177,11 @@ def test_walk_render_resumes_to_the_same_frames_and_makes_the_video(song, tiny_m
     media = probe_video(whole.video)
     assert media.n_frames == 21 and media.audio_duration == pytest.approx(3.5, abs=0.1)
 
-    count = [0]
-    first = render(RenderRequest(audio=song, settings=settings, output_dir=tmp_path / "b"),
-                   on_frame=lambda i, s: count.__setitem__(0, count[0] + 1),
-                   should_stop=lambda: count[0] >= 6)  # stops after a batch, mid-interval
-    assert first.stopped and first.rendered == 8
-    for extra in sorted(first.folder.glob(f"{first.timestring}_0000[6-7].png")):
-        extra.unlink()  # as if killed mid-batch: resume starts inside a batch
-    rest = render(RenderRequest(audio=song, output_dir=tmp_path / "b",
-                                resume=first.timestring))
-    assert rest.rendered == 15
-    a, b = _frames(whole.folder, whole.timestring), _frames(rest.folder, rest.timestring)
-    assert len(a) == len(b) == 21
-    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
-    assert not np.array_equal(a[0], a[7])  # the transition moves
+    # stopped after a batch, mid-interval; frames 6 and 7 lost as if killed mid-batch
+    check = stop_resume_compare(song, settings, tmp_path, stop_after=6, drop=(6, 7),
+                                whole=whole)
+    assert check.first.rendered == 8 and check.rest.rendered == 15
+    assert not np.array_equal(check.expected[0], check.expected[7])  # the transition moves
 
 
 def test_duration_that_disagrees_with_the_intervals_is_refused(song, tmp_path):
