@@ -1,0 +1,57 @@
+"""A run started by an earlier version of the package resumes with this one to exactly the frames
+that version gives uninterrupted (2D, 3D, walk and GAN). The run folders in
+``tests/data/legacy_runs`` were made once by ``tests/data/make_legacy_runs.py`` with version 0.1.0
+before the package was reorganised, and are never regenerated."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from music_visualizer.render_job import RenderRequest, render
+from tests.data.make_legacy_runs import build_models, weights_digest
+from tests.resume_check import assert_same_frames, frames
+
+DATA = Path(__file__).resolve().parent / "data" / "legacy_runs"
+MANIFEST = json.loads((DATA / "manifest.json").read_text())
+MODEL_KEYS_AT_TOP = ("model",)  # repeated at the record's top level
+
+
+def _point_record_at(record_path: Path, models: dict[str, Path]) -> None:
+    """The user moved the models: the record's paths are edited to where they are now."""
+    record = json.loads(record_path.read_text())
+    for key, folder in models.items():
+        record["settings"][key] = str(folder)
+        if key in MODEL_KEYS_AT_TOP:
+            record[key] = str(folder)
+    record_path.write_text(json.dumps(record, indent=1))
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST["cases"]))
+def test_a_run_of_the_previous_version_resumes_to_its_frames(name, tmp_path):
+    case = MANIFEST["cases"][name]
+    shutil.copytree(DATA / name / "partial", tmp_path / "out")
+    song = Path(shutil.copy(DATA / MANIFEST["song"], tmp_path / MANIFEST["song"]))
+    folder, ts = tmp_path / "out" / case["folder"], case["timestring"]
+    models = build_models({"models": {k: v["builder"] for k, v in case["models"].items()}},
+                          tmp_path / "models")
+    for key, folder_ in models.items():
+        assert weights_digest(folder_) == case["models"][key]["sha256"], (
+            f"tests/tiny_models.py no longer builds the {key} the legacy runs were made with")
+    if models:
+        _point_record_at(folder / f"{ts}_settings.json", models)
+    kept = len(frames(folder, ts))
+    assert kept == case["rendered"] - len(case["dropped"]) < case["n_frames"]
+
+    result = render(RenderRequest(audio=song, output_dir=tmp_path / "out", resume=ts,
+                                  make_video=False))
+    assert not result.stopped and result.folder == folder
+    assert result.rendered == case["n_frames"] - kept
+    expected = [np.asarray(Image.open(p)) for p in sorted((DATA / name / "expected").glob("*.png"))]
+    assert len(expected) == case["n_frames"]
+    assert_same_frames(expected, frames(folder, ts), f"({name} run of {MANIFEST['version']})")
