@@ -24,7 +24,7 @@ for the final measure only: a new arrangement (seed 3) of every style, and seed 
 held-out-only style (:data:`HELD_OUT_STYLES`: ska, samba in 2/4, afrobeat in 12/8, a 6/8 gospel
 shuffle, drum and bass, trap, a country train beat, a metal gallop, disco, a New Orleans second
 line, an accelerating Balkan 7/8, a 3/4 rock ballad slowing at its end, 5/4 as 2 + 3, rubato folk
-guitar), with grooves, instruments, drum kits, forms (intros, bridges, drumless breakdowns,
+guitar), with grooves, instruments, drum kits, forms (intros, outros, bridges, drumless breakdowns,
 sections of 2 to 16 bars) and tempo maps that no dev song has, so that it measures
 generalisation rather than another draw of the styles tuned on.
 
@@ -1033,7 +1033,8 @@ HELD_OUT_STYLES: dict[str, Style] = {
                  "minor", MINOR, instruments=(("bass", 87), ("pad", 95), ("keys", 5)),
                  chord_bars=2),
     "trap": Style(style_trap, (4, 4), (66, 76),
-                  (("I", 2, False), ("H", 4, True), ("V", 8, True), ("H", 4, True)),
+                  (("I", 2, False), ("H", 4, True), ("V", 8, True), ("H", 4, True),
+                   ("O", 2, False)),
                   "minor", MINOR, instruments=(("bass", 39), ("keys", 10), ("pad", 91)), kit=25),
     "country_train": Style(style_train, (4, 4), (116, 132),
                            (("I", 4, True), ("V", 12, True), ("C", 8, True), ("V", 12, True)),
@@ -1041,12 +1042,12 @@ HELD_OUT_STYLES: dict[str, Style] = {
                                                ("lead", 110)), kit=40),
     "metal_gallop": Style(style_metal, (4, 4), (140, 168),
                           (("I", 4, False), ("V", 8, True), ("C", 8, True), ("B", 4, True),
-                           ("V", 8, True), ("C", 8, True)),
+                           ("V", 8, True), ("C", 8, True), ("O", 4, True)),
                           "minor", MINOR, instruments=(("bass", 34), ("guitar", 30),
                                                        ("lead", 81)), kit=16),
     "disco": Style(style_disco, (4, 4), (112, 126),
                    (("I", 4, True), ("V", 8, True), ("C", 8, True), ("B", 4, True),
-                    ("C", 8, True)),
+                    ("C", 8, True), ("O", 4, True)),
                    "pop", instruments=(("bass", 37), ("guitar", 28), ("strings", 49),
                                        ("horns", 62))),
     "second_line": Style(style_second_line, (4, 4), (88, 104),
