@@ -102,16 +102,63 @@ def test_ground_truth_matches_the_midi_tempo_map(name):
     assert 25.0 <= song.duration <= 80.0
 
 
+DEV_NAMES = (  # the dev split the tracker is tuned on: it must not move under it
+    "swing_1", "swing_2", "shuffle_1", "shuffle_2", "slow_blues_128_1", "funk_1", "funk_2",
+    "reggae_1", "rock_1", "rock_2", "tresillo_1", "house_1", "house_2", "boombap_1", "boombap_2",
+    "bossa_1", "jazz_waltz_1", "jazz_waltz_2", "waltz_no_drums_1", "ballad_68_1", "ballad_68_2",
+    "five_four_1", "five_four_2", "seven_eight_1", "piano_rubato_1", "piano_rubato_2",
+    "strings_34_1", "hand_percussion_1", "rock_ramp_1", "funk_jump_1")
+
+
+def _style(name: str) -> str:
+    return name.rsplit("_", 1)[0]
+
+
 def test_generator_is_deterministic_and_split_disjoint():
     a, b = ds.make_song("swing", 1), ds.make_song("swing", 1)
     assert a.midi == b.midi
     assert ds.make_song("swing", 2).midi != a.midi
+    assert ds.DEV == DEV_NAMES
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert 0.3 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.5
-    assert {n.rsplit("_", 1)[0] for n in ds.DEV} <= {n.rsplit("_", 1)[0] for n in ds.HELD_OUT}
+    assert 0.3 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.6
+    assert {_style(n) for n in ds.DEV} <= {_style(n) for n in ds.HELD_OUT}
     meters = {ds.make_song(n.rsplit("_", 1)[0], int(n.rsplit("_", 1)[1])).meter
               for n in ds.DEV + ds.HELD_OUT}
     assert meters == {2, 3, 4, 5, 7}
+
+
+def test_held_out_only_styles_are_new_and_never_in_dev():
+    """Seed 1 of every held-out-only style is held out; no dev song shares its style, its bar
+    writer or its form."""
+    only = set(ds.HELD_OUT_STYLES)
+    assert len(only) >= 10 and not only & set(ds.STYLES)
+    assert not only & {_style(n) for n in ds.DEV}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES[s] for s in only)
+    dev_styles = [ds.STYLES[_style(n)] for n in ds.DEV]
+    for style in ds.HELD_OUT_STYLES.values():
+        assert all(style.write is not d.write and style.form != d.form for d in dev_styles)
+
+
+def test_held_out_only_tempo_maps_and_kits():
+    """Rubato throughout breathes and holds back every phrase end; the outro slows down; a
+    non-standard drum kit is a program change on the drum channel (dev songs have none)."""
+    folk = ds.make_song("folk_rubato", 1)
+    ibi = np.diff(folk.beats)
+    assert np.std(60 / ibi) > 3.0
+    for start, end, _ in folk.sections:  # a phrase's last beat is longer than its last bar's first
+        inside = ibi[(folk.beats[:-1] >= start - 1e-9) & (folk.beats[:-1] < end - 1e-9)]
+        assert inside[-1] > 1.1 * inside[-folk.meter]
+    ballad = ds.make_song("rock_ballad_34", 1)
+    ibi = np.diff(ballad.beats)
+    assert ibi[-1] > 1.2 * ibi[0]
+
+    def drum_programs(name: str) -> list[int]:
+        _, tracks = _tracks(ds.make_song(name, 1).midi)
+        return [e[1] for track in tracks for _, e in _events(track) if e[0] == 0xC0 | ds.DRUMS]
+
+    assert drum_programs("trap") == [25]
+    assert drum_programs("rock") == drum_programs("hand_percussion") == []
 
 
 @pytest.mark.slow
