@@ -39,12 +39,12 @@ class _IdentityPipe:
 def measure(frames: int = 60, size: int = 512, repeats: int = 3) -> dict[str, float]:
     import torch
 
-    from music_visualizer.plan import build_plan
+    from music_visualizer.modes.plan import build_plan
     from music_visualizer.render.diffusion import DiffusionRenderer
     from music_visualizer.render.image_ops import to_tensor
     from music_visualizer.render.loop import MotionOptions, RenderState
     from music_visualizer.render.preview import prompt_pattern
-    from music_visualizer.runs import FrameWriter
+    from music_visualizer.runs.store import FrameWriter
     from music_visualizer.settings import Settings
 
     settings = Settings(width=size, height=size, zoom="0:(1.02)", angle="0:(0.5)",

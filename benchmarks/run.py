@@ -96,7 +96,7 @@ def section_deforum_baseline(quick: bool) -> dict:
 
 def _timed_render(audio: Path, settings, out_dir: Path, cache_dir: Path) -> dict:
     """A render through ``render_job.render`` (no video), timed from frame 0 to the end."""
-    from music_visualizer.render_job import RenderRequest, render
+    from music_visualizer.runs.job import RenderRequest, render
 
     marks: dict[int, float] = {}
 
@@ -133,7 +133,7 @@ def section_preview(quick: bool, work: Path, song: Path) -> dict:
 
 
 def section_encode(quick: bool, frames_dir: Path, timestring: str, available: int) -> dict:
-    from music_visualizer.video import encode_video
+    from music_visualizer.runs.video import encode_video
 
     n = min(available, 24 if quick else 240)
     times = []

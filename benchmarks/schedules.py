@@ -34,8 +34,8 @@ def _median_ms(fn, repeat: int) -> float:
 def measure(repeat: int = 5) -> dict:
     import numpy as np
 
-    from music_visualizer.deforum_io import import_deforum
-    from music_visualizer.schedules import evaluate_schedule, to_deforum_string
+    from music_visualizer.settings.deforum import import_deforum
+    from music_visualizer.settings.schedules import evaluate_schedule, to_deforum_string
 
     n = 10_000
     text = to_deforum_string(np.random.default_rng(0).uniform(-20, 20, n))

@@ -1,8 +1,8 @@
-"""``python -m music_visualizer``: see :mod:`music_visualizer.cli`."""
+"""``python -m music_visualizer``: see :mod:`music_visualizer.ui.cli`."""
 
 import sys
 
-from .cli import main
+from .ui.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

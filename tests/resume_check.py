@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from music_visualizer.render_job import RenderRequest, RenderResult, render
-from music_visualizer.runs import frame_path
+from music_visualizer.runs.job import RenderRequest, RenderResult, render
+from music_visualizer.runs.store import frame_path
 from music_visualizer.settings import Settings
 from tests.conftest import ROOT, run_cli
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from music_visualizer.render_job import RenderRequest, prepare_run, render
+from music_visualizer.runs.job import RenderRequest, prepare_run, render
 from music_visualizer.settings import Settings
 from tests.resume_check import stop_resume_compare
 

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from music_visualizer.app_flow import (
+from music_visualizer.errors import AudioError, RunError, SettingsError, UserError
+from music_visualizer.sources.track import TrackInfo
+from music_visualizer.ui.actions import (
     AppConfig,
     describe_status,
     field_overrides,
@@ -25,9 +27,7 @@ from music_visualizer.app_flow import (
     store_upload,
     track_card,
 )
-from music_visualizer.errors import AudioError, RunError, SettingsError, UserError
-from music_visualizer.render_board import BusyError, JobStatus, RenderBoard
-from music_visualizer.sources.track import TrackInfo
+from music_visualizer.ui.board import BusyError, JobStatus, RenderBoard
 from tests.conftest import click_song, run_cli
 
 
@@ -63,7 +63,7 @@ def test_the_speed_fields_reach_the_settings_and_the_model_cache(tmp_path, tiny_
                                                                  monkeypatch):
     from diffusers import AutoencoderKL, AutoencoderTiny
 
-    from music_visualizer.app_flow import ModelCache
+    from music_visualizer.ui.actions import ModelCache
     from tests.tiny_models import make_tiny_taesd
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
@@ -248,7 +248,7 @@ def test_the_app_renders_walk_and_gan_modes(tmp_path, song, tiny_model, monkeypa
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    from music_visualizer.app import build_app, launch
+    from music_visualizer.ui.app import build_app, launch
 
     out = tmp_path_factory.mktemp("out")
     (out / "inside.txt").write_text("inside")
@@ -305,7 +305,7 @@ def test_after_login_only_the_output_folder_is_served(served):
 
 
 def test_sharing_without_a_login_is_refused(tmp_path, monkeypatch):
-    from music_visualizer.app import auth_from, launch
+    from music_visualizer.ui.app import auth_from, launch
 
     monkeypatch.delenv("MUSIC_VISUALIZER_AUTH", raising=False)
     with pytest.raises(UserError, match="login"):
@@ -375,7 +375,7 @@ def test_the_ui_command_serves_the_app(tmp_path):
 
 
 def test_the_model_stays_loaded_between_renders(tiny_model):
-    from music_visualizer.app_flow import ModelCache
+    from music_visualizer.ui.actions import ModelCache
 
     cache = ModelCache()
     first = cache(str(tiny_model), scheduler="default", device="cpu")
@@ -391,7 +391,7 @@ def test_the_model_stays_loaded_between_renders(tiny_model):
 def test_markdown_text_shows_user_text_verbatim():
     from markdown_it import MarkdownIt
 
-    from music_visualizer.app_flow import markdown_text
+    from music_visualizer.ui.actions import markdown_text
 
     md = MarkdownIt("commonmark")
     hostile = ["0:(10**10**10)", "__t__", '<img src="x" onerror="alert(1)">', "`code` ``x``",
@@ -409,7 +409,7 @@ def test_markdown_text_shows_user_text_verbatim():
 
 
 def test_upload_paths_are_cut_to_the_file_name(tmp_path):
-    from music_visualizer.app_flow import hide_folders
+    from music_visualizer.ui.actions import hide_folders
 
     uploads = tmp_path / "gradio"
     text = (f"Audio file '{uploads}/0f3a9c/sub/My Song (live).mp3' could not be read; "
@@ -433,7 +433,7 @@ def test_the_progress_line_shows_the_run_name_and_error_verbatim():
 def test_every_handler_turns_an_exception_into_one_line(tmp_path, caplog):
     import gradio as gr
 
-    from music_visualizer.app import _safe
+    from music_visualizer.ui.app import _safe
 
     config = AppConfig(output_dir=tmp_path)
 
@@ -465,7 +465,7 @@ def test_every_handler_turns_an_exception_into_one_line(tmp_path, caplog):
 
 
 def test_files_outside_the_output_folder_are_served_from_a_copy(tmp_path):
-    from music_visualizer.app import _served_file
+    from music_visualizer.ui.app import _served_file
 
     config = AppConfig(output_dir=tmp_path / "out")
     inside = tmp_path / "out" / "run" / "a.mp4"
@@ -486,7 +486,7 @@ def test_files_outside_the_output_folder_are_served_from_a_copy(tmp_path):
 def test_a_cover_reaches_the_page_as_pixels(tmp_path):
     from PIL import Image
 
-    from music_visualizer.app_flow import image_array
+    from music_visualizer.ui.actions import image_array
 
     Image.new("RGB", (3000, 1500), (10, 20, 30)).save(tmp_path / "cover.png")
     pixels = image_array(tmp_path / "cover.png")

@@ -87,7 +87,7 @@ def song_file(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(env, tiny_model, tmp_path_factory, song_file):
     """The app, launched without blocking, on a free port."""
-    from music_visualizer.app import build_app, launch
+    from music_visualizer.ui.app import build_app, launch
 
     out = tmp_path_factory.mktemp("app-out")
     app = build_app(output_dir=out, model=str(tiny_model),
@@ -305,7 +305,7 @@ def _choose(page, label: str, option: str) -> None:
 def test_cadence_perlin_noise_and_prompt_blend_from_the_form(page, server, song_file):
     # Issue 6's fields in the Advanced section reach the run: recorded in its settings file,
     # in its plan, and every frame (also those after the last diffused one) is in the video.
-    from music_visualizer.video import probe_video
+    from music_visualizer.runs.video import probe_video
 
     _wait_idle(server)
     _prompts_for(page, song_file)

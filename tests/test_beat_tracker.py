@@ -19,10 +19,10 @@ from music_visualizer.audio import trackers
 from music_visualizer.audio.analysis import ANALYSIS_VERSION, analyze_file
 from music_visualizer.audio.beats import BeatResult
 from music_visualizer.audio.trackers import TrackerChoice, choose_tracker
-from music_visualizer.cli import main
 from music_visualizer.errors import SettingsError
-from music_visualizer.render_job import RenderRequest, prepare_run
+from music_visualizer.runs.job import RenderRequest, prepare_run
 from music_visualizer.settings import Settings, settings_from_dict
+from music_visualizer.ui.cli import main
 from tests.conftest import click_song
 
 
@@ -243,7 +243,7 @@ def test_a_file_that_is_not_a_beat_this_checkpoint(tmp_path, song, capsys):
 
 
 def test_render_flags_set_the_tracker_settings():
-    from music_visualizer.cli import _overrides, build_parser
+    from music_visualizer.ui.cli import _overrides, build_parser
 
     args = build_parser().parse_args(["render", "--audio", "song.wav", "--beat-tracker",
                                       "builtin", "--beat-this-checkpoint", "mine.ckpt"])

@@ -10,7 +10,7 @@ import pytest
 import torch
 from PIL import Image
 
-from music_visualizer.plan import build_plan
+from music_visualizer.modes.plan import build_plan
 from music_visualizer.render.cadence import CadenceRenderer
 from music_visualizer.render.loop import (
     MotionOptions,
@@ -19,7 +19,7 @@ from music_visualizer.render.loop import (
     render_frames,
     restore_state,
 )
-from music_visualizer.runs import FrameWriter, cadence_path, frame_path
+from music_visualizer.runs.store import FrameWriter, cadence_path, frame_path
 from music_visualizer.settings import Settings
 from tests.resume_check import kill_resume_compare
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from music_visualizer.audio.analysis import analyze_file
-from music_visualizer.cli import main
-from music_visualizer.schedules import evaluate_schedule
+from music_visualizer.settings.schedules import evaluate_schedule
+from music_visualizer.ui.cli import main
 
 
 def test_analyze_writes_json_features_and_plot(song, tmp_path, capsys):
@@ -89,7 +89,7 @@ def test_analysis_commands_explain_mistakes(args, expected, song, tmp_path, caps
 
 
 def test_a_preset_makes_the_render_follow_the_beat(song, tmp_path):
-    from music_visualizer.render_job import RenderRequest, prepare_run
+    from music_visualizer.runs.job import RenderRequest, prepare_run
     from music_visualizer.settings import resolve_settings
 
     settings = resolve_settings(overrides={"preset": "pulse", "renderer": "preview", "fps": 12,
@@ -106,8 +106,8 @@ def test_a_preset_makes_the_render_follow_the_beat(song, tmp_path):
 def test_degenerate_audio_gives_a_valid_analysis(kind, tmp_path):
     import warnings
 
-    from music_visualizer.analysis_report import write_analysis_json
     from music_visualizer.audio.analysis import analyze_signal
+    from music_visualizer.audio.report import write_analysis_json
 
     sr = 44100
     t = np.arange(int(sr * (0.3 if kind == "short_click" else 1.0 if kind == "one_second"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from music_visualizer.cli import main
+from music_visualizer.ui.cli import main
 from tests.conftest import run_cli
 
 
@@ -111,7 +111,7 @@ def test_help_is_fast_and_loads_no_heavy_library():
     import subprocess
     import sys
 
-    code = ("import sys, music_visualizer.cli as c; c.build_parser(); "
+    code = ("import sys, music_visualizer.ui.cli as c; c.build_parser(); "
             "print(sorted(m for m in ('torch','diffusers','transformers','librosa') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

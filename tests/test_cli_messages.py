@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from music_visualizer.cli import ProgressLines, progress_line
-from music_visualizer.png import encode_png
-from music_visualizer.runs import frame_path, storage_problem
-from music_visualizer.video import _encode_failure
+from music_visualizer.runs.png import encode_png
+from music_visualizer.runs.store import frame_path, storage_problem
+from music_visualizer.runs.video import _encode_failure
+from music_visualizer.ui.cli import ProgressLines, progress_line
 from tests.conftest import click_song, run_cli
 
 SMALL = ["--renderer", "preview", "--fps", "12", "--duration", "2", "--width", "64",

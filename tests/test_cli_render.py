@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from music_visualizer.video import probe_video
+from music_visualizer.runs.video import probe_video
 from tests.conftest import run_cli
 from tests.resume_check import kill_resume_compare
 

@@ -12,8 +12,8 @@ import pytest
 import soundfile as sf
 from PIL import Image
 
-from music_visualizer.cli import main
-from music_visualizer.runs import safe_name
+from music_visualizer.runs.store import safe_name
+from music_visualizer.ui.cli import main
 from tests.conftest import click_song, run_cli
 from tests.spotify_stub import SpotifyStub
 from tests.test_download import calls, fake_spotdl  # noqa: F401  (fixture)

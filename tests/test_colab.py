@@ -1,4 +1,4 @@
-"""The notebook's steps (music_visualizer.colab), outside Colab and with Colab faked."""
+"""The notebook's steps (music_visualizer.ui.colab), outside Colab and with Colab faked."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from music_visualizer import colab
 from music_visualizer.errors import UserError
 from music_visualizer.settings import preset_names, resolve_settings
+from music_visualizer.ui import colab
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_APP = (ROOT / "music_visualizer" / "app.py").is_file()
@@ -32,7 +32,7 @@ def fake_colab(monkeypatch):
 
 
 def test_import_needs_only_the_standard_library():
-    code = ("import sys; import music_visualizer.colab; "
+    code = ("import sys; import music_visualizer.ui.colab; "
             "heavy = {'torch', 'numpy', 'yaml', 'gradio', 'huggingface_hub', 'google.colab'}; "
             "print(sorted(heavy & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
@@ -446,7 +446,7 @@ def test_notebook_preset_choices_match_the_shipped_presets():
 # --------------------------------------------------------------------------------------------
 
 def _fake_app_module(calls):
-    module = types.ModuleType("music_visualizer.app")
+    module = types.ModuleType("music_visualizer.ui.app")
 
     class App:
         closed = False
@@ -472,7 +472,7 @@ def _fake_app_module(calls):
 
 def test_launch_app_in_colab_requires_a_login(fake_colab, monkeypatch, tmp_path, capsys):
     calls: list = []
-    monkeypatch.setitem(sys.modules, "music_visualizer.app", _fake_app_module(calls))
+    monkeypatch.setitem(sys.modules, "music_visualizer.ui.app", _fake_app_module(calls))
     environ: dict[str, str] = {}
     colab.launch_app(output_dir=tmp_path, environ=environ)
     (_, built), (_, launched) = calls
@@ -492,7 +492,7 @@ def test_launch_app_in_colab_requires_a_login(fake_colab, monkeypatch, tmp_path,
 
 def test_launch_app_outside_colab_with_a_fake_app(not_colab, monkeypatch, tmp_path, capsys):
     calls: list = []
-    monkeypatch.setitem(sys.modules, "music_visualizer.app", _fake_app_module(calls))
+    monkeypatch.setitem(sys.modules, "music_visualizer.ui.app", _fake_app_module(calls))
     app = colab.launch_app(output_dir=tmp_path, environ={})
     assert calls[1][1]["share"] is False and calls[1][1]["block"] is False
     assert calls[1][1]["auth"] is None
@@ -501,7 +501,7 @@ def test_launch_app_outside_colab_with_a_fake_app(not_colab, monkeypatch, tmp_pa
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_APP, reason="music_visualizer/app.py is not written yet")
+@pytest.mark.skipif(not HAS_APP, reason="music_visualizer/ui/app.py is not written yet")
 def test_launch_app_outside_colab_serves_on_localhost(not_colab, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
     monkeypatch.delenv("MUSIC_VISUALIZER_AUTH", raising=False)
@@ -516,3 +516,9 @@ def test_launch_app_outside_colab_serves_on_localhost(not_colab, monkeypatch, tm
     finally:
         app.close()
     assert "Not in Colab: skipping the public share link" in capsys.readouterr().out
+
+
+def test_notebooks_saved_before_the_ui_package_still_import_colab():
+    from music_visualizer import colab as old_name
+
+    assert old_name is colab and callable(old_name.in_colab)

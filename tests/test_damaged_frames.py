@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from music_visualizer.png import encode_png, png_damage
-from music_visualizer.render_job import RenderRequest, render
-from music_visualizer.runs import cadence_path, frame_path, scan_frames
+from music_visualizer.runs.job import RenderRequest, render
+from music_visualizer.runs.png import encode_png, png_damage
+from music_visualizer.runs.store import cadence_path, frame_path, scan_frames
 from music_visualizer.settings import Settings
 from tests.conftest import run_cli
 

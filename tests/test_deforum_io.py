@@ -12,15 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from music_visualizer.cli import main
-from music_visualizer.deforum_io import (
-    DeforumImport,
-    export_deforum,
-    import_deforum,
-    is_deforum_settings,
+from music_visualizer.modes.plan import (
+    PLAN_COLUMNS,
+    SCHEDULED_COLUMNS,
+    Plan,
+    build_plan,
+    frame_count,
 )
-from music_visualizer.plan import PLAN_COLUMNS, SCHEDULED_COLUMNS, Plan, build_plan, frame_count
-from music_visualizer.schedules import evaluate_schedule
 from music_visualizer.settings import (
     Settings,
     deforum_report,
@@ -29,6 +27,14 @@ from music_visualizer.settings import (
     settings_from_dict,
     settings_to_dict,
 )
+from music_visualizer.settings.deforum import (
+    DeforumImport,
+    export_deforum,
+    import_deforum,
+    is_deforum_settings,
+)
+from music_visualizer.settings.schedules import evaluate_schedule
+from music_visualizer.ui.cli import main
 from tests.conftest import run_cli
 
 # ---------------------------------------------------------------------------------------------
@@ -660,8 +666,8 @@ def test_export_deforum_cli_writes_json_and_refuses_bad_inputs(tmp_path, capsys)
 
 
 def test_deforum_3d_x_axis_is_mirrored_on_import_and_back_on_export():
-    from music_visualizer.deforum_io import import_deforum, negate_schedule
-    from music_visualizer.schedules import evaluate_schedule
+    from music_visualizer.settings.deforum import import_deforum, negate_schedule
+    from music_visualizer.settings.schedules import evaluate_schedule
 
     text = '0:(2), 10:(1 + sin(t/4)), "max_f-1":(0)'
     negated = negate_schedule(text, 40)

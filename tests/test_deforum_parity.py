@@ -25,9 +25,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from music_visualizer.deforum_io import import_deforum
 from music_visualizer.errors import ScheduleError
-from music_visualizer.schedules import ScheduleWarning, evaluate_schedule, from_deforum_string
+from music_visualizer.settings.deforum import import_deforum
+from music_visualizer.settings.schedules import (
+    ScheduleWarning,
+    evaluate_schedule,
+    from_deforum_string,
+)
 
 SEED = 7
 
@@ -329,7 +333,7 @@ def test_no_schedule_of_a_real_settings_file_is_dropped(name):
     n = int(data["max_frames"])
     dropped = [note for note in imported.notes if " is not used (" in note]
     assert not dropped
-    from music_visualizer.plan import SCHEDULED_COLUMNS
+    from music_visualizer.modes.plan import SCHEDULED_COLUMNS
 
     mirrored = imported.settings.get("mode") == "3D"
     fields = [*SCHEDULED_COLUMNS.values(), "cfg_scale_schedule"]
@@ -352,7 +356,7 @@ def test_no_schedule_of_a_real_settings_file_is_dropped(name):
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9, err_msg=key)
         checked += 1
     assert checked >= 10
-    from music_visualizer.plan import build_plan
+    from music_visualizer.modes.plan import build_plan
     from music_visualizer.settings import settings_from_dict
 
     settings = settings_from_dict(imported.settings)
@@ -388,7 +392,7 @@ def test_the_package_never_loads_numexpr(tmp_path):
     path = tmp_path / "settings.json"
     path.write_text(json.dumps(FILES["A1111 2D community"]))
     code = ("import json, sys\n"
-            "from music_visualizer.deforum_io import import_deforum\n"
+            "from music_visualizer.settings.deforum import import_deforum\n"
             f"import_deforum(json.load(open({str(path)!r})))\n"
             "print('numexpr' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -400,7 +404,7 @@ def test_a_community_settings_file_given_to_the_cli_renders_deforums_motion(tmp_
     """The user's path: ``--settings 20240101120000_settings.txt``, then the plan."""
     import json
 
-    from music_visualizer.plan import build_plan
+    from music_visualizer.modes.plan import build_plan
     from music_visualizer.settings import deforum_report, resolve_settings
 
     data = FILES["A1111 2D community"]

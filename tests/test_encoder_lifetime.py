@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from music_visualizer.png import encode_png
-from music_visualizer.render_job import RenderRequest, render
-from music_visualizer.runs import frame_path, video_path
+from music_visualizer.runs.job import RenderRequest, render
+from music_visualizer.runs.png import encode_png
+from music_visualizer.runs.store import frame_path, video_path
+from music_visualizer.runs.video import encode_video
 from music_visualizer.settings import Settings
-from music_visualizer.video import encode_video
 from tests.conftest import ROOT, click_song
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")

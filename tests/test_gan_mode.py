@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from music_visualizer.errors import RunError, SettingsError
-from music_visualizer.render_job import RenderRequest, prepare_run, render
-from music_visualizer.runs import gan_path
+from music_visualizer.runs.job import RenderRequest, prepare_run, render
+from music_visualizer.runs.store import gan_path
 from music_visualizer.settings import settings_from_dict
 from tests.conftest import run_cli
 from tests.resume_check import stop_resume_compare
@@ -36,8 +36,8 @@ def _frames(folder: Path, ts: str) -> list[np.ndarray]:
 
 
 def test_a_gan_run_has_every_frame_its_vectors_and_the_video(song, tiny_gan, tmp_path):
-    from music_visualizer.gan_vectors import GanVectors
-    from music_visualizer.video import probe_video
+    from music_visualizer.modes.gan.vectors import GanVectors
+    from music_visualizer.runs.video import probe_video
 
     result = render(RenderRequest(audio=song, settings=_settings(tiny_gan),
                                   output_dir=tmp_path))
@@ -122,7 +122,7 @@ def test_a_biggan_whose_config_does_not_fit_its_layers_is_refused_at_load(tmp_pa
     from pytorch_pretrained_biggan import BigGAN, BigGANConfig
 
     from music_visualizer.errors import ModelError
-    from music_visualizer.render.gan import load_biggan
+    from music_visualizer.modes.gan.renderer import load_biggan
 
     config = BigGANConfig(output_dim=32, z_dim=128, class_embed_dim=128, channel_width=4,
                           num_classes=1000, attention_layer_position=2,

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from music_visualizer.errors import ModelError, SettingsError
-from music_visualizer.gan_vectors import GanOptions, GanVectors, gan_vectors
-from music_visualizer.render.gan import SCALINGS, GanRenderer, load_biggan
+from music_visualizer.modes.gan.renderer import SCALINGS, GanRenderer, load_biggan
+from music_visualizer.modes.gan.vectors import GanOptions, GanVectors, gan_vectors
 from tests.tiny_models import make_tiny_biggan
 
 N_FRAMES = 20

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from music_visualizer import gan_vectors as gv
 from music_visualizer.errors import SettingsError
-from music_visualizer.gan_vectors import GanOptions, GanVectors, gan_vectors, parse_classes
+from music_visualizer.modes.gan import vectors as gv
+from music_visualizer.modes.gan.vectors import GanOptions, GanVectors, gan_vectors, parse_classes
 
 DMV_FPS = 22050 / 512  # DMV's own frame rate: its options apply unscaled
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from music_visualizer.errors import ScheduleError, SettingsError
-from music_visualizer.plan import build_plan
+from music_visualizer.modes.plan import build_plan
 from music_visualizer.safe_load import describe, parse_json, parse_yaml
 from music_visualizer.settings import (
     Settings,

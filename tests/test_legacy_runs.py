@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from music_visualizer.render_job import RenderRequest, render
+from music_visualizer.runs.job import RenderRequest, render
 from tests.data.make_legacy_runs import build_models, weights_digest
 from tests.resume_check import assert_same_frames, frames
 

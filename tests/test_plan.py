@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from music_visualizer.errors import ScheduleError, SettingsError
-from music_visualizer.plan import (
+from music_visualizer.modes.plan import (
     Plan,
     build_plan,
     frame_count,

@@ -10,8 +10,8 @@ from PIL import Image
 
 from music_visualizer.audio.analysis import AudioAnalysis, Section
 from music_visualizer.audio.features import feature_curves, frame_features
+from music_visualizer.audio.plot import plot_analysis
 from music_visualizer.audio.spectra import SR, compute_spectra
-from music_visualizer.plot import plot_analysis
 
 
 @pytest.fixture(scope="module")

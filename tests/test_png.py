@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from music_visualizer.png import encode_png
+from music_visualizer.runs.png import encode_png
 
 
 @pytest.mark.parametrize("deflate", ["isal", "zlib"])
 @pytest.mark.parametrize("shape", [(1, 1, 3), (7, 5, 3), (64, 48, 3), (512, 512, 3)])
 def test_round_trip_is_exact(shape, deflate, monkeypatch):
-    import music_visualizer.png as png
+    import music_visualizer.runs.png as png
 
     if deflate == "zlib":  # the fallback when isal is not installed
         monkeypatch.setattr(png, "isal_zlib", None)
@@ -42,7 +42,7 @@ def test_rejects_other_layouts():
 
 
 def test_isal_is_used_and_is_as_small_as_zlib(monkeypatch):
-    import music_visualizer.png as png
+    import music_visualizer.runs.png as png
 
     rng = np.random.default_rng(3)
     y, x = np.mgrid[0:256, 0:256]

@@ -13,7 +13,7 @@ from PIL import Image
 from music_visualizer.render import cpu_kernels
 from music_visualizer.render.loop import MotionOptions
 from music_visualizer.render.preview import even_out, evening_weights, sample_fractions
-from music_visualizer.render_job import RenderRequest, render
+from music_visualizer.runs.job import RenderRequest, render
 from music_visualizer.settings import Settings
 from tests.resume_check import stop_resume_compare
 
@@ -82,7 +82,7 @@ def test_a_stopped_zoomed_run_resumes_to_the_same_pixels(song, tmp_path, stop_at
 
 
 def _row(**changes):
-    from music_visualizer.plan import FrameParams
+    from music_visualizer.modes.plan import FrameParams
 
     base = dict(index=1, time=0.0, prompt="p", negative_prompt="", angle=0.0, zoom=1.0,
                 translation_x=0.0, translation_y=0.0, transform_center_x=0.5,

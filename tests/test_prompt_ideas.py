@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from music_visualizer.errors import SettingsError
-from music_visualizer.prompt_ideas import MODIFIERS, _clean, builtin_ideas, model_ideas
+from music_visualizer.prompts.ideas import MODIFIERS, _clean, builtin_ideas, model_ideas
 from tests.tiny_models import bytes_to_unicode
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from music_visualizer.plan import build_plan
-from music_visualizer.prompt_weights import encode_weighted, has_weights, parse_weighted
+from music_visualizer.modes.plan import build_plan
+from music_visualizer.prompts.weights import encode_weighted, has_weights, parse_weighted
 from music_visualizer.settings import Settings
 
 

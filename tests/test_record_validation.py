@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from music_visualizer.errors import RunError
-from music_visualizer.run_record import load_run_record
-from music_visualizer.runs import list_runs
+from music_visualizer.runs.record import load_run_record
+from music_visualizer.runs.store import list_runs
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow

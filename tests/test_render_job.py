@@ -10,8 +10,8 @@ import soundfile as sf
 from PIL import Image, ImageOps
 
 from music_visualizer import __version__
-from music_visualizer.render_job import RenderRequest, prepare_run, render
-from music_visualizer.runs import frame_path
+from music_visualizer.runs.job import RenderRequest, prepare_run, render
+from music_visualizer.runs.store import frame_path
 from music_visualizer.settings import Settings
 from tests.conftest import click_song
 from tests.resume_check import stop_resume_compare
@@ -76,7 +76,7 @@ def test_resuming_a_finished_run_keeps_its_video_unless_a_frame_is_newer(song, t
     os.utime(done.video, ns=(built + 2 * 10**9, built + 2 * 10**9))
     again = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path,
                                  resume=done.timestring))
-    from music_visualizer.video import probe_video
+    from music_visualizer.runs.video import probe_video
 
     assert probe_video(again.video).n_frames == 12
 

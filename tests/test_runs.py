@@ -12,8 +12,8 @@ import torch
 from PIL import Image
 
 from music_visualizer.errors import RunError
-from music_visualizer.png import encode_png
-from music_visualizer.runs import (
+from music_visualizer.runs.png import encode_png
+from music_visualizer.runs.store import (
     FrameWriter,
     check_timestring,
     done_frames,

@@ -18,12 +18,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from music_visualizer import runs as runs_module
-from music_visualizer.cli import main
 from music_visualizer.errors import RunError
-from music_visualizer.png import encode_png
-from music_visualizer.render_job import RenderRequest, prepare_run, render
-from music_visualizer.runs import (
+from music_visualizer.runs.job import RenderRequest, prepare_run, render
+from music_visualizer.runs.png import encode_png
+from music_visualizer.runs.store import (
     RunLock,
     done_frames,
     frame_path,
@@ -36,7 +34,9 @@ from music_visualizer.runs import (
     song_dir,
     song_runs,
 )
+from music_visualizer.runs import store as runs_module
 from music_visualizer.settings import Settings
+from music_visualizer.ui.cli import main
 from tests.conftest import ROOT
 
 TINY = Settings(renderer="preview", width=64, height=64, fps=4, duration=1.0, seed=7,
@@ -249,7 +249,7 @@ def test_a_run_being_rendered_by_another_thread_cannot_be_resumed(song, tmp_path
 def test_the_lock_of_a_process_killed_with_sigkill_is_free(song, tmp_path):
     stopped = _stopped_run(song, tmp_path)
     ts, folder = stopped.timestring, stopped.folder
-    code = ("import sys, time; from music_visualizer.runs import RunLock; "
+    code = ("import sys, time; from music_visualizer.runs.store import RunLock; "
             "RunLock(sys.argv[1], sys.argv[2]).acquire(); print('locked', flush=True); "
             "time.sleep(120)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

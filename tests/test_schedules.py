@@ -1,4 +1,4 @@
-"""Tests for music_visualizer.schedules: Deforum keyframe strings -> per-frame arrays.
+"""Tests for music_visualizer.settings.schedules: Deforum keyframe strings -> per-frame arrays.
 
 Covers Deforum's semantics (interpolation, holds, expression keys, ramps, ``max_f`` and quoted
 keys), the parts Deforum gets wrong (commas inside calls, ``pi``), audio arrays as variables,
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from music_visualizer.errors import ScheduleError
-from music_visualizer.schedules import (
+from music_visualizer.settings.schedules import (
     MAX_SCHEDULE_CHARS,
     Keyframe,
     evaluate_expression,

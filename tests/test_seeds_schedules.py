@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from music_visualizer.errors import ScheduleError, SettingsError
-from music_visualizer.plan import build_plan, frame_seeds
+from music_visualizer.modes.plan import build_plan, frame_seeds
 from music_visualizer.settings import Settings, settings_from_dict
 
 
@@ -71,7 +71,7 @@ def test_bad_values_name_the_field_and_frame():
 
 
 def test_plans_saved_before_these_columns_still_load():
-    from music_visualizer.plan import Plan
+    from music_visualizer.modes.plan import Plan
 
     plan = build_plan(Settings(), n_frames=3, seed=1)
     data = plan.to_dict()

@@ -1,4 +1,4 @@
-"""Tests for music_visualizer.video: encode frames + audio slice to MP4, then probe it.
+"""Tests for music_visualizer.runs.video: encode frames + audio slice to MP4, then probe it.
 
 Frames are tiny synthetic PNGs whose red level encodes the frame number, so decoding the video
 back shows that every frame is there, in order.
@@ -17,7 +17,7 @@ import soundfile as sf
 from PIL import Image
 
 from music_visualizer.errors import VideoError
-from music_visualizer.video import VideoInfo, encode_video, probe_video
+from music_visualizer.runs.video import VideoInfo, encode_video, probe_video
 
 TS = "20240102030405"
 N_FRAMES = 24
@@ -228,7 +228,7 @@ def test_probe_errors(song: Path, tmp_path: Path) -> None:
 
 def test_the_fast_x264_options_are_used_and_keep_the_picture(frames64: Path, tmp_path: Path
                                                              ) -> None:
-    from music_visualizer.video import FAST_X264_PARAMS
+    from music_visualizer.runs.video import FAST_X264_PARAMS
 
     def x264_settings(path: Path) -> str:
         # libx264 writes its options into the stream (an SEI message)

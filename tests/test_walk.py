@@ -11,10 +11,10 @@ import soundfile as sf
 import torch
 
 from music_visualizer.errors import SettingsError
-from music_visualizer.plan import Plan, build_plan
-from music_visualizer.render_job import RenderRequest, prepare_run, render
+from music_visualizer.modes.plan import Plan, build_plan
+from music_visualizer.modes.walk.plan import resolve_intervals, walk_columns, walk_positions
+from music_visualizer.runs.job import RenderRequest, prepare_run, render
 from music_visualizer.settings import Settings, settings_from_dict
-from music_visualizer.walk_plan import resolve_intervals, walk_columns, walk_positions
 from tests.conftest import click_song
 from tests.resume_check import stop_resume_compare
 
@@ -135,8 +135,8 @@ def test_the_walk_moves_further_per_frame_on_loud_percussive_passages(tmp_path):
 
 
 def test_a_frame_at_the_start_of_a_transition_is_the_start_prompt_on_its_seed(tiny_model):
+    from music_visualizer.modes.walk.renderer import WalkRenderer, slerp
     from music_visualizer.render.models import load_pipelines
-    from music_visualizer.render.walk import WalkRenderer, slerp
 
     pipes = load_pipelines(str(tiny_model), device="cpu")
     walker = WalkRenderer(pipes, width=64, height=64, batch_size=2)
@@ -167,7 +167,7 @@ def test_a_frame_at_the_start_of_a_transition_is_the_start_prompt_on_its_seed(ti
 
 @pytest.mark.slow
 def test_walk_render_resumes_to_the_same_frames_and_makes_the_video(song, tiny_model, tmp_path):
-    from music_visualizer.video import probe_video
+    from music_visualizer.runs.video import probe_video
 
     settings = settings_from_dict({
         "mode": "walk", "model": str(tiny_model), "width": 64, "height": 64, "fps": 6,

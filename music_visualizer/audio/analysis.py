@@ -96,7 +96,7 @@ class AudioAnalysis:
         """Write the summary as JSON and the curves as npz (both atomically)."""
         import io
 
-        from ..runs import atomic_write_bytes
+        from ..runs.store import atomic_write_bytes
 
         buffer = io.BytesIO()
         np.savez(buffer, **self.curves)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import torch
 
-from ..plan import FrameParams
+from ..modes.plan import FrameParams
 from .image_ops import quantize
 from .loop import MotionOptions, RenderState, frame_depth, warp_frame
 

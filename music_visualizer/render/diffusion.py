@@ -13,8 +13,8 @@ from typing import Any
 
 import torch
 
-from ..plan import FrameParams
-from ..prompt_weights import encode_weighted, has_weights
+from ..modes.plan import FrameParams
+from ..prompts.weights import encode_weighted, has_weights
 from .loop import MotionOptions, RenderState, finish_frame, prepare_with_depth, with_depth
 from .models import Pipelines, run_pipeline
 

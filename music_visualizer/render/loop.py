@@ -21,8 +21,8 @@ from typing import Any, Protocol
 import numpy as np
 import torch
 
-from ..plan import FrameParams, Plan
-from ..runs import FrameWriter, cadence_path, depth_path, frame_path
+from ..modes.plan import FrameParams, Plan
+from ..runs.store import FrameWriter, cadence_path, depth_path, frame_path
 from .image_ops import (
     ColorReference,
     affine_matrix_2d,

@@ -25,7 +25,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from ..plan import FrameParams
+from ..modes.plan import FrameParams
 from . import cpu_kernels
 from .image_ops import affine_matrix_2d, to_tensor
 from .loop import (

@@ -25,7 +25,7 @@ import numpy as np
 import soundfile as sf
 
 from music_visualizer import __version__
-from music_visualizer.render_job import RenderRequest, render
+from music_visualizer.runs.job import RenderRequest, render
 from music_visualizer.settings import settings_from_dict
 from tests.conftest import click_song
 

@@ -2,9 +2,9 @@
 
 Each frame is independent: its text embedding is ``lerp(embed(prompt_from), embed(prompt),
 blend)`` and its initial noise ``slerp(noise(seed), noise(seed_to), noise_t)``, both from the
-plan row (see :mod:`music_visualizer.walk_plan`). Frames are rendered ``batch_size`` at a time;
-the frame loop hands over batches aligned to absolute frame indices, so a resumed run batches
-every frame exactly as an uninterrupted one did and its frames are identical.
+plan row (see :mod:`music_visualizer.modes.walk.plan`). Frames are rendered ``batch_size``
+at a time; the frame loop hands over batches aligned to absolute frame indices, so a resumed
+run batches every frame exactly as an uninterrupted one did and its frames are identical.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import Any
 
 import torch
 
+from ...prompts.weights import encode_weighted, has_weights
+from ...render.image_ops import quantize
+from ...render.models import Pipelines, run_pipeline
 from ..plan import FrameParams
-from ..prompt_weights import encode_weighted, has_weights
-from .image_ops import quantize
-from .models import Pipelines, run_pipeline
 
 __all__ = ["WalkRenderer", "slerp"]
 

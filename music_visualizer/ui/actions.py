@@ -32,9 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import AudioError, RunError, UserError
-from .render_board import RenderBoard, RenderJob
-from .settings import SCHEDULE_FIELDS, Settings, resolve_settings
+from ..errors import AudioError, RunError, UserError
+from ..settings import SCHEDULE_FIELDS, Settings, resolve_settings
+from .board import RenderBoard, RenderJob
 
 __all__ = [
     "AUDIO_SUFFIXES",
@@ -133,8 +133,8 @@ def store_upload(path: str | os.PathLike[str] | None, config: AppConfig) -> Path
     """
     if not path:
         return None
-    from .audio.load import audio_hash, probe_audio
-    from .runs import safe_name
+    from ..audio.load import audio_hash, probe_audio
+    from ..runs.store import safe_name
 
     source = Path(path)
     if source.suffix.lower() not in AUDIO_SUFFIXES:
@@ -209,7 +209,7 @@ def track_card(track: Any, analysis: Any = None) -> str:
 def _plot_image(analysis: Any, settings: Settings, title: str) -> np.ndarray:
     from PIL import Image
 
-    from .analysis_report import write_plot
+    from ..audio.report import write_plot
 
     with tempfile.TemporaryDirectory() as tmp:
         path = write_plot(analysis, Path(tmp) / "plot.png", settings=settings, song=title)
@@ -223,9 +223,9 @@ def produce_prompts(config: AppConfig, link: str | None, audio: str | None, *,
 
     Never downloads the song (that happens at Visualize, when needed).
     """
-    from .audio.analysis import analyze_file
-    from .render_job import track_prompts
-    from .sources.resolve import resolve_track
+    from ..audio.analysis import analyze_file
+    from ..runs.job import track_prompts
+    from ..sources.resolve import resolve_track
 
     link = (link or "").strip() or None
     stored = store_upload(audio, config)
@@ -249,8 +249,8 @@ def run_choices(output_dir: Path, audio: Path | None) -> list[tuple[str, str]]:
     """(label, timestring) of the song's runs: resumable ones first, newest first."""
     if audio is None:
         return []
-    from .audio.load import audio_hash
-    from .runs import song_runs
+    from ..audio.load import audio_hash
+    from ..runs.store import song_runs
 
     runs = song_runs(output_dir, audio_hash(audio))
     ordered = [r for r in runs if not r.complete][::-1] + [r for r in runs if r.complete][::-1]
@@ -321,7 +321,7 @@ def field_overrides(values: Mapping[str, Any], prompts: Sequence[str | None],
 
 def _resume_audio(config: AppConfig, timestring: str, stored: Path | None) -> Path:
     """The song of run ``timestring``: the upload if there is one, else the run's own copy."""
-    from .runs import locate_run, read_run_record
+    from ..runs.store import locate_run, read_run_record
 
     folder = locate_run(config.output_dir, timestring)
     if stored is not None:
@@ -347,7 +347,7 @@ class ModelCache:
 
     def __call__(self, model: str, *, scheduler: str, device: str | None,
                  tiny_vae: str | None = None, compile: bool = False) -> Any:
-        from .render.models import load_pipelines
+        from ..render.models import load_pipelines
 
         key = (model, scheduler, device, tiny_vae, compile)
         if key != self._key:
@@ -368,8 +368,8 @@ def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
     Raises UserError (shown on the page) for any mistake, and BusyError while another render
     runs; nothing is written before the checks pass.
     """
-    from .render_job import make_renderer, prepare_run, render, request_from_inputs
-    from .runs import check_timestring
+    from ..runs.job import make_renderer, prepare_run, render, request_from_inputs
+    from ..runs.store import check_timestring
 
     link = (link or "").strip() or None
     board.check_idle()  # before any work: a busy app says so at once
@@ -416,8 +416,8 @@ def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
 def _write_run_plot(folder: Path, timestring: str, request: Any, settings: Settings,
                     title: str) -> Path | None:
     """``<ts>_plot.png``: the song and the motion of this run, beside its frames."""
-    from .analysis_report import write_plot
-    from .audio.analysis import analyze_file
+    from ..audio.analysis import analyze_file
+    from ..audio.report import write_plot
 
     path = Path(folder) / f"{timestring}_plot.png"
     if path.is_file():
@@ -454,7 +454,7 @@ def image_array(path: str | os.PathLike[str] | None, *, max_side: int = 1024
 
 def frame_image(frame: Any) -> np.ndarray | None:
     """A uint8 HxWx3 array of a frame tensor/array (CHW or HWC, optional batch of 1)."""
-    from .runs import _to_hwc_uint8
+    from ..runs.store import _to_hwc_uint8
 
     return None if frame is None else _to_hwc_uint8(frame)
 

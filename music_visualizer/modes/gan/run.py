@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RunError, SettingsError, UserError
-from .runs import gan_path
-from .safe_load import MAX_RECORD_BYTES, parse_json, read_text
-from .settings import Settings
+from ...errors import RunError, SettingsError, UserError
+from ...runs.store import gan_path
+from ...safe_load import MAX_RECORD_BYTES, parse_json, read_text
+from ...settings import Settings
 
 __all__ = ["gan_options", "gan_renderer", "gan_run_vectors", "load_run_vectors"]
 
@@ -29,7 +29,7 @@ _MONTHS = "[0-9][0-9][0-9][0-9]-[0-9][0-9]"
 
 def gan_options(settings: Settings) -> Any:
     """The Deep Music Visualizer options of ``settings``."""
-    from .gan_vectors import GanOptions
+    from .vectors import GanOptions
 
     classes = tuple(settings.classes) if settings.classes else None
     num_classes = min(settings.num_classes, len(classes)) if classes else settings.num_classes
@@ -71,7 +71,7 @@ def gan_run_vectors(settings: Settings, variables: Mapping[str, Any], *, n_frame
     ``use_previous_vectors`` the vectors of the newest GAN run of this song with as many
     frames.
     """
-    from .gan_vectors import GanVectors, gan_vectors
+    from .vectors import GanVectors, gan_vectors
 
     if settings.use_previous_vectors:
         for folder, timestring, record in _previous_gan_runs(output_dir, audio_digest):
@@ -103,7 +103,7 @@ def gan_run_vectors(settings: Settings, variables: Mapping[str, Any], *, n_frame
 
 def load_run_vectors(folder: Path, timestring: str) -> Any:
     """A GAN run's saved vectors; a RunError when the file is gone."""
-    from .gan_vectors import GanVectors
+    from .vectors import GanVectors
 
     path = gan_path(folder, timestring)
     if not path.is_file():
@@ -132,7 +132,7 @@ class _RowBatches:
 
 def gan_renderer(settings: Settings, vectors: Any, *, device: Any) -> Any:
     """The batch renderer of a GAN run (loads ``settings.gan_model``)."""
-    from .render.gan import GanRenderer, load_biggan
+    from .renderer import GanRenderer, load_biggan
 
     model = load_biggan(settings.gan_model, device=device)
     inner = GanRenderer(model, vectors, width=settings.width, height=settings.height,

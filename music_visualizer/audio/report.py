@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio.analysis import AudioAnalysis
-from .errors import SettingsError
-from .plan import build_plan, frame_count
-from .runs import atomic_write_bytes
-from .settings import Settings
+from ..errors import SettingsError
+from ..modes.plan import build_plan, frame_count
+from ..runs.store import atomic_write_bytes
+from ..settings import Settings
+from .analysis import AudioAnalysis
 
 __all__ = [
     "MOTION_COLUMNS",
@@ -61,7 +61,7 @@ def write_analysis_json(analysis: AudioAnalysis, path: Path, *, fps: float | Non
     """
     import io
 
-    from .audio.features import frame_features
+    from .features import frame_features
 
     path = Path(path)
     rate = float(analysis.feature_rate) if fps is None else float(fps)
@@ -86,7 +86,7 @@ def write_analysis_json(analysis: AudioAnalysis, path: Path, *, fps: float | Non
 def motion_curves(analysis: AudioAnalysis, settings: Settings) -> dict[str, np.ndarray]:
     """The motion columns of the plan ``settings`` would render for this song (the ones that
     move; zoom always)."""
-    from .audio.reactive import schedule_variables, section_starts
+    from .reactive import schedule_variables, section_starts
 
     duration = settings.duration or max(analysis.duration - settings.start, 1.0 / settings.fps)
     n_frames = frame_count(duration, settings.fps)
@@ -116,8 +116,8 @@ def keyframe_string(analysis: AudioAnalysis, expr: str, *, fps: float, start: fl
                     duration: float | None = None, decimals: int = 4) -> str:
     """Evaluate ``expr`` (an expression or a keyframe schedule) with the song's features at
     every frame and print it as Deforum keyframes: ``0:(1.02), 1:(1.01), ...``."""
-    from .audio.reactive import schedule_variables
-    from .schedules import evaluate_schedule, to_deforum_string
+    from ..settings.schedules import evaluate_schedule, to_deforum_string
+    from .reactive import schedule_variables
 
     if not 0 < fps <= 1000:
         raise SettingsError(f"fps: {fps:g} must be greater than 0.")

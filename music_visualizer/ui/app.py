@@ -5,7 +5,7 @@
                      folder served
 - :func:`auth_from`  ``USER:PASS`` from ``--auth`` or ``MUSIC_VISUALIZER_AUTH``
 
-A thin shell: every button calls a function of :mod:`music_visualizer.app_flow`, the same
+A thin shell: every button calls a function of :mod:`music_visualizer.ui.actions`, the same
 functions the CLI uses underneath. One render runs at a time (a :class:`RenderBoard` per app);
 it runs in its own thread, so a closed tab does not stop it, and every page shows it.
 
@@ -29,7 +29,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .app_flow import (
+from ..errors import UserError
+from ..settings import CHOICES, SCHEDULE_FIELDS, preset_names
+from .actions import (
     FORM_FIELDS,
     N_PROMPTS,
     NO_PRESET,
@@ -48,9 +50,7 @@ from .app_flow import (
     start_render,
     store_upload,
 )
-from .errors import UserError
-from .render_board import RenderBoard
-from .settings import CHOICES, SCHEDULE_FIELDS, preset_names
+from .board import RenderBoard
 
 __all__ = ["auth_from", "build_app", "launch"]
 

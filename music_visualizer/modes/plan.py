@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ScheduleError, SettingsError
-from .schedules import evaluate_expression, evaluate_schedule
-from .settings import Settings
+from ..errors import ScheduleError, SettingsError
+from ..settings import Settings
+from ..settings.schedules import evaluate_expression, evaluate_schedule
 
 __all__ = [
     "INT_COLUMNS",
@@ -407,7 +407,7 @@ def _walk(settings: Settings, columns: dict[str, np.ndarray], *, n_frames: int, 
           section_starts: Sequence[float]) -> tuple[list[tuple[str, str]], np.ndarray]:
     """Walk mode: set the prompt, blend, seed and noise columns from the intervals (resolved
     here when they are not yet); returns the prompt table and index."""
-    from .walk_plan import resolve_intervals, walk_columns
+    from .walk.plan import resolve_intervals, walk_columns
 
     end = settings.start + n_frames / settings.fps
     intervals = resolve_intervals(settings.intervals, seed=seed, start=settings.start, end=end,

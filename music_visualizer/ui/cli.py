@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import UserError
-from .schedules import ScheduleWarning
-from .settings import CHOICES, SCHEDULE_FIELDS, preset_names, resolve_settings
+from .. import __version__
+from ..errors import UserError
+from ..settings import CHOICES, SCHEDULE_FIELDS, preset_names, resolve_settings
+from ..settings.schedules import ScheduleWarning
 
 __all__ = ["build_parser", "main"]
 
@@ -290,7 +290,7 @@ def _source(args: argparse.Namespace) -> tuple[str | None, Path | None]:
 def _check_song(path: Path | None, what: str = "--audio") -> None:
     """A song given on the command line exists and is not empty; else an AudioError saying
     what to give (the library's own message speaks of uploads, as in the app)."""
-    from .errors import AudioError
+    from ..errors import AudioError
 
     if path is None:
         return
@@ -306,7 +306,7 @@ def _print_deforum_report(settings_file: Path | None) -> None:
     """On stderr: what a Deforum settings file given as --settings became (nothing for ours)."""
     if settings_file is None:
         return
-    from .settings import deforum_report
+    from ..settings import deforum_report
 
     for line in deforum_report(settings_file) or ():
         print(line, file=sys.stderr)
@@ -315,7 +315,7 @@ def _print_deforum_report(settings_file: Path | None) -> None:
 def _cmd_render(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from .render_job import make_renderer, prepare_run, render, request_from_inputs
+    from ..runs.job import make_renderer, prepare_run, render, request_from_inputs
 
     link, audio = _source(args)
     _check_song(audio)
@@ -443,8 +443,8 @@ def _progress(total: int, initial: int) -> Any:
 
 
 def _cmd_video(args: argparse.Namespace) -> int:
-    from .render_job import build_video
-    from .runs import check_timestring
+    from ..runs.job import build_video
+    from ..runs.store import check_timestring
 
     _check_song(args.audio)
     path = build_video(args.run_dir, check_timestring(args.timestring), audio=args.audio)
@@ -455,9 +455,9 @@ def _cmd_video(args: argparse.Namespace) -> int:
 def _cmd_prompts(args: argparse.Namespace) -> int:
     import json
 
-    from .audio.analysis import analyze_file
-    from .render_job import track_prompts
-    from .sources.resolve import resolve_track
+    from ..audio.analysis import analyze_file
+    from ..runs.job import track_prompts
+    from ..sources.resolve import resolve_track
 
     link, audio = _source(args)
     _check_song(audio)
@@ -503,8 +503,8 @@ def track_card(track: Any, analysis: Any = None) -> str:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from .analysis_report import describe_analysis, write_analysis_json, write_plot
-    from .audio.analysis import analyze_file
+    from ..audio.analysis import analyze_file
+    from ..audio.report import describe_analysis, write_analysis_json, write_plot
 
     _check_song(args.song, "SONG")
     analysis = analyze_file(args.song, use_cache=not args.no_cache, **_tracker_args(args))
@@ -524,8 +524,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_keyframes(args: argparse.Namespace) -> int:
-    from .analysis_report import keyframe_string
-    from .audio.analysis import analyze_file
+    from ..audio.analysis import analyze_file
+    from ..audio.report import keyframe_string
 
     _check_song(args.song, "SONG")
     analysis = analyze_file(args.song, use_cache=not args.no_cache, **_tracker_args(args))
@@ -537,9 +537,9 @@ def _cmd_keyframes(args: argparse.Namespace) -> int:
 def _cmd_export_deforum(args: argparse.Namespace) -> int:
     import json
 
-    from .deforum_io import export_deforum
-    from .errors import RunError
-    from .runs import atomic_write_bytes, check_timestring, read_run_record
+    from ..errors import RunError
+    from ..runs.store import atomic_write_bytes, check_timestring, read_run_record
+    from ..settings.deforum import export_deforum
 
     timestring = check_timestring(args.timestring)
     if not args.run_dir.is_dir():
@@ -555,9 +555,9 @@ def _cmd_export_deforum(args: argparse.Namespace) -> int:
 
 
 def _cmd_runs(args: argparse.Namespace) -> int:
-    from .audio.load import audio_hash, probe_audio
-    from .render_job import song_name_for
-    from .runs import safe_name, song_runs
+    from ..audio.load import audio_hash, probe_audio
+    from ..runs.job import song_name_for
+    from ..runs.store import safe_name, song_runs
 
     _check_song(args.audio)
     probe_audio(args.audio)
@@ -595,7 +595,7 @@ def _os_error_message(error: OSError) -> str:
     failed (read-only, full disk), no permission, else the system's words and the path."""
     import errno
 
-    from .runs import storage_problem
+    from ..runs.store import storage_problem
 
     path = Path(error.filename)
     if error.errno in (errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # writes only

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from .audio.analysis import AudioAnalysis
+    from .analysis import AudioAnalysis
 
 __all__ = ["plot_analysis"]
 
@@ -72,7 +72,7 @@ def plot_analysis(analysis: AudioAnalysis, out_path: str | os.PathLike[str], *,
     from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
-    from .runs import atomic_write_bytes
+    from ..runs.store import atomic_write_bytes
 
     width_px = int(width_px)
     if width_px < 200:

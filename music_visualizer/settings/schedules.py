@@ -79,7 +79,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ScheduleError
+from ..errors import ScheduleError
 
 __all__ = [
     "MAX_DEPTH",

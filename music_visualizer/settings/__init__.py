@@ -11,7 +11,7 @@
 
 Unknown keys and wrong types are rejected with a :class:`~music_visualizer.errors.SettingsError`
 that names the key. Schedule fields hold Deforum keyframe strings (a bare number is accepted and
-stored as ``"0:(number)"``); they are parsed later by :mod:`music_visualizer.schedules`.
+stored as ``"0:(number)"``); they are parsed later by :mod:`music_visualizer.settings.schedules`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SettingsError
-from .safe_load import MAX_SETTINGS_BYTES, describe, parse_json, parse_yaml, read_text
+from ..errors import SettingsError
+from ..safe_load import MAX_SETTINGS_BYTES, describe, parse_json, parse_yaml, read_text
 
 __all__ = [
     "CHOICES",
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Motion presets shipped with the project (YAML files of schedule settings).
-PRESET_DIR = Path(__file__).resolve().parents[1] / "configs" / "presets"
+PRESET_DIR = Path(__file__).resolve().parents[2] / "configs" / "presets"
 
 #: Fields whose value is a keyframe schedule string.
 SCHEDULE_FIELDS: tuple[str, ...] = (
@@ -622,10 +622,11 @@ def _parse_settings_file(path: Path) -> dict[str, Any]:
 
 def _read_settings_file(path: Path) -> dict[str, Any]:
     """A settings file's mapping of our keys; a Deforum settings file (A1111 extension or Colab
-    notebook, told by its keys) is converted by :func:`~music_visualizer.deforum_io.import_deforum`.
+    notebook, told by its keys) is converted by
+    :func:`~music_visualizer.settings.deforum.import_deforum`.
     """
     data = _parse_settings_file(path)
-    from .deforum_io import import_deforum, is_deforum_settings
+    from .deforum import import_deforum, is_deforum_settings
 
     if is_deforum_settings(data):
         return import_deforum(data).settings
@@ -641,7 +642,7 @@ def deforum_report(path: str | os.PathLike[str]) -> list[str] | None:
     SettingsError
         If the file is missing, unreadable or malformed (as :func:`load_settings_file` would).
     """
-    from .deforum_io import import_deforum, is_deforum_settings
+    from .deforum import import_deforum, is_deforum_settings
 
     path = Path(path)
     data = _parse_settings_file(path)

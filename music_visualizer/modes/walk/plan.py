@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SettingsError
+from ...errors import SettingsError
 
 __all__ = ["resolve_intervals", "walk_columns", "walk_positions"]
 
@@ -44,7 +44,7 @@ def resolve_intervals(intervals: Sequence[Mapping[str, Any]], *, seed: int, star
     ``seed``, a hold's to ``seed + 1``. A transition without ``prompt_end`` gets an idea:
     ``ideas(prompt, 1, seed)`` (default: the built-in modifiers).
     """
-    from .prompt_ideas import builtin_ideas
+    from ...prompts.ideas import builtin_ideas
 
     ideas = ideas or (lambda prompt, n, s: builtin_ideas(prompt, n, seed=s))
     if not intervals:
@@ -104,7 +104,7 @@ def walk_columns(intervals: Sequence[Mapping[str, Any]], *, fps: float, start: f
     ``prompt_from`` (the start prompt), ``blend`` (embedding position), ``seed``, ``seed_to``
     and ``noise_t`` (noise position), each column of length ``n_frames``.
     """
-    from .plan import split_negative
+    from ..plan import split_negative
 
     table: list[tuple[str, str]] = []
 

@@ -1,4 +1,4 @@
-"""BigGAN frames from :class:`~music_visualizer.gan_vectors.GanVectors` (GAN mode).
+"""BigGAN frames from :class:`~music_visualizer.modes.gan.vectors.GanVectors` (GAN mode).
 
 - :func:`load_biggan`   a BigGAN-deep generator by name (``biggan-deep-128/256/512``) or folder
 - :class:`GanRenderer`  ``render_batch(indices) -> uint8 (B, 3, H, W)`` frames at the video size
@@ -30,9 +30,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..errors import ModelError, SettingsError
-from ..gan_vectors import NOISE_DIM, NUM_IMAGENET_CLASSES, GanVectors
-from .models import _short, pick_device
+from ...errors import ModelError, SettingsError
+from ...render.models import _short, pick_device
+from .vectors import NOISE_DIM, NUM_IMAGENET_CLASSES, GanVectors
 
 __all__ = ["BIGGAN_MODELS", "FITS", "SCALINGS", "GanRenderer", "load_biggan"]
 

@@ -47,9 +47,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import SettingsError
-from .imagenet_classes import IMAGENET_CLASSES
-from .runs import atomic_write_bytes
+from ...errors import SettingsError
+from ...runs.store import atomic_write_bytes
+from .classes import IMAGENET_CLASSES
 
 __all__ = [
     "DMV_FRAME_LENGTH",

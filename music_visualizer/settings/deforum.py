@@ -40,9 +40,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RunError, SettingsError
-from .safe_load import parse_json
-from .settings import CHOICES, Settings, settings_from_dict
+from ..errors import RunError, SettingsError
+from ..safe_load import parse_json
+from . import CHOICES, Settings, settings_from_dict
 
 __all__ = [
     "EXPORT_DECIMALS",
@@ -708,7 +708,7 @@ class _Importer:
 
 
 def _schedule_variables(n_frames: int, fps: float | None, seed: float) -> dict[str, Any]:
-    from .audio.features import FEATURE_NAMES
+    from ..audio.features import FEATURE_NAMES
 
     variables: dict[str, Any] = {name: np.full(n_frames, 0.5) for name in FEATURE_NAMES}
     variables.update(fps=float(fps or Settings().fps), s=float(seed), tempo=120.0)
@@ -728,7 +728,7 @@ def _evaluate(field_name: str, value: Any, n_frames: int, fps: float | None,
 
 #: Plan column of each schedule with a range (cfg and steps are not plan schedules).
 def _columns() -> dict[str, str]:
-    from .plan import SCHEDULED_COLUMNS
+    from ..modes.plan import SCHEDULED_COLUMNS
 
     columns = {f: c for c, f in SCHEDULED_COLUMNS.items()}
     columns.update(cfg_scale_schedule="cfg_scale", steps_schedule="steps")
@@ -755,7 +755,7 @@ def read_deforum_schedule(field_name: str, value: Any, n_frames: int, fps: float
     ScheduleError
         The text is broken even for Deforum (or uses a name or function we do not have).
     """
-    from .errors import ScheduleError
+    from ..errors import ScheduleError
     from .schedules import from_deforum_string
 
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -788,7 +788,7 @@ def read_deforum_schedule(field_name: str, value: Any, n_frames: int, fps: float
 
 
 def _plan_ranges() -> dict[str, tuple[float, float, bool]]:
-    from . import plan
+    from ..modes import plan
 
     return dict(getattr(plan, "_RANGES", {}))
 
@@ -823,7 +823,7 @@ def _clipped(field_name: str, text: str, n_frames: int, fps: float | None, seed:
 
 def _prompt_frame(key: str, n_frames: int) -> int | None:
     """The frame of a prompt key (a number or an expression of max_f), or None."""
-    from .errors import ScheduleError
+    from ..errors import ScheduleError
     from .schedules import evaluate_expression
 
     text = key.strip().strip("\"'")
@@ -869,7 +869,7 @@ def _merge_prompt(text: str, positive: str, negative: str) -> str:
     """A1111 puts ``positive`` before and ``negative`` after every prompt; files written by a run
     already hold them. Add the positive part once; drop the negative part (it goes to
     ``negative_prompt``, which our plan adds to every prompt)."""
-    from .plan import split_negative
+    from ..modes.plan import split_negative
 
     pos, neg = split_negative(text)
     if positive and not pos.startswith(positive):
@@ -975,7 +975,7 @@ def export_deforum(record: Mapping[str, Any], *,
     RunError
         If the record has no readable plan or settings.
     """
-    from .plan import Plan
+    from ..modes.plan import Plan
     from .schedules import to_deforum_string
 
     try:
@@ -990,7 +990,7 @@ def export_deforum(record: Mapping[str, Any], *,
     def keyframes(name: str, digits: int = decimals) -> str:
         return to_deforum_string(columns[name], decimals=digits)
 
-    from .plan import SCHEDULED_COLUMNS
+    from ..modes.plan import SCHEDULED_COLUMNS
 
     schedules = {fld: keyframes(col) for col, fld in SCHEDULED_COLUMNS.items()
                  if col in columns and fld != "seed_schedule"}

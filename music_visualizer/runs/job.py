@@ -14,8 +14,8 @@ seeds are in the plan.
 
 A new run's timestring is reserved when :func:`render` first writes its settings file (two renders
 of a song started in the same second get two timestrings), and a render holds the run's
-:class:`~music_visualizer.runs.RunLock` while it works, so a run being rendered (by any thread or
-process) cannot be resumed at the same time.
+:class:`~music_visualizer.runs.store.RunLock` while it works, so a run being rendered (by any
+thread or process) cannot be resumed at the same time.
 """
 
 from __future__ import annotations
@@ -28,14 +28,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .audio.analysis import AudioAnalysis, analyze_file
-from .audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
-from .audio.reactive import schedule_variables, section_starts
-from .errors import RunError, SettingsError, VideoError
-from .plan import Plan, build_plan, frame_count
-from .run_record import load_run_record
-from .runs import (
+from .. import __version__
+from ..audio.analysis import AudioAnalysis, analyze_file
+from ..audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
+from ..audio.reactive import schedule_variables, section_starts
+from ..errors import RunError, SettingsError, VideoError
+from ..modes.plan import Plan, build_plan, frame_count
+from ..settings import Settings, settings_from_dict, settings_to_dict
+from ..sources.track import TrackInfo
+from .record import load_run_record
+from .store import (
     RunLock,
     atomic_write_json,
     check_timestring,
@@ -50,11 +52,9 @@ from .runs import (
     storage_problem,
     video_path,
 )
-from .settings import Settings, settings_from_dict, settings_to_dict
-from .sources.track import TrackInfo
 
 if TYPE_CHECKING:
-    from .prompts import PromptSet
+    from ..prompts import PromptSet
 
 __all__ = [
     "PreparedRun",
@@ -229,7 +229,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
                                   size=(plan.width, plan.height))
         gan = None
         if stored.mode == "gan":
-            from .gan_run import load_run_vectors
+            from ..modes.gan.run import load_run_vectors
 
             gan = load_run_vectors(folder, timestring)
         damaged = None if scan.damaged is None else (scan.damaged, scan.problem)
@@ -254,7 +254,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
                       section_starts=section_starts(analysis))
     gan = None
     if settings.mode == "gan":
-        from .gan_run import gan_run_vectors
+        from ..modes.gan.run import gan_run_vectors
 
         settings, gan = gan_run_vectors(settings, variables, n_frames=n_frames,
                                         output_dir=request.output_dir, audio_digest=digest)
@@ -270,8 +270,8 @@ def _resolve_walk(settings: Settings, *, n_frames: int, analysis: AudioAnalysis,
                   default_prompt: str, device: str | None) -> Settings:
     """The walk's intervals with every field set (one per section when none are given; end
     prompts of transitions from ``idea_model`` or the built-in ideas), so the run records them."""
-    from .prompt_ideas import prompt_ideas
-    from .walk_plan import resolve_intervals
+    from ..modes.walk.plan import resolve_intervals
+    from ..prompts.ideas import prompt_ideas
 
     generator: Any = None
     if settings.idea_model:
@@ -302,8 +302,8 @@ def _resume_index(folder: Path, timestring: str, done: int, settings: Settings, 
     last frame, frame 0, the cadence images) is damaged or gone; every file it reads back is
     checked in full (all CRCs). Frames after it are rendered again, as the uninterrupted run
     made them. Walk and GAN frames are independent: nothing is read back."""
+    from ..render.loop import state_files
     from .png import png_damage
-    from .render.loop import state_files
 
     if settings.mode in ("walk", "gan"):
         return done
@@ -340,7 +340,7 @@ def _checked_image(path: str) -> str:
 def _pipelines(settings: Settings, device: str | None,
                load_pipes: Callable[..., Any] | None) -> Any:
     """The run's diffusion model, loaded by ``load_pipes`` (default: ``load_pipelines``)."""
-    from .render.models import load_pipelines
+    from ..render.models import load_pipelines
 
     return (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
                                           device=device, tiny_vae=settings.tiny_vae or None,
@@ -357,25 +357,25 @@ def make_renderer(settings: Settings, *, device: str | None = None,
     :func:`~music_visualizer.render.models.load_pipelines`; the app passes one that keeps the
     last model loaded between renders). ``gan``: a GAN run's vectors (``PreparedRun.gan``).
     """
-    from .render.image_ops import load_image
-    from .render.loop import MotionOptions
-    from .render.models import pick_device
+    from ..render.image_ops import load_image
+    from ..render.loop import MotionOptions
+    from ..render.models import pick_device
 
     if settings.mode == "gan":
-        from .gan_run import gan_renderer
+        from ..modes.gan.run import gan_renderer
 
         if gan is None:
             raise RunError("GAN mode needs the run's vectors: pass the prepared run's `gan`.")
         return gan_renderer(settings, gan, device=pick_device(device))
     if settings.mode == "walk":
-        from .render.walk import WalkRenderer
+        from ..modes.walk.renderer import WalkRenderer
 
         pipes = _pipelines(settings, device, load_pipes)
         return WalkRenderer(pipes, width=settings.width, height=settings.height,
                             batch_size=settings.batch_size or 4)
     init_path = settings.init_image if with_init_image else None
     if settings.renderer == "preview":
-        from .render.preview import PreviewRenderer
+        from ..render.preview import PreviewRenderer
 
         dev = pick_device(device) if device else pick_device("cpu")
         options = MotionOptions.from_settings(settings, depth=_depth_model(settings, dev))
@@ -387,7 +387,7 @@ def make_renderer(settings: Settings, *, device: str | None = None,
                                      options=options, init_image=init, device=dev,
                                      seed=settings.seed)
     else:
-        from .render.diffusion import DiffusionRenderer
+        from ..render.diffusion import DiffusionRenderer
 
         pipes = _pipelines(settings, device, load_pipes)
         options = MotionOptions.from_settings(settings,
@@ -399,7 +399,7 @@ def make_renderer(settings: Settings, *, device: str | None = None,
         inner = DiffusionRenderer(pipes, width=settings.width, height=settings.height,
                                   options=options, init_image=init)
     if options.cadence > 1:
-        from .render.cadence import CadenceRenderer
+        from ..render.cadence import CadenceRenderer
 
         return CadenceRenderer(inner, options)
     return inner
@@ -409,7 +409,7 @@ def _depth_model(settings: Settings, device: Any) -> Any:
     """The depth model of a 3D run (None in 2D)."""
     if settings.mode != "3D":
         return None
-    from .render.depth import DepthEstimator
+    from ..render.depth import DepthEstimator
 
     return DepthEstimator(settings.depth_model, device=device)
 
@@ -508,8 +508,8 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
         If the run is being rendered by another thread or process (resume), or its folder
         cannot be written.
     """
-    from .render.loop import MotionOptions, RenderState, render_frames, restore_state
-    from .runs import FrameWriter
+    from ..render.loop import MotionOptions, RenderState, render_frames, restore_state
+    from .store import FrameWriter
 
     run = prepared or prepare_run(request)
     settings, plan = run.settings, run.plan
@@ -563,7 +563,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
 def track_prompts(track: TrackInfo, *, analysis: AudioAnalysis | None = None,
                   caption: bool = True) -> PromptSet:
     """The five default prompts of a track (cover caption when a model is available)."""
-    from .prompts import caption_cover, default_prompts
+    from ..prompts import caption_cover, default_prompts
 
     text = caption_cover(track.cover) if caption and track.cover else None
     return default_prompts(track, analysis=analysis, caption=text)
@@ -583,8 +583,8 @@ def request_from_inputs(*, link: str | None = None, audio: str | os.PathLike[str
     prompts are used; ``init_image: cover`` means the album cover. With a link, the run folder is
     named "Artist - Title".
     """
-    from .settings import resolve_settings
-    from .sources.resolve import resolve_track
+    from ..settings import resolve_settings
+    from ..sources.resolve import resolve_track
 
     overrides = dict(overrides or {})
     track, warnings = resolve_track(link, audio, download=True, cache_dir=cache_dir)

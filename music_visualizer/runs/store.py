@@ -47,9 +47,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RunError, UserError
+from ..errors import RunError, UserError
+from ..safe_load import MAX_RECORD_BYTES, parse_json, read_text
 from .png import encode_png, png_damage
-from .safe_load import MAX_RECORD_BYTES, parse_json, read_text
 
 try:
     import fcntl
@@ -258,7 +258,7 @@ def atomic_write_json(path: Path, data: Any) -> None:
 def read_run_record(folder: Path, timestring: str) -> dict[str, Any]:
     """Read ``<timestring>_settings.json`` (bounded: see :mod:`~music_visualizer.safe_load`);
     raise RunError if it is missing, unreadable, malformed or not a mapping. The values are
-    checked by :func:`~music_visualizer.run_record.load_run_record`."""
+    checked by :func:`~music_visualizer.runs.record.load_run_record`."""
     path = settings_path(folder, timestring)
     if not path.is_file():
         raise RunError(f"Run {timestring} has no settings file '{path}'.")
@@ -288,7 +288,7 @@ class FrameScan:
     """The frames of a run on disk: resume starts at ``done``.
 
     ``damaged`` is the frame at ``done`` when its file exists but is damaged (truncated by a
-    lost connection, empty, overwritten: see :func:`~music_visualizer.png.png_damage`), with
+    lost connection, empty, overwritten: see :func:`~music_visualizer.runs.png.png_damage`), with
     ``problem`` saying how; both are None when frame ``done`` is simply missing (or all are done).
     """
 
@@ -302,7 +302,7 @@ def scan_frames(folder: Path, timestring: str, n_frames: int, *,
     """How many frames were written, whole, without a gap from frame 0, and the first damaged one.
 
     Reads frame numbers from file names (not a file count, which a stray file would break) and
-    checks each frame's PNG structure quickly (:func:`~music_visualizer.png.png_damage`: chunk
+    checks each frame's PNG structure quickly (:func:`~music_visualizer.runs.png.png_damage`: chunk
     headers and lengths, a few small reads per file; ``size`` is the (width, height) frames must
     have). With ``clean`` (when resuming) it removes the leftover temp files of a killed writer,
     unless another thread or process is rendering the run (their temp files are frames being

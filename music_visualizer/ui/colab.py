@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
+from ..errors import UserError
 
 __all__ = [
     "HOME_ENV",
@@ -436,7 +436,7 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
     UserError
         For a missing settings file, an unknown preset or a bad value (naming it).
     """
-    from .settings import load_preset, parse_settings_text, resolve_settings, settings_to_dict
+    from ..settings import load_preset, parse_settings_text, resolve_settings, settings_to_dict
 
     output_dir = (Path(output_folder.strip()).expanduser() if output_folder.strip()
                   else Path(folders["outputs"]))

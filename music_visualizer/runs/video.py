@@ -31,8 +31,8 @@ from PIL import Image
 
 from music_visualizer import child_process
 from music_visualizer.errors import VideoError
-from music_visualizer.png import png_damage
-from music_visualizer.runs import storage_problem
+from music_visualizer.runs.png import png_damage
+from music_visualizer.runs.store import storage_problem
 
 __all__ = ["VideoInfo", "encode_video", "probe_video"]
 
@@ -208,7 +208,7 @@ def _fps_fraction(fps: float) -> Fraction:
 
 def _check_frames(frames_dir: Path, *, timestring: str, n_frames: int) -> Path:
     """Return the path of frame 0 after checking frames 0..n_frames-1 all exist and are whole
-    PNGs (:func:`~music_visualizer.png.png_damage`'s quick check)."""
+    PNGs (:func:`~music_visualizer.runs.png.png_damage`'s quick check)."""
     if not frames_dir.is_dir():
         raise VideoError(
             f"Frames folder '{frames_dir}' does not exist; check the run folder or render the "

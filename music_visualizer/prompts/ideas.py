@@ -72,7 +72,7 @@ def model_ideas(prompt: str, n: int, *, model: Any, seed: int, device: str | Non
     import torch
     from transformers import pipeline
 
-    from .errors import SettingsError
+    from ..errors import SettingsError
 
     if callable(model):
         generate = model

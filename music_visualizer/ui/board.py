@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import UserError
+from ..errors import UserError
 
 __all__ = ["BusyError", "JobStatus", "RenderBoard", "RenderJob"]
 

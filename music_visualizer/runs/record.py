@@ -7,7 +7,7 @@ settings, so an edited or damaged record is refused, naming the field, before a 
 
 The settings go through :func:`~music_visualizer.settings.settings_from_dict` (the path new
 settings take); the plan's columns are checked with the range checks
-:func:`~music_visualizer.plan.build_plan` applies, plus what a built plan always satisfies:
+:func:`~music_visualizer.modes.plan.build_plan` applies, plus what a built plan always satisfies:
 every column has a finite value per frame, prompt indices point into the prompt table, seeds are
 seeds, and fps, size, start and duration agree with the settings and the frame count.
 """
@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RunError, SettingsError
-from .plan import (
+from ..errors import RunError, SettingsError
+from ..modes.plan import (
     INT_COLUMNS,
     OPTIONAL_COLUMNS,
     PLAN_COLUMNS,
@@ -30,9 +30,9 @@ from .plan import (
     check_plan_ranges,
     frame_count,
 )
-from .runs import read_run_record, settings_path
-from .safe_load import describe
-from .settings import Settings, settings_from_dict
+from ..safe_load import describe
+from ..settings import Settings, settings_from_dict
+from .store import read_run_record, settings_path
 
 __all__ = ["RunRecord", "check_record", "load_run_record"]
 
@@ -198,7 +198,7 @@ def _in_range(field: str, values: np.ndarray, low: float, high: float) -> None:
 
 def _check_plan(plan: Plan, settings: Settings) -> None:
     """Check ``plan`` against the ``settings`` it was built from: sizes, frame count, finite
-    values and every column's range (those :func:`~music_visualizer.plan.build_plan` checks,
+    values and every column's range (those :func:`~music_visualizer.modes.plan.build_plan` checks,
     seeds, prompt indices, cadence). Raises ``_Bad`` naming the field."""
     n_frames = frame_count(settings.duration or 0.0, settings.fps)
     if plan.n_frames != n_frames:
