@@ -31,15 +31,8 @@ import torch.nn.functional as F
 
 from music_visualizer.errors import ModelError
 
-from .models import (
-    _HUB_ID,
-    _download_reason,
-    _env_offline,
-    _looks_like_path,
-    _short,
-    pick_device,
-    resolve_dtype,
-)
+from .hub import HUB_ID, download_reason, hub_offline, looks_like_path, short_error
+from .models import pick_device, resolve_dtype
 
 __all__ = ["DEFAULT_DEPTH_MODEL", "DISPARITY_FLOOR", "DepthEstimator"]
 
@@ -82,7 +75,7 @@ class DepthEstimator:
         self.device = pick_device(None if device is None else str(device))
         self.dtype = resolve_dtype(dtype, self.device)
         if local_files_only is None:
-            local_files_only = _env_offline()
+            local_files_only = hub_offline()
         folder = self._locate(local_files_only, cache_dir)
         self.model, processor, self.model_type = self._load(folder)
         config = self.model.config
@@ -108,7 +101,7 @@ class DepthEstimator:
         if path.exists():
             raise ModelError(f"Depth model {name!r} is a file, not a folder: {_HINT} saved with "
                              "save_pretrained, or a Hugging Face Hub id.")
-        if _looks_like_path(name) or not _HUB_ID.match(name):
+        if looks_like_path(name) or not HUB_ID.match(name):
             raise ModelError(
                 f"Depth model folder {name!r} does not exist: {_HINT} that exists, or a Hugging "
                 f"Face Hub id such as {DEFAULT_DEPTH_MODEL!r}."
@@ -126,7 +119,7 @@ class DepthEstimator:
             if not any(folder.glob("*.safetensors")):
                 folder = Path(snapshot_download(self.model_id, allow_patterns=["*.bin"], **hub))
         except Exception as e:
-            reason = _download_reason(e, local_files_only=local_files_only) or _short(e)
+            reason = download_reason(e, local_files_only=local_files_only) or short_error(e)
             raise ModelError(
                 f"Depth model {self.model_id!r} could not be fetched from the Hugging Face Hub "
                 f"({reason}): {_HINT}, or check the model id and that downloads are possible."
@@ -144,7 +137,7 @@ class DepthEstimator:
             config = AutoConfig.from_pretrained(folder, local_files_only=True)
         except Exception as e:
             raise ModelError(f"Depth model {name!r} has an unreadable config.json "
-                             f"({_short(e)}): {_HINT} saved with save_pretrained.") from e
+                             f"({short_error(e)}): {_HINT} saved with save_pretrained.") from e
         model_type = getattr(config, "model_type", "") or "unknown"
         if model_type not in MODEL_FOR_DEPTH_ESTIMATION_MAPPING_NAMES:
             known = ", ".join(sorted(MODEL_FOR_DEPTH_ESTIMATION_MAPPING_NAMES))
@@ -156,7 +149,7 @@ class DepthEstimator:
             processor = AutoImageProcessor.from_pretrained(folder, local_files_only=True)
         except Exception as e:
             raise ModelError(f"Depth model {name!r} has no usable preprocessor_config.json "
-                             f"({_short(e)}): {_HINT} saved with its image processor.") from e
+                             f"({short_error(e)}): {_HINT} saved with its image processor.") from e
         try:
             model = AutoModelForDepthEstimation.from_pretrained(
                 folder, config=config, dtype=self.dtype, local_files_only=True
@@ -164,7 +157,7 @@ class DepthEstimator:
             model = model.to(self.device).eval().requires_grad_(False)
         except Exception as e:
             raise ModelError(f"Depth model {name!r} could not be loaded on {self.device} "
-                             f"({_short(e)}).") from e
+                             f"({short_error(e)}).") from e
         return model, processor, model_type
 
     def _read_processor(self, p: Any) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -25,6 +24,15 @@ from typing import Any, NamedTuple
 import torch
 
 from music_visualizer.errors import ModelError
+
+from .hub import (
+    CHECKPOINT_SUFFIXES,
+    HUB_ID,
+    download_reason,
+    hub_offline,
+    looks_like_path,
+    short_error,
+)
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -40,7 +48,6 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "stabilityai/sd-turbo"
-CHECKPOINT_SUFFIXES = (".safetensors", ".ckpt")
 
 
 class SchedulerSpec(NamedTuple):
@@ -72,10 +79,6 @@ _DTYPES = {
     "fp32": torch.float32,
     "float": torch.float32,
 }
-
-# owner/name (or a legacy bare name) as the Hub allows them.
-_HUB_ID = re.compile(r"^(?:[A-Za-z0-9][\w.-]{0,95}/)?[A-Za-z0-9][\w.-]{0,95}$")
-
 
 @dataclass
 class Pipelines:
@@ -156,67 +159,6 @@ def make_scheduler(name: str, config: Any) -> Any | None:
 # --------------------------------------------------------------------------- model sources
 
 
-def _looks_like_path(model: str) -> bool:
-    if model.startswith((".", "/", "~", "\\")) or re.match(r"^[A-Za-z]:[\\/]", model):
-        return True
-    if model.lower().endswith(CHECKPOINT_SUFFIXES):
-        return True
-    seps = {os.sep, "\\", "/"} | ({os.altsep} if os.altsep else set())
-    return any(s in model for s in seps) and not _HUB_ID.match(model)
-
-
-def _env_offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _chain(e: BaseException):
-    seen = set()
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        yield e
-        e = e.__cause__ or e.__context__
-
-
-def _is_connection_error(e: BaseException) -> bool:
-    if isinstance(e, (ConnectionError, TimeoutError, socket.gaierror, socket.timeout)):
-        return True
-    name = type(e).__name__
-    return any(k in name for k in ("ConnectError", "ConnectionError", "Timeout"))
-
-
-def _download_reason(e: BaseException, *, local_files_only: bool) -> str | None:
-    """Why a Hub download failed, or ``None`` when ``e`` is not a download failure."""
-    from huggingface_hub import errors as hf
-
-    chain = list(_chain(e))
-    for err in chain:
-        if isinstance(err, hf.GatedRepoError):
-            return "the model is gated: accept its licence on huggingface.co and log in"
-        if isinstance(err, hf.RepositoryNotFoundError):
-            return "no such model, or it is private"
-        if isinstance(err, hf.RevisionNotFoundError):
-            return "no such revision"
-    offline = any(isinstance(err, hf.OfflineModeIsEnabled) for err in chain)
-    if not offline and any(_is_connection_error(err) for err in chain):
-        return "no connection to huggingface.co and the model is not in the local cache"
-    if (
-        offline
-        or any(isinstance(err, hf.LocalEntryNotFoundError) for err in chain)
-        or (local_files_only and any(isinstance(err, OSError) for err in chain))
-    ):
-        why = "HF_HUB_OFFLINE is set" if _env_offline() else "local_files_only"
-        return f"it is not in the local cache and downloads are off because {why}"
-    for err in chain:
-        if isinstance(err, (hf.HfHubHTTPError, hf.EntryNotFoundError, hf.HFValidationError)):
-            return _short(err)
-    return None
-
-
-def _short(e: BaseException, limit: int = 200) -> str:
-    text = " ".join(str(e).split()) or type(e).__name__
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _not_diffusers_folder(model: str, folder: Path) -> ModelError:
     ckpts = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in CHECKPOINT_SUFFIXES)
     hint = f" (did you mean the file {ckpts[0]!r} in it?)" if len(ckpts) == 1 else ""
@@ -261,7 +203,7 @@ def load_pipelines(
     dev = pick_device(device)
     torch_dtype = resolve_dtype(dtype, dev)
     if local_files_only is None:
-        local_files_only = _env_offline()
+        local_files_only = hub_offline()
     hub = {"local_files_only": local_files_only, "cache_dir": cache_dir}
 
     path = Path(name).expanduser()
@@ -274,13 +216,13 @@ def load_pipelines(
         if not (path / "model_index.json").is_file():
             raise _not_diffusers_folder(model_id, path)
         img2img = _load_folder(model_id, path, torch_dtype)
-    elif is_url or _looks_like_path(name):
+    elif is_url or looks_like_path(name):
         raise ModelError(
             f"Model path {model_id!r} does not exist: check the path (a diffusers folder or a "
             ".safetensors/.ckpt file) or give a Hugging Face Hub id such as "
             f"{DEFAULT_MODEL!r}."
         )
-    elif not _HUB_ID.match(name):
+    elif not HUB_ID.match(name):
         raise ModelError(
             f"Model {model_id!r} is neither an existing local path nor a valid Hugging Face Hub "
             f"id (owner/name, such as {DEFAULT_MODEL!r})."
@@ -300,7 +242,7 @@ def _use_tiny_vae(img2img: Any, source: str, *, model_id: str, dtype: torch.dtyp
     from diffusers import AutoencoderTiny
 
     path = Path(source).expanduser()
-    if _looks_like_path(source) and not path.is_dir():
+    if looks_like_path(source) and not path.is_dir():
         raise ModelError(f"Tiny VAE folder {source!r} does not exist: give a folder with the "
                          "autoencoder's config.json and weights, or a hub id such as "
                          "'madebyollin/taesd'.")
@@ -308,7 +250,7 @@ def _use_tiny_vae(img2img: Any, source: str, *, model_id: str, dtype: torch.dtyp
         vae = AutoencoderTiny.from_pretrained(str(path) if path.is_dir() else source,
                                               dtype=dtype, **hub)
     except Exception as e:
-        reason = _download_reason(e, local_files_only=hub["local_files_only"]) or _short(e)
+        reason = download_reason(e, local_files_only=hub["local_files_only"]) or short_error(e)
         raise ModelError(f"Tiny VAE {source!r} could not be loaded ({reason}): give an "
                          "AutoencoderTiny folder or hub id (madebyollin/taesd for SD 1.x/2.x, "
                          "madebyollin/taesdxl for SDXL), or leave tiny_vae empty.") from e
@@ -340,7 +282,7 @@ def _download(model_id: str, repo_id: str, hub: dict[str, Any]) -> Path:
             repo_id, safety_checker=None, feature_extractor=None, **hub
         )
     except Exception as e:
-        reason = _download_reason(e, local_files_only=hub["local_files_only"]) or _short(e)
+        reason = download_reason(e, local_files_only=hub["local_files_only"]) or short_error(e)
         raise ModelError(
             f"Model {model_id!r} could not be downloaded from the Hugging Face Hub ({reason}):"
             " check the model id and your internet connection, or pass a local diffusers"
@@ -365,7 +307,7 @@ def _load_folder(model_id: str, folder: Path, dtype: torch.dtype) -> Any:
     except Exception as e:
         raise ModelError(
             f"Model {model_id!r} could not be loaded as an image-to-image diffusion pipeline "
-            f"({_short(e)})."
+            f"({short_error(e)})."
         ) from e
 
 
@@ -377,14 +319,14 @@ def _load_single_file(model_id: str, source: str, dtype: torch.dtype, hub: dict[
             source, dtype=dtype, safety_checker=None, requires_safety_checker=False, **hub
         )
     except Exception as e:
-        reason = _download_reason(e, local_files_only=hub["local_files_only"])
+        reason = download_reason(e, local_files_only=hub["local_files_only"])
         if reason is not None:
             detail = (
                 f"its config could not be fetched from the Hugging Face Hub: {reason}; the first "
                 "load of a single file needs an internet connection"
             )
         else:
-            detail = _short(e)
+            detail = short_error(e)
         raise ModelError(
             f"Checkpoint {model_id!r} could not be loaded as a Stable Diffusion model ({detail})."
         ) from e
@@ -411,8 +353,8 @@ def compile_failure(e: BaseException) -> ModelError | None:
         return None
     if not isinstance(e, TorchDynamoException):
         return None
-    return ModelError(f"torch.compile could not compile the model ({_short(e)}): render without "
-                      "compile (--compile off), or install what it names.")
+    return ModelError(f"torch.compile could not compile the model ({short_error(e)}): render "
+                      "without compile (--compile off), or install what it names.")
 
 
 def _finish(
@@ -429,7 +371,9 @@ def _finish(
     try:
         img2img.to(device)
     except Exception as e:  # e.g. out of device memory
-        raise ModelError(f"Model {model_id!r} could not be moved to {device} ({_short(e)}).") from e
+        raise ModelError(
+            f"Model {model_id!r} could not be moved to {device} ({short_error(e)})."
+        ) from e
     if device.type == "cuda" and getattr(img2img, "unet", None) is not None:
         img2img.unet.to(memory_format=torch.channels_last)
     if compile and getattr(img2img, "unet", None) is not None:

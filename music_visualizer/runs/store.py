@@ -83,6 +83,7 @@ __all__ = [
     "song_dir",
     "song_runs",
     "storage_problem",
+    "to_hwc_uint8",
     "video_path",
 ]
 
@@ -678,7 +679,7 @@ class FrameWriter:
                 continue
             path, frame = item
             try:
-                atomic_write_bytes(path, encode_png(_to_hwc_uint8(frame)))
+                atomic_write_bytes(path, encode_png(to_hwc_uint8(frame)))
             except BaseException as e:  # reported to the producer
                 self._error = e
 
@@ -708,7 +709,7 @@ class FrameWriter:
         self.close()
 
 
-def _to_hwc_uint8(frame: Any) -> np.ndarray:
+def to_hwc_uint8(frame: Any) -> np.ndarray:
     """A uint8 (H, W, 3) array from a tensor or array in CHW/HWC, with an optional batch dim."""
     if hasattr(frame, "detach"):
         frame = frame.detach().cpu().numpy()

@@ -454,9 +454,9 @@ def image_array(path: str | os.PathLike[str] | None, *, max_side: int = 1024
 
 def frame_image(frame: Any) -> np.ndarray | None:
     """A uint8 HxWx3 array of a frame tensor/array (CHW or HWC, optional batch of 1)."""
-    from ..runs.store import _to_hwc_uint8
+    from ..runs.store import to_hwc_uint8
 
-    return None if frame is None else _to_hwc_uint8(frame)
+    return None if frame is None else to_hwc_uint8(frame)
 
 
 def _clock_long(seconds: float | None) -> str:

@@ -31,7 +31,8 @@ import torch
 import torch.nn.functional as F
 
 from ...errors import ModelError, SettingsError
-from ...render.models import _short, pick_device
+from ...render.hub import short_error
+from ...render.models import pick_device
 from .vectors import NOISE_DIM, NUM_IMAGENET_CLASSES, GanVectors
 
 __all__ = ["BIGGAN_MODELS", "FITS", "SCALINGS", "GanRenderer", "load_biggan"]
@@ -114,7 +115,7 @@ def _download(name: str) -> Any:
     try:
         return BigGAN.from_pretrained(name)
     except Exception as e:
-        raise ModelError(f"BigGAN model {name!r} could not be loaded ({_short(e)}): {_HINT}, "
+        raise ModelError(f"BigGAN model {name!r} could not be loaded ({short_error(e)}): {_HINT}, "
                          "or check the internet connection.") from e
 
 
@@ -127,7 +128,7 @@ def _load_folder(name: str, files: dict[str, Path]) -> Any:
         state = torch.load(files["pytorch_model.bin"], map_location="cpu", weights_only=True)
         model.load_state_dict(state, strict=False)  # as from_pretrained; checked below
     except Exception as e:
-        raise ModelError(f"BigGAN model {name!r} could not be read ({_short(e)}): {_HINT} "
+        raise ModelError(f"BigGAN model {name!r} could not be read ({short_error(e)}): {_HINT} "
                          "that pytorch_pretrained_biggan wrote.") from e
     missing = [key for key, _ in model.named_parameters() if key not in state]
     if missing:
