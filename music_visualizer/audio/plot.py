@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
     from .analysis import AudioAnalysis
 
 __all__ = ["plot_analysis"]
@@ -66,12 +69,6 @@ def plot_analysis(analysis: AudioAnalysis, out_path: str | os.PathLike[str], *,
     Path
         ``out_path``.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
-
     from ..runs.store import atomic_write_bytes
 
     width_px = int(width_px)
@@ -85,19 +82,43 @@ def plot_analysis(analysis: AudioAnalysis, out_path: str | os.PathLike[str], *,
     else:
         x_lo, x_hi = 0.0, duration
 
+    fig, axes, fig_width, dpi = _figure(width_px, len(series))
+    top = _draw_waveform(axes[0], analysis, x_lo, x_hi, width_px=width_px)
+    colour, shown = _draw_sections(axes, analysis, x_lo, x_hi)
+    _draw_beats(axes, analysis, x_lo, x_hi, top=top, colour=colour, shown=shown)
+    _draw_curves(axes[1:], series, start=float(start), fps=fps)
+    _style_axes(axes, x_lo, x_hi, fig_width=fig_width)
+    fig.suptitle(_title(analysis, title), x=0.01, ha="left", fontsize=14, color=_TEXT)
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    path = Path(out_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
+
+
+def _figure(width_px: int, n_curves: int) -> tuple[Figure, np.ndarray, float, float]:
+    """(figure, axes: the waveform's then one per curve, width in inches, dpi)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     # drawn at 9..16 inches and scaled to width_px, so text stays readable at any width
     fig_width = min(max(width_px / 100.0, _MIN_WIDTH_IN), _MAX_WIDTH_IN)
     dpi = width_px / fig_width
-    height_in = _WAVE_HEIGHT_IN + _CURVE_HEIGHT_IN * len(series) + _MARGIN_IN
+    height_in = _WAVE_HEIGHT_IN + _CURVE_HEIGHT_IN * n_curves + _MARGIN_IN
     fig = Figure(figsize=(fig_width, height_in), dpi=dpi,
                  facecolor="white", layout="constrained")
     FigureCanvasAgg(fig)
     fig.get_layout_engine().set(h_pad=0.04, hspace=0.02)
-    axes = fig.subplots(1 + len(series), 1, sharex=True, squeeze=False,
-                        height_ratios=[_WAVE_HEIGHT_IN] + [_CURVE_HEIGHT_IN] * len(series))[:, 0]
-    wave_ax = axes[0]
+    axes = fig.subplots(1 + n_curves, 1, sharex=True, squeeze=False,
+                        height_ratios=[_WAVE_HEIGHT_IN] + [_CURVE_HEIGHT_IN] * n_curves)[:, 0]
+    return fig, axes, fig_width, dpi
 
-    # waveform ---------------------------------------------------------------------------------
+
+def _draw_waveform(wave_ax: Axes, analysis: AudioAnalysis, x_lo: float, x_hi: float, *,
+                   width_px: int) -> float:
+    """The waveform's envelope on ``wave_ax``; returns its peak (the panel's scale)."""
     t, peak = _wave_envelope(analysis, x_lo, x_hi, points=2 * width_px)
     top = float(peak.max()) if len(peak) and peak.max() > 0 else 1.0
     wave_ax.fill_between(t, -peak, peak, color=_WAVE_COLOR, linewidth=0, alpha=0.85, zorder=2)
@@ -105,8 +126,16 @@ def plot_analysis(analysis: AudioAnalysis, out_path: str | os.PathLike[str], *,
     wave_ax.set_ylim(-1.32 * top, 1.22 * top)
     wave_ax.set_yticks([])
     wave_ax.set_ylabel("waveform", color=_TEXT, fontsize=11)
+    return top
 
-    # sections: shaded, one colour per label, the label at the top ---------------------------
+
+def _draw_sections(axes: np.ndarray, analysis: AudioAnalysis, x_lo: float,
+                   x_hi: float) -> tuple[dict[str, str], list[str]]:
+    """Sections shaded on every panel, one colour per label, the label at the top.
+
+    Returns the colour of each label and the labels shown in ``[x_lo, x_hi]``.
+    """
+    wave_ax = axes[0]
     labels = sorted({s.label for s in analysis.sections})
     colour = {label: _SECTION_COLORS[i % len(_SECTION_COLORS)] for i, label in enumerate(labels)}
     shown = sorted({s.label for s in analysis.sections if s.start < x_hi and s.end > x_lo})
@@ -123,8 +152,16 @@ def plot_analysis(analysis: AudioAnalysis, out_path: str | os.PathLike[str], *,
             wave_ax.text(a + 0.004 * span, 0.975, section.label, transform=label_tf,
                          ha="left", va="top", fontsize=12, fontweight="bold",
                          color=colour[section.label], zorder=5, clip_on=True)
+    return colour, shown
 
-    # beats as ticks along the bottom, downbeats as lines across ------------------------------
+
+def _draw_beats(axes: np.ndarray, analysis: AudioAnalysis, x_lo: float, x_hi: float, *,
+                top: float, colour: dict[str, str], shown: list[str]) -> None:
+    """Beats as ticks along the bottom, downbeats as lines across, and the key line."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    wave_ax = axes[0]
     beats = _within(analysis.beats, x_lo, x_hi)
     downbeats = _within(analysis.downbeats, x_lo, x_hi)
     if len(beats):
@@ -151,9 +188,14 @@ def plot_analysis(analysis: AudioAnalysis, out_path: str | os.PathLike[str], *,
                        ncol=len(handles), fontsize=10, frameon=False, borderaxespad=0.1,
                        borderpad=0.1, handlelength=1.4, columnspacing=1.4, labelcolor=_TEXT)
 
-    # curves -------------------------------------------------------------------------------------
-    for i, ((name, values), ax) in enumerate(zip(series, axes[1:], strict=True)):
-        times = float(start) + np.arange(len(values)) / float(fps)
+
+def _draw_curves(axes: np.ndarray, series: list[tuple[str, np.ndarray]], *, start: float,
+                 fps: float | None) -> None:
+    """One per-frame curve on each of ``axes``, frame ``i`` at ``start + i / fps``."""
+    from matplotlib.ticker import MaxNLocator
+
+    for i, ((name, values), ax) in enumerate(zip(series, axes, strict=True)):
+        times = start + np.arange(len(values)) / float(fps)
         c = _CURVE_COLORS[i % len(_CURVE_COLORS)]
         ax.plot(times, values, color=c, linewidth=1.3, zorder=3)
         finite = values[np.isfinite(values)]
@@ -166,7 +208,11 @@ def plot_analysis(analysis: AudioAnalysis, out_path: str | os.PathLike[str], *,
                       fontweight="bold")
         ax.grid(axis="y", color=_GRID, linewidth=0.7, zorder=0)
 
-    # shared styling ---------------------------------------------------------------------------
+
+def _style_axes(axes: np.ndarray, x_lo: float, x_hi: float, *, fig_width: float) -> None:
+    """The shared x range, ticks, grid and spines of every panel; the time axis at the bottom."""
+    from matplotlib.ticker import MaxNLocator
+
     for ax in axes:
         ax.set_xlim(x_lo, x_hi)
         ax.tick_params(labelsize=10, colors=_TEXT, length=3)
@@ -179,14 +225,6 @@ def plot_analysis(analysis: AudioAnalysis, out_path: str | os.PathLike[str], *,
             ax.spines[side].set_color("#9aa3b2")
     axes[-1].set_xlabel("time (s)", color=_TEXT, fontsize=11)
     axes[-1].xaxis.set_major_locator(MaxNLocator(nbins=int(fig_width * 1.1), steps=[1, 2, 5, 10]))
-    fig.suptitle(_title(analysis, title), x=0.01, ha="left", fontsize=14, color=_TEXT)
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    path = Path(out_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
 
 
 def _curve_series(curves: Mapping[str, np.ndarray] | None,

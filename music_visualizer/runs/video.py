@@ -129,31 +129,15 @@ def encode_video(
     ValueError
         ``fps``, ``crf``, ``preset``, ``audio_start`` or ``timestring`` is invalid.
     """
-    fps_q = _fps_fraction(fps)
-    if not 0 <= crf <= 51:
-        raise ValueError(f"crf must be between 0 and 51, got {crf!r}.")
-    if preset not in X264_PRESETS:
-        raise ValueError(f"preset must be one of {', '.join(X264_PRESETS)}; got {preset!r}.")
-    if not (audio_start >= 0 and math.isfinite(audio_start)):
-        raise ValueError(f"audio_start must be 0 or more seconds, got {audio_start!r}.")
-    if not timestring or any(c in timestring for c in "/\\\0"):
-        raise ValueError(f"timestring must be a plain file-name prefix, got {timestring!r}.")
-    if n_frames < 1:
-        raise VideoError(
-            f"There are no frames to encode ({n_frames} requested); render at least one frame "
-            "before building the video."
-        )
+    fps_q = _check_options(fps=fps, crf=crf, preset=preset, audio_start=audio_start,
+                           timestring=timestring, n_frames=n_frames)
     frames = Path(frames_dir)
     first = _check_frames(frames, timestring=timestring, n_frames=n_frames)
     width, height = _frame_size(first)
     audio = None if audio_path is None else _check_audio(audio_path)
 
     out = Path(out_path)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise VideoError(f"Cannot write the video '{out}': "
-                         f"{storage_problem(exc, out.parent)}.") from None
+    _make_folder(out)
     _remove_dead_parts(out)
     # Hidden, unique, same folder (so the rename is atomic); created by ffmpeg with the umask.
     tmp = out.parent / f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
@@ -172,19 +156,8 @@ def encode_video(
             x264_params=x264_params,
             out=tmp,
         )
-        # the encoder dies with us, even when we are killed with -9
-        proc = child_process.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if proc.returncode != 0:
-            raise VideoError(_encode_failure(out, proc.returncode, proc.stderr))
-        # ffmpeg skips frames it cannot decode and still exits 0: check the count.
-        written = probe_video(tmp).n_frames
-        if written != n_frames:
-            for i in range(n_frames):
-                _frame_size(frames / f"{timestring}_{i:05d}.png", verify=True)
-            raise VideoError(
-                f"ffmpeg wrote {written} frames instead of {n_frames} to '{out}'; check the "
-                f"frames in '{frames}', ffmpeg said: {_tail(proc.stderr)}"
-            )
+        _run_encoder(cmd, tmp=tmp, out=out, frames=frames, timestring=timestring,
+                     n_frames=n_frames)
         try:
             os.replace(tmp, out)
         except OSError as exc:
@@ -193,6 +166,53 @@ def encode_video(
     finally:
         tmp.unlink(missing_ok=True)
     return out
+
+
+def _check_options(*, fps: float, crf: int, preset: str, audio_start: float, timestring: str,
+                   n_frames: int) -> Fraction:
+    """``fps`` as a fraction, after checking the options of :func:`encode_video` in order."""
+    fps_q = _fps_fraction(fps)
+    if not 0 <= crf <= 51:
+        raise ValueError(f"crf must be between 0 and 51, got {crf!r}.")
+    if preset not in X264_PRESETS:
+        raise ValueError(f"preset must be one of {', '.join(X264_PRESETS)}; got {preset!r}.")
+    if not (audio_start >= 0 and math.isfinite(audio_start)):
+        raise ValueError(f"audio_start must be 0 or more seconds, got {audio_start!r}.")
+    if not timestring or any(c in timestring for c in "/\\\0"):
+        raise ValueError(f"timestring must be a plain file-name prefix, got {timestring!r}.")
+    if n_frames < 1:
+        raise VideoError(
+            f"There are no frames to encode ({n_frames} requested); render at least one frame "
+            "before building the video."
+        )
+    return fps_q
+
+
+def _make_folder(out: Path) -> None:
+    """Create the folder of ``out``; VideoError naming the storage problem when that fails."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VideoError(f"Cannot write the video '{out}': "
+                         f"{storage_problem(exc, out.parent)}.") from None
+
+
+def _run_encoder(cmd: list[str], *, tmp: Path, out: Path, frames: Path, timestring: str,
+                 n_frames: int) -> None:
+    """Run ffmpeg's ``cmd`` writing ``tmp`` and check that it wrote all ``n_frames`` frames."""
+    # the encoder dies with us, even when we are killed with -9
+    proc = child_process.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        raise VideoError(_encode_failure(out, proc.returncode, proc.stderr))
+    # ffmpeg skips frames it cannot decode and still exits 0: check the count.
+    written = probe_video(tmp).n_frames
+    if written != n_frames:
+        for i in range(n_frames):
+            _frame_size(frames / f"{timestring}_{i:05d}.png", verify=True)
+        raise VideoError(
+            f"ffmpeg wrote {written} frames instead of {n_frames} to '{out}'; check the "
+            f"frames in '{frames}', ffmpeg said: {_tail(proc.stderr)}"
+        )
 
 
 def _fps_fraction(fps: float) -> Fraction:
