@@ -1,11 +1,12 @@
 """The music analysis of a song: a pure function of its samples, cached by content hash.
 
-- :class:`Section`, :class:`AudioAnalysis`  the result (plain data, JSON + npz round trip)
+- :class:`Section`, :class:`AudioAnalysis`  the result (plain data, JSON + npz round trip;
+  defined in :mod:`.types`, re-exported here)
 - :func:`analyze_signal`  mono samples -> :class:`AudioAnalysis`
 - :func:`analyze_file`    a file -> :class:`AudioAnalysis`, through the cache (keyed by the
   content, the version and the beat tracker, see :mod:`.trackers`); decoded and analysed in
   blocks, so memory stays a few hundred MB for an hour
-- :data:`ANALYSIS_VERSION` part of the cache key: bump it when results change
+- :data:`ANALYSIS_VERSION` part of the cache key: bump it when results change (in :mod:`.types`)
 
 Stages (each reads the shared :class:`~.spectra.Spectra`): beats, downbeats and tempo
 (:mod:`.beats`), onsets, key (:mod:`.key`), sections (:mod:`.sections`) and the raw feature
@@ -14,16 +15,16 @@ curves (:mod:`.features`).
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
 from .trackers import TrackerChoice, choose_tracker
+from .types import ANALYSIS_VERSION, AudioAnalysis, Section
 
 if TYPE_CHECKING:
     from .beats import BeatResult
@@ -37,88 +38,6 @@ __all__ = [
     "analyze_signal",
     "default_cache_dir",
 ]
-
-ANALYSIS_VERSION = "3"
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of the song; equal labels mean repeated material (A B A C ...)."""
-
-    start: float
-    end: float
-    label: str
-
-
-@dataclass(frozen=True)
-class AudioAnalysis:
-    """Everything the plan needs from the music.
-
-    ``curves`` are the raw feature curves at ``feature_rate`` frames per second (1-D arrays,
-    ``chroma`` is ``(12, n)``), not yet normalised: :func:`.features.frame_features` samples
-    and normalises them at a video's frame rate.
-    """
-
-    duration: float
-    sample_rate: int
-    tempo: float
-    beats: np.ndarray
-    downbeats: np.ndarray
-    onsets: np.ndarray
-    key: str
-    sections: tuple[Section, ...]
-    feature_rate: float
-    curves: dict[str, np.ndarray] = field(default_factory=dict)
-    meter: int = 4
-    version: str = ANALYSIS_VERSION
-    beat_tracker: str = "builtin"  # the tracker that found the beats (see .trackers)
-    beat_tracker_note: str = ""  # why auto chose it; not saved
-
-    def summary(self) -> dict[str, Any]:
-        """The JSON-able part (everything but the curves)."""
-        return {
-            "version": self.version,
-            "duration": self.duration,
-            "sample_rate": self.sample_rate,
-            "tempo": self.tempo,
-            "meter": self.meter,
-            "beat_tracker": self.beat_tracker,
-            "key": self.key,
-            "beats": [round(float(t), 4) for t in self.beats],
-            "downbeats": [round(float(t), 4) for t in self.downbeats],
-            "onsets": [round(float(t), 4) for t in self.onsets],
-            "sections": [{"start": round(s.start, 3), "end": round(s.end, 3), "label": s.label}
-                         for s in self.sections],
-            "feature_rate": self.feature_rate,
-        }
-
-    def save(self, json_path: Path, npz_path: Path) -> None:
-        """Write the summary as JSON and the curves as npz (both atomically)."""
-        import io
-
-        from ..runs.store import atomic_write_bytes
-
-        buffer = io.BytesIO()
-        np.savez(buffer, **self.curves)
-        atomic_write_bytes(Path(npz_path), buffer.getvalue())
-        atomic_write_bytes(Path(json_path), json.dumps(self.summary()).encode())
-
-    @classmethod
-    def load(cls, json_path: Path, npz_path: Path) -> AudioAnalysis:
-        data = json.loads(Path(json_path).read_text(encoding="utf-8"))
-        with np.load(npz_path) as npz:
-            curves = {name: npz[name] for name in npz.files}
-        return cls(
-            duration=float(data["duration"]), sample_rate=int(data["sample_rate"]),
-            tempo=float(data["tempo"]), beats=np.asarray(data["beats"], dtype=np.float64),
-            downbeats=np.asarray(data["downbeats"], dtype=np.float64),
-            onsets=np.asarray(data["onsets"], dtype=np.float64), key=str(data["key"]),
-            sections=tuple(Section(float(s["start"]), float(s["end"]), str(s["label"]))
-                           for s in data["sections"]),
-            feature_rate=float(data["feature_rate"]), curves=curves,
-            meter=int(data.get("meter", 4)), version=str(data["version"]),
-            beat_tracker=str(data.get("beat_tracker", "builtin")),
-        )
 
 
 def analyze_signal(y: np.ndarray, sr: int, *, tracker: TrackerChoice | None = None

@@ -55,8 +55,8 @@ import numpy as np
 from .spectra import BASS_MAX_HZ
 
 if TYPE_CHECKING:
-    from .analysis import AudioAnalysis, Section
     from .spectra import Spectra
+    from .types import AudioAnalysis, Section
 
 __all__ = ["CURVE_NAMES", "FEATURE_NAMES", "STEM_NAMES", "feature_curves", "frame_features"]
 

@@ -69,7 +69,7 @@ def plot_analysis(analysis: AudioAnalysis, out_path: str | os.PathLike[str], *,
     Path
         ``out_path``.
     """
-    from ..runs.store import atomic_write_bytes
+    from ..files import atomic_write_bytes
 
     width_px = int(width_px)
     if width_px < 200:

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import SettingsError
+from ..files import atomic_write_bytes
 from ..modes.plan import build_plan, frame_count
-from ..runs.store import atomic_write_bytes
 from ..settings import Settings
 from .analysis import AudioAnalysis
 

@@ -37,8 +37,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .analysis import Section
 from .spectra import Spectra
+from .types import Section
 
 __all__ = ["find_sections"]
 

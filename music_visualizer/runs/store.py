@@ -15,7 +15,8 @@ Functions:
 - :func:`check_timestring`     validate a user's timestring
 - :func:`song_dir`             the run folder of a song for a timestring
 - :func:`frame_path`, :func:`settings_path`, :func:`video_path`, :func:`lock_path`
-- :func:`atomic_write_bytes`, :func:`atomic_write_json`, :func:`read_run_record`
+- :func:`atomic_write_bytes`, :func:`atomic_write_json` (from :mod:`music_visualizer.files`),
+  :func:`read_run_record`
 - :func:`storage_problem`      what a failed write (read-only, no permission, full disk) means
 - :func:`scan_frames`, :func:`done_frames`  how many leading frames exist whole (resume starts
   there), and the first damaged one
@@ -37,7 +38,6 @@ import os
 import queue
 import re
 import socket
-import tempfile
 import threading
 import time
 import unicodedata
@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import RunError, UserError
+from ..files import atomic_write_bytes, atomic_write_json
 from ..safe_load import MAX_RECORD_BYTES, parse_json, read_text
 from .png import encode_png, png_damage
 
@@ -235,25 +236,6 @@ def storage_problem(error: OSError, folder: Path) -> str:
     if code == errno.ENOSPC:
         return f"the disk holding '{folder}' is full; free some space"
     return f"writing to '{folder}' failed ({error.strerror or error})"
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with contextlib.suppress(OSError):
-            os.fchmod(fd, 0o644)  # mkstemp makes 0600; frames and settings are for sharing
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_json(path: Path, data: Any) -> None:
-    atomic_write_bytes(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
 
 
 def read_run_record(folder: Path, timestring: str) -> dict[str, Any]:
