@@ -42,7 +42,7 @@ def hub_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _chain(e: BaseException) -> Iterator[BaseException]:
+def _chain(e: BaseException | None) -> Iterator[BaseException]:
     """``e`` and its causes/contexts, each once."""
     seen = set()
     while e is not None and id(e) not in seen:
