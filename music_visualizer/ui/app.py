@@ -42,7 +42,6 @@ from .actions import (
     frame_image,
     hide_folders,
     image_array,
-    markdown_text,
     produce_prompts,
     redact,
     run_choices,
@@ -51,6 +50,7 @@ from .actions import (
     store_upload,
 )
 from .board import RenderBoard
+from .text import markdown_text
 
 __all__ = ["auth_from", "build_app", "launch"]
 
