@@ -25,9 +25,9 @@ from music_visualizer.ui.actions import (
     settings_fields,
     start_render,
     store_upload,
-    track_card,
 )
 from music_visualizer.ui.board import BusyError, JobStatus, RenderBoard
+from music_visualizer.ui.text import track_card
 from tests.conftest import click_song, run_cli
 
 
@@ -111,7 +111,7 @@ def test_uploads_that_are_not_songs_or_too_big_are_refused(tmp_path):
 
 def test_the_track_card_escapes_markdown_and_says_what_is_missing():
     track = TrackInfo(name="*Hit* [x](javascript:alert(1))", artists=("A_B",), duration=125.0)
-    card = track_card(track)
+    card = track_card(track, markdown=True)
     assert "\\*Hit\\*" in card and "\\[x\\]\\(javascript" in card
     assert "2:05" in card and "Upload the song" in card
 
@@ -391,7 +391,7 @@ def test_the_model_stays_loaded_between_renders(tiny_model):
 def test_markdown_text_shows_user_text_verbatim():
     from markdown_it import MarkdownIt
 
-    from music_visualizer.ui.actions import markdown_text
+    from music_visualizer.ui.text import markdown_text
 
     md = MarkdownIt("commonmark")
     hostile = ["0:(10**10**10)", "__t__", '<img src="x" onerror="alert(1)">', "`code` ``x``",

@@ -18,7 +18,7 @@ from music_visualizer.settings import preset_names, resolve_settings
 from music_visualizer.ui import colab
 
 ROOT = Path(__file__).resolve().parents[1]
-HAS_APP = (ROOT / "music_visualizer" / "app.py").is_file()
+HAS_APP = (ROOT / "music_visualizer" / "ui" / "app.py").is_file()
 
 
 @pytest.fixture

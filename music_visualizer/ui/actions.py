@@ -11,7 +11,6 @@
 - :func:`run_choices`       the timestring menu of a song: its runs, resumable ones first
 - :func:`redact`            secrets of the environment replaced by "***" in a message
 - :func:`hide_folders`      server folders (Gradio's uploads) cut from a message: file names only
-- :func:`markdown_text`     any text shown verbatim in a Markdown component (one escaper)
 - :func:`image_array`       an image file (a cached cover, a run's plot) as pixels for the page
 
 Everything the user can get wrong raises :class:`~music_visualizer.errors.UserError` with one
@@ -35,6 +34,7 @@ import numpy as np
 from ..errors import AudioError, RunError, UserError
 from ..settings import SCHEDULE_FIELDS, Settings, resolve_settings
 from .board import RenderBoard, RenderJob
+from .text import markdown_text, track_card
 
 __all__ = [
     "AUDIO_SUFFIXES",
@@ -46,7 +46,6 @@ __all__ = [
     "frame_image",
     "hide_folders",
     "image_array",
-    "markdown_text",
     "produce_prompts",
     "redact",
     "run_choices",
@@ -110,17 +109,6 @@ def hide_folders(text: str, folders: Sequence[str | os.PathLike[str]]) -> str:
     return text
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
-
-
-def markdown_text(text: str) -> str:
-    """Markdown that shows ``text`` exactly as written: every ASCII punctuation character is
-    backslash-escaped (no emphasis, links, HTML, code or autolinks from user text), and each
-    line break is kept as a hard line break."""
-    lines = [_MARKDOWN_SPECIAL.sub(r"\\\1", line).strip() for line in text.splitlines()]
-    return "\\\n".join(line for line in lines if line)
-
-
 # --------------------------------------------------------------------------------------------
 # The song
 # --------------------------------------------------------------------------------------------
@@ -177,35 +165,6 @@ class PromptsResult:
     warnings: list[str]
 
 
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    seconds = round(seconds)
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def track_card(track: Any, analysis: Any = None) -> str:
-    """The track card as Markdown: title, artists, album, duration, tempo, key, sections."""
-    esc = markdown_text
-    lines = [f"### {esc(track.name)}", f"**{esc(', '.join(track.artists) or 'Unknown artist')}**"]
-    if track.album:
-        date = f" ({esc(track.release_date[:4])})" if track.release_date else ""
-        lines.append(f"{esc(track.album)}{date}")
-    facts = [f"Duration {_clock(analysis.duration if analysis else track.duration)}"]
-    if analysis is not None:
-        facts += [f"{analysis.tempo:.0f} BPM", f"key {analysis.key or 'unclear'}",
-                  f"{analysis.meter} beats a bar"]
-    if track.genres:
-        facts.append(esc(", ".join(track.genres[:3])))
-    lines.append(" · ".join(facts))
-    if analysis is not None and analysis.sections:
-        lines.append("Sections: " + ", ".join(
-            f"{esc(s.label)} {_clock(s.start)}" for s in analysis.sections))
-    elif analysis is None:
-        lines.append("*Upload the song for tempo, key, sections and a video in sync.*")
-    return "\n\n".join(lines)
-
-
 def _plot_image(analysis: Any, settings: Settings, title: str) -> np.ndarray:
     from PIL import Image
 
@@ -239,8 +198,8 @@ def produce_prompts(config: AppConfig, link: str | None, audio: str | None, *,
         plot = _plot_image(analysis, base, track.display_name)
     duration = analysis.duration if analysis is not None else track.duration
     return PromptsResult(
-        card=track_card(track, analysis), cover=track.cover, prompts=prompt_set.prompts,
-        negative_prompt=prompt_set.negative_prompt,
+        card=track_card(track, analysis, markdown=True), cover=track.cover,
+        prompts=prompt_set.prompts, negative_prompt=prompt_set.negative_prompt,
         duration=round(duration, 2) if duration else None, audio=stored, plot=plot,
         runs=run_choices(config.output_dir, stored), warnings=warnings)
 

@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,6 @@ from .actions import (
     frame_image,
     hide_folders,
     image_array,
-    markdown_text,
     produce_prompts,
     redact,
     run_choices,
@@ -51,6 +50,7 @@ from .actions import (
     store_upload,
 )
 from .board import RenderBoard
+from .text import markdown_text
 
 __all__ = ["auth_from", "build_app", "launch"]
 
@@ -162,6 +162,9 @@ def _served_file(path: str | os.PathLike[str] | None, config: AppConfig,
     return str(target)
 
 
+_PROMPT_FIELDS = tuple(f"prompt_{i}" for i in range(1, N_PROMPTS + 1))  # the prompt boxes' names
+
+
 def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None = None,
               model: str | None = None, device: str | None = None,
               cache_dir: Path | None = None, max_upload_mb: int = 200,
@@ -169,7 +172,9 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
     """The app as a ``gr.Blocks`` (not launched).
 
     ``settings_file`` and ``model`` set the fields' starting values; ``output_dir`` holds the
-    runs (and the uploaded songs, kept for resume).
+    runs (and the uploaded songs, kept for resume). The page is built section by section, top
+    to bottom, into one dict of components by name (the settings fields by their settings
+    name); then each button's event is wired from that dict.
     """
     import gradio as gr
 
@@ -181,232 +186,343 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
     board = RenderBoard()
     models = ModelCache()
     spare: list[Path] = []  # this app's temp folder for files outside the output folder
-    verbatim: dict[str, Any] = {"latex_delimiters": []}  # no LaTeX from user text
 
     with gr.Blocks(title="Music Visualizer", analytics_enabled=False) as app:
-        gr.Markdown("# Music Visualizer\nA Spotify link and the song in, a music video out: "
-                    "Stable Diffusion animation that follows the beats, energy and sections.")
-        busy = gr.Markdown("", elem_id="mv-busy", **verbatim)
-        # 1. The song ------------------------------------------------------------------------
-        with gr.Row():
-            link = gr.Textbox(label="Spotify URL", scale=3,
-                              placeholder="https://open.spotify.com/track/…")
-            audio = gr.Audio(label="Audio file", type="filepath", sources=["upload"], scale=2)
-        gr.Markdown("The link gives the title, artists, genres and cover; the audio file "
-                    "(optional, recommended) keeps the video in sync with the song.")
-        produce = gr.Button("Produce Prompts", variant="secondary")
-        message = gr.Markdown("", elem_id="mv-message", **verbatim)
-        # 2. The track card and the prompts -------------------------------------------------
-        with gr.Row():
-            cover = gr.Image(label="Cover", interactive=False, height=220, scale=1,
-                             elem_id="mv-cover")
-            card = gr.Markdown("*Paste a link or upload a song, then press Produce Prompts.*",
-                               elem_id="mv-card", **verbatim)
-        prompt_boxes = [gr.Textbox(label=f"Prompt {i}", lines=2) for i in range(1, N_PROMPTS + 1)]
-        negative = gr.Textbox(label="Negative prompt", value=base.negative_prompt)
-        # 3. The video's settings ------------------------------------------------------------
-        with gr.Row():
-            duration = gr.Number(label="Duration (s)", value=None, minimum=0,
-                                 info="0 or blank: the whole song")
-            start_s = gr.Number(label="Start (s)", value=start["start"], minimum=0)
-            fps = gr.Number(label="FPS", value=start["fps"], minimum=1, maximum=60)
-        with gr.Row():
-            width = gr.Slider(label="Width", minimum=64, maximum=1536, step=64,
-                              value=start["width"])
-            height = gr.Slider(label="Height", minimum=64, maximum=1536, step=64,
-                               value=start["height"])
-            preset = gr.Dropdown(label="Motion preset", choices=[NO_PRESET, *preset_names()],
-                                 value=start["preset"])
-            mode = gr.Dropdown(label="Mode", choices=list(CHOICES["mode"]), value=start["mode"])
-        from_cover = gr.Checkbox(label="Start from the album cover", value=False)
-        with gr.Accordion("Advanced", open=False):
-            with gr.Row():
-                model_box = gr.Textbox(label="Model", value=start["model"],
-                                       info="hub id, local diffusers folder or .safetensors")
-                renderer = gr.Radio(label="Renderer", choices=list(CHOICES["renderer"]),
-                                    value=start["renderer"],
-                                    info="preview: no model, a quick draft of the motion")
-            with gr.Row():
-                steps = gr.Number(label="Steps", value=start["steps"], minimum=1, precision=0)
-                cfg = gr.Number(label="CFG scale", value=start["cfg_scale"], minimum=0)
-                seed = gr.Number(label="Seed", value=start["seed"], precision=0,
-                                 info="-1: random (recorded with the run)")
-                scheduler = gr.Dropdown(label="Scheduler", choices=list(CHOICES["scheduler"]),
-                                        value=start["scheduler"])
-            with gr.Row():
-                seed_behavior = gr.Dropdown(label="Seed behaviour",
-                                            choices=list(CHOICES["seed_behavior"]),
-                                            value=start["seed_behavior"])
-                color = gr.Dropdown(label="Colour coherence",
-                                    choices=list(CHOICES["color_coherence"]),
-                                    value=start["color_coherence"])
-                border = gr.Dropdown(label="Border", choices=list(CHOICES["border"]),
-                                     value=start["border"])
-                section_strength = gr.Number(label="Strength at prompt changes",
-                                             value=start["section_strength"])
-                section_transition = gr.Number(label="Prompt transition (s)",
-                                               value=start["section_transition"])
-            with gr.Row():
-                cadence = gr.Number(label="Cadence", value=start["diffusion_cadence"],
-                                    minimum=1, maximum=50, precision=0,
-                                    info="diffuse every Nth frame; the rest are warped and "
-                                         "blended (faster)")
-                noise_type = gr.Dropdown(label="Noise type", choices=list(CHOICES["noise_type"]),
-                                         value=start["noise_type"])
-                prompt_blend = gr.Number(label="Prompt blend (s)", value=start["prompt_blend"],
-                                         minimum=0, info="0: prompts switch at once")
-                tiny_vae = gr.Textbox(label="Tiny VAE", value=start["tiny_vae"],
-                                      placeholder="e.g. madebyollin/taesd (blank: off)",
-                                      info="faster decoding, slightly softer frames")
-                compile_unet = gr.Checkbox(label="Compile the model", value=start["compile"],
-                                           info="torch.compile: a few minutes once, then "
-                                                "faster frames on a GPU")
-            with gr.Row():
-                walk_smoothing = gr.Number(
-                    label="Walk smoothing", value=start["walk_smoothing"], minimum=0, maximum=1,
-                    info="walk mode: 0 paced by the beat ... 1 steady")
-                gan_model = gr.Textbox(label="GAN model", value=start["gan_model"],
-                                       info="gan mode: biggan-deep-128/256/512 or a folder")
-                classes = gr.Textbox(label="GAN classes", value=start["classes"],
-                                     placeholder="e.g. 1, 207, 980 (blank: from the seed)",
-                                     info="gan mode: up to 12 ImageNet class ids")
-                truncation = gr.Number(label="Truncation", value=start["truncation"],
-                                       minimum=0.05, maximum=1, info="gan mode: lower is tamer")
-                pitch_sensitivity = gr.Number(label="Pitch sensitivity",
-                                              value=start["pitch_sensitivity"], minimum=1,
-                                              maximum=299, info="gan mode")
-                tempo_sensitivity = gr.Number(label="Tempo sensitivity",
-                                              value=start["tempo_sensitivity"], minimum=0,
-                                              maximum=1, info="gan mode")
-            with gr.Row():
-                beat_tracker = gr.Dropdown(
-                    label="Beat tracker", choices=list(CHOICES["beat_tracker"]),
-                    value=start["beat_tracker"],
-                    info="auto: beat_this when installed (pip install beat-this), else builtin")
-            gr.Markdown("Keyframe schedules in Deforum syntax; audio features are variables, "
-                        "e.g. `0:(1 + 0.04*drums**2)`.")
-            schedule_boxes = [gr.Textbox(label=name, value=start[name])
-                              for name in SCHEDULE_FIELDS]
-        # 4. Resume ---------------------------------------------------------------------------
-        with gr.Row():
-            resume = gr.Checkbox(label="Resume", value=False,
-                                 info="continue a stopped or interrupted run")
-            timestring = gr.Dropdown(label="Timestring", choices=[], value=None,
-                                     allow_custom_value=True,
-                                     info="this song's runs; or type a timestring")
-        # 5. Render ---------------------------------------------------------------------------
-        with gr.Row():
-            visualize = gr.Button("Visualize", variant="primary", scale=3)
-            stop = gr.Button("Stop", variant="stop", scale=1)
-        status = gr.Markdown("", elem_id="mv-status", **verbatim)
-        progress = gr.HTML("", elem_id="mv-progress")
-        with gr.Row():
-            live = gr.Image(label="Latest frame", interactive=False, height=320)
-            video = gr.Video(label="Video", interactive=False, height=320)
-        download = gr.File(label="Download video", interactive=False, height=90)
-        gr.Markdown("**The song and the motion it drives** (beats, sections, zoom, strength)")
-        plot = gr.Image(label="Analysis and motion", show_label=False, interactive=False,
-                        elem_id="mv-plot")
-        job_id = gr.State(None)
-        timer = gr.Timer(2.0)
-
-        form = {"duration": duration, "start": start_s, "fps": fps, "width": width,
-                "height": height, "preset": preset, "mode": mode, "renderer": renderer,
-                "model": model_box, "steps": steps, "cfg_scale": cfg, "seed": seed,
-                "scheduler": scheduler, "seed_behavior": seed_behavior,
-                "color_coherence": color, "border": border,
-                "section_strength": section_strength, "section_transition": section_transition,
-                "diffusion_cadence": cadence, "noise_type": noise_type,
-                "prompt_blend": prompt_blend, "tiny_vae": tiny_vae, "compile": compile_unet,
-                "walk_smoothing": walk_smoothing,
-                "gan_model": gan_model, "classes": classes, "truncation": truncation,
-                "pitch_sensitivity": pitch_sensitivity, "tempo_sensitivity": tempo_sensitivity,
-                "beat_tracker": beat_tracker,
-                **dict(zip(SCHEDULE_FIELDS, schedule_boxes, strict=True))}
-        form_inputs = [form[name] for name in FORM_FIELDS]
-
-        # -- Produce Prompts -------------------------------------------------------------------
-        def on_produce(link_text: str, audio_path: str | None, preset_name: str) -> tuple:
-            result = produce_prompts(config, link_text, audio_path,
-                                     preset=None if preset_name == NO_PRESET else preset_name)
-            for warning in result.warnings:
-                _warn(warning, config)
-            return (image_array(result.cover), result.card, *result.prompts,
-                    result.negative_prompt,
-                    result.duration, 0, result.plot,
-                    gr.update(choices=result.runs, value=None), "")
-
-        produce_outputs = [cover, card, *prompt_boxes, negative, duration, start_s, plot,
-                           timestring, message]
-        produce.click(_safe(on_produce, len(produce_outputs), config), [link, audio, preset],
-                      produce_outputs, concurrency_limit=2, concurrency_id="prompts")
-
-        # -- a new song: its runs in the Timestring menu ------------------------------------
-        def on_audio(audio_path: str | None) -> tuple:
-            stored = store_upload(audio_path, config)
-            return gr.update(choices=run_choices(config.output_dir, stored)), ""
-
-        audio.change(_safe(on_audio, 2, config), [audio], [timestring, message],
-                     show_progress="hidden")
-
-        # -- a preset fills in its schedules, so what is shown is what renders ------------------
-        def on_preset(preset_name: str) -> tuple:
-            values = settings_fields(config.base_settings(
-                None if preset_name == NO_PRESET else preset_name))
-            return (*[values[name] for name in SCHEDULE_FIELDS], "")
-
-        preset.change(_safe(on_preset, len(schedule_boxes) + 1, config), [preset],
-                      [*schedule_boxes, message], show_progress="hidden")
-
-        # -- Visualize: check everything, start the render, then follow it --------------------
-        def on_visualize(link_text: str, audio_path: str | None, resume_on: bool,
-                         ts: str | None, cover_on: bool, negative_text: str, *rest: Any
-                         ) -> tuple:
-            prompts = rest[:N_PROMPTS]
-            values = dict(zip(FORM_FIELDS, rest[N_PROMPTS:], strict=True))
-            overrides = field_overrides(values, prompts, negative_text, from_cover=cover_on)
-            job, warnings = start_render(board, config, link=link_text, audio=audio_path,
-                                         overrides=overrides, resume=resume_on, timestring=ts,
-                                         models=models)
-            for warning in warnings:
-                _warn(warning, config)
-            return job.job_id, _status_line(job.status(), config), None, None, None, ""
-
-        visualize_outputs = [job_id, status, live, video, download, message]
-        visualize.click(
-            _safe(on_visualize, len(visualize_outputs), config, on_error={0: None}),
-            [link, audio, resume, timestring, from_cover, negative, *prompt_boxes,
-             *form_inputs],
-            visualize_outputs, concurrency_limit=1, concurrency_id="start",
-        ).then(_safe(_follower(board, config, spare), 8, config), [job_id, audio],
-               [status, progress, live, video, download, plot, timestring, message],
-               show_progress="hidden", concurrency_limit=None)
-
-        def on_stop() -> str:
-            job = board.stop()
-            if job is None:
-                return "Nothing is rendering."
-            return "Stopping after the current frame … the run stays resumable."
-
-        stop.click(_safe(on_stop, 1, config), None, [status], queue=False,
-                   show_progress="hidden")
-
-        # -- every page: is something rendering? -----------------------------------------------
-        def on_tick(own: int | None) -> str:
-            running = board.running()
-            if running is None:
-                return ""
-            status_now = running.status()
-            if own is not None and running.job_id == own:
-                return ""
-            return (f"A render is running: {markdown_text(_public(status_now.label, config))} — "
-                    f"frame {status_now.done} of {status_now.total}. New renders can start "
-                    "when it finishes.")
-
-        timer.tick(_safe(on_tick, 1, config), [job_id], [busy], show_progress="hidden",
-                   queue=False)
+        page = {**_song_section(), **_prompts_section(base.negative_prompt),
+                **_settings_section(start), **_resume_section(), **_render_section()}
+        _wire_produce(page, config)
+        _wire_upload(page, config)
+        _wire_preset(page, config)
+        _wire_visualize(page, config, board, models, spare)
+        _wire_stop(page, config, board)
+        _wire_busy_line(page, config, board)
     app.music_visualizer_board = board  # for tests and the notebook: wait for/stop renders
     return app
+
+
+# -- the page, section by section (each returns its components by name) ------------------------
+# Markdown that shows user text has latex_delimiters=[]: no LaTeX from user text.
+
+def _song_section() -> dict[str, Any]:
+    """1. The title, the busy line, the link and the song, Produce Prompts, the message line."""
+    import gradio as gr
+
+    gr.Markdown("# Music Visualizer\nA Spotify link and the song in, a music video out: "
+                "Stable Diffusion animation that follows the beats, energy and sections.")
+    busy = gr.Markdown("", elem_id="mv-busy", latex_delimiters=[])
+    with gr.Row():
+        link = gr.Textbox(label="Spotify URL", scale=3,
+                          placeholder="https://open.spotify.com/track/…")
+        audio = gr.Audio(label="Audio file", type="filepath", sources=["upload"], scale=2)
+    gr.Markdown("The link gives the title, artists, genres and cover; the audio file "
+                "(optional, recommended) keeps the video in sync with the song.")
+    produce = gr.Button("Produce Prompts", variant="secondary")
+    message = gr.Markdown("", elem_id="mv-message", latex_delimiters=[])
+    return {"busy": busy, "link": link, "audio": audio, "produce": produce, "message": message}
+
+
+def _prompts_section(negative_prompt: str) -> dict[str, Any]:
+    """2. The cover, the track card, the prompt boxes and the negative prompt."""
+    import gradio as gr
+
+    with gr.Row():
+        cover = gr.Image(label="Cover", interactive=False, height=220, scale=1,
+                         elem_id="mv-cover")
+        card = gr.Markdown("*Paste a link or upload a song, then press Produce Prompts.*",
+                           elem_id="mv-card", latex_delimiters=[])
+    boxes = {name: gr.Textbox(label=f"Prompt {i}", lines=2)
+             for i, name in enumerate(_PROMPT_FIELDS, 1)}
+    negative = gr.Textbox(label="Negative prompt", value=negative_prompt)
+    return {"cover": cover, "card": card, **boxes, "negative": negative}
+
+
+def _settings_section(start: Mapping[str, Any]) -> dict[str, Any]:
+    """3. The video's settings: the fields named as in FORM_FIELDS, and "from_cover"."""
+    import gradio as gr
+
+    with gr.Row():
+        duration = gr.Number(label="Duration (s)", value=None, minimum=0,
+                             info="0 or blank: the whole song")
+        start_s = gr.Number(label="Start (s)", value=start["start"], minimum=0)
+        fps = gr.Number(label="FPS", value=start["fps"], minimum=1, maximum=60)
+    with gr.Row():
+        width = gr.Slider(label="Width", minimum=64, maximum=1536, step=64,
+                          value=start["width"])
+        height = gr.Slider(label="Height", minimum=64, maximum=1536, step=64,
+                           value=start["height"])
+        preset = gr.Dropdown(label="Motion preset", choices=[NO_PRESET, *preset_names()],
+                             value=start["preset"])
+        mode = gr.Dropdown(label="Mode", choices=list(CHOICES["mode"]), value=start["mode"])
+    from_cover = gr.Checkbox(label="Start from the album cover", value=False)
+    with gr.Accordion("Advanced", open=False):
+        advanced = {**_model_settings(start), **_speed_settings(start),
+                    **_gan_settings(start), **_schedule_settings(start)}
+    return {"duration": duration, "start": start_s, "fps": fps, "width": width,
+            "height": height, "preset": preset, "mode": mode, "from_cover": from_cover,
+            **advanced}
+
+
+def _model_settings(start: Mapping[str, Any]) -> dict[str, Any]:
+    """Advanced: the model, renderer, sampling, seed, colour, border and prompt changes."""
+    import gradio as gr
+
+    with gr.Row():
+        model = gr.Textbox(label="Model", value=start["model"],
+                           info="hub id, local diffusers folder or .safetensors")
+        renderer = gr.Radio(label="Renderer", choices=list(CHOICES["renderer"]),
+                            value=start["renderer"],
+                            info="preview: no model, a quick draft of the motion")
+    with gr.Row():
+        steps = gr.Number(label="Steps", value=start["steps"], minimum=1, precision=0)
+        cfg = gr.Number(label="CFG scale", value=start["cfg_scale"], minimum=0)
+        seed = gr.Number(label="Seed", value=start["seed"], precision=0,
+                         info="-1: random (recorded with the run)")
+        scheduler = gr.Dropdown(label="Scheduler", choices=list(CHOICES["scheduler"]),
+                                value=start["scheduler"])
+    with gr.Row():
+        seed_behavior = gr.Dropdown(label="Seed behaviour",
+                                    choices=list(CHOICES["seed_behavior"]),
+                                    value=start["seed_behavior"])
+        color = gr.Dropdown(label="Colour coherence", choices=list(CHOICES["color_coherence"]),
+                            value=start["color_coherence"])
+        border = gr.Dropdown(label="Border", choices=list(CHOICES["border"]),
+                             value=start["border"])
+        section_strength = gr.Number(label="Strength at prompt changes",
+                                     value=start["section_strength"])
+        section_transition = gr.Number(label="Prompt transition (s)",
+                                       value=start["section_transition"])
+    return {"model": model, "renderer": renderer, "steps": steps, "cfg_scale": cfg,
+            "seed": seed, "scheduler": scheduler, "seed_behavior": seed_behavior,
+            "color_coherence": color, "border": border, "section_strength": section_strength,
+            "section_transition": section_transition}
+
+
+def _speed_settings(start: Mapping[str, Any]) -> dict[str, Any]:
+    """Advanced: cadence, noise, prompt blend, tiny VAE, compile."""
+    import gradio as gr
+
+    with gr.Row():
+        cadence = gr.Number(label="Cadence", value=start["diffusion_cadence"],
+                            minimum=1, maximum=50, precision=0,
+                            info="diffuse every Nth frame; the rest are warped and "
+                                 "blended (faster)")
+        noise_type = gr.Dropdown(label="Noise type", choices=list(CHOICES["noise_type"]),
+                                 value=start["noise_type"])
+        prompt_blend = gr.Number(label="Prompt blend (s)", value=start["prompt_blend"],
+                                 minimum=0, info="0: prompts switch at once")
+        tiny_vae = gr.Textbox(label="Tiny VAE", value=start["tiny_vae"],
+                              placeholder="e.g. madebyollin/taesd (blank: off)",
+                              info="faster decoding, slightly softer frames")
+        compile_unet = gr.Checkbox(label="Compile the model", value=start["compile"],
+                                   info="torch.compile: a few minutes once, then "
+                                        "faster frames on a GPU")
+    return {"diffusion_cadence": cadence, "noise_type": noise_type,
+            "prompt_blend": prompt_blend, "tiny_vae": tiny_vae, "compile": compile_unet}
+
+
+def _gan_settings(start: Mapping[str, Any]) -> dict[str, Any]:
+    """Advanced: the walk and GAN modes' fields, and the beat tracker."""
+    import gradio as gr
+
+    with gr.Row():
+        walk_smoothing = gr.Number(
+            label="Walk smoothing", value=start["walk_smoothing"], minimum=0, maximum=1,
+            info="walk mode: 0 paced by the beat ... 1 steady")
+        gan_model = gr.Textbox(label="GAN model", value=start["gan_model"],
+                               info="gan mode: biggan-deep-128/256/512 or a folder")
+        classes = gr.Textbox(label="GAN classes", value=start["classes"],
+                             placeholder="e.g. 1, 207, 980 (blank: from the seed)",
+                             info="gan mode: up to 12 ImageNet class ids")
+        truncation = gr.Number(label="Truncation", value=start["truncation"],
+                               minimum=0.05, maximum=1, info="gan mode: lower is tamer")
+        pitch_sensitivity = gr.Number(label="Pitch sensitivity",
+                                      value=start["pitch_sensitivity"], minimum=1,
+                                      maximum=299, info="gan mode")
+        tempo_sensitivity = gr.Number(label="Tempo sensitivity",
+                                      value=start["tempo_sensitivity"], minimum=0,
+                                      maximum=1, info="gan mode")
+    with gr.Row():
+        beat_tracker = gr.Dropdown(
+            label="Beat tracker", choices=list(CHOICES["beat_tracker"]),
+            value=start["beat_tracker"],
+            info="auto: beat_this when installed (pip install beat-this), else builtin")
+    return {"walk_smoothing": walk_smoothing, "gan_model": gan_model, "classes": classes,
+            "truncation": truncation, "pitch_sensitivity": pitch_sensitivity,
+            "tempo_sensitivity": tempo_sensitivity, "beat_tracker": beat_tracker}
+
+
+def _schedule_settings(start: Mapping[str, Any]) -> dict[str, Any]:
+    """Advanced: one box per keyframe schedule, named by its settings name."""
+    import gradio as gr
+
+    gr.Markdown("Keyframe schedules in Deforum syntax; audio features are variables, "
+                "e.g. `0:(1 + 0.04*drums**2)`.")
+    return {name: gr.Textbox(label=name, value=start[name]) for name in SCHEDULE_FIELDS}
+
+
+def _resume_section() -> dict[str, Any]:
+    """4. Resume: the checkbox and this song's runs."""
+    import gradio as gr
+
+    with gr.Row():
+        resume = gr.Checkbox(label="Resume", value=False,
+                             info="continue a stopped or interrupted run")
+        timestring = gr.Dropdown(label="Timestring", choices=[], value=None,
+                                 allow_custom_value=True,
+                                 info="this song's runs; or type a timestring")
+    return {"resume": resume, "timestring": timestring}
+
+
+def _render_section() -> dict[str, Any]:
+    """5. Visualize and Stop, the progress, the live frame, the video, the plot, the timer."""
+    import gradio as gr
+
+    with gr.Row():
+        visualize = gr.Button("Visualize", variant="primary", scale=3)
+        stop = gr.Button("Stop", variant="stop", scale=1)
+    status = gr.Markdown("", elem_id="mv-status", latex_delimiters=[])
+    progress = gr.HTML("", elem_id="mv-progress")
+    with gr.Row():
+        live = gr.Image(label="Latest frame", interactive=False, height=320)
+        video = gr.Video(label="Video", interactive=False, height=320)
+    download = gr.File(label="Download video", interactive=False, height=90)
+    gr.Markdown("**The song and the motion it drives** (beats, sections, zoom, strength)")
+    plot = gr.Image(label="Analysis and motion", show_label=False, interactive=False,
+                    elem_id="mv-plot")
+    return {"visualize": visualize, "stop": stop, "status": status, "progress": progress,
+            "live": live, "video": video, "download": download, "plot": plot,
+            "job_id": gr.State(None), "timer": gr.Timer(2.0)}
+
+
+# -- the events (each handler gets the fields' values by name) ---------------------------------
+
+def _pick(page: Mapping[str, Any], names: Sequence[str]) -> list[Any]:
+    """The components called ``names``, in that order (an event's inputs or outputs)."""
+    return [page[name] for name in names]
+
+
+def _by_name(names: Sequence[str], fn: Callable[[dict[str, Any]], Any]) -> Callable[..., Any]:
+    """A handler for inputs ``names`` that hands ``fn`` their values as one dict by name."""
+
+    def handler(*values: Any) -> Any:
+        return fn(dict(zip(names, values, strict=True)))
+
+    return handler
+
+
+def _preset_or_none(name: str | None) -> str | None:
+    return None if name == NO_PRESET else name
+
+
+_PRODUCE_INPUTS = ("link", "audio", "preset")
+_PRODUCE_OUTPUTS = ("cover", "card", *_PROMPT_FIELDS, "negative", "duration", "start", "plot",
+                   "timestring", "message")
+
+
+def _wire_produce(page: Mapping[str, Any], config: AppConfig) -> None:
+    """Produce Prompts: the cover, card, prompts, duration, plot and the song's runs."""
+    import gradio as gr
+
+    def on_produce(values: dict[str, Any]) -> tuple:
+        result = produce_prompts(config, values["link"], values["audio"],
+                                 preset=_preset_or_none(values["preset"]))
+        for warning in result.warnings:
+            _warn(warning, config)
+        return (image_array(result.cover), result.card, *result.prompts,
+                result.negative_prompt,
+                result.duration, 0, result.plot,
+                gr.update(choices=result.runs, value=None), "")
+
+    page["produce"].click(
+        _safe(_by_name(_PRODUCE_INPUTS, on_produce), len(_PRODUCE_OUTPUTS), config),
+        _pick(page, _PRODUCE_INPUTS), _pick(page, _PRODUCE_OUTPUTS),
+        concurrency_limit=2, concurrency_id="prompts")
+
+
+def _wire_upload(page: Mapping[str, Any], config: AppConfig) -> None:
+    """A new song: its runs in the Timestring menu."""
+    import gradio as gr
+
+    def on_audio(audio_path: str | None) -> tuple:
+        stored = store_upload(audio_path, config)
+        return gr.update(choices=run_choices(config.output_dir, stored)), ""
+
+    page["audio"].change(_safe(on_audio, 2, config), [page["audio"]],
+                         _pick(page, ("timestring", "message")), show_progress="hidden")
+
+
+def _wire_preset(page: Mapping[str, Any], config: AppConfig) -> None:
+    """A preset fills in its schedules, so what is shown is what renders."""
+
+    def on_preset(preset_name: str) -> tuple:
+        values = settings_fields(config.base_settings(_preset_or_none(preset_name)))
+        return (*[values[name] for name in SCHEDULE_FIELDS], "")
+
+    outputs = _pick(page, (*SCHEDULE_FIELDS, "message"))
+    page["preset"].change(_safe(on_preset, len(outputs), config), [page["preset"]], outputs,
+                          show_progress="hidden")
+
+
+_VISUALIZE_INPUTS = ("link", "audio", "resume", "timestring", "from_cover", "negative",
+                    *_PROMPT_FIELDS, *FORM_FIELDS)
+_VISUALIZE_OUTPUTS = ("job_id", "status", "live", "video", "download", "message")
+_FOLLOW_OUTPUTS = ("status", "progress", "live", "video", "download", "plot", "timestring",
+                  "message")
+
+
+def _wire_visualize(page: Mapping[str, Any], config: AppConfig, board: RenderBoard,
+                    models: ModelCache, spare: list[Path]) -> None:
+    """Visualize: check everything, start the render, then follow it."""
+
+    def on_visualize(values: dict[str, Any]) -> tuple:
+        overrides = field_overrides(values, [values[name] for name in _PROMPT_FIELDS],
+                                    values["negative"], from_cover=values["from_cover"])
+        job, warnings = start_render(board, config, link=values["link"], audio=values["audio"],
+                                     overrides=overrides, resume=values["resume"],
+                                     timestring=values["timestring"], models=models)
+        for warning in warnings:
+            _warn(warning, config)
+        return job.job_id, _status_line(job.status(), config), None, None, None, ""
+
+    page["visualize"].click(
+        _safe(_by_name(_VISUALIZE_INPUTS, on_visualize), len(_VISUALIZE_OUTPUTS), config,
+              on_error={0: None}),
+        _pick(page, _VISUALIZE_INPUTS), _pick(page, _VISUALIZE_OUTPUTS),
+        concurrency_limit=1, concurrency_id="start",
+    ).then(_safe(_follower(board, config, spare), len(_FOLLOW_OUTPUTS), config),
+           _pick(page, ("job_id", "audio")), _pick(page, _FOLLOW_OUTPUTS),
+           show_progress="hidden", concurrency_limit=None)
+
+
+def _wire_stop(page: Mapping[str, Any], config: AppConfig, board: RenderBoard) -> None:
+    """Stop: the render stops after the current frame."""
+
+    def on_stop() -> str:
+        job = board.stop()
+        if job is None:
+            return "Nothing is rendering."
+        return "Stopping after the current frame … the run stays resumable."
+
+    page["stop"].click(_safe(on_stop, 1, config), None, [page["status"]], queue=False,
+                       show_progress="hidden")
+
+
+def _wire_busy_line(page: Mapping[str, Any], config: AppConfig, board: RenderBoard) -> None:
+    """Every page, every tick of the timer: is someone else's render running?"""
+
+    def on_tick(own: int | None) -> str:
+        running = board.running()
+        if running is None:
+            return ""
+        status_now = running.status()
+        if own is not None and running.job_id == own:
+            return ""
+        return (f"A render is running: {markdown_text(_public(status_now.label, config))} — "
+                f"frame {status_now.done} of {status_now.total}. New renders can start "
+                "when it finishes.")
+
+    page["timer"].tick(_safe(on_tick, 1, config), [page["job_id"]], [page["busy"]],
+                       show_progress="hidden", queue=False)
 
 
 def _progress_html(done: int, total: int) -> str:

@@ -24,6 +24,7 @@ from .. import __version__
 from ..errors import UserError
 from ..settings import CHOICES, SCHEDULE_FIELDS, preset_names, resolve_settings
 from ..settings.schedules import ScheduleWarning
+from .text import track_card
 
 __all__ = ["build_parser", "main"]
 
@@ -479,27 +480,6 @@ def _cmd_prompts(args: argparse.Namespace) -> int:
                              encoding="utf-8")
         print(f"Prompts: {args.json}")
     return 0
-
-
-def track_card(track: Any, analysis: Any = None) -> str:
-    """A few lines describing a track (and its analysis, when there is one)."""
-    lines = [f"{track.name}", f"by {', '.join(track.artists) or 'unknown artist'}"]
-    if track.album:
-        lines.append(f"from {track.album}" + (f" ({track.release_date})"
-                                               if track.release_date else ""))
-    details = []
-    if track.duration:
-        details.append(f"{int(track.duration // 60)}:{track.duration % 60:04.1f}")
-    if track.genres:
-        details.append(", ".join(track.genres[:4]))
-    if analysis is not None:
-        details.append(f"{analysis.tempo:.0f} BPM, {analysis.key or 'key unclear'}, "
-                       f"{len(analysis.sections)} sections")
-    if details:
-        lines.append(" · ".join(details))
-    if track.cover:
-        lines.append(f"cover: {track.cover}")
-    return "\n".join(lines)
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
