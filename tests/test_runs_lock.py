@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from music_visualizer.errors import RunError
+from music_visualizer.runs import store as runs_module
 from music_visualizer.runs.job import RenderRequest, prepare_run, render
 from music_visualizer.runs.png import encode_png
 from music_visualizer.runs.store import (
@@ -34,7 +35,6 @@ from music_visualizer.runs.store import (
     song_dir,
     song_runs,
 )
-from music_visualizer.runs import store as runs_module
 from music_visualizer.settings import Settings
 from music_visualizer.ui.cli import main
 from tests.conftest import ROOT
