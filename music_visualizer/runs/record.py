@@ -1,6 +1,6 @@
 """A run's record (``<timestring>_settings.json``): a typed, versioned :class:`RunRecord`, written
-when a run starts and read back (resume, video, export) checked as strictly as new settings, so an
-edited or damaged record is refused, naming the field, before a frame is touched.
+when a run starts and read back (resume, video, the app's resume), checked as strictly as new
+settings, so an edited or damaged record is refused, naming the field, before a frame is touched.
 
 - :class:`RunRecord`        the record: song, settings, analysis summary, plan; ``to_json`` writes
                             the file's JSON, ``from_dict``/``load`` read and check it
@@ -8,7 +8,6 @@ edited or damaged record is refused, naming the field, before a frame is touched
 - :data:`RECORD_FORMAT`, :data:`MIGRATIONS`, :func:`migrate`  the format written and the upgrades
                             that bring an older record to it before it is checked
 - :func:`load_run_record`   read and check run ``timestring``'s record in a folder
-- :func:`check_record`      the checks, on data already read
 
 The settings go through :func:`~music_visualizer.settings.settings_from_dict` (the path new
 settings take); the plan's columns are checked with the range checks
@@ -53,7 +52,6 @@ __all__ = [
     "AnalysisSummary",
     "RunRecord",
     "Song",
-    "check_record",
     "load_run_record",
     "migrate",
 ]
@@ -256,8 +254,9 @@ def migrate(data: dict[str, Any], *, current: int | None = None,
     """``data`` (a record's JSON) upgraded from its ``format`` to ``current`` (default
     :data:`RECORD_FORMAT`) by ``migrations`` (default :data:`MIGRATIONS`: format -> upgrade to
     the next format), each step setting the new format; a record of the current format comes
-    back as it is. Raises ``_Bad`` for a format that is not a whole number from 1 to ``current``
-    (a newer version's record, say)."""
+    back as it is. A format that is not a whole number from 1 to ``current`` (a newer version's
+    record, say) is refused, naming the field (:meth:`RunRecord.from_dict` raises that as a
+    RunError)."""
     current = RECORD_FORMAT if current is None else current
     migrations = MIGRATIONS if migrations is None else migrations
     found = data.get("format", 1)
@@ -281,12 +280,6 @@ def load_run_record(folder: Path, timestring: str) -> RunRecord:
         the field. Nothing in the run folder is changed.
     """
     return RunRecord.load(settings_path(folder, timestring), timestring)
-
-
-def check_record(data: Mapping[str, Any], *, timestring: str, path: Path | str) -> RunRecord:
-    """The checked :class:`RunRecord` of ``data`` (a record read from ``path``); a RunError
-    naming the field otherwise."""
-    return RunRecord.from_dict(data, timestring=timestring, path=path)
 
 
 def _record_song(song: Any) -> Song:
