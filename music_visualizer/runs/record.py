@@ -177,7 +177,7 @@ class RunRecord:
         RunError
             If a value is wrong: the message names the field (and ``path``).
         """
-        timestring = timestring or str(data.get("timestring", ""))
+        timestring = timestring or _text(data, "timestring")
         try:
             data = migrate(dict(data))
             song = _record_song(data.get("song"))
@@ -187,9 +187,9 @@ class RunRecord:
             where = f" in its settings file '{path}'" if path is not None else ""
             raise RunError(f"Run {timestring} cannot be used: {e}{where}; undo the edit or "
                            "start a new run (no frame was changed).") from None
-        return cls(data.get("format", RECORD_FORMAT), str(data.get("package", PACKAGE)),
-                   str(data.get("version", "")), timestring, str(data.get("created", "")), song,
-                   settings, AnalysisSummary.from_json(data.get("analysis")), plan)
+        return cls(data.get("format", RECORD_FORMAT), _text(data, "package", PACKAGE),
+                   _text(data, "version"), timestring, _text(data, "created"), song, settings,
+                   AnalysisSummary.from_json(data.get("analysis")), plan)
 
     def to_json(self) -> dict[str, Any]:
         """The record as ``<timestring>_settings.json`` holds it (keys in this order)."""
@@ -280,6 +280,12 @@ def load_run_record(folder: Path, timestring: str) -> RunRecord:
         the field. Nothing in the run folder is changed.
     """
     return RunRecord.load(settings_path(folder, timestring), timestring)
+
+
+def _text(data: Mapping[str, Any], key: str, default: str = "") -> str:
+    """``data[key]`` if it is text (an informative field: not checked), else ``default``."""
+    value = data.get(key)
+    return value if isinstance(value, str) else default
 
 
 def _record_song(song: Any) -> Song:
