@@ -137,8 +137,8 @@ def test_the_run_record_names_the_tracker(no_beat_this, tmp_path):
     settings = Settings(renderer="preview", width=64, height=48, fps=6, duration=2.0, seed=1)
     run = prepare_run(RenderRequest(audio=path, settings=settings, output_dir=tmp_path / "out",
                                     cache_dir=tmp_path / "cache"))
-    assert run.record["analysis"]["beat_tracker"] == "builtin"
-    assert run.record["settings"]["beat_tracker"] == "auto"
+    assert run.record.to_json()["analysis"]["beat_tracker"] == "builtin"
+    assert run.record.to_json()["settings"]["beat_tracker"] == "auto"
 
 
 # ---------------------------------------------------------------------------------------------

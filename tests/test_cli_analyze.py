@@ -99,7 +99,7 @@ def test_a_preset_makes_the_render_follow_the_beat(song, tmp_path):
     beat_frames = np.arange(0, 72, 6)  # a beat every 0.5 s at 12 fps
     between = beat_frames[:-1] + 3
     assert zoom[beat_frames].mean() > zoom[between].mean() + 0.02
-    assert run.record["analysis"]["tempo"] == pytest.approx(120, rel=0.04)
+    assert run.record.to_json()["analysis"]["tempo"] == pytest.approx(120, rel=0.04)
 
 
 @pytest.mark.parametrize("kind", ["silence", "tone", "noise", "short_click", "one_second"])

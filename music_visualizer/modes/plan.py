@@ -32,6 +32,7 @@ __all__ = [
     "Plan",
     "build_plan",
     "check_plan_ranges",
+    "diffuse_column",
     "frame_count",
     "frame_seeds",
     "resolve_prompt_keys",
@@ -469,6 +470,14 @@ def check_plan_ranges(plan: Plan, *, mode: str) -> None:
         _check_range(f"plan.columns.{column}", column, plan.columns[column])
     if mode == "3D":
         _check_near_far(plan.columns["near"], plan.columns["far"])
+
+
+def diffuse_column(settings: Settings, n_frames: int) -> np.ndarray:
+    """The ``diffuse`` column :func:`build_plan` makes for ``settings`` (1: diffused, 0: a
+    cadence frame): every ``diffusion_cadence``-th frame, every frame of a walk."""
+    if settings.mode == "walk":
+        return np.ones(n_frames, dtype=np.int64)
+    return (np.arange(n_frames) % settings.diffusion_cadence == 0).astype(np.int64)
 
 
 def _check_seeds(field_name: str, values: np.ndarray) -> None:

@@ -28,15 +28,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..audio.analysis import AudioAnalysis, analyze_file
 from ..audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
 from ..audio.reactive import schedule_variables, section_starts
 from ..errors import RunError, SettingsError, VideoError
 from ..modes.plan import Plan, build_plan, frame_count
-from ..settings import Settings, settings_from_dict, settings_to_dict
+from ..settings import Settings, settings_from_dict
 from ..sources.track import TrackInfo
-from .record import load_run_record
+from .record import RunRecord, Song, load_run_record
 from .store import (
     RunLock,
     atomic_write_json,
@@ -69,7 +68,6 @@ __all__ = [
     "track_prompts",
 ]
 
-RECORD_FORMAT = 1
 #: Settings that fix the frames already on disk: a resume that changes one is refused.
 _FIXED_ON_RESUME_MESSAGE = {
     "fps": "frame rate", "width": "width", "height": "height", "duration": "duration",
@@ -105,7 +103,7 @@ class PreparedRun:
     audio: AudioInfo
     start_index: int  # first frame to render (0 for a new run)
     resumed: bool
-    record: dict[str, Any] | None = None  # the settings file to write when a new run starts
+    record: RunRecord | None = None  # the settings file to write when a new run starts
     gan: Any = None  # GAN mode: the run's GanVectors (saved as <timestring>_gan.npz)
     damaged: tuple[int, str] | None = None  # resume: the first damaged frame and how
 
@@ -154,34 +152,15 @@ def _resolve(settings: Settings, info: AudioInfo) -> Settings:
 
 
 def _record(timestring: str, song: str, info: AudioInfo, digest: str, settings: Settings,
-            plan: Plan, analysis: AudioAnalysis) -> dict[str, Any]:
-    return {
-        "format": RECORD_FORMAT,
-        "package": "music_visualizer",
-        "version": __version__,
-        "timestring": timestring,
-        "created": _dt.datetime.now().isoformat(timespec="seconds"),
-        "song": {"name": song, "audio": str(Path(info.path).resolve()), "audio_hash": digest,
-                 "audio_duration": info.duration},
-        "model": settings.model,
-        "seed": settings.seed,
-        "fps": settings.fps,
-        "width": settings.width,
-        "height": settings.height,
-        "duration": settings.duration,
-        "start": settings.start,
-        "n_frames": plan.n_frames,
-        "settings": settings_to_dict(settings),
-        "analysis": {"version": analysis.version, "tempo": analysis.tempo, "key": analysis.key,
-                     "beat_tracker": analysis.beat_tracker,
-                     "sections": [[s.start, s.end, s.label] for s in analysis.sections]},
-        "plan": plan.to_dict(),
-    }
+            plan: Plan, analysis: AudioAnalysis) -> RunRecord:
+    return RunRecord.new(timestring=timestring, song=Song(song, str(Path(info.path).resolve()),
+                                                          digest, info.duration),
+                         settings=settings, plan=plan, analysis=analysis)
 
 
-def _check_resume(record: dict[str, Any], stored: Settings, overrides: Mapping[str, Any],
-                  digest: str, timestring: str) -> None:
-    if record.get("song", {}).get("audio_hash") not in (None, digest):
+def _check_resume(record: RunRecord, overrides: Mapping[str, Any], digest: str) -> None:
+    stored, timestring = record.settings, record.timestring
+    if record.song.audio_hash != digest:
         raise RunError(
             f"Run {timestring} was rendered from a different audio file; resume it with the "
             "same song, or start a new run."
@@ -221,8 +200,8 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
         # refused while another thread or process renders it; held while we tidy its files
         with RunLock(folder, timestring):
             saved = load_run_record(folder, timestring)  # checked before any file is touched
-            record, stored, plan = saved.data, saved.settings, saved.plan
-            _check_resume(record, stored, request.overrides, digest, timestring)
+            stored, plan = saved.settings, saved.plan
+            _check_resume(saved, request.overrides, digest)
             scan = scan_frames(folder, timestring, plan.n_frames, size=(plan.width, plan.height),
                                clean=True)
             start = _resume_index(folder, timestring, scan.done, stored,
@@ -419,14 +398,12 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
     from .video import encode_video
 
     saved = load_run_record(folder, timestring)
-    record = saved.data
-    audio_path = Path(audio) if audio else Path(record["song"]["audio"])
+    audio_path = Path(audio) if audio else Path(saved.song.audio)
     if not audio_path.is_file():
         raise RunError(
             f"The song of run {timestring} is no longer at '{audio_path}'; pass it with --audio."
         )
-    expected = record.get("song", {}).get("audio_hash")
-    if audio and expected and audio_hash(audio_path) != expected:
+    if audio and audio_hash(audio_path) != saved.song.audio_hash:
         raise RunError(f"'{audio_path}' is not the song run {timestring} was rendered from; "
                        "pass that song with --audio.")
     return encode_video(frames_dir=folder, timestring=timestring,
@@ -472,11 +449,11 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
     except BaseException:
         reserved.unlink(missing_ok=True)
         raise
-    record = {**run.record, "timestring": timestring}
+    record = replace(run.record, timestring=timestring)
     try:
         if run.gan is not None:  # before the settings file: a run with one has its vectors
             run.gan.save(gan_path(run.folder, timestring))
-        atomic_write_json(reserved, record)
+        atomic_write_json(reserved, record.to_json())
     except BaseException as e:
         reserved.unlink(missing_ok=True)
         gan_path(run.folder, timestring).unlink(missing_ok=True)

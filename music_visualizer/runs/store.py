@@ -15,8 +15,9 @@ Functions:
 - :func:`check_timestring`     validate a user's timestring
 - :func:`song_dir`             the run folder of a song for a timestring
 - :func:`frame_path`, :func:`settings_path`, :func:`video_path`, :func:`lock_path`
-- :func:`atomic_write_bytes`, :func:`atomic_write_json` (from :mod:`music_visualizer.files`),
-  :func:`read_run_record`
+- :func:`atomic_write_bytes`, :func:`atomic_write_json` (from :mod:`music_visualizer.files`)
+- :func:`read_record_file`, :func:`read_run_record`  a run record's JSON, bounded (checked by
+  :mod:`~music_visualizer.runs.record`)
 - :func:`storage_problem`      what a failed write (read-only, no permission, full disk) means
 - :func:`scan_frames`, :func:`done_frames`  how many leading frames exist whole (resume starts
   there), and the first damaged one
@@ -74,8 +75,8 @@ __all__ = [
     "locate_run",
     "lock_path",
     "new_timestring",
+    "read_record_file",
     "read_run_record",
-    "record_size",
     "reserve_timestring",
     "run_is_live",
     "safe_name",
@@ -239,10 +240,16 @@ def storage_problem(error: OSError, folder: Path) -> str:
 
 
 def read_run_record(folder: Path, timestring: str) -> dict[str, Any]:
-    """Read ``<timestring>_settings.json`` (bounded: see :mod:`~music_visualizer.safe_load`);
-    raise RunError if it is missing, unreadable, malformed or not a mapping. The values are
-    checked by :func:`~music_visualizer.runs.record.load_run_record`."""
-    path = settings_path(folder, timestring)
+    """Read ``<timestring>_settings.json`` in ``folder`` (see :func:`read_record_file`)."""
+    return read_record_file(settings_path(folder, timestring), timestring)
+
+
+def read_record_file(path: Path, timestring: str) -> dict[str, Any]:
+    """The JSON mapping of run ``timestring``'s record at ``path`` (bounded: see
+    :mod:`~music_visualizer.safe_load`); raise RunError if it is missing, unreadable, malformed
+    or not a mapping. The values are checked by
+    :meth:`~music_visualizer.runs.record.RunRecord.from_dict`; listings read a few leniently."""
+    path = Path(path)
     if not path.is_file():
         raise RunError(f"Run {timestring} has no settings file '{path}'.")
     what = f"The settings file of run {timestring}"
@@ -509,32 +516,45 @@ class RunSummary:
         return f"{self.timestring}  {self.done}/{self.total} frames ({state}{video})"
 
 
-def _read_settings(path: Path) -> tuple[str, dict[str, Any]] | None:
-    """(timestring, record) of a ``<ts>_settings.json``; None if it is not a readable run."""
+@dataclass(frozen=True)
+class _Listed:
+    """What a listing reads of a run's record, leniently (the record is checked in full only
+    when the run is used): its frame count, frame size (None if it does not say) and song."""
+
+    folder: Path
+    timestring: str
+    n_frames: int
+    size: tuple[int, int] | None
+    audio_hash: str | None
+
+    def summary(self) -> RunSummary:
+        """The run's progress on disk (its frames checked: see :func:`scan_frames`)."""
+        scan = scan_frames(self.folder, self.timestring, self.n_frames, size=self.size)
+        return RunSummary(self.timestring, self.folder, scan.done, self.n_frames,
+                          video_path(self.folder, self.timestring).exists(),
+                          run_is_live(self.folder, self.timestring), scan.damaged, scan.problem)
+
+
+def _read_listed(path: Path) -> _Listed | None:
+    """The listing of the run whose record is ``path`` (``<ts>_settings.json``); None if it is
+    not a readable run (also an empty file: a run that never started)."""
     ts = path.name[: -len("_settings.json")]
     if not _TIMESTRING.match(ts):
         return None
     try:
-        record = parse_json(read_text(path, limit=MAX_RECORD_BYTES), name=str(path))
-        int(record["n_frames"])
-    except (UserError, ValueError, OverflowError, KeyError, TypeError):  # also an empty file
+        record = read_record_file(path, ts)
+        n_frames = int(record["n_frames"])
+    except (UserError, ValueError, OverflowError, KeyError, TypeError):
         return None
-    return ts, record
-
-
-def _summary(folder: Path, timestring: str, record: dict[str, Any]) -> RunSummary:
-    total = int(record["n_frames"])
-    scan = scan_frames(folder, timestring, total, size=record_size(record))
-    return RunSummary(timestring, folder, scan.done, total, video_path(folder, timestring).exists(),
-                      run_is_live(folder, timestring), scan.damaged, scan.problem)
-
-
-def record_size(record: dict[str, Any]) -> tuple[int, int] | None:
-    """(width, height) of a run's frames from its settings file (None if it does not say)."""
     width, height = record.get("width"), record.get("height")
-    if isinstance(width, int) and isinstance(height, int):
-        return width, height
-    return None
+    size = (width, height) if isinstance(width, int) and isinstance(height, int) else None
+    song = record.get("song")
+    audio_hash = song.get("audio_hash") if isinstance(song, dict) else None
+    return _Listed(path.parent, ts, n_frames, size, audio_hash)
+
+
+def _listed(paths: list[Path]) -> list[_Listed]:
+    return [run for run in map(_read_listed, paths) if run is not None]
 
 
 def list_runs(folder: Path) -> list[RunSummary]:
@@ -542,11 +562,7 @@ def list_runs(folder: Path) -> list[RunSummary]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    runs = []
-    for path in folder.glob("*_settings.json"):
-        found = _read_settings(path)
-        if found is not None:
-            runs.append(_summary(folder, *found))
+    runs = [run.summary() for run in _listed(list(folder.glob("*_settings.json")))]
     return sorted(runs, key=lambda r: r.timestring, reverse=True)
 
 
@@ -557,15 +573,8 @@ def song_runs(output_dir: str | os.PathLike[str], audio_digest: str) -> list[Run
     """Every run under ``<output_dir>/<YYYY-MM>/<song>/`` rendered from the audio whose
     :func:`~music_visualizer.audio.load.audio_hash` is ``audio_digest``, newest first
     (whatever the song folders are named)."""
-    runs = []
-    for path in Path(output_dir).glob(f"{_MONTHS}/*/*_settings.json"):
-        found = _read_settings(path)
-        if found is None:
-            continue
-        ts, record = found
-        song = record.get("song")
-        if isinstance(song, dict) and song.get("audio_hash") == audio_digest:
-            runs.append(_summary(path.parent, ts, record))
+    paths = list(Path(output_dir).glob(f"{_MONTHS}/*/*_settings.json"))
+    runs = [run.summary() for run in _listed(paths) if run.audio_hash == audio_digest]
     return sorted(runs, key=lambda r: (r.timestring, str(r.folder)), reverse=True)
 
 
@@ -605,14 +614,10 @@ def find_run(root: str | os.PathLike[str], song: str, timestring: str, *,
         return folder
     # named otherwise (e.g. "Artist - Title" from a Spotify link): find it by its timestring;
     # the caller checks that the audio is the same
-    found = sorted(Path(root).glob(f"[0-9][0-9][0-9][0-9]-[0-9][0-9]/*/{ts}_settings.json"))
+    found = sorted(Path(root).glob(f"{_MONTHS}/*/{ts}_settings.json"))
     if len(found) == 1:
         return found[0].parent
-    runs = {(r.timestring, r.folder): r for month in sorted(Path(root).glob(_MONTHS))
-            for r in list_runs(month / safe_name(song))}
-    if audio_digest:
-        runs.update({(r.timestring, r.folder): r for r in song_runs(root, audio_digest)})
-    ordered = sorted(runs.values(), key=lambda r: r.timestring, reverse=True)
+    ordered = _runs_of_song(root, song, audio_digest)
     resumable = [r.timestring for r in ordered if not r.complete and not r.live]
     complete = [r.timestring for r in ordered if r.complete and not r.live]
     live = [r.timestring for r in ordered if r.live]
@@ -623,6 +628,19 @@ def find_run(root: str | os.PathLike[str], song: str, timestring: str, *,
     if live:
         message += f" Being rendered now: {_listing(live)}."
     raise RunError(message)
+
+
+def _runs_of_song(root: str | os.PathLike[str], song: str,
+                  audio_digest: str | None) -> list[RunSummary]:
+    """The runs in ``song``'s folders under ``root`` and, with ``audio_digest``, every run of
+    that audio wherever it is; each summarised once, newest first."""
+    paths = sorted({path for month in Path(root).glob(_MONTHS)
+                    for path in (month / safe_name(song)).glob("*_settings.json")})
+    runs = _listed(paths)
+    if audio_digest:
+        others = sorted(set(Path(root).glob(f"{_MONTHS}/*/*_settings.json")) - set(paths))
+        runs += [run for run in _listed(others) if run.audio_hash == audio_digest]
+    return sorted((run.summary() for run in runs), key=lambda r: r.timestring, reverse=True)
 
 
 def _listing(timestrings: list[str], limit: int = 10) -> str:

@@ -280,13 +280,13 @@ def field_overrides(values: Mapping[str, Any], prompts: Sequence[str | None],
 
 def _resume_audio(config: AppConfig, timestring: str, stored: Path | None) -> Path:
     """The song of run ``timestring``: the upload if there is one, else the run's own copy."""
-    from ..runs.store import locate_run, read_run_record
+    from ..runs.record import load_run_record
+    from ..runs.store import locate_run
 
     folder = locate_run(config.output_dir, timestring)
     if stored is not None:
         return stored
-    record = read_run_record(folder, timestring)
-    audio = Path(record.get("song", {}).get("audio", ""))
+    audio = Path(load_run_record(folder, timestring).song.audio)
     if not audio.is_file():
         raise RunError(f"The song of run {timestring} is no longer at '{audio}'; upload it "
                        "again in Audio file, then press Visualize.")
