@@ -28,6 +28,7 @@ from ..modes.plan import (
     PLAN_COLUMNS,
     Plan,
     check_plan_ranges,
+    diffuse_column,
     frame_count,
 )
 from ..safe_load import describe
@@ -219,8 +220,7 @@ def _check_plan(plan: Plan, settings: Settings) -> None:
         _in_range(f"plan.columns.{name}", plan.columns[name], low, high)
     _in_range("plan.columns.prompt_from", plan.columns["prompt_from"], 0,
               len(plan.prompt_table) - 1)
-    expected = (np.ones(n_frames, dtype=np.int64) if settings.mode == "walk" else
-                (np.arange(n_frames) % settings.diffusion_cadence == 0).astype(np.int64))
+    expected = diffuse_column(settings, n_frames)
     if not np.array_equal(plan.columns["diffuse"], expected):
         frame = int(np.argmax(plan.columns["diffuse"] != expected))
         raise _Bad(f"plan.columns.diffuse[{frame}]", "does not follow diffusion_cadence "

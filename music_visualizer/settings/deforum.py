@@ -990,11 +990,12 @@ def export_deforum(record: Mapping[str, Any], *,
     def keyframes(name: str, digits: int = decimals) -> str:
         return to_deforum_string(columns[name], decimals=digits)
 
+    from ..modes import mode_for
     from ..modes.plan import SCHEDULED_COLUMNS
 
     schedules = {fld: keyframes(col) for col, fld in SCHEDULED_COLUMNS.items()
                  if col in columns and fld != "seed_schedule"}
-    if settings.mode == "3D":  # Deforum's 3D x axis is mirrored (see mirror_3d_x)
+    if mode_for(settings).uses_depth:  # Deforum's 3D x axis is mirrored (see mirror_3d_x)
         for fld in _MIRRORED_3D:
             schedules[fld] = to_deforum_string(-np.asarray(columns[fld]), decimals=decimals)
 
