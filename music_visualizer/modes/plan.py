@@ -5,7 +5,11 @@
 - :func:`build_plan`   settings + prompts (+ audio feature curves) -> :class:`Plan`
 - :func:`frame_count`  frames for a duration at an fps
 - :func:`frame_seeds`  the seed of every frame for a seed behaviour
-- :func:`split_negative` ``"text --neg bad"`` -> ``("text", "bad")``
+- :func:`diffuse_column` which frames the model makes (the others: cadence)
+- :func:`split_negative` ``"text --neg bad"`` -> ``("text", "bad")`` (from :mod:`.prompt_table`)
+
+A mode with its own plan columns (walk: its intervals) declares them
+(:attr:`~music_visualizer.modes.base.Mode.plan_columns`); :func:`build_plan` adds them.
 
 The plan is the heart of a run: it is saved in ``<timestring>_settings.json`` and a resumed run
 renders from the saved plan, so nothing the user changes later can alter the remaining frames.
@@ -23,6 +27,8 @@ import numpy as np
 from ..errors import ScheduleError, SettingsError
 from ..settings import Settings
 from ..settings.schedules import evaluate_expression, evaluate_schedule
+from . import MODES, mode_for
+from .prompt_table import prompt_pair, split_negative  # split_negative: re-exported
 
 __all__ = [
     "INT_COLUMNS",
@@ -267,10 +273,13 @@ def frame_seeds(seed: int, behavior: str, n_frames: int, *, iter_n: int = 1,
     return out.astype(np.int64) % 2**32
 
 
-def split_negative(prompt: str) -> tuple[str, str]:
-    """Deforum's ``"positive --neg negative"`` form -> ``(positive, negative)``."""
-    positive, sep, negative = prompt.partition("--neg")
-    return positive.strip(), negative.strip() if sep else ""
+def diffuse_column(settings: Settings, n_frames: int) -> np.ndarray:
+    """The plan's ``diffuse`` column: 1 on every ``diffusion_cadence``-th frame (the frames the
+    model makes; cadence fills the others), on every frame when the mode diffuses every frame
+    (walk)."""
+    if mode_for(settings).diffuses_every_frame:
+        return np.ones(n_frames, dtype=np.int64)
+    return (np.arange(n_frames) % settings.diffusion_cadence == 0).astype(np.int64)
 
 
 def resolve_prompt_keys(prompts: Mapping[str, str] | Sequence[str], n_frames: int, *,
@@ -353,7 +362,8 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
                                    n_frames=n_frames, variables=env)
         _check_range(field_name, column, values)
         columns[column] = values
-    if settings.mode == "3D":
+    mode = mode_for(settings)
+    if mode.uses_depth:
         _check_near_far(columns["near"], columns["far"])
     columns["cfg_scale"] = _optional_schedule(settings, "cfg_scale_schedule", "cfg_scale",
                                               float(settings.cfg_scale), n_frames, env)
@@ -369,7 +379,7 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
     columns["seed"] = frame_seeds(seed, settings.seed_behavior, n_frames,
                                   iter_n=settings.seed_iter_n, cadence=cadence,
                                   schedule=seed_schedule)
-    columns["diffuse"] = (np.arange(n_frames) % cadence == 0).astype(np.int64)
+    columns["diffuse"] = diffuse_column(settings, n_frames)
 
     section_frames = None
     if section_starts is not None:
@@ -384,8 +394,7 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
     table: list[tuple[str, str]] = []
     index = np.zeros(n_frames, dtype=np.int64)
     for (frame, text), nxt in zip(keyed, [*keyed[1:], (n_frames, "")], strict=True):
-        positive, negative = split_negative(text)
-        negative = ", ".join(p for p in (negative, settings.negative_prompt.strip()) if p)
+        positive, negative = prompt_pair(text, settings.negative_prompt)
         pair = (positive or default_prompt, negative)
         if pair not in table:
             table.append(pair)
@@ -394,37 +403,13 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
     columns["prompt_from"], columns["blend"] = _prompt_blend(index, settings)
     columns["seed_to"] = columns["seed"].copy()
     columns["noise_t"] = np.zeros(n_frames)
-    if settings.mode == "walk":
-        table, index = _walk(settings, columns, n_frames=n_frames, seed=seed,
-                             default_prompt=default_prompt, variables=env,
-                             section_starts=section_starts or ())
+    if mode.plan_columns is not None:  # the mode's own columns (walk: its intervals)
+        table, index = mode.plan_columns(settings, columns, n_frames=n_frames, seed=seed,
+                                         default_prompt=default_prompt, variables=env,
+                                         section_starts=section_starts or ())
     return Plan(fps=float(settings.fps), width=settings.width, height=settings.height,
                 start=float(settings.start), columns=columns, prompt_table=tuple(table),
                 prompt_index=index)
-
-
-def _walk(settings: Settings, columns: dict[str, np.ndarray], *, n_frames: int, seed: int,
-          default_prompt: str, variables: Mapping[str, float | np.ndarray],
-          section_starts: Sequence[float]) -> tuple[list[tuple[str, str]], np.ndarray]:
-    """Walk mode: set the prompt, blend, seed and noise columns from the intervals (resolved
-    here when they are not yet); returns the prompt table and index."""
-    from .walk.plan import resolve_intervals, walk_columns
-
-    end = settings.start + n_frames / settings.fps
-    intervals = resolve_intervals(settings.intervals, seed=seed, start=settings.start, end=end,
-                                  prompts=settings.prompts, section_starts=section_starts,
-                                  default_prompt=default_prompt)
-    feature = variables.get(settings.walk_feature)
-    energy = (np.broadcast_to(np.asarray(feature, dtype=np.float64), (n_frames,))
-              if feature is not None else np.ones(n_frames))
-    walk = walk_columns(intervals, fps=settings.fps, start=settings.start, n_frames=n_frames,
-                        energy=energy, smoothing=settings.walk_smoothing,
-                        hold_motion=settings.hold_motion,
-                        negative_prompt=settings.negative_prompt)
-    for name in ("prompt_from", "blend", "seed", "seed_to", "noise_t"):
-        columns[name] = walk[name]
-    columns["diffuse"] = np.ones(n_frames, dtype=np.int64)
-    return list(walk["prompt_table"]), walk["prompt_index"]
 
 
 def _optional_schedule(settings: Settings, field_name: str, column: str, constant: float,
@@ -464,20 +449,12 @@ def _prompt_blend(prompt_index: np.ndarray, settings: Settings) -> tuple[np.ndar
 
 def check_plan_ranges(plan: Plan, *, mode: str) -> None:
     """The range checks :func:`build_plan` applies to scheduled values, on a whole plan (e.g. one
-    read back from a run's record); raise ScheduleError naming ``plan.columns.<name>`` and the
-    frame."""
+    read back from a run's record) of a run in ``mode``; raise ScheduleError naming
+    ``plan.columns.<name>`` and the frame."""
     for column in _RANGES:
         _check_range(f"plan.columns.{column}", column, plan.columns[column])
-    if mode == "3D":
+    if MODES[mode].uses_depth:
         _check_near_far(plan.columns["near"], plan.columns["far"])
-
-
-def diffuse_column(settings: Settings, n_frames: int) -> np.ndarray:
-    """The ``diffuse`` column :func:`build_plan` makes for ``settings`` (1: diffused, 0: a
-    cadence frame): every ``diffusion_cadence``-th frame, every frame of a walk."""
-    if settings.mode == "walk":
-        return np.ones(n_frames, dtype=np.int64)
-    return (np.arange(n_frames) % settings.diffusion_cadence == 0).astype(np.int64)
 
 
 def _check_seeds(field_name: str, values: np.ndarray) -> None:

@@ -2,6 +2,7 @@
 
 - :class:`RenderState`     what carries from one frame to the next (and is restored on resume)
 - :class:`Renderer`        the small interface: ``step(state, row) -> new state``
+- :class:`BatchRenderer`   the interface of independent frames: ``render_batch(rows)``
 - :class:`MotionOptions`   the motion choices (2D/3D, border, colour, noise, cadence) of a run
 - :func:`warp_frame`       move an image by a row's camera (2D, 2D with perspective flip, or 3D)
 - :func:`prepare_previous` warp -> colour match -> unsharp mask -> contrast -> noise (Deforum)
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 import torch
 
+from ..modes import mode_for
 from ..modes.plan import FrameParams, Plan
 from ..runs.store import FrameWriter, cadence_path, depth_path, frame_path
 from .image_ops import (
@@ -33,6 +35,7 @@ from .image_ops import (
 )
 
 __all__ = [
+    "BatchRenderer",
     "MotionOptions",
     "RenderState",
     "Renderer",
@@ -76,14 +79,27 @@ class Renderer(Protocol):
     def step(self, state: RenderState, row: FrameParams) -> RenderState: ...
 
 
+class BatchRenderer(Protocol):
+    """Produces independent frames, ``batch_size`` rows per call: uint8 ``(B, 3, H, W)``."""
+
+    device: torch.device
+    batch_size: int
+
+    def render_batch(self, rows: list[FrameParams]) -> torch.Tensor: ...
+
+
 @dataclass(frozen=True)
 class MotionOptions:
-    """A run's motion choices (from its settings); ``depth`` is the 3D depth model, if any."""
+    """A run's motion choices (from its settings); ``depth`` is the 3D depth model, if any.
+
+    ``uses_depth``: frames move in 3D through ``depth`` (the mode's
+    :attr:`~music_visualizer.modes.base.Mode.uses_depth`), else in 2D.
+    """
 
     border: str = "replicate"
     color_coherence: str = "LAB"
     color_image: str | None = None  # match colours to this image instead of frame 0
-    mode: str = "2D"
+    uses_depth: bool = False
     perspective_flip: bool = False
     padding_mode: str = "border"
     sampling_mode: str = "bicubic"
@@ -97,7 +113,8 @@ class MotionOptions:
     @classmethod
     def from_settings(cls, settings: Any, *, depth: Any = None) -> MotionOptions:
         return cls(border=settings.border, color_coherence=settings.color_coherence,
-                   color_image=settings.color_coherence_image, mode=settings.mode,
+                   color_image=settings.color_coherence_image,
+                   uses_depth=mode_for(settings).uses_depth,
                    perspective_flip=settings.enable_perspective_flip,
                    padding_mode=settings.padding_mode, sampling_mode=settings.sampling_mode,
                    noise_type=settings.noise_type, perlin_octaves=settings.perlin_octaves,
@@ -108,7 +125,7 @@ class MotionOptions:
 
 def frame_depth(image: torch.Tensor, options: MotionOptions) -> torch.Tensor | None:
     """The depth of ``image`` for a 3D move (None in 2D)."""
-    if options.mode != "3D":
+    if not options.uses_depth:
         return None
     if options.depth is None:
         raise ValueError("3D mode needs a depth model (MotionOptions.depth)")
@@ -120,7 +137,7 @@ def warp_frame(image: torch.Tensor, row: FrameParams, options: MotionOptions,
     """``image`` moved by the camera of ``row``: 2D (rotation, zoom, translation; with the
     perspective flip when enabled) or 3D (reprojected through ``depth``)."""
     _, _, height, width = image.shape
-    if options.mode == "3D":
+    if options.uses_depth:
         from .warp3d import warp_3d
 
         assert depth is not None
@@ -182,7 +199,7 @@ def prepare_with_depth(state: RenderState, row: FrameParams, options: MotionOpti
     assert state.previous is not None
     depth = frame_depth(state.previous, options)
     matrix = None
-    if options.mode != "3D" and not options.perspective_flip and state.color_ref is not None:
+    if not options.uses_depth and not options.perspective_flip and state.color_ref is not None:
         _, _, height, width = state.previous.shape
         matrix = _matrix_2d(row, width, height)
     if matrix is not None and not _is_identity(matrix):  # a 2D move: warp + match fused
@@ -332,18 +349,20 @@ def _replay_cadence(folder: Path, timestring: str, last: int, *, device: torch.d
     return older, newest
 
 
-def render_frames(renderer: Renderer, plan: Plan, state: RenderState, *, writer: FrameWriter,
-                  on_frame: Callable[[int, RenderState], None] | None = None,
-                  should_stop: Callable[[], bool] | None = None) -> RenderState:
+def render_frames(renderer: Renderer | BatchRenderer, plan: Plan, state: RenderState, *,
+                  writer: FrameWriter, on_frame: Callable[[int, RenderState], None] | None = None,
+                  should_stop: Callable[[], bool] | None = None,
+                  batched: bool = False) -> RenderState:
     """Render frames ``state.next_index .. plan.n_frames - 1``.
 
     Each frame is handed to ``writer`` as soon as it exists (the writer saves it in the
     background). ``should_stop`` is checked between frames: the run then stays resumable.
-    A renderer with ``render_batch`` (walk and GAN modes: independent frames) is given batches
-    aligned to multiples of its ``batch_size``, so a resumed run batches like an uninterrupted
-    one (and gets the same frames).
+    ``batched`` (the mode's :attr:`~music_visualizer.modes.base.Mode.batched`: walk and GAN,
+    independent frames): ``renderer.render_batch(rows)`` is given batches aligned to multiples
+    of its ``batch_size``, so a resumed run batches like an uninterrupted one (and gets the
+    same frames); else ``renderer`` is a :class:`Renderer`, stepped frame by frame.
     """
-    if hasattr(renderer, "render_batch"):
+    if batched:
         return _render_batches(renderer, plan, state, writer=writer, on_frame=on_frame,
                                should_stop=should_stop)
     with torch.inference_mode():
@@ -365,7 +384,8 @@ def render_frames(renderer: Renderer, plan: Plan, state: RenderState, *, writer:
     return state
 
 
-def _render_batches(renderer: Any, plan: Plan, state: RenderState, *, writer: FrameWriter,
+def _render_batches(renderer: BatchRenderer, plan: Plan, state: RenderState, *,
+                    writer: FrameWriter,
                     on_frame: Callable[[int, RenderState], None] | None,
                     should_stop: Callable[[], bool] | None) -> RenderState:
     """The frame loop of renderers of independent frames, a batch per model call."""

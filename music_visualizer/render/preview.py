@@ -90,7 +90,7 @@ def sample_fractions(row: FrameParams, options: MotionOptions, *, width: int, he
     A plain 2D move is computed from its matrix; a perspective flip or a 3D move by moving two
     ramps (x and y coordinates) the same way (linear ramps are resampled exactly).
     """
-    plain_2d = options.mode != "3D" and not options.perspective_flip
+    plain_2d = not options.uses_depth and not options.perspective_flip
     matrix = _plain_2d_matrix(row, width, height) if plain_2d else None
     if plain_2d and matrix is None:
         return None  # a still camera: checked before building the coordinate grids
@@ -107,7 +107,7 @@ def sample_fractions(row: FrameParams, options: MotionOptions, *, width: int, he
     ramps = torch.stack([xs / max(width - 1, 1), ys / max(height - 1, 1), torch.zeros_like(xs)])
     moved = warp_frame(ramps[None].float(), row, options, depth)[0].double()
     sx, sy = moved[0] * max(width - 1, 1), moved[1] * max(height - 1, 1)
-    border = "wrap" if options.mode != "3D" and options.border == "wrap" else "replicate"
+    border = "wrap" if not options.uses_depth and options.border == "wrap" else "replicate"
     return _fraction(sx, width, border).float(), _fraction(sy, height, border).float()
 
 
@@ -137,7 +137,7 @@ def _move_weights(row: FrameParams, options: MotionOptions, image: torch.Tensor,
     """:func:`evening_weights` of ``row``'s move of ``image``; None when nothing moves. A plain
     2D move on the CPU goes through one numba kernel."""
     height, width = image.shape[2:]
-    if (image.device.type == "cpu" and options.mode != "3D" and not options.perspective_flip
+    if (image.device.type == "cpu" and not options.uses_depth and not options.perspective_flip
             and cpu_kernels.available()):
         matrix = _plain_2d_matrix(row, width, height)
         if matrix is None:

@@ -32,7 +32,9 @@ from ..audio.analysis import AudioAnalysis, analyze_file
 from ..audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
 from ..audio.reactive import schedule_variables, section_starts
 from ..errors import RunError, SettingsError, VideoError
+from ..modes.base import ResolveContext
 from ..modes.plan import Plan, build_plan, frame_count
+from ..modes.steps import steps_for
 from ..settings import Settings, settings_from_dict
 from ..sources.track import TrackInfo
 from .record import RunRecord, Song, load_run_record
@@ -124,17 +126,10 @@ def song_name_for(audio: Path, given: str | None = None) -> str:
 
 
 def _resolve(settings: Settings, info: AudioInfo) -> Settings:
-    """Fill in the seed and the duration, and check them against the song. A walk's intervals
-    set its start and duration; a GAN run's ``frame_length`` its fps."""
-    if settings.mode == "gan" and settings.frame_length:
-        settings = replace(settings, fps=round(22050 / settings.frame_length, 6))
-    if settings.mode == "walk" and settings.intervals:
-        first, last = settings.intervals[0]["start"], settings.intervals[-1]["end"]
-        if settings.duration is not None and abs(settings.duration - (last - first)) > 1e-3:
-            raise SettingsError(
-                f"duration: the walk's intervals span {last - first:g} s ({first:g} to "
-                f"{last:g} s); leave duration out, or change the intervals.")
-        settings = replace(settings, start=first, duration=last - first)
+    """Fill in the seed and the duration, and check them against the song, after the mode's
+    timing (a walk's intervals set its start and duration; a GAN run's ``frame_length`` its
+    fps)."""
+    settings = steps_for(settings).timing(settings)
     if settings.start >= info.duration:
         raise SettingsError(
             f"start: {settings.start:g} s is at or past the end of the song "
@@ -206,11 +201,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
                                clean=True)
             start = _resume_index(folder, timestring, scan.done, stored,
                                   size=(plan.width, plan.height))
-        gan = None
-        if stored.mode == "gan":
-            from ..modes.gan.run import load_run_vectors
-
-            gan = load_run_vectors(folder, timestring)
+        gan = steps_for(stored).resume_data(folder, timestring)
         damaged = None if scan.damaged is None else (scan.damaged, scan.problem)
         return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True, gan=gan,
                            damaged=damaged)
@@ -225,18 +216,15 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
     default_prompt = f"{song}, abstract music visualization, vivid colours, highly detailed"
     variables = schedule_variables(analysis, fps=settings.fps, n_frames=n_frames,
                                    start=settings.start)
-    if settings.mode == "walk":
-        settings = _resolve_walk(settings, n_frames=n_frames, analysis=analysis,
-                                 default_prompt=default_prompt, device=request.device)
+    sections = section_starts(analysis)
+    # the mode's data, resolved once (a walk's intervals, a GAN run's vectors)
+    settings, gan = steps_for(settings).resolve(settings, ResolveContext(
+        n_frames=n_frames, variables=variables, section_starts=sections,
+        default_prompt=default_prompt, output_dir=request.output_dir, audio_digest=digest,
+        device=request.device))
     plan = build_plan(settings, n_frames=n_frames, seed=settings.seed,
                       default_prompt=default_prompt, variables=variables,
-                      section_starts=section_starts(analysis))
-    gan = None
-    if settings.mode == "gan":
-        from ..modes.gan.run import gan_run_vectors
-
-        settings, gan = gan_run_vectors(settings, variables, n_frames=n_frames,
-                                        output_dir=request.output_dir, audio_digest=digest)
+                      section_starts=sections)
     stamp = new_timestring(now=now)
     folder = song_dir(request.output_dir, song, stamp)
     timestring = new_timestring(folder, now=now)
@@ -245,47 +233,15 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
                        gan=gan)
 
 
-def _resolve_walk(settings: Settings, *, n_frames: int, analysis: AudioAnalysis,
-                  default_prompt: str, device: str | None) -> Settings:
-    """The walk's intervals with every field set (one per section when none are given; end
-    prompts of transitions from ``idea_model`` or the built-in ideas), so the run records them."""
-    from ..modes.walk.plan import resolve_intervals
-    from ..prompts.ideas import prompt_ideas
-
-    generator: Any = None
-    if settings.idea_model:
-        from transformers import pipeline
-
-        try:
-            generator = pipeline("text-generation", model=settings.idea_model, device=device)
-        except (OSError, ValueError, KeyError) as e:
-            raise SettingsError(
-                f"idea_model: '{settings.idea_model}' could not be loaded as a text-generation "
-                f"model ({e}); give a local transformers folder, or leave it empty for the "
-                "built-in ideas.") from None
-
-    def ideas(prompt: str, n: int, seed: int) -> list[str]:
-        return prompt_ideas(prompt, n, seed=seed, model=generator)
-
-    intervals = resolve_intervals(settings.intervals, seed=settings.seed, start=settings.start,
-                                  end=settings.start + n_frames / settings.fps,
-                                  prompts=settings.prompts,
-                                  section_starts=section_starts(analysis),
-                                  default_prompt=default_prompt, ideas=ideas)
-    return replace(settings, intervals=intervals)
-
-
 def _resume_index(folder: Path, timestring: str, done: int, settings: Settings, *,
                   size: tuple[int, int]) -> int:
     """Where a resume starts: ``done``, or earlier when a file the state is restored from (the
     last frame, frame 0, the cadence images) is damaged or gone; every file it reads back is
     checked in full (all CRCs). Frames after it are rendered again, as the uninterrupted run
-    made them. Walk and GAN frames are independent: nothing is read back."""
-    from ..render.loop import state_files
+    made them. The mode names the files (none when its frames are independent: walk, GAN)."""
     from .png import png_damage
 
-    if settings.mode in ("walk", "gan"):
-        return done
+    steps = steps_for(settings)
     whole: dict[Path, bool] = {}
 
     def is_whole(path: Path) -> bool:
@@ -294,8 +250,8 @@ def _resume_index(folder: Path, timestring: str, done: int, settings: Settings, 
         return whole[path]
 
     start = done
-    while start > 0 and not all(map(is_whole, state_files(
-            folder, timestring, start, cadence=settings.diffusion_cadence))):
+    while start > 0 and not all(map(is_whole, steps.state_files(folder, timestring, start,
+                                                                settings))):
         start -= 1
     return start
 
@@ -316,16 +272,6 @@ def _checked_image(path: str) -> str:
     return str(file.resolve())
 
 
-def _pipelines(settings: Settings, device: str | None,
-               load_pipes: Callable[..., Any] | None) -> Any:
-    """The run's diffusion model, loaded by ``load_pipes`` (default: ``load_pipelines``)."""
-    from ..render.models import load_pipelines
-
-    return (load_pipes or load_pipelines)(settings.model, scheduler=settings.scheduler,
-                                          device=device, tiny_vae=settings.tiny_vae or None,
-                                          compile=settings.compile)
-
-
 def make_renderer(settings: Settings, *, device: str | None = None,
                   with_init_image: bool = True,
                   load_pipes: Callable[..., Any] | None = None, gan: Any = None) -> Any:
@@ -334,63 +280,12 @@ def make_renderer(settings: Settings, *, device: str | None = None,
     ``with_init_image`` False (a resumed run past frame 0) skips loading the init image.
     ``load_pipes(model, scheduler=, device=, tiny_vae=, compile=)`` loads the model (default
     :func:`~music_visualizer.render.models.load_pipelines`; the app passes one that keeps the
-    last model loaded between renders). ``gan``: a GAN run's vectors (``PreparedRun.gan``).
+    last model loaded between renders). ``gan``: the run's mode data (``PreparedRun.gan``: a
+    GAN run's vectors).
     """
-    from ..render.image_ops import load_image
-    from ..render.loop import MotionOptions
-    from ..render.models import pick_device
-
-    if settings.mode == "gan":
-        from ..modes.gan.run import gan_renderer
-
-        if gan is None:
-            raise RunError("GAN mode needs the run's vectors: pass the prepared run's `gan`.")
-        return gan_renderer(settings, gan, device=pick_device(device))
-    if settings.mode == "walk":
-        from ..modes.walk.renderer import WalkRenderer
-
-        pipes = _pipelines(settings, device, load_pipes)
-        return WalkRenderer(pipes, width=settings.width, height=settings.height,
-                            batch_size=settings.batch_size or 4)
-    init_path = settings.init_image if with_init_image else None
-    if settings.renderer == "preview":
-        from ..render.preview import PreviewRenderer
-
-        dev = pick_device(device) if device else pick_device("cpu")
-        options = MotionOptions.from_settings(settings, depth=_depth_model(settings, dev))
-        init = None
-        if init_path:
-            init = load_image(init_path, width=settings.width, height=settings.height,
-                              device=dev)
-        inner: Any = PreviewRenderer(width=settings.width, height=settings.height,
-                                     options=options, init_image=init, device=dev,
-                                     seed=settings.seed)
-    else:
-        from ..render.diffusion import DiffusionRenderer
-
-        pipes = _pipelines(settings, device, load_pipes)
-        options = MotionOptions.from_settings(settings,
-                                              depth=_depth_model(settings, pipes.device))
-        init = None
-        if init_path:
-            init = load_image(init_path, width=settings.width, height=settings.height,
-                              device=pipes.device)
-        inner = DiffusionRenderer(pipes, width=settings.width, height=settings.height,
-                                  options=options, init_image=init)
-    if options.cadence > 1:
-        from ..render.cadence import CadenceRenderer
-
-        return CadenceRenderer(inner, options)
-    return inner
-
-
-def _depth_model(settings: Settings, device: Any) -> Any:
-    """The depth model of a 3D run (None in 2D)."""
-    if settings.mode != "3D":
-        return None
-    from ..render.depth import DepthEstimator
-
-    return DepthEstimator(settings.depth_model, device=device)
+    return steps_for(settings).make_renderer(settings, device=device,
+                                             with_init_image=with_init_image,
+                                             load_pipes=load_pipes, data=gan)
 
 
 def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> Path:
@@ -485,7 +380,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
         If the run is being rendered by another thread or process (resume), or its folder
         cannot be written.
     """
-    from ..render.loop import MotionOptions, RenderState, render_frames, restore_state
+    from ..render.loop import render_frames
     from .store import FrameWriter
 
     run = prepared or prepare_run(request)
@@ -504,17 +399,14 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                 run, lock = _start_new_run(run)
             if on_start is not None:
                 on_start(run)
-            if hasattr(renderer, "render_batch"):  # independent frames: nothing to restore
-                state = RenderState(next_index=state_next)
-            else:
-                options = (getattr(renderer, "options", None)
-                           or MotionOptions.from_settings(settings))
-                state = restore_state(run.folder, run.timestring, state_next,
-                                      device=renderer.device, options=options, plan=plan)
+            steps = steps_for(settings)
+            state = steps.restore(run.folder, run.timestring, state_next, renderer=renderer,
+                                  settings=settings, plan=plan)
             try:
                 with FrameWriter(run.folder, run.timestring) as writer:
                     state = render_frames(renderer, plan, state, writer=writer,
-                                          on_frame=on_frame, should_stop=should_stop)
+                                          on_frame=on_frame, should_stop=should_stop,
+                                          batched=steps.mode.batched)
             except OSError as e:
                 raise RunError(f"Run {run.timestring} stopped: {storage_problem(e, run.folder)}"
                                f"; then resume with --resume {run.timestring}.") from None

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SettingsError
+from ..modes import check_mode
 from ..safe_load import MAX_SETTINGS_BYTES, describe, parse_json, parse_yaml, read_text
 
 __all__ = [
@@ -500,9 +501,7 @@ def _check_walk_gan(settings: Settings) -> None:
     if not 0 <= settings.batch_size <= 256:
         raise SettingsError(f"batch_size: {settings.batch_size} must be between 1 and 256 "
                             "(0: the mode's default).")
-    if settings.mode == "walk" and settings.renderer == "preview":
-        raise SettingsError("renderer: the preview renderer draws camera motion only; walk mode "
-                            "needs the diffusion renderer.")
+    check_mode(settings)  # what the mode itself refuses (walk: the preview renderer)
     if not 1 <= settings.pitch_sensitivity <= 299:
         raise SettingsError(
             f"pitch_sensitivity: {settings.pitch_sensitivity:g} must be between 1 and 299.")

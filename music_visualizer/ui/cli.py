@@ -316,6 +316,7 @@ def _print_deforum_report(settings_file: Path | None) -> None:
 def _cmd_render(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from ..modes import mode_for
     from ..runs.job import make_renderer, prepare_run, render, request_from_inputs
 
     link, audio = _source(args)
@@ -339,8 +340,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     verb = "Resuming" if run.resumed else "Rendering"
     print(f"{verb} run {run.timestring}: {total} frames at {run.settings.fps:g} fps, "
           f"{run.settings.width}x{run.settings.height}, "
-          + (f"renderer {run.settings.renderer}" if run.settings.mode in ("2D", "3D")
-             else f"{run.settings.mode} mode"))
+          + mode_for(run.settings).summary(run.settings))
     if run.resumed:  # a new run's folder is printed once it exists (see on_start)
         print(f"Run folder: {run.folder}")
         if run.damaged is not None:
@@ -350,10 +350,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
         print(f"{run.start_index} of {total} frames already done.")
     renderer = None
     if run.start_index < total:
-        if run.settings.mode == "gan":
-            print(f"Loading model {run.settings.gan_model} ...", flush=True)
-        elif run.settings.renderer == "diffusion":
-            print(f"Loading model {run.settings.model} ...", flush=True)
+        model = mode_for(run.settings).model_to_load(run.settings)
+        if model is not None:
+            print(f"Loading model {model} ...", flush=True)
         renderer = make_renderer(run.settings, device=args.device,
                                  with_init_image=run.start_index == 0, gan=run.gan)
 

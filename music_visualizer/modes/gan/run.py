@@ -6,11 +6,12 @@
                             are recorded in the returned settings
 - :func:`load_run_vectors`  a run's saved vectors (``<timestring>_gan.npz``), for resume
 - :func:`gan_renderer`      the batch renderer of a GAN run
+- :class:`GanSteps`         GAN mode's steps in a run (:class:`~..base.ModeSteps`)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,11 @@ from ...errors import RunError, SettingsError, UserError
 from ...runs.store import gan_path
 from ...safe_load import MAX_RECORD_BYTES, parse_json, read_text
 from ...settings import Settings
+from ..base import ResolveContext
+from ..independent import IndependentFrames
+from . import GAN
 
-__all__ = ["gan_options", "gan_renderer", "gan_run_vectors", "load_run_vectors"]
+__all__ = ["GanSteps", "gan_options", "gan_renderer", "gan_run_vectors", "load_run_vectors"]
 
 _MONTHS = "[0-9][0-9][0-9][0-9]-[0-9][0-9]"
 
@@ -139,3 +143,35 @@ def gan_renderer(settings: Settings, vectors: Any, *, device: Any) -> Any:
                         truncation=settings.truncation, scaling=settings.scaling,
                         batch_size=settings.batch_size or 30, device=device)
     return _RowBatches(inner)
+
+
+class GanSteps(IndependentFrames):
+    """The steps of GAN mode: the vectors are the run's data (``<timestring>_gan.npz``)."""
+
+    mode = GAN
+
+    def timing(self, settings: Settings) -> Settings:
+        """``frame_length`` (audio samples per frame at 22050 Hz), when given, sets the fps."""
+        if settings.frame_length:
+            return replace(settings, fps=round(22050 / settings.frame_length, 6))
+        return settings
+
+    def resolve(self, settings: Settings, context: ResolveContext) -> tuple[Settings, Any]:
+        """The run's vectors, and the settings with the classes used (see
+        :func:`gan_run_vectors`)."""
+        return gan_run_vectors(settings, context.variables, n_frames=context.n_frames,
+                               output_dir=context.output_dir,
+                               audio_digest=context.audio_digest)
+
+    def resume_data(self, folder: Path, timestring: str) -> Any:
+        """The run's saved vectors (:func:`load_run_vectors`)."""
+        return load_run_vectors(folder, timestring)
+
+    def make_renderer(self, settings: Settings, *, device: str | None, with_init_image: bool,
+                      load_pipes: Callable[..., Any] | None, data: Any = None) -> Any:
+        """The batch renderer of the run's vectors ``data`` (:func:`gan_renderer`)."""
+        from ...render.models import pick_device
+
+        if data is None:
+            raise RunError("GAN mode needs the run's vectors: pass the prepared run's `gan`.")
+        return gan_renderer(settings, data, device=pick_device(device))

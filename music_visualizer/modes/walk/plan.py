@@ -5,6 +5,8 @@
 - :func:`walk_positions`     the interpolation position of each frame of an interval, advancing
                              with the music's cumulative energy (smoothable toward linear)
 - :func:`walk_columns`       the plan columns of a walk: prompts, blend, seeds, noise position
+- :func:`walk_plan_columns`  walk mode's part of :func:`~music_visualizer.modes.plan.build_plan`
+- :func:`intervals_resolved` whether intervals are already resolved (a run's are, once)
 
 A frame of a walk is ``txt2img(lerp(embed(prompt_start), embed(prompt_end), t),
 slerp(noise(seed), noise(seed_end), u))``. In a **transition** ``t`` and ``u`` both follow the
@@ -22,8 +24,13 @@ from typing import Any
 import numpy as np
 
 from ...errors import SettingsError
+from ..prompt_table import prompt_pair
 
-__all__ = ["resolve_intervals", "walk_columns", "walk_positions"]
+__all__ = ["intervals_resolved", "resolve_intervals", "walk_columns", "walk_plan_columns",
+           "walk_positions"]
+
+#: The fields of a resolved interval.
+_RESOLVED_KEYS = ("start", "end", "prompt_start", "prompt_end", "kind", "seed", "seed_end")
 
 Ideas = Callable[[str, int, int], list[str]]  # (prompt, n, seed) -> end prompts
 
@@ -71,6 +78,45 @@ def resolve_intervals(intervals: Sequence[Mapping[str, Any]], *, seed: int, star
     return out
 
 
+def intervals_resolved(intervals: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether ``intervals`` are what :func:`resolve_intervals` returns (every field set, the
+    seeds whole numbers, every transition with its end prompt): resolving them again would
+    change nothing."""
+    return bool(intervals) and all(
+        set(iv) == set(_RESOLVED_KEYS) and isinstance(iv["start"], float)
+        and isinstance(iv["end"], float) and isinstance(iv["seed"], int)
+        and isinstance(iv["seed_end"], int)
+        and (iv["kind"] != "transition" or bool(iv["prompt_end"]))
+        and (iv["kind"] == "transition" or iv["prompt_end"] is None)
+        for iv in intervals)
+
+
+def walk_plan_columns(settings: Any, columns: dict[str, np.ndarray], *, n_frames: int,
+                      seed: int, default_prompt: str,
+                      variables: Mapping[str, float | np.ndarray],
+                      section_starts: Sequence[float]) -> tuple[list[tuple[str, str]],
+                                                                np.ndarray]:
+    """Walk mode's plan: set the prompt, blend, seed and noise columns of ``columns`` from the
+    intervals of ``settings`` (resolved here with the built-in ideas when a run has not
+    resolved them yet); returns the prompt table and index."""
+    end = settings.start + n_frames / settings.fps
+    intervals = settings.intervals
+    if not intervals_resolved(intervals):
+        intervals = resolve_intervals(intervals, seed=seed, start=settings.start, end=end,
+                                      prompts=settings.prompts, section_starts=section_starts,
+                                      default_prompt=default_prompt)
+    feature = variables.get(settings.walk_feature)
+    energy = (np.broadcast_to(np.asarray(feature, dtype=np.float64), (n_frames,))
+              if feature is not None else np.ones(n_frames))
+    walk = walk_columns(intervals, fps=settings.fps, start=settings.start, n_frames=n_frames,
+                        energy=energy, smoothing=settings.walk_smoothing,
+                        hold_motion=settings.hold_motion,
+                        negative_prompt=settings.negative_prompt)
+    for name in ("prompt_from", "blend", "seed", "seed_to", "noise_t"):
+        columns[name] = walk[name]
+    return list(walk["prompt_table"]), walk["prompt_index"]
+
+
 def walk_positions(energy: np.ndarray, *, smoothing: float, endpoint: bool = True) -> np.ndarray:
     """Positions 0..1 of an interval's frames, each step as large as the frame's energy.
 
@@ -104,14 +150,10 @@ def walk_columns(intervals: Sequence[Mapping[str, Any]], *, fps: float, start: f
     ``prompt_from`` (the start prompt), ``blend`` (embedding position), ``seed``, ``seed_to``
     and ``noise_t`` (noise position), each column of length ``n_frames``.
     """
-    from ..plan import split_negative
-
     table: list[tuple[str, str]] = []
 
     def entry(text: str) -> int:
-        positive, negative = split_negative(text)
-        negative = ", ".join(p for p in (negative, negative_prompt.strip()) if p)
-        pair = (positive, negative)
+        pair = prompt_pair(text, negative_prompt)
         if pair not in table:
             table.append(pair)
         return table.index(pair)

@@ -37,11 +37,12 @@ def _keyframes(columns: Mapping[str, np.ndarray], name: str, digits: int) -> str
 def _schedules(columns: Mapping[str, np.ndarray], settings: Settings,
                decimals: int) -> dict[str, str]:
     """Deforum's schedules (by Deforum's names) from the plan's columns, seeds apart."""
+    from ...modes import mode_for
     from ...modes.plan import SCHEDULED_COLUMNS
 
     schedules = {fld: _keyframes(columns, col, decimals) for col, fld in SCHEDULED_COLUMNS.items()
                  if col in columns and fld != "seed_schedule"}
-    if settings.mode == "3D":  # Deforum's 3D x axis is mirrored (see mirror_3d_x)
+    if mode_for(settings).uses_depth:  # Deforum's 3D x axis is mirrored (see mirror_3d_x)
         for fld in MIRRORED_3D:
             schedules[fld] = to_deforum_string(-np.asarray(columns[fld]), decimals=decimals)
     return schedules
