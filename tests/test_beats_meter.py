@@ -185,3 +185,31 @@ def test_downbeats_follow_chord_changes_not_the_bass_moving_inside_the_bar():
     f = mir_eval.beat.f_measure(mir_eval.beat.trim_beats(downbeats),
                                 mir_eval.beat.trim_beats(result.downbeats))
     assert f >= 0.8, f
+
+
+def _downbeat_f(song: _Song, downbeats: np.ndarray) -> float:
+    truth = song.beats()[::song.meter]
+    return float(mir_eval.beat.f_measure(mir_eval.beat.trim_beats(truth),
+                                         mir_eval.beat.trim_beats(downbeats)))
+
+
+def test_the_loudest_hit_with_the_snare_on_it_is_not_beat_one():
+    """7/8 (2 + 2 + 3): kick, snare and a bass note together on beat 5 are the loudest of the
+    bar; beat 1 has a softer kick, the root and the chord change. Downbeats were once on 5."""
+    song = _Song(bpm=180.0, meter=7, bars=20)
+    for bar in range(song.bars):
+        b = bar * 7
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(7):
+            song.drum(b + k, "hat", 0.5)
+        song.drum(b, "kick", 0.7)
+        song.bass(b, root - 24, 0.5, 0.5)
+        song.drum(b + 2, "snare", 0.9)
+        song.drum(b + 4, "kick", 1.0)
+        song.drum(b + 4, "snare", 1.0)
+        song.bass(b + 4, root - 17, 0.9, 0.5)
+        song.chord(b, root, 0.5, 1.0)
+    result = _track(song)
+    assert result.meter == 7
+    assert _beat_f(song, result.beats) >= 0.9
+    assert _downbeat_f(song, result.downbeats) >= 0.8

@@ -8,7 +8,8 @@ Method: the meter family (2/4, 3, 5 or 7) from how alike the rhythm pattern is a
 whole bars; accents per beat (kick/bass onsets, onset strength, chroma change above the bass
 between the bar before and the bar after); a Viterbi path counts beats through the bar (a break
 in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast wins, 4 unless
-2 is clearly better. The first beat may be at 0.0 s.
+2 is clearly better; then the bar count of that meter is redone with snare hits counting
+against a downbeat (the backbeat is not beat 1). The first beat may be at 0.0 s.
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> tu
 
 
 _FAMILY_MARGIN = 0.1
+_SNARE_BAND = 1  # row of ``nov["hits"]``: the percussive 1.5-4 kHz band (snares, claps)
+_BACKBEAT_WEIGHT = 1.0
 _FLUX_BLIND_FRAMES = 3  # frames at the start where band fluxes cannot see an attack
 
 
@@ -153,7 +156,11 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
     late build-up of low frequencies), the onset strength, and the harmonic change between the
     bar before and the bar after, read above the bass (chords change on bar lines). The
     meters of the family the rhythm repeats in (see :func:`_meter_candidates`) each get the best
-    bar count through the beats; 2 must beat 4 by a clear margin.
+    bar count through the beats; 2 must beat 4 by a clear margin. The winner's bar count is
+    then redone with snare hits counting against a beat being the downbeat.
+
+    Returns the downbeat mask, the meter and the downbeat contrast of the accents (how
+    clearly the beats group into bars, for choosing the metrical level).
     """
     n = len(beat_frames)
     if n < 6:
@@ -172,8 +179,14 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
         penalty = _METERS[meter]
         change = _zscore(_neutral(_bar_change(beat_chroma, meter), edges))
         accent = low + 0.5 * onset + 1.5 * change
-        pos, contrast = _bar_path(accent, meter)
-        contrast -= penalty
+        contrast = _bar_path(accent, meter)[1] - penalty
         if best is None or contrast > best[0]:
-            best = (contrast, pos == 0, meter)
-    return best[1], best[2], best[0]
+            best = (contrast, meter, accent)
+    contrast, meter, accent = best
+    # the bar's phase: a snare or clap (the backbeat, beats 2 and 4; in odd meters the hits
+    # that split the bar) is not beat 1, however loud. The meter, and the contrast the beat
+    # level is chosen on, stay those of the accents without it
+    backbeat = _zscore(_neutral(peak_window(nov["hits"][_SNARE_BAND], beat_frames, -1, 2),
+                                blind))
+    pos, _ = _bar_path(accent - _BACKBEAT_WEIGHT * backbeat, meter)
+    return pos == 0, meter, contrast
