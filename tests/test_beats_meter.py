@@ -213,3 +213,28 @@ def test_the_loudest_hit_with_the_snare_on_it_is_not_beat_one():
     assert result.meter == 7
     assert _beat_f(song, result.beats) >= 0.9
     assert _downbeat_f(song, result.downbeats) >= 0.8
+
+
+def test_blues_shuffle_downbeats_on_the_bass_root_not_on_beat_three():
+    """A 12-bar shuffle (chords change on only some bar lines), boogie bass climbing from the
+    root on 1 to the seventh on 3, kick on 1 and 3, snare on 2 and 4, stabs on the swung
+    "and": the low-band flux is largest on beat 3, but the bar starts on the root.
+    Downbeats were once all on beat 3."""
+    song = _Song(bpm=110.0, meter=4, bars=24)
+    swung = 2.0 / 3.0
+    for bar in range(song.bars):
+        b = bar * 4
+        root = 45 + (0, 0, 0, 0, 5, 5, 0, 0, 7, 5, 0, 7)[bar % 12]
+        for k in range(4):
+            song.drum(b + k, "hat", 0.6)
+            song.drum(b + k + swung, "hat", 0.4)
+            song.drum(b + k, "snare" if k % 2 else "kick", 1.0 if k % 2 else 0.9)
+        for k, step in enumerate((0, 4, 7, 9, 10, 9, 7, 4)):
+            song.bass(b + k // 2 + (k % 2) * swung, root - 12 + step, 0.45 + 0.15 * (k % 2 == 0),
+                      0.3)
+        for pos in (swung, 2 + swung):
+            song.chord(b + pos, root + 12, 1.0, 0.3)
+    result = _track(song)
+    assert result.meter == 4
+    assert _beat_f(song, result.beats) >= 0.9
+    assert _downbeat_f(song, result.downbeats) >= 0.8

@@ -9,7 +9,8 @@ whole bars; accents per beat (kick/bass onsets, onset strength, chroma change ab
 between the bar before and the bar after); a Viterbi path counts beats through the bar (a break
 in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast wins, 4 unless
 2 is clearly better; then the bar count of that meter is redone with snare hits counting
-against a downbeat (the backbeat is not beat 1). The first beat may be at 0.0 s.
+against a downbeat (the backbeat is not beat 1) and a deep bass for it (the root on 1). The
+first beat may be at 0.0 s.
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> tu
 _FAMILY_MARGIN = 0.1
 _SNARE_BAND = 1  # row of ``nov["hits"]``: the percussive 1.5-4 kHz band (snares, claps)
 _BACKBEAT_WEIGHT = 1.0
+_BASS_TOP_HZ = 300.0
+_BASS_DEPTH_WEIGHT = 1.0
+_NO_BASS = 0.05  # low-band power, relative to the median beat, below which there is no bass
 _FLUX_BLIND_FRAMES = 3  # frames at the start where band fluxes cannot see an attack
 
 
@@ -148,6 +152,28 @@ def _neutral(x: np.ndarray, unknown: np.ndarray) -> np.ndarray:
     return out
 
 
+def _bass_depth(spectra: Spectra, beat_frames: np.ndarray) -> np.ndarray:
+    """How deep the bass sounds over the first half of each beat.
+
+    Minus the centroid (Hz) of the harmonic part's mel power below ``_BASS_TOP_HZ`` (the bass
+    notes and their first overtones): the root on beat 1 is the bass line's lowest note (a
+    boogie or walking line climbs from it). Beats without bass get the median (no evidence).
+    """
+    freqs = spectra.mel_frequencies()
+    hi = max(int(np.searchsorted(freqs, _BASS_TOP_HZ)), 1)
+    power = spectra.mel_harmonic[:hi]
+    n = power.shape[1]
+    csum = np.concatenate([np.zeros((hi, 1)), np.cumsum(power, axis=1)], axis=1)
+    b = np.asarray(beat_frames, dtype=np.float64)
+    half = np.diff(b, append=b[-1] + np.median(np.diff(b))) / 2.0
+    start = np.clip(np.round(b).astype(int), 0, n - 1)
+    end = np.clip(np.round(b + half).astype(int), start + 1, n)
+    seg = csum[:, end] - csum[:, start]
+    total = seg.sum(axis=0)
+    depth = -(freqs[:hi, None] * seg).sum(axis=0) / np.maximum(total, 1e-12)
+    return _neutral(depth, total < _NO_BASS * max(float(np.median(total)), 1e-12))
+
+
 def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.ndarray,
                    ) -> tuple[np.ndarray, int, float]:
     """Downbeat mask over the beats and the meter (2, 3, 4, 5 or 7).
@@ -157,7 +183,8 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
     bar before and the bar after, read above the bass (chords change on bar lines). The
     meters of the family the rhythm repeats in (see :func:`_meter_candidates`) each get the best
     bar count through the beats; 2 must beat 4 by a clear margin. The winner's bar count is
-    then redone with snare hits counting against a beat being the downbeat.
+    then redone with snare hits counting against a beat being the downbeat and a deep bass
+    (the root, the bass line's lowest note) for it.
 
     Returns the downbeat mask, the meter and the downbeat contrast of the accents (how
     clearly the beats group into bars, for choosing the metrical level).
@@ -184,9 +211,11 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
             best = (contrast, meter, accent)
     contrast, meter, accent = best
     # the bar's phase: a snare or clap (the backbeat, beats 2 and 4; in odd meters the hits
-    # that split the bar) is not beat 1, however loud. The meter, and the contrast the beat
-    # level is chosen on, stay those of the accents without it
+    # that split the bar) is not beat 1, however loud; the bass plays its root, its lowest
+    # note, on beat 1. The meter, and the contrast the beat level is chosen on, stay those of
+    # the accents without them
     backbeat = _zscore(_neutral(peak_window(nov["hits"][_SNARE_BAND], beat_frames, -1, 2),
                                 blind))
-    pos, _ = _bar_path(accent - _BACKBEAT_WEIGHT * backbeat, meter)
+    depth = _zscore(_neutral(_bass_depth(spectra, beat_frames), blind))
+    pos, _ = _bar_path(accent - _BACKBEAT_WEIGHT * backbeat + _BASS_DEPTH_WEIGHT * depth, meter)
     return pos == 0, meter, contrast
