@@ -16,7 +16,8 @@ Method
    the four bars before and after the edge: the squared difference of the means over the
    variances (a t statistic, with a variance floor; for the four-bar harmony, over the song's
    variance), averaged over dimensions and log-compressed.
-   Its weighted mean over channels and window sizes is the novelty curve; its peaks (above an
+   Its weighted mean over channels, at the window size where it is least (a change must hold
+   on both scales), is the novelty curve; its peaks (above an
    adaptive threshold, or prominent over their surroundings), strongest first, snapped to the
    nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
    boundaries. The statistic is scale-free, so a verse and a chorus that differ only
@@ -57,8 +58,7 @@ _MIN_NOVELTY = 0.3  # ... and this (stationary noise and a steady loop stay belo
 _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same material
 _ADJACENT_THRESHOLD = 0.05  # ... and below which two neighbouring segments are
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
-_MAX_LABEL_CELLS = 2000
-_COMBINE = 'min'  # the similarity matrix for labels is at most this square
+_MAX_LABEL_CELLS = 2000  # the similarity matrix for labels is at most this square
 
 
 def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray, duration: float,
@@ -247,22 +247,18 @@ def _bar_context(x: np.ndarray, cells_per_bar: int) -> np.ndarray:
 def _novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
     """Novelty at each cell edge (index ``i`` = the edge before cell ``i``): per window size,
     the weighted mean over channels of ``log1p`` of the two-sample t statistic; across window
-    sizes, their geometric mean."""
-    n = len(channels[0].x)
+    sizes, the least. A section change holds on every scale; a two-bar phrase (a fill, a call
+    and its answer, the dynamics of a phrase) or half a chord cycle stands out on the short
+    windows only, and no longer cuts a section."""
     weight = sum(channel.weight for channel in channels)
     scales = []
     for bars in _WINDOW_BARS:
         half = max(2, bars * cells_per_bar)
-        total = np.zeros(n)
-        for channel in channels:
-            total += channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
-                                                            local=channel.local))
+        total = sum(channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
+                                                           local=channel.local))
+                    for channel in channels)
         scales.append(total / weight)
-    if _COMBINE == "mean":
-        return np.mean(scales, axis=0)
-    if _COMBINE == "min":
-        return np.min(scales, axis=0)
-    return np.exp(np.mean(np.log(np.maximum(scales, 1e-6)), axis=0))
+    return np.min(scales, axis=0)
 
 
 def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool = True,
