@@ -234,3 +234,25 @@ def test_steady_loop_is_not_cut(analysed):
     """A 4-bar loop repeated for a minute, chords cycling, drums steady: one section."""
     _, found = analysed("steady")
     assert len(found) == 1, found
+
+
+
+def test_loudness_only_change_with_phrase_dynamics():
+    """Sections that differ in loudness only (-10 dB or more), the loud ones in two-bar phrases
+    at varying levels (a performance's dynamics): each change is found within 3 s, not pulled
+    two bars late by a quieter phrase before it (a change over two bars only)."""
+    rng = np.random.default_rng(1)
+
+    def loud() -> list[Part]:
+        return [Part("loud", 2, BAND, POP, float(rng.uniform(0.5, 1.0))) for _ in range(4)]
+
+    soft = [Part("soft", 8, BAND, POP, 0.3)]
+    song = make_song(loud() + soft + loud() + soft, seed=1)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    starts = np.array([s.start for s in found])
+    truth = np.array([a for i, (a, _, lab) in enumerate(song.sections)
+                      if i == 0 or song.sections[i - 1][2] != lab])  # 0, 16, 32, 48 s
+    assert len(starts) == len(truth), starts
+    assert np.all(np.abs(starts - truth) <= 3.0), starts
+    assert [s.label for s in found] == ["A", "B", "A", "B"]

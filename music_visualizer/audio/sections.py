@@ -16,7 +16,8 @@ Method
    the four bars before and after the edge: the squared difference of the means over the
    variances (a t statistic, with a variance floor; for the four-bar harmony, over the song's
    variance), averaged over dimensions and log-compressed.
-   Its weighted mean over channels and window sizes is the novelty curve; its peaks (above an
+   Its weighted mean over channels, at the window size where it is least (a change must hold
+   on both scales), is the novelty curve; its peaks (above an
    adaptive threshold, or prominent over their surroundings), strongest first, snapped to the
    nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
    boundaries. The statistic is scale-free, so a verse and a chorus that differ only
@@ -244,18 +245,20 @@ def _bar_context(x: np.ndarray, cells_per_bar: int) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 def _novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
-    """Novelty at each cell edge (index ``i`` = the edge before cell ``i``): the weighted mean
-    over channels and window sizes of ``log1p`` of the two-sample t statistic."""
-    n = len(channels[0].x)
-    total = np.zeros(n)
-    weight = 0.0
+    """Novelty at each cell edge (index ``i`` = the edge before cell ``i``): per window size,
+    the weighted mean over channels of ``log1p`` of the two-sample t statistic; across window
+    sizes, the least. A section change holds on every scale; a two-bar phrase (a fill, a call
+    and its answer, the dynamics of a phrase) or half a chord cycle stands out on the short
+    windows only, and no longer cuts a section."""
+    weight = sum(channel.weight for channel in channels)
+    scales = []
     for bars in _WINDOW_BARS:
         half = max(2, bars * cells_per_bar)
-        for channel in channels:
-            total += channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
-                                                            local=channel.local))
-            weight += channel.weight
-    return total / weight
+        total = sum(channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
+                                                           local=channel.local))
+                    for channel in channels)
+        scales.append(total / weight)
+    return np.min(scales, axis=0)
 
 
 def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool = True,
