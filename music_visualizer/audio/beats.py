@@ -21,10 +21,12 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    snare/hat and chord-change evidence; a whole sequence on the "and" moves when the strongest
    drum hits and the chord changes sit between its beats; beats on the swung eighth, two
    thirds of a beat late, move a third of a beat) and grouped into bars; the level that wins
-   has strong onsets on its beats, periodicity at its period, clear bars, and a tempo near what
-   listeners tap (a prior centred lower for music without drums: no double-time ballads; none
-   below 50 BPM); a fast triple level over a duple rhythm gives way to its dotted beat (6/8,
-   12/8), and bars of 3, 5 or 7 are never counted in pairs of beats.
+   has strong onsets on its beats, periodicity at its period (in the mix or in the low band
+   alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
+   and a tempo near what listeners tap (a prior centred lower for music without drums: no
+   double-time ballads; none below 50 BPM); a fast triple level over a duple rhythm gives
+   way to its dotted beat (6/8, 12/8), and bars of 3, 5 or 7 are never counted in pairs of
+   beats.
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
@@ -535,6 +537,10 @@ def _level_score(candidate: dict, drumness: float) -> float:
       alone favours them),
     - the periodicity of the novelty at its beat period (rejects levels in a 3:2 relation to
       the beat),
+    - the periodicity of the low band alone, when stronger (a walking bass on every quarter
+      under a ride pattern that repeats every two beats),
+    - a backbeat: the high band alternating beat to beat (snare or hi-hat on 2 and 4), times
+      the periodicity (levels in a 3:2 relation alternate too, but are not periodic),
     - how clearly its beats group into bars (the downbeat contrast: chords change and
       kicks land on bar lines; at half or double the tempo the bars are blurred),
     - a log-normal tempo prior 0.6 octaves wide, centred at 140 BPM for music with drums and at
@@ -549,8 +555,13 @@ def _level_score(candidate: dict, drumness: float) -> float:
     prior = -0.5 * (np.log2(candidate["bpm"] / centre) / 0.6) ** 2
     if candidate["bpm"] < _SLOW_BPM:  # beats this slow are bars (or half bars) of faster music
         prior -= (np.log2(_SLOW_BPM / candidate["bpm"]) / 0.15) ** 2
-    return float(3.0 * np.log(max(candidate["on"], 1e-9)) + 4.0 * candidate["acf1"]
-                 + 0.25 * candidate["bar"] + prior)
+    periodic = max(candidate["acf1"], candidate.get("low1", -1.0))
+    backbeat = max(candidate.get("backbeat", 0.0), 0.0) * max(periodic, 0.0)
+    return float(3.0 * np.log(max(candidate["on"], 1e-9)) + 4.0 * periodic
+                 + _BACKBEAT_WEIGHT * backbeat + 0.25 * candidate["bar"] + prior)
+
+
+_BACKBEAT_WEIGHT = 2.0
 
 
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
@@ -620,6 +631,7 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
     centres, acf, energy = _tempogram(smooth, fr)
     weights = np.clip(energy / max(float(np.percentile(energy, 90)), 1e-12), 0.0, 1.0)
     curve = _tempo_curve(acf, weights, fr, start)
+    bands = _band_tempograms(nov, fr)
     # 3. beats at each metrical level related to it
     frames = np.arange(spectra.n_frames)
     out = []
@@ -637,8 +649,38 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         lag = 60.0 * fr / (curve * ratio)
         out.append({"ratio": ratio, "bpm": bpm, "beats": beats, "is_down": is_down,
                     "meter": meter, "bar": contrast, "acf1": _acf_at_rows(acf, lag, weights),
-                    "on": on, "similarity": _pattern_similarity(nov, beats)})
+                    "on": on, "similarity": _pattern_similarity(nov, beats),
+                    **_band_periodicity(bands, lag)})
     return out
+
+
+def _band_tempograms(nov: dict[str, np.ndarray], frame_rate: float,
+                     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Tempogram autocorrelations and row weights of the low (bass, kick) and high (snare,
+    hats) band novelties."""
+    from scipy.ndimage import gaussian_filter1d
+
+    out = {}
+    for name in ("low", "high"):
+        _, acf, energy = _tempogram(gaussian_filter1d(nov[name], 1.5), frame_rate)
+        out[name] = acf, np.clip(energy / max(float(np.percentile(energy, 90)), 1e-12), 0, 1)
+    return out
+
+
+def _band_periodicity(bands: dict[str, tuple[np.ndarray, np.ndarray]], lag: np.ndarray,
+                      ) -> dict[str, float]:
+    """Evidence of a level with beat period ``lag`` (frames per tempogram row) in the bands.
+
+    - ``low1``: the periodicity of the low band at the period (a walking bass or a kick on
+      every beat: one low onset per beat, whatever the drums play above it);
+    - ``backbeat``: how much the high band alternates beat to beat (its periodicity at two
+      beats minus that at one: a snare or hi-hat on 2 and 4, the ride's "spang-a-lang").
+    """
+    (low_acf, low_w), (high_acf, high_w) = bands["low"], bands["high"]
+    low = _acf_at_rows(low_acf, lag, low_w)
+    high1 = _acf_at_rows(high_acf, lag, high_w)
+    high2 = _acf_at_rows(high_acf, 2.0 * lag, high_w)
+    return {"low1": low, "backbeat": high2 - high1}
 
 
 # ---------------------------------------------------------------------------------------------
