@@ -457,7 +457,10 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
     """
     if len(beats) < 8:
         return beats
-    mids = (beats[:-1] + beats[1:]) / 2.0
+    # the other eighth: half a beat on in straight time, earlier or later when swung (beats on
+    # a swung "and" have the beat a little before their midpoint)
+    other = _other_eighth(nov, beats)
+    mids = beats[:-1] + other * np.diff(beats)
 
     def peaks(curves: list[np.ndarray]) -> np.ndarray:
         on = np.percentile([_peak_window(x, beats[:-1], -1, 2) for x in curves], 90, axis=1)
@@ -470,12 +473,32 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
     # (house, disco), keep the beats where they are
     if hits >= -_HALF_BEAT_EVIDENCE or chords >= 0.0 or kick > 0.1:
         return beats
-    half = float(np.median(np.diff(beats))) / 2.0
-    first = [beats[0] - half] if beats[0] - half >= 0 else []
+    before = float(np.median(np.diff(beats))) * (1.0 - other)
+    first = [beats[0] - before] if beats[0] - before >= 0 else []
     return np.concatenate([first, mids])
 
 
 _HALF_BEAT_EVIDENCE = 0.1
+
+
+def _other_eighth(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
+    """Where the other eighth note falls through the beats (a fraction, 0.5 when straight).
+
+    The peak of the onsets' beat profile between a third and two thirds of the beat (24
+    positions, interpolated); 0.5 when nothing stands out there.
+    """
+    prof = _beat_profile(nov["onset"] + nov["high"], beats, _PROFILE_BINS)
+    lo, hi = _PROFILE_BINS // 3, 2 * _PROFILE_BINS // 3
+    k = lo + int(np.argmax(prof[lo:hi + 1]))
+    if prof[k] < 0.5 * float(prof.max()) or k in (lo, hi):
+        return 0.5
+    left, right = prof[k - 1], prof[k + 1]
+    curvature = left - 2.0 * prof[k] + right  # a parabola through the peak
+    offset = 0.5 * (left - right) / curvature if curvature < 0 else 0.0
+    return float((k + offset) / _PROFILE_BINS)
+
+
+_PROFILE_BINS = 24
 
 
 def _beat_profile(x: np.ndarray, beats: np.ndarray, bins: int = 12) -> np.ndarray:
@@ -539,8 +562,9 @@ def _level_score(candidate: dict, drumness: float) -> float:
       the beat),
     - the periodicity of the low band alone, when stronger (a walking bass on every quarter
       under a ride pattern that repeats every two beats),
-    - a backbeat: the high band alternating beat to beat (snare or hi-hat on 2 and 4), times
-      the periodicity (levels in a 3:2 relation alternate too, but are not periodic),
+    - a backbeat over a steady low pulse: the high band alternating beat to beat (snare or
+      hi-hat on 2 and 4) times the low band's periodicity (levels in a 3:2 relation alternate
+      too, but are not periodic; nor is the bass of eighths with accented off-beat hats),
     - how clearly its beats group into bars (the downbeat contrast: chords change and
       kicks land on bar lines; at half or double the tempo the bars are blurred),
     - a log-normal tempo prior 0.6 octaves wide, centred at 140 BPM for music with drums and at
@@ -555,8 +579,8 @@ def _level_score(candidate: dict, drumness: float) -> float:
     prior = -0.5 * (np.log2(candidate["bpm"] / centre) / 0.6) ** 2
     if candidate["bpm"] < _SLOW_BPM:  # beats this slow are bars (or half bars) of faster music
         prior -= (np.log2(_SLOW_BPM / candidate["bpm"]) / 0.15) ** 2
-    periodic = max(candidate["acf1"], candidate.get("low1", -1.0))
-    backbeat = max(candidate.get("backbeat", 0.0), 0.0) * max(periodic, 0.0)
+    periodic = _periodicity(candidate)
+    backbeat = max(candidate.get("backbeat", 0.0), 0.0) * max(candidate.get("low1", 0.0), 0.0)
     return float(3.0 * np.log(max(candidate["on"], 1e-9)) + 4.0 * periodic
                  + _BACKBEAT_WEIGHT * backbeat + 0.25 * candidate["bar"] + prior)
 
@@ -564,11 +588,22 @@ def _level_score(candidate: dict, drumness: float) -> float:
 _BACKBEAT_WEIGHT = 2.0
 
 
+def _periodicity(candidate: dict) -> float:
+    """How regularly the level's beats recur: in the whole mix, or in the low band alone when
+    that is a clear pulse (syncopated kicks recur, weakly, at levels in a 3:2 relation)."""
+    low = candidate.get("low1", -1.0)
+    return max(candidate["acf1"], low if low >= _LOW_PULSE else -1.0)
+
+
+_LOW_PULSE = 0.5
+
+
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
     """The best-scoring level, corrected for two confusions of odd and compound meters.
 
     - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
-      triple rhythm (alike every third beat, unlike the beats between), it is the beat.
+      triple rhythm (alike every third beat, unlike the beats between) and recurs at its
+      period, it is the beat.
     - Two beats never make a unit of a bar of 3, 5 or 7: when the winner groups in such bars
       and the level at twice its tempo groups clearly in the same bars, the winner's beats are
       pairs of beats (a fast waltz, a 7/8 counted in quarters): the faster level is the beat.
@@ -587,7 +622,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
         for c in at(3.0):
             sim = c["similarity"]
             if (c["meter"] == 3 and sim[2] > _TRIPLE_SIMILARITY
-                    and max(sim[0], sim[1]) < -0.3):
+                    and max(sim[0], sim[1]) < -0.3 and _periodicity(c) > 0.0):
                 best = c  # the winner was the bar of a waltz
                 break
     if best["meter"] in (3, 5, 7):
