@@ -3,14 +3,19 @@
 - fast jazz swing: a walking bass on every quarter, the ride's "spang-a-lang" and the hi-hat
   on 2 and 4 (once tracked at half tempo: the ride pattern repeats every two beats),
 - a one-drop reggae: the loud organ skank on every (slightly swung) "and", kick and rim only
-  on 3 (once tracked on the skank, half a beat off: the beat is not the skank's midpoint).
+  on 3 (once tracked on the skank, half a beat off: the beat is not the skank's midpoint),
+- funk with syncopated kicks and bass and clav on the "and"s, left half on the beat and half on
+  the "and" by the tracker (the half-beat test once weighed the whole song at once).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from tests.test_beats_meter import ROOTS, _beat_f, _Song, _track
+from music_visualizer.audio.beats import _fix_half_beat_stretches, _novelties
+from music_visualizer.audio.spectra import compute_spectra
+from tests.test_beats_meter import ROOTS, SR, _beat_f, _Song, _track
 
 
 @pytest.mark.parametrize("bpm", [168.0, 188.0])
@@ -53,3 +58,38 @@ def test_one_drop_reggae_is_tracked_on_the_beat_not_the_skank():
     result = _track(song)
     assert abs(result.tempo - bpm) <= 0.04 * bpm, result.tempo
     assert _beat_f(song, result.beats) >= 0.9
+
+
+def _funk(bpm: float, bars: int) -> _Song:
+    """16th hats, kicks on 1, the "a" of 1, the "and" of 3 and the "e" of 4, snare on 2 and 4
+    with ghost notes, a syncopated bass and clav stabs accented on the "and"s."""
+    song = _Song(bpm=bpm, meter=4, bars=bars)
+    for bar in range(bars):
+        b = bar * 4
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(16):
+            song.drum(b + k / 4, "hat", 0.5 if k % 4 == 0 else 0.3 if k % 2 == 0 else 0.2)
+        for pos in (0, 0.75, 2.5, 3.25):
+            song.drum(b + pos, "kick", 0.9)
+        for pos in (1, 3):
+            song.drum(b + pos, "snare", 1.0)
+        for pos in (0.5, 1.75, 2.25, 3.75):
+            song.drum(b + pos, "snare", 0.25)
+        for pos, step, gain in ((0, 0, 0.9), (0.75, 12, 0.7), (1.5, 0, 0.8), (2.5, 12, 0.8),
+                                (2.75, 0, 0.7), (3.5, 10, 0.8)):
+            song.bass(b + pos, root - 24 + step, gain, 0.2)
+        for pos in (0.25, 0.5, 1.25, 1.75, 2.5, 3.25, 3.75):
+            song.chord(b + pos, root, 0.6 if pos % 1 == 0.5 else 0.36, 0.1)
+    return song
+
+
+@pytest.mark.parametrize("bpm", [96.0, 104.0])
+def test_funk_beats_left_half_on_the_and_move_onto_the_beat(bpm):
+    song = _funk(bpm, bars=24)
+    spectra = compute_spectra(song.audio(), SR)
+    true = song.beats() * spectra.frame_rate
+    half = len(true) // 2
+    beats = np.concatenate([true[:half], true[half:-1] + 0.5 * np.diff(true[half:])])
+    fixed = _fix_half_beat_stretches(_novelties(spectra), beats)
+    error = np.abs(fixed[:, None] - true[None, :]).min(axis=1) / spectra.frame_rate
+    assert error.max() < 0.05

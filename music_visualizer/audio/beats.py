@@ -481,6 +481,26 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
 _HALF_BEAT_EVIDENCE = 0.1
 
 
+def _fix_half_beat_stretches(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
+    """:func:`_fix_half_beat` on each stretch of steady beats.
+
+    The beats break where the tracker (or :func:`_fix_phase`) changed phase: an interval a
+    quarter of a beat or more off the median. Each stretch is tested on its own (a funk song
+    whose second half was tracked on the "and" moves that half only).
+    """
+    from scipy.ndimage import median_filter
+
+    if len(beats) < 8:
+        return beats
+    ibi = np.diff(beats)
+    local = median_filter(ibi, size=9, mode="nearest")  # follows tempo changes
+    breaks = np.flatnonzero(np.abs(ibi / local - 1.0) > 0.25) + 1
+    pieces = [_fix_half_beat(nov, piece) for piece in np.split(beats, breaks)]
+    out = np.sort(np.concatenate(pieces))
+    gap = np.interp(out[1:], beats[1:], local)
+    return out[np.concatenate([[True], np.diff(out) > 0.3 * gap])]
+
+
 def _other_eighth(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
     """Where the other eighth note falls through the beats (a fraction, 0.5 when straight).
 
@@ -679,7 +699,7 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         on = _onset_strength_on(nov["track"], beats)
         beats = _fix_phase(nov, beats.astype(np.float64), period)
         beats = _fix_swing_phase(nov, beats, fr)
-        beats = _fix_half_beat(nov, beats)
+        beats = _fix_half_beat_stretches(nov, beats)
         is_down, meter, contrast = _downbeats(spectra, nov, beats)
         lag = 60.0 * fr / (curve * ratio)
         out.append({"ratio": ratio, "bpm": bpm, "beats": beats, "is_down": is_down,
