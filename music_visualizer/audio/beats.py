@@ -18,8 +18,9 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
 4. Metrical level. The curve times 1/3, 1/2, 2/3, 1, 3/2, 2 and 3 are each tracked (Ellis'
    dynamic programme with the time-varying period, tight), put on the beat (stretches half a
    beat off, e.g. locked to off-beat bass and hats, are moved by a two-state Viterbi on kick,
-   snare/hat and chord-change evidence; a whole sequence on the "and" moves when the strongest
-   drum hits and the chord changes sit between its beats; beats on the swung eighth, two
+   snare/hat and chord-change evidence; each steady stretch on the "and" moves when the
+   strongest drum hits and the chord changes sit on the other eighth, where it really falls
+   when swung (a one-drop's skank is late); beats on the swung eighth, two
    thirds of a beat late, move a third of a beat) and grouped into bars; the level that wins
    has strong onsets on its beats, periodicity at its period (in the mix or in the low band
    alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
@@ -446,14 +447,15 @@ def _fix_phase(nov: dict[str, np.ndarray], beats: np.ndarray, period: np.ndarray
 
 
 def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
-    """Move the whole sequence half a beat when the strongest drum hits fall between beats.
+    """Move the whole sequence onto the other eighth when the strongest drum hits fall there.
 
     In syncopated music (funk, one-drop, bossa, house bass) most onsets, on average, sit on
     the "and": but the strongest hits of the kit (kick on 1, snare on 2 and 4, crashes) are on
     the beat. Per percussive band, the 90th percentile of the attacks on the beats is compared
-    with that between them (a normalised difference); when the sum over the bands says the
-    peaks are between the beats, and neither the chord changes nor the kick say otherwise,
-    the beats move.
+    with that on the other eighth (half a beat on, or where the swung eighth falls: see
+    :func:`_other_eighth`; a normalised difference); when the sum over the bands says the
+    peaks are on the other eighth, and neither the chord changes nor the kick say otherwise,
+    the beats move there.
     """
     if len(beats) < 8:
         return beats
