@@ -5,7 +5,9 @@
 - a one-drop reggae: the loud organ skank on every (slightly swung) "and", kick and rim only
   on 3 (once tracked on the skank, half a beat off: the beat is not the skank's midpoint),
 - funk with syncopated kicks and bass and clav on the "and"s, left half on the beat and half on
-  the "and" by the tracker (the half-beat test once weighed the whole song at once).
+  the "and" by the tracker (the half-beat test once weighed the whole song at once),
+- a house breakdown: without the kick, the tracker follows the off-beat bass and chords half a
+  beat off and slips back when the drums return (the stretch between stayed off the grid).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from music_visualizer.audio.beats import _fix_half_beat_stretches, _novelties
+from music_visualizer.audio.beats import _fix_excursions, _fix_half_beat_stretches, _novelties
 from music_visualizer.audio.spectra import compute_spectra
 from tests.test_beats_meter import ROOTS, SR, _beat_f, _Song, _track
 
@@ -93,3 +95,23 @@ def test_funk_beats_left_half_on_the_and_move_onto_the_beat(bpm):
     fixed = _fix_half_beat_stretches(_novelties(spectra), beats)
     error = np.abs(fixed[:, None] - true[None, :]).min(axis=1) / spectra.frame_rate
     assert error.max() < 0.05
+
+
+@pytest.mark.parametrize("back", [0.5, -0.5])
+def test_a_stretch_that_slipped_half_a_beat_and_back_returns_to_the_grid(back):
+    rng = np.random.default_rng(0)
+    period = 21.7  # frames (119 BPM)
+    grid = np.arange(120) * period + 10.0
+    beats = grid.copy()
+    # beats 64..79 followed off-beat parts: half a beat later, reached in two steps (as the
+    # tracker does) and left in two steps (half a beat later again, or back)
+    beats[63] += 0.2 * period
+    beats[64:80] += 0.5 * period
+    beats[80] += (0.5 + 0.6 * back) * period  # 0.8 or 0.2 of a beat on
+    beats[81:] += (0.5 + back) * period  # one beat on (still on the grid), or back
+    beats = beats[beats <= grid[-1] + 1.0]
+    beats += rng.normal(0.0, 0.3, len(beats))  # frame rounding and jitter
+    fixed = _fix_excursions(beats)
+    nearest = np.abs(fixed[:, None] - grid[None, :]).min(axis=1)
+    assert np.mean(nearest < 0.15 * period) > 0.97
+    assert np.mean(np.abs(beats[:, None] - grid[None, :]).min(axis=1) < 0.15 * period) < 0.9

@@ -43,6 +43,7 @@ The whole of it takes about 0.25 s for a 3-minute song.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -503,6 +504,47 @@ def _fix_half_beat_stretches(nov: dict[str, np.ndarray], beats: np.ndarray) -> n
     return out[np.concatenate([[True], np.diff(out) > 0.3 * gap])]
 
 
+def _fix_excursions(beats: np.ndarray) -> np.ndarray:
+    """Put back on the song's grid a stretch that slipped half a beat off and came back.
+
+    Music keeps its grid through a breakdown; a tracker following off-beat bass and chords
+    where the drums stop slips half a beat there and slips back when they return. A slip is
+    a run of intervals off the local period whose excess adds up to about half a beat; a
+    stretch between a slip and the slip back, shorter than the stretches on either side
+    together, moves back onto their grid.
+    """
+    from scipy.ndimage import median_filter
+
+    if len(beats) < 16:
+        return beats
+    ibi = np.diff(beats)
+    local = median_filter(ibi, size=9, mode="nearest")
+    dev = ibi / local - 1.0
+    marked = np.abs(dev) > _SLIP_DEVIATION
+    # slips: runs of marked intervals; gain = the excess (in beats) summed over them and the
+    # interval on either side (a slip may begin or end with a smaller step)
+    starts = np.flatnonzero(marked & ~np.concatenate([[False], marked[:-1]]))
+    ends = np.flatnonzero(marked & ~np.concatenate([marked[1:], [False]])) + 1
+    gains = [float(dev[max(a - 1, 0):b + 1].sum()) for a, b in zip(starts, ends, strict=True)]
+    slips = [(a, b, g) for a, b, g in zip(starts, ends, gains, strict=True)
+             if abs(abs(g) - 0.5) < _SLIP_TOLERANCE]
+    shift = np.zeros(len(beats))
+    for (a0, b0, gain), (a1, _, _) in itertools.pairwise(slips):
+        inside = np.arange(b0 + 1, a1 + 1)  # beats after the slip, up to the slip back
+        before, after = a0 + 1, len(beats) - a1 - 1
+        if len(inside) and len(inside) < before + after:
+            shift[inside] = -np.sign(gain) * 0.5 * local[np.minimum(inside, len(local) - 1)]
+    if not shift.any():
+        return beats
+    out = np.sort(beats + shift)
+    gap = np.interp(out[1:], beats[1:], local)
+    return out[np.concatenate([[True], np.diff(out) > 0.3 * gap])]
+
+
+_SLIP_DEVIATION = 0.12  # an interval this far off the local period may be part of a slip
+_SLIP_TOLERANCE = 0.15  # beats: how far a slip's summed excess may be from half a beat
+
+
 def _other_eighth(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
     """Where the other eighth note falls through the beats (a fraction, 0.5 when straight).
 
@@ -701,7 +743,7 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         on = _onset_strength_on(nov["track"], beats)
         beats = _fix_phase(nov, beats.astype(np.float64), period)
         beats = _fix_swing_phase(nov, beats, fr)
-        beats = _fix_half_beat_stretches(nov, beats)
+        beats = _fix_excursions(_fix_half_beat_stretches(nov, beats))
         is_down, meter, contrast = _downbeats(spectra, nov, beats)
         lag = 60.0 * fr / (curve * ratio)
         out.append({"ratio": ratio, "bpm": bpm, "beats": beats, "is_down": is_down,
