@@ -57,6 +57,12 @@ _PROMINENCE = 0.4  # ... or rise this share of their height above the novelty ar
 _MIN_NOVELTY = 0.3  # ... and this (stationary noise and a steady loop stay below)
 _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same material
 _ADJACENT_THRESHOLD = 0.05  # ... and below which two neighbouring segments are
+# repetition structure (Serra et al. 2012): the cells' nearest neighbours (this share of the
+# cells) over the song, by lag; smoothed over one bar in time, half a bar in lag; the change of
+# these "structure features" across an edge, over two bars on each side
+_W_STRUCTURE, _NEIGHBOURS, _STRUCTURE_BARS = 1.0, 0.05, 2
+_MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) that counts as none
+_MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
 _MAX_LABEL_CELLS = 2000  # the similarity matrix for labels is at most this square
 
@@ -104,6 +110,8 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
         return one
     channels = _channels(spectra, grid, cells_per_bar)
     novelty = _novelty(channels, cells_per_bar)
+    novelty = novelty + _W_STRUCTURE * float(novelty.max()) * _structure_novelty(channels,
+                                                                                cells_per_bar)
     targets = downbeats if len(downbeats) >= 2 else beats
     cuts = _pick_boundaries(novelty, grid, targets, min_section)
     if not cuts:
@@ -169,12 +177,14 @@ class _Channel(NamedTuple):
     """One feature channel: its weight, the features (cells x dims), per dimension the
     smallest standard deviation taken as real variation (dB for MFCC and loudness), so a
     stationary signal is not blown up to unit variance, and whether a boundary's statistic
-    divides by the variance inside its windows (``local``) or by the song's only."""
+    divides by the variance inside its windows (``local``) or by the song's only, and whether
+    it describes the material whose repeats make the song's structure (``repeats``)."""
 
     weight: float
     x: np.ndarray
     std_floor: np.ndarray
     local: bool = True
+    repeats: bool = False
 
 
 def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_Channel]:
@@ -207,10 +217,12 @@ def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_C
     norm = np.linalg.norm(chroma, axis=1, keepdims=True)
     chroma = np.where(norm > 1e-9, chroma / np.maximum(norm, 1e-12), 0.0)
     return [
-        _Channel(_W_MFCC, _smooth(mfcc, cells_per_bar), np.full(mfcc.shape[1], 2.0)),
+        _Channel(_W_MFCC, _smooth(mfcc, cells_per_bar), np.full(mfcc.shape[1], 2.0),
+                 repeats=True),
         _Channel(_W_LOUD, _smooth(np.stack([loud_db, perc_share], axis=1), cells_per_bar),
                  np.array([1.0, 0.005])),
-        _Channel(_W_CHROMA, _bar_context(chroma, cells_per_bar), np.full(24, 0.03)),
+        _Channel(_W_CHROMA, _bar_context(chroma, cells_per_bar), np.full(24, 0.03),
+                 repeats=True),
         _Channel(_W_KEY, _smooth(chroma, _KEY_BARS * cells_per_bar), np.full(12, _KEY_FLOOR),
                  local=False),
     ]
@@ -259,6 +271,48 @@ def _novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
                     for channel in channels)
         scales.append(total / weight)
     return np.min(scales, axis=0)
+
+
+def _structure_novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
+    """Novelty of the repetition structure at each cell edge, from 0 to 1.
+
+    A cell's *structure feature* is the row of the lag-recurrence matrix: for each lag ``l``,
+    whether the cell ``l`` cells later (circularly) is among its nearest neighbours (mutually)
+    in the standardised ``repeats`` channels, smoothed along time and lag. Inside a section
+    the same lags recur (the section's chord cycle, its other occurrences); at a boundary the
+    lags change. So an 8-bar progression or a 12-bar blues is one stretch of steady structure,
+    not a change every four bars, and a section is found where it starts repeating other
+    material even when its sound barely changes. The novelty is the squared difference of the
+    mean structure features over ``_STRUCTURE_BARS`` bars before and after the edge.
+    """
+    from scipy.ndimage import gaussian_filter1d
+
+    parts = [np.sqrt(c.weight / c.x.shape[1])
+             * (c.x - c.x.mean(axis=0)) / np.maximum(c.x.std(axis=0), c.std_floor)
+             for c in channels if c.repeats]
+    n = len(channels[0].x)
+    if not parts or n > _MAX_STRUCTURE_CELLS or n < 4 * cells_per_bar:
+        return np.zeros(n)
+    x = np.hstack(parts)
+    sq = np.sum(x**2, axis=1)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (x @ x.T)
+    k = min(max(2, int(_NEIGHBOURS * n)), n - 1)
+    kth = np.partition(d2, k, axis=1)[:, k]
+    recurrent = ((d2 <= kth[:, None]) & (d2 <= kth[None, :])).astype(np.float64)
+    rows = np.arange(n)[:, None]
+    lag = recurrent[rows, (rows + np.arange(n)[None, :]) % n]  # lag[i, l] = R[i, i + l]
+    lag = gaussian_filter1d(lag, float(cells_per_bar), axis=0, mode="nearest")
+    lag = gaussian_filter1d(lag, 0.5 * cells_per_bar, axis=1, mode="wrap")
+    half = max(2, _STRUCTURE_BARS * cells_per_bar)
+    csum = np.zeros((n + 1, n))
+    np.cumsum(lag, axis=0, out=csum[1:])
+    i = np.arange(1, n)
+    lo, hi = np.maximum(i - half, 0), np.minimum(i + half, n)
+    before = (csum[i] - csum[lo]) / (i - lo)[:, None]
+    after = (csum[hi] - csum[i]) / (hi - i)[:, None]
+    out = np.zeros(n)
+    out[1:] = np.sum((after - before) ** 2, axis=1) / k
+    return out / max(float(out.max()), _MIN_STRUCTURE_CHANGE)
 
 
 def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool = True,
@@ -342,7 +396,7 @@ def _similarity(channels: list[_Channel]) -> np.ndarray:
     the median squared distance)."""
     total = 0.0
     out: np.ndarray | float = 0.0
-    for w, x, std_floor, _ in channels:
+    for w, x, std_floor, *_ in channels:
         z = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), std_floor)
         sq = np.sum(z**2, axis=1)
         d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (z @ z.T), 0.0)
