@@ -22,6 +22,12 @@ Method
    nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
    boundaries. The statistic is scale-free, so a verse and a chorus that differ only
    by 2 dB and a pad are told apart as well as a drop.
+   To it is added the novelty of the **repetition structure** (Serra et al. 2012, "structure
+   features"): per cell, which lags lead to its mutual nearest neighbours in timbre and chord
+   context (a row of the lag-recurrence matrix, smoothed), and its change across the edge,
+   scaled to the local novelty's peak. Inside a section the same lags recur (an 8-bar chord
+   loop, the section's other occurrences), so long chord cycles are not cut every four bars
+   and a boundary is where the song starts repeating other material.
 4. **Labels.** The distance of two segments is the maximum mean discrepancy (MMD) of their cells
    under a Gaussian self-similarity of the same channels; average-linkage clustering with a
    distance threshold gives repeats one label. Neighbouring segments may share a label only when
