@@ -17,7 +17,9 @@ Method
    variances (a t statistic, with a variance floor; for the four-bar harmony, over the song's
    variance), averaged over dimensions and log-compressed.
    Its weighted mean over channels, at the window size where it is least (a change must hold
-   on both scales), is the novelty curve; its peaks (above an
+   on both scales; and on a whole chord cycle when the song's chords cycle over 8, 12 or 16
+   bars, so an 8-bar progression or a 12-bar blues is not cut at its halves or thirds), is
+   the novelty curve; its peaks (above an
    adaptive threshold, or prominent over their surroundings), strongest first, snapped to the
    nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
    boundaries. The statistic is scale-free, so a verse and a chorus that differ only
@@ -56,6 +58,9 @@ _WINDOW_BARS = (2, 4)  # novelty windows, in bars on each side of a boundary
 _W_MFCC, _W_LOUD, _W_CHROMA = 1.0, 1.0, 0.5  # channel weights
 # harmony over a whole chord cycle: chroma averaged over this many bars, compared across an
 # edge against the song's variance (not the windows': a cycling progression varies inside them)
+# chord cycles (bars) tried, shortest first; bars "match" at a lag when the cosine of their
+# centred chord context is above _CYCLE_MATCH
+_CYCLES, _CYCLE_MATCH = (4, 8, 12, 16), 0.8
 _W_KEY, _KEY_BARS, _KEY_VAR, _KEY_FLOOR = 0.5, 4, 0.05, 0.1
 _VAR_FLOOR = 0.05  # t statistic: variance floor, as a share of the song's variance
 _PEAK_DELTA = 0.5  # peaks must exceed the median novelty by this many (robust) deviations
@@ -115,7 +120,8 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     if n_cells < 4 * cells_per_bar:
         return one
     channels = _channels(spectra, grid, cells_per_bar)
-    novelty = _novelty(channels, cells_per_bar)
+    cycle = _chord_cycle(channels, cells_per_bar)
+    novelty = _novelty(channels, cells_per_bar, cycle)
     novelty = novelty + _W_STRUCTURE * float(novelty.max()) * _structure_novelty(channels,
                                                                                 cells_per_bar)
     targets = downbeats if len(downbeats) >= 2 else beats
@@ -262,19 +268,43 @@ def _bar_context(x: np.ndarray, cells_per_bar: int) -> np.ndarray:
 # Boundaries
 # ---------------------------------------------------------------------------------------------
 
-def _novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
+def _chord_cycle(channels: list[_Channel], cells_per_bar: int) -> int:
+    """Bars in the song's chord cycle: the shortest of ``_CYCLES`` at which the chords of a
+    whole cycle of consecutive bars repeat (a 4-bar loop repeats at 4 bars; an 8-bar
+    progression or a 12-bar blues only at 8 or 12)."""
+    x = next(c.x for c in channels if c.repeats and c.x.shape[1] == 24)[::cells_per_bar]
+    x = x - x.mean(axis=0)
+    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+    for bars in _CYCLES:
+        if len(x) <= 2 * bars:
+            break
+        match = np.sum(x[bars:] * x[:-bars], axis=1) >= _CYCLE_MATCH
+        run = best = 0
+        for m in match:
+            run = run + 1 if m else 0
+            best = max(best, run)
+        if best >= bars:
+            return bars
+    return _CYCLES[0]
+
+
+def _novelty(channels: list[_Channel], cells_per_bar: int, cycle: int = 4) -> np.ndarray:
     """Novelty at each cell edge (index ``i`` = the edge before cell ``i``): per window size,
     the weighted mean over channels of ``log1p`` of the two-sample t statistic; across window
     sizes, the least. A section change holds on every scale; a two-bar phrase (a fill, a call
     and its answer, the dynamics of a phrase) or half a chord cycle stands out on the short
-    windows only, and no longer cuts a section."""
+    windows only, and no longer cuts a section. A chord ``cycle`` longer than the windows
+    adds a window of one cycle, where it fits whole on both sides of the edge."""
     weight = sum(channel.weight for channel in channels)
     scales = []
-    for bars in _WINDOW_BARS:
+    for bars in (*_WINDOW_BARS, cycle) if cycle > max(_WINDOW_BARS) else _WINDOW_BARS:
         half = max(2, bars * cells_per_bar)
         total = sum(channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
                                                            local=channel.local))
                     for channel in channels)
+        if bars > max(_WINDOW_BARS):
+            i = np.arange(len(total))
+            total[(i < half) | (i > len(total) - half)] = np.inf
         scales.append(total / weight)
     return np.min(scales, axis=0)
 
