@@ -185,3 +185,56 @@ def test_downbeats_follow_chord_changes_not_the_bass_moving_inside_the_bar():
     f = mir_eval.beat.f_measure(mir_eval.beat.trim_beats(downbeats),
                                 mir_eval.beat.trim_beats(result.downbeats))
     assert f >= 0.8, f
+
+
+def _downbeat_f(song: _Song, downbeats: np.ndarray) -> float:
+    truth = song.beats()[::song.meter]
+    return float(mir_eval.beat.f_measure(mir_eval.beat.trim_beats(truth),
+                                         mir_eval.beat.trim_beats(downbeats)))
+
+
+def test_the_loudest_hit_with_the_snare_on_it_is_not_beat_one():
+    """7/8 (2 + 2 + 3): kick, snare and a bass note together on beat 5 are the loudest of the
+    bar; beat 1 has a softer kick, the root and the chord change. Downbeats were once on 5."""
+    song = _Song(bpm=180.0, meter=7, bars=20)
+    for bar in range(song.bars):
+        b = bar * 7
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(7):
+            song.drum(b + k, "hat", 0.5)
+        song.drum(b, "kick", 0.7)
+        song.bass(b, root - 24, 0.5, 0.5)
+        song.drum(b + 2, "snare", 0.9)
+        song.drum(b + 4, "kick", 1.0)
+        song.drum(b + 4, "snare", 1.0)
+        song.bass(b + 4, root - 17, 0.9, 0.5)
+        song.chord(b, root, 0.5, 1.0)
+    result = _track(song)
+    assert result.meter == 7
+    assert _beat_f(song, result.beats) >= 0.9
+    assert _downbeat_f(song, result.downbeats) >= 0.8
+
+
+def test_blues_shuffle_downbeats_on_the_bass_root_not_on_beat_three():
+    """A 12-bar shuffle (chords change on only some bar lines), boogie bass climbing from the
+    root on 1 to the seventh on 3, kick on 1 and 3, snare on 2 and 4, stabs on the swung
+    "and": the low-band flux is largest on beat 3, but the bar starts on the root.
+    Downbeats were once all on beat 3."""
+    song = _Song(bpm=110.0, meter=4, bars=24)
+    swung = 2.0 / 3.0
+    for bar in range(song.bars):
+        b = bar * 4
+        root = 45 + (0, 0, 0, 0, 5, 5, 0, 0, 7, 5, 0, 7)[bar % 12]
+        for k in range(4):
+            song.drum(b + k, "hat", 0.6)
+            song.drum(b + k + swung, "hat", 0.4)
+            song.drum(b + k, "snare" if k % 2 else "kick", 1.0 if k % 2 else 0.9)
+        for k, step in enumerate((0, 4, 7, 9, 10, 9, 7, 4)):
+            song.bass(b + k // 2 + (k % 2) * swung, root - 12 + step, 0.45 + 0.15 * (k % 2 == 0),
+                      0.3)
+        for pos in (swung, 2 + swung):
+            song.chord(b + pos, root + 12, 1.0, 0.3)
+    result = _track(song)
+    assert result.meter == 4
+    assert _beat_f(song, result.beats) >= 0.9
+    assert _downbeat_f(song, result.downbeats) >= 0.8

@@ -234,3 +234,61 @@ def test_steady_loop_is_not_cut(analysed):
     """A 4-bar loop repeated for a minute, chords cycling, drums steady: one section."""
     _, found = analysed("steady")
     assert len(found) == 1, found
+
+
+
+def test_loudness_only_change_with_phrase_dynamics():
+    """Sections that differ in loudness only (-10 dB or more), the loud ones in two-bar phrases
+    at varying levels (a performance's dynamics): each change is found within 3 s, not pulled
+    two bars late by a quieter phrase before it (a change over two bars only)."""
+    rng = np.random.default_rng(1)
+
+    def loud() -> list[Part]:
+        return [Part("loud", 2, BAND, POP, float(rng.uniform(0.5, 1.0))) for _ in range(4)]
+
+    soft = [Part("soft", 8, BAND, POP, 0.3)]
+    song = make_song(loud() + soft + loud() + soft, seed=1)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    starts = np.array([s.start for s in found])
+    truth = np.array([a for i, (a, _, lab) in enumerate(song.sections)
+                      if i == 0 or song.sections[i - 1][2] != lab])  # 0, 16, 32, 48 s
+    assert len(starts) == len(truth), starts
+    assert np.all(np.abs(starts - truth) <= 3.0), starts
+    assert [s.label for s in found] == ["A", "B", "A", "B"]
+
+
+def test_eight_bar_chord_loop_is_not_cut_every_four_bars():
+    """An 8-bar chord progression cycling through every section; the sections differ by a pad
+    only. Each half of the loop has other chords, so a 4-bar harmony window saw a change every
+    four bars; the repetition structure (the same 8-bar lags inside each section, other
+    sections' lags across a boundary) keeps each 16-bar section whole and finds the four."""
+    long_loop = (60, 65, 67, 60, 69, 65, 62, 67)  # C F G C Am F Dm G
+    verse = Part("verse", 16, BAND, long_loop)
+    chorus = Part("chorus", 16, BAND | {"pad"}, long_loop)
+    for seed in (0, 1):
+        song = make_song([verse, chorus, verse, chorus], seed=seed)
+        found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                              downbeats=song.downbeats, duration=song.duration)
+        starts = [s.start for s in found]
+        assert len(found) == 4, starts
+        assert np.all(np.abs(np.array(starts) - [a for a, _, _ in song.sections]) <= 3.0), starts
+        assert [s.label for s in found] == ["A", "B", "A", "B"], starts
+
+
+@pytest.mark.parametrize(("roots", "cycle"), [
+    (POP, 4),
+    ((60, 65, 67, 60, 69, 65, 62, 67), 8),  # an 8-bar progression
+    ((60, 60, 60, 60, 65, 65, 60, 60, 67, 65, 60, 67), 12),  # a 12-bar blues
+])
+def test_chord_cycle_length(roots, cycle):
+    """The chord cycle is the shortest lag at which a whole cycle of bars repeats: a 4-bar
+    loop, an 8-bar progression, a 12-bar blues (whose bars also repeat at 4 and 8 bars, but
+    never a whole cycle's worth in a row)."""
+    from music_visualizer.audio import sections
+
+    song = make_song([Part("loop", 4 * len(roots), BAND, roots)], seed=2)
+    spectra = compute_spectra(song.audio, SR)
+    grid, cells_per_bar = sections._grid(song.beats, song.downbeats, song.duration)
+    channels = sections._channels(spectra, grid, cells_per_bar)
+    assert sections._chord_cycle(channels, cells_per_bar) == cycle

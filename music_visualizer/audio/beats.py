@@ -18,21 +18,23 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
 4. Metrical level. The curve times 1/3, 1/2, 2/3, 1, 3/2, 2 and 3 are each tracked (Ellis'
    dynamic programme with the time-varying period, tight), put on the beat (stretches half a
    beat off, e.g. locked to off-beat bass and hats, are moved by a two-state Viterbi on kick,
-   snare/hat and chord-change evidence; a whole sequence on the "and" moves when the strongest
-   drum hits and the chord changes sit between its beats; beats on the swung eighth, two
-   thirds of a beat late, move a third of a beat) and grouped into bars; the level that wins
-   has strong onsets on its beats, periodicity at its period, clear bars, and a tempo near what
-   listeners tap (a prior centred lower for music without drums: no double-time ballads; none
-   below 50 BPM); a fast triple level over a duple rhythm gives way to its dotted beat (6/8,
-   12/8), and bars of 3, 5 or 7 are never counted in pairs of beats.
+   snare/hat and chord-change evidence; each steady stretch on the "and" moves when the
+   strongest drum hits and the chord changes sit on the other eighth, where it really falls
+   when swung (a one-drop's skank is late); a stretch that slipped half a beat off the grid
+   and back (a breakdown without kick, followed on its off-beat bass) returns to the grid;
+   beats on the swung eighth, two thirds of a beat late, move a third of a beat) and grouped
+   into bars; the level that wins
+   has strong onsets on its beats, periodicity at its period (in the mix or in the low band
+   alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
+   and a tempo near what listeners tap (a prior centred lower for music without drums: no
+   double-time ballads; none below 50 BPM); a fast triple level over a duple rhythm gives
+   way to its dotted beat (6/8, 12/8), and bars of 3, 5 or 7 are never counted in pairs of
+   beats.
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
-6. Downbeats and meter: the meter family (2/4, 3, 5 or 7) from how alike the rhythm pattern
-   is at lags of whole bars; accents per beat (kick/bass onsets, onset strength, chroma change
-   above the bass between the bar before and the bar after); a Viterbi path counts beats
-   through the bar (a break in the count is allowed at a cost); between 4 and 2 the larger
-   downbeat contrast wins, 4 unless 2 is clearly better. The first beat may be at 0.0 s.
+6. Downbeats and meter, in :mod:`.downbeats`: the meter family from how alike the rhythm
+   is at lags of whole bars, then a bar count through the beats on per-beat accents.
 
 Neural trackers (``beat_this``, ``madmom``) are chosen in :mod:`.trackers` (``beat_tracker``).
 The whole of it takes about 0.25 s for a 3-minute song.
@@ -40,10 +42,13 @@ The whole of it takes about 0.25 s for a 3-minute song.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
+from .downbeats import find_downbeats, pattern_similarity
+from .downbeats import peak_window as _peak_window  # the beat-level code's name for it
 from .spectra import Spectra, sample_windows
 
 __all__ = ["BeatResult", "detect_onsets", "track_beats"]
@@ -444,18 +449,22 @@ def _fix_phase(nov: dict[str, np.ndarray], beats: np.ndarray, period: np.ndarray
 
 
 def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
-    """Move the whole sequence half a beat when the strongest drum hits fall between beats.
+    """Move the whole sequence onto the other eighth when the strongest drum hits fall there.
 
     In syncopated music (funk, one-drop, bossa, house bass) most onsets, on average, sit on
     the "and": but the strongest hits of the kit (kick on 1, snare on 2 and 4, crashes) are on
     the beat. Per percussive band, the 90th percentile of the attacks on the beats is compared
-    with that between them (a normalised difference); when the sum over the bands says the
-    peaks are between the beats, and neither the chord changes nor the kick say otherwise,
-    the beats move.
+    with that on the other eighth (half a beat on, or where the swung eighth falls: see
+    :func:`_other_eighth`; a normalised difference); when the sum over the bands says the
+    peaks are on the other eighth, and neither the chord changes nor the kick say otherwise,
+    the beats move there.
     """
     if len(beats) < 8:
         return beats
-    mids = (beats[:-1] + beats[1:]) / 2.0
+    # the other eighth: half a beat on in straight time, earlier or later when swung (beats on
+    # a swung "and" have the beat a little before their midpoint)
+    other = _other_eighth(nov, beats)
+    mids = beats[:-1] + other * np.diff(beats)
 
     def peaks(curves: list[np.ndarray]) -> np.ndarray:
         on = np.percentile([_peak_window(x, beats[:-1], -1, 2) for x in curves], 90, axis=1)
@@ -468,12 +477,93 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
     # (house, disco), keep the beats where they are
     if hits >= -_HALF_BEAT_EVIDENCE or chords >= 0.0 or kick > 0.1:
         return beats
-    half = float(np.median(np.diff(beats))) / 2.0
-    first = [beats[0] - half] if beats[0] - half >= 0 else []
+    before = float(np.median(np.diff(beats))) * (1.0 - other)
+    first = [beats[0] - before] if beats[0] - before >= 0 else []
     return np.concatenate([first, mids])
 
 
 _HALF_BEAT_EVIDENCE = 0.1
+
+
+def _fix_half_beat_stretches(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
+    """:func:`_fix_half_beat` on each stretch of steady beats.
+
+    The beats break where the tracker (or :func:`_fix_phase`) changed phase: an interval a
+    quarter of a beat or more off the median. Each stretch is tested on its own (a funk song
+    whose second half was tracked on the "and" moves that half only).
+    """
+    from scipy.ndimage import median_filter
+
+    if len(beats) < 8:
+        return beats
+    ibi = np.diff(beats)
+    local = median_filter(ibi, size=9, mode="nearest")  # follows tempo changes
+    breaks = np.flatnonzero(np.abs(ibi / local - 1.0) > 0.25) + 1
+    pieces = [_fix_half_beat(nov, piece) for piece in np.split(beats, breaks)]
+    out = np.sort(np.concatenate(pieces))
+    gap = np.interp(out[1:], beats[1:], local)
+    return out[np.concatenate([[True], np.diff(out) > 0.3 * gap])]
+
+
+def _fix_excursions(beats: np.ndarray) -> np.ndarray:
+    """Put back on the song's grid a stretch that slipped half a beat off and came back.
+
+    Music keeps its grid through a breakdown; a tracker following off-beat bass and chords
+    where the drums stop slips half a beat there and slips back when they return. A slip is
+    a run of intervals off the local period whose excess adds up to about half a beat; a
+    stretch between a slip and the slip back, shorter than the stretches on either side
+    together, moves back onto their grid.
+    """
+    from scipy.ndimage import median_filter
+
+    if len(beats) < 16:
+        return beats
+    ibi = np.diff(beats)
+    local = median_filter(ibi, size=9, mode="nearest")
+    dev = ibi / local - 1.0
+    marked = np.abs(dev) > _SLIP_DEVIATION
+    # slips: runs of marked intervals; gain = the excess (in beats) summed over them and the
+    # interval on either side (a slip may begin or end with a smaller step)
+    starts = np.flatnonzero(marked & ~np.concatenate([[False], marked[:-1]]))
+    ends = np.flatnonzero(marked & ~np.concatenate([marked[1:], [False]])) + 1
+    gains = [float(dev[max(a - 1, 0):b + 1].sum()) for a, b in zip(starts, ends, strict=True)]
+    slips = [(a, b, g) for a, b, g in zip(starts, ends, gains, strict=True)
+             if abs(abs(g) - 0.5) < _SLIP_TOLERANCE]
+    shift = np.zeros(len(beats))
+    for (a0, b0, gain), (a1, _, _) in itertools.pairwise(slips):
+        inside = np.arange(b0 + 1, a1 + 1)  # beats after the slip, up to the slip back
+        before, after = a0 + 1, len(beats) - a1 - 1
+        if len(inside) and len(inside) < before + after:
+            shift[inside] = -np.sign(gain) * 0.5 * local[np.minimum(inside, len(local) - 1)]
+    if not shift.any():
+        return beats
+    out = np.sort(beats + shift)
+    gap = np.interp(out[1:], beats[1:], local)
+    return out[np.concatenate([[True], np.diff(out) > 0.3 * gap])]
+
+
+_SLIP_DEVIATION = 0.12  # an interval this far off the local period may be part of a slip
+_SLIP_TOLERANCE = 0.15  # beats: how far a slip's summed excess may be from half a beat
+
+
+def _other_eighth(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
+    """Where the other eighth note falls through the beats (a fraction, 0.5 when straight).
+
+    The peak of the onsets' beat profile between a third and two thirds of the beat (24
+    positions, interpolated); 0.5 when nothing stands out there.
+    """
+    prof = _beat_profile(nov["onset"] + nov["high"], beats, _PROFILE_BINS)
+    lo, hi = _PROFILE_BINS // 3, 2 * _PROFILE_BINS // 3
+    k = lo + int(np.argmax(prof[lo:hi + 1]))
+    if prof[k] < 0.5 * float(prof.max()) or k in (lo, hi):
+        return 0.5
+    left, right = prof[k - 1], prof[k + 1]
+    curvature = left - 2.0 * prof[k] + right  # a parabola through the peak
+    offset = 0.5 * (left - right) / curvature if curvature < 0 else 0.0
+    return float((k + offset) / _PROFILE_BINS)
+
+
+_PROFILE_BINS = 24
 
 
 def _beat_profile(x: np.ndarray, beats: np.ndarray, bins: int = 12) -> np.ndarray:
@@ -508,13 +598,6 @@ _SWING_RATIO = 1.5
 _SWING_MAX_BEAT = 0.63  # seconds: swung eighths are checked for beats of 95 BPM and faster
 
 
-def _peak_window(x: np.ndarray, frames: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    """Max of ``x`` over ``[f + lo, f + hi]`` for each frame ``f`` (rounded)."""
-    idx = np.round(np.asarray(frames, dtype=np.float64)).astype(int)
-    offsets = np.arange(lo, hi + 1)
-    return x[np.clip(idx[:, None] + offsets[None, :], 0, len(x) - 1)].max(axis=1)
-
-
 # ---------------------------------------------------------------------------------------------
 # The pipeline
 # ---------------------------------------------------------------------------------------------
@@ -535,6 +618,11 @@ def _level_score(candidate: dict, drumness: float) -> float:
       alone favours them),
     - the periodicity of the novelty at its beat period (rejects levels in a 3:2 relation to
       the beat),
+    - the periodicity of the low band alone, when stronger (a walking bass on every quarter
+      under a ride pattern that repeats every two beats),
+    - a backbeat over a steady low pulse: the high band alternating beat to beat (snare or
+      hi-hat on 2 and 4) times the low band's periodicity (levels in a 3:2 relation alternate
+      too, but are not periodic; nor is the bass of eighths with accented off-beat hats),
     - how clearly its beats group into bars (the downbeat contrast: chords change and
       kicks land on bar lines; at half or double the tempo the bars are blurred),
     - a log-normal tempo prior 0.6 octaves wide, centred at 140 BPM for music with drums and at
@@ -549,15 +637,31 @@ def _level_score(candidate: dict, drumness: float) -> float:
     prior = -0.5 * (np.log2(candidate["bpm"] / centre) / 0.6) ** 2
     if candidate["bpm"] < _SLOW_BPM:  # beats this slow are bars (or half bars) of faster music
         prior -= (np.log2(_SLOW_BPM / candidate["bpm"]) / 0.15) ** 2
-    return float(3.0 * np.log(max(candidate["on"], 1e-9)) + 4.0 * candidate["acf1"]
-                 + 0.25 * candidate["bar"] + prior)
+    periodic = _periodicity(candidate)
+    backbeat = max(candidate.get("backbeat", 0.0), 0.0) * max(candidate.get("low1", 0.0), 0.0)
+    return float(3.0 * np.log(max(candidate["on"], 1e-9)) + 4.0 * periodic
+                 + _BACKBEAT_WEIGHT * backbeat + 0.25 * candidate["bar"] + prior)
+
+
+_BACKBEAT_WEIGHT = 2.0
+
+
+def _periodicity(candidate: dict) -> float:
+    """How regularly the level's beats recur: in the whole mix, or in the low band alone when
+    that is a clear pulse (syncopated kicks recur, weakly, at levels in a 3:2 relation)."""
+    low = candidate.get("low1", -1.0)
+    return max(candidate["acf1"], low if low >= _LOW_PULSE else -1.0)
+
+
+_LOW_PULSE = 0.5
 
 
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
     """The best-scoring level, corrected for two confusions of odd and compound meters.
 
     - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
-      triple rhythm (alike every third beat, unlike the beats between), it is the beat.
+      triple rhythm (alike every third beat, unlike the beats between) and recurs at its
+      period, it is the beat.
     - Two beats never make a unit of a bar of 3, 5 or 7: when the winner groups in such bars
       and the level at twice its tempo groups clearly in the same bars, the winner's beats are
       pairs of beats (a fast waltz, a 7/8 counted in quarters): the faster level is the beat.
@@ -576,7 +680,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
         for c in at(3.0):
             sim = c["similarity"]
             if (c["meter"] == 3 and sim[2] > _TRIPLE_SIMILARITY
-                    and max(sim[0], sim[1]) < -0.3):
+                    and max(sim[0], sim[1]) < -0.3 and _periodicity(c) > 0.0):
                 best = c  # the winner was the bar of a waltz
                 break
     if best["meter"] in (3, 5, 7):
@@ -620,6 +724,7 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
     centres, acf, energy = _tempogram(smooth, fr)
     weights = np.clip(energy / max(float(np.percentile(energy, 90)), 1e-12), 0.0, 1.0)
     curve = _tempo_curve(acf, weights, fr, start)
+    bands = _band_tempograms(nov, fr)
     # 3. beats at each metrical level related to it
     frames = np.arange(spectra.n_frames)
     out = []
@@ -632,13 +737,43 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         on = _onset_strength_on(nov["track"], beats)
         beats = _fix_phase(nov, beats.astype(np.float64), period)
         beats = _fix_swing_phase(nov, beats, fr)
-        beats = _fix_half_beat(nov, beats)
-        is_down, meter, contrast = _downbeats(spectra, nov, beats)
+        beats = _fix_excursions(_fix_half_beat_stretches(nov, beats))
+        is_down, meter, contrast = find_downbeats(spectra, nov, beats)
         lag = 60.0 * fr / (curve * ratio)
         out.append({"ratio": ratio, "bpm": bpm, "beats": beats, "is_down": is_down,
                     "meter": meter, "bar": contrast, "acf1": _acf_at_rows(acf, lag, weights),
-                    "on": on, "similarity": _pattern_similarity(nov, beats)})
+                    "on": on, "similarity": pattern_similarity(nov, beats),
+                    **_band_periodicity(bands, lag)})
     return out
+
+
+def _band_tempograms(nov: dict[str, np.ndarray], frame_rate: float,
+                     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Tempogram autocorrelations and row weights of the low (bass, kick) and high (snare,
+    hats) band novelties."""
+    from scipy.ndimage import gaussian_filter1d
+
+    out = {}
+    for name in ("low", "high"):
+        _, acf, energy = _tempogram(gaussian_filter1d(nov[name], 1.5), frame_rate)
+        out[name] = acf, np.clip(energy / max(float(np.percentile(energy, 90)), 1e-12), 0, 1)
+    return out
+
+
+def _band_periodicity(bands: dict[str, tuple[np.ndarray, np.ndarray]], lag: np.ndarray,
+                      ) -> dict[str, float]:
+    """Evidence of a level with beat period ``lag`` (frames per tempogram row) in the bands.
+
+    - ``low1``: the periodicity of the low band at the period (a walking bass or a kick on
+      every beat: one low onset per beat, whatever the drums play above it);
+    - ``backbeat``: how much the high band alternates beat to beat (its periodicity at two
+      beats minus that at one: a snare or hi-hat on 2 and 4, the ride's "spang-a-lang").
+    """
+    (low_acf, low_w), (high_acf, high_w) = bands["low"], bands["high"]
+    low = _acf_at_rows(low_acf, lag, low_w)
+    high1 = _acf_at_rows(high_acf, lag, high_w)
+    high2 = _acf_at_rows(high_acf, 2.0 * lag, high_w)
+    return {"low1": low, "backbeat": high2 - high1}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -714,162 +849,6 @@ def _dedupe(times: np.ndarray, min_gap: float = 0.1) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-# 6. Downbeats and meter
-# ---------------------------------------------------------------------------------------------
-
-_METER_JUMP = 4.0  # cost (in accent z-units) of a break in the bar count
-
-
-def _beat_chroma(chroma: np.ndarray, frames: np.ndarray) -> np.ndarray:
-    """Mean chroma over each inter-beat interval [shape=(n_beats, 12)]."""
-    n = chroma.shape[1]
-    edges = np.clip(np.append(frames, frames[-1] + max(np.median(np.diff(frames)), 1.0)),
-                    0, n).astype(int)
-    csum = np.concatenate([np.zeros((chroma.shape[0], 1)), np.cumsum(chroma, axis=1)], axis=1)
-    widths = np.maximum(edges[1:] - edges[:-1], 1)
-    return ((csum[:, edges[1:]] - csum[:, edges[:-1]]) / widths).T
-
-
-def _bar_change(beat_chroma: np.ndarray, meter: int) -> np.ndarray:
-    """Harmonic change at each beat between the ``meter`` beats before and after it."""
-    n = len(beat_chroma)
-    csum = np.concatenate([np.zeros((1, 12)), np.cumsum(beat_chroma, axis=0)])
-    i = np.arange(n)
-    before = csum[i] - csum[np.clip(i - meter, 0, n)]
-    after = csum[np.clip(i + meter, 0, n)] - csum[i]
-    nb, na = np.linalg.norm(before, axis=1), np.linalg.norm(after, axis=1)
-    cos = (before * after).sum(axis=1) / np.maximum(nb * na, 1e-12)
-    return np.where((nb > 1e-6) & (na > 1e-6), 1.0 - cos, 0.0)
-
-
-def _zscore(x: np.ndarray) -> np.ndarray:
-    s = float(x.std())
-    return (x - x.mean()) / s if s > 1e-12 else np.zeros_like(x)
-
-
-def _bar_path(accent: np.ndarray, meter: int) -> tuple[np.ndarray, float]:
-    """Position in the bar of each beat (Viterbi; a break in the count costs _METER_JUMP).
-
-    Returns the positions (0 = downbeat) and the mean accent of downbeats minus the rest.
-    """
-    n = len(accent)
-    emit = np.zeros((n, meter))
-    emit[:, 0] = accent
-    score = emit[0].copy()
-    back = np.zeros((n, meter), dtype=np.int64)
-    nxt = (np.arange(meter) - 1) % meter  # predecessor of position p when counting on
-    for i in range(1, n):
-        counted = score[nxt]
-        jump = score.max() - _METER_JUMP
-        back[i] = np.where(counted >= jump, nxt, int(np.argmax(score)))
-        score = np.maximum(counted, jump) + emit[i]
-    pos = np.zeros(n, dtype=np.int64)
-    pos[-1] = int(np.argmax(score))
-    for i in range(n - 1, 0, -1):
-        pos[i - 1] = back[i, pos[i]]
-    down = pos == 0
-    if down.all() or not down.any():
-        return pos, 0.0
-    return pos, float(accent[down].mean() - accent[~down].mean())
-
-
-# beats per bar and what it costs in downbeat contrast (4 unless another is clearly better)
-_METERS = {4: 0.0, 3: 0.0, 2: 0.3, 5: 0.0, 7: 0.0}
-_PATTERN_STEPS = 6  # positions per beat of the rhythm pattern
-_MAX_LAG = 14  # beats
-
-
-def _pattern_similarity(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> np.ndarray:
-    """How alike the rhythm is ``L`` beats apart, for ``L = 1 .. _MAX_LAG`` (index ``L - 1``).
-
-    Each beat's pattern: the low-band, high-band and full-band novelty at 6 positions through
-    the beat (mean-removed over the song, unit length); the similarity at lag ``L`` is the mean
-    cosine between the patterns of beats ``L`` apart. Bars repeat: the similarity peaks at
-    multiples of the bar (lags 3, 6, 9 for 3/4; 5, 10 for 5/4; 2, 4, 6 or 4, 8 for 4/4).
-    """
-    b = np.asarray(beat_frames, dtype=np.float64)
-    out = np.zeros(_MAX_LAG)
-    if len(b) < 8:
-        return out
-    steps = np.arange(_PATTERN_STEPS) / _PATTERN_STEPS
-    pos = (b[:-1, None] + np.diff(b)[:, None] * steps[None, :]).ravel()
-    pattern = np.concatenate([_peak_window(nov[name], pos, -1, 1).reshape(len(b) - 1, -1)
-                              for name in ("low", "high", "onset")], axis=1)
-    pattern = pattern - pattern.mean(axis=0)
-    pattern /= np.maximum(np.linalg.norm(pattern, axis=1, keepdims=True), 1e-9)
-    for lag in range(1, min(_MAX_LAG, len(pattern) - 2) + 1):
-        out[lag - 1] = float(np.mean((pattern[:-lag] * pattern[lag:]).sum(axis=1)))
-    return out
-
-
-def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> tuple[int, ...]:
-    """The meters worth a bar count: the family whose bar repeats best, from the rhythm.
-
-    Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
-    triple (3; 6 only when much better) and the odd meters 5 and 7 compete; 4/4 is assumed
-    unless another family is clearly better (by ``_FAMILY_MARGIN``). Between 2 and 4 (and 3 and
-    6), the downbeat contrast of the bar count decides.
-    """
-    sim = _pattern_similarity(nov, beat_frames)
-    n = len(beat_frames)
-
-    def score(m: int) -> float:
-        lags = [k for k in range(m, _MAX_LAG + 1, m) if k <= n - 3]
-        return float(np.mean(sim[np.array(lags) - 1])) if lags else -np.inf
-
-    scores = {m: score(m) for m in (4, 3, 5, 7)}
-    best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
-    return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
-
-
-_FAMILY_MARGIN = 0.1
-_FLUX_BLIND_FRAMES = 3  # frames at the start where band fluxes cannot see an attack
-
-
-def _neutral(x: np.ndarray, unknown: np.ndarray) -> np.ndarray:
-    """``x`` with the ``unknown`` entries set to the median of the others (no evidence)."""
-    if not unknown.any() or unknown.all():
-        return x
-    out = x.copy()
-    out[unknown] = np.median(x[~unknown])
-    return out
-
-
-def _downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.ndarray,
-               ) -> tuple[np.ndarray, int, float]:
-    """Downbeat mask over the beats and the meter (2, 3, 4, 5 or 7).
-
-    Accents per beat: a kick or bass note starting (low-frequency novelty, allowing for the
-    late build-up of low frequencies), the onset strength, and the harmonic change between the
-    bar before and the bar after, read above the bass (chords change on bar lines). The
-    meters of the family the rhythm repeats in (see :func:`_meter_candidates`) each get the best
-    bar count through the beats; 2 must beat 4 by a clear margin.
-    """
-    n = len(beat_frames)
-    if n < 6:
-        return np.arange(n) % 4 == 0, 4, 0.0
-    # a flux needs the frames before it: a beat on the very first frames (a song starting on
-    # its first downbeat at 0.0) has no measurable attack, which is no evidence against it
-    blind = np.asarray(beat_frames) < _FLUX_BLIND_FRAMES
-    low = _zscore(_neutral(_peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4), blind))
-    onset = _zscore(_neutral(_peak_window(nov["onset"], beat_frames, -1, 2), blind))
-    beat_chroma = _beat_chroma(nov["treble_chroma"], beat_frames)
-    # the first and last beats have no bar before / after them to compare
-    edges = np.zeros(n, dtype=bool)
-    edges[[0, -1]] = True
-    best = None
-    for meter in _meter_candidates(nov, beat_frames):
-        penalty = _METERS[meter]
-        change = _zscore(_neutral(_bar_change(beat_chroma, meter), edges))
-        accent = low + 0.5 * onset + 1.5 * change
-        pos, contrast = _bar_path(accent, meter)
-        contrast -= penalty
-        if best is None or contrast > best[0]:
-            best = (contrast, pos == 0, meter)
-    return best[1], best[2], best[0]
-
-
-# ---------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------
 
@@ -914,7 +893,7 @@ def track_beats(spectra: Spectra) -> BeatResult:
     # 4. Every beat onto its attack
     beats = _snap(frames * spectra.hop_length / spectra.sr, spectra.y, spectra.sr)
     if len(beats) != len(frames):  # two beats merged: recompute the bar positions
-        is_down, meter, _ = _downbeats(spectra, nov, beats * fr)
+        is_down, meter, _ = find_downbeats(spectra, nov, beats * fr)
     return BeatResult(tempo=_dominant_tempo(beats), beats=beats.astype(np.float64),
                       downbeats=beats[is_down].astype(np.float64), meter=int(meter))
 

@@ -16,11 +16,20 @@ Method
    the four bars before and after the edge: the squared difference of the means over the
    variances (a t statistic, with a variance floor; for the four-bar harmony, over the song's
    variance), averaged over dimensions and log-compressed.
-   Its weighted mean over channels and window sizes is the novelty curve; its peaks (above an
+   Its weighted mean over channels, at the window size where it is least (a change must hold
+   on both scales; and on a whole chord cycle when the song's chords cycle over 8, 12 or 16
+   bars, so an 8-bar progression or a 12-bar blues is not cut at its halves or thirds), is
+   the novelty curve; its peaks (above an
    adaptive threshold, or prominent over their surroundings), strongest first, snapped to the
    nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
    boundaries. The statistic is scale-free, so a verse and a chorus that differ only
    by 2 dB and a pad are told apart as well as a drop.
+   To it is added the novelty of the **repetition structure** (Serra et al. 2012, "structure
+   features"): per cell, which lags lead to its mutual nearest neighbours in timbre and chord
+   context (a row of the lag-recurrence matrix, smoothed), and its change across the edge,
+   scaled to the local novelty's peak. Inside a section the same lags recur (an 8-bar chord
+   loop, the section's other occurrences), so long chord cycles are not cut every four bars
+   and a boundary is where the song starts repeating other material.
 4. **Labels.** The distance of two segments is the maximum mean discrepancy (MMD) of their cells
    under a Gaussian self-similarity of the same channels; average-linkage clustering with a
    distance threshold gives repeats one label. Neighbouring segments may share a label only when
@@ -49,6 +58,9 @@ _WINDOW_BARS = (2, 4)  # novelty windows, in bars on each side of a boundary
 _W_MFCC, _W_LOUD, _W_CHROMA = 1.0, 1.0, 0.5  # channel weights
 # harmony over a whole chord cycle: chroma averaged over this many bars, compared across an
 # edge against the song's variance (not the windows': a cycling progression varies inside them)
+# chord cycles (bars) tried, shortest first; bars "match" at a lag when the cosine of their
+# centred chord context is above _CYCLE_MATCH
+_CYCLES, _CYCLE_MATCH = (4, 8, 12, 16), 0.8
 _W_KEY, _KEY_BARS, _KEY_VAR, _KEY_FLOOR = 0.5, 4, 0.05, 0.1
 _VAR_FLOOR = 0.05  # t statistic: variance floor, as a share of the song's variance
 _PEAK_DELTA = 0.5  # peaks must exceed the median novelty by this many (robust) deviations
@@ -56,6 +68,12 @@ _PROMINENCE = 0.4  # ... or rise this share of their height above the novelty ar
 _MIN_NOVELTY = 0.3  # ... and this (stationary noise and a steady loop stay below)
 _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same material
 _ADJACENT_THRESHOLD = 0.05  # ... and below which two neighbouring segments are
+# repetition structure (Serra et al. 2012): the cells' nearest neighbours (this share of the
+# cells) over the song, by lag; smoothed over one bar in time, half a bar in lag; the change of
+# these "structure features" across an edge, over two bars on each side
+_W_STRUCTURE, _NEIGHBOURS, _STRUCTURE_BARS = 1.0, 0.05, 2
+_MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) that counts as none
+_MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
 _MAX_LABEL_CELLS = 2000  # the similarity matrix for labels is at most this square
 
@@ -102,7 +120,10 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     if n_cells < 4 * cells_per_bar:
         return one
     channels = _channels(spectra, grid, cells_per_bar)
-    novelty = _novelty(channels, cells_per_bar)
+    cycle = _chord_cycle(channels, cells_per_bar)
+    novelty = _novelty(channels, cells_per_bar, cycle)
+    novelty = novelty + _W_STRUCTURE * float(novelty.max()) * _structure_novelty(channels,
+                                                                                cells_per_bar)
     targets = downbeats if len(downbeats) >= 2 else beats
     cuts = _pick_boundaries(novelty, grid, targets, min_section)
     if not cuts:
@@ -168,12 +189,14 @@ class _Channel(NamedTuple):
     """One feature channel: its weight, the features (cells x dims), per dimension the
     smallest standard deviation taken as real variation (dB for MFCC and loudness), so a
     stationary signal is not blown up to unit variance, and whether a boundary's statistic
-    divides by the variance inside its windows (``local``) or by the song's only."""
+    divides by the variance inside its windows (``local``) or by the song's only, and whether
+    it describes the material whose repeats make the song's structure (``repeats``)."""
 
     weight: float
     x: np.ndarray
     std_floor: np.ndarray
     local: bool = True
+    repeats: bool = False
 
 
 def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_Channel]:
@@ -206,10 +229,12 @@ def _channels(spectra: Spectra, grid: np.ndarray, cells_per_bar: int) -> list[_C
     norm = np.linalg.norm(chroma, axis=1, keepdims=True)
     chroma = np.where(norm > 1e-9, chroma / np.maximum(norm, 1e-12), 0.0)
     return [
-        _Channel(_W_MFCC, _smooth(mfcc, cells_per_bar), np.full(mfcc.shape[1], 2.0)),
+        _Channel(_W_MFCC, _smooth(mfcc, cells_per_bar), np.full(mfcc.shape[1], 2.0),
+                 repeats=True),
         _Channel(_W_LOUD, _smooth(np.stack([loud_db, perc_share], axis=1), cells_per_bar),
                  np.array([1.0, 0.005])),
-        _Channel(_W_CHROMA, _bar_context(chroma, cells_per_bar), np.full(24, 0.03)),
+        _Channel(_W_CHROMA, _bar_context(chroma, cells_per_bar), np.full(24, 0.03),
+                 repeats=True),
         _Channel(_W_KEY, _smooth(chroma, _KEY_BARS * cells_per_bar), np.full(12, _KEY_FLOOR),
                  local=False),
     ]
@@ -243,19 +268,87 @@ def _bar_context(x: np.ndarray, cells_per_bar: int) -> np.ndarray:
 # Boundaries
 # ---------------------------------------------------------------------------------------------
 
-def _novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
-    """Novelty at each cell edge (index ``i`` = the edge before cell ``i``): the weighted mean
-    over channels and window sizes of ``log1p`` of the two-sample t statistic."""
-    n = len(channels[0].x)
-    total = np.zeros(n)
-    weight = 0.0
-    for bars in _WINDOW_BARS:
+def _chord_cycle(channels: list[_Channel], cells_per_bar: int) -> int:
+    """Bars in the song's chord cycle: the shortest of ``_CYCLES`` at which the chords of a
+    whole cycle of consecutive bars repeat (a 4-bar loop repeats at 4 bars; an 8-bar
+    progression or a 12-bar blues only at 8 or 12)."""
+    x = next(c.x for c in channels if c.repeats and c.x.shape[1] == 24)[::cells_per_bar]
+    x = x - x.mean(axis=0)
+    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+    for bars in _CYCLES:
+        if len(x) <= 2 * bars:
+            break
+        match = np.sum(x[bars:] * x[:-bars], axis=1) >= _CYCLE_MATCH
+        run = best = 0
+        for m in match:
+            run = run + 1 if m else 0
+            best = max(best, run)
+        if best >= bars:
+            return bars
+    return _CYCLES[0]
+
+
+def _novelty(channels: list[_Channel], cells_per_bar: int, cycle: int = 4) -> np.ndarray:
+    """Novelty at each cell edge (index ``i`` = the edge before cell ``i``): per window size,
+    the weighted mean over channels of ``log1p`` of the two-sample t statistic; across window
+    sizes, the least. A section change holds on every scale; a two-bar phrase (a fill, a call
+    and its answer, the dynamics of a phrase) or half a chord cycle stands out on the short
+    windows only, and no longer cuts a section. A chord ``cycle`` longer than the windows
+    adds a window of one cycle, where it fits whole on both sides of the edge."""
+    weight = sum(channel.weight for channel in channels)
+    scales = []
+    for bars in (*_WINDOW_BARS, cycle) if cycle > max(_WINDOW_BARS) else _WINDOW_BARS:
         half = max(2, bars * cells_per_bar)
-        for channel in channels:
-            total += channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
-                                                            local=channel.local))
-            weight += channel.weight
-    return total / weight
+        total = sum(channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
+                                                           local=channel.local))
+                    for channel in channels)
+        if bars > max(_WINDOW_BARS):
+            i = np.arange(len(total))
+            total[(i < half) | (i > len(total) - half)] = np.inf
+        scales.append(total / weight)
+    return np.min(scales, axis=0)
+
+
+def _structure_novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarray:
+    """Novelty of the repetition structure at each cell edge, from 0 to 1.
+
+    A cell's *structure feature* is the row of the lag-recurrence matrix: for each lag ``l``,
+    whether the cell ``l`` cells later (circularly) is among its nearest neighbours (mutually)
+    in the standardised ``repeats`` channels, smoothed along time and lag. Inside a section
+    the same lags recur (the section's chord cycle, its other occurrences); at a boundary the
+    lags change. So an 8-bar progression or a 12-bar blues is one stretch of steady structure,
+    not a change every four bars, and a section is found where it starts repeating other
+    material even when its sound barely changes. The novelty is the squared difference of the
+    mean structure features over ``_STRUCTURE_BARS`` bars before and after the edge.
+    """
+    from scipy.ndimage import gaussian_filter1d
+
+    parts = [np.sqrt(c.weight / c.x.shape[1])
+             * (c.x - c.x.mean(axis=0)) / np.maximum(c.x.std(axis=0), c.std_floor)
+             for c in channels if c.repeats]
+    n = len(channels[0].x)
+    if not parts or n > _MAX_STRUCTURE_CELLS or n < 4 * cells_per_bar:
+        return np.zeros(n)
+    x = np.hstack(parts)
+    sq = np.sum(x**2, axis=1)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (x @ x.T)
+    k = min(max(2, int(_NEIGHBOURS * n)), n - 1)
+    kth = np.partition(d2, k, axis=1)[:, k]
+    recurrent = ((d2 <= kth[:, None]) & (d2 <= kth[None, :])).astype(np.float64)
+    rows = np.arange(n)[:, None]
+    lag = recurrent[rows, (rows + np.arange(n)[None, :]) % n]  # lag[i, l] = R[i, i + l]
+    lag = gaussian_filter1d(lag, float(cells_per_bar), axis=0, mode="nearest")
+    lag = gaussian_filter1d(lag, 0.5 * cells_per_bar, axis=1, mode="wrap")
+    half = max(2, _STRUCTURE_BARS * cells_per_bar)
+    csum = np.zeros((n + 1, n))
+    np.cumsum(lag, axis=0, out=csum[1:])
+    i = np.arange(1, n)
+    lo, hi = np.maximum(i - half, 0), np.minimum(i + half, n)
+    before = (csum[i] - csum[lo]) / (i - lo)[:, None]
+    after = (csum[hi] - csum[i]) / (hi - i)[:, None]
+    out = np.zeros(n)
+    out[1:] = np.sum((after - before) ** 2, axis=1) / k
+    return out / max(float(out.max()), _MIN_STRUCTURE_CHANGE)
 
 
 def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool = True,
@@ -339,7 +432,7 @@ def _similarity(channels: list[_Channel]) -> np.ndarray:
     the median squared distance)."""
     total = 0.0
     out: np.ndarray | float = 0.0
-    for w, x, std_floor, _ in channels:
+    for w, x, std_floor, *_ in channels:
         z = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), std_floor)
         sq = np.sum(z**2, axis=1)
         d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (z @ z.T), 0.0)

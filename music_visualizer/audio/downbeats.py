@@ -1,0 +1,221 @@
+"""Downbeats and meter, from the beats and the novelty curves of :mod:`.beats`.
+
+- :func:`find_downbeats`      beats -> downbeat mask, meter, downbeat contrast
+- :func:`pattern_similarity`  how alike the rhythm is whole numbers of beats apart
+- :func:`peak_window`         max of a curve in a window around each frame
+
+Method: the meter family (2/4, 3, 5 or 7) from how alike the rhythm pattern is at lags of
+whole bars; accents per beat (kick/bass onsets, onset strength, chroma change above the bass
+between the bar before and the bar after); a Viterbi path counts beats through the bar (a break
+in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast wins, 4 unless
+2 is clearly better; then the bar count of that meter is redone with snare hits counting
+against a downbeat (the backbeat is not beat 1) and a deep bass for it (the root on 1). The
+first beat may be at 0.0 s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .spectra import Spectra
+
+__all__ = ["find_downbeats", "pattern_similarity", "peak_window"]
+
+
+def peak_window(x: np.ndarray, frames: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Max of ``x`` over ``[f + lo, f + hi]`` for each frame ``f`` (rounded)."""
+    idx = np.round(np.asarray(frames, dtype=np.float64)).astype(int)
+    offsets = np.arange(lo, hi + 1)
+    return x[np.clip(idx[:, None] + offsets[None, :], 0, len(x) - 1)].max(axis=1)
+
+
+_METER_JUMP = 4.0  # cost (in accent z-units) of a break in the bar count
+
+
+def _beat_chroma(chroma: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """Mean chroma over each inter-beat interval [shape=(n_beats, 12)]."""
+    n = chroma.shape[1]
+    edges = np.clip(np.append(frames, frames[-1] + max(np.median(np.diff(frames)), 1.0)),
+                    0, n).astype(int)
+    csum = np.concatenate([np.zeros((chroma.shape[0], 1)), np.cumsum(chroma, axis=1)], axis=1)
+    widths = np.maximum(edges[1:] - edges[:-1], 1)
+    return ((csum[:, edges[1:]] - csum[:, edges[:-1]]) / widths).T
+
+
+def _bar_change(beat_chroma: np.ndarray, meter: int) -> np.ndarray:
+    """Harmonic change at each beat between the ``meter`` beats before and after it."""
+    n = len(beat_chroma)
+    csum = np.concatenate([np.zeros((1, 12)), np.cumsum(beat_chroma, axis=0)])
+    i = np.arange(n)
+    before = csum[i] - csum[np.clip(i - meter, 0, n)]
+    after = csum[np.clip(i + meter, 0, n)] - csum[i]
+    nb, na = np.linalg.norm(before, axis=1), np.linalg.norm(after, axis=1)
+    cos = (before * after).sum(axis=1) / np.maximum(nb * na, 1e-12)
+    return np.where((nb > 1e-6) & (na > 1e-6), 1.0 - cos, 0.0)
+
+
+def _zscore(x: np.ndarray) -> np.ndarray:
+    s = float(x.std())
+    return (x - x.mean()) / s if s > 1e-12 else np.zeros_like(x)
+
+
+def _bar_path(accent: np.ndarray, meter: int) -> tuple[np.ndarray, float]:
+    """Position in the bar of each beat (Viterbi; a break in the count costs _METER_JUMP).
+
+    Returns the positions (0 = downbeat) and the mean accent of downbeats minus the rest.
+    """
+    n = len(accent)
+    emit = np.zeros((n, meter))
+    emit[:, 0] = accent
+    score = emit[0].copy()
+    back = np.zeros((n, meter), dtype=np.int64)
+    nxt = (np.arange(meter) - 1) % meter  # predecessor of position p when counting on
+    for i in range(1, n):
+        counted = score[nxt]
+        jump = score.max() - _METER_JUMP
+        back[i] = np.where(counted >= jump, nxt, int(np.argmax(score)))
+        score = np.maximum(counted, jump) + emit[i]
+    pos = np.zeros(n, dtype=np.int64)
+    pos[-1] = int(np.argmax(score))
+    for i in range(n - 1, 0, -1):
+        pos[i - 1] = back[i, pos[i]]
+    down = pos == 0
+    if down.all() or not down.any():
+        return pos, 0.0
+    return pos, float(accent[down].mean() - accent[~down].mean())
+
+
+# beats per bar and what it costs in downbeat contrast (4 unless another is clearly better)
+_METERS = {4: 0.0, 3: 0.0, 2: 0.3, 5: 0.0, 7: 0.0}
+_PATTERN_STEPS = 6  # positions per beat of the rhythm pattern
+_MAX_LAG = 14  # beats
+
+
+def pattern_similarity(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> np.ndarray:
+    """How alike the rhythm is ``L`` beats apart, for ``L = 1 .. _MAX_LAG`` (index ``L - 1``).
+
+    Each beat's pattern: the low-band, high-band and full-band novelty at 6 positions through
+    the beat (mean-removed over the song, unit length); the similarity at lag ``L`` is the mean
+    cosine between the patterns of beats ``L`` apart. Bars repeat: the similarity peaks at
+    multiples of the bar (lags 3, 6, 9 for 3/4; 5, 10 for 5/4; 2, 4, 6 or 4, 8 for 4/4).
+    """
+    b = np.asarray(beat_frames, dtype=np.float64)
+    out = np.zeros(_MAX_LAG)
+    if len(b) < 8:
+        return out
+    steps = np.arange(_PATTERN_STEPS) / _PATTERN_STEPS
+    pos = (b[:-1, None] + np.diff(b)[:, None] * steps[None, :]).ravel()
+    pattern = np.concatenate([peak_window(nov[name], pos, -1, 1).reshape(len(b) - 1, -1)
+                              for name in ("low", "high", "onset")], axis=1)
+    pattern = pattern - pattern.mean(axis=0)
+    pattern /= np.maximum(np.linalg.norm(pattern, axis=1, keepdims=True), 1e-9)
+    for lag in range(1, min(_MAX_LAG, len(pattern) - 2) + 1):
+        out[lag - 1] = float(np.mean((pattern[:-lag] * pattern[lag:]).sum(axis=1)))
+    return out
+
+
+def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> tuple[int, ...]:
+    """The meters worth a bar count: the family whose bar repeats best, from the rhythm.
+
+    Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
+    triple (3; 6 only when much better) and the odd meters 5 and 7 compete; 4/4 is assumed
+    unless another family is clearly better (by ``_FAMILY_MARGIN``). Between 2 and 4 (and 3 and
+    6), the downbeat contrast of the bar count decides.
+    """
+    sim = pattern_similarity(nov, beat_frames)
+    n = len(beat_frames)
+
+    def score(m: int) -> float:
+        lags = [k for k in range(m, _MAX_LAG + 1, m) if k <= n - 3]
+        return float(np.mean(sim[np.array(lags) - 1])) if lags else -np.inf
+
+    scores = {m: score(m) for m in (4, 3, 5, 7)}
+    best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
+    return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
+
+
+_FAMILY_MARGIN = 0.1
+_SNARE_BAND = 1  # row of ``nov["hits"]``: the percussive 1.5-4 kHz band (snares, claps)
+_BACKBEAT_WEIGHT = 1.0
+_BASS_TOP_HZ = 300.0
+_BASS_DEPTH_WEIGHT = 1.0
+_NO_BASS = 0.05  # low-band power, relative to the median beat, below which there is no bass
+_FLUX_BLIND_FRAMES = 3  # frames at the start where band fluxes cannot see an attack
+
+
+def _neutral(x: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    """``x`` with the ``unknown`` entries set to the median of the others (no evidence)."""
+    if not unknown.any() or unknown.all():
+        return x
+    out = x.copy()
+    out[unknown] = np.median(x[~unknown])
+    return out
+
+
+def _bass_depth(spectra: Spectra, beat_frames: np.ndarray) -> np.ndarray:
+    """How deep the bass sounds over the first half of each beat.
+
+    Minus the centroid (Hz) of the harmonic part's mel power below ``_BASS_TOP_HZ`` (the bass
+    notes and their first overtones): the root on beat 1 is the bass line's lowest note (a
+    boogie or walking line climbs from it). Beats without bass get the median (no evidence).
+    """
+    freqs = spectra.mel_frequencies()
+    hi = max(int(np.searchsorted(freqs, _BASS_TOP_HZ)), 1)
+    power = spectra.mel_harmonic[:hi]
+    n = power.shape[1]
+    csum = np.concatenate([np.zeros((hi, 1)), np.cumsum(power, axis=1)], axis=1)
+    b = np.asarray(beat_frames, dtype=np.float64)
+    half = np.diff(b, append=b[-1] + np.median(np.diff(b))) / 2.0
+    start = np.clip(np.round(b).astype(int), 0, n - 1)
+    end = np.clip(np.round(b + half).astype(int), start + 1, n)
+    seg = csum[:, end] - csum[:, start]
+    total = seg.sum(axis=0)
+    depth = -(freqs[:hi, None] * seg).sum(axis=0) / np.maximum(total, 1e-12)
+    return _neutral(depth, total < _NO_BASS * max(float(np.median(total)), 1e-12))
+
+
+def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.ndarray,
+                   ) -> tuple[np.ndarray, int, float]:
+    """Downbeat mask over the beats and the meter (2, 3, 4, 5 or 7).
+
+    Accents per beat: a kick or bass note starting (low-frequency novelty, allowing for the
+    late build-up of low frequencies), the onset strength, and the harmonic change between the
+    bar before and the bar after, read above the bass (chords change on bar lines). The
+    meters of the family the rhythm repeats in (see :func:`_meter_candidates`) each get the best
+    bar count through the beats; 2 must beat 4 by a clear margin. The winner's bar count is
+    then redone with snare hits counting against a beat being the downbeat and a deep bass
+    (the root, the bass line's lowest note) for it.
+
+    Returns the downbeat mask, the meter and the downbeat contrast of the accents (how
+    clearly the beats group into bars, for choosing the metrical level).
+    """
+    n = len(beat_frames)
+    if n < 6:
+        return np.arange(n) % 4 == 0, 4, 0.0
+    # a flux needs the frames before it: a beat on the very first frames (a song starting on
+    # its first downbeat at 0.0) has no measurable attack, which is no evidence against it
+    blind = np.asarray(beat_frames) < _FLUX_BLIND_FRAMES
+    low = _zscore(_neutral(peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4), blind))
+    onset = _zscore(_neutral(peak_window(nov["onset"], beat_frames, -1, 2), blind))
+    beat_chroma = _beat_chroma(nov["treble_chroma"], beat_frames)
+    # the first and last beats have no bar before / after them to compare
+    edges = np.zeros(n, dtype=bool)
+    edges[[0, -1]] = True
+    best = None
+    for meter in _meter_candidates(nov, beat_frames):
+        penalty = _METERS[meter]
+        change = _zscore(_neutral(_bar_change(beat_chroma, meter), edges))
+        accent = low + 0.5 * onset + 1.5 * change
+        contrast = _bar_path(accent, meter)[1] - penalty
+        if best is None or contrast > best[0]:
+            best = (contrast, meter, accent)
+    contrast, meter, accent = best
+    # the bar's phase: a snare or clap (the backbeat, beats 2 and 4; in odd meters the hits
+    # that split the bar) is not beat 1, however loud; the bass plays its root, its lowest
+    # note, on beat 1. The meter, and the contrast the beat level is chosen on, stay those of
+    # the accents without them
+    backbeat = _zscore(_neutral(peak_window(nov["hits"][_SNARE_BAND], beat_frames, -1, 2),
+                                blind))
+    depth = _zscore(_neutral(_bass_depth(spectra, beat_frames), blind))
+    pos, _ = _bar_path(accent - _BACKBEAT_WEIGHT * backbeat + _BASS_DEPTH_WEIGHT * depth, meter)
+    return pos == 0, meter, contrast
