@@ -5,6 +5,7 @@ mode compared only inside ``modes/``, no function longer than 100 lines."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -163,3 +164,14 @@ def test_no_function_is_longer_than_100_lines():
                     long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} "
                                 f"({lines} lines)")
     assert long == []
+
+
+def test_the_readme_development_tree_names_every_package_and_module():
+    readme = (PACKAGE.parent / "README.md").read_text()
+    section = readme[readme.index("## Development"):]
+    tree = section[section.index("```"):section.index("```", section.index("```") + 3)]
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", tree))
+    names = {path.parent.name if path.name == "__init__.py" else path.stem
+             for path in PACKAGE.rglob("*.py")}
+    missing = sorted(names - words - {"music_visualizer"})
+    assert missing == [], f"README's Development tree does not mention {missing}"
