@@ -9,8 +9,9 @@ whole bars; accents per beat (kick/bass onsets, onset strength, chroma change ab
 between the bar before and the bar after); a Viterbi path counts beats through the bar (a break
 in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast wins, 4 unless
 2 is clearly better; then the bar count of that meter is redone with snare hits counting
-against a downbeat (the backbeat is not beat 1) and a deep bass for it (the root on 1). The
-first beat may be at 0.0 s.
+against a downbeat (the backbeat is not beat 1), a deep bass for it (the root on 1) and, in
+4/4, the backbeat parity (2 and 4 brighter than 1 and 3 over many bars). 2/4 is ruled out when
+the rhythm repeats every 4 beats but not every 2. The first beat may be at 0.0 s.
 """
 
 from __future__ import annotations
@@ -207,7 +208,7 @@ def _backbeat_parity(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     bright = _zscore(_neutral(peak_window(nov["hits"][_HAT_BAND], beat_frames, -1, 2), blind))
     low = _zscore(_neutral(peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4), blind))
     sign = np.where(np.arange(len(beat_frames)) % 2 == 0, 1.0, -1.0)
-    kernel = np.ones(_PARITY_BEATS) / _PARITY_BEATS
+    kernel = np.ones(min(_PARITY_BEATS, len(sign)))  # a short clip: all of it
     alternation = np.convolve(sign * (bright - low), kernel, mode="same")
     norm = np.convolve(np.ones(len(sign)), kernel, mode="same")
     return sign * alternation / np.maximum(norm, 1e-9)
