@@ -38,7 +38,7 @@ __all__ = [
     "default_cache_dir",
 ]
 
-ANALYSIS_VERSION = "5"
+ANALYSIS_VERSION = "6"
 
 
 @dataclass(frozen=True)
