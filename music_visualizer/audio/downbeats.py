@@ -9,8 +9,9 @@ whole bars; accents per beat (kick/bass onsets, onset strength, chroma change ab
 between the bar before and the bar after); a Viterbi path counts beats through the bar (a break
 in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast wins, 4 unless
 2 is clearly better; then the bar count of that meter is redone with snare hits counting
-against a downbeat (the backbeat is not beat 1) and a deep bass for it (the root on 1). The
-first beat may be at 0.0 s.
+against a downbeat (the backbeat is not beat 1), a deep bass for it (the root on 1) and, in
+4/4, the backbeat parity (2 and 4 brighter than 1 and 3 over many bars). 2/4 is ruled out when
+the rhythm repeats every 4 beats but not every 2. The first beat may be at 0.0 s.
 """
 
 from __future__ import annotations
@@ -131,12 +132,32 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> tu
 
     scores = {m: score(m) for m in (4, 3, 5, 7)}
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
+    if best == 4 and _repeats_only_whole_bars(sim, n):
+        return (4,)
     return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
 
 
+def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
+    """Whether the rhythm repeats every 4 beats but not every 2 (a bar of 2 would).
+
+    A one-drop (bass on 1, kick and rim on 3) or a boom-bap bar is unlike its own second half:
+    lags 4, 8, 12 are much more alike than lags 2, 6, 10, so the bar cannot be 2 beats long.
+    """
+    whole = [k for k in (4, 8, 12) if k <= n_beats - 3]
+    half = [k for k in (2, 6, 10) if k <= n_beats - 3]
+    if not whole or not half:
+        return False
+    gap = float(np.mean(sim[np.array(whole) - 1]) - np.mean(sim[np.array(half) - 1]))
+    return gap > _HALF_BAR_MARGIN
+
+
 _FAMILY_MARGIN = 0.1
+_HALF_BAR_MARGIN = 0.3  # similarity gap between whole-bar and half-bar lags ruling out 2/4
 _SNARE_BAND = 1  # row of ``nov["hits"]``: the percussive 1.5-4 kHz band (snares, claps)
 _BACKBEAT_WEIGHT = 1.0
+_HAT_BAND = 2  # row of ``nov["hits"]``: 4-7.5 kHz (snare crack, hi-hat pedal, ride)
+_PARITY_WEIGHT = 0.75  # the backbeat parity, in accent z-units per unit of alternation
+_PARITY_BEATS = 16  # beats over which the backbeat parity is averaged
 _BASS_TOP_HZ = 300.0
 _BASS_DEPTH_WEIGHT = 1.0
 _NO_BASS = 0.05  # low-band power, relative to the median beat, below which there is no bass
@@ -172,6 +193,25 @@ def _bass_depth(spectra: Spectra, beat_frames: np.ndarray) -> np.ndarray:
     total = seg.sum(axis=0)
     depth = -(freqs[:hi, None] * seg).sum(axis=0) / np.maximum(total, 1e-12)
     return _neutral(depth, total < _NO_BASS * max(float(np.median(total)), 1e-12))
+
+
+def _backbeat_parity(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
+                     blind: np.ndarray) -> np.ndarray:
+    """How much each beat is on the backbeat side of the 4/4 bar's strong/weak alternation.
+
+    Beats 2 and 4 are brighter than 1 and 3 (snare, clap, the hi-hat pedal or a ride accent on
+    2 and 4; kick or bass on 1 and 3), whatever is loudest on a single beat (a walking bass's
+    approach note on 4). Per beat: the high percussive band minus the low band (z-scores); its
+    part alternating beat by beat, averaged over ``_PARITY_BEATS`` beats (so a dropped beat
+    only flips it locally). Positive: the brighter parity, not a downbeat.
+    """
+    bright = _zscore(_neutral(peak_window(nov["hits"][_HAT_BAND], beat_frames, -1, 2), blind))
+    low = _zscore(_neutral(peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4), blind))
+    sign = np.where(np.arange(len(beat_frames)) % 2 == 0, 1.0, -1.0)
+    kernel = np.ones(min(_PARITY_BEATS, len(sign)))  # a short clip: all of it
+    alternation = np.convolve(sign * (bright - low), kernel, mode="same")
+    norm = np.convolve(np.ones(len(sign)), kernel, mode="same")
+    return sign * alternation / np.maximum(norm, 1e-9)
 
 
 def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.ndarray,
@@ -217,5 +257,8 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
     backbeat = _zscore(_neutral(peak_window(nov["hits"][_SNARE_BAND], beat_frames, -1, 2),
                                 blind))
     depth = _zscore(_neutral(_bass_depth(spectra, beat_frames), blind))
-    pos, _ = _bar_path(accent - _BACKBEAT_WEIGHT * backbeat + _BASS_DEPTH_WEIGHT * depth, meter)
+    phase = accent - _BACKBEAT_WEIGHT * backbeat + _BASS_DEPTH_WEIGHT * depth
+    if meter == 4:
+        phase = phase - _PARITY_WEIGHT * _backbeat_parity(nov, beat_frames, blind)
+    pos, _ = _bar_path(phase, meter)
     return pos == 0, meter, contrast

@@ -1,0 +1,72 @@
+"""Bar phase and meter from the per-beat cues of :func:`find_downbeats`, on novelty curves built
+here with the shapes that once fooled it (the audio-level grooves are in test_beats_grooves.py):
+
+- jazz swing: the walking bass's approach note on beat 4 is the biggest low-band rise, the
+  comping anticipates the next bar's chord by a swung eighth and the hi-hat pedal clicks on 2
+  and 4 (the bar was once counted from beat 4),
+- a one-drop: the bass on 1, kick and rim on 3, no clear chord change (once read as 2/4: the
+  bar's halves look alike in the low band, but the rhythm repeats only every 4 beats).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from music_visualizer.audio.downbeats import find_downbeats
+from music_visualizer.audio.spectra import compute_spectra
+
+PERIOD = 24  # frames per beat
+N_BEATS = 64
+
+
+def _peaks(n_frames: int, beats: np.ndarray, heights: dict[int, float],
+           rng: np.random.Generator) -> np.ndarray:
+    """A novelty curve: a peak on each beat, of ``heights[beat % 4]``, over a little noise."""
+    x = 0.05 * rng.random(n_frames)
+    for i, f in enumerate(beats):
+        x[int(f)] += heights.get(i % 4, 0.0)
+    return x
+
+
+def _novelty(n_frames: int, beats: np.ndarray, low: dict[int, float], high: dict[int, float],
+             onset: dict[int, float], chord: float, ahead: int = 0) -> dict[str, np.ndarray]:
+    """The curves :func:`find_downbeats` reads; one chord a bar (``ahead`` frames early)."""
+    rng = np.random.default_rng(0)
+    chroma = 0.5 * rng.random((12, n_frames))
+    for i, f in enumerate(beats):
+        bar, start = i // 4, int(f) - ahead
+        chroma[(bar * 5) % 12, start:start + PERIOD] += chord
+        chroma[(bar * 5 + 4) % 12, start:start + PERIOD] += 0.6 * chord
+    return {"low": _peaks(n_frames, beats, low, rng), "kick": 0.05 * rng.random(n_frames),
+            "onset": _peaks(n_frames, beats, onset, rng),
+            "high": _peaks(n_frames, beats, high, rng),
+            "hits": np.stack([_peaks(n_frames, beats, low, rng)]
+                             + [_peaks(n_frames, beats, high, rng) for _ in range(3)]),
+            "treble_chroma": chroma}
+
+
+def _setup() -> tuple:
+    quiet = np.random.default_rng(1).normal(0, 1e-3, 22050 * 40).astype(np.float32)
+    spectra = compute_spectra(quiet, 22050)
+    return spectra, np.arange(N_BEATS) * PERIOD + 10.0
+
+
+def test_swing_bar_starts_after_the_approach_note_not_on_it():
+    spectra, beats = _setup()
+    nov = _novelty(spectra.n_frames, beats, low={0: 0.6, 1: 0.3, 2: 0.5, 3: 1.2},
+                   high={1: 1.0, 3: 1.0}, onset={0: 0.5, 1: 0.8, 2: 0.5, 3: 1.0},
+                   chord=0.3, ahead=PERIOD // 3)
+    is_down, meter, _ = find_downbeats(spectra, nov, beats)
+    assert meter == 4
+    positions = np.flatnonzero(is_down) % 4
+    assert np.mean(positions == 0) >= 0.9, positions
+
+
+def test_one_drop_is_four_beats_a_bar_counted_from_the_bass():
+    spectra, beats = _setup()
+    nov = _novelty(spectra.n_frames, beats, low={0: 1.0, 2: 0.8}, high={2: 1.0},
+                   onset={0: 0.2, 2: 1.0}, chord=0.0)
+    is_down, meter, _ = find_downbeats(spectra, nov, beats)
+    assert meter == 4
+    positions = np.flatnonzero(is_down) % 4
+    assert np.mean(positions == 0) >= 0.9, positions
