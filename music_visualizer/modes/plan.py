@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ScheduleError, SettingsError
-from ..settings import Settings
+from ..settings.model import Settings
 from ..settings.schedules import evaluate_expression, evaluate_schedule
 
 __all__ = [

@@ -42,7 +42,7 @@ import numpy as np
 
 from ..errors import RunError, SettingsError
 from ..safe_load import parse_json
-from . import CHOICES, Settings, settings_from_dict
+from .model import CHOICES, Settings, settings_from_dict
 
 __all__ = [
     "EXPORT_DECIMALS",
