@@ -788,9 +788,9 @@ def read_deforum_schedule(field_name: str, value: Any, n_frames: int, fps: float
 
 
 def _plan_ranges() -> dict[str, tuple[float, float, bool]]:
-    from ..modes import plan
+    from ..modes.plan import column_ranges
 
-    return dict(getattr(plan, "_RANGES", {}))
+    return column_ranges()
 
 
 def _frames(frames: np.ndarray) -> str:
