@@ -165,11 +165,11 @@ class Settings:
     contrast_schedule: str = setting("0:(1.0)", "multiplier, clipped", group="animation",
                                      low=0.0, high=10.0, form=39, **_SCHED)
     color_coherence: str = setting(
-        "LAB", "LAB | HSV | RGB | none: match each frame's colours to frame 0 ...",
+        "LAB", "LAB | HSV | RGB | none: match each frame's colours to frame 0",
         group="animation", choices=("LAB", "HSV", "RGB", "none"),
         aliases={"off": "none", "false": "none", "no": "none"}, widget="dropdown", form=15)
     color_coherence_image: str | None = setting(
-        None, "... or to this image instead", group="animation", metavar="IMG",
+        None, "match colours to this image instead of frame 0", group="animation", metavar="IMG",
         deforum="color_coherence_image_path")
     diffusion_cadence: int = setting(
         1, "diffuse every Nth frame; warp and blend the frames between", group="animation",
