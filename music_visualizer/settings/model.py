@@ -127,14 +127,16 @@ class Settings:
                         group="diffusion", low=-1, high=2**32 - 1,
                         message="-1 (random) or between 0 and 2**32-1", widget="number", form=12)
     seed_behavior: str = setting(
-        "iter", "iter | fixed | random | ladder | alternate | schedule (seed_schedule)",
+        "iter", "iter (+1 every seed_iter_n diffused frames) | fixed | random (drawn from the "
+        "recorded seed) | ladder (+2, -1) | alternate (+1, -1) | schedule (seed_schedule)",
         group="diffusion", choices=("iter", "fixed", "random", "ladder", "alternate",
                                     "schedule"), widget="dropdown", form=14)
     seed_iter_n: int = setting(1, "iter: the seed goes up every N diffused frames",
                                group="diffusion", low=1, metavar="N", deforum="seed_iter_N")
     prompts: Prompts = setting(
-        [], "a list (spread over the song) or {frame: prompt}; \"text --neg bad\" adds a "
-        "negative part", group="diffusion", convert=normalize_prompts, flag=None)
+        [], "a list (spread over the song) or {frame: prompt}, keys may use max_f "
+        "(\"max_f/2\"); \"text --neg bad\" adds a negative part", group="diffusion",
+        convert=normalize_prompts, flag=None)
     negative_prompt: str = setting("", "added to every prompt's negative part",
                                    group="diffusion", strip=False, metavar="TEXT")
     init_image: str | None = setting(
@@ -162,8 +164,9 @@ class Settings:
     noise_schedule: str = setting("0:(0.02)", "gaussian noise, standard deviation in [-1, 1] "
                                   "image units", group="animation", low=0.0, high=10.0, form=38,
                                   **_SCHED)
-    contrast_schedule: str = setting("0:(1.0)", "multiplier, clipped", group="animation",
-                                     low=0.0, high=10.0, form=39, **_SCHED)
+    contrast_schedule: str = setting("0:(1.0)", "multiplier (clipped, where Deforum lets values "
+                                     "wrap)", group="animation", low=0.0, high=10.0, form=39,
+                                     **_SCHED)
     color_coherence: str = setting(
         "LAB", "LAB | HSV | RGB | none: match each frame's colours to frame 0",
         group="animation", choices=("LAB", "HSV", "RGB", "none"),
@@ -317,11 +320,12 @@ class Settings:
 
 
 @cache
-def field_specs() -> dict[str, tuple[str, Spec]]:
-    """name -> (kind, :class:`~.spec.Spec`) of every field of :class:`Settings`, in order."""
-    hints = typing.get_type_hints(Settings, localns={"Prompts": Prompts})
+def field_specs(cls: type = Settings) -> dict[str, tuple[str, Spec]]:
+    """name -> (kind, :class:`~.spec.Spec`) of every field of :class:`Settings` (or of a
+    subclass that declares more), in declaration order."""
+    hints = typing.get_type_hints(cls, localns={"Prompts": Prompts})
     return {f.name: (kind_of(hints[f.name], f.metadata[SPEC_KEY]), f.metadata[SPEC_KEY])
-            for f in dataclasses.fields(Settings)}
+            for f in dataclasses.fields(cls)}
 
 
 #: Allowed values of the enumerated fields (compared case-insensitively, stored as written here).
@@ -382,7 +386,8 @@ def settings_from_dict(data: Mapping[str, Any], *, base: Settings | None = None,
     """
     if not isinstance(data, Mapping):
         raise SettingsError(f"{source}: expected a mapping of setting names to values.")
-    specs = field_specs()
+    base = base or Settings()
+    specs = field_specs(type(base))
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in specs:
@@ -390,7 +395,7 @@ def settings_from_dict(data: Mapping[str, Any], *, base: Settings | None = None,
             hint = f" Did you mean '{close[0]}'?" if close else ""
             raise SettingsError(f"{source}: unknown setting '{key}'.{hint}")
         values[key] = convert(key, *specs[key], value)
-    settings = dataclasses.replace(base or Settings(), **values)
+    settings = dataclasses.replace(base, **values)
     for key, (_, spec) in specs.items():
         check_range(key, spec, getattr(settings, key))
     check_rules(settings)
