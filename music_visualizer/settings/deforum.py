@@ -42,7 +42,7 @@ import numpy as np
 
 from ..errors import RunError, SettingsError
 from ..safe_load import parse_json
-from .model import CHOICES, Settings, settings_from_dict
+from .model import CHOICES, Settings, deforum_sources, settings_from_dict
 
 __all__ = [
     "EXPORT_DECIMALS",
@@ -98,17 +98,8 @@ _SAMPLERS_NEAR = {
 _EXPORT_SAMPLERS = {"default": "Euler a", "euler_a": "Euler a", "euler": "Euler", "ddim": "DDIM",
                     "dpmpp_2m": "DPM++ 2M", "lcm": "LCM"}
 
-#: The Deforum keys each of our keys can come from (when not the same name).
-_SOURCES: dict[str, tuple[str, ...]] = {
-    "width": ("W",), "height": ("H",), "scheduler": ("sampler", "scheduler"),
-    "steps": ("steps", "steps_schedule"), "cfg_scale": ("cfg_scale", "scale", "cfg_scale_schedule"),
-    "seed_iter_n": ("seed_iter_N", "seed_iter_n"), "duration": ("max_frames",),
-    "mode": ("animation_mode",), "fov_schedule": ("fov_schedule", "fov"),
-    "near_schedule": ("near_schedule", "near_plane"), "far_schedule": ("far_schedule", "far_plane"),
-    "enable_perspective_flip": ("enable_perspective_flip", "flip_2d_perspective"),
-    "color_coherence_image": ("color_coherence_image_path",), "model": ("sd_model_name", "model"),
-    "negative_prompt": ("negative_prompts", "animation_prompts_negative", "negative_prompt"),
-}
+#: The Deforum keys each of our keys can come from (when not the same name): the declarations'.
+_SOURCES: dict[str, tuple[str, ...]] = deforum_sources()
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
 _SHORT_VALUE = 28  # unmapped values up to this many characters are shown

@@ -47,6 +47,7 @@ __all__ = [
     "apply_overrides",
     "check_rules",
     "convert_value",
+    "deforum_sources",
     "field_specs",
     "form_fields",
     "settings_from_dict",
@@ -84,19 +85,19 @@ class Settings:
     # What renders it.
     mode: str = setting(
         "2D", "2D | 3D (depth camera) | walk (prompt walk) | gan (BigGAN)", group="render",
-        choices=("2D", "3D", "walk", "gan"), widget="dropdown", form=7, deforum="animation_mode")
+        choices=("2D", "3D", "walk", "gan"), widget="dropdown", form=7, deforum=("animation_mode",))
     renderer: str = setting(
         "diffusion", "diffusion | preview (no model: instant animatic on a CPU)", group="render",
         choices=("diffusion", "preview"), widget="radio", form=8)
     model: str = setting(
         "stabilityai/sd-turbo", "hub id, local diffusers folder or .safetensors/.ckpt file",
         group="render", empty_message="give a hub id, a local diffusers folder or a "
-        ".safetensors file.", widget="text", form=9, deforum="sd_model_name", **_ID)
+        ".safetensors file.", widget="text", form=9, deforum=("sd_model_name", "model"), **_ID)
     scheduler: str = setting(
         "default", "the sampler: default (the model's own) | euler_a | euler | ddim | dpmpp_2m "
         "| lcm", group="render", choices=("default", "euler_a", "euler", "ddim", "dpmpp_2m",
                                           "lcm"),
-        flag_choices=False, widget="dropdown", form=13, deforum="sampler")
+        flag_choices=False, widget="dropdown", form=13, deforum=("sampler", "scheduler"))
     tiny_vae: str = setting(
         "", "decode with a tiny autoencoder, e.g. madebyollin/taesd (SD 1.x/2.x) or a local "
         "folder: much faster decoding, slightly softer frames", group="render", widget="text",
@@ -106,23 +107,25 @@ class Settings:
         group="render", widget="checkbox", form=23)
     # Size and time.
     width: int = setting(512, "frame width", group="size", low=8, high=4096, multiple_of=8,
-                         unit="pixels", note="(e.g. 512)", widget="slider", form=4, deforum="W")
+                         unit="pixels", note="(e.g. 512)", widget="slider", form=4, deforum=("W",))
     height: int = setting(512, "frame height", group="size", low=8, high=4096, multiple_of=8,
                           unit="pixels", note="(e.g. 512)", widget="slider", form=5,
-                          deforum="H")
+                          deforum=("H",))
     fps: float = setting(12.0, "frames per second", group="size", low=0.0, high=120.0,
                          low_open=True, widget="number", form=3)
     duration: float | None = setting(
         None, "seconds; none = to the end of the song", group="size", low=0.0, low_open=True,
-        widget="number", form=1, deforum="max_frames", **_SEC)
+        widget="number", form=1, deforum=("max_frames",), **_SEC)
     start: float = setting(0.0, "seconds into the song", group="size", low=0.0, widget="number",
                            form=2, **_SEC)
     # Diffusion.
     steps: int = setting(4, "denoising steps (sd-turbo needs 1-4; SD 1.5 wants 25-50)",
-                         group="diffusion", low=1, high=200, widget="number", form=10)
+                         group="diffusion", low=1, high=200, widget="number", form=10,
+                         deforum=("steps", "steps_schedule"))
     cfg_scale: float = setting(
         1.0, "guidance (sd-turbo: 1, no guidance; SD 1.5: about 7)", group="diffusion",
-        low=0.0, high=50.0, widget="number", form=11, deforum="scale")
+        low=0.0, high=50.0, widget="number", form=11,
+        deforum=("cfg_scale", "scale", "cfg_scale_schedule"))
     seed: int = setting(-1, "-1 = random (the drawn seed is recorded in the run)",
                         group="diffusion", low=-1, high=2**32 - 1,
                         message="-1 (random) or between 0 and 2**32-1", widget="number", form=12)
@@ -132,13 +135,16 @@ class Settings:
         group="diffusion", choices=("iter", "fixed", "random", "ladder", "alternate",
                                     "schedule"), widget="dropdown", form=14)
     seed_iter_n: int = setting(1, "iter: the seed goes up every N diffused frames",
-                               group="diffusion", low=1, metavar="N", deforum="seed_iter_N")
+                               group="diffusion", low=1, metavar="N",
+                               deforum=("seed_iter_N", "seed_iter_n"))
     prompts: Prompts = setting(
         [], "a list (spread over the song) or {frame: prompt}, keys may use max_f "
         "(\"max_f/2\"); \"text --neg bad\" adds a negative part", group="diffusion",
         convert=normalize_prompts, flag=None)
     negative_prompt: str = setting("", "added to every prompt's negative part",
-                                   group="diffusion", strip=False, metavar="TEXT")
+                                   group="diffusion", strip=False, metavar="TEXT",
+                                   deforum=("negative_prompts", "animation_prompts_negative",
+                                            "negative_prompt"))
     init_image: str | None = setting(
         None, "an image for frame 0, or 'cover' for the album cover", group="diffusion",
         metavar="IMG")
@@ -173,7 +179,7 @@ class Settings:
         aliases={"off": "none", "false": "none", "no": "none"}, widget="dropdown", form=15)
     color_coherence_image: str | None = setting(
         None, "match colours to this image instead of frame 0", group="animation", metavar="IMG",
-        deforum="color_coherence_image_path")
+        deforum=("color_coherence_image_path",))
     diffusion_cadence: int = setting(
         1, "diffuse every Nth frame; warp and blend the frames between", group="animation",
         low=1, high=50, metavar="N", widget="number", form=19)
@@ -216,13 +222,14 @@ class Settings:
     rotation_3d_z: str = setting("0:(0)", "degrees per frame: roll (+ counter-clockwise, as "
                                  "angle in 2D)", group="3d", form=43, **_SCHED)
     fov_schedule: str = setting("0:(70)", "field of view, degrees", group="3d", low=0.0,
-                                high=179.0, low_open=True, form=44, deforum="fov", **_SCHED)
+                                high=179.0, low_open=True, form=44,
+                                deforum=("fov_schedule", "fov"), **_SCHED)
     near_schedule: str = setting("0:(200)", "near plane of the depth range", group="3d",
                                  low=0.0, high=1e9, low_open=True, form=45,
-                                 deforum="near_plane", **_SCHED)
+                                 deforum=("near_schedule", "near_plane"), **_SCHED)
     far_schedule: str = setting("0:(10000)", "far plane of the depth range", group="3d",
-                                low=0.0, high=1e9, low_open=True, form=46, deforum="far_plane",
-                                **_SCHED)
+                                low=0.0, high=1e9, low_open=True, form=46,
+                                deforum=("far_schedule", "far_plane"), **_SCHED)
     padding_mode: str = setting("border", "3D resampling: border | reflection | zeros",
                                 group="3d", choices=("border", "reflection", "zeros"))
     sampling_mode: str = setting("bicubic", "3D resampling: bilinear | bicubic | nearest",
@@ -235,7 +242,7 @@ class Settings:
     # 2D perspective flip.
     enable_perspective_flip: bool = setting(
         False, "2D perspective flip (Deforum's), with the translation kept", group="flip",
-        deforum="flip_2d_perspective")
+        deforum=("enable_perspective_flip", "flip_2d_perspective"))
     perspective_flip_theta: str = setting("0:(0)", "flip: theta, degrees", group="flip",
                                           form=47, **_SCHED)
     perspective_flip_phi: str = setting("0:(0)", "flip: phi, degrees", group="flip", form=48,
@@ -348,6 +355,12 @@ def form_fields() -> tuple[tuple[str, str], ...]:
     return tuple((name, widget) for _, name, widget in sorted(on_form, key=lambda t: t[0]))
 
 
+def deforum_sources() -> dict[str, tuple[str, ...]]:
+    """name -> the Deforum settings keys it is read from, for the settings named otherwise (or
+    from more than one key) in Deforum's files."""
+    return {name: spec.deforum for name, (_, spec) in field_specs().items() if spec.deforum}
+
+
 def value_range(name: str) -> tuple[float, float, bool] | None:
     """(low, high, inclusive low) of a numeric field's values or a schedule's values at every
     frame (high inclusive; ``inf`` when open-ended); None if unchecked."""
@@ -369,8 +382,12 @@ def convert_value(key: str, value: Any) -> Any:
 
 
 def check_rules(settings: Settings) -> None:
-    """Rules between fields (each field's own range is checked from its spec)."""
-    if settings.mode == "walk" and settings.renderer == "preview":  # TODO(modes): a mode hook
+    """Rules between fields (each field's own range is checked from its spec).
+
+    Hook for modes/: the walk rule below is a mode's own check; it moves to the walk mode's
+    home once the modes registry can be asked from here (issue 16, the modes part).
+    """
+    if settings.mode == "walk" and settings.renderer == "preview":
         raise SettingsError("renderer: the preview renderer draws camera motion only; walk mode "
                             "needs the diffusion renderer.")
 

@@ -99,8 +99,9 @@ class Spec:
         The app's widget hint (one of :data:`WIDGETS`); ``""`` = not on the app's form.
     form : int
         The position on the app's form (the form's fields sort by it).
-    deforum : str
-        Deforum's key for this setting, when it is named differently.
+    deforum : tuple of str
+        The keys of Deforum's settings files this setting is read from, when not just its own
+        name (``("W",)`` for ``width``).
     """
 
     help: str
@@ -126,7 +127,7 @@ class Spec:
     nargs: str | None = None
     widget: str = ""
     form: int = 0
-    deforum: str = ""
+    deforum: tuple[str, ...] = ()
 
     def has_range(self) -> bool:
         """Whether the value (or a schedule's values) has a checked range."""
