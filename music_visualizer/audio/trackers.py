@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import SettingsError
-from ..settings import CHOICES
+from ..settings.model import CHOICES
 from .load import audio_hash
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ScheduleError, SettingsError
-from ..settings import Settings
+from ..settings.model import Settings, value_range
 from ..settings.schedules import evaluate_expression, evaluate_schedule
 from . import MODES, mode_for
 from .prompt_table import prompt_pair, split_negative  # split_negative: re-exported
@@ -38,6 +38,7 @@ __all__ = [
     "Plan",
     "build_plan",
     "check_plan_ranges",
+    "column_ranges",
     "diffuse_column",
     "frame_count",
     "frame_seeds",
@@ -90,23 +91,19 @@ INT_COLUMNS: frozenset[str] = frozenset(_INT_COLUMNS)
 #: Columns a saved plan may lack (saved by an older version): :meth:`Plan.from_dict` fills them.
 OPTIONAL_COLUMNS: frozenset[str] = frozenset({*_COLUMN_DEFAULTS, "prompt_from", "seed_to"})
 
-#: Allowed ranges of scheduled values: (low, high, inclusive low).
+#: Allowed ranges of scheduled values: (low, high, inclusive low), from the settings' specs
+#: (a schedule's range, or for cfg_scale and steps the plain field's).
 _RANGES: dict[str, tuple[float, float, bool]] = {
-    "zoom": (0.0, 100.0, False),
-    "strength": (0.0, 1.0, True),
-    "noise": (0.0, 10.0, True),
-    "contrast": (0.0, 10.0, True),
-    "fov": (0.0, 179.0, False),
-    "near": (0.0, 1e9, False),
-    "far": (0.0, 1e9, False),
-    "flip_fv": (0.0, 179.0, False),
-    "kernel": (1.0, 99.0, True),
-    "sigma": (0.0, 100.0, False),
-    "amount": (0.0, 10.0, True),
-    "threshold": (0.0, 1.0, True),
-    "cfg_scale": (0.0, 50.0, True),
-    "steps": (1.0, 200.0, True),
+    column: bounds for column, name in {**SCHEDULED_COLUMNS, "cfg_scale": "cfg_scale",
+                                        "steps": "steps"}.items()
+    if (bounds := value_range(name)) is not None
 }
+
+
+def column_ranges() -> dict[str, tuple[float, float, bool]]:
+    """The allowed range of each range-checked column: (low, high, inclusive low); high is
+    inclusive. :func:`build_plan` and :func:`check_plan_ranges` refuse values outside it."""
+    return dict(_RANGES)
 
 
 @dataclass(frozen=True)

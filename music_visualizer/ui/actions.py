@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import AudioError, RunError, UserError
-from ..settings import SCHEDULE_FIELDS, Settings, resolve_settings
+from ..settings import Settings, field_specs, form_fields, resolve_settings
 from .board import RenderBoard, RenderJob
 from .text import markdown_text, track_card
 
@@ -220,19 +220,13 @@ def run_choices(output_dir: Path, audio: Path | None) -> list[tuple[str, str]]:
 # Settings fields
 # --------------------------------------------------------------------------------------------
 
-#: The fields of the form besides the prompts, in the order the app passes them.
-FORM_FIELDS = ("duration", "start", "fps", "width", "height", "preset", "mode", "renderer",
-               "model", "steps", "cfg_scale", "seed", "scheduler", "seed_behavior",
-               "color_coherence", "border", "section_strength", "section_transition",
-               "diffusion_cadence", "noise_type", "prompt_blend", "tiny_vae", "compile",
-               "walk_smoothing", "gan_model",
-               "classes", "truncation", "pitch_sensitivity", "tempo_sensitivity",
-               "beat_tracker",
-               *SCHEDULE_FIELDS)
-_NUMBER_FIELDS = {"duration", "start", "fps", "width", "height", "steps", "cfg_scale", "seed",
-                  "section_strength", "section_transition", "diffusion_cadence", "prompt_blend",
-                  "walk_smoothing", "truncation", "pitch_sensitivity", "tempo_sensitivity"}
-_WHOLE_FIELDS = {"width", "height", "steps", "seed", "diffusion_cadence"}
+#: The fields of the form besides the prompts, in the order the app passes them (the settings
+#: declared with an app widget, in their form order).
+FORM_FIELDS: tuple[str, ...] = tuple(name for name, _ in form_fields())
+_NUMBER_FIELDS = {name for name in FORM_FIELDS
+                  if field_specs()[name][0].removeprefix("optional ") in ("int", "float")}
+_WHOLE_FIELDS = {name for name in _NUMBER_FIELDS
+                 if field_specs()[name][0].removeprefix("optional ") == "int"}
 NO_PRESET = "none"
 
 

@@ -22,11 +22,11 @@ from typing import Any
 
 from .. import __version__
 from ..errors import UserError
-from ..settings import CHOICES, SCHEDULE_FIELDS, preset_names, resolve_settings
+from ..settings import Settings, Spec, field_specs, resolve_settings
 from ..settings.schedules import ScheduleWarning
 from .text import track_card
 
-__all__ = ["build_parser", "main"]
+__all__ = ["add_setting_flag", "build_parser", "main", "setting_flags"]
 
 DEFAULT_OUTPUT = Path("outputs")
 
@@ -35,14 +35,61 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m music_visualizer",
-        description="AI music videos: Stable Diffusion animations that follow the song.",
-    )
-    parser.add_argument("--version", action="version", version=f"music_visualizer {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+#: The render command's argument groups of settings, by key (see :func:`_flag_group`).
+_RENDER_GROUPS = {
+    "settings": "settings (override the settings file)",
+    "walk": "walk mode (--mode walk; intervals come from the settings file, else one per "
+            "section)",
+    "gan": "gan mode (--mode gan; the Deep Music Visualizer's options, same meaning)",
+    "schedules": "keyframe schedules (Deforum syntax; audio features are variables, e.g. "
+                 "\"0:(1 + 0.05*beat**2)\")",
+}
+#: Settings the analyze and keyframes commands take too.
+_TRACKER_SETTINGS = ("beat_tracker", "beat_this_checkpoint")
 
+
+def _flag_group(kind: str, spec: Spec) -> str:
+    """Which of :data:`_RENDER_GROUPS` a setting's flag is listed in."""
+    if kind == "schedule":
+        return "schedules"
+    return spec.group if spec.group in ("walk", "gan") else "settings"
+
+
+def _shown(value: Any) -> str | None:
+    """A default as the help shows it (None: not shown)."""
+    if value is None or value == "" or value is False or value == []:
+        return None
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def add_setting_flag(parser: Any, name: str) -> None:
+    """The flag of setting ``name``, from its declaration: type, choices, metavar, help with
+    the default."""
+    kind, spec = field_specs()[name]
+    default = _shown(getattr(Settings(), name))
+    text = spec.help + (f" (default: {default})" if default is not None else "")
+    kwargs: dict[str, Any] = {"help": text.replace("%", "%%")}
+    base = kind.removeprefix("optional ")
+    if base == "bool":
+        kwargs.update(action="store_true", default=None)
+    else:
+        kwargs["metavar"] = spec.metavar or ("SCHEDULE" if base == "schedule" else None)
+    if base in ("int", "float"):
+        kwargs["type"] = int if base == "int" else float
+    if base == "choice" and spec.flag_choices:
+        kwargs["choices"] = list(spec.choices)
+    if spec.nargs:
+        kwargs.update(nargs=spec.nargs, type=spec.flag_type)
+    parser.add_argument(spec.flag or _flag(name), **kwargs)
+
+
+def setting_flags() -> tuple[str, ...]:
+    """The settings that have a flag (their ``dest``), plus the prompts (``--prompt``)."""
+    return ("prompts", *(name for name, (_, spec) in field_specs().items()
+                         if spec.flag is not None))
+
+
+def _add_render(commands: Any) -> None:
     render = commands.add_parser(
         "render", help="render a song to frames and an MP4 (or resume a run)",
         description="Render a song to frames and an MP4. Settings come from the defaults, then "
@@ -63,108 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--no-video", action="store_true", help="render frames only")
     render.add_argument("--song-name", help="name of the song's folder (default: title tag)")
     render.add_argument("--device", help="torch device (default: cuda, mps, else cpu)")
-    group = render.add_argument_group("settings (override the settings file)")
-    group.add_argument("--model", metavar="ID_OR_PATH",
-                       help="hub id, local diffusers folder or .safetensors/.ckpt file")
-    group.add_argument("--renderer", choices=["diffusion", "preview"])
-    group.add_argument("--mode", choices=list(CHOICES["mode"]))
-    group.add_argument("--scheduler")
-    group.add_argument("--tiny-vae", metavar="ID_OR_PATH",
-                       help="decode with a tiny autoencoder, e.g. madebyollin/taesd (SD 1.x/2.x)"
-                       " or a local folder: much faster decoding, slightly softer frames")
-    group.add_argument("--compile", action="store_true", default=None,
-                       help="torch.compile the UNet (compiles once; faster frames on a GPU)")
-    group.add_argument("--fps", type=float)
-    group.add_argument("--duration", type=float, metavar="SEC")
-    group.add_argument("--start", type=float, metavar="SEC")
-    group.add_argument("--width", type=int)
-    group.add_argument("--height", type=int)
-    group.add_argument("--steps", type=int)
-    group.add_argument("--cfg-scale", type=float)
-    group.add_argument("--seed", type=int)
-    group.add_argument("--seed-behavior", choices=list(CHOICES["seed_behavior"]))
-    group.add_argument("--seed-iter-n", type=int, metavar="N",
-                       help="iter: the seed goes up every N diffused frames")
-    group.add_argument("--negative-prompt", metavar="TEXT")
-    group.add_argument("--init-image", metavar="IMG",
-                       help="an image for frame 0, or 'cover' for the album cover")
-    group.add_argument("--border", choices=["replicate", "wrap"])
-    group.add_argument("--color-coherence", choices=list(CHOICES["color_coherence"]))
-    group.add_argument("--color-coherence-image", metavar="IMG",
-                       help="match colours to this image instead of frame 0")
-    group.add_argument("--diffusion-cadence", type=int, metavar="N",
-                       help="diffuse every Nth frame; warp and blend the frames between")
-    group.add_argument("--noise-type", choices=list(CHOICES["noise_type"]))
-    group.add_argument("--perlin-octaves", type=int, metavar="N")
-    group.add_argument("--perlin-persistence", type=float, metavar="X")
-    group.add_argument("--cfg-scale-schedule", metavar="SCHEDULE")
-    group.add_argument("--steps-schedule", metavar="SCHEDULE")
-    group.add_argument("--prompt-blend", type=float, metavar="SEC",
-                       help="seconds over which a new prompt blends in (default 0: a switch)")
-    group.add_argument("--padding-mode", choices=list(CHOICES["padding_mode"]))
-    group.add_argument("--sampling-mode", choices=list(CHOICES["sampling_mode"]))
-    group.add_argument("--depth-model", metavar="ID_OR_PATH",
-                       help="3D: a transformers depth-estimation model (hub id or folder)")
-    group.add_argument("--save-depth-maps", action="store_true", default=None)
-    group.add_argument("--enable-perspective-flip", action="store_true", default=None)
-    group.add_argument("--preset", metavar="NAME",
-                       help=f"motion preset: {', '.join(preset_names())}, or a YAML file")
-    group.add_argument("--section-strength", type=float, metavar="X",
-                       help="strength at each prompt change (default 0.35)")
-    group.add_argument("--section-transition", type=float, metavar="SEC",
-                       help="seconds to ease back after a prompt change (default 1)")
-    _add_tracker_flags(group)
-    walk = render.add_argument_group(
-        "walk mode (--mode walk; intervals come from the settings file, else one per section)")
-    walk.add_argument("--walk-feature", choices=list(CHOICES["walk_feature"]),
-                      help="the feature whose energy paces the walk (default percussive)")
-    walk.add_argument("--walk-smoothing", type=float, metavar="X",
-                      help="0: paced by the music only ... 1: linear (default 0.3)")
-    walk.add_argument("--hold-motion", type=float, metavar="X",
-                      help="how far a hold's noise moves (0..1, default 0.15)")
-    walk.add_argument("--idea-model", metavar="ID_OR_PATH",
-                      help="a transformers text-generation model for transition prompts "
-                           "(default: the built-in modifiers)")
-    walk.add_argument("--batch-size", type=int, metavar="N",
-                      help="frames per model call in walk and gan modes (default 4 / 30)")
-    gan = render.add_argument_group(
-        "gan mode (--mode gan; the Deep Music Visualizer's options, same meaning)")
-    gan.add_argument("--gan-model", metavar="NAME_OR_DIR",
-                     help="biggan-deep-128/256/512, or a folder with config.json and "
-                          "pytorch_model.bin")
-    gan.add_argument("--pitch-sensitivity", type=float, metavar="1-299",
-                     help="how fast the classes follow the pitch (default 220)")
-    gan.add_argument("--tempo-sensitivity", type=float, metavar="0-1",
-                     help="how fast the noise moves with volume and onsets (default 0.25)")
-    gan.add_argument("--depth", type=float, metavar="0-1",
-                     help="strength of the class vectors (default 1)")
-    gan.add_argument("--classes", nargs="+", type=int, metavar="ID",
-                     help="up to 12 ImageNet class ids (default: drawn from the seed)")
-    gan.add_argument("--num-classes", type=int, metavar="1-12",
-                     help="classes in use (default 12)")
-    gan.add_argument("--sort-classes-by-power", action="store_true", default=None,
-                     help="give the strongest pitch the first class")
-    gan.add_argument("--jitter", type=float, metavar="0-1",
-                     help="how much noise units' sensitivity varies (default 0.5)")
-    gan.add_argument("--frame-length", type=int, metavar="SAMPLES",
-                     help="audio samples per frame at 22050 Hz; sets fps (512: 43 fps)")
-    gan.add_argument("--truncation", type=float, metavar="0.05-1",
-                     help="BigGAN truncation: lower is tamer (default 1)")
-    gan.add_argument("--smooth-factor", type=int, metavar="N",
-                     help="frames over which class vectors are smoothed (default 20)")
-    gan.add_argument("--use-previous-classes", action="store_true", default=None,
-                     help="the classes of the newest GAN run in --output-dir")
-    gan.add_argument("--use-previous-vectors", action="store_true", default=None,
-                     help="the vectors of the newest GAN run of this song (same frames)")
-    gan.add_argument("--scaling", choices=list(CHOICES["scaling"]),
-                     help="resize filter from the model's size to --width/--height "
-                          "(default lanczos)")
-    schedules = render.add_argument_group(
-        "keyframe schedules (Deforum syntax; audio features are variables, e.g. "
-        "\"0:(1 + 0.05*beat**2)\")")
-    for name in SCHEDULE_FIELDS:
-        schedules.add_argument(_flag(name), metavar="SCHEDULE")
+    groups = {key: render.add_argument_group(title) for key, title in _RENDER_GROUPS.items()}
+    for name, (kind, spec) in field_specs().items():
+        if spec.flag is not None:
+            add_setting_flag(groups[_flag_group(kind, spec)], name)
 
+
+def _add_video_and_prompts(commands: Any) -> None:
     video = commands.add_parser("video", help="(re)build a run's MP4 from its frames")
     video.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     video.add_argument("--timestring", required=True)
@@ -180,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     prompts.add_argument("--no-caption", action="store_true",
                          help="don't caption the cover with an image-to-text model")
 
+
+def _add_analyze_and_keyframes(commands: Any) -> None:
     analyze = commands.add_parser(
         "analyze", help="analyse a song: tempo, beats, downbeats, key, sections, features",
         description="Analyse a song. Writes JSON (and the feature curves as .npz beside it) "
@@ -194,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="plot the motion of these settings")
     analyze.add_argument("--preset", metavar="NAME", help="plot the motion of this preset")
     analyze.add_argument("--no-cache", action="store_true", help="analyse again, ignore the cache")
-    _add_tracker_flags(analyze)
+    for name in _TRACKER_SETTINGS:
+        add_setting_flag(analyze, name)
 
     keyframes = commands.add_parser(
         "keyframes", help="an expression of the music as a plain Deforum keyframe string",
@@ -208,8 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     keyframes.add_argument("--duration", type=float, metavar="SEC")
     keyframes.add_argument("--decimals", type=int, default=4)
     keyframes.add_argument("--no-cache", action="store_true")
-    _add_tracker_flags(keyframes)
+    for name in _TRACKER_SETTINGS:
+        add_setting_flag(keyframes, name)
 
+
+def _add_ui(commands: Any) -> None:
     ui = commands.add_parser(
         "ui", help="open the app in the browser (Gradio)",
         description="Serve the app: paste a link, upload the song, edit the prompts, "
@@ -228,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--max-upload-mb", type=int, default=200, metavar="MB",
                     help="largest song that can be uploaded (default 200)")
 
+
+def _add_export_and_runs(commands: Any) -> None:
     export = commands.add_parser(
         "export-deforum", help="write a Deforum (A1111) settings file from a run",
         description="Write <RUN_DIR>/<TIMESTRING>_deforum_settings.txt: the run's per-frame "
@@ -242,14 +202,23 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--audio", required=True, type=Path, metavar="SONG")
     runs.add_argument("--song-name")
     runs.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser: one sub-parser per command; the settings' flags come from
+    their declarations (:mod:`music_visualizer.settings.model`)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m music_visualizer",
+        description="AI music videos: Stable Diffusion animations that follow the song.",
+    )
+    parser.add_argument("--version", action="version", version=f"music_visualizer {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_render(commands)
+    _add_video_and_prompts(commands)
+    _add_analyze_and_keyframes(commands)
+    _add_ui(commands)
+    _add_export_and_runs(commands)
     return parser
-
-
-def _add_tracker_flags(parser: Any) -> None:
-    parser.add_argument("--beat-tracker", choices=list(CHOICES["beat_tracker"]),
-                        help="auto (default): beat_this when installed, else builtin")
-    parser.add_argument("--beat-this-checkpoint", metavar="FILE_OR_NAME",
-                        help="a beat_this checkpoint file, URL or name (default final0)")
 
 
 def _tracker_args(args: argparse.Namespace) -> dict[str, Any]:
@@ -258,25 +227,8 @@ def _tracker_args(args: argparse.Namespace) -> dict[str, Any]:
             "beat_this_checkpoint": args.beat_this_checkpoint}
 
 
-_SETTING_FLAGS = (
-    "model", "renderer", "mode", "scheduler", "tiny_vae", "compile", "fps", "duration", "start",
-    "width", "height",
-    "steps", "cfg_scale", "seed", "seed_behavior", "negative_prompt", "init_image", "border",
-    "color_coherence", "prompts", "preset", "section_strength", "section_transition",
-    "seed_iter_n", "color_coherence_image", "diffusion_cadence", "noise_type",
-    "perlin_octaves", "perlin_persistence", "cfg_scale_schedule", "steps_schedule",
-    "prompt_blend", "padding_mode", "sampling_mode", "depth_model", "save_depth_maps",
-    "enable_perspective_flip", "walk_feature", "walk_smoothing", "hold_motion", "idea_model",
-    "batch_size", "gan_model", "pitch_sensitivity", "tempo_sensitivity", "depth", "classes",
-    "num_classes", "sort_classes_by_power", "jitter", "frame_length", "truncation",
-    "smooth_factor", "use_previous_classes", "use_previous_vectors", "scaling",
-    "beat_tracker", "beat_this_checkpoint",
-    *SCHEDULE_FIELDS,
-)
-
-
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    return {name: getattr(args, name) for name in _SETTING_FLAGS
+    return {name: getattr(args, name) for name in setting_flags()
             if getattr(args, name, None) is not None}
 
 

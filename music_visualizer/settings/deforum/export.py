@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import RunError
-from .. import Settings, settings_from_dict
+from ..model import Settings, settings_from_dict
 from ..schedules import to_deforum_string
 from .schedule import EXPORT_DECIMALS, MIRRORED_3D
 

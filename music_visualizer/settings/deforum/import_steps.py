@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import SettingsError
-from .. import CHOICES, Settings
+from ..model import CHOICES, Settings
 from .reader import DeforumReader, as_number, as_text, as_truthy, fmt_number
 from .schedule import (
     MIRRORED_3D,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import SettingsError
-from .. import settings_from_dict
+from ..model import deforum_sources, settings_from_dict
 from . import import_steps as steps
 from .import_prompts import prompts
 from .reader import DeforumReader
@@ -30,16 +30,7 @@ _DEFORUM_KEYS = frozenset({
 })
 
 #: The Deforum keys each of our keys can come from (when not the same name).
-_SOURCES: dict[str, tuple[str, ...]] = {
-    "width": ("W",), "height": ("H",), "scheduler": ("sampler", "scheduler"),
-    "steps": ("steps", "steps_schedule"), "cfg_scale": ("cfg_scale", "scale", "cfg_scale_schedule"),
-    "seed_iter_n": ("seed_iter_N", "seed_iter_n"), "duration": ("max_frames",),
-    "mode": ("animation_mode",), "fov_schedule": ("fov_schedule", "fov"),
-    "near_schedule": ("near_schedule", "near_plane"), "far_schedule": ("far_schedule", "far_plane"),
-    "enable_perspective_flip": ("enable_perspective_flip", "flip_2d_perspective"),
-    "color_coherence_image": ("color_coherence_image_path",), "model": ("sd_model_name", "model"),
-    "negative_prompt": ("negative_prompts", "animation_prompts_negative", "negative_prompt"),
-}
+_SOURCES: dict[str, tuple[str, ...]] = deforum_sources()
 
 _SHORT_VALUE = 28  # unmapped values up to this many characters are shown
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import ScheduleError, SettingsError
-from .. import Settings
+from ..model import Settings
 from ..schedules import (
     evaluate_schedule,
     from_deforum_string,
@@ -118,9 +118,9 @@ def read_deforum_schedule(field_name: str, value: Any, n_frames: int, fps: float
 
 
 def _plan_ranges() -> dict[str, tuple[float, float, bool]]:
-    from ...modes import plan
+    from ...modes.plan import column_ranges
 
-    return dict(getattr(plan, "_RANGES", {}))
+    return column_ranges()
 
 
 def _frames(frames: np.ndarray) -> str:
