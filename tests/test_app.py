@@ -527,3 +527,28 @@ def test_the_same_upload_stored_by_two_handlers_at_once(tmp_path, monkeypatch):
     assert errors == [] and len(set(results)) == 1
     assert results[0].read_bytes() == song.read_bytes()
     assert [p.name for p in results[0].parent.iterdir()] == ["Big Song.wav"]  # no .part left
+
+
+def test_every_declared_form_setting_gets_its_declared_widget():
+    """The form comes from the settings' declarations: every setting declared with a widget is
+    on it exactly once, with the declared kind, label and bounds (a new setting needs no edit in
+    ui/app.py to appear)."""
+    from music_visualizer.settings import SCHEDULE_FIELDS, field_specs
+    from music_visualizer.ui import app as app_module
+
+    placed = [name for row in (*app_module.MAIN_ROWS, *app_module._advanced_rows())
+              for name in row]
+    assert sorted(placed + list(SCHEDULE_FIELDS)) == sorted(app_module.FORM_FIELDS)
+    assert len(set(placed)) == len(placed)
+    app = app_module.build_app(caption=False)
+    components = {c["props"].get("label"): c for c in app.get_config_file()["components"]}
+    kinds = {"number": "number", "slider": "slider", "dropdown": "dropdown", "radio": "radio",
+             "text": "textbox", "checkbox": "checkbox"}
+    for name in app_module.FORM_FIELDS:
+        spec = field_specs()[name][1]
+        label = spec.app.get("label", name)
+        assert label in components, name
+        assert components[label]["type"] == kinds[spec.widget], name
+        for bound in ("minimum", "maximum", "step"):
+            if bound in spec.app:
+                assert components[label]["props"][bound] == spec.app[bound], (name, bound)

@@ -86,55 +86,75 @@ class Settings:
     # What renders it.
     mode: str = setting(
         "2D", "2D | 3D (depth camera) | walk (prompt walk) | gan (BigGAN)", group="render",
-        choices=("2D", "3D", "walk", "gan"), widget="dropdown", form=7, deforum=("animation_mode",))
+        choices=("2D", "3D", "walk", "gan"), widget="dropdown",
+        app=dict(label="Mode"), form=7, deforum=("animation_mode",))
     renderer: str = setting(
         "diffusion", "diffusion | preview (no model: instant animatic on a CPU)", group="render",
-        choices=("diffusion", "preview"), widget="radio", form=8)
+        choices=("diffusion", "preview"), widget="radio",
+        app=dict(label="Renderer", info="preview: no model, a quick draft of the motion"), form=8)
     model: str = setting(
         "stabilityai/sd-turbo", "hub id, local diffusers folder or .safetensors/.ckpt file",
         group="render", empty_message="give a hub id, a local diffusers folder or a "
-        ".safetensors file.", widget="text", form=9, deforum=("sd_model_name", "model"), **_ID)
+        ".safetensors file.", widget="text",
+        app=dict(label="Model", info="hub id, local diffusers folder or .safetensors"), form=9,
+        deforum=("sd_model_name", "model"), **_ID)
     scheduler: str = setting(
         "default", "the sampler: default (the model's own) | euler_a | euler | ddim | dpmpp_2m "
         "| lcm", group="render", choices=("default", "euler_a", "euler", "ddim", "dpmpp_2m",
                                           "lcm"),
-        flag_choices=False, widget="dropdown", form=13, deforum=("sampler", "scheduler"))
+        flag_choices=False, widget="dropdown",
+        app=dict(label="Scheduler"), form=13, deforum=("sampler", "scheduler"))
     tiny_vae: str = setting(
         "", "decode with a tiny autoencoder, e.g. madebyollin/taesd (SD 1.x/2.x) or a local "
         "folder: much faster decoding, slightly softer frames", group="render", widget="text",
+        app=dict(label="Tiny VAE", placeholder="e.g. madebyollin/taesd (blank: off)",
+                 info="faster decoding, slightly softer frames"),
         form=22, **_ID)
     compile: bool = setting(
         False, "torch.compile the UNet (compiles once per size; faster frames on a GPU)",
-        group="render", widget="checkbox", form=23)
+        group="render", widget="checkbox",
+        app=dict(label="Compile the model",
+                 info="torch.compile: a few minutes once, then faster frames on a GPU"), form=23)
     # Size and time.
     width: int = setting(512, "frame width", group="size", low=8, high=4096, multiple_of=8,
-                         unit="pixels", note="(e.g. 512)", widget="slider", form=4, deforum=("W",))
+                         unit="pixels", note="(e.g. 512)", widget="slider",
+                         app=dict(label="Width", minimum=64, maximum=1536,
+                                  step=64), form=4, deforum=("W",))
     height: int = setting(512, "frame height", group="size", low=8, high=4096, multiple_of=8,
-                          unit="pixels", note="(e.g. 512)", widget="slider", form=5,
+                          unit="pixels", note="(e.g. 512)", widget="slider",
+                          app=dict(label="Height", minimum=64, maximum=1536, step=64), form=5,
                           deforum=("H",))
     fps: float = setting(12.0, "frames per second", group="size", low=0.0, high=120.0,
-                         low_open=True, widget="number", form=3)
+                         low_open=True, widget="number",
+                         app=dict(label="FPS", minimum=1, maximum=60), form=3)
     duration: float | None = setting(
         None, "seconds; none = to the end of the song", group="size", low=0.0, low_open=True,
-        widget="number", form=1, deforum=("max_frames",), **_SEC)
+        widget="number",
+        app=dict(label="Duration (s)", minimum=0,
+                 info="0 or blank: the whole song"), form=1, deforum=("max_frames",), **_SEC)
     start: float = setting(0.0, "seconds into the song", group="size", low=0.0, widget="number",
+                           app=dict(label="Start (s)", minimum=0),
                            form=2, **_SEC)
     # Diffusion.
     steps: int = setting(4, "denoising steps (sd-turbo needs 1-4; SD 1.5 wants 25-50)",
-                         group="diffusion", low=1, high=200, widget="number", form=10,
+                         group="diffusion", low=1, high=200, widget="number",
+                         app=dict(label="Steps", minimum=1, precision=0), form=10,
                          deforum=("steps", "steps_schedule"))
     cfg_scale: float = setting(
         1.0, "guidance (sd-turbo: 1, no guidance; SD 1.5: about 7)", group="diffusion",
-        low=0.0, high=50.0, widget="number", form=11,
+        low=0.0, high=50.0, widget="number", app=dict(label="CFG scale", minimum=0), form=11,
         deforum=("cfg_scale", "scale", "cfg_scale_schedule"))
     seed: int = setting(-1, "-1 = random (the drawn seed is recorded in the run)",
                         group="diffusion", low=-1, high=2**32 - 1,
-                        message="-1 (random) or between 0 and 2**32-1", widget="number", form=12)
+                        message="-1 (random) or between 0 and 2**32-1", widget="number",
+                        app=dict(label="Seed", precision=0,
+                                 info="-1: random (recorded with the run)"), form=12)
     seed_behavior: str = setting(
         "iter", "iter (+1 every seed_iter_n diffused frames) | fixed | random (drawn from the "
         "recorded seed) | ladder (+2, -1) | alternate (+1, -1) | schedule (seed_schedule)",
         group="diffusion", choices=("iter", "fixed", "random", "ladder", "alternate",
-                                    "schedule"), widget="dropdown", form=14)
+                                    "schedule"), widget="dropdown",
+        app=dict(label="Seed behaviour"), form=14)
     seed_iter_n: int = setting(1, "iter: the seed goes up every N diffused frames",
                                group="diffusion", low=1, metavar="N",
                                deforum=("seed_iter_N", "seed_iter_n"))
@@ -164,6 +184,7 @@ class Settings:
                                       "height", group="animation", form=36, **_SCHED)
     border: str = setting("replicate", "replicate (repeat the edge pixels) | wrap (tile)",
                           group="animation", choices=("replicate", "wrap"), widget="dropdown",
+                          app=dict(label="Border"),
                           form=16)
     strength_schedule: str = setting(
         "0:(0.65)", "share of the previous frame kept (img2img strength = 1 - this)",
@@ -177,16 +198,20 @@ class Settings:
     color_coherence: str = setting(
         "LAB", "LAB | HSV | RGB | none: match each frame's colours to frame 0",
         group="animation", choices=("LAB", "HSV", "RGB", "none"),
-        aliases={"off": "none", "false": "none", "no": "none"}, widget="dropdown", form=15)
+        aliases={"off": "none", "false": "none", "no": "none"}, widget="dropdown",
+        app=dict(label="Colour coherence"), form=15)
     color_coherence_image: str | None = setting(
         None, "match colours to this image instead of frame 0", group="animation", metavar="IMG",
         deforum=("color_coherence_image_path",))
     diffusion_cadence: int = setting(
         1, "diffuse every Nth frame; warp and blend the frames between", group="animation",
-        low=1, high=50, metavar="N", widget="number", form=19)
+        low=1, high=50, metavar="N", widget="number",
+        app=dict(label="Cadence", minimum=1, maximum=50, precision=0,
+                 info="diffuse every Nth frame; the rest are warped and blended (faster)"), form=19)
     # Noise and anti-blur.
     noise_type: str = setting("gaussian", "gaussian | perlin", group="noise",
-                              choices=("gaussian", "perlin"), widget="dropdown", form=20)
+                              choices=("gaussian", "perlin"), widget="dropdown",
+                              app=dict(label="Noise type"), form=20)
     perlin_octaves: int = setting(4, "perlin noise: octaves", group="noise", low=1, high=8,
                                   metavar="N")
     perlin_persistence: float = setting(0.5, "perlin noise: persistence", group="noise",
@@ -212,7 +237,9 @@ class Settings:
         schedule=True, metavar="SCHEDULE")
     prompt_blend: float = setting(
         0.0, "seconds over which a new prompt blends in (0: a hard switch)", group="guidance",
-        low=0.0, widget="number", form=21, **_SEC)
+        low=0.0, widget="number",
+        app=dict(label="Prompt blend (s)", minimum=0,
+                 info="0: prompts switch at once"), form=21, **_SEC)
     # 3D camera (mode 3D): depth of the previous frame, reprojected by the camera's move.
     translation_z: str = setting("0:(1.75)", "forward motion per frame (+ flies in)",
                                  group="3d", form=40, **_SCHED)
@@ -256,16 +283,19 @@ class Settings:
     preset: str | None = setting(
         None, "a motion preset of configs/presets (pulse, sway, drift, calm, flythrough) or a "
         "YAML file; applied under the file's own keys", group="music", metavar="NAME",
-        widget="dropdown", form=6)
+        widget="dropdown", app=dict(label="Motion preset"), form=6)
     section_strength: float = setting(
         0.35, "strength at each prompt change, so the new prompt takes over", group="music",
-        **_UNIT_RANGE, metavar="X", widget="number", form=17)
+        **_UNIT_RANGE, metavar="X", widget="number",
+        app=dict(label="Strength at prompt changes"), form=17)
     section_transition: float = setting(
         1.0, "seconds to ease back to strength_schedule after a prompt change", group="music",
-        low=0.0, widget="number", form=18, **_SEC)
+        low=0.0, widget="number", app=dict(label="Prompt transition (s)"), form=18, **_SEC)
     beat_tracker: str = setting(
         "auto", "auto (beat_this when installed, else builtin) | builtin | beat_this | madmom",
         group="music", choices=("auto", "builtin", "beat_this", "madmom"), widget="dropdown",
+        app=dict(label="Beat tracker",
+                 info="auto: beat_this when installed (pip install beat-this), else builtin"),
         form=30)
     beat_this_checkpoint: str = setting(
         "final0", "a beat_this checkpoint file, URL or published name", group="music",
@@ -281,6 +311,8 @@ class Settings:
         choices=("percussive", "onset", "drums", "rms", "beat"))
     walk_smoothing: float = setting(0.3, "0: paced by the music only ... 1: linear",
                                     group="walk", **_UNIT_RANGE, metavar="X", widget="number",
+                                    app=dict(label="Walk smoothing", minimum=0, maximum=1,
+                                             info="walk mode: 0 paced by the beat ... 1 steady"),
                                     form=24)
     hold_motion: float = setting(0.15, "how far a hold's noise moves toward seed_end (seed + 1)",
                                  group="walk", **_UNIT_RANGE, metavar="X")
@@ -293,18 +325,25 @@ class Settings:
     # GAN mode (the Deep Music Visualizer's options, same meaning).
     gan_model: str = setting(
         "biggan-deep-512", "biggan-deep-128/256/512, or a folder with config.json and "
-        "pytorch_model.bin", group="gan", metavar="NAME_OR_DIR", widget="text", form=25)
+        "pytorch_model.bin", group="gan", metavar="NAME_OR_DIR", widget="text",
+        app=dict(label="GAN model", info="gan mode: biggan-deep-128/256/512 or a folder"), form=25)
     pitch_sensitivity: float = setting(220.0, "how fast the classes follow the pitch",
                                        group="gan", low=1.0, high=299.0, metavar="1-299",
-                                       widget="number", form=28)
+                                       widget="number",
+                                       app=dict(label="Pitch sensitivity", minimum=1, maximum=299,
+                                                info="gan mode"), form=28)
     tempo_sensitivity: float = setting(0.25, "how fast the noise moves with volume and onsets",
                                        group="gan", **_UNIT_RANGE, metavar="0-1",
-                                       widget="number", form=29)
+                                       widget="number",
+                                       app=dict(label="Tempo sensitivity", minimum=0, maximum=1,
+                                                info="gan mode"), form=29)
     depth: float = setting(1.0, "strength of the class vectors", group="gan", low=0.0,
                            high=1.0, low_open=True, metavar="0-1")
     classes: list[int] | None = setting(
         None, "up to 12 ImageNet class ids (none: drawn from the seed)", group="gan",
         convert=normalize_classes, nargs="+", flag_type=int, metavar="ID", widget="text",
+        app=dict(label="GAN classes", placeholder="e.g. 1, 207, 980 (blank: from the seed)",
+                 info="gan mode: up to 12 ImageNet class ids"),
         form=26)
     num_classes: int = setting(12, "classes in use", group="gan", low=1, high=12,
                                metavar="1-12")
@@ -316,7 +355,9 @@ class Settings:
         None, "audio samples per frame at 22050 Hz; sets fps", group="gan", low=64, high=22050,
         unit="audio samples", note="(512 gives about 43 fps)", metavar="SAMPLES")
     truncation: float = setting(1.0, "BigGAN truncation: lower is tamer", group="gan",
-                                low=0.05, high=1.0, metavar="0.05-1", widget="number", form=27)
+                                low=0.05, high=1.0, metavar="0.05-1", widget="number",
+                                app=dict(label="Truncation", minimum=0.05, maximum=1,
+                                         info="gan mode: lower is tamer"), form=27)
     smooth_factor: int = setting(20, "frames over which the class vectors are smoothed",
                                  group="gan", low=1, metavar="N")
     use_previous_classes: bool = setting(False, "the classes of the newest GAN run in the "

@@ -97,6 +97,10 @@ class Spec:
         The flag's nargs (``"+"`` for the classes).
     widget : str
         The app's widget hint (one of :data:`WIDGETS`); ``""`` = not on the app's form.
+    app : mapping
+        The app widget's own keyword arguments: its label (default: the setting's name), info,
+        placeholder, and the bounds and step the widget offers (which may be narrower than the
+        allowed range, e.g. fps up to 60 on the form).
     form : int
         The position on the app's form (the form's fields sort by it).
     deforum : tuple of str
@@ -126,6 +130,7 @@ class Spec:
     flag_type: Callable[[str], Any] | None = None
     nargs: str | None = None
     widget: str = ""
+    app: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     form: int = 0
     deforum: tuple[str, ...] = ()
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..settings import CHOICES, SCHEDULE_FIELDS, preset_names
+from ..settings import SCHEDULE_FIELDS, field_specs, preset_names
 from .actions import (
     FORM_FIELDS,
     N_PROMPTS,
@@ -236,128 +236,68 @@ def _prompts_section(negative_prompt: str) -> dict[str, Any]:
     return {"cover": cover, "card": card, **boxes, "negative": negative}
 
 
+#: The settings form's layout: rows of settings by name. Each widget (its kind, label, info,
+#: bounds, choices) comes from the setting's declaration (:mod:`music_visualizer.settings.model`);
+#: a setting declared with a widget that no row names joins the last row of Advanced, so a new
+#: setting reaches the form through its declaration alone.
+MAIN_ROWS: tuple[tuple[str, ...], ...] = (("duration", "start", "fps"),
+                                          ("width", "height", "preset", "mode"))
+ADVANCED_ROWS: tuple[tuple[str, ...], ...] = (
+    ("model", "renderer"),
+    ("steps", "cfg_scale", "seed", "scheduler"),
+    ("seed_behavior", "color_coherence", "border", "section_strength", "section_transition"),
+    ("diffusion_cadence", "noise_type", "prompt_blend", "tiny_vae", "compile"),
+    ("walk_smoothing", "gan_model", "classes", "truncation", "pitch_sensitivity",
+     "tempo_sensitivity"),
+    ("beat_tracker",),
+)
+_GRADIO_WIDGETS = {"number": "Number", "slider": "Slider", "dropdown": "Dropdown",
+                   "radio": "Radio", "text": "Textbox", "checkbox": "Checkbox"}
+
+
+def setting_widget(name: str, value: Any) -> Any:
+    """The Gradio component of setting ``name`` on the form, as its declaration describes it."""
+    import gradio as gr
+
+    spec = field_specs()[name][1]
+    kwargs: dict[str, Any] = {"label": name, **spec.app, "value": value}
+    if name == "preset":
+        kwargs["choices"] = [NO_PRESET, *preset_names()]
+    elif spec.widget in ("dropdown", "radio"):
+        kwargs["choices"] = list(spec.choices)
+    return getattr(gr, _GRADIO_WIDGETS[spec.widget])(**kwargs)
+
+
+def _advanced_rows() -> tuple[tuple[str, ...], ...]:
+    """ADVANCED_ROWS, with the form's other non-schedule settings appended to its last row."""
+    placed = {name for row in (*MAIN_ROWS, *ADVANCED_ROWS) for name in row}
+    rest = tuple(name for name in FORM_FIELDS
+                 if name not in placed and name not in SCHEDULE_FIELDS)
+    return (*ADVANCED_ROWS[:-1], ADVANCED_ROWS[-1] + rest)
+
+
+def _rows(rows: tuple[tuple[str, ...], ...], start: Mapping[str, Any]) -> dict[str, Any]:
+    import gradio as gr
+
+    out = {}
+    for row in rows:
+        with gr.Row():
+            out.update({name: setting_widget(name, start[name]) for name in row})
+    return out
+
+
 def _settings_section(start: Mapping[str, Any]) -> dict[str, Any]:
     """3. The video's settings: the fields named as in FORM_FIELDS, and "from_cover"."""
     import gradio as gr
 
-    with gr.Row():
-        duration = gr.Number(label="Duration (s)", value=None, minimum=0,
-                             info="0 or blank: the whole song")
-        start_s = gr.Number(label="Start (s)", value=start["start"], minimum=0)
-        fps = gr.Number(label="FPS", value=start["fps"], minimum=1, maximum=60)
-    with gr.Row():
-        width = gr.Slider(label="Width", minimum=64, maximum=1536, step=64,
-                          value=start["width"])
-        height = gr.Slider(label="Height", minimum=64, maximum=1536, step=64,
-                           value=start["height"])
-        preset = gr.Dropdown(label="Motion preset", choices=[NO_PRESET, *preset_names()],
-                             value=start["preset"])
-        mode = gr.Dropdown(label="Mode", choices=list(CHOICES["mode"]), value=start["mode"])
+    main = _rows(MAIN_ROWS, {**start, "duration": None})
     from_cover = gr.Checkbox(label="Start from the album cover", value=False)
     with gr.Accordion("Advanced", open=False):
-        advanced = {**_model_settings(start), **_speed_settings(start),
-                    **_gan_settings(start), **_schedule_settings(start)}
-    return {"duration": duration, "start": start_s, "fps": fps, "width": width,
-            "height": height, "preset": preset, "mode": mode, "from_cover": from_cover,
-            **advanced}
-
-
-def _model_settings(start: Mapping[str, Any]) -> dict[str, Any]:
-    """Advanced: the model, renderer, sampling, seed, colour, border and prompt changes."""
-    import gradio as gr
-
-    with gr.Row():
-        model = gr.Textbox(label="Model", value=start["model"],
-                           info="hub id, local diffusers folder or .safetensors")
-        renderer = gr.Radio(label="Renderer", choices=list(CHOICES["renderer"]),
-                            value=start["renderer"],
-                            info="preview: no model, a quick draft of the motion")
-    with gr.Row():
-        steps = gr.Number(label="Steps", value=start["steps"], minimum=1, precision=0)
-        cfg = gr.Number(label="CFG scale", value=start["cfg_scale"], minimum=0)
-        seed = gr.Number(label="Seed", value=start["seed"], precision=0,
-                         info="-1: random (recorded with the run)")
-        scheduler = gr.Dropdown(label="Scheduler", choices=list(CHOICES["scheduler"]),
-                                value=start["scheduler"])
-    with gr.Row():
-        seed_behavior = gr.Dropdown(label="Seed behaviour",
-                                    choices=list(CHOICES["seed_behavior"]),
-                                    value=start["seed_behavior"])
-        color = gr.Dropdown(label="Colour coherence", choices=list(CHOICES["color_coherence"]),
-                            value=start["color_coherence"])
-        border = gr.Dropdown(label="Border", choices=list(CHOICES["border"]),
-                             value=start["border"])
-        section_strength = gr.Number(label="Strength at prompt changes",
-                                     value=start["section_strength"])
-        section_transition = gr.Number(label="Prompt transition (s)",
-                                       value=start["section_transition"])
-    return {"model": model, "renderer": renderer, "steps": steps, "cfg_scale": cfg,
-            "seed": seed, "scheduler": scheduler, "seed_behavior": seed_behavior,
-            "color_coherence": color, "border": border, "section_strength": section_strength,
-            "section_transition": section_transition}
-
-
-def _speed_settings(start: Mapping[str, Any]) -> dict[str, Any]:
-    """Advanced: cadence, noise, prompt blend, tiny VAE, compile."""
-    import gradio as gr
-
-    with gr.Row():
-        cadence = gr.Number(label="Cadence", value=start["diffusion_cadence"],
-                            minimum=1, maximum=50, precision=0,
-                            info="diffuse every Nth frame; the rest are warped and "
-                                 "blended (faster)")
-        noise_type = gr.Dropdown(label="Noise type", choices=list(CHOICES["noise_type"]),
-                                 value=start["noise_type"])
-        prompt_blend = gr.Number(label="Prompt blend (s)", value=start["prompt_blend"],
-                                 minimum=0, info="0: prompts switch at once")
-        tiny_vae = gr.Textbox(label="Tiny VAE", value=start["tiny_vae"],
-                              placeholder="e.g. madebyollin/taesd (blank: off)",
-                              info="faster decoding, slightly softer frames")
-        compile_unet = gr.Checkbox(label="Compile the model", value=start["compile"],
-                                   info="torch.compile: a few minutes once, then "
-                                        "faster frames on a GPU")
-    return {"diffusion_cadence": cadence, "noise_type": noise_type,
-            "prompt_blend": prompt_blend, "tiny_vae": tiny_vae, "compile": compile_unet}
-
-
-def _gan_settings(start: Mapping[str, Any]) -> dict[str, Any]:
-    """Advanced: the walk and GAN modes' fields, and the beat tracker."""
-    import gradio as gr
-
-    with gr.Row():
-        walk_smoothing = gr.Number(
-            label="Walk smoothing", value=start["walk_smoothing"], minimum=0, maximum=1,
-            info="walk mode: 0 paced by the beat ... 1 steady")
-        gan_model = gr.Textbox(label="GAN model", value=start["gan_model"],
-                               info="gan mode: biggan-deep-128/256/512 or a folder")
-        classes = gr.Textbox(label="GAN classes", value=start["classes"],
-                             placeholder="e.g. 1, 207, 980 (blank: from the seed)",
-                             info="gan mode: up to 12 ImageNet class ids")
-        truncation = gr.Number(label="Truncation", value=start["truncation"],
-                               minimum=0.05, maximum=1, info="gan mode: lower is tamer")
-        pitch_sensitivity = gr.Number(label="Pitch sensitivity",
-                                      value=start["pitch_sensitivity"], minimum=1,
-                                      maximum=299, info="gan mode")
-        tempo_sensitivity = gr.Number(label="Tempo sensitivity",
-                                      value=start["tempo_sensitivity"], minimum=0,
-                                      maximum=1, info="gan mode")
-    with gr.Row():
-        beat_tracker = gr.Dropdown(
-            label="Beat tracker", choices=list(CHOICES["beat_tracker"]),
-            value=start["beat_tracker"],
-            info="auto: beat_this when installed (pip install beat-this), else builtin")
-    return {"walk_smoothing": walk_smoothing, "gan_model": gan_model, "classes": classes,
-            "truncation": truncation, "pitch_sensitivity": pitch_sensitivity,
-            "tempo_sensitivity": tempo_sensitivity, "beat_tracker": beat_tracker}
-
-
-def _schedule_settings(start: Mapping[str, Any]) -> dict[str, Any]:
-    """Advanced: one box per keyframe schedule, named by its settings name."""
-    import gradio as gr
-
-    gr.Markdown("Keyframe schedules in Deforum syntax; audio features are variables, "
-                "e.g. `0:(1 + 0.04*drums**2)`.")
-    return {name: gr.Textbox(label=name, value=start[name]) for name in SCHEDULE_FIELDS}
+        advanced = _rows(_advanced_rows(), start)
+        gr.Markdown("Keyframe schedules in Deforum syntax; audio features are variables, "
+                    "e.g. `0:(1 + 0.04*drums**2)`.")
+        schedules = {name: setting_widget(name, start[name]) for name in SCHEDULE_FIELDS}
+    return {**main, "from_cover": from_cover, **advanced, **schedules}
 
 
 def _resume_section() -> dict[str, Any]:
