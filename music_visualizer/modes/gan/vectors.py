@@ -48,7 +48,8 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import SettingsError
-from ...runs.store import atomic_write_bytes
+from ...files import atomic_write_bytes
+from ...settings.model import value_range
 from .classes import IMAGENET_CLASSES
 
 __all__ = [
@@ -98,11 +99,9 @@ class GanOptions:
     smooth_factor: int = 20
 
     def __post_init__(self) -> None:
-        _check_range("pitch_sensitivity", self.pitch_sensitivity, 1.0, 299.0)
-        _check_range("tempo_sensitivity", self.tempo_sensitivity, 0.0, 1.0)
-        _check_range("jitter", self.jitter, 0.0, 1.0)
-        _check_range("truncation", self.truncation, 0.05, 1.0)
-        _check_range("depth", self.depth, 0.0, 1.0)
+        for name in ("pitch_sensitivity", "tempo_sensitivity", "jitter", "truncation", "depth"):
+            low, high, _ = value_range(name)  # the settings' declared range
+            _check_range(name, getattr(self, name), low, high)
         if self.depth == 0:
             raise SettingsError("GAN depth=0 gives empty class vectors: use a value in (0, 1].")
         if not _is_int(self.num_classes) or not 1 <= self.num_classes <= MAX_CLASSES:
