@@ -17,10 +17,10 @@ OUT = Path(__file__).resolve().parents[1] / "images" / "architecture.png"
 BOXES = {  # name: (x, y, width, text, colour)
     "ui": (0.5, 5.0, 9.0, "ui/  cli · app (Gradio) · actions · board · colab · text", "#dbe9f6"),
     "job": (2.5, 4.0, 5.0, "runs/job  prepare → render → video", "#fde2c8"),
-    "settings": (0.0, 2.8, 2.3, "settings/\ndeclarations · schedules\nDeforum in/out", "#e8e0f4"),
-    "audio": (2.5, 2.8, 2.3, "audio/\nbeats · downbeats · sections\nfeatures · stems", "#d9f2e3"),
+    "settings": (0.0, 2.8, 2.3, "settings/\ndeclarations\nschedules · Deforum", "#e8e0f4"),
+    "audio": (2.5, 2.8, 2.3, "audio/\nbeats · downbeats\nsections · features", "#d9f2e3"),
     "sources": (5.0, 2.8, 2.0, "sources/\nSpotify · tags\ndownload", "#f6f1c8"),
-    "prompts": (7.2, 2.8, 2.3, "prompts/\ndefaults · styles · palette\ncaption · ideas", "#f9dede"),
+    "prompts": (7.2, 2.8, 2.3, "prompts/\ndefaults · styles\npalette · caption", "#f9dede"),
     "modes": (1.5, 1.6, 7.0, "modes/  the plan: one row per frame · 2D/3D · walk · gan", "#e3e3e3"),
     "render": (1.5, 0.6, 7.0, "render/  frame loop · warps · colour · noise · cadence · models",
                "#e3e3e3"),
