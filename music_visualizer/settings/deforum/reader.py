@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
+
+from ...errors import SettingsError
+from ..spec import as_float
 
 __all__ = ["A1111_KEYS", "DeforumReader", "as_number", "as_text", "as_truthy", "fmt_number"]
 
@@ -61,18 +63,10 @@ def as_truthy(value: Any) -> bool:
 
 def as_number(value: Any) -> float | None:
     """A finite number from a number or numeric text, else None."""
-    if isinstance(value, bool):
+    try:
+        return as_float("value", value)
+    except SettingsError:
         return None
-    if isinstance(value, (int, float)):
-        out = float(value)
-    elif isinstance(value, str):
-        try:
-            out = float(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return out if math.isfinite(out) else None
 
 
 def as_text(value: Any) -> str:
