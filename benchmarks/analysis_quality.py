@@ -298,7 +298,7 @@ def held_out_parts(rows: list[dict]) -> list[dict]:
     styles that exist only in the held-out split (a harder test: shapes never tuned on)."""
     from benchmarks.devset import make_devset as ds
 
-    new = set(ds.HELD_OUT_STYLES)
+    new = set(ds.HELD_OUT_STYLES_3)
     return [{**r, "split": "ho:new" if r["song"].rsplit("_", 1)[0] in new else "ho:seed3"}
             for r in rows if r["split"] == "held_out"]
 
