@@ -107,7 +107,7 @@ DEV_NAMES = (  # the dev split the tracker is tuned on: it must not move under i
     "reggae_1", "rock_1", "rock_2", "tresillo_1", "house_1", "house_2", "boombap_1", "boombap_2",
     "bossa_1", "jazz_waltz_1", "jazz_waltz_2", "waltz_no_drums_1", "ballad_68_1", "ballad_68_2",
     "five_four_1", "five_four_2", "seven_eight_1", "piano_rubato_1", "piano_rubato_2",
-    "strings_34_1", "hand_percussion_1", "rock_ramp_1", "funk_jump_1") + ds.SPENT_HELD_OUT
+    "strings_34_1", "hand_percussion_1", "rock_ramp_1", "funk_jump_1", *ds.SPENT_HELD_OUT)
 
 
 def _style(name: str) -> str:
