@@ -1034,7 +1034,7 @@ def style_jazz_ballad(a: Arrangement, c: BarContext) -> None:
                 a.hit("drums", b + k, SNARE, 110)
                 a.hit("drums", b + k, PEDAL, 70)
             if a.rng.random() < 0.4:
-                a.hit("drums", b + k + 0.67, SNARE, 48)
+                a.hit("drums", b + k + 0.5, SNARE, 48)  # swung to the triplet
     if c.label != "I":
         a.hit("bass", b, c.root, 90, 1.9)
         a.hit("bass", b + 2, c.root + (7 if a.rng.random() < 0.6 else 4), 82, 1.9)
