@@ -186,3 +186,21 @@ def test_rendered_song_sounds_on_its_beats(tmp_path):
     on_beat = strength(0.0)
     # between the beats (where nothing of the kit plays but the 8th hats) the attacks are weaker
     assert on_beat > 1.3 * strength(0.25 * 60 / song.tempo)
+
+
+def test_held_out_3_styles_follow_the_annotation_conventions():
+    """2/4 -> 2 quarters a bar, 12/8 -> 4 dotted quarters, 6/8 -> 2; the synth-pop verses have no
+    kick (the choruses have four on the floor); the tango has no drum track."""
+    expected = {(2, 4): (2, 480), (12, 8): (4, 720), (6, 8): (2, 720), (4, 4): (4, 480)}
+    for name in ds.HELD_OUT_STYLES_3:
+        song = ds.make_song(name, 1)
+        assert (song.meter, ds._beats_per_bar(song.signature)[1]) == expected[song.signature]
+    pop = ds.make_song("synth_pop", 1)
+    _, tracks = _tracks(pop.midi)
+    kicks = [t for track in tracks for t, e in _events(track)
+             if e[0] == 0x90 | ds.DRUMS and e[1] == ds.KICK and e[2] > 0]
+    labels = [lab for lab, n, _ in ds.style_of("synth_pop").form for _ in range(n)]
+    labels.append("end")  # the final hit on the downbeat after the last bar
+    kick_bars = {labels[round(t / 480) // pop.meter] for t in kicks}
+    assert kick_bars == {"C", "end"}
+    assert not ds.make_song("tango", 1).drums

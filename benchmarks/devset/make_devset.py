@@ -26,7 +26,13 @@ shuffle, drum and bass, trap, a country train beat, a metal gallop, disco, a New
 line, an accelerating Balkan 7/8, a 3/4 rock ballad slowing at its end, 5/4 as 2 + 3, rubato folk
 guitar), with grooves, instruments, drum kits, forms (intros, outros, bridges, drumless breakdowns,
 sections of 2 to 16 bars) and tempo maps that no dev song has, so that it measures
-generalisation rather than another draw of the styles tuned on.
+generalisation rather than another draw of the styles tuned on. Once measured, those were folded
+into :data:`DEV` (with seed 3 of every style); :data:`HELD_OUT` is now seed 4 of every style and
+seed 1 of each style of :data:`HELD_OUT_STYLES_3` (cumbia and polka in 2/4, a straight 12/8 soul
+ballad, big beat, a brushed jazz ballad at ~60, a drumless tango, a klezmer freylekhs in the
+freygish mode, a 6/8 jig with bodhran, synth-pop without kick in the verses, a fast 4/4 gospel
+shuffle with hand claps, reggaeton's dembow, UK garage 2-step). No new annotation convention:
+2/4 -> 2 quarters a bar, 12/8 -> 4 dotted quarters, 6/8 -> 2 dotted quarters.
 
     python -m benchmarks.devset.make_devset [--split dev|held_out|all] [--out DIR] [--only NAME ...]
 """
@@ -168,6 +174,7 @@ PROGRESSIONS = {
     "jazz": ((1, 4, 0, 0), (0, 5, 1, 4), (2, 5, 1, 4)),
     "blues": ((0, 0, 0, 0, 3, 3, 0, 0, 4, 3, 0, 4),),
     "minor": ((0, 5, 2, 6), (0, 3, 4, 0), (0, 6, 5, 4)),
+    "klezmer": ((0, 3, 0, 6), (3, 0, 6, 0), (0, 0, 3, 6)),
 }
 
 
@@ -912,6 +919,323 @@ def style_folk_rubato(a: Arrangement, c: BarContext) -> None:
 # Songs
 # ---------------------------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------------------------
+# Styles written for the current held-out split (HELD_OUT_STYLES_3; seed 1 of each is held out)
+# ---------------------------------------------------------------------------------------------
+
+GUIRO_SHORT, GUIRO_LONG, TIMBALE_LO, BRUSH_SWIRL = 73, 74, 66, 40
+FREYGISH = (0, 1, 4, 5, 7, 8, 10)  # the klezmer mode (phrygian dominant)
+DEMBOW = (0.75, 1.5, 2.75, 3.5)  # the dembow snare, in beats of the bar
+
+
+def style_cumbia(a: Arrangement, c: BarContext) -> None:
+    """Cumbia in 2/4 (the quarter annotated, 2 a bar): the guacharaca scraping long-short-short,
+    the low conga on 2, timbal and cowbell on the "and", the bass on 1 and the "and" of 2 (the
+    root, then the fifth), accordion chords off the beat and an accordion line. The intro is the
+    guacharaca and the bass alone."""
+    b = c.b0
+    if c.drums:
+        for k in range(2):
+            a.hit("drums", b + k, GUIRO_LONG, 78, 0.4)
+            a.hit("drums", b + k + 0.5, GUIRO_SHORT, 62)
+            a.hit("drums", b + k + 0.75, GUIRO_SHORT, 56)
+        if c.label != "I":
+            a.hit("drums", b + 1, CONGA_LO, 96)
+            a.hit("drums", b + 0.5, CONGA_MUTE, 60)
+            a.hit("drums", b + 1.5, TIMBALE_LO if c.label == "B" else COWBELL, 70)
+            a.hit("drums", b, KICK, 72)
+    a.hit("bass", b, c.root, 96, 0.4)
+    a.hit("bass", b + 1.5, c.root + 7, 86, 0.4)
+    if c.label == "I":
+        return
+    for pos in (0.5, 1.5):
+        a.chord("keys", b + pos, c.chord, 74, 0.3)
+    if c.label == "A" or c.index % 2 == 0:
+        _line(a, "lead", c, (0.0, 0.5, 0.75, 1.25), 76, 0.3)
+
+
+def style_soul_ballad_128(a: Arrangement, c: BarContext) -> None:
+    """A 1960s soul ballad in straight 12/8 (4 dotted quarters a bar): triplet piano chords, a
+    sidestick on 2 and 4 (a full snare in the chorus), kick on 1 and the last eighth of 2, a
+    tambourine on 2 and 4, a bass that holds the root and climbs into the next chord, strings
+    in the chorus and a tenor sax line. Intro and outro are piano and bass."""
+    b = c.b0
+    if c.drums:
+        for k in range(4):
+            for j in range(3):
+                a.hit("drums", b + k + j / 3, HAT if c.label == "V" else RIDE,
+                      62 if j == 0 else 40)
+        a.hit("drums", b, KICK, 96)
+        a.hit("drums", b + 1 + 2 / 3, KICK, 70)
+        a.hit("drums", b + 2, KICK, 88)
+        for k in (1, 3):
+            a.hit("drums", b + k, STICK if c.label == "V" else SNARE, 88 if c.label == "V" else
+                  104)
+            a.hit("drums", b + k, TAMB, 66)
+        if c.index == c.length - 1:
+            _fill(a, c, b + 3.0, 1 / 6)
+        _crash_on_section(a, c)
+    for k in range(4):
+        for j in range(3):
+            a.chord("keys", b + k + j / 3, c.chord, 92 if j == 0 else 76, 0.3)
+    a.hit("bass", b, c.root, 94, 1.9)
+    a.hit("bass", b + 2, c.root + 7, 84, 1.2)
+    a.hit("bass", b + 3 + 2 / 3, c.next_root - 1, 72, 0.3)
+    if c.label == "C":
+        a.chord("pad", b, [p + 12 for p in c.chord], 58, 3.9)
+    if c.label in ("V", "C") and c.index % 2 == 1:
+        _line(a, "lead", c, (0.0, 1 / 3, 1.0, 2.0, 2 + 2 / 3), 80, 0.6, 0)
+
+
+def style_big_beat(a: Arrangement, c: BarContext) -> None:
+    """Big beat (~100): a sampled-sounding breakbeat (kick on 1, the "and" of 2 and 3's
+    sixteenth, snare on 2 and 4 with ghost notes, open hat lifts), a distorted riff bass, synth
+    stabs on the 16ths before 3, a siren lead in B. The intro is the break alone; a drumless
+    break of bass and pad."""
+    b = c.b0
+    if c.drums:
+        for k in range(8):
+            a.hit("drums", b + k / 2, OPEN if k == 7 else HAT, 74 if k % 2 == 0 else 52)
+        for pos, vel in ((0, 112), (1.5, 92), (2.25, 84), (2.5, 100)):
+            a.hit("drums", b + pos, KICK, vel)
+        for pos in (1, 3):
+            a.hit("drums", b + pos, SNARE, 116)
+        for pos in (1.75, 3.25, 3.75):
+            if a.rng.random() < 0.6:
+                a.hit("drums", b + pos, SNARE, 40)
+        if c.index == c.length - 1:
+            _fill(a, c, b + 3.0, 1 / 8)
+        _crash_on_section(a, c)
+    if c.label == "I":
+        return
+    for pos, step, vel in ((0, 0, 100), (0.5, 0, 70), (0.75, 12, 84), (2, 3, 90), (2.5, 5, 84),
+                           (3, 7, 92)):
+        a.hit("bass", b + pos, c.root + step, vel, 0.3)
+    if c.label == "D":
+        a.chord("pad", b, c.chord, 70, 3.9)
+        return
+    for pos in (1.75, 2.0):
+        a.chord("keys", b + pos, c.chord, 90, 0.15)
+    if c.label == "B":
+        a.hit("lead", b, c.chord[2] + 12, 86, 1.9)
+        a.hit("lead", b + 2, c.chord[1] + 12, 80, 1.9)
+
+
+def style_jazz_ballad(a: Arrangement, c: BarContext) -> None:
+    """A jazz ballad at ~60 with brushes (brush kit): a swirl on every beat, brush taps on 2 and
+    4, a feathered kick, a two-feel bass (half notes), rolled piano voicings on 1, the "and"
+    of 2 and 4, a tenor sax melody in long notes. The intro is piano alone."""
+    b = c.b0
+    if c.drums:
+        for k in range(4):
+            a.hit("drums", b + k, BRUSH_SWIRL, 104, 0.9)
+            a.hit("drums", b + k, KICK, 46)
+            if k % 2:
+                a.hit("drums", b + k, SNARE, 110)
+                a.hit("drums", b + k, PEDAL, 70)
+            if a.rng.random() < 0.4:
+                a.hit("drums", b + k + 0.5, SNARE, 48)  # swung to the triplet
+    if c.label != "I":
+        a.hit("bass", b, c.root, 90, 1.9)
+        a.hit("bass", b + 2, c.root + (7 if a.rng.random() < 0.6 else 4), 82, 1.9)
+    a.chord("keys", b, [*c.chord, c.chord[0] + 14], 108, 1.4, spread_ms=25)
+    a.chord("keys", b + 1.5, [p + 12 for p in c.chord], 96, 1.0, spread_ms=15)
+    a.chord("keys", b + 3, c.chord, 90, 0.9)
+    if c.label in ("A", "B"):
+        _line(a, "lead", c, (0.0, 1.0, 2.0, 3.5) if c.index % 2 else (0.5, 2.0), 70, 0.95, 0)
+
+
+def style_polka(a: Arrangement, c: BarContext) -> None:
+    """Polka in 2/4 (the quarter annotated, 2 a bar): oom-pah, the tuba on 1 and 2 (root,
+    fifth), accordion chords on the "ands", kick on the beats and snare on the "ands", a
+    clarinet line in sixteenths and eighths, a cymbal on the trio's downbeats."""
+    b = c.b0
+    if c.drums:
+        for k in range(2):
+            a.hit("drums", b + k, KICK, 96)
+            a.hit("drums", b + k + 0.5, SNARE, 84)
+        if c.label == "T" and c.index % 2 == 0:
+            a.hit("drums", b, CRASH, 80, 0.5)
+        if c.index == c.length - 1:
+            _fill(a, c, b + 1.0, 1 / 4)
+    a.hit("bass", b, c.root, 100, 0.45)
+    a.hit("bass", b + 1, c.root + 7 - 12 * (c.index % 2), 90, 0.45)
+    for pos in (0.5, 1.5):
+        a.chord("keys", b + pos, c.chord, 80, 0.3)
+    if c.label != "I":
+        pos = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5) if c.index % 2 == 0 else (0.0, 0.5, 1.0)
+        _line(a, "lead", c, pos, 74, 0.22)
+
+
+def style_tango(a: Arrangement, c: BarContext) -> None:
+    """Tango without drums: marcato in four (the bandoneon and the piano on every beat, accented
+    on 1 and 3) in A, the syncopa (3-3-2 eighths) in B, a contrabass on 1 and 3 with the
+    arrastre into the downbeat, a violin line."""
+    b = c.b0
+    if c.label == "B":
+        for pos in (0, 1.5, 3.0):
+            a.chord("keys", b + pos, c.chord, 96, 0.6)
+            a.chord("guitar", b + pos, c.chord, 106, 0.5)
+            a.hit("bass", b + pos, c.root if pos != 1.5 else c.root + 7, 100, 0.6)
+    else:
+        for k in range(4):
+            a.chord("keys", b + k, c.chord, 92 if k % 2 == 0 else 72, 0.4)
+            a.chord("guitar", b + k, c.chord, 104 if k % 2 == 0 else 86, 0.3)
+        a.hit("bass", b, c.root, 100, 0.9)
+        a.hit("bass", b + 2, c.root + 7, 90, 0.9)
+        for j in range(3):  # the arrastre: a drag into the next downbeat
+            a.hit("bass", b + 3.5 + j / 6, c.next_root - 3 + j, 60 + 8 * j, 0.15)
+    if c.index % 2 == 0 or c.label == "B":
+        _line(a, "lead", c, (0.0, 1.0, 1.5, 2.0, 3.0), 100, 0.5)
+
+
+def style_freylekhs(a: Arrangement, c: BarContext) -> None:
+    """A klezmer freylekhs (fast 4/4, the quarter annotated) in the freygish mode: the bass
+    drum on 1 and 3 and the cymbal on the off-beats (poyk and tats), bass and piano in the
+    3-3-2 bulgar rhythm, accordion off-beat chords, a clarinet running eighths with
+    ornaments. Intro: clarinet over held chords."""
+    b = c.b0
+    if c.drums:
+        for k in range(4):
+            a.hit("drums", b + k, KICK if k % 2 == 0 else STICK, 96 if k % 2 == 0 else 70)
+            a.hit("drums", b + k + 0.5, CHINA if k == 3 else RIDE, 66)
+        if c.index == c.length - 1:
+            _fill(a, c, b + 3.0, 1 / 4)
+        _crash_on_section(a, c)
+    if c.label == "I":
+        a.chord("keys", b, c.chord, 70, 3.9)
+    else:
+        for pos in (0, 1.5, 3.0):
+            a.hit("bass", b + pos, c.root if pos != 1.5 else c.root + 7, 96, 0.5)
+            a.chord("keys", b + pos, c.chord, 96, 0.4)
+        for k in range(4):
+            a.chord("organ", b + k + 0.5, c.chord, 84, 0.3)
+    for k in range(8):
+        if a.rng.random() < 0.85:
+            a.hit("lead", b + k / 2, c.chord[int(a.rng.integers(0, 3))] + 12, 62 + 8 * (k % 2
+                                                                                      == 0), 0.45)
+
+
+def style_jig_68(a: Arrangement, c: BarContext) -> None:
+    """An Irish jig in 6/8 (2 dotted quarters a bar): the bodhran (low tom on the beats, the
+    rim and skin on the eighths between), the fiddle in running eighths, the guitar strumming
+    down-up-down, a drone bass on 1; AABB tune with a fiddle-alone intro."""
+    b = c.b0
+    if c.drums:
+        for j in range(6):
+            a.hit("drums", b + j / 3, TOM_LO if j % 3 == 0 else TOM_MID,
+                  96 if j == 0 else 84 if j == 3 else 48 + 12 * (j % 3 == 2))
+    for j in range(6):
+        step = c.chord[(j + c.index) % 3] + 12 + (2 if j % 3 == 1 else 0)
+        a.hit("lead", b + j / 3, step, 112 if j % 3 == 0 else 98, 0.3)
+    if c.label == "I":
+        return
+    for j, vel in ((0, 70), (2, 50), (3, 64), (5, 50)):
+        a.chord("guitar", b + j / 3, c.chord, vel, 0.3)
+    a.hit("bass", b, c.root, 80, 0.9)
+    a.hit("bass", b + 1, c.root + 7, 70, 0.9)
+
+
+def style_synth_pop(a: Arrangement, c: BarContext) -> None:
+    """Synth-pop: pads pumped by a sidechain (each beat a fresh swell that starts after the
+    beat), arpeggiated sixteenths, an eighth-note bass; the verses have no kick (claps on 2 and
+    4, sixteenth hats), the choruses four on the floor (electronic kit)."""
+    b = c.b0
+    if c.drums:
+        for k in range(16):
+            a.hit("drums", b + k / 4, HAT, 58 if k % 2 == 0 else 36)
+        for k in (1, 3):
+            a.hit("drums", b + k, CLAP, 96)
+        if c.label == "C":
+            for k in range(4):
+                a.hit("drums", b + k, KICK, 110)
+        _crash_on_section(a, c)
+    for k in range(4):  # the pump: quiet on the beat, a swell after it
+        a.chord("pad", b + k + 0.2, c.chord, 66, 0.75)
+    if c.label != "I":
+        for k in range(8):
+            a.hit("bass", b + k / 2, c.root, 88 if k % 2 == 0 else 74, 0.4)
+    for k in range(16):
+        a.hit("keys", b + k / 4, c.chord[k % 3] + 12 * (1 + (k // 3) % 2), 56, 0.2)
+
+
+def style_gospel_shuffle(a: Arrangement, c: BarContext) -> None:
+    """A fast 4/4 gospel shuffle (~140): organ chords on the shuffled "ands", hand claps on 2
+    and 4, shuffled hats, kick on 1 and 3, a piano answering, a walking bass, a tambourine;
+    the intro is organ and claps, the bridge organ, piano and bass without drums."""
+    b = c.b0
+    if c.drums:
+        for k in range(4):
+            if k % 2:
+                a.hit("drums", b + k, CLAP, 104)
+                a.hit("drums", b + k, TAMB, 70)
+            if c.label == "I":
+                continue
+            a.hit("drums", b + k, HAT, 70)
+            a.hit("drums", b + k + 0.5, HAT, 52)
+            a.hit("drums", b + k, SNARE if k % 2 else KICK, 100 if k % 2 else 92)
+        if c.index == c.length - 1 and c.label != "I":
+            _fill(a, c, b + 3.0, 1 / 3)
+        _crash_on_section(a, c)
+    for k in range(4):
+        a.chord("organ", b + k + 0.5, c.chord, 76, 0.35)
+    if c.label == "I":
+        return
+    a.chord("keys", b, [p + 12 for p in c.chord], 100, 0.4)
+    a.chord("keys", b + 2.5, [p + 12 for p in c.chord], 96, 0.4)
+    walk = [c.root, c.root + 4, c.root + 7, c.next_root - 1]
+    for k, p in enumerate(walk):
+        a.hit("bass", b + k, p, 90 if k == 0 else 80, 0.8)
+
+
+def style_reggaeton(a: Arrangement, c: BarContext) -> None:
+    """Reggaeton (~92): the dembow (kick on every beat, snare on the 3+3+2 sixteenths of each
+    half-bar), shakers, an 808 sub bass on 1 and 3 with the pickups, piano chords,
+    a drumless pre-chorus break (808 kit)."""
+    b = c.b0
+    if c.drums:
+        for k in range(4):
+            a.hit("drums", b + k, KICK, 92)
+            a.hit("drums", b + k + 0.5, SHAKER, 50)
+        for pos in DEMBOW:
+            a.hit("drums", b + pos, SNARE, 80)
+        if c.label == "C":
+            for pos in DEMBOW:
+                a.hit("drums", b + pos, TIMBALE_HI, 72)
+        _crash_on_section(a, c)
+    for pos, vel in ((0, 100), (0.75, 80), (2, 96), (2.75, 80)):
+        a.hit("bass", b + pos, c.root, vel, 0.6)
+    for pos in (0, 0.75, 1.5, 2.5):
+        a.chord("keys", b + pos, [p + 12 for p in c.chord], 96, 0.25)
+    if c.label == "C":
+        a.chord("pad", b, c.chord, 58, 3.9)
+
+
+def style_uk_garage(a: Arrangement, c: BarContext) -> None:
+    """UK garage 2-step (~132, swung sixteenths): kick on 1 and the swung 16th before 3 (no
+    kick on 3), snare/rim on 2 and 4, shuffled hats with an open hat on every "and", a
+    syncopated sub bass, chopped organ stabs and a vocal-like pad."""
+    b = c.b0
+    if c.drums:
+        for k in range(16):
+            if k % 4 == 2:
+                a.hit("drums", b + k / 4, OPEN, 64, 0.2)
+            elif a.rng.random() < 0.8:
+                a.hit("drums", b + k / 4, HAT, 56 if k % 2 == 0 else 42)
+        for pos, vel in ((0, 108), (1.75, 90), (2.75, 70)):
+            a.hit("drums", b + pos, KICK, vel)
+        for pos in (1, 3):
+            a.hit("drums", b + pos, SNARE, 104)
+            a.hit("drums", b + pos, STICK, 70)
+        _crash_on_section(a, c)
+    for pos, step in ((0, 0), (0.75, 0), (1.75, 12), (2.5, 7), (3.25, 10)):
+        a.hit("bass", b + pos, c.root + step, 94, 0.3)
+    for pos in (0.5, 1.25, 2.25, 3.5):
+        a.chord("organ", b + pos, c.chord, 76, 0.15)
+    if c.index % 2 == 0:
+        a.chord("pad", b, [p + 12 for p in c.chord], 54, 7.8)
+
+
 @dataclass(frozen=True)
 class Style:
     """How a song of this style is arranged.
@@ -1075,8 +1399,63 @@ HELD_OUT_STYLES: dict[str, Style] = {
 }
 
 
-#: Styles written for the current held-out split (seed 1 of each is held out); none yet.
-HELD_OUT_STYLES_3: dict[str, Style] = {}
+#: Styles written for the current held-out split (seed 1 of each is held out): new bar writers,
+#: forms, instruments, kits and meters' feels that no dev style has.
+HELD_OUT_STYLES_3: dict[str, Style] = {
+    "cumbia": Style(style_cumbia, (2, 4), (84, 100),
+                    (("I", 4, True), ("A", 12, True), ("B", 12, True), ("A", 12, True)),
+                    "pop", instruments=(("bass", 33), ("keys", 21), ("lead", 21)),
+                    chord_bars=2),
+    "soul_ballad_128": Style(style_soul_ballad_128, (12, 8), (54, 66),
+                             (("I", 2, False), ("V", 6, True), ("C", 6, True), ("O", 2, False)),
+                             "pop", instruments=(("bass", 33), ("keys", 0), ("pad", 48),
+                                                 ("lead", 66))),
+    "big_beat": Style(style_big_beat, (4, 4), (96, 106),
+                      (("I", 2, True), ("A", 8, True), ("B", 8, True), ("D", 4, False),
+                       ("A", 8, True)),
+                      "minor", MINOR, instruments=(("bass", 30), ("keys", 62), ("pad", 50),
+                                                   ("lead", 84)), kit=8),
+    "jazz_ballad": Style(style_jazz_ballad, (4, 4), (56, 66),
+                         (("I", 2, False), ("A", 6, True), ("B", 6, True), ("A", 4, True)),
+                         "jazz", swing=(0.6, 0.66),
+                         instruments=(("bass", 32), ("keys", 0), ("lead", 66)), kit=40),
+    "polka": Style(style_polka, (2, 4), (112, 132),
+                   (("I", 4, True), ("A", 16, True), ("B", 16, True), ("T", 8, True),
+                    ("A", 8, True)),
+                   "pop", instruments=(("bass", 58), ("keys", 21), ("lead", 71)), chord_bars=2),
+    "tango": Style(style_tango, (4, 4), (112, 126),
+                   (("I", 2, False), ("A", 8, False), ("B", 8, False), ("A", 6, False)),
+                   "minor", MINOR, drums=False,
+                   instruments=(("bass", 32), ("keys", 23), ("guitar", 0), ("lead", 40))),
+    "freylekhs": Style(style_freylekhs, (4, 4), (128, 148),
+                       (("I", 2, False), ("A", 8, True), ("B", 8, True), ("A", 8, True),
+                        ("C", 8, True)),
+                       "klezmer", FREYGISH, instruments=(("bass", 32), ("keys", 0),
+                                                         ("organ", 21), ("lead", 71))),
+    "jig_68": Style(style_jig_68, (6, 8), (104, 120),
+                    (("I", 2, False), ("A", 8, True), ("A", 8, True), ("B", 8, True),
+                     ("B", 8, True)),
+                    "pop", instruments=(("bass", 32), ("guitar", 25), ("lead", 110))),
+    "synth_pop": Style(style_synth_pop, (4, 4), (108, 122),
+                       (("I", 2, False), ("V", 8, True), ("C", 8, True), ("V", 4, True),
+                        ("C", 8, True)),
+                       "pop", instruments=(("bass", 38), ("keys", 81), ("pad", 90)), kit=24),
+    "gospel_shuffle": Style(style_gospel_shuffle, (4, 4), (132, 148),
+                            (("I", 4, True), ("V", 8, True), ("C", 8, True), ("B", 4, False),
+                             ("C", 8, True)),
+                            "pop", swing=(0.62, 0.68),
+                            instruments=(("bass", 33), ("keys", 0), ("organ", 16))),
+    "reggaeton": Style(style_reggaeton, (4, 4), (88, 98),
+                       (("I", 2, False), ("V", 8, True), ("C", 8, True), ("B", 2, False),
+                        ("C", 8, True)),
+                       "minor", MINOR, instruments=(("bass", 38), ("keys", 0), ("pad", 89)),
+                       kit=25),
+    "uk_garage": Style(style_uk_garage, (4, 4), (128, 136),
+                       (("I", 4, True), ("A", 8, True), ("B", 8, True), ("A", 8, True),
+                        ("O", 4, True)),
+                       "minor", MINOR, swing=(0.58, 0.64), swing_unit=0.25,
+                       instruments=(("bass", 38), ("organ", 17), ("pad", 54))),
+}
 
 
 def style_of(name: str) -> Style:
