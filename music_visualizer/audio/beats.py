@@ -623,6 +623,8 @@ def _level_score(candidate: dict, drumness: float) -> float:
     - a backbeat over a steady low pulse: the high band alternating beat to beat (snare or
       hi-hat on 2 and 4) times the low band's periodicity (levels in a 3:2 relation alternate
       too, but are not periodic; nor is the bass of eighths with accented off-beat hats),
+      only at levels of 60 BPM or more (slower, the alternation is of half bars: the surdo's
+      accent on the 2 of a samba bar in 2/4 felt in halves),
     - how clearly its beats group into bars (the downbeat contrast: chords change and
       kicks land on bar lines; at half or double the tempo the bars are blurred),
     - a log-normal tempo prior 0.6 octaves wide, centred at 140 BPM for music with drums and at
@@ -639,11 +641,14 @@ def _level_score(candidate: dict, drumness: float) -> float:
         prior -= (np.log2(_SLOW_BPM / candidate["bpm"]) / 0.15) ** 2
     periodic = _periodicity(candidate)
     backbeat = max(candidate.get("backbeat", 0.0), 0.0) * max(candidate.get("low1", 0.0), 0.0)
+    if candidate["bpm"] < _BACKBEAT_MIN_BPM:
+        backbeat = 0.0
     return float(3.0 * np.log(max(candidate["on"], 1e-9)) + 4.0 * periodic
                  + _BACKBEAT_WEIGHT * backbeat + 0.25 * candidate["bar"] + prior)
 
 
 _BACKBEAT_WEIGHT = 2.0
+_BACKBEAT_MIN_BPM = 60.0  # slower "backbeats" alternate half bars
 
 
 def _periodicity(candidate: dict) -> float:
