@@ -378,7 +378,9 @@ def _trim(beats: np.ndarray, local: np.ndarray) -> np.ndarray:
     return beats[keep[0]: keep[-1] + 1]
 
 
-_RATIOS = (1 / 3, 1 / 2, 2 / 3, 1.0, 3 / 2, 2.0, 3.0)
+# metrical levels tried, as ratios to the song's tempo curve: halves and thirds of it and their
+# multiples, and 5/2 (the strongest periodicity of a fast 5/4 in 3 + 2 can be its half bar)
+_RATIOS = (1 / 3, 1 / 2, 2 / 3, 1.0, 3 / 2, 2.0, 5 / 2, 3.0)
 
 
 def _onset_strength_on(local: np.ndarray, beats: np.ndarray) -> float:
