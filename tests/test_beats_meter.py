@@ -238,3 +238,29 @@ def test_blues_shuffle_downbeats_on_the_bass_root_not_on_beat_three():
     assert result.meter == 4
     assert _beat_f(song, result.beats) >= 0.9
     assert _downbeat_f(song, result.downbeats) >= 0.8
+
+
+def test_fast_five_four_with_a_vamp_on_the_and_of_two_is_counted_in_fives():
+    """A fast 5/4 (3 + 2) whose piano vamp lands on 1, the "and" of 2 and 4: its strongest
+    periodicity is the half bar (two and a half beats), from which the beat is 5/2 away
+    (once read at 3/5 of the tempo, in threes)."""
+    bpm, meter = 164.0, 5
+    song = _Song(bpm=bpm, meter=meter, bars=24)
+    for bar in range(song.bars):
+        b = bar * meter
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(meter):
+            song.drum(b + k, "hat", 0.5)
+            if k in (1, 3):
+                song.drum(b + k + 0.5, "hat", 0.35)
+        song.drum(b, "kick", 0.9)
+        song.drum(b + 3, "kick", 0.8)
+        song.drum(b + 2, "snare", 0.7)
+        song.drum(b + 4, "snare", 0.75)
+        for pos, gain in ((0, 0.6), (1.5, 0.65), (3, 0.55)):
+            song.chord(b + pos, root, gain, 0.5)
+        song.bass(b, root - 24, 0.8, 0.8)
+        song.bass(b + 3, root - 17, 0.7, 0.8)
+    result = _track(song)
+    assert abs(result.tempo - bpm) <= 0.04 * bpm
+    assert _beat_f(song, result.beats) >= 0.9

@@ -378,7 +378,9 @@ def _trim(beats: np.ndarray, local: np.ndarray) -> np.ndarray:
     return beats[keep[0]: keep[-1] + 1]
 
 
-_RATIOS = (1 / 3, 1 / 2, 2 / 3, 1.0, 3 / 2, 2.0, 3.0)
+# metrical levels tried, as ratios to the song's tempo curve: halves and thirds of it and their
+# multiples, and 5/2 (the strongest periodicity of a fast 5/4 in 3 + 2 can be its half bar)
+_RATIOS = (1 / 3, 1 / 2, 2 / 3, 1.0, 3 / 2, 2.0, 5 / 2, 3.0)
 
 
 def _onset_strength_on(local: np.ndarray, beats: np.ndarray) -> float:
@@ -475,7 +477,7 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
     kick, chords = peaks([nov["kick"], nov["treble_change"]])
     # chords changing on the beats, or a four-on-the-floor kick under off-beat hats and bass
     # (house, disco), keep the beats where they are
-    if hits >= -_HALF_BEAT_EVIDENCE or chords >= 0.0 or kick > 0.1:
+    if hits >= -_HALF_BEAT_EVIDENCE or chords > _HALF_BEAT_EVIDENCE or kick > 0.1:
         return beats
     before = float(np.median(np.diff(beats))) * (1.0 - other)
     first = [beats[0] - before] if beats[0] - before >= 0 else []
@@ -621,8 +623,12 @@ def _level_score(candidate: dict, drumness: float) -> float:
     - the periodicity of the low band alone, when stronger (a walking bass on every quarter
       under a ride pattern that repeats every two beats),
     - a backbeat over a steady low pulse: the high band alternating beat to beat (snare or
-      hi-hat on 2 and 4) times the low band's periodicity (levels in a 3:2 relation alternate
-      too, but are not periodic; nor is the bass of eighths with accented off-beat hats),
+      hi-hat on 2 and 4) times the low band's periodicity, when that is a clear pulse (levels
+      in a 3:2 relation alternate too, but are not periodic; nor is the bass of eighths with
+      accented off-beat hats; nor the one-drop's bass at its eighths, where the hats and the
+      off-beat skank alternate),
+      only at levels of 60 BPM or more (slower, the alternation is of half bars: the surdo's
+      accent on the 2 of a samba bar in 2/4 felt in halves),
     - how clearly its beats group into bars (the downbeat contrast: chords change and
       kicks land on bar lines; at half or double the tempo the bars are blurred),
     - a log-normal tempo prior 0.6 octaves wide, centred at 140 BPM for music with drums and at
@@ -639,11 +645,14 @@ def _level_score(candidate: dict, drumness: float) -> float:
         prior -= (np.log2(_SLOW_BPM / candidate["bpm"]) / 0.15) ** 2
     periodic = _periodicity(candidate)
     backbeat = max(candidate.get("backbeat", 0.0), 0.0) * max(candidate.get("low1", 0.0), 0.0)
+    if candidate["bpm"] < _BACKBEAT_MIN_BPM or candidate.get("low1", 0.0) < _LOW_PULSE:
+        backbeat = 0.0
     return float(3.0 * np.log(max(candidate["on"], 1e-9)) + 4.0 * periodic
                  + _BACKBEAT_WEIGHT * backbeat + 0.25 * candidate["bar"] + prior)
 
 
 _BACKBEAT_WEIGHT = 2.0
+_BACKBEAT_MIN_BPM = 60.0  # slower "backbeats" alternate half bars
 
 
 def _periodicity(candidate: dict) -> float:
