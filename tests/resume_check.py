@@ -116,7 +116,8 @@ def kill_when(args: Sequence[str | os.PathLike[str]], root: Path,
             time.sleep(0.005)
         assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read()}"
     finally:
-        os.kill(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
         proc.communicate()
     return run_of(root)
 

@@ -552,3 +552,13 @@ def test_every_declared_form_setting_gets_its_declared_widget():
         for bound in ("minimum", "maximum", "step"):
             if bound in spec.app:
                 assert components[label]["props"][bound] == spec.app[bound], (name, bound)
+
+
+def test_a_declared_widget_that_no_row_places_joins_the_last_advanced_row(monkeypatch):
+    from music_visualizer.ui import app as app_module
+
+    rows = tuple(tuple(n for n in row if n != "compile") for row in app_module.ADVANCED_ROWS)
+    monkeypatch.setattr(app_module, "ADVANCED_ROWS", rows)
+    placed = app_module._advanced_rows()
+    assert placed[:-1] == rows[:-1]
+    assert placed[-1] == (*rows[-1], "compile")

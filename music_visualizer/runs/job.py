@@ -290,8 +290,6 @@ def make_renderer(settings: Settings, *, device: str | None = None,
 
 def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> Path:
     """(Re)build ``<timestring>.mp4`` from a run's frames and the song's matching slice."""
-    from .video import encode_video
-
     saved = load_run_record(folder, timestring)
     audio_path = Path(audio) if audio else Path(saved.song.audio)
     if not audio_path.is_file():
@@ -301,10 +299,17 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
     if audio and audio_hash(audio_path) != saved.song.audio_hash:
         raise RunError(f"'{audio_path}' is not the song run {timestring} was rendered from; "
                        "pass that song with --audio.")
-    return encode_video(frames_dir=folder, timestring=timestring,
-                        n_frames=saved.n_frames, fps=saved.settings.fps,
-                        out_path=video_path(folder, timestring), audio_path=audio_path,
-                        audio_start=saved.settings.start)
+    return _encode(folder, timestring, saved.settings, saved.n_frames, audio_path)
+
+
+def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
+            audio_path: Path) -> Path:
+    """The run's MP4 from its frames and ``audio_path``'s slice (already known to be its song)."""
+    from .video import encode_video
+
+    return encode_video(frames_dir=folder, timestring=timestring, n_frames=n_frames,
+                        fps=settings.fps, out_path=video_path(folder, timestring),
+                        audio_path=audio_path, audio_start=settings.start)
 
 
 def _video_is_current(folder: Path, timestring: str, n_frames: int) -> bool:
@@ -422,7 +427,9 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
         if request.make_video and not stopped:
             video = video_path(run.folder, run.timestring)
             if rendered > 0 or not _video_is_current(run.folder, run.timestring, plan.n_frames):
-                video = build_video(run.folder, run.timestring, audio=Path(request.audio))
+                # the record and the song were checked when the run was prepared
+                video = _encode(run.folder, run.timestring, run.settings, plan.n_frames,
+                                Path(request.audio))
     finally:
         if lock is not None:
             lock.release()

@@ -569,12 +569,17 @@ def list_runs(folder: Path) -> list[RunSummary]:
 _MONTHS = "[0-9][0-9][0-9][0-9]-[0-9][0-9]"
 
 
+def record_files(output_dir: str | os.PathLike[str]) -> list[Path]:
+    """The settings file of every run under ``<output_dir>/<YYYY-MM>/<song>/``."""
+    return list(Path(output_dir).glob(f"{_MONTHS}/*/*_settings.json"))
+
+
 def song_runs(output_dir: str | os.PathLike[str], audio_digest: str) -> list[RunSummary]:
     """Every run under ``<output_dir>/<YYYY-MM>/<song>/`` rendered from the audio whose
     :func:`~music_visualizer.audio.load.audio_hash` is ``audio_digest``, newest first
     (whatever the song folders are named)."""
-    paths = list(Path(output_dir).glob(f"{_MONTHS}/*/*_settings.json"))
-    runs = [run.summary() for run in _listed(paths) if run.audio_hash == audio_digest]
+    runs = [run.summary() for run in _listed(record_files(output_dir))
+            if run.audio_hash == audio_digest]
     return sorted(runs, key=lambda r: (r.timestring, str(r.folder)), reverse=True)
 
 

@@ -469,7 +469,8 @@ def _cmd_export_deforum(args: argparse.Namespace) -> int:
     import json
 
     from ..errors import RunError
-    from ..runs.store import atomic_write_bytes, check_timestring, read_run_record
+    from ..files import atomic_write_bytes
+    from ..runs.store import check_timestring, read_run_record
     from ..settings.deforum import export_deforum
 
     timestring = check_timestring(args.timestring)

@@ -19,17 +19,13 @@ from typing import Any
 import numpy as np
 
 from ...errors import RunError, SettingsError, UserError
-from ...runs.store import gan_path
-from ...safe_load import MAX_RECORD_BYTES, parse_json, read_text
+from ...runs.store import gan_path, read_record_file, record_files
 from ...settings import Settings
 from ..base import ResolveContext
 from ..independent import IndependentFrames
 from . import GAN
 
 __all__ = ["GanSteps", "gan_options", "gan_renderer", "gan_run_vectors", "load_run_vectors"]
-
-_MONTHS = "[0-9][0-9][0-9][0-9]-[0-9][0-9]"
-
 
 def gan_options(settings: Settings) -> Any:
     """The Deep Music Visualizer options of ``settings``."""
@@ -52,16 +48,16 @@ def _previous_gan_runs(output_dir: Path, audio_digest: str | None) -> list[tuple
     """GAN runs under ``output_dir`` (of the song with ``audio_digest`` when given), newest
     first, as ``(folder, timestring, record)``."""
     found = []
-    for path in Path(output_dir).glob(f"{_MONTHS}/*/*_settings.json"):
+    for path in record_files(output_dir):
+        timestring = path.name[: -len("_settings.json")]
         try:
-            record = parse_json(read_text(path, limit=MAX_RECORD_BYTES), name=str(path))
+            record = read_record_file(path, timestring)
         except UserError:  # unreadable, malformed, absurdly nested: not a run to reuse
             continue
-        if not isinstance(record, dict) or record.get("settings", {}).get("mode") != "gan":
+        if record.get("settings", {}).get("mode") != "gan":
             continue
         if audio_digest and record.get("song", {}).get("audio_hash") != audio_digest:
             continue
-        timestring = path.name[: -len("_settings.json")]
         found.append((path.parent, timestring, record))
     return sorted(found, key=lambda item: item[1], reverse=True)
 
