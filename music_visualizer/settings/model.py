@@ -60,6 +60,7 @@ __all__ = [
 GROUPS: dict[str, str] = {
     "render": "What renders it",
     "size": "Size and time",
+    "output": "What is kept on disk",
     "diffusion": "Diffusion",
     "animation": "Deforum animation (per frame)",
     "noise": "Noise and anti-blur (unsharp mask before the noise; amount 0 = off)",
@@ -135,6 +136,14 @@ class Settings:
     start: float = setting(0.0, "seconds into the song", group="size", low=0.0, widget="number",
                            app=dict(label="Start (s)", minimum=0),
                            form=2, **_SEC)
+    # What is kept on disk.
+    keep_frames: str = setting(
+        "all", "all: keep every frame's PNG | none: encode the video in segments while "
+        "rendering and delete their frames (a tenth of the disk; for Drive)", group="output",
+        choices=("all", "none"), widget="radio",
+        app=dict(label="Keep frames",
+                 info="none: the video is encoded while rendering and the PNGs deleted "
+                      "(fits in Drive)"), form=56)
     # Diffusion.
     steps: int = setting(4, "denoising steps (sd-turbo needs 1-4; SD 1.5 wants 25-50)",
                          group="diffusion", low=1, high=200, widget="number",
