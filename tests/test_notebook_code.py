@@ -8,10 +8,12 @@ Git sources are bare repositories made here (``file://`` URLs): nothing is downl
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -291,6 +293,36 @@ def test_failing_clone(colab_env):
     _explained(nb, stopped, f"  - git clone {url} (git said: fatal: ")
 
 
+class _AskForLogin(http.server.BaseHTTPRequestHandler):
+    """What GitHub answers for a repository that does not exist or is private."""
+
+    def do_GET(self):
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="GitHub"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_clone_that_asks_for_a_password_fails_at_once(colab_env, monkeypatch):
+    home, _ = colab_env
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AskForLogin)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/someone/private.git"
+        nb, stopped = _run_colab(home, code=url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    _explained(nb, stopped, f"  - git clone {url} (git said: fatal: could not read Username",
+               "terminal prompts disabled")
+
+
 def test_missing_folder(colab_env):
     home, drive = colab_env
     nb, stopped = _run_colab(home, code="nowhere/music_visualizer", whole_notebook=True)
@@ -310,6 +342,16 @@ def test_broken_zip(colab_env):
     (drive / "music_visualizer.zip").write_bytes(b"PK\x03\x04 cut short by an upload")
     nb, stopped = _run_colab(home, code="music_visualizer.zip")
     _explained(nb, stopped, f"  - {drive / 'music_visualizer.zip'} (File is not a zip file)")
+
+
+def test_local_notebook_outside_the_project(tmp_path, monkeypatch):
+    monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    (tmp_path / "DeforumMusicVisualizer.ipynb").write_text("{}")  # a copied notebook, alone
+    nb, stopped = _run([_setup_source(None, "", None), PROBE], cwd=tmp_path)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(""))  # _explained reads the cell at index 1
+    text = _explained(nb, stopped, f"  - {tmp_path} (no music_visualizer/, configs/ and "
+                                   "requirements.txt in it)")
+    assert "On your own computer: open this notebook from the project's folder" in text
 
 
 def test_drive_refused_and_published_address_unreachable(colab_env, monkeypatch):
