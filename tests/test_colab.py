@@ -419,6 +419,18 @@ def test_notebook_settings_model_and_output(tmp_path, monkeypatch):
     assert typed.model == "my/model"
 
 
+def test_notebook_settings_keep_frames(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    folders = colab.prepare_folders(tmp_path, environ={})
+    chosen = colab.notebook_settings(folders, keep_frames="none")
+    assert resolve_settings(file=chosen.settings_file).keep_frames == "none"
+    assert "Keep frames: none" in capsys.readouterr().out
+    kept = colab.notebook_settings(folders, keep_frames="")  # blank: the file's (all)
+    assert resolve_settings(file=kept.settings_file).keep_frames == "all"
+    with pytest.raises(UserError, match="keep_frames"):
+        colab.notebook_settings(folders, keep_frames="some")
+
+
 def test_notebook_settings_errors(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     folders = colab.prepare_folders(tmp_path, environ={})
@@ -439,6 +451,21 @@ def test_notebook_preset_choices_match_the_shipped_presets():
     choices = yaml.safe_load(line.split("# @param", 1)[1])
     assert choices[0] == "none"
     assert sorted(choices[1:]) == preset_names()
+
+
+def test_notebook_keep_frames_defaults_to_none_and_offers_the_declared_choices():
+    import nbformat
+
+    from music_visualizer.settings.model import field_specs
+
+    nb = nbformat.read(ROOT / "DeforumMusicVisualizer.ipynb", as_version=4)
+    source = next(cell.source for cell in nb.cells if cell.cell_type == "code"
+                  and cell.source.startswith("# @title Settings"))
+    line = next(line for line in source.splitlines() if line.startswith("KEEP_FRAMES ="))
+    value, params = line.split("# @param", 1)
+    assert value.split("=", 1)[1].strip() == '"none"'
+    assert sorted(yaml.safe_load(params)) == sorted(field_specs()["keep_frames"][1].choices)
+    assert "keep_frames=KEEP_FRAMES" in source
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -76,7 +77,8 @@ def test_notebook_sections_and_steps():
         index = next(i for i, source in code if text in source)
         return SECTIONS[sum(index > start for start in starts) - 1]
 
-    assert section_of('REPO_URL = "https://github.com/') == "Setup"
+    assert section_of('PROJECT_GIT_URL = "https://github.com/') == "Setup"
+    assert section_of('CODE = ""  # @param {type:"string"}') == "Setup"
     assert section_of("colab.gpu_report()") == "Setup"
     assert section_of("colab.install(") == "Setup"
     assert section_of("colab.mount_drive()") == "Setup"
@@ -89,6 +91,21 @@ def test_notebook_sections_and_steps():
     for _, source in code:
         assert not re.search(r"^\s*(def|class) ", source, flags=re.MULTILINE), source
         assert "!pip" not in source and "%pip" not in source
+
+
+def test_setup_cell_gets_the_code_with_the_standard_library_only():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    setup = nb.cells[_code_cell(nb, "Get the code")]
+    assert _code_cell(nb, "Get the code") == min(
+        i for i, cell in enumerate(nb.cells) if cell.cell_type == "code")
+    lines = setup.source.splitlines()
+    assert lines[1].startswith("# The project's published git address. Using a fork?")
+    assert lines[2].startswith('PROJECT_GIT_URL = "https://')
+    assert sum(c.source.count("PROJECT_GIT_URL =") for c in nb.cells) == 1  # one constant
+    modules = {m.group(1).split(".")[0] for m in re.finditer(
+        r"^\s*(?:from|import)\s+([\w.]+)", setup.source, flags=re.MULTILINE)}
+    assert modules - {"google"} <= set(sys.stdlib_module_names), modules
+    assert "music_visualizer" not in modules  # found before it can be imported
 
 
 @pytest.mark.slow
@@ -116,6 +133,7 @@ def test_notebook_runs_locally(tmp_path, monkeypatch):
             assert not [o for o in cell.outputs if o.output_type == "error"], _text(cell)
     assert _headings(nb) == SECTIONS
 
+    assert f"The code: {ROOT}\n" in _text(nb.cells[_code_cell(nb, "Get the code")])
     install = _text(nb.cells[_code_cell(nb, "Install")])
     assert "Not in Colab: skipping the install" in install
     assert "Installing" not in install and "Successfully installed" not in install
@@ -124,6 +142,7 @@ def test_notebook_runs_locally(tmp_path, monkeypatch):
     assert "Downloading" not in _text(nb.cells[_code_cell(nb, "Download a model")])
     settings = _text(nb.cells[_code_cell(nb, "Settings")])
     assert "Motion preset: pulse" in settings
+    assert "Keep frames: none" in settings  # the notebook's default: renders that fit in Drive
     interface = _text(nb.cells[_code_cell(nb, "Start the app")])
     assert "Not in Colab: skipping the public share link" in interface
     assert "http://127.0.0.1:" in interface

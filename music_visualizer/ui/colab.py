@@ -422,14 +422,17 @@ class NotebookSettings:
 def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "configs/default.yaml",
                       model: str = "", checkpoint: str | os.PathLike[str] | None = None,
                       preset: str = "", fps: float | None = None, width: int | None = None,
-                      height: int | None = None, output_folder: str = "") -> NotebookSettings:
+                      height: int | None = None, output_folder: str = "",
+                      keep_frames: str = "") -> NotebookSettings:
     """The Settings form -> ``<output>/notebook_settings.yaml``, checked, for the app.
 
     Layers: ``settings_file`` (blank: the defaults), then the form. ``model`` blank means the
     ``checkpoint`` downloaded in Setup if any, else the file's model. A ``preset`` (blank or
     "none": the file's own) replaces the file's values of the fields the preset sets, so the
     chosen motion is what the app starts with. ``output_folder`` blank means
-    ``folders["outputs"]``.
+    ``folders["outputs"]``. ``keep_frames`` ("all" or "none"; blank: the file's) is whether a
+    render keeps every frame's PNG or encodes the video as it goes (the notebook's default is
+    "none", so that renders fit in Drive).
 
     Raises
     ------
@@ -454,7 +457,8 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
             data.pop(key, None)
         data["preset"] = preset
     chosen_model = model.strip() or (str(checkpoint) if checkpoint else "")
-    form = {"model": chosen_model or None, "fps": fps, "width": width, "height": height}
+    form = {"model": chosen_model or None, "fps": fps, "width": width, "height": height,
+            "keep_frames": keep_frames.strip() or None}
     data.update({key: value for key, value in form.items() if value is not None})
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / "notebook_settings.yaml"
@@ -464,6 +468,7 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
     chosen = settings_to_dict(settings)
     print(f"Model: {chosen['model']}\nMotion preset: {chosen['preset'] or 'none'}\n"
           f"{chosen['fps']:g} fps, {chosen['width']}x{chosen['height']}\n"
+          f"Keep frames: {chosen['keep_frames']}\n"
           f"Videos: {output_dir}\nSettings file: {target}")
     return NotebookSettings(output_dir=output_dir, settings_file=target, model=chosen["model"])
 
