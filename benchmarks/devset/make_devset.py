@@ -1314,7 +1314,7 @@ def style_tarantella(a: Arrangement, c: BarContext) -> None:
     b = c.b0
     if c.drums:
         for j in range(6):
-            a.hit("drums", b + j / 3, TAMB, 98 if j % 3 == 0 else 52 if j % 3 == 1 else 76)
+            a.hit("drums", b + j / 3, TAMB, 100 if j % 3 == 0 else 50 if j % 3 == 1 else 64)
         if c.label != "I":
             a.hit("drums", b, TOM_LO, 86)
             a.hit("drums", b + 1, TOM_LO, 74)
@@ -1323,9 +1323,10 @@ def style_tarantella(a: Arrangement, c: BarContext) -> None:
     a.hit("bass", b, c.root, 96, 0.6)
     a.hit("bass", b + 1, c.root + 7, 84, 0.6)
     for j in (1, 2, 4, 5):
-        a.chord("guitar", b + j / 3, c.chord, 68 if j % 3 == 1 else 60, 0.25)
-    if c.label in ("A", "C"):
-        _line(a, "lead", c, tuple(j / 3 for j in range(6)), 84, 0.3)
+        a.chord("guitar", b + j / 3, c.chord, 64 if j % 3 == 1 else 56, 0.25)
+    if c.label in ("A", "C"):  # running eighths, leaning on the beats
+        _line(a, "lead", c, (0.0, 1.0), 94, 0.3)
+        _line(a, "lead", c, (1 / 3, 2 / 3, 4 / 3, 5 / 3), 70, 0.3)
     if c.label in ("B", "C"):
         _line(a, "violin", c, (0.0, 1.0) if c.label == "B" else (0.0, 2 / 3, 1.0, 5 / 3), 86,
               0.9 if c.label == "B" else 0.3)
@@ -1519,13 +1520,16 @@ def style_motorik(a: Arrangement, c: BarContext) -> None:
 def style_five_ostinato(a: Arrangement, c: BarContext) -> None:
     """5/4 as 3 + 3 + 2 + 2 eighths (the quarter annotated, 5 a bar): the bass and the piano's
     left hand on an ostinato on the groups (1, the "and" of 2, 4 and 5) doubled by bongos, kick
-    on 1 and 4, the snare on the "and" of 2 and on 5, eighth hats, a flute in long notes in A
-    and moving in B, string stabs in B. Intro: the ostinato alone on the bass."""
+    on 1 and 4, the snare on the "and" of 2 and on 5, eighth hats accented on the quarters and
+    the hi-hat foot on 2 and 3, a flute in long notes in A and moving in B, string stabs in B.
+    Intro: the ostinato alone on the bass."""
     b = c.b0
     groups = (0, 1.5, 3, 4)
     if c.drums:
         for k in range(10):
-            a.hit("drums", b + k / 2, HAT, 62 if k % 2 == 0 else 44)
+            a.hit("drums", b + k / 2, HAT, 76 if k % 2 == 0 else 40)
+        for pos in (1, 2):  # the hi-hat foot keeps the quarters between the groups
+            a.hit("drums", b + pos, PEDAL, 72)
         for pos in (0, 3):
             a.hit("drums", b + pos, KICK, 100 if pos == 0 else 92)
         for pos in (1.5, 4):
@@ -1605,9 +1609,9 @@ def style_country_waltz(a: Arrangement, c: BarContext) -> None:
 def style_bembe(a: Arrangement, c: BarContext) -> None:
     """An Afro-Cuban bembe in 6/8 (2 dotted quarters a bar): the bell's seven strokes spread
     over two bars, the shekere on every eighth, the low drum on the beats, congas (a slap on 1,
-    open tones on the last two eighths), a piano montuno, an anticipated bass (the next root on
-    the bar's last eighth, tied over), a trumpet in A and call-and-response voices in B. Intro:
-    bell and shekere alone."""
+    open tones on the last two eighths), a piano montuno, the bass on 2 and anticipating (the
+    next root on the bar's last eighth, tied over), a trumpet in A and call-and-response voices
+    in B. Intro: bell and shekere alone."""
     b = c.b0
     if c.drums:
         for e in BELL_128:
@@ -1616,19 +1620,19 @@ def style_bembe(a: Arrangement, c: BarContext) -> None:
         for j in range(6):
             a.hit("drums", b + j / 3, CABASA, 60 if j % 3 == 0 else 38)
         if c.label != "I":
-            a.hit("drums", b, FLOOR_LO, 88)
-            a.hit("drums", b + 1, FLOOR_LO, 76)
+            a.hit("drums", b, FLOOR_LO, 96)
+            a.hit("drums", b + 1, FLOOR_LO, 86)
             for pos, drum, vel in ((0, CONGA_MUTE, 74), (2 / 3, CONGA_MUTE, 50),
                                    (4 / 3, CONGA_OPEN, 86), (5 / 3, CONGA_OPEN, 80)):
                 a.hit("drums", b + pos, drum, vel)
     if c.label == "I":
         return
-    for pos, vel in ((0, 68), (2 / 3, 76), (4 / 3, 80), (5 / 3, 70)):
+    for pos, vel in ((0, 76), (2 / 3, 62), (1, 74), (5 / 3, 66)):
         a.chord("keys", b + pos, [p + 12 * (pos > 1) for p in c.chord], vel, 0.25)
     if c.index == 0:
         a.hit("bass", b, c.root, 90, 0.6)
-    a.hit("bass", b + 2 / 3, c.root + 7, 86, 0.6)
-    a.hit("bass", b + 5 / 3, c.next_root, 96, 0.9)
+    a.hit("bass", b + 1, c.root + 7, 84, 0.6)
+    a.hit("bass", b + 5 / 3, c.next_root, 90, 0.9)
     if c.label == "A":
         _line(a, "lead", c, (0.0, 2 / 3, 1.0) if c.index % 2 == 0 else (1 / 3, 4 / 3), 84, 0.3)
     elif c.label == "B":
