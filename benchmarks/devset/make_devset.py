@@ -1620,8 +1620,8 @@ def style_bembe(a: Arrangement, c: BarContext) -> None:
         for j in range(6):
             a.hit("drums", b + j / 3, CABASA, 60 if j % 3 == 0 else 38)
         if c.label != "I":
-            a.hit("drums", b, FLOOR_LO, 96)
-            a.hit("drums", b + 1, FLOOR_LO, 86)
+            a.hit("drums", b, FLOOR_LO, 104)  # the bar's 1 the strongest: the bell spans two
+            a.hit("drums", b + 1, FLOOR_LO, 82)
             for pos, drum, vel in ((0, CONGA_MUTE, 74), (2 / 3, CONGA_MUTE, 50),
                                    (4 / 3, CONGA_OPEN, 86), (5 / 3, CONGA_OPEN, 80)):
                 a.hit("drums", b + pos, drum, vel)
@@ -1993,7 +1993,7 @@ HELD_OUT_STYLES_4: dict[str, Style] = {
                       (("I", 4, True), ("A", 8, True), ("B", 12, True), ("A", 8, True),
                        ("B", 12, True)),
                       "minor", MINOR, instruments=(("bass", 33), ("keys", 0), ("lead", 56),
-                                                   ("voices", 52)), chord_bars=2),
+                                                   ("voices", 52))),
     "nocturne_34": Style(style_nocturne, (3, 4), (60, 70),
                          (("I", 2, False), ("A", 8, False), ("B", 6, False), ("A", 4, False),
                           ("O", 2, False)),
