@@ -120,10 +120,11 @@ def test_generator_is_deterministic_and_split_disjoint():
     assert ds.make_song("swing", 2).midi != a.midi
     assert ds.DEV == DEV_NAMES
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert 0.25 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.6
+    assert 0.3 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.6
     assert {_style(n) for n in ds.DEV} <= {_style(n) for n in ds.HELD_OUT}
-    assert all(n.endswith(f"_{ds.HELD_OUT_SEED}") or _style(n) in ds.HELD_OUT_STYLES_3
+    assert all(n.endswith(f"_{ds.HELD_OUT_SEED}") or _style(n) in ds.HELD_OUT_STYLES_4
                for n in ds.HELD_OUT)
+    assert len(set(ds.HELD_OUT)) == len(ds.HELD_OUT)
     meters = {ds.make_song(n.rsplit("_", 1)[0], int(n.rsplit("_", 1)[1])).meter
               for n in ds.DEV + ds.HELD_OUT}
     assert meters == {2, 3, 4, 5, 7}
@@ -134,6 +135,7 @@ def test_spent_held_out_styles_are_dev_now():
     own bar writer and form, and no later split draws it again."""
     for table in (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3):
         assert {f"{s}_1" for s in table} <= set(ds.DEV)
+        assert {f"{s}_{ds.HELD_OUT_SEED}" for s in table} <= set(ds.HELD_OUT)
         assert not set(table) & set(ds.STYLES)
         assert all(ds.style_of(s) is table[s] for s in table)
     assert not set(ds.HELD_OUT_STYLES) & set(ds.HELD_OUT_STYLES_3)
@@ -200,3 +202,122 @@ def test_held_out_3_styles_follow_the_annotation_conventions():
     kick_bars = {labels[round(t / 480) // pop.meter] for t in kicks}
     assert kick_bars == {"C", "end"}
     assert not ds.make_song("tango", 1).drums
+
+
+def _drum_ticks(song: ds.DevSong, key: int) -> np.ndarray:
+    """Ticks of the note-ons of drum ``key`` (humanised a little around the grid)."""
+    _, tracks = _tracks(song.midi)
+    return np.array(sorted(t for track in tracks for t, e in _events(track)
+                           if e[0] == 0x90 | ds.DRUMS and e[1] == key and e[2] > 0))
+
+
+def _part_notes(song: ds.DevSong, program: int) -> list[tuple[int, int, int]]:
+    """(tick, pitch, velocity) of the note-ons of the track whose program is ``program``."""
+    _, tracks = _tracks(song.midi)
+    for track in tracks[1:]:
+        events = _events(track)
+        if any(e[0] & 0xF0 == 0xC0 and e[1] == program for _, e in events):
+            return [(t, e[1], e[2]) for t, e in events if e[0] & 0xF0 == 0x90 and e[2] > 0]
+    raise LookupError(program)
+
+
+def test_held_out_4_styles_are_new_and_never_in_dev():
+    """Seed 1 of every style written for the current held-out split is held out; no dev song
+    shares its style, its bar writer or its form; together they cover every meter, each with
+    its own annotation convention; the generator is deterministic for them too."""
+    only = set(ds.HELD_OUT_STYLES_4)
+    assert 12 <= len(only) <= 14
+    assert not only & (set(ds.STYLES) | set(ds.HELD_OUT_STYLES) | set(ds.HELD_OUT_STYLES_3))
+    assert not only & {_style(n) for n in ds.DEV}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_4[s] for s in only)
+    dev_styles = [ds.style_of(_style(n)) for n in ds.DEV]
+    for style in ds.HELD_OUT_STYLES_4.values():
+        assert all(style.write is not d.write and style.form != d.form for d in dev_styles)
+    assert len({s.write for s in ds.HELD_OUT_STYLES_4.values()}) == len(only)
+    expected = {(2, 4): (2, 480), (3, 4): (3, 480), (4, 4): (4, 480), (5, 4): (5, 480),
+                (6, 8): (2, 720), (7, 8): (7, 240), (12, 8): (4, 720)}
+    songs = {name: ds.make_song(name, 1) for name in only}
+    assert {s.signature for s in songs.values()} == set(expected)
+    for song in songs.values():
+        assert (song.meter, ds._beats_per_bar(song.signature)[1]) == expected[song.signature]
+        # repeated material is labelled alike, and some label comes back
+        labels = [lab for _, _, lab in song.sections]
+        assert len(set(labels)) < len(labels)
+    assert ds.make_song("salsa", 1).midi == songs["salsa"].midi
+    assert ds.make_song("salsa", 2).midi != songs["salsa"].midi
+
+
+def test_held_out_4_tempo_maps():
+    """The mazurka lilts (every bar's 2nd beat long, its 1st short, the bars even; the tempo is
+    the bar's pace), the soul ballad drifts faster with no jump, the tarantella is steady until
+    its coda and accelerates through it; DEV's tempo maps do not change."""
+    maz = ds.make_song("mazurka_34", 1)
+    ibi = np.diff(maz.beats).reshape(-1, 3)
+    assert np.all(ibi[:, 1] > 1.1 * ibi[:, 0]) and np.all(ibi[:, 1] > ibi[:, 2])
+    np.testing.assert_allclose(ibi.sum(axis=1), ibi.sum(axis=1)[0], rtol=1e-3)
+    assert maz.tempo == pytest.approx(180 / ibi.sum(axis=1)[0], rel=1e-3)
+    soul = 60 / np.diff(ds.make_song("soul_drift", 1).beats)
+    assert soul[-8:].mean() > 1.03 * soul[:8].mean()
+    assert np.max(np.abs(np.diff(soul) / soul[:-1])) < 0.02
+    tar = ds.make_song("tarantella_68", 1)
+    tempo = 60 / np.diff(tar.beats)
+    coda = tar.beats[:-1] >= tar.sections[-1][0] - 1e-9
+    assert np.ptp(tempo[~coda]) < 1e-6 and np.all(np.diff(tempo[coda]) > 0)
+    assert tempo[-1] > 1.12 * tempo[0]
+    assert {ds.style_of(_style(n)).tempo_map for n in ds.DEV}.isdisjoint(
+        {"lilt", "drift", "stringendo"})
+
+
+def test_held_out_4_grooves_are_as_described():
+    """The march's bass drum is on every downbeat and its cymbals on every 2 outside the trio;
+    the steppers' kick is on every beat; the salsa's bass never starts on a downbeat; the
+    mazurka's loudest chord is on 2 in A and on 3 in B."""
+    march = ds.make_song("march_24", 1)
+    bar = 2 * 480
+    kicks, cymbals = _drum_ticks(march, ds.KICK), _drum_ticks(march, ds.CONCERT_CYMBAL)
+    n_bars = (len(march.beats) - 1) // 2
+    assert all(np.min(np.abs(kicks - k * bar)) < 40 for k in range(n_bars))
+    trio = [(s, e) for s, e, lab in march.sections if lab == "T"]
+    for k in range(n_bars):
+        t = march.beats[2 * k]
+        if not any(s - 1e-9 <= t < e - 1e-9 for s, e in trio):
+            assert np.min(np.abs(cymbals - (k * bar + 480))) < 40
+    assert not np.any(np.abs(cymbals[:, None] - np.arange(n_bars)[None, :] * bar) < 120)
+    steppers = ds.make_song("steppers", 1)
+    kicks = _drum_ticks(steppers, ds.KICK)
+    assert all(np.min(np.abs(kicks - k * 480)) < 40 for k in range(len(steppers.beats) - 1))
+    salsa = ds.make_song("salsa", 1)
+    bass = np.array([t for t, _, _ in _part_notes(salsa, 33)])
+    assert len(bass) > 50 and np.min(np.abs((bass + 240) % (4 * 480) - 240)) > 120
+    maz = ds.make_song("mazurka_34", 1)
+    chords = _part_notes(maz, 21)
+    labels = [lab for lab, n, _ in ds.style_of("mazurka_34").form for _ in range(n)]
+    for k, label in enumerate(labels):
+        vel = {b: max((v for t, _, v in chords if abs(t - (3 * k + b) * 480) < 60), default=0)
+               for b in (1, 2)}
+        accent = 2 if label == "B" else 1
+        assert vel[accent] > vel[3 - accent] + 15, (k, label)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ds.can_render(), reason="fluidsynth and a GM soundfont are needed")
+def test_rendered_march_sounds_on_its_beats(tmp_path):
+    """The march (orchestra kit): its attacks are on the annotated beats in the rendered audio,
+    the bass drum's 1 and the cymbals' 2 alike."""
+    import librosa
+    import soundfile as sf
+
+    song = ds.make_song("march_24", 1)
+    y, sr = sf.read(ds.render(song, tmp_path), dtype="float32")
+    env = librosa.onset.onset_strength(y=y, sr=sr, hop_length=256)
+    fr = sr / 256
+
+    def strength(times: np.ndarray) -> float:
+        idx = np.clip(np.round(times * fr).astype(int), 0, len(env) - 1)
+        return float(np.mean([env[max(i - 1, 0):i + 4].max() for i in idx]))
+
+    beats = song.beats[:-1]
+    between = beats + 0.375 * 60 / song.tempo  # the dotted eighth: only the snare's 16ths
+    assert strength(beats[::2]) > 2.0 * strength(between)
+    assert strength(beats[1::2]) > 2.0 * strength(between)
