@@ -202,3 +202,16 @@ def test_no_segments_yet(run):
     (folder / f"{ts}_segments").mkdir()
     (folder / f"{ts}_segments" / "segments.json").write_text("{not json")
     assert latest_segment(folder, ts) is None and listed_segments(folder, ts) == []
+
+
+def test_a_run_being_rendered_can_be_watched(run, capsys):
+    """``video`` takes no lock: the partial video of a run another process renders right now
+    (its lock held, a frame being written as a temp file)."""
+    from music_visualizer.runs.store import RunLock
+
+    folder, ts = run
+    (folder / f".{ts}_00010.png.tmp").write_bytes(b"half a frame")
+    with RunLock(folder, ts):
+        assert main(["video", str(folder), "--timestring", ts]) == 0
+    assert "(10 of 24 frames)" in capsys.readouterr().out
+    assert probe_video(partial_path(folder, ts)).n_frames == STOP_AT

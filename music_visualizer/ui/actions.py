@@ -459,8 +459,8 @@ def _stopped_line(status: Any, name: str) -> str:
     partial = getattr(status.result, "partial", None)
     problem = getattr(status.result, "problem", None)
     if partial is not None:
-        line += (f" The video below is what is rendered so far: the first {partial.describe()}"
-                 f" ({markdown_text(partial.path.name)}).")
+        line += (f" The video below is what is rendered so far: the first {partial.describe()},"
+                 f" saved as {markdown_text(partial.path.name)}.")
     elif problem:
         line += f" There is no partial video: {markdown_text(problem)}"
     return (line + " To continue, tick Resume, pick this run's timestring and press Visualize; "

@@ -416,6 +416,8 @@ def _wire_visualize(page: Mapping[str, Any], config: AppConfig, board: RenderBoa
     """Visualize: check everything, start the render, then follow it."""
 
     def on_visualize(values: dict[str, Any]) -> tuple:
+        import gradio as gr
+
         overrides = field_overrides(values, [values[name] for name in _PROMPT_FIELDS],
                                     values["negative"], from_cover=values["from_cover"])
         job, warnings = start_render(board, config, link=values["link"], audio=values["audio"],
@@ -423,7 +425,8 @@ def _wire_visualize(page: Mapping[str, Any], config: AppConfig, board: RenderBoa
                                      timestring=values["timestring"], models=models)
         for warning in warnings:
             _warn(warning, config)
-        return job.job_id, _status_line(job.status(), config), None, None, None, ""
+        return (job.job_id, _status_line(job.status(), config), None,
+                gr.update(value=None, label="Video"), None, "")
 
     page["visualize"].click(
         _safe(_by_name(_VISUALIZE_INPUTS, on_visualize), len(_VISUALIZE_OUTPUTS), config,
