@@ -189,8 +189,12 @@ def test_partial_video_of_segments_and_the_frames_after_them(run):
     assert info.has_audio and info.audio_duration == pytest.approx(STOP_AT / FPS, abs=0.05)
     assert len(_audio(partial.path)) / 8000 == pytest.approx(STOP_AT / FPS, abs=0.05)
     _check_frames_in_order(partial.path, originals)
+    # one frame after the segments: a piece without B-frames, joined without a jump in time
+    frame_path(folder, ts, 9).unlink()
+    info = probe_video(partial_video(folder, ts))
+    assert info.n_frames == 9 and info.duration == pytest.approx(9 / FPS, abs=1e-3)
     # segments only (no frame after them yet)
-    for index in range(7, STOP_AT):
+    for index in range(7, 9):
         frame_path(folder, ts, index).unlink()
     assert partial_video(folder, ts) == partial.path
     assert probe_video(partial.path).n_frames == 8

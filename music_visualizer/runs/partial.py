@@ -252,20 +252,28 @@ def _join(folder: Path, timestring: str, segments: list[Segment], tail: int, *, 
             part.unlink(missing_ok=True)
 
 
+#: A piece of a few frames has no B-frames, so its decode times start where its first frame shows,
+#: not a frame or two earlier as in the pieces before it: the joined stream's decode times would
+#: jump (one frame lasting three in the MP4's sample table). Each decode time is kept at most one
+#: frame after the one before (presentation times are untouched, decode times only ever lowered).
+_CLOSE_GAPS = "setts=pts=PTS:dts=if(N\\,min(DTS\\,PREV_OUTDTS+round(1/(TB*{rate:.9f})))\\,DTS)"
+
+
 def _mux_command(listing: Path, song: Path, *, n_frames: int, fps: float, audio_start: float,
                  out: Path) -> list[str]:
     """ffmpeg: the concat list's video copied, the song's slice (as the full video has it:
     ``audio_start`` on, ``n_frames / fps`` long, padded with silence) encoded to AAC."""
     import imageio_ffmpeg
 
-    duration = float(n_frames / Fraction(fps).limit_denominator(100_000))
+    rate = Fraction(fps).limit_denominator(100_000)
+    duration = float(n_frames / rate)
     af = (f"asetpts=PTS-STARTPTS,atrim=start={audio_start:.6f}:duration={duration:.6f},"
           f"asetpts=PTS-STARTPTS,apad=whole_dur={duration:.6f}")
     return [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats",
             "-loglevel", "warning", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
             "-i", os.path.abspath(song), "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy",
-            "-af", af, "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", "-f", "mp4",
-            os.path.abspath(out)]
+            "-bsf:v", _CLOSE_GAPS.format(rate=float(rate)), "-af", af, "-c:a", "aac",
+            "-b:a", "192k", "-movflags", "+faststart", "-f", "mp4", os.path.abspath(out)]
 
 
 def _run_ffmpeg(cmd: list[str], out: Path) -> None:
