@@ -193,11 +193,36 @@ def test_partial_video_of_segments_and_the_frames_after_them(run):
     frame_path(folder, ts, 9).unlink()
     info = probe_video(partial_video(folder, ts))
     assert info.n_frames == 9 and info.duration == pytest.approx(9 / FPS, abs=1e-3)
+    assert _frame_durations(partial.path) == {1 / FPS}
     # segments only (no frame after them yet)
     for index in range(7, 9):
         frame_path(folder, ts, index).unlink()
     assert partial_video(folder, ts) == partial.path
     assert probe_video(partial.path).n_frames == 8
+
+
+def _frame_durations(video: Path) -> set[float]:
+    """The distinct durations (seconds) of the video's packets, from their decode times."""
+    text = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(video),
+                           "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"],
+                          capture_output=True, text=True, check=True).stdout
+    base = next(line for line in text.splitlines() if line.startswith("#tb 0:"))
+    num, den = map(int, base.split(":")[1].strip().split("/"))
+    durations = [int(line.split(",")[3]) for line in text.splitlines()
+                 if line and not line.startswith("#")]
+    return {d * num / den for d in durations}
+
+
+@pytest.mark.parametrize("spans", [[(0, 9)], [(0, 8)], [(0, 3), (3, 6)]])
+def test_a_short_last_piece_joins_without_a_jump(run, spans):
+    """Where a piece of a frame or two (no B-frames) follows a segment, the decode times of the
+    joined video go on one frame at a time (x264's choices depend on the frames: a few layouts)."""
+    folder, ts = run
+    _write_segments(folder, ts, spans)
+    path = partial_video(folder, ts)
+    info = probe_video(path)
+    assert info.n_frames == STOP_AT and info.duration == pytest.approx(STOP_AT / FPS, abs=1e-3)
+    assert _frame_durations(path) == {1 / FPS}
 
 
 def test_no_segments_yet(run):
