@@ -6,6 +6,7 @@
 - :func:`run_is_finished`   whether every frame of a run is on disk (as frames or segments)
 - :func:`latest_segment`    the newest finished segment of a ``keep_frames: none`` run
 - :func:`listed_segments`   the finished segments a run's ``segments.json`` lists, from frame 0
+- :func:`partial_path`, :func:`segments_dir`  where they are
 
 The partial video holds the run's frames from frame 0 up to the first missing (or damaged) one,
 with the song's slice the full video has for them (from the run's ``start``), so it is the first
@@ -36,7 +37,7 @@ from .record import RunRecord, load_run_record
 from .store import check_timestring, frame_path, storage_problem
 
 __all__ = ["PartialVideo", "Segment", "build_partial", "latest_segment", "listed_segments",
-           "partial_path", "partial_video", "run_is_finished"]
+           "partial_path", "partial_video", "run_is_finished", "segments_dir"]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@
 - :class:`ModelCache`       keeps the last loaded model between renders
 - :func:`start_render`      check everything, then start the render on the board
 - :class:`StoppedRender`    a stopped render's result with its partial video (what exists)
+- :func:`stopped_render`    build that partial video (never raises: the run is kept)
 - :func:`describe_status`   a job's progress line: frames, fps, ETA
 - :func:`run_choices`       the timestring menu of a song: its runs, resumable ones first
 - :func:`redact`            secrets of the environment replaced by "***" in a message
@@ -54,6 +55,7 @@ __all__ = [
     "run_choices",
     "settings_fields",
     "start_render",
+    "stopped_render",
     "store_upload",
 ]
 
