@@ -93,14 +93,16 @@ def _png(folder: Path, ts: str, index: int) -> np.ndarray:
     return np.asarray(Image.open(frame_path(folder, ts, index)).convert("RGB"))
 
 
-def test_video_of_a_stopped_run_is_partial_with_the_songs_slice(run, capsys):
+def test_video_of_a_stopped_run_is_partial_with_the_songs_slice(run, song, capsys):
     folder, ts = run
     assert not run_is_finished(folder, ts, 24)
     assert main(["video", str(folder), "--timestring", ts]) == 0
     out = capsys.readouterr().out
     path = partial_path(folder, ts)
     assert "the first 1.2 s of 3.0 s (10 of 24 frames)" in out
-    assert f"--resume {ts}" in out and out.rstrip().endswith(f"Partial video: {path}")
+    assert (f"Resume it with: python -m music_visualizer render --audio '{song}' --resume {ts}"
+            f" --output-dir {folder.parents[1]} (the full video is built at the end).") in out
+    assert out.rstrip().endswith(f"Partial video: {path}")
     assert not (folder / f"{ts}.mp4").exists()
     info = probe_video(path)
     assert (info.n_frames, info.fps, info.width, info.height) == (STOP_AT, FPS, 64, 48)

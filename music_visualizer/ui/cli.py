@@ -13,6 +13,7 @@ Exit codes: 0 success; 2 a user mistake (one clear line on stderr, no traceback)
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import traceback
 import warnings
@@ -323,7 +324,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
                         on_frame=lambda i, s: bar.update(1), on_start=on_start)
     except KeyboardInterrupt:
         bar.close()
-        print(f"\nStopped. Resume with: --resume {started[-1].timestring}", file=sys.stderr)
+        run = started[-1]
+        print(f"\nStopped. Resume with: --resume {run.timestring}", file=sys.stderr)
+        if len(started) > 1:  # the run has begun: its frames so far can be watched
+            print(f"Watch what is rendered: python -m music_visualizer video "
+                  f"{shlex.quote(str(run.folder))} --timestring {run.timestring}",
+                  file=sys.stderr)
         return 130
     bar.close()
     print(f"Timestring: {result.timestring}")
@@ -404,8 +410,8 @@ def _cmd_video(args: argparse.Namespace) -> int:
 
     _check_song(args.audio)
     ts = check_timestring(args.timestring)
-    n_frames = load_run_record(args.run_dir, ts).n_frames
-    if run_is_finished(args.run_dir, ts, n_frames):
+    record = load_run_record(args.run_dir, ts)
+    if run_is_finished(args.run_dir, ts, record.n_frames):
         path = build_video(args.run_dir, ts, audio=args.audio)
         print(f"Video: {path}")
         return 0
@@ -413,8 +419,11 @@ def _cmd_video(args: argparse.Namespace) -> int:
     print(f"Run {ts} is not finished: the partial video has the first {partial.describe()}.")
     if partial.damaged is not None:
         print(f"Frame {partial.damaged} is damaged; resuming renders it again.")
-    print(f"Resume it with: render --audio SONG --resume {ts} (the full video is built at the "
-          "end).")
+    song = args.audio or record.song.audio
+    root = Path(args.run_dir).resolve().parents[1]
+    where = "" if root == Path("outputs").resolve() else f" --output-dir {shlex.quote(str(root))}"
+    print(f"Resume it with: python -m music_visualizer render --audio "
+          f"{shlex.quote(str(song))} --resume {ts}{where} (the full video is built at the end).")
     print(f"Partial video: {partial.path}")
     return 0
 
