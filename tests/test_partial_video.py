@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -246,3 +247,53 @@ def test_a_run_being_rendered_can_be_watched(run, capsys):
         assert main(["video", str(folder), "--timestring", ts]) == 0
     assert "(10 of 24 frames)" in capsys.readouterr().out
     assert probe_video(partial_path(folder, ts)).n_frames == STOP_AT
+
+
+def _cli_render(song: Path) -> list:
+    return ["render", "--audio", song, "--renderer", "preview", "--fps", FPS, "--duration", 5,
+            "--width", 64, "--height", 48, "--no-video"]
+
+
+def test_video_of_a_render_killed_with_kill_9(song, tmp_path):
+    from music_visualizer.runs.store import done_frames
+    from tests.conftest import run_cli
+    from tests.resume_check import frame_files, kill_when
+
+    folder, ts = kill_when(_cli_render(song), tmp_path,
+                           until=lambda f, t: len(frame_files(f, t)) >= 4)
+    done = done_frames(folder, ts, 40)
+    assert 4 <= done < 40
+    result = run_cli("video", folder, "--timestring", ts)
+    assert result.returncode == 0, result.stderr
+    assert f"({done} of 40 frames)" in result.stdout
+    assert probe_video(partial_path(folder, ts)).n_frames == done
+
+
+def test_ctrl_c_on_render_says_how_to_watch_what_is_rendered(song, tmp_path):
+    import shlex
+    import signal
+
+    from tests.conftest import run_cli
+    from tests.resume_check import frame_files, start_cli
+
+    proc = start_cli([*_cli_render(song), "--output-dir", tmp_path])
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and proc.poll() is None:
+            records = list(tmp_path.rglob("*_settings.json"))
+            if records and len(frame_files(records[0].parent, records[0].name[:14])) >= 3:
+                break
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    line = next(x for x in err.splitlines() if x.startswith("Watch what is rendered: "))
+    command = shlex.split(line.removeprefix("Watch what is rendered: "))
+    assert command[:4] == ["python", "-m", "music_visualizer", "video"]
+    watched = run_cli(*command[3:])
+    assert watched.returncode == 0, watched.stderr
+    assert "Partial video: " in watched.stdout and "of 40 frames)" in watched.stdout
