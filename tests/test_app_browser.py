@@ -246,6 +246,7 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     other.locator("#mv-message").get_by_text("Another render is running").wait_for()
     shot(page, "4-rendering")
     other.close()
+    _offers_a_segment(page, server)
     page.get_by_role("button", name="Stop").click()
     _wait_status(page, "Stopped")
     stopped_at = int(re.search(r"frame (\d+) of 48", status.inner_text()).group(1))
@@ -281,6 +282,36 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     # the frames from before the stop were kept, not rendered again
     assert {p.name: p.stat().st_mtime_ns for p in frames[:stopped_at]} == before
     assert page.locator("video").count() == 1
+
+
+def _offers_a_segment(page, server) -> None:
+    """While a run renders, a finished segment listed in its ``segments.json`` (written here as
+    a ``keep_frames: none`` render writes it: frames 0-3) is offered in the video box; then it is
+    taken away again (this run keeps its frames)."""
+    import shutil
+    import tempfile
+
+    from music_visualizer.runs.video import encode_video
+
+    newest = max(Path(server["out"]).glob("*/*/*_settings.json"), key=lambda p: p.name)
+    ts, folder = newest.name[:14], newest.parent
+    where = folder / f"{ts}_segments"
+    where.mkdir()
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(4):
+            shutil.copyfile(folder / f"{ts}_{i:05d}.png", Path(tmp) / f"{ts}_{i:05d}.png")
+        encode_video(frames_dir=tmp, timestring=ts, n_frames=4, fps=6,
+                     out_path=where / "seg_00000.mp4")
+    (where / "segments.json").write_text(json.dumps(
+        {"version": 1, "fps": 6.0, "width": 64, "height": 64,
+         "segments": [{"file": "seg_00000.mp4", "first_frame": 0, "frames": 4}]}))
+    page.get_by_text("Latest finished segment (seg_00000.mp4, no sound)").wait_for(
+        timeout=WAIT_MS)
+    played = _play_video(page)
+    assert played["src"].endswith("seg_00000.mp4"), played
+    assert played["duration"] == pytest.approx(4 / 6, abs=1 / 6), played
+    assert "Stopped" not in page.locator("#mv-status").inner_text()  # still rendering
+    shutil.rmtree(where)
 
 
 def _play_video(page) -> dict:
