@@ -246,6 +246,7 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     other.locator("#mv-message").get_by_text("Another render is running").wait_for()
     shot(page, "4-rendering")
     other.close()
+    _offers_a_segment(page, server)
     page.get_by_role("button", name="Stop").click()
     _wait_status(page, "Stopped")
     stopped_at = int(re.search(r"frame (\d+) of 48", status.inner_text()).group(1))
@@ -256,6 +257,16 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     ts, folder = newest.name[:14], newest.parent
     done = _frames(folder, ts)
     assert len(done) == stopped_at and not (folder / f"{ts}.mp4").exists()
+    # what was rendered is kept as a video that plays: the frames so far, with the song
+    text = status.inner_text()
+    assert f"the first {stopped_at / 6:.1f} s of 8.0 s ({stopped_at} of 48 frames)" in text
+    assert "tick Resume" in text and (folder / f"{ts}_partial.mp4").is_file()
+    assert page.get_by_text("Partial video (so far)").count() >= 1
+    played = _play_video(page)
+    assert played["src"].endswith(f"{ts}_partial.mp4"), played
+    assert played["duration"] == pytest.approx(stopped_at / 6, abs=1 / 6), played
+    assert played["width"] == 64 and played["time"] > 0 and played["error"] is None, played
+    shot(page, "4b-partial-video")
     before = {p.name: p.stat().st_mtime_ns for p in done}
     # the run is offered in the Timestring menu as resumable
     page.get_by_label("Timestring").click()
@@ -271,6 +282,55 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     # the frames from before the stop were kept, not rendered again
     assert {p.name: p.stat().st_mtime_ns for p in frames[:stopped_at]} == before
     assert page.locator("video").count() == 1
+
+
+def _offers_a_segment(page, server) -> None:
+    """While a run renders, a finished segment listed in its ``segments.json`` (written here as
+    a ``keep_frames: none`` render writes it: frames 0-3) is offered in the video box; then it is
+    taken away again (this run keeps its frames)."""
+    import shutil
+    import tempfile
+
+    from music_visualizer.runs.video import encode_video
+
+    newest = max(Path(server["out"]).glob("*/*/*_settings.json"), key=lambda p: p.name)
+    ts, folder = newest.name[:14], newest.parent
+    where = folder / f"{ts}_segments"
+    where.mkdir()
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(4):
+            shutil.copyfile(folder / f"{ts}_{i:05d}.png", Path(tmp) / f"{ts}_{i:05d}.png")
+        encode_video(frames_dir=tmp, timestring=ts, n_frames=4, fps=6,
+                     out_path=where / "seg_00000.mp4")
+    (where / "segments.json").write_text(json.dumps(
+        {"version": 1, "fps": 6.0, "width": 64, "height": 64,
+         "segments": [{"file": "seg_00000.mp4", "first_frame": 0, "frames": 4}]}))
+    page.get_by_text("Latest finished segment (seg_00000.mp4, no sound)").wait_for(
+        timeout=WAIT_MS)
+    played = _play_video(page)
+    assert played["src"].endswith("seg_00000.mp4"), played
+    assert played["duration"] == pytest.approx(4 / 6, abs=1 / 6), played
+    assert "Stopped" not in page.locator("#mv-status").inner_text()  # still rendering
+    shutil.rmtree(where)
+
+
+def _play_video(page) -> dict:
+    """Play the page's video (muted, as a browser allows without a click) until its time moves
+    or it ends; its source, duration, width, the time reached and any media error."""
+    return page.evaluate("""() => new Promise(done => {
+        const v = document.querySelector('video');
+        const report = () => done({src: v.currentSrc, duration: v.duration,
+                                   width: v.videoWidth, time: v.currentTime,
+                                   error: v.error && v.error.code});
+        const play = () => {
+            v.muted = true;
+            v.addEventListener('timeupdate', () => { if (v.currentTime > 0) report(); });
+            v.addEventListener('ended', report);
+            v.play().catch(e => done({src: v.currentSrc, error: String(e)}));
+        };
+        if (v.readyState >= 1) play(); else v.addEventListener('loadedmetadata', play);
+        setTimeout(report, 120000);
+    })""")
 
 
 def test_resume_with_an_unknown_timestring_is_a_message(page, server, song_file):

@@ -7,6 +7,8 @@
 - :func:`field_overrides`   the fields' values -> settings overrides (blank prompts dropped)
 - :class:`ModelCache`       keeps the last loaded model between renders
 - :func:`start_render`      check everything, then start the render on the board
+- :class:`StoppedRender`    a stopped render's result with its partial video (what exists)
+- :func:`stopped_render`    build that partial video (never raises: the run is kept)
 - :func:`describe_status`   a job's progress line: frames, fps, ETA
 - :func:`run_choices`       the timestring menu of a song: its runs, resumable ones first
 - :func:`redact`            secrets of the environment replaced by "***" in a message
@@ -25,13 +27,14 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import AudioError, RunError, UserError
+from ..runs.job import RenderResult
 from ..settings import Settings, field_specs, form_fields, resolve_settings
 from .board import RenderBoard, RenderJob
 from .text import markdown_text, track_card
@@ -41,6 +44,7 @@ __all__ = [
     "AppConfig",
     "ModelCache",
     "PromptsResult",
+    "StoppedRender",
     "describe_status",
     "field_overrides",
     "frame_image",
@@ -51,6 +55,7 @@ __all__ = [
     "run_choices",
     "settings_fields",
     "start_render",
+    "stopped_render",
     "store_upload",
 ]
 
@@ -356,14 +361,44 @@ def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
         job.set_phase("rendering")
         result = render(request, prepared=prepared, renderer=renderer,
                         on_frame=lambda i, state: job.frame_done(i, state.previous_uint8),
-                        should_stop=job.should_stop,
-                        on_start=lambda run: job.set_label(
-                            f"{track.display_name}, run {run.timestring}"))
+                        should_stop=job.should_stop, on_start=lambda run: started(job, run))
         _write_run_plot(result.folder, result.timestring, request, prepared.settings,
                         track.display_name)
+        if result.stopped and job.status().done > 0:
+            job.set_phase("encoding video")
+            return stopped_render(result)
         return result
 
+    def started(job: RenderJob, run: Any) -> None:
+        job.set_label(f"{track.display_name}, run {run.timestring}")
+        job.set_run(run.folder, run.timestring)
+
     return board.start(label, work), warnings
+
+
+@dataclass(frozen=True)
+class StoppedRender(RenderResult):
+    """A stopped render: its result, and the partial video of the frames it has (or why there
+    is none). The run stays resumable either way."""
+
+    partial: Any = None  # a runs.partial.PartialVideo
+    problem: str | None = None
+
+
+def stopped_render(result: RenderResult) -> StoppedRender:
+    """``result`` with ``<timestring>_partial.mp4`` of the run's frames so far; a failure to
+    build it is reported in ``problem``, never raised (the run is kept as it is)."""
+    from ..runs.partial import build_partial
+
+    values = {f.name: getattr(result, f.name) for f in fields(RenderResult)}
+    try:
+        return StoppedRender(**values, partial=build_partial(result.folder, result.timestring))
+    except UserError as e:
+        return StoppedRender(**values, problem=str(e))
+    except Exception as e:  # a bug: logged; the page says so in one line
+        log.exception("the partial video of run %s failed", result.timestring)
+        return StoppedRender(**values, problem=f"internal error ({type(e).__name__}); the "
+                                               "details are in the app's log")
 
 
 def _write_run_plot(folder: Path, timestring: str, request: Any, settings: Settings,
@@ -420,6 +455,20 @@ def _clock_long(seconds: float | None) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
+def _stopped_line(status: Any, name: str) -> str:
+    """What a stopped render has: its partial video (how much of the song), how to resume."""
+    line = f"**Stopped** at frame {status.done} of {status.total} ({name})."
+    partial = getattr(status.result, "partial", None)
+    problem = getattr(status.result, "problem", None)
+    if partial is not None:
+        line += (f" The video below is what is rendered so far: the first {partial.describe()},"
+                 f" saved as {markdown_text(partial.path.name)}.")
+    elif problem:
+        line += f" There is no partial video: {markdown_text(problem)}"
+    return (line + " To continue, tick Resume, pick this run's timestring and press Visualize; "
+            "the full video is built when the run is finished.")
+
+
 def describe_status(status: Any) -> str:
     """One Markdown line: what the render is doing, frames, fps and ETA (the run's name and
     any error shown verbatim)."""
@@ -432,8 +481,7 @@ def describe_status(status: Any) -> str:
         return (f"**Done:** {name}: {status.total} frames in "
                 f"{_clock_long(status.elapsed_s)}.")
     if status.phase == "stopped":
-        return (f"**Stopped** at frame {status.done} of {status.total} ({name}). Tick Resume "
-                f"and pick this run's timestring to continue.")
+        return _stopped_line(status, name)
     if status.phase in ("starting", "loading model"):
         what = "Loading the model" if status.phase == "loading model" else "Starting"
         return f"{what} … ({name})"

@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 AUTH_ENV = "MUSIC_VISUALIZER_AUTH"
 LIVE_FRAME_EVERY_S = 1.0  # the live frame is sent at most this often (it costs an encode)
 POLL_S = 0.4
+SEGMENT_EVERY_S = 2.0  # how often a render's segments list is read for a newer segment
 
 _CSS = """
 #mv-message p { color: var(--error-text-color, #b91c1c); font-weight: 600; }
@@ -415,6 +416,8 @@ def _wire_visualize(page: Mapping[str, Any], config: AppConfig, board: RenderBoa
     """Visualize: check everything, start the render, then follow it."""
 
     def on_visualize(values: dict[str, Any]) -> tuple:
+        import gradio as gr
+
         overrides = field_overrides(values, [values[name] for name in _PROMPT_FIELDS],
                                     values["negative"], from_cover=values["from_cover"])
         job, warnings = start_render(board, config, link=values["link"], audio=values["audio"],
@@ -422,7 +425,8 @@ def _wire_visualize(page: Mapping[str, Any], config: AppConfig, board: RenderBoa
                                      timestring=values["timestring"], models=models)
         for warning in warnings:
             _warn(warning, config)
-        return job.job_id, _status_line(job.status(), config), None, None, None, ""
+        return (job.job_id, _status_line(job.status(), config), None,
+                gr.update(value=None, label="Video"), None, "")
 
     page["visualize"].click(
         _safe(_by_name(_VISUALIZE_INPUTS, on_visualize), len(_VISUALIZE_OUTPUTS), config,
@@ -473,18 +477,45 @@ def _progress_html(done: int, total: int) -> str:
 
 
 def _status_line(status: Any, config: AppConfig) -> str:
-    """The progress line, with the run's name and error fit for the page."""
+    """The progress line, with the run's name and errors fit for the page."""
     if status is None:
         return ""
+    problem = getattr(status.result, "problem", None)
+    result = dataclasses.replace(status.result, problem=_public(problem, config)) \
+        if problem else status.result
     return describe_status(dataclasses.replace(
-        status, label=_public(status.label, config),
+        status, label=_public(status.label, config), result=result,
         error=_public(status.error, config) if status.error else None))
+
+
+def _result_video(result: Any) -> Path | None:
+    """The video a finished job shows: the run's MP4, or a stopped run's partial video."""
+    if result is None:
+        return None
+    partial = getattr(result, "partial", None)
+    return result.video or (partial.path if partial is not None else None)
+
+
+def _new_segment(status: Any, shown: Path | None, config: AppConfig, spare: list[Path]
+                 ) -> tuple[Path | None, Any]:
+    """(the newest finished segment, the video update showing it, or a skip when it is the
+    one shown already or there is none)."""
+    import gradio as gr
+
+    from ..runs.partial import latest_segment
+
+    segment = latest_segment(*status.run) if status.run is not None else None
+    if segment is None or segment == shown:
+        return shown, gr.skip()
+    return segment, gr.update(value=_served_file(segment, config, spare),
+                              label=f"Latest finished segment ({segment.name}, no sound)")
 
 
 def _follower(board: RenderBoard, config: AppConfig, spare: list[Path]
               ) -> Callable[[int | None, str | None], Iterator[tuple]]:
-    """A generator handler streaming a job's progress, live frame and, at the end, its video
-    and the run's plot."""
+    """A generator handler streaming a job's progress, live frame and latest finished segment
+    (a ``keep_frames: none`` run), and at the end its video (a stopped run's partial video) and
+    the run's plot."""
 
     def follow(job_ref: int | None, audio_path: str | None) -> Iterator[tuple]:
         import gradio as gr
@@ -494,36 +525,50 @@ def _follower(board: RenderBoard, config: AppConfig, spare: list[Path]
             yield (gr.skip(),) * 8
             return
         sent_index, sent_at = -1, 0.0
+        segment, segment_at = None, 0.0
         while True:
             status = job.status()
             now = time.monotonic()
-            frame = gr.skip()
+            frame, clip = gr.skip(), gr.skip()
             if status.latest_index != sent_index and now - sent_at >= LIVE_FRAME_EVERY_S:
                 frame = frame_image(status.latest)
                 sent_index, sent_at = status.latest_index, now
             if status.finished:
                 break
+            if now - segment_at >= SEGMENT_EVERY_S:
+                segment, clip = _new_segment(status, segment, config, spare)
+                segment_at = now
             yield (_status_line(status, config), _progress_html(status.done, status.total),
-                   frame, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+                   frame, clip, gr.skip(), gr.skip(), gr.skip(), gr.skip())
             time.sleep(POLL_S)
-        result = status.result
-        video_file = _served_file(result.video if result is not None else None, config, spare)
-        plot_image = None
-        if result is not None:
-            plot_image = image_array(Path(result.folder) / f"{result.timestring}_plot.png",
-                                     max_side=2048)
-        try:
-            runs = run_choices(config.output_dir, store_upload(audio_path, config))
-        except UserError:
-            runs = []
-        last = frame_image(status.latest) if status.latest_index != sent_index else gr.skip()
-        ts_update = gr.update(choices=runs,
-                              value=result.timestring if result is not None else gr.skip())
-        yield (_status_line(status, config), _progress_html(status.done, status.total), last,
-               video_file, video_file, gr.skip() if plot_image is None else plot_image,
-               ts_update, _message(status.error or "", config))
+        yield _finished(status, sent_index, audio_path, config, spare)
 
     return follow
+
+
+def _finished(status: Any, sent_index: int, audio_path: str | None, config: AppConfig,
+              spare: list[Path]) -> tuple:
+    """The follower's last update: status, frame, video (or partial video), plot, runs."""
+    import gradio as gr
+
+    result = status.result
+    video_file = _served_file(_result_video(result), config, spare)
+    partial = getattr(result, "partial", None) is not None and result.video is None
+    plot_image = None
+    if result is not None:
+        plot_image = image_array(Path(result.folder) / f"{result.timestring}_plot.png",
+                                 max_side=2048)
+    try:
+        runs = run_choices(config.output_dir, store_upload(audio_path, config))
+    except UserError:
+        runs = []
+    last = frame_image(status.latest) if status.latest_index != sent_index else gr.skip()
+    ts_update = gr.update(choices=runs,
+                          value=result.timestring if result is not None else gr.skip())
+    video = gr.update(value=video_file, label="Partial video (so far)" if partial else "Video")
+    return (_status_line(status, config), _progress_html(status.done, status.total), last,
+            video, video_file, gr.skip() if plot_image is None else plot_image,
+            ts_update, _message(status.error or "", config))
 
 
 SHARE_HINT = ("* To share the app with a public link, start it with --share --auth USER:PASS "

@@ -49,6 +49,7 @@ class JobStatus:
     result: Any = None
     error: str | None = None
     stop_requested: bool = False
+    run: tuple[Any, str] | None = None  # (folder, timestring) once the run's folder exists
 
     @property
     def finished(self) -> bool:
@@ -66,6 +67,7 @@ class _Progress:
     latest_index: int = -1
     result: Any = None
     error: str | None = None
+    run: tuple[Any, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -92,6 +94,11 @@ class RenderJob:
     def set_label(self, label: str) -> None:
         with self._lock:
             self.label = label
+
+    def set_run(self, folder: Any, timestring: str) -> None:
+        """The run's folder and timestring, once final (pages watch its files)."""
+        with self._lock:
+            self._progress.run = (folder, timestring)
 
     def set_total(self, total: int, *, already_done: int = 0) -> None:
         with self._lock:
@@ -133,7 +140,7 @@ class RenderJob:
                 job_id=self.job_id, label=self.label, phase=p.phase, done=p.done,
                 total=p.total, started=p.started, fps=fps, eta_s=eta,
                 elapsed_s=now - self._created, latest=p.latest, latest_index=p.latest_index,
-                result=p.result, error=p.error, stop_requested=self._stop.is_set())
+                result=p.result, error=p.error, stop_requested=self._stop.is_set(), run=p.run)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the job has finished; True if it has."""

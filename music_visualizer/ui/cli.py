@@ -1,10 +1,10 @@
 """The command line: ``python -m music_visualizer COMMAND ...``.
 
-Commands: ``render`` (song -> frames -> MP4, or resume), ``video`` (rebuild a run's MP4),
-``runs`` (list a song's runs and which can be resumed), ``analyze`` (beats, sections, features,
-plot), ``keyframes`` (an audio-reactive expression as a plain Deforum keyframe string),
-``export-deforum`` (a Deforum settings file from a run). ``--settings`` also takes a Deforum
-settings file; what did not map is printed to stderr.
+Commands: ``render`` (song -> frames -> MP4, or resume), ``video`` (rebuild a run's MP4; of an
+unfinished run, a partial one), ``runs`` (list a song's runs and which can be resumed),
+``analyze`` (beats, sections, features, plot), ``keyframes`` (an audio-reactive expression as
+a plain Deforum keyframe string), ``export-deforum`` (a Deforum settings file from a run).
+``--settings`` also takes a Deforum settings file; what did not map is printed to stderr.
 
 Exit codes: 0 success; 2 a user mistake (one clear line on stderr, no traceback); 1 a bug;
 130 interrupted (the run stays resumable). Heavy libraries load only when a command needs them.
@@ -13,6 +13,7 @@ Exit codes: 0 success; 2 a user mistake (one clear line on stderr, no traceback)
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import traceback
 import warnings
@@ -117,7 +118,9 @@ def _add_render(commands: Any) -> None:
 
 
 def _add_video_and_prompts(commands: Any) -> None:
-    video = commands.add_parser("video", help="(re)build a run's MP4 from its frames")
+    video = commands.add_parser(
+        "video", help="(re)build a run's MP4 from its frames; of an unfinished run, "
+                      "<timestring>_partial.mp4 from the frames so far")
     video.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     video.add_argument("--timestring", required=True)
     video.add_argument("--audio", type=Path, help="the song, if it moved since the render")
@@ -321,7 +324,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
                         on_frame=lambda i, s: bar.update(1), on_start=on_start)
     except KeyboardInterrupt:
         bar.close()
-        print(f"\nStopped. Resume with: --resume {started[-1].timestring}", file=sys.stderr)
+        run = started[-1]
+        print(f"\nStopped. Resume with: --resume {run.timestring}", file=sys.stderr)
+        if len(started) > 1:  # the run has begun: its frames so far can be watched
+            print(f"Watch what is rendered: python -m music_visualizer video "
+                  f"{shlex.quote(str(run.folder))} --timestring {run.timestring}",
+                  file=sys.stderr)
         return 130
     bar.close()
     print(f"Timestring: {result.timestring}")
@@ -396,11 +404,27 @@ def _progress(total: int, initial: int) -> Any:
 
 def _cmd_video(args: argparse.Namespace) -> int:
     from ..runs.job import build_video
+    from ..runs.partial import build_partial, run_is_finished
+    from ..runs.record import load_run_record
     from ..runs.store import check_timestring
 
     _check_song(args.audio)
-    path = build_video(args.run_dir, check_timestring(args.timestring), audio=args.audio)
-    print(f"Video: {path}")
+    ts = check_timestring(args.timestring)
+    record = load_run_record(args.run_dir, ts)
+    if run_is_finished(args.run_dir, ts, record.n_frames):
+        path = build_video(args.run_dir, ts, audio=args.audio)
+        print(f"Video: {path}")
+        return 0
+    partial = build_partial(args.run_dir, ts, audio=args.audio)
+    print(f"Run {ts} is not finished: the partial video has the first {partial.describe()}.")
+    if partial.damaged is not None:
+        print(f"Frame {partial.damaged} is damaged; resuming renders it again.")
+    song = args.audio or record.song.audio
+    root = Path(args.run_dir).resolve().parents[1]
+    where = "" if root == Path("outputs").resolve() else f" --output-dir {shlex.quote(str(root))}"
+    print(f"Resume it with: python -m music_visualizer render --audio "
+          f"{shlex.quote(str(song))} --resume {ts}{where} (the full video is built at the end).")
+    print(f"Partial video: {partial.path}")
     return 0
 
 
