@@ -319,10 +319,11 @@ def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
                          audio_path: Path) -> Path:
     """A finished ``keep_frames: none`` run's MP4, from its segments (those a kill left to
     encode are encoded from the frames on disk first); RunError if it is not finished."""
-    from .segments import encode_missing
+    from .segments import encode_missing, read_segments
 
     plan = saved.plan
     with RunLock(folder, timestring):  # refused while the run renders
+        read_segments(folder, timestring)  # a damaged list is explained, not taken for none
         done = scan_frames(folder, timestring, plan.n_frames,
                            size=(plan.width, plan.height)).done
         if done < plan.n_frames:
