@@ -92,6 +92,9 @@ def test_stop_then_resume_keeps_only_what_resume_needs_and_gives_the_same_mp4(so
     assert _pngs(folder, ts) == needed | after  # exactly: the rest were deleted
     assert list_runs(folder)[0].describe() == f"{ts}  10/18 frames (resumable)"
 
+    with pytest.raises(RunError, match="keep_frames='none'"):  # the frames are gone
+        render(RenderRequest(audio=song, output_dir=tmp_path, resume=ts,
+                             overrides={"keep_frames": "all"}))
     rest = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path,
                                 resume=ts, segment_frames=SEGMENT))
     assert not rest.stopped and rest.rendered == 8
