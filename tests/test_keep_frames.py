@@ -197,3 +197,13 @@ def test_kill_9_at_any_moment_then_resume_gives_the_same_mp4(song, tmp_path, unt
     same_bytes(longer.video, video_path(folder, ts), "after kill -9")
     assert _pngs(folder, ts) == set()
     assert not [p for p in segments_dir(folder, ts).iterdir() if p.name.endswith(".part")]
+
+
+def test_the_cli_renders_with_keep_frames_none(song, tmp_path):
+    result = run_cli("render", "--audio", song, "--renderer", "preview", "--width", 32,
+                     "--height", 32, "--fps", 6, "--duration", 1, "--keep-frames", "none",
+                     "--output-dir", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Frames: 6 in " in result.stdout and "their PNGs deleted" in result.stdout
+    folder = next(tmp_path.rglob("*_settings.json")).parent
+    assert not list(folder.glob("*.png")) and len(list(folder.glob("*.mp4"))) == 1
