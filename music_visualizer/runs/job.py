@@ -319,7 +319,7 @@ def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
                          audio_path: Path) -> Path:
     """A finished ``keep_frames: none`` run's MP4, from its segments (those a kill left to
     encode are encoded from the frames on disk first); RunError if it is not finished."""
-    from .segments import encode_missing, read_segments
+    from .segments import read_segments
 
     plan = saved.plan
     with RunLock(folder, timestring):  # refused while the run renders
@@ -329,8 +329,7 @@ def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
         if done < plan.n_frames:
             raise RunError(f"Run {timestring} is not finished ({done} of {plan.n_frames} "
                            f"frames); resume it with --resume {timestring} to finish its video.")
-        encode_missing(**_segment_args(folder, timestring, saved.settings, plan, None),
-                       done=done)
+        _finish_segments(folder, timestring, saved.settings, plan, None)
         return _encode(folder, timestring, saved.settings, plan.n_frames, audio_path)
 
 
@@ -483,7 +482,8 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
             for leftover in Path(run.folder).glob(f"{run.timestring}_cadence_*.png"):
                 leftover.unlink(missing_ok=True)
             if segmented:
-                _finish_segments(run, request.segment_frames)
+                _finish_segments(run.folder, run.timestring, settings, plan,
+                                 request.segment_frames)
         video = None
         if request.make_video and not stopped:
             video = video_path(run.folder, run.timestring)
@@ -516,15 +516,15 @@ def _frame_writer(run: PreparedRun, done: int, segment_frames: int | None
         yield writer
 
 
-def _finish_segments(run: PreparedRun, segment_frames: int | None) -> None:
+def _finish_segments(folder: Path, timestring: str, settings: Settings, plan: Plan,
+                     segment_frames: int | None) -> None:
     """A ``keep_frames: none`` run whose frames are all rendered: encode the segments not yet
     finished (the last one, or those a kill left) and delete the frames kept for resume."""
     from .segments import encode_missing, prune_frames
 
-    n_frames = run.plan.n_frames
-    encode_missing(**_segment_args(run.folder, run.timestring, run.settings, run.plan,
-                                   segment_frames), done=n_frames)
-    prune_frames(run.folder, run.timestring, n_frames, keep=())
+    encode_missing(**_segment_args(folder, timestring, settings, plan, segment_frames),
+                   done=plan.n_frames)
+    prune_frames(folder, timestring, plan.n_frames, keep=())
 
 
 def track_prompts(track: TrackInfo, *, analysis: AudioAnalysis | None = None,
