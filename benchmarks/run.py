@@ -18,9 +18,14 @@ Sections (each its own function, reusing the single benchmarks):
   the tiny random-weight SD model of tests/tiny_models.py, 2 steps (model load excluded).
 - ``peak_rss_mb_60s``, ``peak_rss_mb_190s``: peak RSS of whole preview renders of 60 s and 190 s
   songs, each in its own process (benchmarks/memory.py).
+- ``drive_mb_60s_all``, ``drive_mb_60s_none``, ``drive_mb_per_min_all``, ``drive_mb_per_min_none``,
+  ``drive_none_vs_all``: the run folder (MB, total and per minute of video) of a 60 s song's
+  preview render at 12 fps, 512x512, with ``keep_frames: all`` and ``none``, and their ratio
+  (benchmarks/drive_use.py).
 
 ``--quick`` shrinks every section (fewer frames, a 10-second song for the analysis, memory
-renders of 6 s and 19 s songs at 2 fps and 64x64, still reported as ``..._60s``/``..._190s``) so
+renders of 6 s and 19 s songs at 2 fps and 64x64, still reported as ``..._60s``/``..._190s``;
+the Drive use of a 4 s song at 128x128) so
 the whole run takes under a minute; its figures only show that the benchmark works. Run it with
 ``nice`` on a shared machine.
 """
@@ -52,13 +57,15 @@ TARGETS = {
     "preview_speedup_vs_deforum": {"min": 2.0, "text": ">= 2x"},
     "peak_rss_mb_190s": {"max_ratio_to": "peak_rss_mb_60s", "ratio": 1.10,
                          "text": "<= 60 s render + 10 %"},
+    "drive_none_vs_all": {"max": 0.1, "text": "< 1/10 (issue 17)"},
 }
 
 #: The keys every run reports (all positive finite numbers).
 KEYS = (
     "frame_overhead_ms_512", "frame_overhead_ms_512_loop_only", "deforum_baseline_ms_per_frame_512",
     "preview_ms_per_frame_512", "preview_speedup_vs_deforum", "encode_fps_512", "analysis_s_3min",
-    "tiny_fps_256", "peak_rss_mb_60s", "peak_rss_mb_190s",
+    "tiny_fps_256", "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all",
+    "drive_mb_60s_none", "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
 )
 
 #: The same camera, colour and noise schedules for the preview run as frame_overhead.py and
@@ -183,6 +190,18 @@ def section_memory(quick: bool) -> dict:
             "details": {**result, "song_seconds": [short, long]}}
 
 
+def section_drive(quick: bool) -> dict:
+    import drive_use
+
+    seconds = 4.0 if quick else 60.0
+    result = drive_use.measure(seconds=seconds, fps=12.0, size=128 if quick else 512)
+    return {"drive_mb_60s_all": result["drive_mb_all"],
+            "drive_mb_60s_none": result["drive_mb_none"],
+            "drive_mb_per_min_all": result["drive_mb_per_min_all"],
+            "drive_mb_per_min_none": result["drive_mb_per_min_none"],
+            "drive_none_vs_all": result["drive_none_vs_all"], "details": result["details"]}
+
+
 # ----------------------------------------------------------------------------------------------
 # Table
 # ----------------------------------------------------------------------------------------------
@@ -235,6 +254,11 @@ ROWS = (  # key, label, unit
     ("tiny_fps_256", "tiny SD 256x256, 2 steps (DiffusionRenderer)", "fps"),
     ("peak_rss_mb_60s", "peak RSS, render of a 60 s song", "MB"),
     ("peak_rss_mb_190s", "peak RSS, render of a 190 s song", "MB"),
+    ("drive_mb_60s_all", "run folder, 60 s song, keep_frames all", "MB"),
+    ("drive_mb_60s_none", "run folder, 60 s song, keep_frames none", "MB"),
+    ("drive_mb_per_min_all", "Drive use per minute of video, all", "MB"),
+    ("drive_mb_per_min_none", "Drive use per minute of video, none", "MB"),
+    ("drive_none_vs_all", "Drive use, none / all", "x"),
 )
 
 
@@ -283,6 +307,7 @@ def run(quick: bool = False) -> dict:
             ("analysis", lambda: section_analysis(quick)),
             ("tiny", lambda: section_tiny(quick, work, song)),
             ("memory", lambda: section_memory(quick)),
+            ("drive", lambda: section_drive(quick)),
         ]
         preview: dict = {}
         for name, fn in sections:

@@ -5,7 +5,9 @@ In the process (:func:`stop_resume_compare`): a render is stopped through ``shou
 frames were reported, optionally some frames are deleted as a kill mid-batch would leave them, and
 ``--resume`` finishes it. Through the CLI (:func:`kill_resume_compare`): the same command is run
 whole, then again and killed with SIGKILL when ``until(folder, timestring)`` says so, then resumed
-with ``render --resume``.
+with ``render --resume``. :func:`start_python` and :func:`kill_process_when` do the same for a
+render started from Python code (options the CLI does not have); :func:`same_bytes` compares
+files byte for byte (the MP4 of a ``keep_frames: none`` run).
 """
 
 from __future__ import annotations
@@ -103,10 +105,24 @@ def start_cli(args: Sequence[str | os.PathLike[str]]) -> subprocess.Popen:
                             cwd=ROOT)
 
 
+def start_python(code: str, *args: str | os.PathLike[str]) -> subprocess.Popen:
+    """``python -c CODE ARGS`` in a real process, offline (a render with internal options, e.g.
+    tiny video segments)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=ROOT)
+
+
 def kill_when(args: Sequence[str | os.PathLike[str]], root: Path,
               until: Callable[[Path, str], bool], timeout: float = 300) -> tuple[Path, str]:
     """Start ``render ARGS --output-dir ROOT`` and SIGKILL it once ``until(folder, ts)``."""
-    proc = start_cli([*args, "--output-dir", root])
+    return kill_process_when(start_cli([*args, "--output-dir", root]), root, until, timeout)
+
+
+def kill_process_when(proc: subprocess.Popen, root: Path, until: Callable[[Path, str], bool],
+                      timeout: float = 300) -> tuple[Path, str]:
+    """SIGKILL ``proc`` (rendering a run under ``root``) once ``until(folder, ts)``."""
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline and proc.poll() is None:
@@ -153,3 +169,13 @@ def kill_resume_compare(args: Sequence[str | os.PathLike[str]], tmp_path: Path,
     assert resumed.returncode == 0, resumed.stderr
     assert_same_frames(expected, frames(folder, ts), f"(killed after {done} frames)")
     return KillCheck(folder, ts, done, resumed, whole_run)
+
+
+def same_bytes(expected: Path, actual: Path, context: str = "") -> None:
+    """The two files hold the same bytes; the message says where they first differ."""
+    x, y = Path(expected).read_bytes(), Path(actual).read_bytes()
+    if x != y:
+        n = min(len(x), len(y))
+        at = next((i for i in range(n) if x[i] != y[i]), n)
+        raise AssertionError(f"{actual} differs from {expected} at byte {at} ({len(y)} vs "
+                             f"{len(x)} bytes) {context}")

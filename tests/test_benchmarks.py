@@ -81,20 +81,22 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     keys = ("frame_overhead_ms_512", "frame_overhead_ms_512_loop_only",
             "analysis_s_3min", "encode_fps_512", "preview_ms_per_frame_512",
             "deforum_baseline_ms_per_frame_512", "preview_speedup_vs_deforum", "tiny_fps_256",
-            "peak_rss_mb_60s", "peak_rss_mb_190s")
+            "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all", "drive_mb_60s_none",
+            "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all")
     for key in keys:
         value = report[key]
         assert isinstance(value, float) and math.isfinite(value) and value > 0, (key, value)
     assert report["quick"] is True
     assert set(report["targets"]) == {"frame_overhead_ms_512", "analysis_s_3min",
                                       "encode_fps_512", "preview_speedup_vs_deforum",
-                                      "peak_rss_mb_190s"}
+                                      "peak_rss_mb_190s", "drive_none_vs_all"}
     assert set(report["pass"]) == set(report["targets"])
     assert report["machine"]["cpu_count"] >= 1 and report["machine"]["torch"]
     # the table: a header and one row per figure, with the targets and verdicts
     assert "measure" in proc.stdout and "target" in proc.stdout
     for label in ("frame overhead 512x512", "Deforum-style loop", "preview renderer",
                   "MP4 encoding", "analysis of a 3-min song", "tiny SD 256x256",
-                  "peak RSS, render of a 60 s song", "peak RSS, render of a 190 s song"):
+                  "peak RSS, render of a 60 s song", "peak RSS, render of a 190 s song",
+                  "Drive use per minute of video, all", "Drive use, none / all"):
         assert label in proc.stdout, label
     assert "pass" in proc.stdout or "FAIL" in proc.stdout

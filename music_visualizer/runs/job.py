@@ -12,6 +12,9 @@ Resume reads the saved plan, so the remaining frames are rendered from exactly t
 the first start; the state (previous frame, colour reference) comes back from the PNGs and the
 seeds are in the plan.
 
+A ``keep_frames: none`` run encodes its video in segments while it renders and deletes their
+frames (see :mod:`~music_visualizer.runs.segments`); its video is the segments joined.
+
 A new run's timestring is reserved when :func:`render` first writes its settings file (two renders
 of a song started in the same second get two timestrings), and a render holds the run's
 :class:`~music_visualizer.runs.store.RunLock` while it works, so a run being rendered (by any
@@ -20,10 +23,11 @@ thread or process) cannot be resumed at the same time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +43,7 @@ from ..settings import Settings, settings_from_dict
 from ..sources.track import TrackInfo
 from .record import RunRecord, Song, load_run_record
 from .store import (
+    FrameWriter,
     RunLock,
     atomic_write_json,
     check_timestring,
@@ -94,6 +99,8 @@ class RenderRequest:
     song_name: str | None = None
     device: str | None = None
     cache_dir: Path | None = None  # analysis cache (default: ~/.cache/music_visualizer)
+    # keep_frames none: frames per video segment (None: ~10 s; tests use a few frames)
+    segment_frames: int | None = None
 
 
 @dataclass(frozen=True)
@@ -200,7 +207,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
             scan = scan_frames(folder, timestring, plan.n_frames, size=(plan.width, plan.height),
                                clean=True)
             start = _resume_index(folder, timestring, scan.done, stored,
-                                  size=(plan.width, plan.height))
+                                  size=(plan.width, plan.height), n_frames=plan.n_frames)
         gan = steps_for(stored).resume_data(folder, timestring)
         damaged = None if scan.damaged is None else (scan.damaged, scan.problem)
         return PreparedRun(folder, timestring, stored, plan, info, start, resumed=True, gan=gan,
@@ -234,13 +241,17 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
 
 
 def _resume_index(folder: Path, timestring: str, done: int, settings: Settings, *,
-                  size: tuple[int, int]) -> int:
+                  size: tuple[int, int], n_frames: int) -> int:
     """Where a resume starts: ``done``, or earlier when a file the state is restored from (the
     last frame, frame 0, the cadence images) is damaged or gone; every file it reads back is
     checked in full (all CRCs). Frames after it are rendered again, as the uninterrupted run
-    made them. The mode names the files (none when its frames are independent: walk, GAN)."""
+    made them. The mode names the files (none when its frames are independent: walk, GAN).
+    A finished run restores nothing (its cadence images and, with ``keep_frames: none``, its
+    frames are gone)."""
     from .png import png_damage
 
+    if done >= n_frames:
+        return done
     steps = steps_for(settings)
     whole: dict[Path, bool] = {}
 
@@ -299,31 +310,78 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
     if audio and audio_hash(audio_path) != saved.song.audio_hash:
         raise RunError(f"'{audio_path}' is not the song run {timestring} was rendered from; "
                        "pass that song with --audio.")
+    if saved.settings.keep_frames == "none":
+        return _video_from_segments(folder, timestring, saved, audio_path)
     return _encode(folder, timestring, saved.settings, saved.n_frames, audio_path)
+
+
+def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
+                         audio_path: Path) -> Path:
+    """A finished ``keep_frames: none`` run's MP4, from its segments (those a kill left to
+    encode are encoded from the frames on disk first); RunError if it is not finished."""
+    from .segments import read_segments
+
+    plan = saved.plan
+    with RunLock(folder, timestring):  # refused while the run renders
+        read_segments(folder, timestring)  # a damaged list is explained, not taken for none
+        done = scan_frames(folder, timestring, plan.n_frames,
+                           size=(plan.width, plan.height)).done
+        if done < plan.n_frames:
+            raise RunError(f"Run {timestring} is not finished ({done} of {plan.n_frames} "
+                           f"frames); resume it with --resume {timestring} to finish its video.")
+        _finish_segments(folder, timestring, saved.settings, plan, None)
+        return _encode(folder, timestring, saved.settings, plan.n_frames, audio_path)
+
+
+def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
+                  requested: int | None) -> dict[str, Any]:
+    """How a ``keep_frames: none`` run's segments are encoded (see
+    :class:`~music_visualizer.runs.segments.SegmentEncoder`): ``requested`` frames each (None:
+    :data:`~music_visualizer.runs.segments.SEGMENT_SECONDS` of video), unless the run's
+    listed segments say otherwise; the files kept are those the mode's resume reads."""
+    from .segments import segment_frames, segment_length
+
+    steps = steps_for(settings)
+    default = requested or segment_frames(settings.fps, settings.diffusion_cadence)
+    return dict(folder=folder, timestring=timestring, n_frames=plan.n_frames, fps=settings.fps,
+                size=(plan.width, plan.height),
+                length=segment_length(folder, timestring, plan.n_frames, default),
+                needed=lambda index: steps.state_files(folder, timestring, index, settings))
 
 
 def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
             audio_path: Path) -> Path:
-    """The run's MP4 from its frames and ``audio_path``'s slice (already known to be its song)."""
+    """The run's MP4 from its frames (or, ``keep_frames: none``, its finished segments) and
+    ``audio_path``'s slice (already known to be its song)."""
     from .video import encode_video
+
+    if settings.keep_frames == "none":
+        from .segments import join_segments
+
+        return join_segments(folder, timestring, n_frames=n_frames, fps=settings.fps,
+                             out=video_path(folder, timestring), audio=audio_path,
+                             audio_start=settings.start)
 
     return encode_video(frames_dir=folder, timestring=timestring, n_frames=n_frames,
                         fps=settings.fps, out_path=video_path(folder, timestring),
                         audio_path=audio_path, audio_start=settings.start)
 
 
-def _video_is_current(folder: Path, timestring: str, n_frames: int) -> bool:
-    """The run's MP4 exists, is newer than its frames and settings file and has every frame:
-    resuming a finished run then returns at once instead of encoding it again (``video``
-    rebuilds it on request)."""
+def _video_is_current(folder: Path, timestring: str, n_frames: int, *,
+                      segments: bool = False) -> bool:
+    """The run's MP4 exists, is newer than its frames (``segments``: its segment list) and
+    settings file and has every frame: resuming a finished run then returns at once instead of
+    encoding it again (``video`` rebuilds it on request)."""
+    from .segments import segments_file
     from .video import probe_video
 
     video = video_path(folder, timestring)
+    sources = [segments_file(folder, timestring)] if segments else [
+        frame_path(folder, timestring, i) for i in range(n_frames)]
     try:
         built = video.stat().st_mtime_ns
         newest = max(path.stat().st_mtime_ns for path in
-                     [settings_path(folder, timestring),
-                      *(frame_path(folder, timestring, i) for i in range(n_frames))])
+                     [settings_path(folder, timestring), *sources])
         return built >= newest and probe_video(video).n_frames == n_frames
     except (OSError, VideoError):
         return False
@@ -386,7 +444,6 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
         cannot be written.
     """
     from ..render.loop import render_frames
-    from .store import FrameWriter
 
     run = prepared or prepare_run(request)
     settings, plan = run.settings, run.plan
@@ -408,7 +465,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
             state = steps.restore(run.folder, run.timestring, state_next, renderer=renderer,
                                   settings=settings, plan=plan)
             try:
-                with FrameWriter(run.folder, run.timestring) as writer:
+                with _frame_writer(run, state_next, request.segment_frames) as writer:
                     state = render_frames(renderer, plan, state, writer=writer,
                                           on_frame=on_frame, should_stop=should_stop,
                                           batched=steps.mode.batched)
@@ -420,13 +477,18 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
         elif on_start is not None:
             on_start(run)
         stopped = state_next < plan.n_frames
+        segmented = settings.keep_frames == "none"
         if not stopped:  # the diffused frames of cadence were only kept for resume
             for leftover in Path(run.folder).glob(f"{run.timestring}_cadence_*.png"):
                 leftover.unlink(missing_ok=True)
+            if segmented:
+                _finish_segments(run.folder, run.timestring, settings, plan,
+                                 request.segment_frames)
         video = None
         if request.make_video and not stopped:
             video = video_path(run.folder, run.timestring)
-            if rendered > 0 or not _video_is_current(run.folder, run.timestring, plan.n_frames):
+            if rendered > 0 or not _video_is_current(run.folder, run.timestring, plan.n_frames,
+                                                     segments=segmented):
                 # the record and the song were checked when the run was prepared
                 video = _encode(run.folder, run.timestring, run.settings, plan.n_frames,
                                 Path(request.audio))
@@ -434,6 +496,35 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
         if lock is not None:
             lock.release()
     return RenderResult(run.folder, run.timestring, plan.n_frames, rendered, video, stopped)
+
+
+@contextlib.contextmanager
+def _frame_writer(run: PreparedRun, done: int, segment_frames: int | None
+                  ) -> Iterator[FrameWriter]:
+    """The writer of a render continuing at frame ``done``; with ``keep_frames: none`` it hands
+    each written frame to a :class:`~music_visualizer.runs.segments.SegmentEncoder`, closed
+    (its queued segments finished) after the writer."""
+    if run.settings.keep_frames != "none":
+        with FrameWriter(run.folder, run.timestring) as writer:
+            yield writer
+        return
+    from .segments import SegmentEncoder
+
+    args = _segment_args(run.folder, run.timestring, run.settings, run.plan, segment_frames)
+    with SegmentEncoder(**args, done=done) as encoder, FrameWriter(
+            run.folder, run.timestring, after_frame=encoder.frame_written) as writer:
+        yield writer
+
+
+def _finish_segments(folder: Path, timestring: str, settings: Settings, plan: Plan,
+                     segment_frames: int | None) -> None:
+    """A ``keep_frames: none`` run whose frames are all rendered: encode the segments not yet
+    finished (the last one, or those a kill left) and delete the frames kept for resume."""
+    from .segments import encode_missing, prune_frames
+
+    encode_missing(**_segment_args(folder, timestring, settings, plan, segment_frames),
+                   done=plan.n_frames)
+    prune_frames(folder, timestring, plan.n_frames, keep=())
 
 
 def track_prompts(track: TrackInfo, *, analysis: AudioAnalysis | None = None,

@@ -6,6 +6,8 @@ A run lives in ``<root>/<YYYY-MM>/<Song_name>/`` and consists of
 - ``<timestring>_<frame:05d>.png`` one file per frame, written atomically
 - ``<timestring>.mp4``            the video
 - ``<timestring>.lock``           present while a process renders the run (``flock``-ed)
+- ``<timestring>_segments/``      ``keep_frames: none``: the video in segments, listed in
+  ``segments.json`` (see :mod:`~music_visualizer.runs.segments`); their frames are deleted
 
 Functions:
 
@@ -14,7 +16,8 @@ Functions:
 - :func:`reserve_timestring`   claim a timestring atomically by creating its settings file
 - :func:`check_timestring`     validate a user's timestring
 - :func:`song_dir`             the run folder of a song for a timestring
-- :func:`frame_path`, :func:`settings_path`, :func:`video_path`, :func:`lock_path`
+- :func:`frame_path`, :func:`settings_path`, :func:`video_path`, :func:`lock_path`,
+  :func:`segments_dir`
 - :func:`atomic_write_bytes`, :func:`atomic_write_json` (from :mod:`music_visualizer.files`)
 - :func:`read_record_file`, :func:`read_run_record`  a run record's JSON, bounded (checked by
   :mod:`~music_visualizer.runs.record`)
@@ -42,6 +45,7 @@ import socket
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +85,7 @@ __all__ = [
     "run_is_live",
     "safe_name",
     "scan_frames",
+    "segments_dir",
     "settings_path",
     "song_dir",
     "song_runs",
@@ -212,6 +217,30 @@ def lock_path(folder: Path, timestring: str) -> Path:
     return Path(folder) / f"{timestring}.lock"
 
 
+def segments_dir(folder: Path, timestring: str) -> Path:
+    """The video segments of a ``keep_frames: none`` run (see
+    :mod:`~music_visualizer.runs.segments`)."""
+    return Path(folder) / f"{timestring}_segments"
+
+
+def _segments_end(folder: Path, timestring: str) -> int:
+    """The frames a ``keep_frames: none`` run has in finished segments (their PNGs may be
+    gone): the end of the listed segments whose files exist, from frame 0 without a gap; 0
+    without segments. Lenient (a listing reads it); :func:`~music_visualizer.runs.segments.
+    read_segments` is the checked reader."""
+    where = segments_dir(folder, timestring)
+    try:
+        listed = json.loads((where / "segments.json").read_text(encoding="utf-8"))["segments"]
+        end = 0
+        for seg in listed:
+            if int(seg["first_frame"]) != end or not (where / str(seg["file"])).is_file():
+                break
+            end += int(seg["frames"])
+        return end
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
 _NO_PERMISSION = {errno.EACCES, errno.EPERM}
 
 
@@ -291,6 +320,9 @@ def scan_frames(folder: Path, timestring: str, n_frames: int, *,
                 size: tuple[int, int] | None = None, clean: bool = False) -> FrameScan:
     """How many frames were written, whole, without a gap from frame 0, and the first damaged one.
 
+    Frames in the finished video segments of a ``keep_frames: none`` run count as written (their
+    PNGs are deleted); the frames after them are checked.
+
     Reads frame numbers from file names (not a file count, which a stray file would break) and
     checks each frame's PNG structure quickly (:func:`~music_visualizer.runs.png.png_damage`: chunk
     headers and lengths, a few small reads per file; ``size`` is the (width, height) frames must
@@ -303,7 +335,7 @@ def scan_frames(folder: Path, timestring: str, n_frames: int, *,
         for leftover in folder.glob(f".{timestring}_*.tmp"):
             leftover.unlink(missing_ok=True)
     found = _frame_indices(folder, timestring)
-    index = 0
+    index = min(_segments_end(folder, timestring), n_frames)
     while index < n_frames and index in found:
         problem = png_damage(frame_path(folder, timestring, index), size=size)
         if problem == "missing":  # removed since the listing
@@ -661,12 +693,17 @@ class FrameWriter:
 
     ``submit`` blocks when ``max_pending`` frames wait (backpressure keeps memory bounded). A
     failure in the thread is raised again by the next ``submit`` or by ``close``.
+    ``after_frame(index)``, when given, is called in the thread once frame ``index`` is on disk
+    (the segment encoder of a ``keep_frames: none`` run); what it raises is a failure too.
     """
 
-    def __init__(self, folder: Path, timestring: str, *, max_pending: int = 8) -> None:
+    def __init__(self, folder: Path, timestring: str, *, max_pending: int = 8,
+                 after_frame: Callable[[int], None] | None = None) -> None:
         self.folder = Path(folder)
         self.timestring = timestring
-        self._queue: queue.Queue[tuple[Path, Any] | None] = queue.Queue(maxsize=max_pending)
+        self._after_frame = after_frame
+        self._queue: queue.Queue[tuple[Path, Any, int | None] | None] = queue.Queue(
+            maxsize=max_pending)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="frame-writer", daemon=True)
         self._thread.start()
@@ -682,22 +719,27 @@ class FrameWriter:
                 return
             if self._error is not None:
                 continue
-            path, frame = item
+            path, frame, index = item
             try:
                 atomic_write_bytes(path, encode_png(to_hwc_uint8(frame)))
+                if index is not None and self._after_frame is not None:
+                    self._after_frame(index)
             except BaseException as e:  # reported to the producer
                 self._error = e
 
     def submit(self, index: int, frame: Any) -> None:
         """Queue ``frame`` (uint8 tensor/array, CHW or HWC, optionally with a batch of 1)."""
-        self.submit_file(frame_path(self.folder, self.timestring, index), frame)
+        self._put(frame_path(self.folder, self.timestring, index), frame, index)
 
     def submit_file(self, path: Path, frame: Any) -> None:
         """Queue an image for ``path`` (files beside the frames: cadence frames, depth maps);
         written in submission order. A grey ``(H, W)`` image is saved as RGB."""
+        self._put(Path(path), frame, None)
+
+    def _put(self, path: Path, frame: Any, index: int | None) -> None:
         if self._error is not None:
             raise self._error
-        self._queue.put((Path(path), frame))
+        self._queue.put((path, frame, index))
 
     def close(self) -> None:
         """Wait until every queued frame is on disk; raise the writer's error if there was one."""

@@ -3,6 +3,7 @@
 Contents
 --------
 - :func:`encode_video`  ``<timestring>_<frame:05d>.png`` frames + audio slice -> MP4 (atomic).
+- :func:`join_videos`   video-only MP4s joined without re-encoding + the audio slice -> MP4.
 - :class:`VideoInfo`    what :func:`probe_video` reports about a video file.
 - :func:`probe_video`   codec, pixel format, size, fps, exact frame count and durations.
 
@@ -34,7 +35,7 @@ from music_visualizer.errors import VideoError
 from music_visualizer.runs.png import png_damage
 from music_visualizer.runs.store import storage_problem
 
-__all__ = ["VideoInfo", "encode_video", "probe_video"]
+__all__ = ["VideoInfo", "encode_video", "join_videos", "probe_video"]
 
 X264_PRESETS = (
     "ultrafast", "superfast", "veryfast", "faster", "fast",
@@ -94,8 +95,11 @@ def encode_video(
     crf: int = 18,
     preset: str = "veryfast",
     x264_params: str | None = FAST_X264_PARAMS,
+    first_frame: int = 0,
+    bitexact: bool = False,
 ) -> Path:
-    """Encode frames ``0 .. n_frames-1`` (and the matching audio slice) into an MP4.
+    """Encode frames ``first_frame .. first_frame+n_frames-1`` (and the matching audio slice)
+    into an MP4.
 
     The file is written beside ``out_path`` under a hidden temporary name and renamed into
     place when ffmpeg succeeds, so an interrupted encode never leaves a half MP4 at ``out_path``.
@@ -115,6 +119,10 @@ def encode_video(
         default, diamond motion search and the quickest subpixel refinement, encodes ~25 % faster
         than plain ``veryfast`` for files ~12 % larger at the same PSNR (measured on 512x512
         renders here: 211 vs 167 fps, 43.9 vs 43.7 dB).
+    first_frame : the first frame's number (a segment of a ``keep_frames: none`` run).
+    bitexact : the same bytes for the same frames on any machine and any run: exact colour
+        conversion, one encoder thread, no version strings, no metadata (the segments of a
+        ``keep_frames: none`` run).
 
     Returns
     -------
@@ -132,7 +140,8 @@ def encode_video(
     fps_q = _check_options(fps=fps, crf=crf, preset=preset, audio_start=audio_start,
                            timestring=timestring, n_frames=n_frames)
     frames = Path(frames_dir)
-    first = _check_frames(frames, timestring=timestring, n_frames=n_frames)
+    first = _check_frames(frames, timestring=timestring, n_frames=n_frames,
+                          first_frame=first_frame)
     width, height = _frame_size(first)
     audio = None if audio_path is None else _check_audio(audio_path)
 
@@ -155,9 +164,11 @@ def encode_video(
             preset=preset,
             x264_params=x264_params,
             out=tmp,
+            first_frame=first_frame,
+            bitexact=bitexact,
         )
         _run_encoder(cmd, tmp=tmp, out=out, frames=frames, timestring=timestring,
-                     n_frames=n_frames)
+                     n_frames=n_frames, first_frame=first_frame)
         try:
             os.replace(tmp, out)
         except OSError as exc:
@@ -198,7 +209,7 @@ def _make_folder(out: Path) -> None:
 
 
 def _run_encoder(cmd: list[str], *, tmp: Path, out: Path, frames: Path, timestring: str,
-                 n_frames: int) -> None:
+                 n_frames: int, first_frame: int = 0) -> None:
     """Run ffmpeg's ``cmd`` writing ``tmp`` and check that it wrote all ``n_frames`` frames."""
     # the encoder dies with us, even when we are killed with -9
     proc = child_process.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -207,7 +218,7 @@ def _run_encoder(cmd: list[str], *, tmp: Path, out: Path, frames: Path, timestri
     # ffmpeg skips frames it cannot decode and still exits 0: check the count.
     written = probe_video(tmp).n_frames
     if written != n_frames:
-        for i in range(n_frames):
+        for i in range(first_frame, first_frame + n_frames):
             _frame_size(frames / f"{timestring}_{i:05d}.png", verify=True)
         raise VideoError(
             f"ffmpeg wrote {written} frames instead of {n_frames} to '{out}'; check the "
@@ -226,24 +237,28 @@ def _fps_fraction(fps: float) -> Fraction:
     return Fraction(fps).limit_denominator(100_000)
 
 
-def _check_frames(frames_dir: Path, *, timestring: str, n_frames: int) -> Path:
-    """Return the path of frame 0 after checking frames 0..n_frames-1 all exist and are whole
-    PNGs (:func:`~music_visualizer.runs.png.png_damage`'s quick check)."""
+def _check_frames(frames_dir: Path, *, timestring: str, n_frames: int,
+                  first_frame: int = 0) -> Path:
+    """Return the path of the first frame after checking frames ``first_frame ..
+    first_frame+n_frames-1`` all exist and are whole PNGs
+    (:func:`~music_visualizer.runs.png.png_damage`'s quick check)."""
     if not frames_dir.is_dir():
         raise VideoError(
             f"Frames folder '{frames_dir}' does not exist; check the run folder or render the "
             "frames first."
         )
     present = set(os.listdir(frames_dir))
-    missing = [i for i in range(n_frames) if f"{timestring}_{i:05d}.png" not in present]
+    wanted = range(first_frame, first_frame + n_frames)
+    missing = [i for i in wanted if f"{timestring}_{i:05d}.png" not in present]
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         name = frames_dir / f"{timestring}_{missing[0]:05d}.png"
         raise VideoError(
-            f"Frame '{name}' is missing{more}; the video needs frames 0 to {n_frames - 1}, so "
-            "resume the run to render them or build the video from fewer frames."
+            f"Frame '{name}' is missing{more}; the video needs frames {first_frame} to "
+            f"{wanted[-1]}, so resume the run to render them or build the video from fewer "
+            "frames."
         )
-    for i in range(n_frames):  # a few small reads per frame: finds truncated and empty files
+    for i in wanted:  # a few small reads per frame: finds truncated and empty files
         name = frames_dir / f"{timestring}_{i:05d}.png"
         problem = png_damage(name)
         if problem is not None:
@@ -251,7 +266,7 @@ def _check_frames(frames_dir: Path, *, timestring: str, n_frames: int) -> Path:
                 f"Frame '{name}' is damaged ({problem}); resume the run to render it (and the "
                 "frames after it) again, then build the video."
             )
-    return frames_dir / f"{timestring}_00000.png"
+    return frames_dir / f"{timestring}_{first_frame:05d}.png"
 
 
 def _frame_size(frame: Path, *, verify: bool = False) -> tuple[int, int]:
@@ -283,10 +298,12 @@ def _check_audio(audio_path: str | os.PathLike[str]) -> Path:
 
 
 def _remove_dead_parts(out: Path) -> None:
-    """Delete ``.<out name>.<pid>-<hex>.part`` files left by encodes whose process is gone
+    """Delete ``.<out name>.<pid>-<hex>.part`` files (and the ``.concat.txt`` listings of
+    :func:`join_videos`) left by encodes whose process is gone
     (killed with -9 or by a lost Colab runtime); an encode still running keeps its file."""
-    for part in out.parent.glob(f".{glob_escape(out.name)}.*.part"):
-        match = re.fullmatch(rf"\.{re.escape(out.name)}\.(\d+)-[0-9a-f]+\.part", part.name)
+    for part in out.parent.glob(f".{glob_escape(out.name)}.*"):
+        match = re.fullmatch(rf"\.{re.escape(out.name)}\.(\d+)-[0-9a-f]+\.(?:part|concat\.txt)",
+                             part.name)
         if match is None:
             continue
         pid = int(match.group(1))
@@ -316,6 +333,8 @@ def _encode_command(
     preset: str,
     out: Path,
     x264_params: str | None = None,
+    first_frame: int = 0,
+    bitexact: bool = False,
 ) -> list[str]:
     """The ffmpeg argument list for :func:`encode_video`."""
     rate = f"{fps.numerator}/{fps.denominator}"
@@ -325,7 +344,7 @@ def _encode_command(
         imageio_ffmpeg.get_ffmpeg_exe(),
         "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y",
         "-threads", threads,  # PNG decoding (frame threads)
-        "-f", "image2", "-pattern_type", "sequence", "-start_number", "0",
+        "-f", "image2", "-pattern_type", "sequence", "-start_number", str(first_frame),
         "-framerate", rate, "-i", pattern,
     ]  # fmt: skip
     if audio is not None:
@@ -336,7 +355,9 @@ def _encode_command(
         # One extra column/row, copied from its neighbour (no black line, no resampling).
         vf.append(f"pad={width + width % 2}:{height + height % 2}:0:0")
         vf.append(f"fillborders=right={width % 2}:bottom={height % 2}:mode=smear")
-    vf.append("scale=out_color_matrix=bt709:out_range=tv")
+    # bitexact: swscale's exact C arithmetic, the same on every CPU (no SIMD-dependent rounding)
+    vf.append("scale=out_color_matrix=bt709:out_range=tv"
+              + (":flags=bicubic+accurate_rnd+bitexact" if bitexact else ""))
     vf.append("format=yuv420p")
     cmd += ["-map", "0:v:0", "-vf", ",".join(vf), "-frames:v", str(n_frames)]
     cmd += [
@@ -345,14 +366,94 @@ def _encode_command(
         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
         "-color_range", "tv",
     ]  # fmt: skip
+    if bitexact:
+        cmd += ["-threads:v", "1", *_BITEXACT]
     if audio is not None:
-        af = (
-            f"asetpts=PTS-STARTPTS,atrim=start={audio_start:.6f}:duration={duration:.6f},"
-            f"asetpts=PTS-STARTPTS,apad=whole_dur={duration:.6f}"
-        )
-        cmd += ["-map", "1:a:0", "-af", af, "-c:a", "aac", "-b:a", "192k"]
+        cmd += ["-map", "1:a:0", *_audio_args(audio_start, duration)]
     cmd += ["-movflags", "+faststart", "-f", "mp4", os.path.abspath(out)]
     return cmd
+
+
+#: ffmpeg options for the same bytes on every run: no version strings, no metadata.
+_BITEXACT = ("-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact",
+             "-map_metadata", "-1", "-map_chapters", "-1")
+
+
+def _audio_args(audio_start: float, duration: float) -> list[str]:
+    """The song's slice ``audio_start .. audio_start + duration`` as AAC (padded with silence)."""
+    af = (
+        f"asetpts=PTS-STARTPTS,atrim=start={audio_start:.6f}:duration={duration:.6f},"
+        f"asetpts=PTS-STARTPTS,apad=whole_dur={duration:.6f}"
+    )
+    return ["-af", af, "-c:a", "aac", "-b:a", "192k"]
+
+
+def join_videos(
+    parts: list[Path],
+    *,
+    n_frames: int,
+    fps: float,
+    out_path: str | os.PathLike[str],
+    audio_path: str | os.PathLike[str] | None = None,
+    audio_start: float = 0.0,
+) -> Path:
+    """Join video-only MP4s made by :func:`encode_video` with the same settings (each starting
+    with a keyframe) into one MP4, without re-encoding (ffmpeg's concat demuxer), with the
+    song's slice ``audio_start .. audio_start + n_frames / fps`` as AAC, exactly as
+    :func:`encode_video` would mux it. The same parts give the same bytes (``bitexact``).
+
+    Written under a hidden temporary name and renamed into place, like :func:`encode_video`.
+
+    Raises
+    ------
+    VideoError
+        A part or the audio file is missing, ffmpeg failed, or the result does not have
+        ``n_frames`` frames.
+    """
+    fps_q = _fps_fraction(fps)
+    for part in parts:
+        if not Path(part).is_file():
+            raise VideoError(f"Video segment '{part}' is missing; resume the run to encode it "
+                             "again.")
+    audio = None if audio_path is None else _check_audio(audio_path)
+    out = Path(out_path)
+    _make_folder(out)
+    _remove_dead_parts(out)
+    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+    tmp = out.parent / f".{out.name}.{tag}.part"
+    listing = out.parent / f".{out.name}.{tag}.concat.txt"
+    try:
+        listing.write_text("ffconcat version 1.0\n" + "".join(
+            f"file '{_concat_quote(os.path.abspath(p))}'\n" for p in parts), encoding="utf-8")
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats",
+               "-loglevel", "warning", "-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
+        if audio is not None:
+            cmd += ["-i", os.path.abspath(audio)]
+        cmd += ["-map", "0:v:0", "-c:v", "copy", *_BITEXACT]
+        if audio is not None:
+            cmd += ["-map", "1:a:0", *_audio_args(audio_start, float(n_frames / fps_q))]
+        cmd += ["-movflags", "+faststart", "-f", "mp4", os.path.abspath(tmp)]
+        proc = child_process.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if proc.returncode != 0:
+            raise VideoError(_encode_failure(out, proc.returncode, proc.stderr))
+        written = probe_video(tmp).n_frames
+        if written != n_frames:
+            raise VideoError(f"Joining the segments gave {written} frames instead of "
+                             f"{n_frames} for '{out}'; resume the run to encode them again.")
+        try:
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise VideoError(f"Cannot write the video '{out}': "
+                             f"{storage_problem(exc, out.parent)}.") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+        listing.unlink(missing_ok=True)
+    return out
+
+
+def _concat_quote(path: str) -> str:
+    """``path`` quoted for a line ``file '...'`` of an ffconcat listing."""
+    return path.replace("'", "'\\''")
 
 
 #: What ffmpeg's stderr says when the output cannot be written (strerror texts of the C library).

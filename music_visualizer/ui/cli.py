@@ -333,7 +333,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
         return 130
     bar.close()
     print(f"Timestring: {result.timestring}")
-    print(f"Frames: {result.n_frames} in {result.folder}")
+    kept = ("" if run.settings.keep_frames == "all"
+            else " (encoded in video segments; their PNGs deleted)")
+    print(f"Frames: {result.n_frames} in {result.folder}{kept}")
     if result.video:
         print(f"Video: {result.video}")
     return 0
