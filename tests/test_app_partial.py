@@ -29,8 +29,8 @@ def test_a_stopped_render_shows_its_partial_video_and_how_to_resume(tmp_path, so
                                                                      monkeypatch):
     monkeypatch.setenv("MUSIC_VISUALIZER_CAPTION_MODEL", "none")
     config = AppConfig(output_dir=tmp_path / "out")
-    values = {**settings_fields(config.base_settings()), "renderer": "preview", "width": 64,
-              "height": 48, "fps": 8, "duration": 3}
+    values = {**settings_fields(config.base_settings()), "renderer": "preview", "width": 192,
+              "height": 144, "fps": 8, "duration": 6}  # 48 frames: still rendering at frame 3
     board = RenderBoard()
     job, _ = start_render(board, config, link="", audio=str(song),
                           overrides=field_overrides(values, ["a cat"], ""), resume=False,
@@ -44,16 +44,16 @@ def test_a_stopped_render_shows_its_partial_video_and_how_to_resume(tmp_path, so
     assert status.phase == "stopped" and isinstance(result, StoppedRender), status
     assert status.run == (result.folder, result.timestring)
     done = status.done
-    assert 3 <= done < 24 and result.video is None and result.problem is None
+    assert 3 <= done < 48 and result.video is None and result.problem is None
     partial = result.partial
     assert partial.path == result.folder / f"{result.timestring}_partial.mp4"
-    assert (partial.frames, partial.total) == (done, 24)
+    assert (partial.frames, partial.total) == (done, 48)
     info = probe_video(partial.path)
     assert info.n_frames == done and info.duration == pytest.approx(done / 8, abs=1e-3)
     assert info.has_audio
     line = describe_status(status)
-    assert line.startswith(f"**Stopped** at frame {done} of 24")
-    assert f"the first {done / 8:.1f} s of 3.0 s ({done} of 24 frames)" in line
+    assert line.startswith(f"**Stopped** at frame {done} of 48")
+    assert f"the first {done / 8:.1f} s of 6.0 s ({done} of 48 frames)" in line
     assert "tick Resume, pick this run's timestring" in line
     # the run is kept, resumable, and offered as such
     (run,) = list_runs(result.folder)

@@ -21,6 +21,7 @@ from music_visualizer.runs.video import probe_video
 from music_visualizer.settings import Settings
 from tests.conftest import run_cli
 from tests.resume_check import kill_process_when, same_bytes, start_python
+from tests.video_check import frame_durations
 
 MOTION = dict(renderer="preview", width=64, height=48, fps=6, seed=4, zoom="0:(1.04)",
               angle="0:(3)", translation_x="0:(1.5)", diffusion_cadence=2)
@@ -72,6 +73,8 @@ def test_a_none_run_keeps_its_segments_and_video_and_no_frame(whole):
         assert _first_packet_is_key(segments_dir(folder, ts) / seg.file)
     info = probe_video(whole.video)
     assert info.n_frames == 18 and info.fps == pytest.approx(6) and info.has_audio
+    assert info.duration == pytest.approx(3.0, abs=1e-3)  # the last segment is 2 frames long:
+    assert frame_durations(whole.video) == {1 / 6}  # without B-frames, joined without a jump
     assert info.audio_duration == pytest.approx(3.0, abs=0.05)
     assert list_runs(folder)[0].describe() == f"{ts}  18/18 frames (complete, video)"
 

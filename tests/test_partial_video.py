@@ -28,6 +28,7 @@ from music_visualizer.runs.store import frame_path
 from music_visualizer.runs.video import encode_video, probe_video
 from music_visualizer.settings import Settings
 from music_visualizer.ui.cli import main
+from tests.video_check import frame_durations
 
 FPS = 8
 # 24 frames from 1.25 s into the click song (120 BPM: a click every 0.5 s from 0 s), so the
@@ -132,6 +133,16 @@ def test_a_finished_run_builds_its_video_as_before(run, song, capsys):
     assert not partial_path(folder, ts).exists()
 
 
+def test_finishing_the_run_deletes_its_partial_video(run, song):
+    """The partial video is the first part of the whole one: once the whole video is made, the
+    stale partial is gone (no 'video_partial' left to confuse, or to fill Drive)."""
+    folder, ts = run
+    assert partial_video(folder, ts).is_file()
+    done = render(RenderRequest(audio=song, output_dir=folder.parents[1], resume=ts))
+    assert done.video == folder / f"{ts}.mp4" and probe_video(done.video).n_frames == 24
+    assert not partial_path(folder, ts).exists()
+
+
 def test_a_run_without_a_frame_is_a_clear_error(run, capsys):
     folder, ts = run
     for index in range(STOP_AT):
@@ -179,7 +190,7 @@ def test_partial_video_of_segments_and_the_frames_after_them(run):
     (where / "seg_00002.mp4.part").write_bytes(b"half a segment")  # being written: not listed
     for index in range(7):  # the frames in finished segments are deleted (7 kept for resume)
         frame_path(folder, ts, index).unlink()
-    assert [s.path.name for s in listed_segments(folder, ts)] == ["seg_00000.mp4",
+    assert [s.file for s in listed_segments(folder, ts)] == ["seg_00000.mp4",
                                                                   "seg_00001.mp4"]
     assert latest_segment(folder, ts) == where / "seg_00001.mp4"
 
@@ -196,24 +207,12 @@ def test_partial_video_of_segments_and_the_frames_after_them(run):
     frame_path(folder, ts, 9).unlink()
     info = probe_video(partial_video(folder, ts))
     assert info.n_frames == 9 and info.duration == pytest.approx(9 / FPS, abs=1e-3)
-    assert _frame_durations(partial.path) == {1 / FPS}
+    assert frame_durations(partial.path) == {1 / FPS}
     # segments only (no frame after them yet)
     for index in range(7, 9):
         frame_path(folder, ts, index).unlink()
     assert partial_video(folder, ts) == partial.path
     assert probe_video(partial.path).n_frames == 8
-
-
-def _frame_durations(video: Path) -> set[float]:
-    """The distinct durations (seconds) of the video's packets, from their decode times."""
-    text = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(video),
-                           "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"],
-                          capture_output=True, text=True, check=True).stdout
-    base = next(line for line in text.splitlines() if line.startswith("#tb 0:"))
-    num, den = map(int, base.split(":")[1].strip().split("/"))
-    durations = [int(line.split(",")[3]) for line in text.splitlines()
-                 if line and not line.startswith("#")]
-    return {d * num / den for d in durations}
 
 
 @pytest.mark.parametrize("spans", [[(0, 9)], [(0, 8)], [(0, 3), (3, 6)]])
@@ -225,7 +224,7 @@ def test_a_short_last_piece_joins_without_a_jump(run, spans):
     path = partial_video(folder, ts)
     info = probe_video(path)
     assert info.n_frames == STOP_AT and info.duration == pytest.approx(STOP_AT / FPS, abs=1e-3)
-    assert _frame_durations(path) == {1 / FPS}
+    assert frame_durations(path) == {1 / FPS}
 
 
 def test_no_segments_yet(run):

@@ -352,19 +352,23 @@ def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
 def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
             audio_path: Path) -> Path:
     """The run's MP4 from its frames (or, ``keep_frames: none``, its finished segments) and
-    ``audio_path``'s slice (already known to be its song)."""
+    ``audio_path``'s slice (already known to be its song); a partial video made while it was
+    unfinished is deleted (the whole video holds it)."""
+    from .partial import partial_path
     from .video import encode_video
 
     if settings.keep_frames == "none":
         from .segments import join_segments
 
-        return join_segments(folder, timestring, n_frames=n_frames, fps=settings.fps,
-                             out=video_path(folder, timestring), audio=audio_path,
-                             audio_start=settings.start)
-
-    return encode_video(frames_dir=folder, timestring=timestring, n_frames=n_frames,
-                        fps=settings.fps, out_path=video_path(folder, timestring),
-                        audio_path=audio_path, audio_start=settings.start)
+        video = join_segments(folder, timestring, n_frames=n_frames, fps=settings.fps,
+                              out=video_path(folder, timestring), audio=audio_path,
+                              audio_start=settings.start)
+    else:
+        video = encode_video(frames_dir=folder, timestring=timestring, n_frames=n_frames,
+                             fps=settings.fps, out_path=video_path(folder, timestring),
+                             audio_path=audio_path, audio_start=settings.start)
+    partial_path(folder, timestring).unlink(missing_ok=True)
+    return video
 
 
 def _video_is_current(folder: Path, timestring: str, n_frames: int, *,

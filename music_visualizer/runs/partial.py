@@ -6,7 +6,7 @@
 - :func:`run_is_finished`   whether every frame of a run is on disk (as frames or segments)
 - :func:`latest_segment`    the newest finished segment of a ``keep_frames: none`` run
 - :func:`listed_segments`   the finished segments a run's ``segments.json`` lists, from frame 0
-- :func:`partial_path`, :func:`segments_dir`  where they are
+- :func:`partial_path`     where it is
 
 The partial video holds the run's frames from frame 0 up to the first missing (or damaged) one,
 with the song's slice the full video has for them (from the run's ``start``), so it is the first
@@ -21,36 +21,19 @@ written atomically, so what is read is whole.
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
-from ..errors import RunError, VideoError
+from ..errors import RunError
 from .record import RunRecord, load_run_record
-from .store import check_timestring, frame_path, storage_problem
+from .segments import Segment, read_segments
+from .store import check_timestring, frame_path, segments_dir
 
-__all__ = ["PartialVideo", "Segment", "build_partial", "latest_segment", "listed_segments",
-           "partial_path", "partial_video", "run_is_finished", "segments_dir"]
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One finished segment: its file and the run's frames ``first_frame .. end - 1``."""
-
-    path: Path
-    first_frame: int
-    frames: int
-
-    @property
-    def end(self) -> int:
-        return self.first_frame + self.frames
+__all__ = ["PartialVideo", "build_partial", "latest_segment", "listed_segments", "partial_path",
+           "partial_video", "run_is_finished"]
 
 
 @dataclass(frozen=True)
@@ -81,40 +64,21 @@ def partial_path(folder: Path, timestring: str) -> Path:
     return Path(folder) / f"{timestring}_partial.mp4"
 
 
-def segments_dir(folder: Path, timestring: str) -> Path:
-    return Path(folder) / f"{timestring}_segments"
-
-
 def listed_segments(folder: Path, timestring: str) -> list[Segment]:
-    """The finished segments of ``segments.json`` that follow each other from frame 0 and whose
-    files exist (a missing, unreadable or malformed list: none)."""
-    where = segments_dir(folder, timestring)
+    """The finished segments of a run (:func:`~music_visualizer.runs.segments.read_segments`);
+    a damaged list counts as none here: watching never fails on it (resume explains it)."""
     try:
-        data = json.loads((where / "segments.json").read_text(encoding="utf-8"))
-        entries = data["segments"] if data.get("version") == 1 else []
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return read_segments(Path(folder), timestring)
+    except RunError:
         return []
-    segments: list[Segment] = []
-    end = 0
-    for entry in entries if isinstance(entries, list) else []:
-        try:
-            name = str(entry["file"])
-            first, frames = int(entry["first_frame"]), int(entry["frames"])
-        except (TypeError, KeyError, ValueError):
-            break
-        path = where / name
-        if first != end or frames < 1 or Path(name).name != name or not path.is_file():
-            break
-        segments.append(Segment(path, first, frames))
-        end = first + frames
-    return segments
 
 
 def latest_segment(run_dir: Path, timestring: str) -> Path | None:
     """The newest finished segment of a ``keep_frames: none`` run (to watch while it renders),
     or None when it has none yet."""
-    segments = listed_segments(Path(run_dir), check_timestring(timestring))
-    return segments[-1].path if segments else None
+    folder, timestring = Path(run_dir), check_timestring(timestring)
+    segments = listed_segments(folder, timestring)
+    return segments_dir(folder, timestring) / segments[-1].file if segments else None
 
 
 def _present_from(folder: Path, timestring: str, start: int, n_frames: int) -> int:
@@ -222,77 +186,16 @@ def _tail_piece(folder: Path, timestring: str, first: int, count: int, fps: floa
                         out_path=work / "tail.mp4")
 
 
-def _concat_line(path: Path) -> str:
-    quoted = str(path.resolve()).replace("'", "'\\''")
-    return f"file '{quoted}'\n"
-
-
 def _join(folder: Path, timestring: str, segments: list[Segment], tail: int, *, fps: float,
           out: Path, song: Path, audio_start: float) -> None:
     """The segments and ``tail`` frames after them joined (no re-encode) with the song's slice
-    into ``out`` (atomically: a hidden temporary file renamed into place)."""
-    n_frames = segments[-1].end + tail
+    into ``out`` (:func:`~music_visualizer.runs.video.join_videos`)."""
+    from .video import join_videos
+
+    where = segments_dir(folder, timestring)
     with tempfile.TemporaryDirectory(prefix="mv_partial_") as tmp:
-        work = Path(tmp)
-        pieces = [s.path for s in segments]
+        pieces = [where / seg.file for seg in segments]
         if tail:
-            pieces.append(_tail_piece(folder, timestring, segments[-1].end, tail, fps, work))
-        listing = work / "pieces.txt"
-        listing.write_text("".join(map(_concat_line, pieces)), encoding="utf-8")
-        part = out.parent / f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
-        try:
-            _run_ffmpeg(_mux_command(listing, song, n_frames=n_frames, fps=fps,
-                                     audio_start=audio_start, out=part), out)
-            _check_frames(part, n_frames, out)
-            try:
-                os.replace(part, out)
-            except OSError as e:
-                raise VideoError(f"Cannot write the video '{out}': "
-                                 f"{storage_problem(e, out.parent)}.") from None
-        finally:
-            part.unlink(missing_ok=True)
-
-
-#: A piece of a few frames has no B-frames, so its decode times start where its first frame shows,
-#: not a frame or two earlier as in the pieces before it: the joined stream's decode times would
-#: jump (one frame lasting three in the MP4's sample table). Each decode time is kept at most one
-#: frame after the one before (presentation times are untouched, decode times only ever lowered).
-_CLOSE_GAPS = "setts=pts=PTS:dts=if(N\\,min(DTS\\,PREV_OUTDTS+round(1/(TB*{rate:.9f})))\\,DTS)"
-
-
-def _mux_command(listing: Path, song: Path, *, n_frames: int, fps: float, audio_start: float,
-                 out: Path) -> list[str]:
-    """ffmpeg: the concat list's video copied, the song's slice (as the full video has it:
-    ``audio_start`` on, ``n_frames / fps`` long, padded with silence) encoded to AAC."""
-    import imageio_ffmpeg
-
-    rate = Fraction(fps).limit_denominator(100_000)
-    duration = float(n_frames / rate)
-    af = (f"asetpts=PTS-STARTPTS,atrim=start={audio_start:.6f}:duration={duration:.6f},"
-          f"asetpts=PTS-STARTPTS,apad=whole_dur={duration:.6f}")
-    return [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats",
-            "-loglevel", "warning", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
-            "-i", os.path.abspath(song), "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy",
-            "-bsf:v", _CLOSE_GAPS.format(rate=float(rate)), "-af", af, "-c:a", "aac",
-            "-b:a", "192k", "-movflags", "+faststart", "-f", "mp4", os.path.abspath(out)]
-
-
-def _run_ffmpeg(cmd: list[str], out: Path) -> None:
-    from .. import child_process
-
-    proc: Any = child_process.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if proc.returncode != 0:
-        said = " | ".join(line.strip() for line in
-                          proc.stderr.decode("utf-8", "replace").splitlines()[-6:] if line.strip())
-        raise VideoError(f"ffmpeg could not join the segments into '{out}' (exit code "
-                         f"{proc.returncode}); check the run's segments folder, ffmpeg said: "
-                         f"{said or '(nothing)'}")
-
-
-def _check_frames(video: Path, n_frames: int, out: Path) -> None:
-    from .video import probe_video
-
-    written = probe_video(video).n_frames
-    if written != n_frames:
-        raise VideoError(f"The joined video '{out}' has {written} frames instead of "
-                         f"{n_frames}; a segment of the run may be damaged.")
+            pieces.append(_tail_piece(folder, timestring, segments[-1].end, tail, fps, Path(tmp)))
+        join_videos(pieces, n_frames=segments[-1].end + tail, fps=fps, out_path=out,
+                    audio_path=song, audio_start=audio_start)

@@ -379,6 +379,14 @@ _BITEXACT = ("-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bite
              "-map_metadata", "-1", "-map_chapters", "-1")
 
 
+#: A piece of a few frames has no B-frames, so its decode times start where its first frame shows,
+#: not a frame or two earlier as in the pieces before it: the joined stream's decode times would
+#: jump (one frame lasting three in the MP4's sample table, the video a frame or two too long).
+#: Each decode time is kept at most one frame after the one before (presentation times are
+#: untouched, decode times only ever lowered).
+_CLOSE_GAPS = "setts=pts=PTS:dts=if(N\\,min(DTS\\,PREV_OUTDTS+round(1/(TB*{rate:.9f})))\\,DTS)"
+
+
 def _audio_args(audio_start: float, duration: float) -> list[str]:
     """The song's slice ``audio_start .. audio_start + duration`` as AAC (padded with silence)."""
     af = (
@@ -429,7 +437,8 @@ def join_videos(
                "-loglevel", "warning", "-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
         if audio is not None:
             cmd += ["-i", os.path.abspath(audio)]
-        cmd += ["-map", "0:v:0", "-c:v", "copy", *_BITEXACT]
+        cmd += ["-map", "0:v:0", "-c:v", "copy",
+                "-bsf:v", _CLOSE_GAPS.format(rate=float(fps_q)), *_BITEXACT]
         if audio is not None:
             cmd += ["-map", "1:a:0", *_audio_args(audio_start, float(n_frames / fps_q))]
         cmd += ["-movflags", "+faststart", "-f", "mp4", os.path.abspath(tmp)]
