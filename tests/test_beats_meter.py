@@ -13,7 +13,7 @@ import mir_eval
 import numpy as np
 import pytest
 
-from music_visualizer.audio.beats import track_beats
+from music_visualizer.audio.beats import _choose_level, track_beats
 from music_visualizer.audio.spectra import compute_spectra
 
 SR = 22050
@@ -264,3 +264,46 @@ def test_fast_five_four_with_a_vamp_on_the_and_of_two_is_counted_in_fives():
     result = _track(song)
     assert abs(result.tempo - bpm) <= 0.04 * bpm
     assert _beat_f(song, result.beats) >= 0.9
+
+
+def test_six_eight_with_a_backbeat_and_a_chord_a_bar_is_two_dotted_beats():
+    """A 6/8 gospel shuffle: kick on 1, a big snare on 2 (a backbeat, as in 4/4), triplet hats,
+    the chord changing every bar of 2 dotted beats. It was once counted in 4 (2 bars a bar);
+    the chords lasting 2 beats say the bar is 2."""
+    bpm = 68.0  # dotted quarters
+    song = _Song(bpm=bpm, meter=2, bars=24)
+    for bar in range(song.bars):
+        b = bar * 2
+        root = ROOTS[bar % len(ROOTS)]
+        for j in range(6):
+            song.drum(b + j / 3, "hat", 0.6 if j % 3 == 0 else 0.35)
+        song.drum(b, "kick", 1.0)
+        song.drum(b + 1, "snare", 1.0)
+        for j, gain in ((0, 0.45), (2, 0.3), (3, 0.4), (5, 0.3)):  # long-short comping
+            song.chord(b + j / 3, root, gain, 0.3)
+        song.bass(b, root - 24, 0.9, 0.6)
+        song.bass(b + 1, root - 17, 0.8, 0.6)
+    result = _track(song)
+    assert abs(result.tempo - bpm) <= 0.04 * bpm, result.tempo
+    assert result.meter == 2
+    assert _downbeat_f(song, result.downbeats) >= 0.9
+
+
+
+def _level(bpm: float, meter: int, similarity: list[float], score: float) -> dict:
+    """A candidate metrical level as :func:`_choose_level` sees it (``on`` sets its score)."""
+    sim = np.zeros(14)
+    sim[:len(similarity)] = similarity
+    return {"bpm": bpm, "meter": meter, "bar": 2.0, "acf1": 0.6, "low1": 0.3, "backbeat": 0.0,
+            "on": float(np.exp(score / 3.0)), "similarity": sim}
+
+
+def test_eighths_grouped_in_unlike_pairs_of_threes_give_way_to_the_dotted_beat():
+    """A 12/8 soul ballad's eighths won as beats in bars of 3 (once: 182 BPM, meter 3): its
+    groups of three repeat every 6 eighths, not every 3 or 9 (kick on one dotted beat, snare
+    on the next), so the level at a third of the tempo, in bars of 4, is the beat."""
+    eighths = _level(182.0, 3, [0.1, -0.1, 0.15, -0.1, 0.0, 0.45, 0.0, -0.1, 0.1], 12.0)
+    dotted = _level(60.7, 4, [-0.15, 0.3, -0.2, 0.55], 10.0)
+    assert _choose_level([dotted, eighths], drumness=1.0) is dotted
+    waltz = _level(182.0, 3, [-0.4, -0.4, 0.8, -0.4, -0.4, 0.8, -0.4, -0.4, 0.8], 12.0)
+    assert _choose_level([dotted, waltz], drumness=1.0) is waltz  # bars of 3 all alike

@@ -115,13 +115,15 @@ def pattern_similarity(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> n
     return out
 
 
-def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> tuple[int, ...]:
+def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
+                      beat_chroma: np.ndarray) -> tuple[int, ...]:
     """The meters worth a bar count: the family whose bar repeats best, from the rhythm.
 
     Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
     triple (3; 6 only when much better) and the odd meters 5 and 7 compete; 4/4 is assumed
     unless another family is clearly better (by ``_FAMILY_MARGIN``). Between 2 and 4 (and 3 and
-    6), the downbeat contrast of the bar count decides.
+    6), the downbeat contrast of the bar count decides, unless the chords last two beats (a
+    6/8 counted in dotted quarters, a 2/4): then the bar is 2.
     """
     sim = pattern_similarity(nov, beat_frames)
     n = len(beat_frames)
@@ -134,7 +136,31 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> tu
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
     if best == 4 and _repeats_only_whole_bars(sim, n):
         return (4,)
+    if best == 4 and _chords_last_two_beats(beat_chroma):
+        return (2,)
     return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
+
+
+def _chroma_similarity(beat_chroma: np.ndarray, lag: int) -> float:
+    """Mean cosine between the (song-mean-removed) chroma of beats ``lag`` apart."""
+    x = beat_chroma - beat_chroma.mean(axis=0)
+    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+    return float(np.mean((x[:-lag] * x[lag:]).sum(axis=1))) if len(x) > lag else 0.0
+
+
+def _chords_last_two_beats(beat_chroma: np.ndarray) -> bool:
+    """Whether the chords (above the bass) change every two beats.
+
+    A chord lasting ``L`` beats makes beats ``k < L`` apart share it for a fraction
+    ``1 - k / L`` of the pairs: the chroma similarity falls linearly with the lag and is gone
+    at ``L``. For chords of a 4/4 bar the similarity two beats apart keeps about 2/3 of that
+    one beat apart; for chords of two beats it is gone. Half way between (1/3) decides, when
+    the similarity clearly drops at all (there are chords to follow).
+    """
+    if len(beat_chroma) < 16:
+        return False
+    one, two = _chroma_similarity(beat_chroma, 1), _chroma_similarity(beat_chroma, 2)
+    return one - two > _CHORD_DROP and two < one / 3.0
 
 
 def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
@@ -152,6 +178,7 @@ def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
 
 
 _FAMILY_MARGIN = 0.1
+_CHORD_DROP = 0.25  # chroma similarity lost from one beat apart to two: chords changing
 _HALF_BAR_MARGIN = 0.3  # similarity gap between whole-bar and half-bar lags ruling out 2/4
 _SNARE_BAND = 1  # row of ``nov["hits"]``: the percussive 1.5-4 kHz band (snares, claps)
 _BACKBEAT_WEIGHT = 1.0
@@ -242,7 +269,7 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
     edges = np.zeros(n, dtype=bool)
     edges[[0, -1]] = True
     best = None
-    for meter in _meter_candidates(nov, beat_frames):
+    for meter in _meter_candidates(nov, beat_frames, beat_chroma):
         penalty = _METERS[meter]
         change = _zscore(_neutral(_bar_change(beat_chroma, meter), edges))
         accent = low + 0.5 * onset + 1.5 * change
