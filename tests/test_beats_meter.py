@@ -4,7 +4,10 @@
   beat late),
 - a 12/8 slow blues (once read at three times its tempo) and a 6/8 ballad (2 dotted beats a
   bar, once read as 3/4 at the eighth-note level),
-- 5/4 and 7/8 (once impossible: only 3 and 4 existed).
+- 5/4 and 7/8 (once impossible: only 3 and 4 existed),
+- a 6/8 with a backbeat and a chord a bar (once counted in 4), the eighths of a 12/8 in
+  unlike pairs of threes (once the beat, in bars of 3), a strummed chord change on 1 against
+  a deeper bass on 3 (downbeats once drifted to 3).
 """
 
 from __future__ import annotations
@@ -307,3 +310,31 @@ def test_eighths_grouped_in_unlike_pairs_of_threes_give_way_to_the_dotted_beat()
     assert _choose_level([dotted, eighths], drumness=1.0) is dotted
     waltz = _level(182.0, 3, [-0.4, -0.4, 0.8, -0.4, -0.4, 0.8, -0.4, -0.4, 0.8], 12.0)
     assert _choose_level([dotted, waltz], drumness=1.0) is waltz  # bars of 3 all alike
+
+
+def test_a_strummed_chord_change_on_one_holds_the_downbeat_against_a_deeper_three():
+    """Kick on 1 and 3, snare on 2 and 4; the bass's fifth below on 3 is deeper and louder
+    than the root on 1, and the chord re-struck on 3. Only the chord change, strummed (a
+    burst in the snares' 1.5-4 kHz band), marks 1: its attack is no backbeat. Downbeats
+    once drifted to 3 for stretches of the song."""
+    from scipy.signal import butter, sosfilt
+
+    song = _Song(bpm=98.0, meter=4, bars=24)
+    t = np.arange(int(0.08 * SR)) / SR
+    band = butter(4, [1500, 4000], btype="band", fs=SR, output="sos")
+    strum = sosfilt(band, song.rng.standard_normal(len(t))) * np.exp(-t * 40)
+    for bar in range(song.bars):
+        b = bar * 4
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(8):
+            song.drum(b + k / 2, "hat", 0.4)
+        for k, name in enumerate(("kick", "snare", "kick", "snare")):
+            song.drum(b + k, name, 0.9 if name == "kick" else 0.8)
+        song.at(b, strum, 1.2)
+        song.chord(b, root, 0.4, 1.8)
+        song.chord(b + 2, root, 0.3, 1.8)
+        song.bass(b, root - 24, 0.7, 0.8)
+        song.bass(b + 2, root - 29, 0.9, 0.8)
+    result = _track(song)
+    assert result.meter == 4
+    assert _downbeat_f(song, result.downbeats) >= 0.95
