@@ -5,7 +5,8 @@
 - a 12/8 slow blues (once read at three times its tempo) and a 6/8 ballad (2 dotted beats a
   bar, once read as 3/4 at the eighth-note level),
 - 5/4 and 7/8 (once impossible: only 3 and 4 existed),
-- a 6/8 with a backbeat and a chord a bar (once counted in 4), the eighths of a 12/8 in
+- a 6/8 with a backbeat and a chord a bar (once counted in 4; but two chords a bar of a
+  straight 4/4 are half bars, not bars of a 2/4), the eighths of a 12/8 in
   unlike pairs of threes (once the beat, in bars of 3), a strummed chord change on 1 against
   a deeper bass on 3 (downbeats once drifted to 3).
 """
@@ -338,3 +339,24 @@ def test_a_strummed_chord_change_on_one_holds_the_downbeat_against_a_deeper_thre
     result = _track(song)
     assert result.meter == 4
     assert _downbeat_f(song, result.downbeats) >= 0.95
+
+
+def test_two_chords_a_bar_of_straight_four_four_stay_in_four():
+    """Pop rock with two chords a bar (straight eighths, kick on 1 and 3, snare on 2 and 4):
+    chords lasting two beats are half bars here, not bars of a 2/4; only chords of two beats
+    divided in three (a 6/8 in dotted quarters) make the bar 2."""
+    song = _Song(bpm=112.0, meter=4, bars=24)
+    for bar in range(song.bars):
+        b = bar * 4
+        for half in (0, 2):
+            root = ROOTS[(2 * bar + half // 2) % len(ROOTS)]
+            for j in range(4):
+                song.chord(b + half + j / 2, root, 0.35 if j == 0 else 0.25, 0.2)
+                song.bass(b + half + j / 2, root - 24, 0.6, 0.25)
+        for k in range(8):
+            song.drum(b + k / 2, "hat", 0.5 if k % 2 == 0 else 0.3)
+        for k, name in enumerate(("kick", "snare", "kick", "snare")):
+            song.drum(b + k, name, 0.9)
+    result = _track(song)
+    assert abs(result.tempo - 112.0) <= 0.04 * 112.0, result.tempo
+    assert result.meter == 4

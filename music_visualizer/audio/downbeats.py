@@ -126,8 +126,9 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
     triple (3; 6 only when much better) and the odd meters 5 and 7 compete; 4/4 is assumed
     unless another family is clearly better (by ``_FAMILY_MARGIN``). Between 2 and 4 (and 3 and
-    6), the downbeat contrast of the bar count decides, unless the chords last two beats (a
-    6/8 counted in dotted quarters, a 2/4): then the bar is 2.
+    6), the downbeat contrast of the bar count decides, unless the chords last two beats
+    divided in three (a 6/8 counted in dotted quarters): then the bar is 2. (Chords of two
+    straight beats are as often half bars of a 4/4 as bars of a 2/4.)
     """
     sim = pattern_similarity(nov, beat_frames)
     n = len(beat_frames)
@@ -140,9 +141,23 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
     if best == 4 and _repeats_only_whole_bars(sim, n):
         return (4,)
-    if best == 4 and _chords_last_two_beats(beat_chroma):
+    if best == 4 and _chords_last_two_beats(beat_chroma) and _divided_in_three(nov, beat_frames):
         return (2,)
     return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
+
+
+def _divided_in_three(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> bool:
+    """Whether the beats are divided in three (compound time: 6/8, 12/8).
+
+    Onsets at both a third and two thirds through the beat outweigh those half way through
+    (a swing or a shuffle has the two thirds only; straight eighths have the half).
+    """
+    b = np.asarray(beat_frames, dtype=np.float64)
+    if len(b) < 4:
+        return False
+    at = {k: float(np.mean(peak_window(nov["onset"], b[:-1] + np.diff(b) * k / 6, -1, 1)))
+          for k in (2, 3, 4)}
+    return min(at[2], at[4]) > at[3]
 
 
 def _chroma_similarity(beat_chroma: np.ndarray, lag: int) -> float:
