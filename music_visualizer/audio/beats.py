@@ -709,7 +709,8 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
 
 
 _COMPOUND_SIMILARITY = 0.5
-_PAIRING_MARGIN = 0.2
+_TRIPLE_SIMILARITY = 0.6
+_PAIRING_MARGIN = 0.2  # similarity 6 beats apart over that 3 and 9 apart: threes in pairs
 _ALTERNATION = 0.2
 
 
@@ -726,7 +727,6 @@ def _bars_of_three_pair_up(similarity: np.ndarray) -> bool:
     the next), so only even multiples of 3 repeat.
     """
     return bool(similarity[5] - max(similarity[2], similarity[8]) > _PAIRING_MARGIN)
-_TRIPLE_SIMILARITY = 0.6
 
 
 def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | None:
