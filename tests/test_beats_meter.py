@@ -147,6 +147,7 @@ def test_six_eight_ballad_is_two_dotted_beats_a_bar():
 @pytest.mark.parametrize(("meter", "bpm", "kicks", "snares"), [
     (5, 150.0, (0, 3), (2, 4)),   # 3 + 2
     (7, 176.0, (0, 4), (2, 6)),   # 2 + 2 + 3 eighths
+    (7, 240.0, (0, 2, 4), (3, 6)),  # a fast Balkan 7/8: its eighths, once counted in pairs
 ])
 def test_odd_meters_are_counted(meter, bpm, kicks, snares):
     song = _Song(bpm=bpm, meter=meter, bars=20)

@@ -188,7 +188,7 @@ def _chroma_change(chroma: np.ndarray, frame_rate: float, window_s: float = 0.3)
 # 2. Periodicity: a local autocorrelation tempogram
 # ---------------------------------------------------------------------------------------------
 
-_BPM_LO, _BPM_HI = 40.0, 220.0
+_BPM_LO, _BPM_HI = 40.0, 260.0  # a fast Balkan 7/8 counts its eighths at 250
 _TEMPO_WIN_S = 10.0
 _TEMPO_HOP = 8  # frames between tempogram columns (~0.19 s)
 _COMB = (1.0, 2.0, 3.0, 4.0)  # a beat period is supported by the periodicity of its multiples
