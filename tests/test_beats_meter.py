@@ -4,7 +4,11 @@
   beat late),
 - a 12/8 slow blues (once read at three times its tempo) and a 6/8 ballad (2 dotted beats a
   bar, once read as 3/4 at the eighth-note level),
-- 5/4 and 7/8 (once impossible: only 3 and 4 existed).
+- 5/4 and 7/8 (once impossible: only 3 and 4 existed),
+- a 6/8 with a backbeat and a chord a bar (once counted in 4; but two chords a bar of a
+  straight 4/4 are half bars, not bars of a 2/4), the eighths of a 12/8 in
+  unlike pairs of threes (once the beat, in bars of 3), a strummed chord change on 1 against
+  a deeper bass on 3 (downbeats once drifted to 3).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import mir_eval
 import numpy as np
 import pytest
 
-from music_visualizer.audio.beats import track_beats
+from music_visualizer.audio.beats import _choose_level, track_beats
 from music_visualizer.audio.spectra import compute_spectra
 
 SR = 22050
@@ -143,6 +147,7 @@ def test_six_eight_ballad_is_two_dotted_beats_a_bar():
 @pytest.mark.parametrize(("meter", "bpm", "kicks", "snares"), [
     (5, 150.0, (0, 3), (2, 4)),   # 3 + 2
     (7, 176.0, (0, 4), (2, 6)),   # 2 + 2 + 3 eighths
+    (7, 240.0, (0, 2, 4), (3, 6)),  # a fast Balkan 7/8: its eighths, once counted in pairs
 ])
 def test_odd_meters_are_counted(meter, bpm, kicks, snares):
     song = _Song(bpm=bpm, meter=meter, bars=20)
@@ -264,3 +269,95 @@ def test_fast_five_four_with_a_vamp_on_the_and_of_two_is_counted_in_fives():
     result = _track(song)
     assert abs(result.tempo - bpm) <= 0.04 * bpm
     assert _beat_f(song, result.beats) >= 0.9
+
+
+def test_six_eight_with_a_backbeat_and_a_chord_a_bar_is_two_dotted_beats():
+    """A 6/8 gospel shuffle: kick on 1, a big snare on 2 (a backbeat, as in 4/4), triplet hats,
+    the chord changing every bar of 2 dotted beats. It was once counted in 4 (2 bars a bar);
+    the chords lasting 2 beats say the bar is 2."""
+    bpm = 68.0  # dotted quarters
+    song = _Song(bpm=bpm, meter=2, bars=24)
+    for bar in range(song.bars):
+        b = bar * 2
+        root = ROOTS[bar % len(ROOTS)]
+        for j in range(6):
+            song.drum(b + j / 3, "hat", 0.6 if j % 3 == 0 else 0.35)
+        song.drum(b, "kick", 1.0)
+        song.drum(b + 1, "snare", 1.0)
+        for j, gain in ((0, 0.45), (2, 0.3), (3, 0.4), (5, 0.3)):  # long-short comping
+            song.chord(b + j / 3, root, gain, 0.3)
+        song.bass(b, root - 24, 0.9, 0.6)
+        song.bass(b + 1, root - 17, 0.8, 0.6)
+    result = _track(song)
+    assert abs(result.tempo - bpm) <= 0.04 * bpm, result.tempo
+    assert result.meter == 2
+    assert _downbeat_f(song, result.downbeats) >= 0.9
+
+
+
+def _level(bpm: float, meter: int, similarity: list[float], score: float) -> dict:
+    """A candidate metrical level as :func:`_choose_level` sees it (``on`` sets its score)."""
+    sim = np.zeros(14)
+    sim[:len(similarity)] = similarity
+    return {"bpm": bpm, "meter": meter, "bar": 2.0, "acf1": 0.6, "low1": 0.3, "backbeat": 0.0,
+            "on": float(np.exp(score / 3.0)), "similarity": sim}
+
+
+def test_eighths_grouped_in_unlike_pairs_of_threes_give_way_to_the_dotted_beat():
+    """A 12/8 soul ballad's eighths won as beats in bars of 3 (once: 182 BPM, meter 3): its
+    groups of three repeat every 6 eighths, not every 3 or 9 (kick on one dotted beat, snare
+    on the next), so the level at a third of the tempo, in bars of 4, is the beat."""
+    eighths = _level(182.0, 3, [0.1, -0.1, 0.15, -0.1, 0.0, 0.45, 0.0, -0.1, 0.1], 12.0)
+    dotted = _level(60.7, 4, [-0.15, 0.3, -0.2, 0.55], 10.0)
+    assert _choose_level([dotted, eighths], drumness=1.0) is dotted
+    waltz = _level(182.0, 3, [-0.4, -0.4, 0.8, -0.4, -0.4, 0.8, -0.4, -0.4, 0.8], 12.0)
+    assert _choose_level([dotted, waltz], drumness=1.0) is waltz  # bars of 3 all alike
+
+
+def test_a_strummed_chord_change_on_one_holds_the_downbeat_against_a_deeper_three():
+    """Kick on 1 and 3, snare on 2 and 4; the bass's fifth below on 3 is deeper and louder
+    than the root on 1, and the chord re-struck on 3. Only the chord change, strummed (a
+    burst in the snares' 1.5-4 kHz band), marks 1: its attack is no backbeat. Downbeats
+    once drifted to 3 for stretches of the song."""
+    from scipy.signal import butter, sosfilt
+
+    song = _Song(bpm=98.0, meter=4, bars=24)
+    t = np.arange(int(0.08 * SR)) / SR
+    band = butter(4, [1500, 4000], btype="band", fs=SR, output="sos")
+    strum = sosfilt(band, song.rng.standard_normal(len(t))) * np.exp(-t * 40)
+    for bar in range(song.bars):
+        b = bar * 4
+        root = ROOTS[bar % len(ROOTS)]
+        for k in range(8):
+            song.drum(b + k / 2, "hat", 0.4)
+        for k, name in enumerate(("kick", "snare", "kick", "snare")):
+            song.drum(b + k, name, 0.9 if name == "kick" else 0.8)
+        song.at(b, strum, 1.2)
+        song.chord(b, root, 0.4, 1.8)
+        song.chord(b + 2, root, 0.3, 1.8)
+        song.bass(b, root - 24, 0.7, 0.8)
+        song.bass(b + 2, root - 29, 0.9, 0.8)
+    result = _track(song)
+    assert result.meter == 4
+    assert _downbeat_f(song, result.downbeats) >= 0.95
+
+
+def test_two_chords_a_bar_of_straight_four_four_stay_in_four():
+    """Pop rock with two chords a bar (straight eighths, kick on 1 and 3, snare on 2 and 4):
+    chords lasting two beats are half bars here, not bars of a 2/4; only chords of two beats
+    divided in three (a 6/8 in dotted quarters) make the bar 2."""
+    song = _Song(bpm=112.0, meter=4, bars=24)
+    for bar in range(song.bars):
+        b = bar * 4
+        for half in (0, 2):
+            root = ROOTS[(2 * bar + half // 2) % len(ROOTS)]
+            for j in range(4):
+                song.chord(b + half + j / 2, root, 0.35 if j == 0 else 0.25, 0.2)
+                song.bass(b + half + j / 2, root - 24, 0.6, 0.25)
+        for k in range(8):
+            song.drum(b + k / 2, "hat", 0.5 if k % 2 == 0 else 0.3)
+        for k, name in enumerate(("kick", "snare", "kick", "snare")):
+            song.drum(b + k, name, 0.9)
+    result = _track(song)
+    assert abs(result.tempo - 112.0) <= 0.04 * 112.0, result.tempo
+    assert result.meter == 4

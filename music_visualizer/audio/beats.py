@@ -188,7 +188,7 @@ def _chroma_change(chroma: np.ndarray, frame_rate: float, window_s: float = 0.3)
 # 2. Periodicity: a local autocorrelation tempogram
 # ---------------------------------------------------------------------------------------------
 
-_BPM_LO, _BPM_HI = 40.0, 220.0
+_BPM_LO, _BPM_HI = 40.0, 260.0  # a fast Balkan 7/8 counts its eighths at 250
 _TEMPO_WIN_S = 10.0
 _TEMPO_HOP = 8  # frames between tempogram columns (~0.19 s)
 _COMB = (1.0, 2.0, 3.0, 4.0)  # a beat period is supported by the periodicity of its multiples
@@ -670,7 +670,8 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
 
     - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
       triple rhythm (alike every third beat, unlike the beats between) and recurs at its
-      period, it is the beat.
+      period, it is the beat; unless the winner's own rhythm alternates beat to beat (kick,
+      then snare: the dotted beats of a 6/8, not bars of a waltz, which are alike).
     - Two beats never make a unit of a bar of 3, 5 or 7: when the winner groups in such bars
       and the level at twice its tempo groups clearly in the same bars, the winner's beats are
       pairs of beats (a fast waltz, a 7/8 counted in quarters): the faster level is the beat.
@@ -678,14 +679,15 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       in threes and the level at a third of its tempo has a clear duple rhythm (its pattern
       alternates beat to beat and repeats every two beats) and a clear periodicity, the music
       is in 6/8 or 12/8 and that slower level is the beat (listeners tap a 12/8 blues at 64,
-      not 192).
+      not 192); so too when the winner's groups of three come in unlike pairs (its rhythm
+      repeats every 6 beats, not every 3 or 9: a 12/8 soul ballad's eighths).
     """
     best = max(candidates, key=lambda c: _level_score(c, drumness))
 
     def at(ratio: float) -> list[dict]:
         return [c for c in candidates if abs(np.log(c["bpm"] / (ratio * best["bpm"]))) < 0.03]
 
-    if best["meter"] != 3:
+    if best["meter"] != 3 and not _alternates(best["similarity"]):
         for c in at(3.0):
             sim = c["similarity"]
             if (c["meter"] == 3 and sim[2] > _TRIPLE_SIMILARITY
@@ -697,16 +699,34 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
             if c["meter"] == best["meter"] and c["bar"] >= 0.7 * best["bar"]:
                 return c
     if best["meter"] == 3:
+        paired = _bars_of_three_pair_up(best["similarity"])
         for c in at(1.0 / 3.0):
             sim = c["similarity"]
-            if (c["meter"] in (2, 4) and sim[0] < -_COMPOUND_SIMILARITY
-                    and sim[1] > _COMPOUND_SIMILARITY and c["acf1"] > 0.3):
+            duple = sim[0] < -_COMPOUND_SIMILARITY and sim[1] > _COMPOUND_SIMILARITY
+            if c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3:
                 return c
     return best
 
 
 _COMPOUND_SIMILARITY = 0.5
 _TRIPLE_SIMILARITY = 0.6
+_PAIRING_MARGIN = 0.2  # similarity 6 beats apart over that 3 and 9 apart: threes in pairs
+_ALTERNATION = 0.2
+
+
+def _alternates(similarity: np.ndarray) -> bool:
+    """Whether a rhythm alternates beat to beat: unlike one beat apart, alike two apart."""
+    return bool(similarity[0] < -_ALTERNATION and similarity[1] > _ALTERNATION)
+
+
+def _bars_of_three_pair_up(similarity: np.ndarray) -> bool:
+    """Whether groups of three beats come in pairs: alike 6 beats apart, unlike 3 and 9 apart.
+
+    The bars of a waltz repeat at every multiple of 3 beats; the eighths of a 6/8 or 12/8
+    group in threes (the dotted beat) whose pairs differ (kick on one dotted beat, snare on
+    the next), so only even multiples of 3 repeat.
+    """
+    return bool(similarity[5] - max(similarity[2], similarity[8]) > _PAIRING_MARGIN)
 
 
 def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | None:

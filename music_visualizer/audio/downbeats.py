@@ -8,10 +8,12 @@ Method: the meter family (2/4, 3, 5 or 7) from how alike the rhythm pattern is a
 whole bars; accents per beat (kick/bass onsets, onset strength, chroma change above the bass
 between the bar before and the bar after); a Viterbi path counts beats through the bar (a break
 in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast wins, 4 unless
-2 is clearly better; then the bar count of that meter is redone with snare hits counting
-against a downbeat (the backbeat is not beat 1), a deep bass for it (the root on 1) and, in
-4/4, the backbeat parity (2 and 4 brighter than 1 and 3 over many bars). 2/4 is ruled out when
-the rhythm repeats every 4 beats but not every 2. The first beat may be at 0.0 s.
+2 is clearly better, and 2 when the chords last two beats divided in three (a 6/8 in dotted
+quarters); then the bar count of that meter is redone with snare hits counting against a
+downbeat (the backbeat is not beat 1), a deep bass for it (the root on 1), the chord changes
+counted again, and, in 4/4, the backbeat parity (2 and 4 brighter than 1 and 3 over many
+bars), a break in that count costing more than in the first. 2/4 is ruled out when the rhythm
+repeats every 4 beats but not every 2. The first beat may be at 0.0 s.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def peak_window(x: np.ndarray, frames: np.ndarray, lo: int, hi: int) -> np.ndarr
 
 
 _METER_JUMP = 4.0  # cost (in accent z-units) of a break in the bar count
+_PHASE_JUMP = 6.0  # a break in the count of the final bar phase: rarer than one of the meter's
 
 
 def _beat_chroma(chroma: np.ndarray, frames: np.ndarray) -> np.ndarray:
@@ -60,8 +63,9 @@ def _zscore(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / s if s > 1e-12 else np.zeros_like(x)
 
 
-def _bar_path(accent: np.ndarray, meter: int) -> tuple[np.ndarray, float]:
-    """Position in the bar of each beat (Viterbi; a break in the count costs _METER_JUMP).
+def _bar_path(accent: np.ndarray, meter: int, jump_cost: float = _METER_JUMP,
+              ) -> tuple[np.ndarray, float]:
+    """Position in the bar of each beat (Viterbi; a break in the count costs ``jump_cost``).
 
     Returns the positions (0 = downbeat) and the mean accent of downbeats minus the rest.
     """
@@ -73,7 +77,7 @@ def _bar_path(accent: np.ndarray, meter: int) -> tuple[np.ndarray, float]:
     nxt = (np.arange(meter) - 1) % meter  # predecessor of position p when counting on
     for i in range(1, n):
         counted = score[nxt]
-        jump = score.max() - _METER_JUMP
+        jump = score.max() - jump_cost
         back[i] = np.where(counted >= jump, nxt, int(np.argmax(score)))
         score = np.maximum(counted, jump) + emit[i]
     pos = np.zeros(n, dtype=np.int64)
@@ -115,13 +119,16 @@ def pattern_similarity(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> n
     return out
 
 
-def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> tuple[int, ...]:
+def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
+                      beat_chroma: np.ndarray) -> tuple[int, ...]:
     """The meters worth a bar count: the family whose bar repeats best, from the rhythm.
 
     Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
     triple (3; 6 only when much better) and the odd meters 5 and 7 compete; 4/4 is assumed
     unless another family is clearly better (by ``_FAMILY_MARGIN``). Between 2 and 4 (and 3 and
-    6), the downbeat contrast of the bar count decides.
+    6), the downbeat contrast of the bar count decides, unless the chords last two beats
+    divided in three (a 6/8 counted in dotted quarters): then the bar is 2. (Chords of two
+    straight beats are as often half bars of a 4/4 as bars of a 2/4.)
     """
     sim = pattern_similarity(nov, beat_frames)
     n = len(beat_frames)
@@ -134,7 +141,45 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> tu
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
     if best == 4 and _repeats_only_whole_bars(sim, n):
         return (4,)
+    if best == 4 and _chords_last_two_beats(beat_chroma) and _divided_in_three(nov, beat_frames):
+        return (2,)
     return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
+
+
+def _divided_in_three(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> bool:
+    """Whether the beats are divided in three (compound time: 6/8, 12/8).
+
+    Onsets at both a third and two thirds through the beat outweigh those half way through
+    (a swing or a shuffle has the two thirds only; straight eighths have the half).
+    """
+    b = np.asarray(beat_frames, dtype=np.float64)
+    if len(b) < 4:
+        return False
+    at = {k: float(np.mean(peak_window(nov["onset"], b[:-1] + np.diff(b) * k / 6, -1, 1)))
+          for k in (2, 3, 4)}
+    return min(at[2], at[4]) > at[3]
+
+
+def _chroma_similarity(beat_chroma: np.ndarray, lag: int) -> float:
+    """Mean cosine between the (song-mean-removed) chroma of beats ``lag`` apart."""
+    x = beat_chroma - beat_chroma.mean(axis=0)
+    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+    return float(np.mean((x[:-lag] * x[lag:]).sum(axis=1))) if len(x) > lag else 0.0
+
+
+def _chords_last_two_beats(beat_chroma: np.ndarray) -> bool:
+    """Whether the chords (above the bass) change every two beats.
+
+    A chord lasting ``L`` beats makes beats ``k < L`` apart share it for a fraction
+    ``1 - k / L`` of the pairs: the chroma similarity falls linearly with the lag and is gone
+    at ``L``. For chords of a 4/4 bar the similarity two beats apart keeps about 2/3 of that
+    one beat apart; for chords of two beats it is gone. Half way between (1/3) decides, when
+    the similarity clearly drops at all (there are chords to follow).
+    """
+    if len(beat_chroma) < 16:
+        return False
+    one, two = _chroma_similarity(beat_chroma, 1), _chroma_similarity(beat_chroma, 2)
+    return one - two > _CHORD_DROP and two < one / 3.0
 
 
 def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
@@ -152,9 +197,11 @@ def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
 
 
 _FAMILY_MARGIN = 0.1
+_CHORD_DROP = 0.25  # chroma similarity lost from one beat apart to two: chords changing
 _HALF_BAR_MARGIN = 0.3  # similarity gap between whole-bar and half-bar lags ruling out 2/4
 _SNARE_BAND = 1  # row of ``nov["hits"]``: the percussive 1.5-4 kHz band (snares, claps)
-_BACKBEAT_WEIGHT = 1.0
+_BACKBEAT_WEIGHT = 0.5  # the band also hears the chords' attacks, which mark beat 1
+_PHASE_CHANGE_WEIGHT = 1.0
 _HAT_BAND = 2  # row of ``nov["hits"]``: 4-7.5 kHz (snare crack, hi-hat pedal, ride)
 _PARITY_WEIGHT = 0.75  # the backbeat parity, in accent z-units per unit of alternation
 _PARITY_BEATS = 16  # beats over which the backbeat parity is averaged
@@ -242,23 +289,25 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
     edges = np.zeros(n, dtype=bool)
     edges[[0, -1]] = True
     best = None
-    for meter in _meter_candidates(nov, beat_frames):
+    for meter in _meter_candidates(nov, beat_frames, beat_chroma):
         penalty = _METERS[meter]
         change = _zscore(_neutral(_bar_change(beat_chroma, meter), edges))
         accent = low + 0.5 * onset + 1.5 * change
         contrast = _bar_path(accent, meter)[1] - penalty
         if best is None or contrast > best[0]:
-            best = (contrast, meter, accent)
-    contrast, meter, accent = best
+            best = (contrast, meter, accent, change)
+    contrast, meter, accent, change = best
     # the bar's phase: a snare or clap (the backbeat, beats 2 and 4; in odd meters the hits
     # that split the bar) is not beat 1, however loud; the bass plays its root, its lowest
-    # note, on beat 1. The meter, and the contrast the beat level is chosen on, stay those of
-    # the accents without them
+    # note, on beat 1; the chords change on it (counted twice: the surest mark of 1 against
+    # 3). The meter, and the contrast the beat level is chosen on, stay those of the accents
+    # without them
     backbeat = _zscore(_neutral(peak_window(nov["hits"][_SNARE_BAND], beat_frames, -1, 2),
                                 blind))
     depth = _zscore(_neutral(_bass_depth(spectra, beat_frames), blind))
-    phase = accent - _BACKBEAT_WEIGHT * backbeat + _BASS_DEPTH_WEIGHT * depth
+    phase = (accent + _PHASE_CHANGE_WEIGHT * change - _BACKBEAT_WEIGHT * backbeat
+             + _BASS_DEPTH_WEIGHT * depth)
     if meter == 4:
         phase = phase - _PARITY_WEIGHT * _backbeat_parity(nov, beat_frames, blind)
-    pos, _ = _bar_path(phase, meter)
+    pos, _ = _bar_path(phase, meter, _PHASE_JUMP)
     return pos == 0, meter, contrast
