@@ -125,8 +125,8 @@ def _sylt_lines(entries: list[tuple[str, int]]) -> tuple[LyricLine, ...]:
 def _keyed(tags: Any, keys: Iterable[str], kind: str) -> list[tuple[str, str]]:
     """Texts of the lyrics keys of dict-like tags (Vorbis comments, APEv2), case-insensitive."""
     try:
-        keys = list(tags.keys())  # Vorbis comments iterate as (key, value) pairs
-        names = {str(k).lower(): k for k in keys}
+        present = list(tags.keys())  # Vorbis comments iterate as (key, value) pairs
+        names = {str(k).lower(): k for k in present}
     except Exception:
         return []
     out = []

@@ -563,7 +563,8 @@ def _cmd_lyrics(args: argparse.Namespace) -> int:
         raise LyricsError(search.missing_message(args.song))
     lyrics = search.lyrics
     timing = "" if lyrics.timed else " - untimed: the lines have no times yet"
-    print(f"Lyrics: {len(lyrics.lines)} lines from the {lyrics.source}{timing}")
+    count = f"{len(lyrics.lines)} line{'' if len(lyrics.lines) == 1 else 's'}"
+    print(f"Lyrics: {count} from the {lyrics.source}{timing}")
     for line in lyrics.lines:
         stamp = "--:--.--" if line.start is None else format_time(line.start)
         print(f"[{stamp}] {line.text}")
