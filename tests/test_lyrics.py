@@ -17,7 +17,7 @@ from music_visualizer.lyrics import (
     read_lyrics_file,
     to_lrc,
 )
-from music_visualizer.lyrics.lrc import MAX_LYRICS_BYTES, has_time_tags
+from music_visualizer.lyrics.lrc import MAX_LYRICS_BYTES, MAX_TIMES, has_time_tags
 
 
 def starts(lyrics: Lyrics) -> list[float | None]:
@@ -58,7 +58,7 @@ def test_lines_out_of_order_are_sorted_and_equal_times_keep_file_order():
     lyrics = parse_lrc("[00:30.00]third\n[00:10.00]first\n[00:20.00]second a\n"
                        "[00:20.00]second b\n")
     assert texts(lyrics) == ["first", "second a", "second b", "third"]
-    assert lyrics.lines[0].end == 20.0
+    assert [line.end for line in lyrics.lines[:3]] == [20.0, 30.0, 30.0]  # sung together
 
 
 def test_empty_timed_line_is_an_instrumental_gap_ending_the_line_before():
@@ -107,9 +107,11 @@ def test_a_repeated_enhanced_line_has_its_word_times_shifted_to_each_repeat():
 
 
 def test_text_without_any_time_is_plain_untimed_lyrics():
-    lyrics = parse_lrc("\ufeffFirst   line\n\n  [Chorus]\nLast line\n", source="plain")
-    assert texts(lyrics) == ["First line", "[Chorus]", "Last line"]
-    assert starts(lyrics) == [None, None, None]
+    lyrics = parse_lrc("\ufeff[ar:Band]\nFirst   line\n\n  [Chorus]\n[Verse 2: Guest]\nLast line\n",
+                       source="plain")
+    assert texts(lyrics) == ["First line", "[Chorus]", "[Verse 2: Guest]", "Last line"]
+    assert starts(lyrics) == [None, None, None, None]
+    assert lyrics.metadata == {"ar": "Band"}
     assert not lyrics.timed
     assert lyrics.line_at(1.0) is None
 
@@ -142,6 +144,17 @@ def test_bad_offset_and_tags_only_files_are_refused():
         parse_lrc("[ar:x]\n[ti:y]\n")
     with pytest.raises(LyricsError, match="has no lyric lines"):
         parse_lrc("[00:01.00]\n[00:02.00]\n")
+
+
+def test_largest_texts_parse_and_times_multiplied_by_repeats_are_refused():
+    many_lines = parse_lrc("[00:01.00]la\n" * (MAX_LYRICS_BYTES // 12))
+    assert len(many_lines.lines) == MAX_LYRICS_BYTES // 12
+    assert many_lines.lines[0].end is None  # all at one time: nothing after them
+    many_tags = parse_lrc("[00:01.00]" * 90_000 + "x")
+    assert len(many_tags.lines) == 90_000
+    repeats = "[00:01.00]" * 40_000 + "<00:01.00>a " * 40_000  # 1.6 billion word times
+    with pytest.raises(LyricsError, match=f"more than {MAX_TIMES:,} line and word times"):
+        parse_lrc(repeats)
 
 
 def test_has_time_tags_tells_lrc_from_plain_text():

@@ -31,11 +31,13 @@ from music_visualizer.safe_load import describe, parse_json, read_bytes
 
 from .types import LyricLine, Lyrics, LyricWord
 
-__all__ = ["MAX_LYRICS_BYTES", "format_time", "has_time_tags", "parse_lrc",
+__all__ = ["MAX_LYRICS_BYTES", "MAX_TIMES", "format_time", "has_time_tags", "parse_lrc",
            "read_lyrics_file", "to_lrc"]
 
 #: Largest lyrics file read (a song's LRC is a few KB).
 MAX_LYRICS_BYTES = 1 << 20
+#: Most line and word times a text may make (a repeated line's words count at each repeat).
+MAX_TIMES = 500_000
 
 _TIME = r"(\d{1,4}):(\d{1,2})(?:[.:](\d{1,3}))?"
 _LINE_TIME = re.compile(r"\[\s*" + _TIME + r"\s*\]")
@@ -43,6 +45,9 @@ _WORD_TIME = re.compile(r"<\s*" + _TIME + r"\s*>")
 _WORD_TAG = re.compile(r"<\s*\d+\s*:[^>]{0,20}>")  # what starts like a word time
 _META = re.compile(r"^\[\s*([A-Za-z#][A-Za-z0-9_ #-]*)\s*:(.*)\]$")
 _ANY_TAG = re.compile(r"^\[[^\]]*\]")
+#: The tags LRC defines (others, "[Verse 1: Band]", are text in a file without times).
+_LRC_TAGS = frozenset(("ar", "al", "ti", "au", "lr", "by", "length", "offset", "re", "tool",
+                       "ve", "#", "la", "lang", "id", "kana", "sign", "qq", "total"))
 _OFFSET = re.compile(r"^[+-]?\d{1,7}$")
 
 
@@ -81,6 +86,7 @@ def parse_lrc(text: str, *, source: str = "LRC text", name: str | None = None) -
     metadata: dict[str, str] = {}
     stamps: list[_Stamp] = []
     untimed: list[tuple[int, str]] = []
+    unknown: list[tuple[int, str, str]] = []  # tag-like lines of keys LRC does not define
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -92,7 +98,10 @@ def parse_lrc(text: str, *, source: str = "LRC text", name: str | None = None) -
             stamps += [_Stamp(ms, len(stamps) + i, plain, words, times[0])
                        for i, ms in enumerate(times)]
         elif (meta := _META.match(line)) and not _looks_like_time(line):
-            metadata[meta.group(1).strip().lower()] = meta.group(2).strip()
+            key = meta.group(1).strip().lower()
+            metadata[key] = meta.group(2).strip()
+            if key not in _LRC_TAGS:  # "[Chorus: Band]" is text in plain lyrics
+                unknown.append((number, " ".join(line.split()), key))
         elif _ANY_TAG.match(line) and _looks_like_time(line):
             _bad_time(_ANY_TAG.match(line).group(0), number, name)
         else:
@@ -102,10 +111,19 @@ def parse_lrc(text: str, *, source: str = "LRC text", name: str | None = None) -
         raise LyricsError(f"{name}, line {number} has text but no time ({describe(words, 40)}); "
                           "start it with a time like [01:23.45] or remove it.")
     if untimed:
+        for number, line, key in unknown:
+            metadata.pop(key, None)
+            untimed.append((number, line))
+        untimed.sort()
         return Lyrics(tuple(LyricLine(None, None, t) for _, t in untimed), source, metadata)
     if not any(stamp.text for stamp in stamps):
         raise LyricsError(f"{name} has no lyric lines; give a file with lines like "
                           "'[00:12.34] the words'.")
+    times = sum(1 + len(stamp.words) for stamp in stamps)
+    if times > MAX_TIMES:
+        raise LyricsError(f"{name} has more than {MAX_TIMES:,} line and word times (a line "
+                          "repeated with many times and many words?); check that it is the "
+                          "right file.")
     offset = _offset(metadata.pop("offset", None), name)  # applied to the times, not kept
     return Lyrics(_timed_lines(stamps, offset, _length(metadata)), source, metadata)
 
@@ -122,10 +140,13 @@ def _bad_time(tag: str, number: int, name: str) -> None:
 
 def _line_times(line: str, number: int, name: str) -> tuple[list[int], str]:
     """The leading line times of ``line`` in ms, and the rest of the line."""
-    times = []
-    while match := _LINE_TIME.match(line):
+    times, pos = [], 0
+    while match := _LINE_TIME.match(line, pos):
         times.append(_ms(match, number, name))
-        line = line[match.end():].lstrip()
+        pos = match.end()
+        while pos < len(line) and line[pos].isspace():
+            pos += 1
+    line = line[pos:]
     if times and _ANY_TAG.match(line) and _looks_like_time(line):
         _bad_time(_ANY_TAG.match(line).group(0), number, name)
     return times, line
@@ -178,11 +199,15 @@ def _timed_lines(stamps: list[_Stamp], offset: int, length: int | None
                  ) -> tuple[LyricLine, ...]:
     """Lines sorted by time, each ending where the next time (line or gap) starts."""
     stamps = sorted(stamps, key=lambda s: (s.ms, s.order))
+    later: list[int | None] = [length] * len(stamps)  # the next time after each stamp's
+    for i in range(len(stamps) - 2, -1, -1):
+        following = stamps[i + 1].ms
+        later[i] = following if following > stamps[i].ms else later[i + 1]
     lines = []
     for i, stamp in enumerate(stamps):
         if not stamp.text:
             continue
-        end_ms = stamps[i + 1].ms if i + 1 < len(stamps) else length
+        end_ms = later[i]
         shift = stamp.ms - stamp.base  # a repeated line's words follow each of its times
         timed = [(w_ms + shift, word) for w_ms, word in stamp.words]
         words = []
