@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "AudioError",
+    "LyricsError",
     "ModelError",
     "RunError",
     "ScheduleError",
@@ -32,6 +33,10 @@ class ScheduleError(SettingsError):
 
 class AudioError(UserError):
     """The audio file is missing, empty, truncated or not audio."""
+
+
+class LyricsError(UserError):
+    """A lyrics file or lyrics tag cannot be read (bad time, not text, too large)."""
 
 
 class ModelError(UserError):

@@ -2,6 +2,7 @@
 run records): a hostile or damaged file ends in one clear error, never a hang or a traceback.
 
 - :func:`read_text`   a file's text, refused past a size limit (before reading it all)
+- :func:`read_bytes`  a file's bytes, refused past a size limit (text in other encodings)
 - :func:`parse_yaml`  YAML with a nesting-depth limit and a limit on the values that aliases
   expand to (a "billion laughs" file is refused while it is read, before any value is built)
 - :func:`parse_json`  JSON with the same depth limit (no RecursionError, even 100 000 deep)
@@ -31,6 +32,7 @@ __all__ = [
     "describe",
     "parse_json",
     "parse_yaml",
+    "read_bytes",
     "read_text",
 ]
 
@@ -68,7 +70,23 @@ def read_text(path: str | os.PathLike[str], *, what: str = "Settings file",
 
     Raises ``error`` if the file is missing, unreadable, too large or not UTF-8 text.
     """
+    data = read_bytes(path, what=what, limit=limit, error=error)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error(f"{what} '{path}' is not UTF-8 text; check that it is the right "
+                    "file.") from None
+
+
+def read_bytes(path: str | os.PathLike[str], *, what: str = "Settings file",
+               limit: int = MAX_SETTINGS_BYTES, error: type[UserError] = SettingsError) -> bytes:
+    """The bytes of ``path``; at most ``limit`` bytes are read (a larger file is refused).
+
+    Raises ``error`` if the file is missing, a folder, unreadable or too large.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise error(f"{what} '{path}' is a folder; give a file.")
     try:
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
@@ -79,11 +97,7 @@ def read_text(path: str | os.PathLike[str], *, what: str = "Settings file",
     if len(data) > limit:
         raise error(f"{what} '{path}' is larger than {_size(limit)}; check that it is the "
                     "right file.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise error(f"{what} '{path}' is not UTF-8 text; check that it is the right "
-                    "file.") from None
+    return data
 
 
 def _size(n_bytes: int) -> str:

@@ -3,7 +3,8 @@
 Commands: ``render`` (song -> frames -> MP4, or resume), ``video`` (rebuild a run's MP4; of an
 unfinished run, a partial one), ``runs`` (list a song's runs and which can be resumed),
 ``analyze`` (beats, sections, features, plot), ``keyframes`` (an audio-reactive expression as
-a plain Deforum keyframe string), ``export-deforum`` (a Deforum settings file from a run).
+a plain Deforum keyframe string), ``export-deforum`` (a Deforum settings file from a run),
+``lyrics`` (a song's timed lyrics and where they came from).
 ``--settings`` also takes a Deforum settings file; what did not map is printed to stderr.
 
 Exit codes: 0 success; 2 a user mistake (one clear line on stderr, no traceback); 1 a bug;
@@ -207,6 +208,20 @@ def _add_export_and_runs(commands: Any) -> None:
     runs.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
 
 
+def _add_lyrics(commands: Any) -> None:
+    lyrics = commands.add_parser(
+        "lyrics", help="a song's timed lyrics and where they came from",
+        description="Print a song's timed lyrics ([mm:ss.xx] text) and their source: the file "
+                    "given with --lyrics, else an .lrc file next to the song with the same "
+                    "name, else synchronised lyrics in its tags (SYLT, SYNCEDLYRICS, LYRICS, "
+                    "\u00a9lyr), else plain lyrics in its tags (untimed).")
+    lyrics.add_argument("song", type=Path, metavar="SONG")
+    lyrics.add_argument("--lyrics", metavar="FILE|none",
+                        help="an .lrc (or plain text, or lyrics --json) file; none: no lyrics")
+    lyrics.add_argument("--json", type=Path, metavar="OUT.json", help="write the lyrics as JSON")
+    lyrics.add_argument("--lrc", type=Path, metavar="OUT.lrc", help="write the lyrics as LRC")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line's parser: one sub-parser per command; the settings' flags come from
     their declarations (:mod:`music_visualizer.settings.model`)."""
@@ -221,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analyze_and_keyframes(commands)
     _add_ui(commands)
     _add_export_and_runs(commands)
+    _add_lyrics(commands)
     return parser
 
 
@@ -528,6 +544,39 @@ def _cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lyrics(args: argparse.Namespace) -> int:
+    from ..errors import LyricsError
+    from ..files import atomic_write_bytes, atomic_write_json
+    from ..lyrics import find_lyrics, format_time, to_lrc
+
+    _check_song(args.song, "SONG")
+    for out in (args.json, args.lrc):
+        if out is not None and out.is_dir():
+            raise UserError(f"'{out}' is a folder; give a file name to write the lyrics to.")
+    search = find_lyrics(args.song, args.lyrics)
+    for note in search.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if search.off:
+        print("Lyrics: off (--lyrics none).")
+        return 0
+    if search.lyrics is None:
+        raise LyricsError(search.missing_message(args.song))
+    lyrics = search.lyrics
+    timing = "" if lyrics.timed else " - untimed: the lines have no times yet"
+    count = f"{len(lyrics.lines)} line{'' if len(lyrics.lines) == 1 else 's'}"
+    print(f"Lyrics: {count} from the {lyrics.source}{timing}")
+    for line in lyrics.lines:
+        stamp = "--:--.--" if line.start is None else format_time(line.start)
+        print(f"[{stamp}] {line.text}")
+    if args.json:
+        atomic_write_json(args.json, lyrics.to_dict())
+        print(f"JSON: {args.json}")
+    if args.lrc:
+        atomic_write_bytes(args.lrc, to_lrc(lyrics).encode("utf-8"))
+        print(f"LRC: {args.lrc}")
+    return 0
+
+
 def _cmd_ui(args: argparse.Namespace) -> int:
     from .app import auth_from, build_app, launch
 
@@ -568,7 +617,7 @@ def _os_error_message(error: OSError) -> str:
 
 _COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
              "analyze": _cmd_analyze, "keyframes": _cmd_keyframes, "prompts": _cmd_prompts,
-             "ui": _cmd_ui, "export-deforum": _cmd_export_deforum}
+             "ui": _cmd_ui, "export-deforum": _cmd_export_deforum, "lyrics": _cmd_lyrics}
 
 
 def _note_shower(show: Callable[..., None]) -> Callable[..., None]:

@@ -1,0 +1,17 @@
+"""Lyrics as timed, plain data: from LRC files and from the tags of audio files.
+
+- :mod:`.types`  ``LyricWord``, ``LyricLine``, ``Lyrics`` (frozen; ``to_dict``/``from_dict``)
+- :mod:`.lrc`    LRC and enhanced LRC in and out; lyrics files on disk
+- :mod:`.tags`   synchronised and plain lyrics embedded in audio files (mutagen)
+- :mod:`.find`   which lyrics a song has: ``--lyrics FILE``, a sidecar ``.lrc``, synced tags,
+  plain tags (untimed), in that order; ``--lyrics none`` turns them off
+"""
+
+from __future__ import annotations
+
+from .find import LyricsSearch, find_lyrics
+from .lrc import format_time, parse_lrc, read_lyrics_file, to_lrc
+from .types import LyricLine, Lyrics, LyricWord
+
+__all__ = ["LyricLine", "LyricWord", "Lyrics", "LyricsSearch", "find_lyrics", "format_time",
+           "parse_lrc", "read_lyrics_file", "to_lrc"]
