@@ -19,12 +19,12 @@ BOXES = {  # name: (x, y, width, text, colour)
     "job": (2.5, 4.0, 5.0, "runs/job  prepare → render → video", "#fde2c8"),
     "settings": (0.0, 2.8, 2.3, "settings/\ndeclarations\nschedules · Deforum", "#e8e0f4"),
     "audio": (2.5, 2.8, 2.3, "audio/\nbeats · downbeats\nsections · features", "#d9f2e3"),
-    "sources": (5.0, 2.8, 2.0, "sources/\nSpotify · tags\ndownload", "#f6f1c8"),
+    "sources": (5.0, 2.8, 2.0, "sources/ · lyrics/\nSpotify · tags\ndownload · LRC", "#f6f1c8"),
     "prompts": (7.2, 2.8, 2.3, "prompts/\ndefaults · styles\npalette · caption", "#f9dede"),
     "modes": (1.5, 1.6, 7.0, "modes/  the plan: one row per frame · 2D/3D · walk · gan", "#e3e3e3"),
     "render": (1.5, 0.6, 7.0, "render/  frame loop · warps · colour · noise · cadence · models",
                "#e3e3e3"),
-    "store": (1.5, -0.4, 7.0, "runs/  frames (PNG) · run record · lock · MP4", "#fde2c8"),
+    "store": (1.5, -0.4, 7.0, "runs/  frames (PNG) · run record · lock · segments · MP4 · partial", "#fde2c8"),
 }
 HEIGHTS = {"settings": 0.85, "audio": 0.85, "sources": 0.85, "prompts": 0.85}
 ARROWS = [("ui", "job"), ("job", "settings"), ("job", "audio"), ("job", "sources"),
