@@ -292,3 +292,20 @@ def test_chord_cycle_length(roots, cycle):
     grid, cells_per_bar = sections._grid(song.beats, song.downbeats, song.duration)
     channels = sections._channels(spectra, grid, cells_per_bar)
     assert sections._chord_cycle(channels, cells_per_bar) == cycle
+
+
+def test_two_bar_intro_is_its_own_section():
+    """An intro of two bars (4.8 s at 100 BPM, under ``min_section``) of pad alone before the
+    band comes in: its boundary is the song's strongest change, and it is found on its
+    downbeat. (Not an outro: the ring-out of the last chord must not make one.)"""
+    parts = [Part("intro", 2, frozenset({"pad"}), POP), Part("verse", 8, BAND, POP),
+             Part("chorus", 8, ALL, ALT), Part("verse", 8, BAND, POP)]
+    song = make_song(parts, bpm=100.0, seed=3)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    intro_end = song.sections[0][1]
+    assert intro_end < 6.0
+    assert any(abs(s.start - intro_end) < 0.05 for s in found[1:]), found
+    assert song.duration - found[-1].start >= 6.0, found
+    starts = [s.start for s in found]
+    assert all(np.min(np.abs(np.subtract(starts, a))) < 3.0 for a, _, _ in song.sections), found

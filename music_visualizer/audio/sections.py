@@ -76,6 +76,12 @@ _MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) tha
 _MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
 _MAX_LABEL_CELLS = 2000  # the similarity matrix for labels is at most this square
+# an intro may be shorter than ``min_section``: two bars, at least this share of it (not an
+# outro: the ring-out of the last chord reads as a change)
+_EDGE_BARS, _EDGE_SHARE = 2, 0.5
+_EDGE_STRENGTH = 0.8  # ... when its boundary is among the song's strongest changes (this share
+# of the strongest): the first bars have little context, and a fade-in or the first crash
+# reads as a change
 
 
 def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray, duration: float,
@@ -94,7 +100,9 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     duration : float
         Duration of the song in seconds; the sections cover exactly ``[0, duration]``.
     min_section : float
-        Shortest section in seconds. Clips shorter than ``2 * min_section`` are one section.
+        Shortest section in seconds (the first may be shorter: an intro of two bars, at least
+        half of it, when its boundary is among the song's strongest changes). Clips shorter
+        than ``2 * min_section`` are one section.
 
     Returns
     -------
@@ -125,7 +133,7 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     novelty = novelty + _W_STRUCTURE * float(novelty.max()) * _structure_novelty(channels,
                                                                                 cells_per_bar)
     targets = downbeats if len(downbeats) >= 2 else beats
-    cuts = _pick_boundaries(novelty, grid, targets, min_section)
+    cuts = _pick_boundaries(novelty, grid, targets, min_section, cells_per_bar)
     if not cuts:
         return one
     edges = np.asarray([0, *cuts, n_cells])
@@ -379,7 +387,7 @@ def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool
 
 
 def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
-                     min_section: float) -> list[int]:
+                     min_section: float, cells_per_bar: int = 4) -> list[int]:
     """Cell-edge indices of the boundaries, sorted.
 
     Candidates are local maxima of ``novelty`` (within half a section) above an adaptive
@@ -388,7 +396,10 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     within a section): a song with many changes has a high median, and its quieter boundaries
     were lost. Strongest first, each
     is moved to the grid edge nearest the nearest target (downbeat or beat) within half a
-    section, and kept if at least ``min_section`` from the ends and from every kept boundary.
+    section, and kept if at least ``min_section`` from the ends and from every kept boundary;
+    an intro's boundary may come earlier (two bars, at least ``_EDGE_SHARE`` of
+    ``min_section``) when it is among the song's strongest (``_EDGE_STRENGTH`` of the
+    highest novelty).
     """
     starts = grid[:-1]
     duration = float(grid[-1])
@@ -399,6 +410,9 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     spread = 1.4826 * float(np.median(np.abs(valid - median)))
     threshold = max(median + _PEAK_DELTA * spread, _MIN_NOVELTY)
     cell = float(np.median(np.diff(grid)))
+    top = float(novelty.max())
+    edge = min(min_section, max(_EDGE_SHARE * min_section,
+                                (_EDGE_BARS * cells_per_bar - 0.5) * cell))
     radius = max(1, round(0.5 * min_section / max(cell, 1e-3)))
     padded = np.pad(novelty, radius, mode="constant", constant_values=-np.inf)
     local_max = np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1).max(axis=1)
@@ -416,7 +430,9 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
                 t = nearest
         j = int(np.argmin(np.abs(starts - t)))
         t = float(starts[j])
-        if j == 0 or t < min_section or duration - t < min_section:
+        if j == 0 or t < edge or duration - t < min_section:
+            continue
+        if t < min_section and novelty[i] < _EDGE_STRENGTH * top:
             continue
         if all(abs(t - float(starts[k])) >= min_section for k in chosen):
             chosen.append(j)
