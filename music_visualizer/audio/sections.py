@@ -67,7 +67,9 @@ _PEAK_DELTA = 0.5  # peaks must exceed the median novelty by this many (robust) 
 _PROMINENCE = 0.4  # ... or rise this share of their height above the novelty around them
 _MIN_NOVELTY = 0.3  # ... and this (stationary noise and a steady loop stay below)
 _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same material
-_ADJACENT_THRESHOLD = 0.05  # ... and below which two neighbouring segments are
+# ... and below which two neighbouring segments are (0.06-0.08 score alike on the dev set;
+# 0.05 kept a section's halves apart when its second half only thickens)
+_ADJACENT_THRESHOLD = 0.07
 # repetition structure (Serra et al. 2012): the cells' nearest neighbours (this share of the
 # cells) over the song, by lag; smoothed over one bar in time, half a bar in lag; the change of
 # these "structure features" across an edge, over two bars on each side
