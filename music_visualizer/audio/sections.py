@@ -77,6 +77,7 @@ _W_STRUCTURE, _NEIGHBOURS, _STRUCTURE_BARS = 1.0, 0.05, 2
 _MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) that counts as none
 _MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
+_PHRASE_BARS, _PHRASE_START, _PHRASE_TOLERANCE = 4, 2.0, 0.75
 _MAX_LABEL_CELLS = 2000  # the similarity matrix for labels is at most this square
 # an intro may be shorter than ``min_section``: two bars, at least this share of it (not an
 # outro: the ring-out of the last chord reads as a change)
@@ -140,6 +141,11 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
         return one
     edges = np.asarray([0, *cuts, n_cells])
     labels = _label_segments(channels, edges)
+    if len(downbeats) >= 2:  # the boundaries that stay (between different labels)
+        keep = [k for k in range(1, len(labels)) if labels[k] != labels[k - 1]]
+        cuts = _phrase_align([cuts[k - 1] for k in keep], novelty, grid, downbeats, min_section,
+                             evidence=cuts)
+        labels = [labels[0], *(labels[k] for k in keep)][:len(cuts) + 1]
     times = np.concatenate([[0.0], grid[cuts], [duration]])
     return _merge(times, labels)
 
@@ -439,6 +445,44 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
         if all(abs(t - float(starts[k])) >= min_section for k in chosen):
             chosen.append(j)
     return sorted(chosen)
+
+
+def _phrase_align(cuts: list[int], novelty: np.ndarray, grid: np.ndarray,
+                  downbeats: np.ndarray, min_section: float, evidence: list[int]) -> list[int]:
+    """Boundaries off the song's phrase grid moved onto it where the evidence is weak.
+
+    Sections mostly start on a grid of ``_PHRASE_BARS`` bars from the first downbeat (or
+    from an intro's end). The grid's phase is the one the start of the song and the
+    candidate boundaries' novelty (``evidence``) agree on most; a boundary off it moves to
+    the downbeat on it within ``_PHRASE_BARS // 2`` bars where the novelty is highest, when
+    that is at least ``_PHRASE_TOLERANCE`` of its own (a broad peak, where a bar more or less
+    is chance), and stays at least ``min_section`` from the others and the end.
+    """
+    starts = grid[:-1]
+    bar = float(np.median(np.diff(downbeats)))
+    first = float(downbeats[0]) if downbeats[0] < 0.5 * bar else float(downbeats[0]) % bar
+    seen = np.round((starts[evidence] - first) / bar).astype(int)
+    weight = np.bincount(seen % _PHRASE_BARS, weights=novelty[evidence], minlength=_PHRASE_BARS)
+    weight[0] += _PHRASE_START * float(np.mean(novelty[evidence]))
+    phase = int(np.argmax(weight))
+    index = np.round((starts[cuts] - first) / bar).astype(int)
+    out = list(cuts)
+    for k, (j, b) in enumerate(zip(cuts, index, strict=True)):
+        if b % _PHRASE_BARS == phase:
+            continue
+        best, best_value = j, _PHRASE_TOLERANCE * float(novelty[j])
+        for m in range(b - _PHRASE_BARS // 2, b + _PHRASE_BARS // 2 + 1):
+            if m % _PHRASE_BARS != phase:
+                continue
+            i = int(np.argmin(np.abs(starts - (first + m * bar))))
+            if abs(starts[i] - (first + m * bar)) < 0.25 * bar and novelty[i] >= best_value:
+                best, best_value = i, float(novelty[i])
+        t = float(starts[best])
+        others = [float(starts[i]) for i in out[:k] + out[k + 1:]]
+        if best != j and t >= min_section and float(grid[-1]) - t >= min_section and all(
+                abs(t - o) >= min_section for o in others):
+            out[k] = best
+    return sorted(set(out))
 
 
 # ---------------------------------------------------------------------------------------------
