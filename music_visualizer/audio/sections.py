@@ -22,7 +22,8 @@ Method
    the novelty curve; its peaks (above an
    adaptive threshold, or prominent over their surroundings), strongest first, snapped to the
    nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
-   boundaries. The statistic is scale-free, so a verse and a chorus that differ only
+   boundaries (an intro may be two bars, under ``min_section``, when its boundary is among the
+   song's strongest changes). The statistic is scale-free, so a verse and a chorus that differ only
    by 2 dB and a pad are told apart as well as a drop.
    To it is added the novelty of the **repetition structure** (Serra et al. 2012, "structure
    features"): per cell, which lags lead to its mutual nearest neighbours in timbre and chord
@@ -35,6 +36,10 @@ Method
    distance threshold gives repeats one label. Neighbouring segments may share a label only when
    near-identical (then the boundary between them was spurious and they are merged). Labels are
    renamed A, B, C... by first appearance.
+5. **Phrase grid.** Sections mostly start every four bars from the song's start (or from an
+   intro's end): a boundary that stays but is off that grid moves onto it (within two bars)
+   when the novelty there is nearly as high, as on a broad peak, where a slow song's harmony
+   changing a bar after its drums put the boundary a bar (4 s at 60 BPM) late.
 
 Everything is a few matrix products on a few hundred cells: about 0.05-0.2 s for a 3-minute
 song on a shared 2-core CPU (an hour-long mix: under 2 s; labels subsample long inputs).
