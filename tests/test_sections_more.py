@@ -325,3 +325,19 @@ def test_slow_song_boundary_on_the_phrase_grid():
     starts = np.array([s.start for s in found[1:]])
     for start, _, _ in song.sections[1:]:
         assert np.min(np.abs(starts - start)) < 0.05, (start, starts)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_slow_song_is_not_cut_inside_a_section(seed):
+    """At 50 BPM a bar is 4.8 s, longer than half of ``min_section`` on each side: a novelty
+    peak had to be the highest within 3 s only, so the last section was cut two bars before
+    its end. Peaks must now be the highest within a bar on either side (boundaries at least
+    two bars apart): the sections found are exactly the true ones."""
+    keys = frozenset({"keys", "bass"})
+    parts = [Part("a", 4, keys, POP), Part("b", 4, BAND, ALT), Part("c", 4, ALL, POP),
+             Part("b", 4, BAND, ALT)]
+    song = make_song(parts, bpm=50.0, seed=seed)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    assert [round(s.start, 1) for s in found] == [round(a, 1) for a, _, _ in song.sections]
+    assert [s.label for s in found] == ["A", "B", "C", "B"]

@@ -83,6 +83,7 @@ _MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) tha
 _MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
 _PHRASE_BARS, _PHRASE_START, _PHRASE_TOLERANCE = 4, 2.0, 0.75
+_MIN_BARS = 2  # boundaries are at least this many bars apart (and ``min_section``)
 _MAX_LABEL_CELLS = 2000  # the similarity matrix for labels is at most this square
 # an intro may be shorter than ``min_section``: two bars, at least this share of it (not an
 # outro: the ring-out of the last chord reads as a change)
@@ -409,7 +410,8 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     within a section): a song with many changes has a high median, and its quieter boundaries
     were lost. Strongest first, each
     is moved to the grid edge nearest the nearest target (downbeat or beat) within half a
-    section, and kept if at least ``min_section`` from the ends and from every kept boundary;
+    section, and kept if at least ``min_section`` from the ends and from every kept boundary
+    (and ``_MIN_BARS`` bars from it: at 60 BPM, 6 s is a bar and a half);
     an intro's boundary may come earlier (two bars, at least ``_EDGE_SHARE`` of
     ``min_section``) when it is among the song's strongest (``_EDGE_STRENGTH`` of the
     highest novelty).
@@ -426,7 +428,8 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     top = float(novelty.max())
     edge = min(min_section, max(_EDGE_SHARE * min_section,
                                 (_EDGE_BARS * cells_per_bar - 0.5) * cell))
-    radius = max(1, round(0.5 * min_section / max(cell, 1e-3)))
+    spacing = max(min_section, _MIN_BARS * cells_per_bar * cell)  # slow songs: in bars
+    radius = max(1, round(0.5 * spacing / max(cell, 1e-3)))
     padded = np.pad(novelty, radius, mode="constant", constant_values=-np.inf)
     local_max = np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1).max(axis=1)
     wide = np.pad(novelty, 2 * radius, mode="edge")
@@ -447,7 +450,7 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
             continue
         if t < min_section and novelty[i] < _EDGE_STRENGTH * top:
             continue
-        if all(abs(t - float(starts[k])) >= min_section for k in chosen):
+        if all(abs(t - float(starts[k])) >= spacing for k in chosen):
             chosen.append(j)
     return sorted(chosen)
 
