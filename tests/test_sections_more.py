@@ -341,3 +341,15 @@ def test_slow_song_is_not_cut_inside_a_section(seed):
                           downbeats=song.downbeats, duration=song.duration)
     assert [round(s.start, 1) for s in found] == [round(a, 1) for a, _, _ in song.sections]
     assert [s.label for s in found] == ["A", "B", "C", "B"]
+
+
+def test_chord_context_in_the_first_bar_is_a_whole_bar():
+    """The context of a cell in the first bar compares it with a whole bar (the first), never
+    with the song's first cell or two alone: a steady one-bar loop whose cells differ inside
+    the bar (as kick and snare do) has one context everywhere, its first bar included."""
+    from music_visualizer.audio import sections
+
+    loop = np.random.default_rng(0).random((4, 12))  # four different cells, a bar
+    x = np.tile(loop, (16, 1))
+    context = sections._bar_context(x, 4)
+    assert np.allclose(context[:-4], np.concatenate([loop.mean(axis=0)] * 2))

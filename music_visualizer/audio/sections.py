@@ -273,16 +273,19 @@ def _smooth(x: np.ndarray, width: int) -> np.ndarray:
 
 
 def _bar_context(x: np.ndarray, cells_per_bar: int) -> np.ndarray:
-    """Rows ``[mean of x over the bar before, mean over the bar from]`` each cell (the first
-    row repeats its "from" half), so a row describes a chord change, not a single chord."""
+    """Rows ``[mean of x over the bar before, mean over the bar from]`` each cell, so a row
+    describes a chord change, not a single chord. In the first bar, "the bar before" is the
+    first bar itself: a part of a bar (the first cells alone) is not a chord the song had, and
+    read as one it made the first bars look like a change."""
     n = len(x)
     csum = np.zeros((n + 1, x.shape[1]))
     np.cumsum(x, axis=0, out=csum[1:])
+    w = min(cells_per_bar, n)
     i = np.arange(n)
-    lo, hi = np.maximum(i - cells_per_bar, 0), np.minimum(i + cells_per_bar, n)
-    before = (csum[i] - csum[lo]) / np.maximum(i - lo, 1)[:, None]
+    lo = np.clip(i - w, 0, n - w)
+    hi = np.minimum(i + w, n)
+    before = (csum[lo + w] - csum[lo]) / w
     after = (csum[hi] - csum[i]) / np.maximum(hi - i, 1)[:, None]
-    before[0] = after[0]
     return np.hstack([before, after])
 
 
