@@ -66,7 +66,7 @@ _W_MFCC, _W_LOUD, _W_CHROMA = 1.0, 1.0, 0.5  # channel weights
 # chord cycles (bars) tried, shortest first; bars "match" at a lag when the cosine of their
 # centred chord context is above _CYCLE_MATCH
 _CYCLES, _CYCLE_MATCH = (4, 8, 12, 16), 0.8
-_W_KEY, _KEY_BARS, _KEY_VAR, _KEY_FLOOR = 0.5, 4, 0.05, 0.1
+_W_KEY, _KEY_BARS, _KEY_VAR, _KEY_FLOOR = 0.75, 4, 0.05, 0.1  # weight: 0.6-1.3 score alike (dev)
 _VAR_FLOOR = 0.05  # t statistic: variance floor, as a share of the song's variance
 _PEAK_DELTA = 0.5  # peaks must exceed the median novelty by this many (robust) deviations
 _PROMINENCE = 0.4  # ... or rise this share of their height above the novelty around them
