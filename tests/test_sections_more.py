@@ -292,3 +292,64 @@ def test_chord_cycle_length(roots, cycle):
     grid, cells_per_bar = sections._grid(song.beats, song.downbeats, song.duration)
     channels = sections._channels(spectra, grid, cells_per_bar)
     assert sections._chord_cycle(channels, cells_per_bar) == cycle
+
+
+def test_two_bar_intro_is_its_own_section():
+    """An intro of two bars (4.8 s at 100 BPM, under ``min_section``) of pad alone before the
+    band comes in: its boundary is the song's strongest change, and it is found on its
+    downbeat. (Not an outro: the ring-out of the last chord must not make one.)"""
+    parts = [Part("intro", 2, frozenset({"pad"}), POP), Part("verse", 8, BAND, POP),
+             Part("chorus", 8, ALL, ALT), Part("verse", 8, BAND, POP)]
+    song = make_song(parts, bpm=100.0, seed=3)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    intro_end = song.sections[0][1]
+    assert intro_end < 6.0
+    assert any(abs(s.start - intro_end) < 0.05 for s in found[1:]), found
+    assert song.duration - found[-1].start >= 6.0, found
+    starts = [s.start for s in found]
+    assert all(np.min(np.abs(np.subtract(starts, a))) < 3.0 for a, _, _ in song.sections), found
+
+
+def test_slow_song_boundary_on_the_phrase_grid():
+    """At 66 BPM (a bar is 3.6 s) a section whose chords start on the last chord of the one
+    before changes harmony a bar late: the broad novelty peak put the third boundary a bar
+    late, outside +-3 s. Where the evidence is that weak, the boundary takes the song's
+    four-bar phrase grid; every true boundary is found on its downbeat."""
+    tie = (65, 70, 63, 62)  # F Bb Eb Dm: starts on the last chord of POP
+    parts = [Part("a", 8, BAND, POP), Part("b", 8, BAND, tie), Part("a", 8, BAND, POP),
+             Part("b", 8, BAND, tie)]
+    song = make_song(parts, bpm=66.0, seed=1)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    starts = np.array([s.start for s in found[1:]])
+    for start, _, _ in song.sections[1:]:
+        assert np.min(np.abs(starts - start)) < 0.05, (start, starts)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_slow_song_is_not_cut_inside_a_section(seed):
+    """At 50 BPM a bar is 4.8 s, longer than half of ``min_section`` on each side: a novelty
+    peak had to be the highest within 3 s only, so the last section was cut two bars before
+    its end. Peaks must now be the highest within a bar on either side (boundaries at least
+    two bars apart): the sections found are exactly the true ones."""
+    keys = frozenset({"keys", "bass"})
+    parts = [Part("a", 4, keys, POP), Part("b", 4, BAND, ALT), Part("c", 4, ALL, POP),
+             Part("b", 4, BAND, ALT)]
+    song = make_song(parts, bpm=50.0, seed=seed)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    assert [round(s.start, 1) for s in found] == [round(a, 1) for a, _, _ in song.sections]
+    assert [s.label for s in found] == ["A", "B", "C", "B"]
+
+
+def test_chord_context_in_the_first_bar_is_a_whole_bar():
+    """The context of a cell in the first bar compares it with a whole bar (the first), never
+    with the song's first cell or two alone: a steady one-bar loop whose cells differ inside
+    the bar (as kick and snare do) has one context everywhere, its first bar included."""
+    from music_visualizer.audio import sections
+
+    loop = np.random.default_rng(0).random((4, 12))  # four different cells, a bar
+    x = np.tile(loop, (16, 1))
+    context = sections._bar_context(x, 4)
+    assert np.allclose(context[:-4], np.concatenate([loop.mean(axis=0)] * 2))

@@ -22,7 +22,8 @@ Method
    the novelty curve; its peaks (above an
    adaptive threshold, or prominent over their surroundings), strongest first, snapped to the
    nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
-   boundaries. The statistic is scale-free, so a verse and a chorus that differ only
+   boundaries (an intro may be two bars, under ``min_section``, when its boundary is among the
+   song's strongest changes). The statistic is scale-free, so a verse and a chorus that differ only
    by 2 dB and a pad are told apart as well as a drop.
    To it is added the novelty of the **repetition structure** (Serra et al. 2012, "structure
    features"): per cell, which lags lead to its mutual nearest neighbours in timbre and chord
@@ -35,6 +36,10 @@ Method
    distance threshold gives repeats one label. Neighbouring segments may share a label only when
    near-identical (then the boundary between them was spurious and they are merged). Labels are
    renamed A, B, C... by first appearance.
+5. **Phrase grid.** Sections mostly start every four bars from the song's start (or from an
+   intro's end): a boundary that stays but is off that grid moves onto it (within two bars)
+   when the novelty there is nearly as high, as on a broad peak, where a slow song's harmony
+   changing a bar after its drums put the boundary a bar (4 s at 60 BPM) late.
 
 Everything is a few matrix products on a few hundred cells: about 0.05-0.2 s for a 3-minute
 song on a shared 2-core CPU (an hour-long mix: under 2 s; labels subsample long inputs).
@@ -61,13 +66,15 @@ _W_MFCC, _W_LOUD, _W_CHROMA = 1.0, 1.0, 0.5  # channel weights
 # chord cycles (bars) tried, shortest first; bars "match" at a lag when the cosine of their
 # centred chord context is above _CYCLE_MATCH
 _CYCLES, _CYCLE_MATCH = (4, 8, 12, 16), 0.8
-_W_KEY, _KEY_BARS, _KEY_VAR, _KEY_FLOOR = 0.5, 4, 0.05, 0.1
+_W_KEY, _KEY_BARS, _KEY_VAR, _KEY_FLOOR = 0.75, 4, 0.05, 0.1  # weight: 0.6-1.3 score alike (dev)
 _VAR_FLOOR = 0.05  # t statistic: variance floor, as a share of the song's variance
 _PEAK_DELTA = 0.5  # peaks must exceed the median novelty by this many (robust) deviations
 _PROMINENCE = 0.4  # ... or rise this share of their height above the novelty around them
 _MIN_NOVELTY = 0.3  # ... and this (stationary noise and a steady loop stay below)
 _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same material
-_ADJACENT_THRESHOLD = 0.05  # ... and below which two neighbouring segments are
+# ... and below which two neighbouring segments are (0.06-0.08 score alike on the dev set;
+# 0.05 kept a section's halves apart when its second half only thickens)
+_ADJACENT_THRESHOLD = 0.07
 # repetition structure (Serra et al. 2012): the cells' nearest neighbours (this share of the
 # cells) over the song, by lag; smoothed over one bar in time, half a bar in lag; the change of
 # these "structure features" across an edge, over two bars on each side
@@ -75,7 +82,15 @@ _W_STRUCTURE, _NEIGHBOURS, _STRUCTURE_BARS = 1.0, 0.05, 2
 _MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) that counts as none
 _MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
+_PHRASE_BARS, _PHRASE_START, _PHRASE_TOLERANCE = 4, 2.0, 0.75
+_MIN_BARS = 2  # boundaries are at least this many bars apart (and ``min_section``)
 _MAX_LABEL_CELLS = 2000  # the similarity matrix for labels is at most this square
+# an intro may be shorter than ``min_section``: two bars, at least this share of it (not an
+# outro: the ring-out of the last chord reads as a change)
+_EDGE_BARS, _EDGE_SHARE = 2, 0.5
+_EDGE_STRENGTH = 0.8  # ... when its boundary is among the song's strongest changes (this share
+# of the strongest): the first bars have little context, and a fade-in or the first crash
+# reads as a change
 
 
 def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray, duration: float,
@@ -94,7 +109,9 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     duration : float
         Duration of the song in seconds; the sections cover exactly ``[0, duration]``.
     min_section : float
-        Shortest section in seconds. Clips shorter than ``2 * min_section`` are one section.
+        Shortest section in seconds (the first may be shorter: an intro of two bars, at least
+        half of it, when its boundary is among the song's strongest changes). Clips shorter
+        than ``2 * min_section`` are one section.
 
     Returns
     -------
@@ -125,11 +142,16 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     novelty = novelty + _W_STRUCTURE * float(novelty.max()) * _structure_novelty(channels,
                                                                                 cells_per_bar)
     targets = downbeats if len(downbeats) >= 2 else beats
-    cuts = _pick_boundaries(novelty, grid, targets, min_section)
+    cuts = _pick_boundaries(novelty, grid, targets, min_section, cells_per_bar)
     if not cuts:
         return one
     edges = np.asarray([0, *cuts, n_cells])
     labels = _label_segments(channels, edges)
+    if len(downbeats) >= 2:  # the boundaries that stay (between different labels)
+        keep = [k for k in range(1, len(labels)) if labels[k] != labels[k - 1]]
+        cuts = _phrase_align([cuts[k - 1] for k in keep], novelty, grid, downbeats, min_section,
+                             evidence=cuts)
+        labels = [labels[0], *(labels[k] for k in keep)][:len(cuts) + 1]
     times = np.concatenate([[0.0], grid[cuts], [duration]])
     return _merge(times, labels)
 
@@ -251,16 +273,19 @@ def _smooth(x: np.ndarray, width: int) -> np.ndarray:
 
 
 def _bar_context(x: np.ndarray, cells_per_bar: int) -> np.ndarray:
-    """Rows ``[mean of x over the bar before, mean over the bar from]`` each cell (the first
-    row repeats its "from" half), so a row describes a chord change, not a single chord."""
+    """Rows ``[mean of x over the bar before, mean over the bar from]`` each cell, so a row
+    describes a chord change, not a single chord. In the first bar, "the bar before" is the
+    first bar itself: a part of a bar (the first cells alone) is not a chord the song had, and
+    read as one it made the first bars look like a change."""
     n = len(x)
     csum = np.zeros((n + 1, x.shape[1]))
     np.cumsum(x, axis=0, out=csum[1:])
+    w = min(cells_per_bar, n)
     i = np.arange(n)
-    lo, hi = np.maximum(i - cells_per_bar, 0), np.minimum(i + cells_per_bar, n)
-    before = (csum[i] - csum[lo]) / np.maximum(i - lo, 1)[:, None]
+    lo = np.clip(i - w, 0, n - w)
+    hi = np.minimum(i + w, n)
+    before = (csum[lo + w] - csum[lo]) / w
     after = (csum[hi] - csum[i]) / np.maximum(hi - i, 1)[:, None]
-    before[0] = after[0]
     return np.hstack([before, after])
 
 
@@ -379,7 +404,7 @@ def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool
 
 
 def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
-                     min_section: float) -> list[int]:
+                     min_section: float, cells_per_bar: int = 4) -> list[int]:
     """Cell-edge indices of the boundaries, sorted.
 
     Candidates are local maxima of ``novelty`` (within half a section) above an adaptive
@@ -388,7 +413,11 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     within a section): a song with many changes has a high median, and its quieter boundaries
     were lost. Strongest first, each
     is moved to the grid edge nearest the nearest target (downbeat or beat) within half a
-    section, and kept if at least ``min_section`` from the ends and from every kept boundary.
+    section, and kept if at least ``min_section`` from the ends and from every kept boundary
+    (and ``_MIN_BARS`` bars from it: at 60 BPM, 6 s is a bar and a half);
+    an intro's boundary may come earlier (two bars, at least ``_EDGE_SHARE`` of
+    ``min_section``) when it is among the song's strongest (``_EDGE_STRENGTH`` of the
+    highest novelty).
     """
     starts = grid[:-1]
     duration = float(grid[-1])
@@ -399,7 +428,11 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     spread = 1.4826 * float(np.median(np.abs(valid - median)))
     threshold = max(median + _PEAK_DELTA * spread, _MIN_NOVELTY)
     cell = float(np.median(np.diff(grid)))
-    radius = max(1, round(0.5 * min_section / max(cell, 1e-3)))
+    top = float(novelty.max())
+    edge = min(min_section, max(_EDGE_SHARE * min_section,
+                                (_EDGE_BARS * cells_per_bar - 0.5) * cell))
+    spacing = max(min_section, _MIN_BARS * cells_per_bar * cell)  # slow songs: in bars
+    radius = max(1, round(0.5 * spacing / max(cell, 1e-3)))
     padded = np.pad(novelty, radius, mode="constant", constant_values=-np.inf)
     local_max = np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1).max(axis=1)
     wide = np.pad(novelty, 2 * radius, mode="edge")
@@ -416,11 +449,51 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
                 t = nearest
         j = int(np.argmin(np.abs(starts - t)))
         t = float(starts[j])
-        if j == 0 or t < min_section or duration - t < min_section:
+        if j == 0 or t < edge or duration - t < min_section:
             continue
-        if all(abs(t - float(starts[k])) >= min_section for k in chosen):
+        if t < min_section and novelty[i] < _EDGE_STRENGTH * top:
+            continue
+        if all(abs(t - float(starts[k])) >= spacing for k in chosen):
             chosen.append(j)
     return sorted(chosen)
+
+
+def _phrase_align(cuts: list[int], novelty: np.ndarray, grid: np.ndarray,
+                  downbeats: np.ndarray, min_section: float, evidence: list[int]) -> list[int]:
+    """Boundaries off the song's phrase grid moved onto it where the evidence is weak.
+
+    Sections mostly start on a grid of ``_PHRASE_BARS`` bars from the first downbeat (or
+    from an intro's end). The grid's phase is the one the start of the song and the
+    candidate boundaries' novelty (``evidence``) agree on most; a boundary off it moves to
+    the downbeat on it within ``_PHRASE_BARS // 2`` bars where the novelty is highest, when
+    that is at least ``_PHRASE_TOLERANCE`` of its own (a broad peak, where a bar more or less
+    is chance), and stays at least ``min_section`` from the others and the end.
+    """
+    starts = grid[:-1]
+    bar = float(np.median(np.diff(downbeats)))
+    first = float(downbeats[0]) if downbeats[0] < 0.5 * bar else float(downbeats[0]) % bar
+    seen = np.round((starts[evidence] - first) / bar).astype(int)
+    weight = np.bincount(seen % _PHRASE_BARS, weights=novelty[evidence], minlength=_PHRASE_BARS)
+    weight[0] += _PHRASE_START * float(np.mean(novelty[evidence]))
+    phase = int(np.argmax(weight))
+    index = np.round((starts[cuts] - first) / bar).astype(int)
+    out = list(cuts)
+    for k, (j, b) in enumerate(zip(cuts, index, strict=True)):
+        if b % _PHRASE_BARS == phase:
+            continue
+        best, best_value = j, _PHRASE_TOLERANCE * float(novelty[j])
+        for m in range(b - _PHRASE_BARS // 2, b + _PHRASE_BARS // 2 + 1):
+            if m % _PHRASE_BARS != phase:
+                continue
+            i = int(np.argmin(np.abs(starts - (first + m * bar))))
+            if abs(starts[i] - (first + m * bar)) < 0.25 * bar and novelty[i] >= best_value:
+                best, best_value = i, float(novelty[i])
+        t = float(starts[best])
+        others = [float(starts[i]) for i in out[:k] + out[k + 1:]]
+        if best != j and t >= min_section and float(grid[-1]) - t >= min_section and all(
+                abs(t - o) >= min_section for o in others):
+            out[k] = best
+    return sorted(set(out))
 
 
 # ---------------------------------------------------------------------------------------------
