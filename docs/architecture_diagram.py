@@ -24,7 +24,8 @@ BOXES = {  # name: (x, y, width, text, colour)
     "modes": (1.5, 1.6, 7.0, "modes/  the plan: one row per frame · 2D/3D · walk · gan", "#e3e3e3"),
     "render": (1.5, 0.6, 7.0, "render/  frame loop · warps · colour · noise · cadence · models",
                "#e3e3e3"),
-    "store": (1.5, -0.4, 7.0, "runs/  frames (PNG) · run record · lock · segments · MP4 · partial", "#fde2c8"),
+    "store": (1.5, -0.4, 7.0, "runs/  frames (PNG) · run record · lock · segments · MP4 · partial",
+              "#fde2c8"),
 }
 HEIGHTS = {"settings": 0.85, "audio": 0.85, "sources": 0.85, "prompts": 0.85}
 ARROWS = [("ui", "job"), ("job", "settings"), ("job", "audio"), ("job", "sources"),

@@ -228,8 +228,30 @@ def test_link_upload_edit_and_visualize_shows_the_video(page, server, song_file,
     assert SECRET not in content and "Traceback" not in content
 
 
-def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song_file):
+@pytest.fixture
+def slow_frames(monkeypatch):
+    """While set, every preview frame takes a second (the app runs in this process): a render
+    is still running when the test gets to press Stop, however fast the machine."""
+    import threading
+
+    from music_visualizer.render.preview import PreviewRenderer
+
+    slow = threading.Event()
+    step = PreviewRenderer.step
+
+    def slowed(self, state, row):
+        if slow.is_set():
+            time.sleep(1.0)
+        return step(self, state, row)
+
+    monkeypatch.setattr(PreviewRenderer, "step", slowed)
+    return slow
+
+
+def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song_file,
+                                                     slow_frames):
     _wait_idle(server)
+    slow_frames.set()
     _prompts_for(page, song_file)
     _small_render(page, duration="8", fps="6")  # 48 frames
     other = browser.new_page()  # a second visitor, loaded before the render starts
@@ -249,6 +271,7 @@ def test_stop_then_resume_continues_where_it_stopped(page, browser, server, song
     _offers_a_segment(page, server)
     page.get_by_role("button", name="Stop").click()
     _wait_status(page, "Stopped")
+    slow_frames.clear()
     stopped_at = int(re.search(r"frame (\d+) of 48", status.inner_text()).group(1))
     assert 4 <= stopped_at < 48
     _wait_idle(server)
