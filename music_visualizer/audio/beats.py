@@ -682,10 +682,18 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       not 192); so too when the winner's groups of three come in unlike pairs (its rhythm
       repeats every 6 beats, not every 3 or 9: a 12/8 soul ballad's eighths).
     """
-    best = max(candidates, key=lambda c: _level_score(c, drumness))
+    repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
+    best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
 
     def at(ratio: float) -> list[dict]:
         return [c for c in candidates if abs(np.log(c["bpm"] / (ratio * best["bpm"]))) < 0.03]
+
+    for c in at(2.0):
+        if _midway(best["beats"], c["beats"]) > _SYNCOPATION:
+            best = c  # the winner's beats were the off-beats of a steady pulse
+        elif (best["bpm"] < _SLOW_BPM and _alternates(c["similarity"])
+              and c.get("backbeat", 0.0) > _CLEAR_BACKBEAT):
+            best = c  # the winner's beats were bars of a backbeat (a dembow, half-time feel)
 
     if best["meter"] != 3 and not _alternates(best["similarity"]):
         for c in at(3.0):
@@ -712,6 +720,29 @@ _COMPOUND_SIMILARITY = 0.5
 _TRIPLE_SIMILARITY = 0.6
 _PAIRING_MARGIN = 0.2  # similarity 6 beats apart over that 3 and 9 apart: threes in pairs
 _ALTERNATION = 0.2
+
+
+_SYNCOPATION = 0.4  # fraction of a beat: beats this far from the pulse's are its off-beats
+_CLEAR_BACKBEAT = 0.5
+
+
+def _repeats_in_bars(similarity: np.ndarray) -> bool:
+    """Whether a rhythm repeats within a bar of 2 to 6 beats (a level in a 3:2 relation to the
+    beat, the dotted quarters of a 3-3-2, may recur but its pattern repeats only after 8)."""
+    return bool(np.max(similarity[1:6]) > 0.0)
+
+
+def _midway(slow: np.ndarray, fast: np.ndarray) -> float:
+    """Median distance of the beats of ``slow`` from the nearest beat of ``fast``, in beats of
+    ``fast`` (0: on them, as a slower level of the same pulse; 0.5: between them)."""
+    if len(slow) < 4 or len(fast) < 4:
+        return 0.0
+    k = np.clip(np.searchsorted(fast, slow) - 1, 0, len(fast) - 2)
+    inside = (slow >= fast[0]) & (slow < fast[-1])
+    if not inside.any():
+        return 0.0
+    frac = (slow - fast[k]) / np.maximum(fast[k + 1] - fast[k], 1e-9)
+    return float(np.median(np.minimum(frac, 1.0 - frac)[inside]))
 
 
 def _alternates(similarity: np.ndarray) -> bool:
