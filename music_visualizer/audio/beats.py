@@ -666,8 +666,15 @@ _LOW_PULSE = 0.5
 
 
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
-    """The best-scoring level, corrected for two confusions of odd and compound meters.
+    """The best-scoring level, corrected for confusions of syncopation, half time and odd and
+    compound meters.
 
+    - A level whose rhythm never repeats within a bar of 2 to 6 beats is a cross-rhythm (the
+      dotted quarters of a 3-3-2 bulgar recur, but repeat only every 8): it is not chosen.
+    - A winner whose beats fall midway between the beats of the level at twice its tempo is
+      on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
+    - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
+      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat.
     - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
       triple rhythm (alike every third beat, unlike the beats between) and recurs at its
       period, it is the beat; unless the winner's own rhythm alternates beat to beat (kick,
