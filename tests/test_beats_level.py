@@ -108,3 +108,18 @@ def test_a_level_under_50_bpm_yields_to_its_backbeat_double():
     ballad = dict(half_bars, bpm=58.0)
     eighths = dict(beat, bpm=116.0)
     assert _choose_level([ballad, eighths], drumness=1.0) is ballad
+
+
+def test_fingerpicked_eighths_yield_to_the_beat_of_the_chord_tones():
+    """Rubato folk guitar (no drums): thumb and pinch on the beats, fingers on the "and"s. The
+    eighths won (as strong, as periodic), but the harmony changes only on every other one of
+    them, on every beat of the level at half their tempo, a clear pulse: that is the beat."""
+    sim = [0.01, 0.09, 0.06, 0.30, -0.01, 0.09, -0.07, 0.26, -0.08]
+    eighths = _level(145.0, np.arange(0.0, 2000.0, 10.0), sim, on=20.1, acf1=0.60,
+                     low1=0.77, harmony=0.91)
+    beat = _level(72.6, np.arange(0.0, 2000.0, 20.0), sim, on=22.1, acf1=0.64, low1=0.68,
+                  harmony=0.01, bar=3.43)
+    assert _choose_level([beat, eighths], drumness=0.8) is beat
+    # a drum groove whose chords change every half bar: its half bars are no pulse
+    half_bars = dict(beat, acf1=0.06, low1=-0.05)
+    assert _choose_level([half_bars, eighths], drumness=1.0) is eighths

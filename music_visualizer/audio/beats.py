@@ -675,6 +675,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
     - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
       was the half bar (reggaeton's dembow, a half-time groove): the double is the beat.
+    - Last, a winner whose harmony changes on every other beat, without a drum backbeat,
+      subdivides the level at half its tempo when that is a clear pulse whose every beat
+      brings the harmony (see :func:`_subdivides_harmony`).
     - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
       triple rhythm (alike every third beat, unlike the beats between) and recurs at its
       period, it is the beat; unless the winner's own rhythm alternates beat to beat (kick,
@@ -720,6 +723,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
             duple = sim[0] < -_COMPOUND_SIMILARITY and sim[1] > _COMPOUND_SIMILARITY
             if c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3:
                 return c
+    for c in at(0.5):
+        if _subdivides_harmony(best, c):
+            return c  # the winner's beats were the picked eighths between the chord tones
     return best
 
 
@@ -731,6 +737,23 @@ _ALTERNATION = 0.2
 
 _SYNCOPATION = 0.4  # fraction of a beat: beats this far from the pulse's are its off-beats
 _CLEAR_BACKBEAT = 0.5
+
+
+_HARMONY_ALTERNATES = 0.8
+_HARMONY_STEADY = 0.5
+
+
+def _subdivides_harmony(level: dict, half: dict) -> bool:
+    """Whether ``level`` subdivides the harmonic beat of the level at half its tempo: the
+    harmony (chroma) changes on every other beat of ``level`` but on every beat of ``half``,
+    and ``level`` has no drum backbeat (fingerpicked or arpeggiated eighths between bass and
+    chord tones on the beats of a rubato folk guitar); ``half`` is a clear pulse of its own,
+    not slower than 50 BPM (a drum groove's half bars, where the chords change, are not)."""
+    return bool(level.get("harmony", 0.0) > _HARMONY_ALTERNATES
+                and half.get("harmony", 1.0) < _HARMONY_STEADY and half["bpm"] >= _SLOW_BPM
+                and _periodicity(half) >= _LOW_PULSE
+                and level.get("backbeat", 0.0) < _CLEAR_BACKBEAT
+                and not _alternates(level["similarity"]))
 
 
 def _repeats_in_bars(similarity: np.ndarray) -> bool:
@@ -810,8 +833,18 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         out.append({"ratio": ratio, "bpm": bpm, "beats": beats, "is_down": is_down,
                     "meter": meter, "bar": contrast, "acf1": _acf_at_rows(acf, lag, weights),
                     "on": on, "similarity": pattern_similarity(nov, beats),
+                    "harmony": _alternation(nov["change"], beats),
                     **_band_periodicity(bands, lag)})
     return out
+
+
+def _alternation(x: np.ndarray, beats: np.ndarray) -> float:
+    """How much ``x`` differs between the odd and the even beats (difference of their means
+    over the mean magnitude): 0 when every beat is alike, ~2 when only every other has it."""
+    if len(beats) < 8:
+        return 0.0
+    v = _peak_at(x, np.asarray(beats).astype(int))
+    return float(abs(v[0::2].mean() - v[1::2].mean()) / max(float(np.abs(v).mean()), 1e-9))
 
 
 def _band_tempograms(nov: dict[str, np.ndarray], frame_rate: float,
