@@ -675,6 +675,10 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
     - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
       was the half bar (reggaeton's dembow, a half-time groove): the double is the beat.
+    - A winner grouped in threes may be the quarter-note hemiola of a 12/8: when the level at
+      2/3 of its tempo comes in unlike pairs (kick, cross-stick), recurs and its beats carry
+      hits at least as strong, that dotted level is the beat (a waltz's beats are stronger
+      than its hemiola's).
     - Last, a winner whose harmony changes on every other beat, without a drum backbeat,
       subdivides the level at half its tempo when that is a clear pulse whose every beat
       brings the harmony (see :func:`_subdivides_harmony`).
@@ -723,6 +727,10 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
             duple = sim[0] < -_COMPOUND_SIMILARITY and sim[1] > _COMPOUND_SIMILARITY
             if c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3:
                 return c
+        for c in at(2.0 / 3.0):
+            if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
+                    and c["on"] >= best["on"]):
+                return c  # the winner was the hemiola (quarters) of a 12/8's dotted beats
     for c in at(0.5):
         if _subdivides_harmony(best, c):
             return c  # the winner's beats were the picked eighths between the chord tones
@@ -754,6 +762,13 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
                 and _periodicity(half) >= _LOW_PULSE
                 and level.get("backbeat", 0.0) < _CLEAR_BACKBEAT
                 and not _alternates(level["similarity"]))
+
+
+def _in_pairs(similarity: np.ndarray) -> bool:
+    """Whether a rhythm comes in pairs of unlike beats: alike two beats apart, much less so
+    one apart (kick on one dotted beat, cross-stick on the next)."""
+    return bool(similarity[1] > _COMPOUND_SIMILARITY
+                and similarity[1] - similarity[0] > _COMPOUND_SIMILARITY)
 
 
 def _repeats_in_bars(similarity: np.ndarray) -> bool:
@@ -816,26 +831,38 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
     curve = _tempo_curve(acf, weights, fr, start)
     bands = _band_tempograms(nov, fr)
     # 3. beats at each metrical level related to it
-    frames = np.arange(spectra.n_frames)
-    out = []
-    for ratio in _RATIOS:
-        bpm = float(np.median(curve)) * ratio
-        if not bpm_lo <= bpm <= _BPM_HI:
-            continue
-        period = 60.0 * fr / np.interp(frames, centres, curve * ratio)
-        beats = _trim(_track(nov["track"], period, _TIGHTNESS), nov["track"])
-        on = _onset_strength_on(nov["track"], beats)
-        beats = _fix_phase(nov, beats.astype(np.float64), period)
-        beats = _fix_swing_phase(nov, beats, fr)
-        beats = _fix_excursions(_fix_half_beat_stretches(nov, beats))
-        is_down, meter, contrast = find_downbeats(spectra, nov, beats)
-        lag = 60.0 * fr / (curve * ratio)
-        out.append({"ratio": ratio, "bpm": bpm, "beats": beats, "is_down": is_down,
-                    "meter": meter, "bar": contrast, "acf1": _acf_at_rows(acf, lag, weights),
-                    "on": on, "similarity": pattern_similarity(nov, beats),
-                    "harmony": _alternation(nov["change"], beats),
-                    **_band_periodicity(bands, lag)})
+    track = {"curve": curve, "centres": centres, "acf": acf, "weights": weights, "bands": bands}
+    ratios = [r for r in _RATIOS if bpm_lo <= float(np.median(curve)) * r <= _BPM_HI]
+    out = [_level_at(spectra, nov, track, ratio) for ratio in ratios]
+    # the dotted beats of a level grouped in threes (its pairs of beats, in a 6/8 or 12/8 felt
+    # against a hemiola)
+    for c in list(out):
+        dotted = c["ratio"] * 2.0 / 3.0
+        if (c["meter"] == 3 and bpm_lo <= c["bpm"] * 2.0 / 3.0 <= _BPM_HI
+                and all(abs(np.log(o["ratio"] / dotted)) > 0.03 for o in out)):
+            out.append(_level_at(spectra, nov, track, dotted))
     return out
+
+
+def _level_at(spectra: Spectra, nov: dict[str, np.ndarray], track: dict, ratio: float) -> dict:
+    """Beats, bars and evidence of the metrical level at ``ratio`` times the tempo curve."""
+    fr = spectra.frame_rate
+    curve, centres, acf, weights = track["curve"], track["centres"], track["acf"], track["weights"]
+    frames = np.arange(spectra.n_frames)
+    period = 60.0 * fr / np.interp(frames, centres, curve * ratio)
+    beats = _trim(_track(nov["track"], period, _TIGHTNESS), nov["track"])
+    on = _onset_strength_on(nov["track"], beats)
+    beats = _fix_phase(nov, beats.astype(np.float64), period)
+    beats = _fix_swing_phase(nov, beats, fr)
+    beats = _fix_excursions(_fix_half_beat_stretches(nov, beats))
+    is_down, meter, contrast = find_downbeats(spectra, nov, beats)
+    lag = 60.0 * fr / (curve * ratio)
+    return {"ratio": ratio, "bpm": float(np.median(curve)) * ratio, "beats": beats,
+            "is_down": is_down, "meter": meter, "bar": contrast,
+            "acf1": _acf_at_rows(acf, lag, weights), "on": on,
+            "similarity": pattern_similarity(nov, beats),
+            "harmony": _alternation(nov["change"], beats),
+            **_band_periodicity(track["bands"], lag)}
 
 
 def _alternation(x: np.ndarray, beats: np.ndarray) -> float:
