@@ -52,3 +52,91 @@ def test_a_faint_chord_lean_does_not_keep_beats_on_the_off_beat():
            "treble_change": curve(1.0, 0.95), "onset": curve(0.5, 1.0), "high": curve(0.5, 1.0)}
     moved = _fix_half_beat(nov, beats)
     assert np.allclose(moved[-len(beats) + 1:], mids[:-1], atol=1.0)
+
+
+def _level(bpm: float, beats: np.ndarray, similarity: list[float], **evidence: float) -> dict:
+    out = {"bpm": bpm, "beats": beats, "meter": 4, "similarity": np.array(similarity),
+           "on": 14.0, "acf1": 0.2, "low1": 0.0, "backbeat": 0.0, "bar": 2.5}
+    out.update(evidence)
+    return out
+
+
+_BAR_REPEATS = [-0.3, 0.2, -0.3, 0.6, -0.3, 0.1, -0.3, 0.6, -0.3]
+
+
+def test_a_slow_level_on_the_off_beats_of_the_pulse_yields_to_the_pulse():
+    """Bossa nova: the bass, kick and accented guitar on the anticipations (the "and" of 2 and
+    4) make a strong, periodic level at half the tempo whose beats fall midway between the
+    quarters; it once won, every beat off by an eighth. Beats of a slower level of a pulse
+    fall on the pulse's beats."""
+    quarters = np.arange(0.0, 2000.0, 20.0)
+    anticipations = quarters[1::2] + 10.0  # every other quarter, an eighth late
+    slow = _level(63.0, anticipations, _BAR_REPEATS, on=20.5, acf1=0.6, low1=0.9)
+    beat = _level(126.0, quarters, [-0.6, 0.4, -0.4, 0.4, -0.4, 0.4, -0.6, 0.8, -0.6],
+                  backbeat=0.15)
+    assert _choose_level([slow, beat], drumness=1.0) is beat
+    # a slower level on the pulse's beats is a level of that pulse: the evidence decides
+    on_beats = dict(slow, beats=quarters[::2])
+    assert _choose_level([on_beats, beat], drumness=1.0) is on_beats
+
+
+def test_a_level_whose_rhythm_never_repeats_in_a_bar_is_a_cross_rhythm():
+    """A klezmer freylekhs: bass and piano in the 3-3-2 bulgar make the dotted quarters (2/3
+    of the beat) periodic, but their rhythm repeats only every 8 of them (3 bars), never
+    within a bar of 2 to 6; the quarters, repeating every 4, are the beat."""
+    cross = _level(96.0, np.arange(0.0, 2000.0, 30.0),
+                   [0.27, -0.15, -0.30, -0.10, -0.34, -0.20, 0.18, 0.72, 0.19],
+                   on=13.3, acf1=0.58, low1=0.45)
+    beat = _level(144.0, np.arange(0.0, 2000.0, 20.0),
+                  [-0.24, -0.13, -0.24, 0.77, -0.26, -0.15, -0.24, 0.75, -0.28],
+                  on=14.0, acf1=0.39, low1=0.18, backbeat=0.30, bar=2.93)
+    assert _choose_level([cross, beat], drumness=0.7) is beat
+
+
+def test_a_level_under_50_bpm_yields_to_its_backbeat_double():
+    """Reggaeton: the 808 on 1 and 3 and the dembow repeating every half bar make the half
+    bar (~47 BPM) the strongest, most periodic level; at twice it (the quarters) the snares
+    alternate beat to beat (a clear backbeat): the quarters are the beat, not half bars."""
+    half_bars = _level(46.9, np.arange(0.0, 2000.0, 40.0),
+                       [0.20, 0.31, -0.08, 0.11, -0.16, 0.04, -0.11, 0.13, -0.09],
+                       on=21.0, acf1=0.78, low1=0.96, bar=2.87)
+    beat = _level(93.8, np.arange(0.0, 2000.0, 20.0),
+                  [-0.64, 0.75, -0.64, 0.75, -0.66, 0.70, -0.66, 0.70, -0.67],
+                  on=13.6, acf1=-0.22, low1=0.37, backbeat=1.04, bar=4.02)
+    assert _choose_level([half_bars, beat], drumness=1.0) is beat
+    # a ballad's slow beat (over 50 BPM) keeps its alternating double as eighths
+    ballad = dict(half_bars, bpm=58.0)
+    eighths = dict(beat, bpm=116.0)
+    assert _choose_level([ballad, eighths], drumness=1.0) is ballad
+
+
+def test_fingerpicked_eighths_yield_to_the_beat_of_the_chord_tones():
+    """Rubato folk guitar (no drums): thumb and pinch on the beats, fingers on the "and"s. The
+    eighths won (as strong, as periodic), but the harmony changes only on every other one of
+    them, on every beat of the level at half their tempo, a clear pulse: that is the beat."""
+    sim = [0.01, 0.09, 0.06, 0.30, -0.01, 0.09, -0.07, 0.26, -0.08]
+    eighths = _level(145.0, np.arange(0.0, 2000.0, 10.0), sim, on=20.1, acf1=0.60,
+                     low1=0.77, harmony=0.91)
+    beat = _level(72.6, np.arange(0.0, 2000.0, 20.0), sim, on=22.1, acf1=0.64, low1=0.68,
+                  harmony=0.01, bar=3.43)
+    assert _choose_level([beat, eighths], drumness=0.8) is beat
+    # a drum groove whose chords change every half bar: its half bars are no pulse
+    half_bars = dict(beat, acf1=0.06, low1=-0.05)
+    assert _choose_level([half_bars, eighths], drumness=1.0) is eighths
+
+
+def test_a_12_8_counted_in_its_quarter_hemiola_yields_to_the_dotted_beat():
+    """Afrobeat in 12/8: the bell and the bass make the quarters (two eighths) a strong level
+    grouped in threes; the dotted quarters (2/3 of their tempo: kick, cross-stick, kick,
+    cross-stick) come in unlike pairs, recur and carry hits as strong: they are the beat.
+    A waltz, whose beats are stronger than its hemiola's, keeps them."""
+    quarters = _level(161.1, np.arange(0.0, 2000.0, 10.0),
+                      [0.19, 0.28, 0.41, 0.26, 0.08, 0.50, 0.06, 0.19, 0.25],
+                      on=15.36, acf1=0.42, low1=0.63, backbeat=0.25, bar=0.80)
+    quarters["meter"] = 3
+    dotted = _level(107.4, np.arange(0.0, 2000.0, 15.0),
+                    [-0.13, 0.66, -0.16, 0.65, -0.22, 0.54, -0.24, 0.54, -0.23],
+                    on=15.41, acf1=0.36, low1=-0.29, backbeat=-0.15, bar=2.77)
+    assert _choose_level([quarters, dotted], drumness=1.0) is dotted
+    waltz = dict(quarters, on=22.3, acf1=0.75)
+    assert _choose_level([waltz, dict(dotted, on=17.4)], drumness=1.0) is waltz

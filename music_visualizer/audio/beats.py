@@ -666,8 +666,22 @@ _LOW_PULSE = 0.5
 
 
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
-    """The best-scoring level, corrected for two confusions of odd and compound meters.
+    """The best-scoring level, corrected for confusions of syncopation, half time and odd and
+    compound meters.
 
+    - A level whose rhythm never repeats within a bar of 2 to 6 beats is a cross-rhythm (the
+      dotted quarters of a 3-3-2 bulgar recur, but repeat only every 8): it is not chosen.
+    - A winner whose beats fall midway between the beats of the level at twice its tempo is
+      on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
+    - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
+      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat.
+    - A winner grouped in threes may be the quarter-note hemiola of a 12/8: when the level at
+      2/3 of its tempo comes in unlike pairs (kick, cross-stick), recurs and its beats carry
+      hits at least as strong, that dotted level is the beat (a waltz's beats are stronger
+      than its hemiola's).
+    - Last, a winner whose harmony changes on every other beat, without a drum backbeat,
+      subdivides the level at half its tempo when that is a clear pulse whose every beat
+      brings the harmony (see :func:`_subdivides_harmony`).
     - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
       triple rhythm (alike every third beat, unlike the beats between) and recurs at its
       period, it is the beat; unless the winner's own rhythm alternates beat to beat (kick,
@@ -682,10 +696,18 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       not 192); so too when the winner's groups of three come in unlike pairs (its rhythm
       repeats every 6 beats, not every 3 or 9: a 12/8 soul ballad's eighths).
     """
-    best = max(candidates, key=lambda c: _level_score(c, drumness))
+    repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
+    best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
 
     def at(ratio: float) -> list[dict]:
         return [c for c in candidates if abs(np.log(c["bpm"] / (ratio * best["bpm"]))) < 0.03]
+
+    for c in at(2.0):
+        if _midway(best["beats"], c["beats"]) > _SYNCOPATION:
+            best = c  # the winner's beats were the off-beats of a steady pulse
+        elif (best["bpm"] < _SLOW_BPM and _alternates(c["similarity"])
+              and c.get("backbeat", 0.0) > _CLEAR_BACKBEAT):
+            best = c  # the winner's beats were bars of a backbeat (a dembow, half-time feel)
 
     if best["meter"] != 3 and not _alternates(best["similarity"]):
         for c in at(3.0):
@@ -705,6 +727,13 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
             duple = sim[0] < -_COMPOUND_SIMILARITY and sim[1] > _COMPOUND_SIMILARITY
             if c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3:
                 return c
+        for c in at(2.0 / 3.0):
+            if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
+                    and c["on"] >= best["on"]):
+                return c  # the winner was the hemiola (quarters) of a 12/8's dotted beats
+    for c in at(0.5):
+        if _subdivides_harmony(best, c):
+            return c  # the winner's beats were the picked eighths between the chord tones
     return best
 
 
@@ -712,6 +741,53 @@ _COMPOUND_SIMILARITY = 0.5
 _TRIPLE_SIMILARITY = 0.6
 _PAIRING_MARGIN = 0.2  # similarity 6 beats apart over that 3 and 9 apart: threes in pairs
 _ALTERNATION = 0.2
+
+
+_SYNCOPATION = 0.4  # fraction of a beat: beats this far from the pulse's are its off-beats
+_CLEAR_BACKBEAT = 0.5
+
+
+_HARMONY_ALTERNATES = 0.8
+_HARMONY_STEADY = 0.5
+
+
+def _subdivides_harmony(level: dict, half: dict) -> bool:
+    """Whether ``level`` subdivides the harmonic beat of the level at half its tempo: the
+    harmony (chroma) changes on every other beat of ``level`` but on every beat of ``half``,
+    and ``level`` has no drum backbeat (fingerpicked or arpeggiated eighths between bass and
+    chord tones on the beats of a rubato folk guitar); ``half`` is a clear pulse of its own,
+    not slower than 50 BPM (a drum groove's half bars, where the chords change, are not)."""
+    return bool(level.get("harmony", 0.0) > _HARMONY_ALTERNATES
+                and half.get("harmony", 1.0) < _HARMONY_STEADY and half["bpm"] >= _SLOW_BPM
+                and _periodicity(half) >= _LOW_PULSE
+                and level.get("backbeat", 0.0) < _CLEAR_BACKBEAT
+                and not _alternates(level["similarity"]))
+
+
+def _in_pairs(similarity: np.ndarray) -> bool:
+    """Whether a rhythm comes in pairs of unlike beats: alike two beats apart, much less so
+    one apart (kick on one dotted beat, cross-stick on the next)."""
+    return bool(similarity[1] > _COMPOUND_SIMILARITY
+                and similarity[1] - similarity[0] > _COMPOUND_SIMILARITY)
+
+
+def _repeats_in_bars(similarity: np.ndarray) -> bool:
+    """Whether a rhythm repeats within a bar of 2 to 6 beats (a level in a 3:2 relation to the
+    beat, the dotted quarters of a 3-3-2, may recur but its pattern repeats only after 8)."""
+    return bool(np.max(similarity[1:6]) > 0.0)
+
+
+def _midway(slow: np.ndarray, fast: np.ndarray) -> float:
+    """Median distance of the beats of ``slow`` from the nearest beat of ``fast``, in beats of
+    ``fast`` (0: on them, as a slower level of the same pulse; 0.5: between them)."""
+    if len(slow) < 4 or len(fast) < 4:
+        return 0.0
+    k = np.clip(np.searchsorted(fast, slow) - 1, 0, len(fast) - 2)
+    inside = (slow >= fast[0]) & (slow < fast[-1])
+    if not inside.any():
+        return 0.0
+    frac = (slow - fast[k]) / np.maximum(fast[k + 1] - fast[k], 1e-9)
+    return float(np.median(np.minimum(frac, 1.0 - frac)[inside]))
 
 
 def _alternates(similarity: np.ndarray) -> bool:
@@ -755,25 +831,47 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
     curve = _tempo_curve(acf, weights, fr, start)
     bands = _band_tempograms(nov, fr)
     # 3. beats at each metrical level related to it
-    frames = np.arange(spectra.n_frames)
-    out = []
-    for ratio in _RATIOS:
-        bpm = float(np.median(curve)) * ratio
-        if not bpm_lo <= bpm <= _BPM_HI:
-            continue
-        period = 60.0 * fr / np.interp(frames, centres, curve * ratio)
-        beats = _trim(_track(nov["track"], period, _TIGHTNESS), nov["track"])
-        on = _onset_strength_on(nov["track"], beats)
-        beats = _fix_phase(nov, beats.astype(np.float64), period)
-        beats = _fix_swing_phase(nov, beats, fr)
-        beats = _fix_excursions(_fix_half_beat_stretches(nov, beats))
-        is_down, meter, contrast = find_downbeats(spectra, nov, beats)
-        lag = 60.0 * fr / (curve * ratio)
-        out.append({"ratio": ratio, "bpm": bpm, "beats": beats, "is_down": is_down,
-                    "meter": meter, "bar": contrast, "acf1": _acf_at_rows(acf, lag, weights),
-                    "on": on, "similarity": pattern_similarity(nov, beats),
-                    **_band_periodicity(bands, lag)})
+    track = {"curve": curve, "centres": centres, "acf": acf, "weights": weights, "bands": bands}
+    ratios = [r for r in _RATIOS if bpm_lo <= float(np.median(curve)) * r <= _BPM_HI]
+    out = [_level_at(spectra, nov, track, ratio) for ratio in ratios]
+    # the dotted beats of a level grouped in threes (its pairs of beats, in a 6/8 or 12/8 felt
+    # against a hemiola)
+    for c in list(out):
+        dotted = c["ratio"] * 2.0 / 3.0
+        if (c["meter"] == 3 and bpm_lo <= c["bpm"] * 2.0 / 3.0 <= _BPM_HI
+                and all(abs(np.log(o["ratio"] / dotted)) > 0.03 for o in out)):
+            out.append(_level_at(spectra, nov, track, dotted))
     return out
+
+
+def _level_at(spectra: Spectra, nov: dict[str, np.ndarray], track: dict, ratio: float) -> dict:
+    """Beats, bars and evidence of the metrical level at ``ratio`` times the tempo curve."""
+    fr = spectra.frame_rate
+    curve, centres, acf, weights = track["curve"], track["centres"], track["acf"], track["weights"]
+    frames = np.arange(spectra.n_frames)
+    period = 60.0 * fr / np.interp(frames, centres, curve * ratio)
+    beats = _trim(_track(nov["track"], period, _TIGHTNESS), nov["track"])
+    on = _onset_strength_on(nov["track"], beats)
+    beats = _fix_phase(nov, beats.astype(np.float64), period)
+    beats = _fix_swing_phase(nov, beats, fr)
+    beats = _fix_excursions(_fix_half_beat_stretches(nov, beats))
+    is_down, meter, contrast = find_downbeats(spectra, nov, beats)
+    lag = 60.0 * fr / (curve * ratio)
+    return {"ratio": ratio, "bpm": float(np.median(curve)) * ratio, "beats": beats,
+            "is_down": is_down, "meter": meter, "bar": contrast,
+            "acf1": _acf_at_rows(acf, lag, weights), "on": on,
+            "similarity": pattern_similarity(nov, beats),
+            "harmony": _alternation(nov["change"], beats),
+            **_band_periodicity(track["bands"], lag)}
+
+
+def _alternation(x: np.ndarray, beats: np.ndarray) -> float:
+    """How much ``x`` differs between the odd and the even beats (difference of their means
+    over the mean magnitude): 0 when every beat is alike, ~2 when only every other has it."""
+    if len(beats) < 8:
+        return 0.0
+    v = _peak_at(x, np.asarray(beats).astype(int))
+    return float(abs(v[0::2].mean() - v[1::2].mean()) / max(float(np.abs(v).mean()), 1e-9))
 
 
 def _band_tempograms(nov: dict[str, np.ndarray], frame_rate: float,
