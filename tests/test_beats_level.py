@@ -140,3 +140,16 @@ def test_a_12_8_counted_in_its_quarter_hemiola_yields_to_the_dotted_beat():
     assert _choose_level([quarters, dotted], drumness=1.0) is dotted
     waltz = dict(quarters, on=22.3, acf1=0.75)
     assert _choose_level([waltz, dict(dotted, on=17.4)], drumness=1.0) is waltz
+
+
+def test_a_pop_song_whose_chords_change_every_other_beat_keeps_its_beat():
+    """Three minutes of a synthesized pop song (the analysis benchmark's song: a full kit, the
+    chords changing every two beats, a jump of phase where it repeats) is counted at its tempo,
+    not at half of it: reading the harmony as the beat is for music without a full kit."""
+    from music_visualizer.audio.analysis import analyze_signal
+    from tests.synth_music import synth_song
+
+    song = synth_song("pop", seed=101)
+    audio = np.tile(song.audio, 2)[: 180 * song.sr]
+    tempo = analyze_signal(audio, song.sr).tempo
+    assert abs(np.log(tempo / song.tempo)) < 0.04, (tempo, song.tempo)

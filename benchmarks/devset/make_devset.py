@@ -2027,7 +2027,10 @@ SONGS: tuple[tuple[str, int], ...] = tuple(
 # 3. seed 4 of every style and seed 1 of each style of HELD_OUT_STYLES_3, measured on 2026-12-06
 #    (night) and reported in the README.
 # The held-out split now: seed 5 of every style above, never looked at while tuning, and seed 1
-# of each style of HELD_OUT_STYLES_4 (written for it on 2026-12-06, late night).
+# of each style of HELD_OUT_STYLES_4 (written for it on 2026-12-06, late night). It was measured
+# at the end of that session and looked at song by song (README): SPENT. Before the next round
+# of tuning, fold it into DEV and have a new held-out split written (seed 6, new styles) by
+# someone who does not run the tracker.
 HELD_OUT_SEED = 5
 _ALL_STYLES = (*STYLES, *HELD_OUT_STYLES)
 SPENT_HELD_OUT: tuple[str, ...] = (tuple(f"{style}_3" for style in STYLES)

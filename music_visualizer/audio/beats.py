@@ -679,8 +679,8 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       2/3 of its tempo comes in unlike pairs (kick, cross-stick), recurs and its beats carry
       hits at least as strong, that dotted level is the beat (a waltz's beats are stronger
       than its hemiola's).
-    - Last, a winner whose harmony changes on every other beat, without a drum backbeat,
-      subdivides the level at half its tempo when that is a clear pulse whose every beat
+    - Last, in music without a full drum kit, a winner whose harmony changes on every other
+      beat, without a drum backbeat, subdivides the level at half its tempo when that is a clear pulse whose every beat
       brings the harmony (see :func:`_subdivides_harmony`).
     - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
       triple rhythm (alike every third beat, unlike the beats between) and recurs at its
@@ -732,7 +732,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
                     and c["on"] >= best["on"]):
                 return c  # the winner was the hemiola (quarters) of a 12/8's dotted beats
     for c in at(0.5):
-        if _subdivides_harmony(best, c):
+        if drumness < _FULL_KIT and _subdivides_harmony(best, c):
             return c  # the winner's beats were the picked eighths between the chord tones
     return best
 
@@ -748,6 +748,9 @@ _CLEAR_BACKBEAT = 0.5
 
 
 _HARMONY_ALTERNATES = 0.8
+#: Drumness of a full kit (snare and hats in most bars): its harmony is not read as the beat
+#: (a pop song whose chords change every other beat is not fingerpicked eighths).
+_FULL_KIT = 0.9
 _HARMONY_STEADY = 0.5
 
 
