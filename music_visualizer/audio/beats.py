@@ -680,8 +680,8 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       hits at least as strong, that dotted level is the beat (a waltz's beats are stronger
       than its hemiola's).
     - Last, in music without a full drum kit, a winner whose harmony changes on every other
-      beat, without a drum backbeat, subdivides the level at half its tempo when that is a clear pulse whose every beat
-      brings the harmony (see :func:`_subdivides_harmony`).
+      beat, without a drum backbeat, subdivides the level at half its tempo when that is a
+      clear pulse whose every beat brings the harmony (see :func:`_subdivides_harmony`).
     - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
       triple rhythm (alike every third beat, unlike the beats between) and recurs at its
       period, it is the beat; unless the winner's own rhythm alternates beat to beat (kick,
