@@ -169,14 +169,19 @@ def encode_video(
         )
         _run_encoder(cmd, tmp=tmp, out=out, frames=frames, timestring=timestring,
                      n_frames=n_frames, first_frame=first_frame)
-        try:
-            os.replace(tmp, out)
-        except OSError as exc:
-            raise VideoError(f"Cannot write the video '{out}': "
-                             f"{storage_problem(exc, out.parent)}.") from None
+        _move_into_place(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
     return out
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    """Rename the finished hidden ``tmp`` to ``out`` (a full or read-only disk: a clear error)."""
+    try:
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise VideoError(f"Cannot write the video '{out}': "
+                         f"{storage_problem(exc, out.parent)}.") from None
 
 
 def _check_options(*, fps: float, crf: int, preset: str, audio_start: float, timestring: str,
@@ -449,11 +454,7 @@ def join_videos(
         if written != n_frames:
             raise VideoError(f"Joining the segments gave {written} frames instead of "
                              f"{n_frames} for '{out}'; resume the run to encode them again.")
-        try:
-            os.replace(tmp, out)
-        except OSError as exc:
-            raise VideoError(f"Cannot write the video '{out}': "
-                             f"{storage_problem(exc, out.parent)}.") from None
+        _move_into_place(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
         listing.unlink(missing_ok=True)
