@@ -43,6 +43,7 @@ __all__ = [
     "frame_count",
     "frame_seeds",
     "resolve_prompt_keys",
+    "sections_in_frames",
     "split_negative",
 ]
 
@@ -317,6 +318,13 @@ def resolve_prompt_keys(prompts: Mapping[str, str] | Sequence[str], n_frames: in
     return items
 
 
+def sections_in_frames(section_starts: Sequence[float], *, start: float, fps: float,
+                       n_frames: int) -> list[int]:
+    """The first frame of each section in a video from ``start`` seconds (frame 0 at least)."""
+    frames = [math.floor((s - start) * fps + 0.5) for s in section_starts]
+    return sorted({max(0, f) for f in frames if f < n_frames}) or [0]
+
+
 def build_plan(settings: Settings, *, n_frames: int, seed: int,
                default_prompt: str = "abstract colourful music visualization, highly detailed",
                variables: Mapping[str, float | np.ndarray] | None = None,
@@ -380,8 +388,8 @@ def build_plan(settings: Settings, *, n_frames: int, seed: int,
 
     section_frames = None
     if section_starts is not None:
-        frames = [math.floor((s - settings.start) * settings.fps + 0.5) for s in section_starts]
-        section_frames = sorted({max(0, f) for f in frames if f < n_frames}) or [0]
+        section_frames = sections_in_frames(section_starts, start=settings.start,
+                                            fps=settings.fps, n_frames=n_frames)
     keyed = resolve_prompt_keys(settings.prompts, n_frames, section_frames=section_frames)
     if settings.prompts and not keyed:
         raise SettingsError(

@@ -7,6 +7,7 @@
 - :mod:`.caption`   :func:`caption_cover`, a caption of the cover by a local image-to-text model
 - :mod:`.weights`   prompt weights in the A1111 syntax, ``"a (red:1.3) fox"``
 - :mod:`.ideas`     prompt ideas for walk transitions
+- :mod:`.lyrics`    prompt keyframes from timed lyric lines (``lyrics_prompts``)
 
 The public names of :mod:`.defaults`, :mod:`.palette` and :mod:`.caption` are re-exported here.
 """

@@ -36,11 +36,14 @@ from ..audio.analysis import AudioAnalysis, analyze_file
 from ..audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
 from ..audio.reactive import schedule_variables, section_starts
 from ..errors import RunError, SettingsError, VideoError
+from ..files import atomic_write_bytes
+from ..lyrics import Lyrics, to_lrc
 from ..modes.base import ResolveContext
 from ..modes.plan import Plan, build_plan, frame_count
 from ..modes.steps import steps_for
 from ..settings import Settings, settings_from_dict
 from ..sources.track import TrackInfo
+from .lyric_prompts import lyric_prompts
 from .record import RunRecord, Song, load_run_record
 from .store import (
     FrameWriter,
@@ -50,6 +53,7 @@ from .store import (
     find_run,
     frame_path,
     gan_path,
+    lyrics_path,
     new_timestring,
     reserve_timestring,
     scan_frames,
@@ -101,6 +105,9 @@ class RenderRequest:
     cache_dir: Path | None = None  # analysis cache (default: ~/.cache/music_visualizer)
     # keep_frames none: frames per video segment (None: ~10 s; tests use a few frames)
     segment_frames: int | None = None
+    # the prompts in settings are the track's defaults, not the user's (lyrics_prompts may
+    # replace them); request_from_inputs sets it
+    default_prompts: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,8 @@ class PreparedRun:
     record: RunRecord | None = None  # the settings file to write when a new run starts
     gan: Any = None  # GAN mode: the run's GanVectors (saved as <timestring>_gan.npz)
     damaged: tuple[int, str] | None = None  # resume: the first damaged frame and how
+    lyrics: Lyrics | None = None  # the timed lyrics the prompts follow (saved with the run)
+    notes: tuple[str, ...] = ()  # what to tell the user about the plan (lyrics used or not)
 
 
 @dataclass(frozen=True)
@@ -224,6 +233,10 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
     variables = schedule_variables(analysis, fps=settings.fps, n_frames=n_frames,
                                    start=settings.start)
     sections = section_starts(analysis)
+    from_lyrics = lyric_prompts(settings, request.audio, n_frames=n_frames,
+                                section_starts=sections, default_prompt=default_prompt,
+                                prompts_given=not request.default_prompts)
+    settings = from_lyrics.settings
     # the mode's data, resolved once (a walk's intervals, a GAN run's vectors)
     settings, gan = steps_for(settings).resolve(settings, ResolveContext(
         n_frames=n_frames, variables=variables, section_starts=sections,
@@ -237,7 +250,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
     timestring = new_timestring(folder, now=now)
     return PreparedRun(folder, timestring, settings, plan, info, 0, resumed=False,
                        record=_record(timestring, song, info, digest, settings, plan, analysis),
-                       gan=gan)
+                       gan=gan, lyrics=from_lyrics.lyrics, notes=from_lyrics.notes)
 
 
 def _resume_index(folder: Path, timestring: str, done: int, settings: Settings, *,
@@ -415,10 +428,14 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
     try:
         if run.gan is not None:  # before the settings file: a run with one has its vectors
             run.gan.save(gan_path(run.folder, timestring))
+        if run.lyrics is not None:  # the timed lyrics its prompts follow
+            atomic_write_bytes(lyrics_path(run.folder, timestring),
+                               to_lrc(run.lyrics).encode("utf-8"))
         atomic_write_json(reserved, record.to_json())
     except BaseException as e:
         reserved.unlink(missing_ok=True)
         gan_path(run.folder, timestring).unlink(missing_ok=True)
+        lyrics_path(run.folder, timestring).unlink(missing_ok=True)
         lock.release()
         if isinstance(e, OSError):
             raise RunError(f"Cannot start the run: {storage_problem(e, run.folder)}, or use "
@@ -565,7 +582,8 @@ def request_from_inputs(*, link: str | None = None, audio: str | os.PathLike[str
             raise SettingsError("init_image: this track has no cover image; give an image file.")
         settings = replace(settings, init_image=track.cover)
         overrides.pop("init_image", None)
-    if not resume and not settings.prompts:
+    defaulted = not resume and not settings.prompts
+    if defaulted:
         analysis = analyze_file(track.audio, cache_dir=cache_dir,
                                 beat_tracker=settings.beat_tracker,
                                 beat_this_checkpoint=settings.beat_this_checkpoint
@@ -576,5 +594,5 @@ def request_from_inputs(*, link: str | None = None, audio: str | os.PathLike[str
     request = RenderRequest(audio=Path(track.audio), settings=settings, output_dir=output_dir,
                             resume=resume, overrides=overrides, make_video=make_video,
                             song_name=track.display_name if link else None, device=device,
-                            cache_dir=cache_dir)
+                            cache_dir=cache_dir, default_prompts=defaulted)
     return request, track, warnings

@@ -17,7 +17,7 @@ Functions:
 - :func:`check_timestring`     validate a user's timestring
 - :func:`song_dir`             the run folder of a song for a timestring
 - :func:`frame_path`, :func:`settings_path`, :func:`video_path`, :func:`lock_path`,
-  :func:`segments_dir`
+  :func:`lyrics_path`, :func:`segments_dir`
 - :func:`atomic_write_bytes`, :func:`atomic_write_json` (from :mod:`music_visualizer.files`)
 - :func:`read_record_file`, :func:`read_run_record`  a run record's JSON, bounded (checked by
   :mod:`~music_visualizer.runs.record`)
@@ -78,6 +78,7 @@ __all__ = [
     "list_runs",
     "locate_run",
     "lock_path",
+    "lyrics_path",
     "new_timestring",
     "read_record_file",
     "read_run_record",
@@ -207,6 +208,11 @@ def depth_path(folder: Path, timestring: str, index: int) -> Path:
 def gan_path(folder: Path, timestring: str) -> Path:
     """A GAN run's class and noise vectors (written when the run starts)."""
     return Path(folder) / f"{timestring}_gan.npz"
+
+
+def lyrics_path(folder: Path, timestring: str) -> Path:
+    """The timed lyrics a run's prompts follow (``lyrics_prompts``), as LRC."""
+    return Path(folder) / f"{timestring}_lyrics.lrc"
 
 
 def video_path(folder: Path, timestring: str) -> Path:

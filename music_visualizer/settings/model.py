@@ -309,6 +309,14 @@ class Settings:
     beat_this_checkpoint: str = setting(
         "final0", "a beat_this checkpoint file, URL or published name", group="music",
         metavar="FILE_OR_NAME")
+    # Lyrics (issue 18): where they come from and what they drive.
+    lyrics: str = setting(
+        "", "'' = a sidecar .lrc next to the song, else the song's tags | an .lrc file | none",
+        group="music", metavar="FILE|none")
+    lyrics_prompts: bool = setting(
+        False, "a prompt keyframe per lyric line: the line's imagery + the section's prompt "
+        "(given prompts win)", group="music", widget="checkbox",
+        app=dict(label="Prompts from the lyrics"), form=57)
     # Walk mode: intervals of the song between prompts (and seeds), paced by the music.
     intervals: list[dict[str, Any]] = setting(
         [], "[{start, end, prompt_start, prompt_end, kind, seed, seed_end}]; kind: transition "

@@ -373,7 +373,8 @@ def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
         job.set_label(f"{track.display_name}, run {run.timestring}")
         job.set_run(run.folder, run.timestring)
 
-    return board.start(label, work), warnings
+    # which lyrics the prompts follow, or why not (given prompts win: clear them for lyrics)
+    return board.start(label, work), [*warnings, *prepared.notes]
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     print(f"{verb} run {run.timestring}: {total} frames at {run.settings.fps:g} fps, "
           f"{run.settings.width}x{run.settings.height}, "
           + mode_for(run.settings).summary(run.settings))
+    for note in run.notes:  # which lyrics the prompts follow, or why not
+        print(note)
     if run.resumed:  # a new run's folder is printed once it exists (see on_start)
         print(f"Run folder: {run.folder}")
         if run.damaged is not None:
