@@ -27,6 +27,7 @@ import contextlib
 import datetime as _dt
 import os
 import secrets
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from ..audio.analysis import AudioAnalysis, analyze_file
 from ..audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
 from ..audio.reactive import schedule_variables, section_starts
-from ..errors import RunError, SettingsError, VideoError
+from ..errors import RunError, SettingsError, UserError, VideoError
 from ..modes.base import ResolveContext
 from ..modes.plan import Plan, build_plan, frame_count
 from ..modes.steps import steps_for
@@ -60,6 +61,7 @@ from .store import (
 )
 
 if TYPE_CHECKING:
+    from ..lyrics.captions import Captions
     from ..prompts import PromptSet
 
 __all__ = [
@@ -329,12 +331,12 @@ def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
         if done < plan.n_frames:
             raise RunError(f"Run {timestring} is not finished ({done} of {plan.n_frames} "
                            f"frames); resume it with --resume {timestring} to finish its video.")
-        _finish_segments(folder, timestring, saved.settings, plan, None)
+        _finish_segments(folder, timestring, saved.settings, plan, None, audio_path)
         return _encode(folder, timestring, saved.settings, plan.n_frames, audio_path)
 
 
 def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
-                  requested: int | None) -> dict[str, Any]:
+                  requested: int | None, audio: Path | None = None) -> dict[str, Any]:
     """How a ``keep_frames: none`` run's segments are encoded (see
     :class:`~music_visualizer.runs.segments.SegmentEncoder`): ``requested`` frames each (None:
     :data:`~music_visualizer.runs.segments.SEGMENT_SECONDS` of video), unless the run's
@@ -346,7 +348,32 @@ def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
     return dict(folder=folder, timestring=timestring, n_frames=plan.n_frames, fps=settings.fps,
                 size=(plan.width, plan.height),
                 length=segment_length(folder, timestring, plan.n_frames, default),
-                needed=lambda index: steps.state_files(folder, timestring, index, settings))
+                needed=lambda index: steps.state_files(folder, timestring, index, settings),
+                captions=_captions(settings, audio))
+
+
+def _captions(settings: Settings, audio: Path | None) -> Captions | None:
+    """The lyrics to burn into the video (``captions: line | karaoke``), or None: captions
+    off, or no timed lyrics for the song (a notice says why; the video is made without)."""
+    from ..lyrics.captions import Captions, CaptionsWarning
+    from ..lyrics.find import find_lyrics
+
+    if settings.captions == "none" or audio is None:
+        return None
+    try:  # the other lyrics settings' "" is auto, "none" off
+        found = find_lyrics(audio, getattr(settings, "lyrics", "") or None)
+    except UserError as e:
+        problem = str(e)
+    else:
+        if found.off:
+            return None
+        if found.lyrics is not None and found.lyrics.timed:
+            return Captions(found.lyrics, settings.captions, settings.fps, settings.start)
+        problem = (found.missing_message(audio) if found.lyrics is None else
+                   f"the lyrics from {found.lyrics.source} have no line times; give an .lrc "
+                   "file with [mm:ss.xx] times.")
+    warnings.warn(f"The video has no captions: {problem}", CaptionsWarning, stacklevel=2)
+    return None
 
 
 def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
@@ -366,7 +393,8 @@ def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
     else:
         video = encode_video(frames_dir=folder, timestring=timestring, n_frames=n_frames,
                              fps=settings.fps, out_path=video_path(folder, timestring),
-                             audio_path=audio_path, audio_start=settings.start)
+                             audio_path=audio_path, audio_start=settings.start,
+                             captions=_captions(settings, audio_path))
     partial_path(folder, timestring).unlink(missing_ok=True)
     return video
 
@@ -487,7 +515,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                 leftover.unlink(missing_ok=True)
             if segmented:
                 _finish_segments(run.folder, run.timestring, settings, plan,
-                                 request.segment_frames)
+                                 request.segment_frames, Path(request.audio))
         video = None
         if request.make_video and not stopped:
             video = video_path(run.folder, run.timestring)
@@ -514,19 +542,20 @@ def _frame_writer(run: PreparedRun, done: int, segment_frames: int | None
         return
     from .segments import SegmentEncoder
 
-    args = _segment_args(run.folder, run.timestring, run.settings, run.plan, segment_frames)
+    args = _segment_args(run.folder, run.timestring, run.settings, run.plan, segment_frames,
+                         Path(run.audio.path))
     with SegmentEncoder(**args, done=done) as encoder, FrameWriter(
             run.folder, run.timestring, after_frame=encoder.frame_written) as writer:
         yield writer
 
 
 def _finish_segments(folder: Path, timestring: str, settings: Settings, plan: Plan,
-                     segment_frames: int | None) -> None:
+                     segment_frames: int | None, audio: Path | None = None) -> None:
     """A ``keep_frames: none`` run whose frames are all rendered: encode the segments not yet
     finished (the last one, or those a kill left) and delete the frames kept for resume."""
     from .segments import encode_missing, prune_frames
 
-    encode_missing(**_segment_args(folder, timestring, settings, plan, segment_frames),
+    encode_missing(**_segment_args(folder, timestring, settings, plan, segment_frames, audio),
                    done=plan.n_frames)
     prune_frames(folder, timestring, plan.n_frames, keep=())
 

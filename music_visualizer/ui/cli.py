@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import UserError
+from ..lyrics.captions import CaptionsWarning
 from ..settings import Settings, Spec, field_specs, resolve_settings
 from ..settings.schedules import ScheduleWarning
 from .text import track_card
@@ -625,7 +626,7 @@ def _note_shower(show: Callable[..., None]) -> Callable[..., None]:
     one ``note:`` line instead of a warning with a source line; other warnings as before."""
     def show_warning(message: Warning | str, category: type[Warning], *args: Any,
                      **kwargs: Any) -> None:
-        if issubclass(category, ScheduleWarning):
+        if issubclass(category, (ScheduleWarning, CaptionsWarning)):
             print(f"note: {message}", file=sys.stderr)
         else:
             show(message, category, *args, **kwargs)
