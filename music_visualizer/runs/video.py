@@ -126,9 +126,8 @@ def encode_video(
     bitexact : the same bytes for the same frames on any machine and any run: exact colour
         conversion, one encoder thread, no version strings, no metadata (the segments of a
         ``keep_frames: none`` run).
-    captions : lyrics to burn into the video (see :mod:`music_visualizer.lyrics.captions`):
-        the encoder reads captioned copies of the frames from a temporary folder beside
-        ``out_path``; the PNGs in ``frames_dir`` are not changed.
+    captions : lyrics to burn into the video (:mod:`music_visualizer.lyrics.captions`): the
+        encoder reads captioned copies of the frames, the PNGs in ``frames_dir`` stay as they are.
 
     Returns
     -------
