@@ -21,6 +21,8 @@ from music_visualizer.lyrics.captions import (
     caption_overlay,
 )
 from music_visualizer.runs.job import RenderRequest, render
+from music_visualizer.runs.partial import build_partial
+from music_visualizer.runs.segments import read_segments
 from music_visualizer.settings import Settings
 from tests.conftest import run_cli
 from tests.resume_check import same_bytes
@@ -105,8 +107,10 @@ def runs(lyric_song, tmp_path_factory):
 
 
 def _bottom_change(video: Path, reference: Path) -> np.ndarray:
-    """Per frame: pixels of the bottom half that differ a lot from the caption-free video."""
-    diff = np.abs(_video_frames(video) - _video_frames(reference)).max(axis=-1)
+    """Per frame: pixels of the bottom half that differ a lot from the caption-free video (its
+    first frames when ``video`` is shorter)."""
+    frames = _video_frames(video)
+    diff = np.abs(frames - _video_frames(reference)[: len(frames)]).max(axis=-1)
     return (diff[:, SIZE[1] // 2:] > 80).sum(axis=(1, 2))
 
 
@@ -143,7 +147,7 @@ def test_karaoke_highlight_grows_over_the_line(runs, keep):
 
 
 @pytest.mark.slow
-def test_a_stopped_and_resumed_none_run_gives_the_same_captioned_mp4(lyric_song, runs,
+def test_a_stopped_and_resumed_none_run_and_its_partial_video_have_captions(lyric_song, runs,
                                                                       tmp_path):
     whole = runs["karaoke", "none"]
     reported = [0]
@@ -153,6 +157,11 @@ def test_a_stopped_and_resumed_none_run_gives_the_same_captioned_mp4(lyric_song,
                    on_frame=lambda i, state: reported.__setitem__(0, reported[0] + 1),
                    should_stop=lambda: reported[0] >= 10)
     assert first.stopped
+    partial = build_partial(first.folder, first.timestring)  # segments 0-7 + the frames after
+    assert partial.frames >= 10 and read_segments(first.folder, first.timestring)
+    changed = _bottom_change(partial.path, runs["none", "all"].video)
+    assert all(changed[i] > 40 for i in LINE1 if i < partial.frames), changed
+    assert all(changed[i] < 5 for i in BEFORE), changed
     rest = render(RenderRequest(audio=lyric_song, output_dir=tmp_path, resume=first.timestring,
                                 segment_frames=SEGMENT))
     assert not rest.stopped

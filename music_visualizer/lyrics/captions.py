@@ -3,6 +3,7 @@
 - :data:`CAPTION_STYLES`   the ``captions`` setting's choices
 - :class:`CaptionsWarning` captions asked for, none possible (the CLI prints a note)
 - :class:`Captions`        the timed lyrics, the style and the frame timing of one video
+- :func:`captions_for`     a song's captions, or None with a warning saying why
 - :func:`caption_at`       frame -> (the line's text, characters sung so far), or None
 - :func:`caption_overlay`  the caption as a transparent RGBA image the size of a frame
 - :func:`caption_frames`   copies of a run's PNG frames with their captions, for the encoder
@@ -19,15 +20,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..errors import UserError
+from .find import find_lyrics
 from .types import LyricLine, Lyrics
 
 __all__ = ["CAPTION_STYLES", "Captions", "CaptionsWarning", "caption_at", "caption_frames",
-           "caption_overlay"]
+           "caption_overlay", "captions_for"]
 
 #: The ``captions`` setting's choices.
 CAPTION_STYLES = ("none", "line", "karaoke")
@@ -45,19 +49,45 @@ class CaptionsWarning(UserWarning):
 @dataclass(frozen=True)
 class Captions:
     """What captioning a video needs: timed ``lyrics``, ``style`` (``line`` or ``karaoke``),
-    the video's ``fps`` and ``start`` (the song's second at frame 0)."""
+    the video's ``fps``, ``start`` (the song's second at the run's frame 0) and ``offset`` (the
+    run's frame number of a file numbered 0, for pieces encoded from renumbered links)."""
 
     lyrics: Lyrics
     style: str
     fps: float
     start: float = 0.0
+    offset: int = 0
+
+
+def captions_for(song: str | os.PathLike[str], *, style: str, fps: float, start: float = 0.0,
+                 lyrics: str | os.PathLike[str] | None = None) -> Captions | None:
+    """The captions of a video of ``song`` (``style`` ``line`` or ``karaoke``; ``lyrics`` as
+    :func:`~music_visualizer.lyrics.find.find_lyrics` takes it), or None: ``style`` ``none``,
+    lyrics turned off, or no timed lyrics (then a :class:`CaptionsWarning` says why: the video
+    is made without captions)."""
+    if style == "none":
+        return None
+    try:
+        found = find_lyrics(song, lyrics or None)
+    except UserError as e:
+        problem = str(e)
+    else:
+        if found.off:
+            return None
+        if found.lyrics is not None and found.lyrics.timed:
+            return Captions(found.lyrics, style, fps, start)
+        problem = (found.missing_message(song) if found.lyrics is None else
+                   f"the lyrics from {found.lyrics.source} have no line times; give an .lrc "
+                   "file with [mm:ss.xx] times.")
+    warnings.warn(f"The video has no captions: {problem}", CaptionsWarning, stacklevel=2)
+    return None
 
 
 def caption_at(captions: Captions, frame: int) -> tuple[str, int] | None:
     """The caption of frame ``frame`` (a run's frame number): the current line's text (spaces
     collapsed) and how many of its characters are sung (always 0 in ``line``); None in a gap,
     before the first line or on an empty line."""
-    seconds = captions.start + frame / captions.fps
+    seconds = captions.start + (frame + captions.offset) / captions.fps
     line = captions.lyrics.line_at(seconds)
     if line is None or line.start is None:
         return None

@@ -27,7 +27,6 @@ import contextlib
 import datetime as _dt
 import os
 import secrets
-import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from ..audio.analysis import AudioAnalysis, analyze_file
 from ..audio.load import AudioInfo, audio_hash, probe_audio, read_title_tag
 from ..audio.reactive import schedule_variables, section_starts
-from ..errors import RunError, SettingsError, UserError, VideoError
+from ..errors import RunError, SettingsError, VideoError
 from ..modes.base import ResolveContext
 from ..modes.plan import Plan, build_plan, frame_count
 from ..modes.steps import steps_for
@@ -353,27 +352,14 @@ def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
 
 
 def _captions(settings: Settings, audio: Path | None) -> Captions | None:
-    """The lyrics to burn into the video (``captions: line | karaoke``), or None: captions
-    off, or no timed lyrics for the song (a notice says why; the video is made without)."""
-    from ..lyrics.captions import Captions, CaptionsWarning
-    from ..lyrics.find import find_lyrics
+    """The lyrics burned into the video (``captions: line | karaoke``), or None (see
+    :func:`~music_visualizer.lyrics.captions.captions_for`: a note when there are none)."""
+    from ..lyrics.captions import captions_for
 
-    if settings.captions == "none" or audio is None:
+    if audio is None:
         return None
-    try:  # the other lyrics settings' "" is auto, "none" off
-        found = find_lyrics(audio, getattr(settings, "lyrics", "") or None)
-    except UserError as e:
-        problem = str(e)
-    else:
-        if found.off:
-            return None
-        if found.lyrics is not None and found.lyrics.timed:
-            return Captions(found.lyrics, settings.captions, settings.fps, settings.start)
-        problem = (found.missing_message(audio) if found.lyrics is None else
-                   f"the lyrics from {found.lyrics.source} have no line times; give an .lrc "
-                   "file with [mm:ss.xx] times.")
-    warnings.warn(f"The video has no captions: {problem}", CaptionsWarning, stacklevel=2)
-    return None
+    return captions_for(audio, style=settings.captions, fps=settings.fps, start=settings.start,
+                        lyrics=getattr(settings, "lyrics", None))  # the lyrics setting, if any
 
 
 def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
