@@ -19,6 +19,7 @@ from music_visualizer.lyrics.captions import (
     CaptionsWarning,
     caption_at,
     caption_overlay,
+    captions_for,
 )
 from music_visualizer.runs.job import RenderRequest, render
 from music_visualizer.runs.partial import build_partial
@@ -56,6 +57,23 @@ def test_karaoke_uses_word_times_else_spreads_the_line_over_its_words():
     assert caption_at(karaoke, 9) == ("HELLO WORLD AGAIN", 17)  # 1.5 s: AGAIN
     even = _captions("karaoke", "[00:01.00]ONE TWO THREE FOUR\n[00:03.00]NEXT\n")
     assert [caption_at(even, i)[1] for i in (6, 9, 12, 15)] == [3, 7, 13, 18]
+
+
+def test_captions_for_explains_untimed_lyrics_and_is_quiet_when_lyrics_are_off(song, tmp_path):
+    text = tmp_path / "words.txt"
+    text.write_text("just some words\nwithout any times\n", encoding="utf-8")
+    with pytest.warns(CaptionsWarning, match="no captions: the lyrics from .* have no line "
+                                             "times; give an .lrc file"):
+        assert captions_for(song, style="karaoke", fps=6.0, lyrics=text) is None
+    broken = tmp_path / "broken.lrc"
+    broken.write_bytes(b"\x00\xff" * 10)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert captions_for(song, style="line", fps=6.0, lyrics=broken) is None
+        assert captions_for(song, style="line", fps=6.0, lyrics="none") is None
+        assert captions_for(song, style="none", fps=6.0) is None
+    assert [issubclass(w.category, CaptionsWarning) for w in caught] == [True]
+    assert "no captions" in str(caught[0].message)
 
 
 def test_the_overlay_is_text_at_the_bottom_and_karaoke_lights_the_sung_part():

@@ -119,7 +119,8 @@ def _sung_chars(line: LyricLine, text: str, seconds: float) -> int:
     words = text.split(" ")
     start = line.start or 0.0
     duration = (line.end - start) if line.end is not None else LAST_LINE_SECONDS
-    started = min(len(words), int((seconds - start) / (duration / len(words))) + 1)
+    step = max(duration, 1e-6) / len(words)
+    started = min(len(words), int((seconds - start) / step) + 1)
     return len(" ".join(words[:started]))
 
 
