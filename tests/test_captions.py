@@ -203,6 +203,7 @@ def test_the_cli_prints_a_note_when_captions_have_no_lyrics(song, tmp_path):
     plain = Path(shutil.copy(song, tmp_path / "Plain Song.wav"))
     proc = run_cli("render", "--audio", plain, "--output-dir", tmp_path / "out",
                    "--renderer", "preview", "--width", "64", "--height", "48", "--fps", "4",
-                   "--duration", "1", "--captions", "karaoke")
+                   "--duration", "1", "--captions", "karaoke", "--keep-frames", "none")
     assert proc.returncode == 0, proc.stderr
-    assert "note: The video has no captions" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.count("note: The video has no captions") == 1, proc.stderr
+    assert "Plain Song.lrc" in proc.stderr and "Traceback" not in proc.stderr

@@ -622,8 +622,9 @@ _COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
 
 
 def _note_shower(show: Callable[..., None]) -> Callable[..., None]:
-    """``warnings.showwarning`` that prints a schedule read leniently (as Deforum reads it) as
-    one ``note:`` line instead of a warning with a source line; other warnings as before."""
+    """``warnings.showwarning`` that prints a schedule read leniently (as Deforum reads it), or
+    captions asked for without timed lyrics, as one ``note:`` line instead of a warning with a
+    source line; other warnings as before."""
     def show_warning(message: Warning | str, category: type[Warning], *args: Any,
                      **kwargs: Any) -> None:
         if issubclass(category, (ScheduleWarning, CaptionsWarning)):
