@@ -27,7 +27,8 @@ from music_visualizer.settings import Settings, settings_from_dict, settings_to_
 LEGACY = Path(__file__).resolve().parent / "data" / "legacy_runs"
 LEGACY_RECORDS = sorted(LEGACY.glob("*/partial/*/*/*_settings.json"))
 #: Settings declared after version 0.1.0 (a record written back gains them, at these values).
-SETTINGS_SINCE_0_1_0 = {"keep_frames": "all", "lyrics": "", "lyrics_prompts": False}
+SETTINGS_SINCE_0_1_0 = {"keep_frames": "all", "captions": "none", "lyrics": "",
+                        "lyrics_prompts": False}
 
 
 def _json_bytes(data: Any) -> bytes:

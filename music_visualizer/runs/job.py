@@ -64,6 +64,7 @@ from .store import (
 )
 
 if TYPE_CHECKING:
+    from ..lyrics.captions import Captions
     from ..prompts import PromptSet
 
 __all__ = [
@@ -342,12 +343,12 @@ def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
         if done < plan.n_frames:
             raise RunError(f"Run {timestring} is not finished ({done} of {plan.n_frames} "
                            f"frames); resume it with --resume {timestring} to finish its video.")
-        _finish_segments(folder, timestring, saved.settings, plan, None)
+        _finish_segments(folder, timestring, saved.settings, plan, None, audio_path)
         return _encode(folder, timestring, saved.settings, plan.n_frames, audio_path)
 
 
 def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
-                  requested: int | None) -> dict[str, Any]:
+                  requested: int | None, audio: Path | None = None) -> dict[str, Any]:
     """How a ``keep_frames: none`` run's segments are encoded (see
     :class:`~music_visualizer.runs.segments.SegmentEncoder`): ``requested`` frames each (None:
     :data:`~music_visualizer.runs.segments.SEGMENT_SECONDS` of video), unless the run's
@@ -359,7 +360,23 @@ def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
     return dict(folder=folder, timestring=timestring, n_frames=plan.n_frames, fps=settings.fps,
                 size=(plan.width, plan.height),
                 length=segment_length(folder, timestring, plan.n_frames, default),
-                needed=lambda index: steps.state_files(folder, timestring, index, settings))
+                needed=lambda index: steps.state_files(folder, timestring, index, settings),
+                captions=_captions(folder, timestring, settings, audio))
+
+
+def _captions(folder: Path, timestring: str, settings: Settings,
+              audio: Path | None) -> Captions | None:
+    """The lyrics burned into the video (``captions: line | karaoke``), or None (see
+    :func:`~music_visualizer.lyrics.captions.captions_for`: a note when there are none): the
+    lyrics saved with the run when its prompts follow them (the same lines, however the song's
+    sidecar changes later), else the ``lyrics`` setting's."""
+    from ..lyrics.captions import captions_for
+
+    if audio is None:
+        return None
+    saved = lyrics_path(folder, timestring)
+    return captions_for(audio, style=settings.captions, fps=settings.fps, start=settings.start,
+                        lyrics=saved if saved.is_file() else settings.lyrics)
 
 
 def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
@@ -379,7 +396,8 @@ def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
     else:
         video = encode_video(frames_dir=folder, timestring=timestring, n_frames=n_frames,
                              fps=settings.fps, out_path=video_path(folder, timestring),
-                             audio_path=audio_path, audio_start=settings.start)
+                             audio_path=audio_path, audio_start=settings.start,
+                             captions=_captions(folder, timestring, settings, audio_path))
     partial_path(folder, timestring).unlink(missing_ok=True)
     return video
 
@@ -504,7 +522,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                 leftover.unlink(missing_ok=True)
             if segmented:
                 _finish_segments(run.folder, run.timestring, settings, plan,
-                                 request.segment_frames)
+                                 request.segment_frames, Path(request.audio))
         video = None
         if request.make_video and not stopped:
             video = video_path(run.folder, run.timestring)
@@ -531,19 +549,20 @@ def _frame_writer(run: PreparedRun, done: int, segment_frames: int | None
         return
     from .segments import SegmentEncoder
 
-    args = _segment_args(run.folder, run.timestring, run.settings, run.plan, segment_frames)
+    args = _segment_args(run.folder, run.timestring, run.settings, run.plan, segment_frames,
+                         Path(run.audio.path))
     with SegmentEncoder(**args, done=done) as encoder, FrameWriter(
             run.folder, run.timestring, after_frame=encoder.frame_written) as writer:
         yield writer
 
 
 def _finish_segments(folder: Path, timestring: str, settings: Settings, plan: Plan,
-                     segment_frames: int | None) -> None:
+                     segment_frames: int | None, audio: Path | None = None) -> None:
     """A ``keep_frames: none`` run whose frames are all rendered: encode the segments not yet
     finished (the last one, or those a kill left) and delete the frames kept for resume."""
     from .segments import encode_missing, prune_frames
 
-    encode_missing(**_segment_args(folder, timestring, settings, plan, segment_frames),
+    encode_missing(**_segment_args(folder, timestring, settings, plan, segment_frames, audio),
                    done=plan.n_frames)
     prune_frames(folder, timestring, plan.n_frames, keep=())
 

@@ -24,10 +24,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import RunError
+from ..lyrics.captions import Captions, captions_for
 from .record import RunRecord, load_run_record
 from .segments import Segment, read_segments
 from .store import check_timestring, frame_path, segments_dir
@@ -151,16 +152,19 @@ def build_partial(run_dir: Path, timestring: str, *, audio: Path | None = None) 
     if frames == 0:
         raise RunError(f"Run {timestring} has no frame yet, so there is no video to build; "
                        "resume it (or wait until it has rendered a frame).")
-    fps = record.settings.fps
+    fps, settings = record.settings.fps, record.settings
     out = partial_path(folder, timestring)
+    captions = captions_for(song, style=settings.captions, fps=fps, start=settings.start,
+                            lyrics=getattr(settings, "lyrics", None))
     if not segments:
         from .video import encode_video
 
         encode_video(frames_dir=folder, timestring=timestring, n_frames=frames, fps=fps,
-                     out_path=out, audio_path=song, audio_start=record.settings.start)
+                     out_path=out, audio_path=song, audio_start=settings.start,
+                     captions=captions)
     else:
         _join(folder, timestring, segments, tail, fps=fps, out=out, song=song,
-              audio_start=record.settings.start)
+              audio_start=settings.start, captions=captions)
     return PartialVideo(out, frames, record.n_frames, fps, damaged)
 
 
@@ -170,7 +174,7 @@ def partial_video(run_dir: Path, timestring: str, *, audio: Path | None = None) 
 
 
 def _tail_piece(folder: Path, timestring: str, first: int, count: int, fps: float,
-                work: Path) -> Path:
+                work: Path, captions: Captions | None = None) -> Path:
     """Frames ``first .. first + count - 1`` encoded as one silent piece (the segments' encoder
     settings), through links named from frame 0 in ``work``."""
     from .video import encode_video
@@ -182,12 +186,14 @@ def _tail_piece(folder: Path, timestring: str, first: int, count: int, fps: floa
             link.symlink_to(source)
         except OSError:  # no symbolic links here (some Windows setups): a copy
             shutil.copyfile(source, link)
+    if captions is not None:  # the links are numbered from 0: caption them as frame first + i
+        captions = replace(captions, offset=captions.offset + first)
     return encode_video(frames_dir=work, timestring=timestring, n_frames=count, fps=fps,
-                        out_path=work / "tail.mp4")
+                        out_path=work / "tail.mp4", captions=captions)
 
 
 def _join(folder: Path, timestring: str, segments: list[Segment], tail: int, *, fps: float,
-          out: Path, song: Path, audio_start: float) -> None:
+          out: Path, song: Path, audio_start: float, captions: Captions | None = None) -> None:
     """The segments and ``tail`` frames after them joined (no re-encode) with the song's slice
     into ``out`` (:func:`~music_visualizer.runs.video.join_videos`)."""
     from .video import join_videos
@@ -196,6 +202,7 @@ def _join(folder: Path, timestring: str, segments: list[Segment], tail: int, *, 
     with tempfile.TemporaryDirectory(prefix="mv_partial_") as tmp:
         pieces = [where / seg.file for seg in segments]
         if tail:
-            pieces.append(_tail_piece(folder, timestring, segments[-1].end, tail, fps, Path(tmp)))
+            pieces.append(_tail_piece(folder, timestring, segments[-1].end, tail, fps, Path(tmp),
+                                      captions))
         join_videos(pieces, n_frames=segments[-1].end + tail, fps=fps, out_path=out,
                     audio_path=song, audio_start=audio_start)

@@ -48,6 +48,7 @@ from pathlib import Path
 
 from ..errors import RunError
 from ..files import atomic_write_json
+from ..lyrics.captions import Captions
 from ..safe_load import MAX_RECORD_BYTES, parse_json, read_text
 from .store import segments_dir
 
@@ -193,6 +194,7 @@ class _Run:
     size: tuple[int, int]
     length: int
     needed: Needed
+    captions: Captions | None = None
 
 
 def _encode_one(run: _Run, listed: list[Segment], first: int, end: int) -> list[Segment]:
@@ -203,7 +205,8 @@ def _encode_one(run: _Run, listed: list[Segment], first: int, end: int) -> list[
     name = _segment_name(first // run.length)
     part = where / f"{name}.part"
     encode_video(frames_dir=run.folder, timestring=run.timestring, n_frames=end - first,
-                 fps=run.fps, out_path=part, first_frame=first, bitexact=True)
+                 fps=run.fps, out_path=part, first_frame=first, bitexact=True,
+                 captions=run.captions)
     os.replace(part, where / name)
     listed = [*listed, Segment(name, first, end - first)]
     _write_list(run.folder, run.timestring, listed, fps=run.fps, size=run.size)
@@ -232,12 +235,13 @@ def _tidy(run: _Run, start: int) -> list[Segment]:
 
 
 def encode_missing(folder: Path, timestring: str, *, n_frames: int, fps: float,
-                   size: tuple[int, int], length: int, needed: Needed, done: int
-                   ) -> list[Segment]:
+                   size: tuple[int, int], length: int, needed: Needed, done: int,
+                   captions: Captions | None = None) -> list[Segment]:
     """Tidy the segments of a run continuing at frame ``done`` (see :class:`SegmentEncoder`)
     and encode, now, the segments whose frames ``< done`` are all on disk; the listed
-    segments after. With ``done == n_frames`` every segment is then finished."""
-    run = _Run(Path(folder), timestring, n_frames, fps, size, length, needed)
+    segments after. With ``done == n_frames`` every segment is then finished. ``captions``:
+    lyrics burned into the segments (their frames keep the run's frame numbers)."""
+    run = _Run(Path(folder), timestring, n_frames, fps, size, length, needed, captions)
     segments_dir(folder, timestring).mkdir(parents=True, exist_ok=True)
     listed = _tidy(run, done)
     start = listed[-1].end if listed else 0
@@ -259,10 +263,13 @@ class SegmentEncoder:
     """
 
     def __init__(self, folder: Path, timestring: str, *, n_frames: int, fps: float,
-                 size: tuple[int, int], length: int, needed: Needed, done: int) -> None:
-        self._run = _Run(Path(folder), timestring, n_frames, fps, size, length, needed)
+                 size: tuple[int, int], length: int, needed: Needed, done: int,
+                 captions: Captions | None = None) -> None:
+        self._run = _Run(Path(folder), timestring, n_frames, fps, size, length, needed,
+                         captions)
         self._listed = encode_missing(folder, timestring, n_frames=n_frames, fps=fps,
-                                      size=size, length=length, needed=needed, done=done)
+                                      size=size, length=length, needed=needed, done=done,
+                                      captions=captions)
         self._queue: queue.Queue[tuple[int, int] | None] = queue.Queue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="segment-encoder", daemon=True)

@@ -20,6 +20,7 @@ import math
 import os
 import re
 import secrets
+import shutil
 import statistics
 import subprocess
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from PIL import Image
 
 from music_visualizer import child_process
 from music_visualizer.errors import VideoError
+from music_visualizer.lyrics.captions import Captions, caption_frames
 from music_visualizer.runs.png import png_damage
 from music_visualizer.runs.store import storage_problem
 
@@ -97,6 +99,7 @@ def encode_video(
     x264_params: str | None = FAST_X264_PARAMS,
     first_frame: int = 0,
     bitexact: bool = False,
+    captions: Captions | None = None,
 ) -> Path:
     """Encode frames ``first_frame .. first_frame+n_frames-1`` (and the matching audio slice)
     into an MP4.
@@ -123,6 +126,8 @@ def encode_video(
     bitexact : the same bytes for the same frames on any machine and any run: exact colour
         conversion, one encoder thread, no version strings, no metadata (the segments of a
         ``keep_frames: none`` run).
+    captions : lyrics to burn into the video (:mod:`music_visualizer.lyrics.captions`): the
+        encoder reads captioned copies of the frames, the PNGs in ``frames_dir`` stay as they are.
 
     Returns
     -------
@@ -149,10 +154,16 @@ def encode_video(
     _make_folder(out)
     _remove_dead_parts(out)
     # Hidden, unique, same folder (so the rename is atomic); created by ffmpeg with the umask.
-    tmp = out.parent / f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
+    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+    tmp = out.parent / f".{out.name}.{tag}.part"
+    captioned = out.parent / f".{out.name}.{tag}.frames"
+    source = frames if captions is None else captioned
     # image2 sequence pattern: a literal '%' in the folder or prefix must be written '%%'.
-    pattern = os.path.join(os.path.abspath(frames), timestring).replace("%", "%%") + "_%05d.png"
+    pattern = os.path.join(os.path.abspath(source), timestring).replace("%", "%%") + "_%05d.png"
     try:
+        if captions is not None:
+            _caption_frames(frames, captioned, timestring=timestring, first_frame=first_frame,
+                            n_frames=n_frames, captions=captions)
         cmd = _encode_command(
             pattern=pattern,
             n_frames=n_frames,
@@ -172,7 +183,20 @@ def encode_video(
         _move_into_place(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
+        shutil.rmtree(captioned, ignore_errors=True)
     return out
+
+
+def _caption_frames(frames: Path, out_dir: Path, *, timestring: str, first_frame: int,
+                    n_frames: int, captions: Captions) -> None:
+    """:func:`~music_visualizer.lyrics.captions.caption_frames`; a full or read-only disk: a
+    clear error."""
+    try:
+        caption_frames(frames, out_dir, timestring=timestring, first_frame=first_frame,
+                       n_frames=n_frames, captions=captions)
+    except OSError as exc:
+        raise VideoError(f"Cannot write the captioned frames in '{out_dir.parent}': "
+                         f"{storage_problem(exc, out_dir.parent)}.") from None
 
 
 def _move_into_place(tmp: Path, out: Path) -> None:
@@ -304,16 +328,20 @@ def _check_audio(audio_path: str | os.PathLike[str]) -> Path:
 
 def _remove_dead_parts(out: Path) -> None:
     """Delete ``.<out name>.<pid>-<hex>.part`` files (and the ``.concat.txt`` listings of
-    :func:`join_videos`) left by encodes whose process is gone
-    (killed with -9 or by a lost Colab runtime); an encode still running keeps its file."""
+    :func:`join_videos`, the ``.frames`` folders of captioned frames) left by encodes whose
+    process is gone (killed with -9 or by a lost Colab runtime); an encode still running keeps
+    its file."""
     for part in out.parent.glob(f".{glob_escape(out.name)}.*"):
-        match = re.fullmatch(rf"\.{re.escape(out.name)}\.(\d+)-[0-9a-f]+\.(?:part|concat\.txt)",
-                             part.name)
+        match = re.fullmatch(
+            rf"\.{re.escape(out.name)}\.(\d+)-[0-9a-f]+\.(?:part|concat\.txt|frames)", part.name)
         if match is None:
             continue
         pid = int(match.group(1))
         if pid != os.getpid() and not _process_alive(pid):
-            part.unlink(missing_ok=True)
+            if part.is_dir():
+                shutil.rmtree(part, ignore_errors=True)
+            else:
+                part.unlink(missing_ok=True)
 
 
 def _process_alive(pid: int) -> bool:

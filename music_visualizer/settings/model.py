@@ -144,6 +144,15 @@ class Settings:
         app=dict(label="Keep frames",
                  info="none: the video is encoded while rendering and the PNGs deleted "
                       "(fits in Drive)"), form=56)
+    # Lyrics captions, burned into the video only (the PNGs stay clean).
+    captions: str = setting(
+        "none", "none | line: the current lyric line burned into the video | karaoke: the line "
+        "with the words sung so far highlighted (needs timed lyrics: an .lrc next to the song "
+        "or synced tags; the PNGs stay clean)", group="output",
+        choices=("none", "line", "karaoke"), widget="radio",
+        app=dict(label="Captions",
+                 info="the song's timed lyrics in the video (an .lrc next to the song)"),
+        form=57)
     # Diffusion.
     steps: int = setting(4, "denoising steps (sd-turbo needs 1-4; SD 1.5 wants 25-50)",
                          group="diffusion", low=1, high=200, widget="number",
@@ -316,7 +325,7 @@ class Settings:
     lyrics_prompts: bool = setting(
         False, "a prompt keyframe per lyric line: the line's imagery + the section's prompt "
         "(given prompts win)", group="music", widget="checkbox",
-        app=dict(label="Prompts from the lyrics"), form=57)
+        app=dict(label="Prompts from the lyrics"), form=58)
     # Walk mode: intervals of the song between prompts (and seeds), paced by the music.
     intervals: list[dict[str, Any]] = setting(
         [], "[{start, end, prompt_start, prompt_end, kind, seed, seed_end}]; kind: transition "

@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import UserError
+from ..lyrics.captions import CaptionsWarning
 from ..settings import Settings, Spec, field_specs, resolve_settings
 from ..settings.schedules import ScheduleWarning
 from .text import track_card
@@ -623,12 +624,17 @@ _COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
 
 
 def _note_shower(show: Callable[..., None]) -> Callable[..., None]:
-    """``warnings.showwarning`` that prints a schedule read leniently (as Deforum reads it) as
-    one ``note:`` line instead of a warning with a source line; other warnings as before."""
+    """``warnings.showwarning`` that prints a schedule read leniently (as Deforum reads it), or
+    captions asked for without timed lyrics, as one ``note:`` line instead of a warning with a
+    source line (each note once); other warnings as before."""
+    shown: set[str] = set()
+
     def show_warning(message: Warning | str, category: type[Warning], *args: Any,
                      **kwargs: Any) -> None:
-        if issubclass(category, ScheduleWarning):
-            print(f"note: {message}", file=sys.stderr)
+        if issubclass(category, (ScheduleWarning, CaptionsWarning)):
+            if str(message) not in shown:
+                shown.add(str(message))
+                print(f"note: {message}", file=sys.stderr)
         else:
             show(message, category, *args, **kwargs)
     return show_warning
