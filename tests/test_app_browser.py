@@ -230,21 +230,25 @@ def test_link_upload_edit_and_visualize_shows_the_video(page, server, song_file,
 
 @pytest.fixture
 def slow_frames(monkeypatch):
-    """While set, every preview frame takes a second (the app runs in this process): a render
-    is still running when the test gets to press Stop, however fast the machine."""
+    """While set, every frame takes a second (the app runs in this process; both renderers are
+    slowed, the diffusion one with the tiny model being the app's default): a render is still
+    running when the test gets to press Stop, however fast the machine."""
     import threading
 
+    from music_visualizer.render.diffusion import DiffusionRenderer
     from music_visualizer.render.preview import PreviewRenderer
 
     slow = threading.Event()
-    step = PreviewRenderer.step
 
-    def slowed(self, state, row):
-        if slow.is_set():
-            time.sleep(1.0)
-        return step(self, state, row)
+    def slowed(step):
+        def wrapper(self, state, row):
+            if slow.is_set():
+                time.sleep(1.0)
+            return step(self, state, row)
+        return wrapper
 
-    monkeypatch.setattr(PreviewRenderer, "step", slowed)
+    for kind in (DiffusionRenderer, PreviewRenderer):
+        monkeypatch.setattr(kind, "step", slowed(kind.step))
     return slow
 
 
