@@ -326,7 +326,8 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
                        "pass that song with --audio.")
     if saved.settings.keep_frames == "none":
         return _video_from_segments(folder, timestring, saved, audio_path)
-    return _encode(folder, timestring, saved.settings, saved.n_frames, audio_path)
+    return _encode(folder, timestring, saved.settings, saved.n_frames, audio_path,
+                   _captions(folder, timestring, saved.settings, audio_path))
 
 
 def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
@@ -343,12 +344,13 @@ def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
         if done < plan.n_frames:
             raise RunError(f"Run {timestring} is not finished ({done} of {plan.n_frames} "
                            f"frames); resume it with --resume {timestring} to finish its video.")
-        _finish_segments(folder, timestring, saved.settings, plan, None, audio_path)
-        return _encode(folder, timestring, saved.settings, plan.n_frames, audio_path)
+        captions = _captions(folder, timestring, saved.settings, audio_path)
+        _finish_segments(folder, timestring, saved.settings, plan, None, captions)
+        return _encode(folder, timestring, saved.settings, plan.n_frames, audio_path, captions)
 
 
 def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
-                  requested: int | None, audio: Path | None = None) -> dict[str, Any]:
+                  requested: int | None, captions: Captions | None = None) -> dict[str, Any]:
     """How a ``keep_frames: none`` run's segments are encoded (see
     :class:`~music_visualizer.runs.segments.SegmentEncoder`): ``requested`` frames each (None:
     :data:`~music_visualizer.runs.segments.SEGMENT_SECONDS` of video), unless the run's
@@ -361,26 +363,24 @@ def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
                 size=(plan.width, plan.height),
                 length=segment_length(folder, timestring, plan.n_frames, default),
                 needed=lambda index: steps.state_files(folder, timestring, index, settings),
-                captions=_captions(folder, timestring, settings, audio))
+                captions=captions)
 
 
 def _captions(folder: Path, timestring: str, settings: Settings,
-              audio: Path | None) -> Captions | None:
+              audio: Path) -> Captions | None:
     """The lyrics burned into the video (``captions: line | karaoke``), or None (see
     :func:`~music_visualizer.lyrics.captions.captions_for`: a note when there are none): the
     lyrics saved with the run when its prompts follow them (the same lines, however the song's
     sidecar changes later), else the ``lyrics`` setting's."""
     from ..lyrics.captions import captions_for
 
-    if audio is None:
-        return None
     saved = lyrics_path(folder, timestring)
     return captions_for(audio, style=settings.captions, fps=settings.fps, start=settings.start,
                         lyrics=saved if saved.is_file() else settings.lyrics)
 
 
 def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
-            audio_path: Path) -> Path:
+            audio_path: Path, captions: Captions | None) -> Path:
     """The run's MP4 from its frames (or, ``keep_frames: none``, its finished segments) and
     ``audio_path``'s slice (already known to be its song); a partial video made while it was
     unfinished is deleted (the whole video holds it)."""
@@ -397,7 +397,7 @@ def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
         video = encode_video(frames_dir=folder, timestring=timestring, n_frames=n_frames,
                              fps=settings.fps, out_path=video_path(folder, timestring),
                              audio_path=audio_path, audio_start=settings.start,
-                             captions=_captions(folder, timestring, settings, audio_path))
+                             captions=captions)
     partial_path(folder, timestring).unlink(missing_ok=True)
     return video
 
@@ -498,13 +498,17 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                                                  gan=run.gan)
             if run.record is not None:
                 run, lock = _start_new_run(run)
-            if on_start is not None:
-                on_start(run)
+        # looked up once: the segments, their finish and the video burn the same lines
+        captions = _captions(run.folder, run.timestring, settings, Path(request.audio))
+        if on_start is not None:
+            on_start(run)
+        if state_next < plan.n_frames:
             steps = steps_for(settings)
             state = steps.restore(run.folder, run.timestring, state_next, renderer=renderer,
                                   settings=settings, plan=plan)
             try:
-                with _frame_writer(run, state_next, request.segment_frames) as writer:
+                with _frame_writer(run, state_next, request.segment_frames,
+                                   captions) as writer:
                     state = render_frames(renderer, plan, state, writer=writer,
                                           on_frame=on_frame, should_stop=should_stop,
                                           batched=steps.mode.batched)
@@ -513,8 +517,6 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                                f"; then resume with --resume {run.timestring}.") from None
             rendered = state.next_index - run.start_index
             state_next = state.next_index
-        elif on_start is not None:
-            on_start(run)
         stopped = state_next < plan.n_frames
         segmented = settings.keep_frames == "none"
         if not stopped:  # the diffused frames of cadence were only kept for resume
@@ -522,7 +524,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                 leftover.unlink(missing_ok=True)
             if segmented:
                 _finish_segments(run.folder, run.timestring, settings, plan,
-                                 request.segment_frames, Path(request.audio))
+                                 request.segment_frames, captions)
         video = None
         if request.make_video and not stopped:
             video = video_path(run.folder, run.timestring)
@@ -530,7 +532,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                                                      segments=segmented):
                 # the record and the song were checked when the run was prepared
                 video = _encode(run.folder, run.timestring, run.settings, plan.n_frames,
-                                Path(request.audio))
+                                Path(request.audio), captions)
     finally:
         if lock is not None:
             lock.release()
@@ -538,8 +540,8 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
 
 
 @contextlib.contextmanager
-def _frame_writer(run: PreparedRun, done: int, segment_frames: int | None
-                  ) -> Iterator[FrameWriter]:
+def _frame_writer(run: PreparedRun, done: int, segment_frames: int | None,
+                  captions: Captions | None) -> Iterator[FrameWriter]:
     """The writer of a render continuing at frame ``done``; with ``keep_frames: none`` it hands
     each written frame to a :class:`~music_visualizer.runs.segments.SegmentEncoder`, closed
     (its queued segments finished) after the writer."""
@@ -550,19 +552,20 @@ def _frame_writer(run: PreparedRun, done: int, segment_frames: int | None
     from .segments import SegmentEncoder
 
     args = _segment_args(run.folder, run.timestring, run.settings, run.plan, segment_frames,
-                         Path(run.audio.path))
+                         captions)
     with SegmentEncoder(**args, done=done) as encoder, FrameWriter(
             run.folder, run.timestring, after_frame=encoder.frame_written) as writer:
         yield writer
 
 
 def _finish_segments(folder: Path, timestring: str, settings: Settings, plan: Plan,
-                     segment_frames: int | None, audio: Path | None = None) -> None:
+                     segment_frames: int | None, captions: Captions | None = None) -> None:
     """A ``keep_frames: none`` run whose frames are all rendered: encode the segments not yet
     finished (the last one, or those a kill left) and delete the frames kept for resume."""
     from .segments import encode_missing, prune_frames
 
-    encode_missing(**_segment_args(folder, timestring, settings, plan, segment_frames, audio),
+    encode_missing(**_segment_args(folder, timestring, settings, plan, segment_frames,
+                                   captions),
                    done=plan.n_frames)
     prune_frames(folder, timestring, plan.n_frames, keep=())
 

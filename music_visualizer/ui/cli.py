@@ -626,15 +626,12 @@ _COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
 def _note_shower(show: Callable[..., None]) -> Callable[..., None]:
     """``warnings.showwarning`` that prints a schedule read leniently (as Deforum reads it), or
     captions asked for without timed lyrics, as one ``note:`` line instead of a warning with a
-    source line (each note once); other warnings as before."""
-    shown: set[str] = set()
+    source line; other warnings as before."""
 
     def show_warning(message: Warning | str, category: type[Warning], *args: Any,
                      **kwargs: Any) -> None:
         if issubclass(category, (ScheduleWarning, CaptionsWarning)):
-            if str(message) not in shown:
-                shown.add(str(message))
-                print(f"note: {message}", file=sys.stderr)
+            print(f"note: {message}", file=sys.stderr)
         else:
             show(message, category, *args, **kwargs)
     return show_warning
