@@ -23,6 +23,7 @@ import secrets
 import shutil
 import statistics
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from glob import escape as glob_escape
@@ -151,12 +152,8 @@ def encode_video(
     audio = None if audio_path is None else _check_audio(audio_path)
 
     out = Path(out_path)
-    _make_folder(out)
-    _remove_dead_parts(out)
-    # Hidden, unique, same folder (so the rename is atomic); created by ffmpeg with the umask.
-    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
-    tmp = out.parent / f".{out.name}.{tag}.part"
-    captioned = out.parent / f".{out.name}.{tag}.frames"
+    hidden = _hidden_beside(out)
+    tmp, captioned = hidden("part"), hidden("frames")
     source = frames if captions is None else captioned
     # image2 sequence pattern: a literal '%' in the folder or prefix must be written '%%'.
     pattern = os.path.join(os.path.abspath(source), timestring).replace("%", "%%") + "_%05d.png"
@@ -197,6 +194,16 @@ def _caption_frames(frames: Path, out_dir: Path, *, timestring: str, first_frame
     except OSError as exc:
         raise VideoError(f"Cannot write the captioned frames in '{out_dir.parent}': "
                          f"{storage_problem(exc, out_dir.parent)}.") from None
+
+
+def _hidden_beside(out: Path) -> Callable[[str], Path]:
+    """Names for an encode's working files beside ``out``: hidden, unique to this call, in the
+    same folder (so the final rename is atomic); the folder is made and the leftovers of
+    killed encodes removed first."""
+    _make_folder(out)
+    _remove_dead_parts(out)
+    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+    return lambda suffix: out.parent / f".{out.name}.{tag}.{suffix}"
 
 
 def _move_into_place(tmp: Path, out: Path) -> None:
@@ -458,11 +465,8 @@ def join_videos(
                              "again.")
     audio = None if audio_path is None else _check_audio(audio_path)
     out = Path(out_path)
-    _make_folder(out)
-    _remove_dead_parts(out)
-    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
-    tmp = out.parent / f".{out.name}.{tag}.part"
-    listing = out.parent / f".{out.name}.{tag}.concat.txt"
+    hidden = _hidden_beside(out)
+    tmp, listing = hidden("part"), hidden("concat.txt")
     try:
         listing.write_text("ffconcat version 1.0\n" + "".join(
             f"file '{_concat_quote(os.path.abspath(p))}'\n" for p in parts), encoding="utf-8")
