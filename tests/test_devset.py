@@ -6,6 +6,7 @@ annotated beat times; downbeats, meters, sections and the split are checked for 
 
 from __future__ import annotations
 
+import hashlib
 import struct
 
 import numpy as np
@@ -122,7 +123,7 @@ def test_generator_is_deterministic_and_split_disjoint():
     assert not set(ds.DEV) & set(ds.HELD_OUT)
     assert 0.3 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.6
     assert {_style(n) for n in ds.DEV} <= {_style(n) for n in ds.HELD_OUT}
-    assert all(n.endswith(f"_{ds.HELD_OUT_SEED}") or _style(n) in ds.HELD_OUT_STYLES_4
+    assert all(n.endswith(f"_{ds.HELD_OUT_SEED}") or _style(n) in ds.HELD_OUT_STYLES_5
                for n in ds.HELD_OUT)
     assert len(set(ds.HELD_OUT)) == len(ds.HELD_OUT)
     meters = {ds.make_song(n.rsplit("_", 1)[0], int(n.rsplit("_", 1)[1])).meter
@@ -133,12 +134,49 @@ def test_generator_is_deterministic_and_split_disjoint():
 def test_spent_held_out_styles_are_dev_now():
     """Every style written for a held-out split that was measured is in dev now (seed 1), with its
     own bar writer and form, and no later split draws it again."""
-    for table in (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3):
+    tables = (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4)
+    for table in tables:
         assert {f"{s}_1" for s in table} <= set(ds.DEV)
         assert {f"{s}_{ds.HELD_OUT_SEED}" for s in table} <= set(ds.HELD_OUT)
         assert not set(table) & set(ds.STYLES)
         assert all(ds.style_of(s) is table[s] for s in table)
-    assert not set(ds.HELD_OUT_STYLES) & set(ds.HELD_OUT_STYLES_3)
+    assert sum(map(len, tables)) == len(set().union(*tables))
+
+
+SPENT_ON_2026_12_07 = 60  # seed 5 of the 46 earlier styles, seed 1 of the 14 HELD_OUT_STYLES_4
+
+
+def test_the_spent_split_is_dev_now_and_the_new_one_is_seed_6():
+    """The split measured on 2026-12-07 (seed 5 of every earlier style, seed 1 of each style of
+    HELD_OUT_STYLES_4) ends DEV now, in the order it was scored in: DEV is what ``--split all``
+    was (170 songs), so the caches rendered for that hold DEV. HELD_OUT is seed 6 of every style
+    so far and seed 1 of each style of HELD_OUT_STYLES_5."""
+    earlier = (*ds.STYLES, *ds.HELD_OUT_STYLES, *ds.HELD_OUT_STYLES_3)
+    spent = tuple(f"{s}_5" for s in earlier) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_4)
+    assert len(spent) == SPENT_ON_2026_12_07 and len(ds.DEV) == 170
+    assert ds.DEV[-len(spent):] == spent == ds.SPENT_HELD_OUT[-len(spent):]
+    so_far = (*earlier, *ds.HELD_OUT_STYLES_4)
+    assert ds.HELD_OUT_SEED == 6
+    new = tuple(f"{s}_6" for s in so_far) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_5)
+    assert new == ds.HELD_OUT
+    assert not set(ds.DEV) & set(ds.HELD_OUT)
+    assert all(int(n.rsplit("_", 1)[1]) <= 5 for n in ds.DEV)
+
+
+# sha1 of the MIDI of songs of every table: the rendered caches (whose file names hash the MIDI)
+# stay valid only while adding styles leaves the songs already written byte for byte the same
+OLD_SONGS_MIDI_SHA1 = {
+    "swing_1": "995a3be1c6699bd0", "jazz_waltz_2": "374521c60c1308a0",
+    "afro_128_5": "c6ac029ec7c4db0d", "cumbia_1": "9afc90746991cfc2",
+    "march_24_1": "34a195fc8ba940e8", "salsa_1": "99bd05514dc38550",
+    "uk_garage_5": "c2ae582f698886a1", "rock_4": "49ca4b7ccba35647"}
+
+
+@pytest.mark.parametrize("name", sorted(OLD_SONGS_MIDI_SHA1))
+def test_songs_already_written_do_not_change(name):
+    style, seed = name.rsplit("_", 1)
+    midi = ds.make_song(style, int(seed)).midi
+    assert hashlib.sha1(midi).hexdigest()[:16] == OLD_SONGS_MIDI_SHA1[name]
 
 
 def test_held_out_only_tempo_maps_and_kits():
@@ -221,19 +259,10 @@ def _part_notes(song: ds.DevSong, program: int) -> list[tuple[int, int, int]]:
     raise LookupError(program)
 
 
-def test_held_out_4_styles_are_new_and_never_in_dev():
-    """Seed 1 of every style written for the current held-out split is held out; no dev song
-    shares its style, its bar writer or its form; together they cover every meter, each with
-    its own annotation convention; the generator is deterministic for them too."""
+def test_held_out_4_styles_follow_the_annotation_conventions():
+    """The styles written for the split measured on 2026-12-07 (dev now) cover every meter, each
+    with its own annotation convention; the generator is deterministic for them too."""
     only = set(ds.HELD_OUT_STYLES_4)
-    assert 12 <= len(only) <= 14
-    assert not only & (set(ds.STYLES) | set(ds.HELD_OUT_STYLES) | set(ds.HELD_OUT_STYLES_3))
-    assert not only & {_style(n) for n in ds.DEV}
-    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
-    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_4[s] for s in only)
-    dev_styles = [ds.style_of(_style(n)) for n in ds.DEV]
-    for style in ds.HELD_OUT_STYLES_4.values():
-        assert all(style.write is not d.write and style.form != d.form for d in dev_styles)
     assert len({s.write for s in ds.HELD_OUT_STYLES_4.values()}) == len(only)
     expected = {(2, 4): (2, 480), (3, 4): (3, 480), (4, 4): (4, 480), (5, 4): (5, 480),
                 (6, 8): (2, 720), (7, 8): (7, 240), (12, 8): (4, 720)}
@@ -251,7 +280,7 @@ def test_held_out_4_styles_are_new_and_never_in_dev():
 def test_held_out_4_tempo_maps():
     """The mazurka lilts (every bar's 2nd beat long, its 1st short, the bars even; the tempo is
     the bar's pace), the soul ballad drifts faster with no jump, the tarantella is steady until
-    its coda and accelerates through it; DEV's tempo maps do not change."""
+    its coda and accelerates through it."""
     maz = ds.make_song("mazurka_34", 1)
     ibi = np.diff(maz.beats).reshape(-1, 3)
     assert np.all(ibi[:, 1] > 1.1 * ibi[:, 0]) and np.all(ibi[:, 1] > ibi[:, 2])
@@ -265,8 +294,6 @@ def test_held_out_4_tempo_maps():
     coda = tar.beats[:-1] >= tar.sections[-1][0] - 1e-9
     assert np.ptp(tempo[~coda]) < 1e-6 and np.all(np.diff(tempo[coda]) > 0)
     assert tempo[-1] > 1.12 * tempo[0]
-    assert {ds.style_of(_style(n)).tempo_map for n in ds.DEV}.isdisjoint(
-        {"lilt", "drift", "stringendo"})
 
 
 def test_held_out_4_grooves_are_as_described():
@@ -321,3 +348,171 @@ def test_rendered_march_sounds_on_its_beats(tmp_path):
     between = beats + 0.375 * 60 / song.tempo  # the dotted eighth: only the snare's 16ths
     assert strength(beats[::2]) > 2.0 * strength(between)
     assert strength(beats[1::2]) > 2.0 * strength(between)
+
+
+# ---------------------------------------------------------------------------------------------
+# HELD_OUT_STYLES_5: the styles written for the current held-out split (generator checks only)
+# ---------------------------------------------------------------------------------------------
+
+EARLIER_TABLES = (ds.STYLES, ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4)
+
+
+def test_held_out_5_styles_are_new_and_never_in_dev():
+    """Seed 1 of every style written for the current held-out split is held out; no earlier
+    style (all of them are dev now) shares its name, its bar writer or its form; each keeps the
+    annotation conventions (9/8 -> 3 dotted quarters, 7/4 -> 7 quarters); repeated material is
+    labelled alike; the generator is deterministic for them too."""
+    only = set(ds.HELD_OUT_STYLES_5)
+    assert len(only) >= 14
+    earlier = [style for table in EARLIER_TABLES for style in table.values()]
+    assert not only & {name for table in EARLIER_TABLES for name in table}
+    assert not only & {_style(n) for n in ds.DEV}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_5[s] for s in only)
+    for style in ds.HELD_OUT_STYLES_5.values():
+        assert all(style.write is not d.write and style.form != d.form for d in earlier)
+    assert len({s.write for s in ds.HELD_OUT_STYLES_5.values()}) == len(only)
+    expected = {(2, 4): (2, 480), (3, 4): (3, 480), (4, 4): (4, 480), (7, 4): (7, 480),
+                (6, 8): (2, 720), (9, 8): (3, 720)}
+    songs = {name: ds.make_song(name, 1) for name in only}
+    for song in songs.values():
+        assert (song.meter, ds._beats_per_bar(song.signature)[1]) == expected[song.signature]
+        labels = [lab for _, _, lab in song.sections]
+        assert len(set(labels)) < len(labels)
+    assert {s.signature for s in songs.values()} == set(expected)
+    assert not any(s.drums for s in songs.values() if s.style in ("minuet_34", "chorale"))
+    assert ds.make_song("gamelan", 1).midi == songs["gamelan"].midi
+    assert ds.make_song("gamelan", 2).midi != songs["gamelan"].midi
+
+
+def _section_beats(song: ds.DevSong, index: int) -> np.ndarray:
+    """Indices of the beats of section ``index``."""
+    start, end, _ = song.sections[index]
+    return np.flatnonzero((song.beats[:-1] >= start - 1e-9) & (song.beats[:-1] < end - 1e-9))
+
+
+def test_held_out_5_tempo_maps():
+    """The hymn holds the last beat of every two-bar phrase (a fermata) and keeps time between;
+    the hasapiko gets faster section by section (never slower, 1.6-1.8 times by the end, steady
+    after each two-bar ramp); the gamelan starts slow, speeds up, holds and slows by 40 %; the
+    minuet holds back every section's end; the power ballad's intro is slower and free, its last
+    beat held, the band steady after it. No dev style has any of these tempo maps."""
+    hymn = ds.make_song("chorale", 1)
+    ibi = np.diff(hymn.beats)
+    ends = np.arange(7, len(ibi), 8)
+    assert np.all(ibi[ends] > 1.8 * np.median(ibi))
+    rest = np.delete(ibi, np.concatenate([ends, ends - 1]))
+    assert np.all(np.abs(rest / np.median(ibi) - 1) < 0.1)
+    has = ds.make_song("hasapiko", 1)
+    tempo = 60 / np.diff(has.beats)
+    levels = [tempo[_section_beats(has, k)[-1]] for k in range(len(has.sections))]
+    assert np.all(np.diff(levels) >= -1e-6) and 1.55 < levels[-1] / levels[0] < 1.85
+    for k in range(1, len(has.sections)):  # (the intro is 2 bars)
+        assert np.ptp(tempo[_section_beats(has, k)[8:]]) < 1e-6
+    gam = ds.make_song("gamelan", 1)
+    tempo = 60 / np.diff(gam.beats)
+    middle = np.concatenate([_section_beats(gam, k) for k in (2, 3, 4)])
+    assert np.ptp(tempo[middle]) < 1e-6 and gam.tempo == pytest.approx(tempo[middle][0])
+    assert tempo[0] < 0.72 * gam.tempo and tempo[-1] < 0.62 * gam.tempo
+    assert np.all(np.diff(tempo[_section_beats(gam, 1)]) > 0)
+    minuet = ds.make_song("minuet_34", 1)
+    ibi = np.diff(minuet.beats)
+    for k in range(len(minuet.sections)):
+        inside = ibi[_section_beats(minuet, k)]
+        assert inside[-1] > 1.1 * inside[0]
+    assert ibi[-1] > 1.35 * ibi[0]
+    ballad = ds.make_song("power_ballad", 1)
+    tempo = 60 / np.diff(ballad.beats)
+    intro, band = _section_beats(ballad, 0), np.arange(_section_beats(ballad, 1)[0], len(tempo))
+    assert np.mean(tempo[intro]) < 0.9 * ballad.tempo and np.std(tempo[intro[:-1]]) > 1.0
+    assert tempo[intro[-1]] < 0.6 * np.median(tempo[intro])
+    assert np.ptp(tempo[band]) < 1e-6
+    dev_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
+    assert dev_maps.isdisjoint(ds.NEW_TEMPO_MAPS)
+    assert {s.tempo_map for s in ds.HELD_OUT_STYLES_5.values()} >= set(ds.NEW_TEMPO_MAPS)
+
+
+def _bar_pitches(notes: list[tuple[int, int, int]], bar_ticks: int, eighth: int = 240
+                 ) -> dict[int, set[int]]:
+    """The pitches of the notes of each bar (onsets rounded to the nearest eighth)."""
+    out: dict[int, set[int]] = {}
+    for tick, pitch, _ in notes:
+        out.setdefault(round(tick / eighth) * eighth // bar_ticks, set()).add(pitch)
+    return out
+
+
+def test_power_ballad_changes_key_in_its_last_chorus():
+    """The last chorus is the chorus before it a whole tone up, bar by bar (bass and piano);
+    the final chord too. Only the last section moves."""
+    song = ds.make_song("power_ballad", 1)
+    assert ds.style_of("power_ballad").modulation == 2
+    bar = 4 * 480
+    for program in (33, 0):
+        bars = _bar_pitches(_part_notes(song, program), bar)
+        for k in range(4):
+            assert {p + 2 for p in bars[12 + k]} == bars[16 + k], (program, k)
+    first_verse = _bar_pitches(_part_notes(song, 33), bar)
+    assert all(p < 60 for p in first_verse[2])
+
+
+def _off(ticks: np.ndarray, period: int) -> np.ndarray:
+    """Ticks within their bar (or beat) of ``period`` ticks, near the period's end wrapped to
+    just below zero (humanised notes land either side of the grid)."""
+    return np.mod(ticks + 60, period) - 60
+
+
+def test_held_out_5_grooves_are_as_described():
+    """Jump blues: the horns on the swung "and" of 2 and 4 in the choruses, the drums only on 1
+    in stop time; maqsum: hand drums and a riq only, no other instrument; chacarera: the bombo's
+    skin on the 1st and 5th eighths (3/4 across the 6/8 bar), never on the 2nd beat; baião: the
+    zabumba on the 1st and 4th sixteenths; dubstep: the drop's snare on 3 only; footwork: kicks
+    in 3 + 3 + 2 sixteenths; gamelan: the gong on the first beat of every four-bar cycle."""
+    blues = ds.make_song("jump_blues", 1)
+    swing = float(np.random.default_rng([1, *b"jump_blues"]).uniform(0.64, 0.68))
+    horns = _part_notes(blues, 61)
+    labels = [lab for lab, n, _ in ds.style_of("jump_blues").form for _ in range(n)]
+    bar = 4 * 480
+    in_a = np.array([t for t, _, _ in horns if labels[(t + 60) // bar] == "A"])
+    beat_pos = _off(in_a, 480)
+    assert len(in_a) > 100 and np.all(np.abs(beat_pos - 480 * swing) < 40)
+    assert np.all(np.isin(np.round(_off(in_a, bar) / 480 - swing), (1, 3)))
+    drums = _drum_ticks(blues, ds.KICK)
+    stop = np.array([t for t in drums if labels[min((t + 60) // bar, len(labels) - 1)] == "S"])
+    assert len(stop) == 8 and np.all(np.abs(_off(stop, bar)) < 40)
+    maqsum = ds.make_song("maqsum", 1)
+    _, tracks = _tracks(maqsum.midi)
+    keys = {e[1] for track in tracks for _, e in _events(track) if e[0] == 0x90 | ds.DRUMS}
+    others = [e for track in tracks for _, e in _events(track)
+              if e[0] & 0xF0 == 0x90 and e[0] != 0x90 | ds.DRUMS]
+    assert keys == set(ds.HAND_KEYS) and not others
+    chac = ds.make_song("chacarera_68", 1)
+    skin = _off(_drum_ticks(chac, ds.FLOOR_LO), 2 * 720)
+    assert len(skin) > 60 and np.all(np.min(np.abs(skin[:, None] - [0, 960]), axis=1) < 40)
+    baiao = ds.make_song("baiao_24", 1)
+    zabumba = _tracks_vel(baiao, ds.FLOOR_LO)
+    loud = _off(np.array([t for t, v in zabumba if v > 70]), 960)
+    assert len(loud) > 60 and np.all(np.min(np.abs(loud[:, None] - [0, 360]), axis=1) < 40)
+    dub = ds.make_song("dubstep", 1)
+    labels = [lab for lab, n, _ in ds.style_of("dubstep").form for _ in range(n)]
+    snares = _drum_ticks(dub, ds.SNARE)
+    drop = np.array([t for t in snares if labels[min((t + 60) // bar, len(labels) - 1)] == "D"])
+    assert len(drop) == 16 and np.all(np.abs(_off(drop, bar) - 960) < 40)
+    foot = ds.make_song("footwork", 1)
+    labels = [lab for lab, n, _ in ds.style_of("footwork").form for _ in range(n)]
+    kicks = np.array([t for t in _drum_ticks(foot, ds.KICK)
+                      if labels[min((t + 60) // bar, len(labels) - 1)] == "A"])
+    assert len(kicks) > 80 and np.all(np.min(np.abs(_off(kicks, 960)[:, None] - [0, 360, 720]),
+                                             axis=1) < 40)
+    gam = ds.make_song("gamelan", 1)
+    low_bells = np.array([t for t, _, _ in _part_notes(gam, 14)])  # the gong and the kempul
+    gongs = low_bells[np.abs(_off(low_bells, bar)) < 40]
+    starts = np.arange(2, (len(gam.beats) - 1) // 4, 4) * bar
+    assert all(np.min(np.abs(gongs - s)) < 40 for s in starts)
+    assert not np.any(np.abs(gongs[:, None] - (starts + bar)[None, :]) < 40)
+
+
+def _tracks_vel(song: ds.DevSong, key: int) -> list[tuple[int, int]]:
+    """(tick, velocity) of the note-ons of drum ``key``."""
+    _, tracks = _tracks(song.midi)
+    return sorted((t, e[2]) for track in tracks for t, e in _events(track)
+                  if e[0] == 0x90 | ds.DRUMS and e[1] == key and e[2] > 0)
