@@ -43,7 +43,7 @@ from ..modes.plan import Plan, build_plan, frame_count
 from ..modes.steps import steps_for
 from ..settings import Settings, settings_from_dict
 from ..sources.track import TrackInfo
-from .lyric_prompts import lyric_prompts, run_captions, run_lyrics
+from .lyric_prompts import check_captions, lyric_prompts, run_captions, run_lyrics
 from .record import RunRecord, Song, load_run_record
 from .store import (
     FrameWriter,
@@ -213,6 +213,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
         with RunLock(folder, timestring):
             saved = load_run_record(folder, timestring)  # checked before any file is touched
             stored, plan = saved.settings, saved.plan
+            check_captions(stored)  # the font may have gone since the run started
             _check_resume(saved, request.overrides, digest)
             scan = scan_frames(folder, timestring, plan.n_frames, size=(plan.width, plan.height),
                                clean=True)
@@ -224,6 +225,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
                            damaged=damaged)
 
     settings = _resolve(request.settings, info)
+    check_captions(settings)
     if settings.init_image:
         settings = replace(settings, init_image=_checked_image(settings.init_image))
     n_frames = frame_count(settings.duration or 0.0, settings.fps)

@@ -6,6 +6,8 @@ and its captions.
 - :func:`run_lyrics`        the timed lyrics a new run saves (``<ts>_lyrics.lrc``): those its
   prompts follow, else those its captions show
 - :func:`run_captions`      a run's captions, from the lyrics saved with it when there are some
+- :func:`caption_look`      the captions' font, place, size, outline and colour from settings
+- :func:`check_captions`    a bad caption font, refused before anything is rendered
 
 The prompts of the run become a keyframe per lyric line (see
 :func:`~music_visualizer.prompts.lyrics.lyric_keyframes`), keyed by frame, so the plan (and a
@@ -20,14 +22,15 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..lyrics import Lyrics, find_lyrics
-from ..lyrics.captions import Captions, captions_for
+from ..lyrics.captions import CaptionLook, Captions, captions_for, check_font
 from ..modes import mode_for
 from ..modes.plan import resolve_prompt_keys, sections_in_frames
 from ..prompts.lyrics import keyframes_to_frames, lyric_keyframes
 from ..settings import Settings
 from .store import lyrics_path
 
-__all__ = ["LyricPrompts", "lyric_prompts", "run_captions", "run_lyrics"]
+__all__ = ["LyricPrompts", "caption_look", "check_captions", "lyric_prompts", "run_captions",
+           "run_lyrics"]
 
 
 @dataclass(frozen=True)
@@ -116,4 +119,22 @@ def run_captions(folder: Path, timestring: str, settings: Settings,
     (runs made before they were saved) the ``lyrics`` setting's."""
     saved = lyrics_path(folder, timestring)
     return captions_for(song, style=settings.captions, fps=settings.fps, start=settings.start,
-                        lyrics=saved if saved.is_file() else settings.lyrics)
+                        lyrics=saved if saved.is_file() else settings.lyrics,
+                        look=caption_look(settings))
+
+
+def caption_look(settings: Settings) -> CaptionLook:
+    """The captions' look from the ``caption_*`` settings."""
+    from PIL import ImageColor
+
+    red, green, blue = ImageColor.getrgb(settings.caption_highlight)[:3]
+    return CaptionLook(font=settings.caption_font, position=settings.caption_position,
+                       size=settings.caption_size, outline=settings.caption_outline,
+                       highlight=(red, green, blue))
+
+
+def check_captions(settings: Settings) -> None:
+    """SettingsError (one sentence) when the run has captions and ``caption_font`` is not a
+    font file they can be drawn with: said before a model is loaded or a frame rendered."""
+    if settings.captions != "none":
+        check_font(settings.caption_font)
