@@ -162,3 +162,26 @@ def test_the_cli_refuses_a_bad_font_before_rendering(song, tmp_path):
         assert expected in proc.stderr and "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert not (tmp_path / "out").exists() or not any(os.scandir(tmp_path / "out"))
+
+
+@pytest.mark.slow
+def test_a_font_gone_since_the_run_started_is_a_note_not_a_lost_video(styled, tmp_path):
+    from music_visualizer.lyrics.captions import CaptionsWarning
+    from music_visualizer.runs.job import build_video
+
+    run = styled["default"]
+    font = Path(shutil.copy(SERIF, tmp_path / "Their Font.ttf"))
+    result = render(RenderRequest(audio=_song_of(styled), output_dir=tmp_path / "out",
+                                  settings=Settings(**BASE, caption_font=str(font))))
+    font.unlink()
+    result.video.unlink()
+    with pytest.warns(CaptionsWarning, match="Their Font.ttf' does not exist.*DejaVu Sans Bold"):
+        video = build_video(result.folder, result.timestring)
+    assert np.array_equal(_video_frames(video), _video_frames(run.video))  # the default look
+
+
+def _song_of(styled) -> Path:
+    from music_visualizer.runs.record import load_run_record
+
+    run = styled["none"]
+    return Path(load_run_record(run.folder, run.timestring).song.audio)

@@ -213,7 +213,6 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
         with RunLock(folder, timestring):
             saved = load_run_record(folder, timestring)  # checked before any file is touched
             stored, plan = saved.settings, saved.plan
-            check_captions(stored)  # the font may have gone since the run started
             _check_resume(saved, request.overrides, digest)
             scan = scan_frames(folder, timestring, plan.n_frames, size=(plan.width, plan.height),
                                clean=True)

@@ -17,12 +17,13 @@ resume, which reads the plan) uses them like prompts given by frame. Prompts the
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import UserError
 from ..lyrics import Lyrics, find_lyrics
-from ..lyrics.captions import CaptionLook, Captions, captions_for, check_font
+from ..lyrics.captions import CaptionLook, Captions, CaptionsWarning, captions_for, check_font
 from ..modes import mode_for
 from ..modes.plan import resolve_prompt_keys, sections_in_frames
 from ..prompts.lyrics import keyframes_to_frames, lyric_keyframes
@@ -116,11 +117,27 @@ def run_captions(folder: Path, timestring: str, settings: Settings,
     """The lyrics burned into a run's video (``captions: line | karaoke``), or None (see
     :func:`~music_visualizer.lyrics.captions.captions_for`: a note when there are none): the
     lyrics saved with the run (the same lines, however the song's sidecar changes later), else
-    (runs made before they were saved) the ``lyrics`` setting's."""
+    (runs made before they were saved) the ``lyrics`` setting's. A font gone since the run
+    started is replaced by DejaVu Sans Bold, with a note."""
     saved = lyrics_path(folder, timestring)
     return captions_for(song, style=settings.captions, fps=settings.fps, start=settings.start,
                         lyrics=saved if saved.is_file() else settings.lyrics,
-                        look=caption_look(settings))
+                        look=_usable_look(settings))
+
+
+def _usable_look(settings: Settings) -> CaptionLook:
+    """:func:`caption_look`; when the run's font has gone since it started (a resume, a video
+    rebuilt later), DejaVu Sans Bold with a note instead of a run that cannot finish."""
+    look = caption_look(settings)
+    if settings.captions == "none":
+        return look
+    try:
+        check_font(look.font)
+    except UserError as exc:
+        warnings.warn(f"{exc} The captions use DejaVu Sans Bold instead.", CaptionsWarning,
+                      stacklevel=3)
+        return replace(look, font="")
+    return look
 
 
 def caption_look(settings: Settings) -> CaptionLook:
@@ -134,7 +151,8 @@ def caption_look(settings: Settings) -> CaptionLook:
 
 
 def check_captions(settings: Settings) -> None:
-    """SettingsError (one sentence) when the run has captions and ``caption_font`` is not a
-    font file they can be drawn with: said before a model is loaded or a frame rendered."""
+    """SettingsError (one sentence) when a new run has captions and ``caption_font`` is not a
+    font file they can be drawn with: said before a model is loaded or a frame rendered (a
+    resumed run whose font has gone since uses DejaVu Sans Bold, see :func:`run_captions`)."""
     if settings.captions != "none":
         check_font(settings.caption_font)
