@@ -223,3 +223,29 @@ def test_a_run_whose_prompts_follow_its_lyrics_keeps_their_captions(lyric_song, 
     song.with_suffix(".lrc").write_text("[00:00.10]SOMETHING ELSE ENTIRELY\n", encoding="utf-8")
     run.video.unlink()
     assert build_video(run.folder, run.timestring, audio=song).read_bytes() == first
+
+
+@pytest.mark.slow
+def test_a_run_with_captions_only_keeps_its_lyrics_for_later_videos(lyric_song, tmp_path):
+    """Captions alone (prompts not from the lyrics) save the lyrics with the run too: the video
+    rebuilt, and the partial video, after the song's .lrc was edited still show the old lines;
+    a run without captions or lyric prompts saves none."""
+    from music_visualizer.lyrics import read_lyrics_file
+    from music_visualizer.runs.job import build_video
+    from music_visualizer.runs.store import lyrics_path
+
+    song = Path(shutil.copy(lyric_song, tmp_path / lyric_song.name))
+    song.with_suffix(".lrc").write_text(LRC, encoding="utf-8")
+    run = render(RenderRequest(audio=song, output_dir=tmp_path / "out", settings=Settings(
+        **BASE, captions="karaoke")))
+    saved = lyrics_path(run.folder, run.timestring)
+    assert read_lyrics_file(saved).lines == parse_lrc(LRC).lines
+    first = run.video.read_bytes()
+    song.with_suffix(".lrc").write_text("[00:00.10]SOMETHING ELSE ENTIRELY\n", encoding="utf-8")
+    run.video.unlink()
+    assert build_video(run.folder, run.timestring, audio=song).read_bytes() == first
+    partial = build_partial(run.folder, run.timestring)
+    assert np.array_equal(_video_frames(partial.path), _video_frames(run.video))
+    plain = render(RenderRequest(audio=song, output_dir=tmp_path / "plain",
+                                 settings=Settings(**BASE)))
+    assert not lyrics_path(plain.folder, plain.timestring).exists()

@@ -89,6 +89,18 @@ def test_render_from_a_link_downloads_names_the_folder_and_starts_from_the_cover
     assert np.abs(frame0 - np.asarray(cover, dtype=float)).mean() < 2.0
 
 
+def test_render_from_a_link_keeps_the_lyrics_spotdl_found(spotify, fake_spotdl, tmp_path,  # noqa: F811
+                                                           monkeypatch, capsys):
+    monkeypatch.setenv("FAKE_SPOTDL_LYRICS", "synced")
+    code = main(["render", f"spotify:track:{TRACK}", "--lyrics-prompts", *_small(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "spotdl found the song's timed lyrics: 3 lines" in captured.err
+    assert f"Lyrics: 3 lines from the sidecar lyrics file '{TRACK}.lrc'" in captured.out
+    saved = next((tmp_path / "out").glob("*/*/*_lyrics.lrc")).read_text(encoding="utf-8")
+    assert "FIRST LINE" in saved and "THIRD LINE" in saved
+
+
 def test_a_given_file_wins_and_given_prompts_are_kept(spotify, fake_spotdl, tmp_path,  # noqa: F811
                                                       capsys):
     audio = tmp_path / "mine.wav"

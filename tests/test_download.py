@@ -2,7 +2,12 @@
 
 The fake parses spotdl 4's options strictly (an option real spotdl lacks would fail here), logs
 its arguments, and then writes a short mp3, a too-long mp3, fails, writes nothing or hangs,
-as ``FAKE_SPOTDL_MODE`` says.
+as ``FAKE_SPOTDL_MODE`` says. Its lyrics (``FAKE_SPOTDL_LYRICS``) are what spotdl 4.4 does with
+``--lyrics synced ... --generate-lrc``: ``synced`` embeds the LRC in the mp3 as a USLT tag with
+its times stripped and an empty SYLT (spotdl's SYLT code drops every line) and writes the LRC
+next to the song; ``plain`` embeds plain text and writes it as the ``.lrc`` (syncedlyrics'
+``PREFER_SYNCED`` falls back to plain); ``broken`` writes an ``.lrc`` that is not text; ``none``
+finds none. ``FAKE_SPOTDL_OLD=1`` is a spotdl 4.0 that has no lyrics options.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ from pathlib import Path
 import pytest
 
 from music_visualizer.errors import UserError
+from music_visualizer.lyrics import find_lyrics
 from music_visualizer.sources import download
 from music_visualizer.sources.download import (
     DownloadError,
     SpotdlMissingError,
     download_track,
+    lyrics_report,
     spotdl_command,
 )
 from music_visualizer.sources.track import TrackInfo
@@ -35,6 +42,9 @@ FAKE_SPOTDL = textwrap.dedent('''\
     """A fake spotdl 4: same options, no network."""
     import argparse, json, os, re, sys, time
 
+    if os.environ.get("FAKE_SPOTDL_LOG"):
+        with open(os.environ["FAKE_SPOTDL_LOG"], "a", encoding="utf-8") as log:
+            log.write(json.dumps({{"argv": sys.argv[1:], "cwd": os.getcwd()}}) + "\\n")
     parser = argparse.ArgumentParser(prog="spotdl")
     parser.add_argument("operation", choices=["download", "save", "web", "sync", "meta", "url"])
     parser.add_argument("query", nargs="+")
@@ -46,11 +56,12 @@ FAKE_SPOTDL = textwrap.dedent('''\
     parser.add_argument("--simple-tui", action="store_const", const=True)
     parser.add_argument("--client-id")
     parser.add_argument("--client-secret")
+    if not os.environ.get("FAKE_SPOTDL_OLD"):
+        parser.add_argument("--lyrics", dest="lyrics_providers", nargs="*",
+                            choices=["genius", "musixmatch", "azlyrics", "synced"])
+        parser.add_argument("--generate-lrc", action="store_const", const=True)
     args = parser.parse_args()
 
-    if os.environ.get("FAKE_SPOTDL_LOG"):
-        with open(os.environ["FAKE_SPOTDL_LOG"], "a", encoding="utf-8") as log:
-            log.write(json.dumps({{"argv": sys.argv[1:], "cwd": os.getcwd()}}) + "\\n")
     mode = os.environ.get("FAKE_SPOTDL_MODE", "ok")
     print("Processing query:", args.query[0], flush=True)
     if mode == "fail":
@@ -69,6 +80,23 @@ FAKE_SPOTDL = textwrap.dedent('''\
     seconds = float(os.environ.get("FAKE_SPOTDL_SECONDS", "2.0"))
     t = np.arange(int(seconds * 22050)) / 22050
     sf.write(path, (0.2 * np.sin(2 * np.pi * 440 * t)).astype("float32"), 22050, format="MP3")
+    kind = os.environ.get("FAKE_SPOTDL_LYRICS", "none")
+    lines = ["FIRST LINE", "SECOND LINE", "THIRD LINE"]
+    times = ["00:00.20", "00:00.80", "00:01.40"]
+    plain = "".join(line + chr(10) for line in lines)
+    lrc = "".join(f"[{{at}}]{{line}}" + chr(10) for at, line in zip(times, lines))
+    text = {{"synced": lrc, "plain": plain}}.get(kind)
+    if text and getattr(args, "lyrics_providers", None):
+        from mutagen.id3 import ID3, SYLT, USLT
+        tags = ID3()
+        tags.add(USLT(encoding=3, text=plain))  # spotdl strips the times
+        if kind == "synced":
+            tags.add(SYLT(encoding=3, text=[], format=2, type=1))
+        tags.save(path)
+    if getattr(args, "generate_lrc", None) and kind != "none":
+        lrc_path = os.path.splitext(path)[0] + ".lrc"
+        with open(lrc_path, "wb") as out:
+            out.write(bytes([0, 1, 255]) * 20 if kind == "broken" else text.encode("utf-8"))
     print('Downloaded "Some Artist - Some Song":', path)
 ''')
 
@@ -84,6 +112,8 @@ def fake_spotdl(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("MUSIC_VISUALIZER_SPOTDL", str(script))
     monkeypatch.setenv("FAKE_SPOTDL_LOG", str(log))
     monkeypatch.setenv("FAKE_SPOTDL_MODE", "ok")
+    monkeypatch.setenv("FAKE_SPOTDL_LYRICS", "none")
+    monkeypatch.delenv("FAKE_SPOTDL_OLD", raising=False)
     monkeypatch.delenv("SPOTIPY_CLIENT_ID", raising=False)
     monkeypatch.delenv("SPOTIPY_CLIENT_SECRET", raising=False)
     return log
@@ -174,6 +204,67 @@ def test_broken_earlier_download_is_replaced(fake_spotdl, tmp_path):
     path, warning = download_track(track(), URL, out_dir=tmp_path)
     assert path.stat().st_size > 1000 and warning is None
     assert len(calls(fake_spotdl)) == 1
+
+
+def test_synced_lyrics_come_with_the_download_as_an_lrc_next_to_it(fake_spotdl, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.setenv("FAKE_SPOTDL_LYRICS", "synced")
+    path, _ = download_track(track(), URL, out_dir=tmp_path)
+    argv = calls(fake_spotdl)[0]["argv"]
+    assert argv[argv.index("--lyrics") + 1] == "synced" and "--generate-lrc" in argv
+    search = find_lyrics(path)
+    assert search.lyrics.timed and search.looked == (f"'{TRACK_ID}.lrc'",)
+    assert [(line.start, line.text) for line in search.lyrics.lines] == [
+        (0.2, "FIRST LINE"), (0.8, "SECOND LINE"), (1.4, "THIRD LINE")]
+    report = lyrics_report(path)
+    assert report.startswith("spotdl found the song's timed lyrics: 3 lines")
+    assert f"{TRACK_ID}.lrc" in report
+    download_track(track(), URL, out_dir=tmp_path)  # reused: the lyrics stay with it
+    assert len(calls(fake_spotdl)) == 1 and lyrics_report(path) == report
+
+
+def test_plain_or_no_lyrics_are_reported(fake_spotdl, tmp_path, monkeypatch):
+    monkeypatch.setenv("FAKE_SPOTDL_LYRICS", "plain")
+    path, _ = download_track(track(), URL, out_dir=tmp_path / "plain")
+    assert not find_lyrics(path).lyrics.timed
+    assert "lyrics without times: 3 lines" in lyrics_report(path)
+    monkeypatch.setenv("FAKE_SPOTDL_LYRICS", "none")
+    path, _ = download_track(track(), URL, out_dir=tmp_path / "none")
+    assert find_lyrics(path).lyrics is None
+    report = lyrics_report(path)
+    assert report.startswith("spotdl found no lyrics") and f"'{TRACK_ID}.lrc'" in report
+
+
+def test_an_unreadable_lrc_from_spotdl_is_dropped_not_a_failed_run(fake_spotdl, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.setenv("FAKE_SPOTDL_LYRICS", "broken")
+    path, _ = download_track(track(), URL, out_dir=tmp_path)
+    assert not path.with_suffix(".lrc").exists()
+    assert find_lyrics(path).lyrics is None
+    assert lyrics_report(path).startswith("spotdl found no lyrics")
+
+
+def test_a_spotdl_without_lyrics_options_is_run_again_without_them(fake_spotdl, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.setenv("FAKE_SPOTDL_OLD", "1")
+    monkeypatch.setenv("FAKE_SPOTDL_LYRICS", "synced")
+    path, warning = download_track(track(), URL, out_dir=tmp_path)
+    assert path.is_file() and warning is None
+    first, second = (call["argv"] for call in calls(fake_spotdl))
+    assert "--generate-lrc" in first and "--generate-lrc" not in second
+    assert "--lyrics" not in second and lyrics_report(path).startswith("spotdl found no lyrics")
+
+
+def test_the_track_resolved_by_downloading_reports_its_lyrics(fake_spotdl, tmp_path,
+                                                              monkeypatch):
+    from music_visualizer.sources import resolve
+
+    monkeypatch.setenv("FAKE_SPOTDL_LYRICS", "synced")
+    monkeypatch.setattr("music_visualizer.sources.spotify.fetch_track",
+                        lambda link, cover_dir: track())
+    found, warnings = resolve.resolve_track(URL, download=True, cache_dir=tmp_path)
+    assert find_lyrics(found.audio).lyrics.timed
+    assert [w for w in warnings if w.startswith("spotdl found the song's timed lyrics")]
 
 
 # --------------------------------------------------------------------------------------------

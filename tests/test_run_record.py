@@ -28,7 +28,9 @@ LEGACY = Path(__file__).resolve().parent / "data" / "legacy_runs"
 LEGACY_RECORDS = sorted(LEGACY.glob("*/partial/*/*/*_settings.json"))
 #: Settings declared after version 0.1.0 (a record written back gains them, at these values).
 SETTINGS_SINCE_0_1_0 = {"keep_frames": "all", "captions": "none", "lyrics": "",
-                        "lyrics_prompts": False}
+                        "lyrics_prompts": False, "caption_font": "",
+                        "caption_position": "bottom", "caption_size": 0.06,
+                        "caption_outline": 0.1, "caption_highlight": "#ffd200"}
 
 
 def _json_bytes(data: Any) -> bytes:

@@ -2,7 +2,9 @@
 
 - :data:`CAPTION_STYLES`   the ``captions`` setting's choices
 - :class:`CaptionsWarning` captions asked for, none possible (the CLI prints a note)
-- :class:`Captions`        the timed lyrics, the style and the frame timing of one video
+- :class:`CaptionLook`     font, position, size, outline and highlight colour of the text
+- :func:`check_font`       a font file the captions can use, or a UserError saying why not
+- :class:`Captions`        the timed lyrics, the style, the look and the frame timing of a video
 - :func:`captions_for`     a song's captions, or None with a warning saying why
 - :func:`caption_at`       frame -> (the line's text, characters sung so far), or None
 - :func:`caption_overlay`  the caption as a transparent RGBA image the size of a frame
@@ -11,9 +13,10 @@
 Captions go into the video only: the encoder reads captioned copies of the frames, written to
 a temporary folder, so the run's PNGs (what resume reads) never change. Everything is
 deterministic (the same frames and lyrics give the same bytes), so a resumed run's video equals
-an uninterrupted one's. Text: DejaVu Sans Bold (shipped with matplotlib), white with a dark
-outline, centred at the bottom, ~6 % of the frame height, wrapped to 90 % of its width; in
-``karaoke`` the words already sung are yellow.
+an uninterrupted one's. Text (:class:`CaptionLook`, by default): DejaVu Sans Bold (shipped with
+matplotlib) or a given TTF/OTF, white with a dark outline (a tenth of the text height), centred
+at the bottom (or the middle, or the top), 6 % of the frame height, wrapped to 90 % of its
+width; in ``karaoke`` the words already sung are yellow (or the given colour).
 """
 
 from __future__ import annotations
@@ -30,16 +33,20 @@ from ..errors import UserError
 from .find import find_lyrics
 from .types import LyricLine, Lyrics
 
-__all__ = ["CAPTION_STYLES", "Captions", "CaptionsWarning", "caption_at", "caption_frames",
-           "caption_overlay", "captions_for"]
+__all__ = ["CAPTION_POSITIONS", "CAPTION_STYLES", "CaptionLook", "Captions", "CaptionsWarning",
+           "caption_at", "caption_frames", "caption_overlay", "captions_for", "check_font",
+           "default_font"]
 
 #: The ``captions`` setting's choices.
 CAPTION_STYLES = ("none", "line", "karaoke")
+#: The ``caption_position`` setting's choices.
+CAPTION_POSITIONS = ("bottom", "middle", "top")
 #: How long the last line stays when nothing ends it (seconds).
 LAST_LINE_SECONDS = 6.0
 TEXT_COLOUR = (255, 255, 255, 255)
-SUNG_COLOUR = (255, 210, 0, 255)
 OUTLINE_COLOUR = (0, 0, 0, 255)
+#: The margin above top captions and below bottom ones (fraction of the frame height).
+MARGIN = 0.05
 
 
 class CaptionsWarning(UserWarning):
@@ -47,26 +54,77 @@ class CaptionsWarning(UserWarning):
 
 
 @dataclass(frozen=True)
+class CaptionLook:
+    """How captions look: ``font`` (a TTF/OTF path; ``""`` = DejaVu Sans Bold), ``position``
+    (one of :data:`CAPTION_POSITIONS`), ``size`` (text height / frame height), ``outline``
+    (outline width / text height; 0 = none) and ``highlight`` (karaoke's sung words, RGB)."""
+
+    font: str = ""
+    position: str = "bottom"
+    size: float = 0.06
+    outline: float = 0.1
+    highlight: tuple[int, int, int] = (255, 210, 0)
+
+
+@dataclass(frozen=True)
 class Captions:
     """What captioning a video needs: timed ``lyrics``, ``style`` (``line`` or ``karaoke``),
-    the video's ``fps``, ``start`` (the song's second at the run's frame 0) and ``offset`` (the
-    run's frame number of a file numbered 0, for pieces encoded from renumbered links)."""
+    the video's ``fps``, ``start`` (the song's second at the run's frame 0), ``offset`` (the
+    run's frame number of a file numbered 0, for pieces encoded from renumbered links) and the
+    text's ``look``."""
 
     lyrics: Lyrics
     style: str
     fps: float
     start: float = 0.0
     offset: int = 0
+    look: CaptionLook = CaptionLook()
+
+
+def default_font() -> str:
+    """The path of DejaVu Sans Bold as matplotlib ships it."""
+    import matplotlib
+
+    return os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans-Bold.ttf")
+
+
+def check_font(font: str) -> None:
+    """Raise a :class:`~music_visualizer.errors.SettingsError` (one sentence) when ``font``
+    (the ``caption_font`` setting) is not a font file the captions can be drawn with; ``""``
+    (DejaVu Sans Bold) always passes."""
+    from ..errors import SettingsError
+
+    if not font.strip():
+        return
+    path = Path(font).expanduser()
+    advice = "give a .ttf or .otf font file, or leave caption_font empty for DejaVu Sans Bold."
+    if not path.is_file():
+        kind = "is a folder" if path.is_dir() else "does not exist"
+        raise SettingsError(f"caption_font: '{font}' {kind}; {advice}")
+    try:
+        ImageFont.truetype(os.fspath(path), 12).getbbox("Ag")
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"caption_font: '{font}' cannot be read as a font ({exc}); "
+                            f"{advice}") from None
 
 
 def captions_for(song: str | os.PathLike[str], *, style: str, fps: float, start: float = 0.0,
-                 lyrics: str | os.PathLike[str] | None = None) -> Captions | None:
+                 lyrics: str | os.PathLike[str] | None = None,
+                 look: CaptionLook = CaptionLook()) -> Captions | None:
     """The captions of a video of ``song`` (``style`` ``line`` or ``karaoke``; ``lyrics`` as
-    :func:`~music_visualizer.lyrics.find.find_lyrics` takes it), or None: ``style`` ``none``,
-    lyrics turned off, or no timed lyrics (then a :class:`CaptionsWarning` says why: the video
-    is made without captions)."""
+    :func:`~music_visualizer.lyrics.find.find_lyrics` takes it; ``look`` its font, place and
+    colours, the font checked first), or None: ``style`` ``none``, lyrics turned off, or no
+    timed lyrics (then a :class:`CaptionsWarning` says why: the video is made without
+    captions).
+
+    Raises
+    ------
+    SettingsError
+        ``look.font`` is not a readable font file (:func:`check_font`).
+    """
     if style == "none":
         return None
+    check_font(look.font)
     try:
         found = find_lyrics(song, lyrics or None)
     except UserError as e:
@@ -75,7 +133,7 @@ def captions_for(song: str | os.PathLike[str], *, style: str, fps: float, start:
         if found.off:
             return None
         if found.lyrics is not None and found.lyrics.timed:
-            return Captions(found.lyrics, style, fps, start)
+            return Captions(found.lyrics, style, fps, start, look=look)
         problem = (found.missing_message(song) if found.lyrics is None else
                    f"the lyrics from {found.lyrics.source} have no line times; give an .lrc "
                    "file with [mm:ss.xx] times.")
@@ -124,12 +182,12 @@ def _sung_chars(line: LyricLine, text: str, seconds: float) -> int:
     return len(" ".join(words[:started]))
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    import matplotlib
-
-    path = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans-Bold.ttf")
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """``path`` (checked by :func:`check_font`; ``""``: DejaVu Sans Bold) at ``size`` pixels."""
+    if path.strip():
+        return ImageFont.truetype(os.fspath(Path(path).expanduser()), size)
     try:
-        return ImageFont.truetype(path, size)
+        return ImageFont.truetype(default_font(), size)
     except OSError:  # matplotlib without its fonts: Pillow's own
         return ImageFont.load_default(size)
 
@@ -146,18 +204,23 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
     return rows
 
 
-def caption_overlay(size: tuple[int, int], text: str, sung: int = 0) -> Image.Image:
+def caption_overlay(size: tuple[int, int], text: str, sung: int = 0,
+                    look: CaptionLook = CaptionLook()) -> Image.Image:
     """An RGBA image of ``size`` (width, height), transparent but for ``text`` centred at the
-    bottom, its first ``sung`` characters in the highlight colour."""
+    ``look``'s position, its first ``sung`` characters in the highlight colour."""
     width, height = size
-    font_size = max(8, round(height * 0.06))
-    outline = max(1, round(font_size / 10))
-    font = _font(font_size)
+    font_size = max(8, round(height * look.size))
+    outline = round(font_size * look.outline)
+    font = _font(look.font, font_size)
     image = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     rows = _wrap(text, font, width * 0.9)
     step = round(font_size * 1.25)
-    y = height - round(height * 0.05) - step * len(rows)
+    block = step * len(rows)
+    margin = round(height * MARGIN)
+    y = {"top": margin, "middle": (height - block) // 2}.get(look.position,
+                                                              height - margin - block)
+    sung_colour = (*look.highlight, 255)
     done = 0  # characters of the text before this row (rows are joined by one space)
     for row in rows:
         x = (width - font.getlength(row)) / 2
@@ -165,7 +228,7 @@ def caption_overlay(size: tuple[int, int], text: str, sung: int = 0) -> Image.Im
                   stroke_fill=OUTLINE_COLOUR)
         lit = max(0, min(len(row), sung - done))
         if lit:
-            draw.text((x, y), row[:lit], font=font, fill=SUNG_COLOUR, stroke_width=outline,
+            draw.text((x, y), row[:lit], font=font, fill=sung_colour, stroke_width=outline,
                       stroke_fill=OUTLINE_COLOUR)
         done += len(row) + 1
         y += step
@@ -191,6 +254,6 @@ def caption_frames(frames_dir: Path, out_dir: Path, *, timestring: str, first_fr
         with Image.open(frames_dir / name) as opened:
             frame = opened.convert("RGB")
         if caption not in overlays:
-            overlays[caption] = caption_overlay(frame.size, *caption)
+            overlays[caption] = caption_overlay(frame.size, *caption, look=captions.look)
         frame.paste(overlays[caption], (0, 0), overlays[caption])
         frame.save(out_dir / name, compress_level=1)

@@ -43,7 +43,7 @@ from ..modes.plan import Plan, build_plan, frame_count
 from ..modes.steps import steps_for
 from ..settings import Settings, settings_from_dict
 from ..sources.track import TrackInfo
-from .lyric_prompts import lyric_prompts
+from .lyric_prompts import check_captions, lyric_prompts, run_captions, run_lyrics
 from .record import RunRecord, Song, load_run_record
 from .store import (
     FrameWriter,
@@ -123,7 +123,7 @@ class PreparedRun:
     record: RunRecord | None = None  # the settings file to write when a new run starts
     gan: Any = None  # GAN mode: the run's GanVectors (saved as <timestring>_gan.npz)
     damaged: tuple[int, str] | None = None  # resume: the first damaged frame and how
-    lyrics: Lyrics | None = None  # the timed lyrics the prompts follow (saved with the run)
+    lyrics: Lyrics | None = None  # the timed lyrics its prompts or captions use (saved with it)
     notes: tuple[str, ...] = ()  # what to tell the user about the plan (lyrics used or not)
 
 
@@ -224,6 +224,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
                            damaged=damaged)
 
     settings = _resolve(request.settings, info)
+    check_captions(settings)
     if settings.init_image:
         settings = replace(settings, init_image=_checked_image(settings.init_image))
     n_frames = frame_count(settings.duration or 0.0, settings.fps)
@@ -251,7 +252,8 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
     timestring = new_timestring(folder, now=now)
     return PreparedRun(folder, timestring, settings, plan, info, 0, resumed=False,
                        record=_record(timestring, song, info, digest, settings, plan, analysis),
-                       gan=gan, lyrics=from_lyrics.lyrics, notes=from_lyrics.notes)
+                       gan=gan, lyrics=run_lyrics(settings, request.audio, from_lyrics.lyrics),
+                       notes=from_lyrics.notes)
 
 
 def _resume_index(folder: Path, timestring: str, done: int, settings: Settings, *,
@@ -327,7 +329,7 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
     if saved.settings.keep_frames == "none":
         return _video_from_segments(folder, timestring, saved, audio_path)
     return _encode(folder, timestring, saved.settings, saved.n_frames, audio_path,
-                   _captions(folder, timestring, saved.settings, audio_path))
+                   run_captions(folder, timestring, saved.settings, audio_path))
 
 
 def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
@@ -344,7 +346,7 @@ def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
         if done < plan.n_frames:
             raise RunError(f"Run {timestring} is not finished ({done} of {plan.n_frames} "
                            f"frames); resume it with --resume {timestring} to finish its video.")
-        captions = _captions(folder, timestring, saved.settings, audio_path)
+        captions = run_captions(folder, timestring, saved.settings, audio_path)
         _finish_segments(folder, timestring, saved.settings, plan, None, captions)
         return _encode(folder, timestring, saved.settings, plan.n_frames, audio_path, captions)
 
@@ -364,19 +366,6 @@ def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
                 length=segment_length(folder, timestring, plan.n_frames, default),
                 needed=lambda index: steps.state_files(folder, timestring, index, settings),
                 captions=captions)
-
-
-def _captions(folder: Path, timestring: str, settings: Settings,
-              audio: Path) -> Captions | None:
-    """The lyrics burned into the video (``captions: line | karaoke``), or None (see
-    :func:`~music_visualizer.lyrics.captions.captions_for`: a note when there are none): the
-    lyrics saved with the run when its prompts follow them (the same lines, however the song's
-    sidecar changes later), else the ``lyrics`` setting's."""
-    from ..lyrics.captions import captions_for
-
-    saved = lyrics_path(folder, timestring)
-    return captions_for(audio, style=settings.captions, fps=settings.fps, start=settings.start,
-                        lyrics=saved if saved.is_file() else settings.lyrics)
 
 
 def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
@@ -446,7 +435,7 @@ def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
     try:
         if run.gan is not None:  # before the settings file: a run with one has its vectors
             run.gan.save(gan_path(run.folder, timestring))
-        if run.lyrics is not None:  # the timed lyrics its prompts follow
+        if run.lyrics is not None:  # the timed lyrics its prompts or captions use
             atomic_write_bytes(lyrics_path(run.folder, timestring),
                                to_lrc(run.lyrics).encode("utf-8"))
         atomic_write_json(reserved, record.to_json())
@@ -499,7 +488,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
             if run.record is not None:
                 run, lock = _start_new_run(run)
         # looked up once: the segments, their finish and the video burn the same lines
-        captions = _captions(run.folder, run.timestring, settings, Path(request.audio))
+        captions = run_captions(run.folder, run.timestring, settings, Path(request.audio))
         if on_start is not None:
             on_start(run)
         if state_next < plan.n_frames:

@@ -1,7 +1,13 @@
-"""A run's prompts from the song's lyrics (``lyrics_prompts: true``).
+"""A run's lyrics: its prompts from them (``lyrics_prompts: true``), the lyrics saved with it
+and its captions.
 
 - :class:`LyricPrompts`     the settings to plan with, the lyrics used and what to tell the user
 - :func:`lyric_prompts`     settings + song + the section starts -> :class:`LyricPrompts`
+- :func:`run_lyrics`        the timed lyrics a new run saves (``<ts>_lyrics.lrc``): those its
+  prompts follow, else those its captions show
+- :func:`run_captions`      a run's captions, from the lyrics saved with it when there are some
+- :func:`caption_look`      the captions' font, place, size, outline and colour from settings
+- :func:`check_captions`    a bad caption font, refused before anything is rendered
 
 The prompts of the run become a keyframe per lyric line (see
 :func:`~music_visualizer.prompts.lyrics.lyric_keyframes`), keyed by frame, so the plan (and a
@@ -11,15 +17,21 @@ resume, which reads the plan) uses them like prompts given by frame. Prompts the
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+from ..errors import UserError
 from ..lyrics import Lyrics, find_lyrics
+from ..lyrics.captions import CaptionLook, Captions, CaptionsWarning, captions_for, check_font
 from ..modes import mode_for
 from ..modes.plan import resolve_prompt_keys, sections_in_frames
 from ..prompts.lyrics import keyframes_to_frames, lyric_keyframes
 from ..settings import Settings
+from .store import lyrics_path
 
-__all__ = ["LyricPrompts", "lyric_prompts"]
+__all__ = ["LyricPrompts", "caption_look", "check_captions", "lyric_prompts", "run_captions",
+           "run_lyrics"]
 
 
 @dataclass(frozen=True)
@@ -81,3 +93,66 @@ def _why_not(settings: Settings, lyrics: Lyrics, prompts_given: bool) -> str | N
         return ("This mode makes its own prompt schedule; the lyrics were not used for the "
                 "prompts.")
     return None
+
+
+def run_lyrics(settings: Settings, song: str | os.PathLike[str],
+               used: Lyrics | None) -> Lyrics | None:
+    """The timed lyrics a new run keeps with it: ``used`` (those its prompts follow), else,
+    with captions on, the song's timed lyrics (``settings.lyrics`` or next to the song or in
+    its tags); None when the run uses no lyrics. Lyrics that cannot be read are not kept (the
+    captions' note says why when the video is made)."""
+    if used is not None:
+        return used
+    if settings.captions == "none":
+        return None
+    try:
+        found = find_lyrics(song, settings.lyrics or None).lyrics
+    except UserError:
+        return None
+    return found if found is not None and found.timed else None
+
+
+def run_captions(folder: Path, timestring: str, settings: Settings,
+                 song: Path) -> Captions | None:
+    """The lyrics burned into a run's video (``captions: line | karaoke``), or None (see
+    :func:`~music_visualizer.lyrics.captions.captions_for`: a note when there are none): the
+    lyrics saved with the run (the same lines, however the song's sidecar changes later), else
+    (runs made before they were saved) the ``lyrics`` setting's. A font gone since the run
+    started is replaced by DejaVu Sans Bold, with a note."""
+    saved = lyrics_path(folder, timestring)
+    return captions_for(song, style=settings.captions, fps=settings.fps, start=settings.start,
+                        lyrics=saved if saved.is_file() else settings.lyrics,
+                        look=_usable_look(settings))
+
+
+def _usable_look(settings: Settings) -> CaptionLook:
+    """:func:`caption_look`; when the run's font has gone since it started (a resume, a video
+    rebuilt later), DejaVu Sans Bold with a note instead of a run that cannot finish."""
+    look = caption_look(settings)
+    if settings.captions == "none":
+        return look
+    try:
+        check_font(look.font)
+    except UserError as exc:
+        warnings.warn(f"{exc} The captions use DejaVu Sans Bold instead.", CaptionsWarning,
+                      stacklevel=3)
+        return replace(look, font="")
+    return look
+
+
+def caption_look(settings: Settings) -> CaptionLook:
+    """The captions' look from the ``caption_*`` settings."""
+    from PIL import ImageColor
+
+    red, green, blue = ImageColor.getrgb(settings.caption_highlight)[:3]
+    return CaptionLook(font=settings.caption_font, position=settings.caption_position,
+                       size=settings.caption_size, outline=settings.caption_outline,
+                       highlight=(red, green, blue))
+
+
+def check_captions(settings: Settings) -> None:
+    """SettingsError (one sentence) when a new run has captions and ``caption_font`` is not a
+    font file they can be drawn with: said before a model is loaded or a frame rendered (a
+    resumed run whose font has gone since uses DejaVu Sans Bold, see :func:`run_captions`)."""
+    if settings.captions != "none":
+        check_font(settings.caption_font)

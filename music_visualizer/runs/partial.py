@@ -28,7 +28,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import RunError
-from ..lyrics.captions import Captions, captions_for
+from ..lyrics.captions import Captions
+from .lyric_prompts import run_captions
 from .record import RunRecord, load_run_record
 from .segments import Segment, read_segments
 from .store import check_timestring, frame_path, segments_dir
@@ -154,8 +155,7 @@ def build_partial(run_dir: Path, timestring: str, *, audio: Path | None = None) 
                        "resume it (or wait until it has rendered a frame).")
     fps, settings = record.settings.fps, record.settings
     out = partial_path(folder, timestring)
-    captions = captions_for(song, style=settings.captions, fps=fps, start=settings.start,
-                            lyrics=getattr(settings, "lyrics", None))
+    captions = run_captions(folder, timestring, settings, song)
     if not segments:
         from .video import encode_video
 

@@ -211,7 +211,7 @@ def gan_path(folder: Path, timestring: str) -> Path:
 
 
 def lyrics_path(folder: Path, timestring: str) -> Path:
-    """The timed lyrics a run's prompts follow (``lyrics_prompts``), as LRC."""
+    """The timed lyrics a run's prompts (``lyrics_prompts``) or captions use, as LRC."""
     return Path(folder) / f"{timestring}_lyrics.lrc"
 
 

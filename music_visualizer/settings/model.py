@@ -34,6 +34,7 @@ from .values import (
     INTERVAL_KINDS,
     Prompts,
     normalize_classes,
+    normalize_colour,
     normalize_intervals,
     normalize_prompts,
 )
@@ -153,6 +154,27 @@ class Settings:
         app=dict(label="Captions",
                  info="the song's timed lyrics in the video (an .lrc next to the song)"),
         form=57)
+    caption_font: str = setting(
+        "", "'' = DejaVu Sans Bold (ships with matplotlib) | a .ttf or .otf font file",
+        group="output", metavar="FONT_FILE", widget="text",
+        app=dict(label="Caption font", placeholder="DejaVu Sans Bold (blank) or a .ttf/.otf "
+                                                   "file"), form=60)
+    caption_position: str = setting(
+        "bottom", "where the captions sit in the frame", group="output",
+        choices=("bottom", "middle", "top"), widget="dropdown",
+        app=dict(label="Caption position"), form=61)
+    caption_size: float = setting(
+        0.06, "the captions' text height as a fraction of the frame height", group="output",
+        low=0.02, high=0.3, metavar="0.02-0.3", widget="number",
+        app=dict(label="Caption size", minimum=0.02, maximum=0.3, step=0.01), form=62)
+    caption_outline: float = setting(
+        0.1, "the dark outline around the captions' letters, as a fraction of the text height "
+        "(0 = none)", group="output", low=0.0, high=0.5, metavar="0-0.5", widget="number",
+        app=dict(label="Caption outline", minimum=0.0, maximum=0.5, step=0.05), form=63)
+    caption_highlight: str = setting(
+        "#ffd200", "karaoke: the colour of the words sung so far (a name or #rrggbb)",
+        group="output", metavar="COLOUR",
+        convert=normalize_colour)
     # Diffusion.
     steps: int = setting(4, "denoising steps (sd-turbo needs 1-4; SD 1.5 wants 25-50)",
                          group="diffusion", low=1, high=200, widget="number",

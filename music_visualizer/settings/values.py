@@ -1,9 +1,10 @@
 """The values of settings that are more than one number or word: prompts, walk intervals,
-GAN classes (each a converter named by its field's spec).
+GAN classes, colours (each a converter named by its field's spec).
 
 - :func:`normalize_prompts`   a frame->prompt mapping, a list of prompts, or one string
 - :func:`normalize_intervals` walk intervals, checked and completed
 - :func:`normalize_classes`   ImageNet class ids for GAN mode
+- :func:`normalize_colour`    a colour name or ``#rgb``/``#rrggbb`` -> ``#rrggbb``
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "INTERVAL_KINDS",
     "Prompts",
     "normalize_classes",
+    "normalize_colour",
     "normalize_intervals",
     "normalize_prompts",
 ]
@@ -142,3 +144,18 @@ def normalize_classes(value: Any, *, key: str = "classes") -> list[int] | None:
     return classes
 
 
+
+
+def normalize_colour(value: Any, *, key: str = "colour") -> str:
+    """A colour as ``#rrggbb`` (lower case) from a CSS name (``"yellow"``), ``#rgb``,
+    ``#rrggbb`` or ``rgb(255, 210, 0)``; SettingsError naming ``key`` otherwise."""
+    from PIL import ImageColor
+
+    try:
+        rgb = ImageColor.getrgb(str(value).strip()) if isinstance(value, str) else None
+    except ValueError:
+        rgb = None
+    if rgb is None:
+        raise SettingsError(f"{key}: {describe(value)} is not a colour; write a name like "
+                            "\"yellow\" or a hex colour like \"#ffd200\".")
+    return "#{:02x}{:02x}{:02x}".format(*rgb[:3])

@@ -2,6 +2,7 @@
 
 - :func:`spotdl_command`  the spotdl program to run (``MUSIC_VISUALIZER_SPOTDL`` or our own venv)
 - :func:`download_track`  run spotdl for one track -> (audio path, duration warning or None)
+- :func:`lyrics_report`   whether lyrics came with a download (one sentence for the user)
 - :class:`DownloadError`, :class:`SpotdlMissingError`  what the user is told when it fails
 
 spotdl pins fastapi/starlette versions that break Gradio, so it is never imported and never
@@ -14,10 +15,17 @@ The command line (spotdl 4)::
 
     spotdl download <url> --output <out_dir>/{track-id}.{output-ext} --format mp3
         --overwrite force --ffmpeg <imageio-ffmpeg binary> --print-errors --simple-tui
+        --lyrics synced genius azlyrics musixmatch --generate-lrc
         [--client-id ID --client-secret SECRET]   # from SPOTIPY_CLIENT_ID/SECRET when set
 
 so the file lands at a predictable ``<out_dir>/<track id>.mp3`` and a second call for the same
-track reuses it without running spotdl again.
+track reuses it without running spotdl again. The lyrics: ``--lyrics`` tries the synchronised
+provider first (LRC from Deezer/NetEase/... through the ``syncedlyrics`` library), then spotdl's
+plain-text ones, and embeds what it found (in an mp3 the ``USLT`` tag, its times stripped);
+``--generate-lrc`` writes the synchronised lyrics to ``<out_dir>/<track id>.lrc``, the sidecar
+:func:`~music_visualizer.lyrics.find_lyrics` reads first. A spotdl too old for these options is
+run again without them; an ``.lrc`` it wrote that cannot be read is deleted (with a note), so a
+run never fails on it.
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ from pathlib import Path
 
 from music_visualizer import child_process
 from music_visualizer.errors import UserError
+from music_visualizer.lyrics import find_lyrics, read_lyrics_file
+from music_visualizer.lyrics.find import sidecar_path
 from music_visualizer.sources.track import TrackInfo
 
 __all__ = [
@@ -43,6 +53,7 @@ __all__ = [
     "DownloadError",
     "SpotdlMissingError",
     "download_track",
+    "lyrics_report",
     "spotdl_command",
     "spotdl_venv_dir",
 ]
@@ -54,6 +65,8 @@ _FORMAT = "mp3"
 _VENV_TIMEOUT = 900.0
 _TAIL_LINES = 6
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\r")
+#: spotdl's lyrics options: synchronised lyrics first, written to an .lrc next to the song too
+LYRICS_OPTIONS = ("--lyrics", "synced", "genius", "azlyrics", "musixmatch", "--generate-lrc")
 _TRACK_ID = re.compile(r"(?:track[/:])([A-Za-z0-9]{22})(?![A-Za-z0-9])")
 
 
@@ -179,8 +192,10 @@ def download_track(track: TrackInfo, url: str, *, out_dir: Path,
     Returns
     -------
     (path, warning)
-        The audio file (``<out_dir>/<track id>.mp3``; reused when already downloaded) and a
-        warning when its duration differs from ``track.duration`` by more than 2 s, else None.
+        The audio file (``<out_dir>/<track id>.mp3``; reused when already downloaded, with the
+        lyrics spotdl found next to it as ``<track id>.lrc`` or in its tags: see
+        :func:`lyrics_report`) and a warning when its duration differs from ``track.duration``
+        by more than 2 s, else None.
 
     Raises
     ------
@@ -196,7 +211,9 @@ def download_track(track: TrackInfo, url: str, *, out_dir: Path,
     existing = _find_output(out_dir, stem)
     if existing is not None:
         try:
-            return existing, _duration_warning(track, existing)
+            warning = _duration_warning(track, existing)
+            _drop_unreadable_lrc(existing)
+            return existing, warning
         except DownloadError:
             pass  # a broken earlier download is downloaded again
 
@@ -204,7 +221,7 @@ def download_track(track: TrackInfo, url: str, *, out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     template = str(out_dir / ("{track-id}.{output-ext}" if track_id else f"{stem}.{{output-ext}}"))
     args = [*command, "download", url, "--output", template, "--format", _FORMAT,
-            "--overwrite", "force", "--print-errors", "--simple-tui"]
+            "--overwrite", "force", "--print-errors", "--simple-tui", *LYRICS_OPTIONS]
     ffmpeg = _ffmpeg_exe()
     if ffmpeg:
         args += ["--ffmpeg", ffmpeg]
@@ -215,6 +232,9 @@ def download_track(track: TrackInfo, url: str, *, out_dir: Path,
     before = _audio_files(out_dir)
     started = time.time()
     returncode, output = _run(args, cwd=out_dir, timeout=timeout, secrets=secrets)
+    if returncode != 0 and _refused_lyrics_options(output):  # an older spotdl
+        args = [arg for arg in args if arg not in LYRICS_OPTIONS]
+        returncode, output = _run(args, cwd=out_dir, timeout=timeout, secrets=secrets)
     output = _redact(output, secrets)
     if returncode != 0:
         raise DownloadError(
@@ -228,7 +248,48 @@ def download_track(track: TrackInfo, url: str, *, out_dir: Path,
             + (f"; its output ended with: {_tail(output)}" if output.strip() else "")
             + ". The song may not be available; upload the audio file instead."
         )
-    return produced, _duration_warning(track, produced)
+    warning = _duration_warning(track, produced)
+    _drop_unreadable_lrc(produced)
+    return produced, warning
+
+
+def _refused_lyrics_options(output: str) -> bool:
+    """spotdl's argparse refused our lyrics options (a spotdl older than 4.1)."""
+    refused = "unrecognized arguments" in output or "invalid choice" in output
+    return refused and ("--generate-lrc" in output or "'synced'" in output)
+
+
+def _drop_unreadable_lrc(song: Path) -> None:
+    """Delete the ``.lrc`` spotdl wrote next to ``song`` when it cannot be read (it would stop
+    every run of the song); :func:`lyrics_report` then says none came."""
+    from music_visualizer.errors import LyricsError
+
+    sidecar = sidecar_path(song)
+    if sidecar is None:
+        return
+    try:
+        read_lyrics_file(sidecar)
+    except LyricsError:
+        sidecar.unlink(missing_ok=True)
+
+
+def lyrics_report(song: Path) -> str:
+    """One sentence on the lyrics that came with the downloaded ``song``: timed lines in the
+    ``.lrc`` spotdl wrote next to it or in its tags, plain lyrics in its tags (timed later), or
+    none (and how to give them)."""
+    try:
+        found = find_lyrics(song)
+    except UserError as exc:
+        return f"spotdl's lyrics for the song cannot be used: {exc}"
+    lyrics = found.lyrics
+    if lyrics is None:
+        return ("spotdl found no lyrics for the song; for lyric prompts or captions give an .lrc "
+                f"file with --lyrics FILE or put it next to the song as '{song.stem}.lrc'.")
+    count = f"{len(lyrics.lines)} line{'' if len(lyrics.lines) == 1 else 's'}"
+    if lyrics.timed:
+        return f"spotdl found the song's timed lyrics: {count} in the {lyrics.source}."
+    return (f"spotdl found the song's lyrics without times: {count} in the {lyrics.source}; "
+            "they are used once timed (or give an .lrc file with [mm:ss.xx] times).")
 
 
 def _run(args: list[str], *, cwd: Path, timeout: float,

@@ -37,7 +37,7 @@ def downloads_dir(cache_dir: Path | None = None) -> Path:
 def resolve_track(link: str | None = None, audio: str | os.PathLike[str] | None = None, *,
                   download: bool = False, cache_dir: Path | None = None
                   ) -> tuple[TrackInfo, list[str]]:
-    """The track and any warnings for the user.
+    """The track and any warnings for the user (after a download, also whether lyrics came).
 
     Parameters
     ----------
@@ -86,10 +86,11 @@ def resolve_track(link: str | None = None, audio: str | os.PathLike[str] | None 
             tagged = read_track_tags(Path(audio), cover_dir=covers_dir(cache_dir))
             track = track.with_updates(cover=tagged.cover)
     elif download:
-        from .download import download_track
+        from .download import download_track, lyrics_report
 
         path, warning = download_track(track, link, out_dir=downloads_dir(cache_dir))
         track = track.with_updates(audio=str(path))
         if warning:
             warnings.append(warning)
+        warnings.append(lyrics_report(path))  # whether lyrics came with the download
     return track, warnings

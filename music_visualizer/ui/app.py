@@ -250,6 +250,7 @@ ADVANCED_ROWS: tuple[tuple[str, ...], ...] = (
     ("diffusion_cadence", "noise_type", "prompt_blend", "tiny_vae", "compile"),
     ("walk_smoothing", "gan_model", "classes", "truncation", "pitch_sensitivity",
      "tempo_sensitivity"),
+    ("caption_font", "caption_position", "caption_size", "caption_outline"),  # the captions' look
     ("beat_tracker", "keep_frames", "captions", "lyrics_prompts"),
 )
 _GRADIO_WIDGETS = {"number": "Number", "slider": "Slider", "dropdown": "Dropdown",
