@@ -31,7 +31,7 @@ from ..errors import RunError
 from ..lyrics.captions import Captions, captions_for
 from .record import RunRecord, load_run_record
 from .segments import Segment, read_segments
-from .store import check_timestring, frame_path, segments_dir
+from .store import check_timestring, frame_path, lyrics_path, segments_dir
 
 __all__ = ["PartialVideo", "build_partial", "latest_segment", "listed_segments", "partial_path",
            "partial_video", "run_is_finished"]
@@ -154,8 +154,9 @@ def build_partial(run_dir: Path, timestring: str, *, audio: Path | None = None) 
                        "resume it (or wait until it has rendered a frame).")
     fps, settings = record.settings.fps, record.settings
     out = partial_path(folder, timestring)
+    saved = lyrics_path(folder, timestring)  # the lyrics saved with the run, as the video's
     captions = captions_for(song, style=settings.captions, fps=fps, start=settings.start,
-                            lyrics=getattr(settings, "lyrics", None))
+                            lyrics=saved if saved.is_file() else getattr(settings, "lyrics", None))
     if not segments:
         from .video import encode_video
 
