@@ -151,7 +151,8 @@ class Settings:
         "or synced tags; the PNGs stay clean)", group="output",
         choices=("none", "line", "karaoke"), widget="radio",
         app=dict(label="Captions",
-                 info="the song's timed lyrics in the video (an .lrc next to the song)"),
+                 info="the timed lyrics in the video (the Lyrics box, else an .lrc next to "
+                      "the song or its tags)"),
         form=57)
     # Diffusion.
     steps: int = setting(4, "denoising steps (sd-turbo needs 1-4; SD 1.5 wants 25-50)",
