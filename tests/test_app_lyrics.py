@@ -158,3 +158,18 @@ def test_a_resume_keeps_the_lyrics_saved_with_the_run(song, tmp_path, monkeypatc
                           timestring=ts, lyrics=given_lyrics("[00:00.50] something else\n"))
     assert job.wait(300) and job.status().phase == "done", job.status().error
     assert (folder / f"{ts}_lyrics.lrc").read_bytes() == before
+
+
+def test_captions_without_timed_lyrics_are_a_note_at_visualize(song, tmp_path):
+    config = AppConfig(output_dir=tmp_path / "out", cache_dir=tmp_path / "cache", caption=False)
+    board = RenderBoard()
+    _, _, notes = _render(config, song, board, given_lyrics("one plain line\n"),
+                          captions="karaoke", duration=1)
+    assert any(n.startswith("The video has no captions: the lyrics from the Lyrics box have "
+                            "no line times") for n in notes), notes
+    _, _, notes = _render(config, song, board, given_lyrics(""), captions="line", duration=1)
+    assert any(n.startswith("The video has no captions: No lyrics found for 'Click Song.wav'")
+               for n in notes), notes
+    _, _, notes = _render(config, song, board, given_lyrics(LRC), captions="karaoke",
+                          duration=1)
+    assert not any("captions" in n for n in notes), notes

@@ -383,8 +383,31 @@ def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
         job.set_label(f"{track.display_name}, run {run.timestring}")
         job.set_run(run.folder, run.timestring)
 
-    # which lyrics the prompts follow, or why not (given prompts win: clear them for lyrics)
-    return board.start(label, work), [*warnings, *prepared.notes]
+    # which lyrics the prompts follow, or why not; captions asked for without timed lyrics
+    notes = [*prepared.notes, *_caption_notes(prepared, request.audio)]
+    return board.start(label, work), [*warnings, *notes]
+
+
+def _caption_notes(prepared: Any, audio: Path) -> list[str]:
+    """Why a new run's video will have no captions though they were asked for (the render
+    says it only in the log): the lyrics given (saved with the run) have no times, or the
+    song has no timed lyrics."""
+    import warnings
+
+    from ..lyrics.captions import CaptionsWarning, captions_for
+
+    settings = prepared.settings
+    if prepared.resumed or settings.captions == "none":
+        return []
+    if prepared.lyrics is not None:  # saved with the run: the captions use them
+        return [] if prepared.lyrics.timed else [
+            f"The video has no captions: the lyrics from the {prepared.lyrics.source} have no "
+            "line times; give them as [mm:ss.xx] lines."]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CaptionsWarning)
+        captions_for(audio, style=settings.captions, fps=settings.fps, start=settings.start,
+                     lyrics=settings.lyrics)
+    return [str(w.message) for w in caught if issubclass(w.category, CaptionsWarning)]
 
 
 @dataclass(frozen=True)
