@@ -68,7 +68,8 @@ def test_produce_prompts_reads_an_uploads_tags_and_makes_a_prompt_per_line(tmp_p
     assert produce_prompts(config, None, str(upload)).lyrics.keyframes == ""
 
 
-def test_no_lyrics_or_a_broken_file_is_a_status_line_saying_how_to_add_them(song, lyric_song):
+def test_no_lyrics_or_a_broken_file_is_a_status_line_saying_how_to_add_them(song, lyric_song,
+                                                                           tmp_path):
     none = fill_lyrics(song, setting="", prompts=[])
     assert none.lyrics == "" and "No lyrics found for 'Click Song.wav'" in none.status
     assert "'[00:12.34] the words'" in none.status
@@ -78,6 +79,19 @@ def test_no_lyrics_or_a_broken_file_is_a_status_line_saying_how_to_add_them(song
     off = fill_lyrics(lyric_song, setting="none", prompts=[])
     assert "Lyrics are off" in off.status
     assert "Upload the song" in fill_lyrics(None, setting="", prompts=[]).status
+    # lyrics pasted before Produce Prompts are kept when the song has none, and make prompts
+    kept = fill_lyrics(song, setting="", prompts=["style"], analysis=_analysis(song, tmp_path),
+                       with_prompts=True, pasted=LRC)
+    assert kept.lyrics == LRC and "The lyrics in the box are kept" in kept.status
+    assert "[00:01.00] neon rain falling city, style" in kept.keyframes
+    bad = fill_lyrics(song, setting="", prompts=[], pasted="[00:01.00] a\nb\n")
+    assert bad.lyrics == "[00:01.00] a\nb\n" and "Lyrics box, line 2 has text" in bad.status
+
+
+def _analysis(song, tmp_path):
+    from music_visualizer.audio.analysis import analyze_file
+
+    return analyze_file(song, cache_dir=tmp_path / "cache")
 
 
 def test_the_boxes_at_visualize_and_a_bad_line_named_by_box_and_line():
@@ -169,7 +183,7 @@ def test_captions_without_timed_lyrics_are_a_note_at_visualize(song, tmp_path):
                             "no line times") for n in notes), notes
     _, _, notes = _render(config, song, board, given_lyrics(""), captions="line", duration=1)
     assert any(n.startswith("The video has no captions: No lyrics found for 'Click Song.wav'")
-               for n in notes), notes
+               and n.endswith("Or paste timed lyrics in the Lyrics box.") for n in notes), notes
     _, _, notes = _render(config, song, board, given_lyrics(LRC), captions="karaoke",
                           duration=1)
     assert not any("captions" in n for n in notes), notes

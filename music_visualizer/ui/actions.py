@@ -185,9 +185,11 @@ def _plot_image(analysis: Any, settings: Settings, title: str) -> np.ndarray:
 
 
 def produce_prompts(config: AppConfig, link: str | None, audio: str | None, *,
-                    preset: str | None = None, lyrics_prompts: bool = False) -> PromptsResult:
+                    preset: str | None = None, lyrics_prompts: bool = False,
+                    pasted_lyrics: str = "") -> PromptsResult:
     """The track card, five default prompts and the song's lyrics from a link and/or an
-    uploaded song; with ``lyrics_prompts`` also a prompt keyframe per timed lyric line.
+    uploaded song (when it has none: the lyrics ``pasted`` in the box); with
+    ``lyrics_prompts`` also a prompt keyframe per timed lyric line.
 
     Never downloads the song (that happens at Visualize, when needed).
     """
@@ -207,7 +209,8 @@ def produce_prompts(config: AppConfig, link: str | None, audio: str | None, *,
         plot = _plot_image(analysis, base, track.display_name)
     duration = analysis.duration if analysis is not None else track.duration
     lyrics = fill_lyrics(stored, setting=base.lyrics, prompts=prompt_set.prompts,
-                         analysis=analysis, fps=base.fps, with_prompts=lyrics_prompts)
+                         analysis=analysis, fps=base.fps, with_prompts=lyrics_prompts,
+                         pasted=pasted_lyrics)
     return PromptsResult(
         card=track_card(track, analysis, markdown=True), cover=track.cover,
         prompts=prompt_set.prompts, negative_prompt=prompt_set.negative_prompt,
@@ -407,7 +410,8 @@ def _caption_notes(prepared: Any, audio: Path) -> list[str]:
         warnings.simplefilter("always", CaptionsWarning)
         captions_for(audio, style=settings.captions, fps=settings.fps, start=settings.start,
                      lyrics=settings.lyrics)
-    return [str(w.message) for w in caught if issubclass(w.category, CaptionsWarning)]
+    return [f"{w.message} Or paste timed lyrics in the Lyrics box." for w in caught
+            if issubclass(w.category, CaptionsWarning)]
 
 
 @dataclass(frozen=True)

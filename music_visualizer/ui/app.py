@@ -386,7 +386,7 @@ def _preset_or_none(name: str | None) -> str | None:
     return None if name == NO_PRESET else name
 
 
-_PRODUCE_INPUTS = ("link", "audio", "preset", "lyrics_prompts")
+_PRODUCE_INPUTS = ("link", "audio", "preset", "lyrics_prompts", "lyrics")
 _PRODUCE_OUTPUTS = ("cover", "card", *_PROMPT_FIELDS, "negative", "duration", "start", "plot",
                    "timestring", "lyrics", "lyric_keyframes", "made_keyframes", "lyrics_status",
                    "message")
@@ -400,7 +400,8 @@ def _wire_produce(page: Mapping[str, Any], config: AppConfig) -> None:
     def on_produce(values: dict[str, Any]) -> tuple:
         result = produce_prompts(config, values["link"], values["audio"],
                                  preset=_preset_or_none(values["preset"]),
-                                 lyrics_prompts=bool(values["lyrics_prompts"]))
+                                 lyrics_prompts=bool(values["lyrics_prompts"]),
+                                 pasted_lyrics=values["lyrics"] or "")
         for warning in result.warnings:
             _warn(warning, config)
         boxes = result.lyrics

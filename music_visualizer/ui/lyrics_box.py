@@ -46,35 +46,51 @@ class LyricsBoxes:
 
 def fill_lyrics(song: str | os.PathLike[str] | None, *, setting: str | None,
                 prompts: Sequence[str], analysis: Any = None, fps: float = 12.0,
-                with_prompts: bool = False) -> LyricsBoxes:
+                with_prompts: bool = False, pasted: str = "") -> LyricsBoxes:
     """The boxes for ``song``: its lyrics (as the ``lyrics`` setting says: blank = an ``.lrc``
     next to it, then its tags) in LRC, and with ``with_prompts`` a prompt keyframe per line
     (each line's imagery + the prompt of its section, from ``prompts`` and ``analysis``'s
-    sections). A broken lyrics file is reported in the status, not raised."""
-    if song is None:
-        return LyricsBoxes("", "", f"Upload the song to read its lyrics, or {HOW_TO_ADD}.")
-    name = Path(song).name
-    try:
-        search = lookup_lyrics(song, setting)
-    except LyricsError as e:
-        return LyricsBoxes("", "", f"{e} Or {HOW_TO_ADD}.")
-    if search.off:
-        return LyricsBoxes("", "", f"Lyrics are off (lyrics: none in the settings file); to "
-                                   f"use some, {HOW_TO_ADD}.")
-    if search.lyrics is None:
-        return LyricsBoxes("", "", f"No lyrics found for '{name}' (no .lrc file next to it, "
-                                   f"none in its tags); {HOW_TO_ADD}.")
-    lyrics = search.lyrics
-    count = f"{len(lyrics.lines)} line{'' if len(lyrics.lines) == 1 else 's'}"
-    status = f"Lyrics: {count} from the {lyrics.source}"
+    sections). When the song has none, the lyrics ``pasted`` in the box are kept (and make the
+    keyframes). A broken lyrics file is reported in the status, not raised."""
+    lyrics, status = _song_lyrics(song, setting)
+    if lyrics is None and pasted.strip():
+        try:
+            lyrics = parse_lrc(pasted, source=LYRICS_BOX, name=LYRICS_BOX)
+        except LyricsError as e:
+            return LyricsBoxes(pasted, "", f"{status} {e}")
+        status = f"{status} The lyrics in the box are kept"
+        text = pasted
+    elif lyrics is None:
+        return LyricsBoxes("", "", f"{status} To add them, {HOW_TO_ADD}.")
+    else:
+        text = to_lrc(lyrics)
     if not lyrics.timed:
-        return LyricsBoxes(to_lrc(lyrics), "", f"{status}, without times: add [mm:ss.xx] "
-                                               "times for captions and prompts from the lyrics.")
+        return LyricsBoxes(text, "", f"{status}, without times: add [mm:ss.xx] times for "
+                                     "captions and prompts from the lyrics.")
     keyframes = ""
     if with_prompts and analysis is not None:
         keyframes = _keyframes_text(lyrics, prompts, analysis, fps)
         status += "; the Lyric prompts box has a prompt per line (edit them freely)"
-    return LyricsBoxes(to_lrc(lyrics), keyframes, status + ".")
+    return LyricsBoxes(text, keyframes, status + ".")
+
+
+def _song_lyrics(song: str | os.PathLike[str] | None, setting: str | None
+                 ) -> tuple[Lyrics | None, str]:
+    """The song's lyrics and a line saying where they came from (None and why not)."""
+    if song is None:
+        return None, "Upload the song to read its lyrics."
+    try:
+        search = lookup_lyrics(song, setting)
+    except LyricsError as e:
+        return None, str(e)
+    if search.off:
+        return None, "Lyrics are off (lyrics: none in the settings file)."
+    if search.lyrics is None:
+        return None, (f"No lyrics found for '{Path(song).name}' (no .lrc file next to it, none "
+                      "in its tags).")
+    lyrics = search.lyrics
+    count = f"{len(lyrics.lines)} line{'' if len(lyrics.lines) == 1 else 's'}"
+    return lyrics, f"Lyrics: {count} from the {lyrics.source}"
 
 
 def _keyframes_text(lyrics: Lyrics, prompts: Sequence[str], analysis: Any,
