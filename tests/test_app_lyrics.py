@@ -138,6 +138,12 @@ def test_the_edited_lyrics_drive_the_prompts_and_are_saved_with_the_run(song, tm
     result, record, _ = _render(config, song, board, given_lyrics(
         edited, "[00:00.00] calm sky\n[00:02.00] my own words\n", "made"), lyrics_prompts=True)
     assert record["settings"]["prompts"] == {"0": "calm sky", "16": "my own words"}
+    # even without lyrics (none given, the song has none)
+    result, record, notes = _render(config, song, board, given_lyrics(
+        "", "[00:00.00] calm sky\n[00:01.50] rain\n", ""), lyrics_prompts=True)
+    assert record["settings"]["prompts"] == {"0": "calm sky", "12": "rain"}
+    assert "the 2 edited prompt keyframes, as they are" in " ".join(notes)
+    assert not (result.folder / f"{result.timestring}_lyrics.lrc").exists()
     # without prompts from the lyrics the given lyrics are saved all the same (the captions)
     result, record, _ = _render(config, song, board, given_lyrics(edited))
     assert record["settings"]["prompts"] == ["dreamy ocean style"]

@@ -92,6 +92,12 @@ def lyric_prompts(settings: Settings, song: str | os.PathLike[str], *, n_frames:
     given = given or GivenLyrics(sections=False)
     if not settings.lyrics_prompts:
         return LyricPrompts(settings, given.lyrics)
+    if given.keyframes and mode_for(settings).plan_columns is None:  # edited: as they are
+        prompts = keyframes_to_frames(given.keyframes, fps=settings.fps, start=settings.start,
+                                      n_frames=n_frames)
+        return LyricPrompts(replace(settings, prompts=prompts), given.lyrics, (
+            f"Prompts from the lyrics: the {len(prompts)} edited prompt keyframes, as they "
+            "are.",))
     if given.lyrics is not None:
         search = LyricsSearch(given.lyrics)
     else:
@@ -105,27 +111,23 @@ def lyric_prompts(settings: Settings, song: str | os.PathLike[str], *, n_frames:
                                              + " The prompts are not from the lyrics."))
     lyrics = search.lyrics
     notes.append(f"Lyrics: {len(lyrics.lines)} lines from the {lyrics.source}.")
-    why_not = _why_not(settings, lyrics, prompts_given and not given.sections,
-                       bool(given.keyframes))
+    why_not = _why_not(settings, lyrics, prompts_given and not given.sections)
     if why_not:
         return LyricPrompts(settings, given.lyrics, notes=(*notes, why_not))
     fps, start = settings.fps, settings.start
-    keys = list(given.keyframes) or song_keyframes(
-        lyrics, settings.prompts, section_starts=section_starts, fps=fps, start=start,
-        n_frames=n_frames, default_prompt=default_prompt)
+    keys = song_keyframes(lyrics, settings.prompts, section_starts=section_starts, fps=fps,
+                          start=start, n_frames=n_frames, default_prompt=default_prompt)
     prompts = keyframes_to_frames(keys, fps=fps, start=start, n_frames=n_frames)
-    edited = " (the edited ones, as they are)" if given.keyframes else ""
-    notes.append(f"Prompts from the lyrics: {len(prompts)} prompt keyframes{edited}.")
+    notes.append(f"Prompts from the lyrics: {len(prompts)} prompt keyframes.")
     return LyricPrompts(replace(settings, prompts=prompts), lyrics, tuple(notes))
 
 
-def _why_not(settings: Settings, lyrics: Lyrics, prompts_given: bool,
-             keyframes: bool) -> str | None:
+def _why_not(settings: Settings, lyrics: Lyrics, prompts_given: bool) -> str | None:
     """Why the lyrics cannot make this run's prompts (None when they can)."""
     if prompts_given and settings.prompts:
         return ("The lyrics were not used for the prompts because prompts were given; leave the "
                 "prompts out to have them follow the lyrics.")
-    if not lyrics.timed and not keyframes:
+    if not lyrics.timed:
         return ("The lyrics have no times (plain text), so they cannot drive the prompts yet; "
                 "the prompts are unchanged. Give an .lrc file with [mm:ss.xx] line times.")
     if mode_for(settings).plan_columns is not None:
