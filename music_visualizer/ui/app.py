@@ -457,8 +457,9 @@ def _wire_visualize(page: Mapping[str, Any], config: AppConfig, board: RenderBoa
 
         overrides = field_overrides(values, [values[name] for name in _PROMPT_FIELDS],
                                     values["negative"], from_cover=values["from_cover"])
+        keyframes = values["lyric_keyframes"] if values["lyrics_prompts"] else ""
         lyrics = None if values["resume"] else given_lyrics(  # a bad line: a message, no render
-            values["lyrics"], values["lyric_keyframes"], values["made_keyframes"])
+            values["lyrics"], keyframes, values["made_keyframes"])
         job, warnings = start_render(board, config, link=values["link"], audio=values["audio"],
                                      overrides=overrides, resume=values["resume"],
                                      timestring=values["timestring"], models=models,
