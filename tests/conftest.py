@@ -41,6 +41,18 @@ def _analysis_cache(tmp_path_factory):
         os.environ["MUSIC_VISUALIZER_CACHE"] = old
 
 
+def lyric_flac(path: Path, lrc: str, seconds: float = 6.0) -> Path:
+    """A click song as FLAC with ``lrc`` in its SYNCEDLYRICS Vorbis comment (as taggers write
+    synced lyrics): the lyrics an upload carries in the app."""
+    from mutagen.flac import FLAC
+
+    sf.write(path, click_song(seconds), 22050, format="FLAC")
+    tags = FLAC(path)
+    tags["SYNCEDLYRICS"] = lrc
+    tags.save()
+    return path
+
+
 @pytest.fixture(scope="session")
 def song(tmp_path_factory) -> Path:
     """A 6-second 120 BPM click song (wav, 22.05 kHz mono)."""

@@ -536,8 +536,8 @@ def test_every_declared_form_setting_gets_its_declared_widget():
     from music_visualizer.settings import SCHEDULE_FIELDS, field_specs
     from music_visualizer.ui import app as app_module
 
-    placed = [name for row in (*app_module.MAIN_ROWS, *app_module._advanced_rows())
-              for name in row]
+    placed = [name for row in (*app_module.MAIN_ROWS, *app_module.LYRICS_ROWS,
+                               *app_module._advanced_rows()) for name in row]
     assert sorted(placed + list(SCHEDULE_FIELDS)) == sorted(app_module.FORM_FIELDS)
     assert len(set(placed)) == len(placed)
     app = app_module.build_app(caption=False)

@@ -431,6 +431,48 @@ def test_notebook_settings_keep_frames(tmp_path, monkeypatch, capsys):
         colab.notebook_settings(folders, keep_frames="some")
 
 
+def test_notebook_settings_lyrics(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    folders = colab.prepare_folders(tmp_path, environ={})
+    lrc = folders["root"] / "Music" / "song.lrc"
+    lrc.parent.mkdir()
+    lrc.write_text("[00:01.00] neon rain\n", encoding="utf-8")
+    chosen = colab.notebook_settings(folders, captions="karaoke", lyrics_prompts=True,
+                                     lyrics_file="MyDrive/Music/song.lrc")
+    settings = resolve_settings(file=chosen.settings_file)
+    assert (settings.captions, settings.lyrics_prompts, settings.lyrics) == (
+        "karaoke", True, str(lrc))
+    assert f"Lyrics: {lrc}; captions: karaoke; prompts from the lyrics: yes" in \
+        capsys.readouterr().out
+    plain = resolve_settings(file=colab.notebook_settings(folders).settings_file)
+    assert (plain.captions, plain.lyrics_prompts, plain.lyrics) == ("none", False, "")
+    with pytest.raises(UserError, match=r"song2\.lrc"):
+        colab.notebook_settings(folders, lyrics_file="Music/song2.lrc")
+    lrc.write_text("[00:01.00] fine\n[00:9x.00] broken\n", encoding="utf-8")
+    with pytest.raises(UserError, match="line 2"):
+        colab.notebook_settings(folders, lyrics_file="Music/song.lrc")
+    with pytest.raises(UserError, match="captions"):
+        colab.notebook_settings(folders, captions="subtitles")
+
+
+def test_notebook_lyrics_options_offer_the_declared_choices():
+    import nbformat
+
+    from music_visualizer.settings.model import field_specs
+
+    nb = nbformat.read(ROOT / "DeforumMusicVisualizer.ipynb", as_version=4)
+    source = next(cell.source for cell in nb.cells if cell.cell_type == "code"
+                  and cell.source.startswith("# @title Settings"))
+    line = next(line for line in source.splitlines() if line.startswith("CAPTIONS ="))
+    value, params = line.split("# @param", 1)
+    assert value.split("=", 1)[1].strip() == '"none"'
+    assert yaml.safe_load(params) == list(field_specs()["captions"][1].choices)
+    assert 'LYRICS_PROMPTS = False  # @param {type:"boolean"}' in source
+    assert 'LYRICS_FILE = ""  # @param {type:"string"}' in source
+    for arg in ("captions=CAPTIONS", "lyrics_prompts=LYRICS_PROMPTS", "lyrics_file=LYRICS_FILE"):
+        assert arg in source
+
+
 def test_notebook_settings_errors(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     folders = colab.prepare_folders(tmp_path, environ={})

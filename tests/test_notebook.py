@@ -143,6 +143,7 @@ def test_notebook_runs_locally(tmp_path, monkeypatch):
     settings = _text(nb.cells[_code_cell(nb, "Settings")])
     assert "Motion preset: pulse" in settings
     assert "Keep frames: none" in settings  # the notebook's default: renders that fit in Drive
+    assert "captions: none; prompts from the lyrics: no" in settings
     interface = _text(nb.cells[_code_cell(nb, "Start the app")])
     assert "Not in Colab: skipping the public share link" in interface
     assert "http://127.0.0.1:" in interface

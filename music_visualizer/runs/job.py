@@ -43,7 +43,7 @@ from ..modes.plan import Plan, build_plan, frame_count
 from ..modes.steps import steps_for
 from ..settings import Settings, settings_from_dict
 from ..sources.track import TrackInfo
-from .lyric_prompts import check_captions, lyric_prompts, run_captions, run_lyrics
+from .lyric_prompts import GivenLyrics, check_captions, lyric_prompts, run_captions, run_lyrics
 from .record import RunRecord, Song, load_run_record
 from .store import (
     FrameWriter,
@@ -109,6 +109,8 @@ class RenderRequest:
     # the prompts in settings are the track's defaults, not the user's (lyrics_prompts may
     # replace them); request_from_inputs sets it
     default_prompts: bool = False
+    # lyrics given instead of the song's (the app's Lyrics box); saved with the run
+    lyrics: GivenLyrics | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ class PreparedRun:
     record: RunRecord | None = None  # the settings file to write when a new run starts
     gan: Any = None  # GAN mode: the run's GanVectors (saved as <timestring>_gan.npz)
     damaged: tuple[int, str] | None = None  # resume: the first damaged frame and how
-    lyrics: Lyrics | None = None  # the timed lyrics its prompts or captions use (saved with it)
+    lyrics: Lyrics | None = None  # the timed lyrics its prompts or captions use, or given (saved)
     notes: tuple[str, ...] = ()  # what to tell the user about the plan (lyrics used or not)
 
 
@@ -237,7 +239,8 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
     sections = section_starts(analysis)
     from_lyrics = lyric_prompts(settings, request.audio, n_frames=n_frames,
                                 section_starts=sections, default_prompt=default_prompt,
-                                prompts_given=not request.default_prompts)
+                                prompts_given=not request.default_prompts,
+                                given=request.lyrics)
     settings = from_lyrics.settings
     # the mode's data, resolved once (a walk's intervals, a GAN run's vectors)
     settings, gan = steps_for(settings).resolve(settings, ResolveContext(

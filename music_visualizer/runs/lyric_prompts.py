@@ -1,7 +1,12 @@
-"""A run's lyrics: its prompts from them (``lyrics_prompts: true``), the lyrics saved with it
-and its captions.
+"""A run's lyrics: its prompts from them (``lyrics_prompts: true``), lyrics given with it,
+the lyrics saved with it and its captions.
 
+- :class:`GivenLyrics`      lyrics (and prompt keyframes) given with a render instead of looked up
+  (the app's Lyrics and Lyric prompts boxes)
 - :class:`LyricPrompts`     the settings to plan with, the lyrics used and what to tell the user
+- :func:`lookup_lyrics`     a song's lyrics as the ``lyrics`` setting says (the one lookup of the
+  runs and the app)
+- :func:`song_keyframes`    lyrics + section prompts -> ``(seconds, prompt)`` keyframes of a song
 - :func:`lyric_prompts`     settings + song + the section starts -> :class:`LyricPrompts`
 - :func:`run_lyrics`        the timed lyrics a new run saves (``<ts>_lyrics.lrc``): those its
   prompts follow, else those its captions show
@@ -11,18 +16,21 @@ and its captions.
 
 The prompts of the run become a keyframe per lyric line (see
 :func:`~music_visualizer.prompts.lyrics.lyric_keyframes`), keyed by frame, so the plan (and a
-resume, which reads the plan) uses them like prompts given by frame. Prompts the user gave win.
+resume, which reads the plan) uses them like prompts given by frame. Prompts the user gave win;
+in the app the prompt boxes are the sections' style the lines are joined with, and edited prompt
+keyframes are used as they are.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import UserError
-from ..lyrics import Lyrics, find_lyrics
+from ..lyrics import Lyrics, LyricsSearch, find_lyrics
 from ..lyrics.captions import CaptionLook, Captions, CaptionsWarning, captions_for, check_font
 from ..modes import mode_for
 from ..modes.plan import resolve_prompt_keys, sections_in_frames
@@ -30,33 +38,82 @@ from ..prompts.lyrics import keyframes_to_frames, lyric_keyframes
 from ..settings import Settings
 from .store import lyrics_path
 
-__all__ = ["LyricPrompts", "caption_look", "check_captions", "lyric_prompts", "run_captions",
-           "run_lyrics"]
+__all__ = ["GivenLyrics", "LyricPrompts", "caption_look", "check_captions", "lookup_lyrics",
+           "lyric_prompts", "run_captions", "run_lyrics", "song_keyframes"]
+
+
+@dataclass(frozen=True)
+class GivenLyrics:
+    """Lyrics given with a render (the app's Lyrics box), used instead of the song's own.
+
+    ``lyrics`` None: the song's (as the ``lyrics`` setting says). ``keyframes``: prompt
+    keyframes ``(song seconds, prompt)`` the user edited: with ``lyrics_prompts`` they are the
+    run's prompts as they are. ``sections``: the settings' prompts are the sections' style the
+    lyric lines are joined with (the app's prompt boxes), not prompts that replace the lyrics.
+    """
+
+    lyrics: Lyrics | None = None
+    keyframes: tuple[tuple[float, str], ...] = ()
+    sections: bool = True
 
 
 @dataclass(frozen=True)
 class LyricPrompts:
     """The settings to plan with (their prompts from the lyrics when used), the timed lyrics
-    used (None when not used) and one-line notes for the user."""
+    to save with the run (those the prompts follow, or the lyrics given; None otherwise) and
+    one-line notes for the user."""
 
     settings: Settings
     lyrics: Lyrics | None = None
     notes: tuple[str, ...] = ()
 
 
+def lookup_lyrics(song: str | os.PathLike[str], setting: str | None) -> LyricsSearch:
+    """The lyrics of ``song`` as the ``lyrics`` setting says (blank: next to the song and in
+    its tags; a file; ``none``). The one place the runs and the app look lyrics up."""
+    return find_lyrics(song, setting or None)
+
+
+def song_keyframes(lyrics: Lyrics, prompts: Sequence[str] | dict[str, str], *,
+                   section_starts: Sequence[float], fps: float, start: float, n_frames: int,
+                   default_prompt: str) -> list[tuple[float, str]]:
+    """Prompt keyframes ``(song seconds, prompt)`` of a video of ``n_frames`` at ``fps`` from
+    ``start``: each lyric line's imagery joined with the prompt of its section (``prompts``
+    spread over the sections as a run spreads them)."""
+    keyed = resolve_prompt_keys(prompts or [default_prompt], n_frames,
+                                section_frames=sections_in_frames(section_starts, start=start,
+                                                                  fps=fps, n_frames=n_frames))
+    sections = [(start + frame / fps, text) for frame, text in keyed]
+    return lyric_keyframes(lyrics.lines, sections, end=start + n_frames / fps,
+                           fallback=default_prompt)
+
+
 def lyric_prompts(settings: Settings, song: str | os.PathLike[str], *, n_frames: int,
                   section_starts: list[float], default_prompt: str,
-                  prompts_given: bool) -> LyricPrompts:
+                  prompts_given: bool, given: GivenLyrics | None = None) -> LyricPrompts:
     """The run's prompts from the lyrics of ``song`` when ``settings.lyrics_prompts`` asks.
 
     ``settings`` are resolved (duration, fps, start); ``prompts_given`` says the prompts in
     ``settings`` are the user's (not the track's defaults): then they win and the lyrics are not
-    used. Untimed lyrics, no lyrics or ``lyrics: none`` leave the prompts as they are, with a
-    note. Raises LyricsError for a broken lyrics file (given or next to the song).
+    used (unless ``given.sections``: they are the sections' style). ``given``: lyrics (and
+    edited keyframes) given instead of the song's; given lyrics are saved with the run whether
+    or not the prompts follow them (the captions use them). Untimed lyrics, no lyrics or
+    ``lyrics: none`` leave the prompts as they are, with a note. Raises LyricsError for a
+    broken lyrics file (given or next to the song).
     """
+    given = given or GivenLyrics(sections=False)
     if not settings.lyrics_prompts:
-        return LyricPrompts(settings)
-    search = find_lyrics(song, settings.lyrics or None)
+        return LyricPrompts(settings, given.lyrics)
+    if given.keyframes and mode_for(settings).plan_columns is None:  # edited: as they are
+        prompts = keyframes_to_frames(given.keyframes, fps=settings.fps, start=settings.start,
+                                      n_frames=n_frames)
+        return LyricPrompts(replace(settings, prompts=prompts), given.lyrics, (
+            f"Prompts from the lyrics: the {len(prompts)} edited prompt keyframes, as they "
+            "are.",))
+    if given.lyrics is not None:
+        search = LyricsSearch(given.lyrics)
+    else:
+        search = lookup_lyrics(song, settings.lyrics)
     if search.off:
         return LyricPrompts(settings, notes=("Lyrics are off (lyrics: none); the prompts are "
                                              "not from the lyrics.",))
@@ -66,16 +123,12 @@ def lyric_prompts(settings: Settings, song: str | os.PathLike[str], *, n_frames:
                                              + " The prompts are not from the lyrics."))
     lyrics = search.lyrics
     notes.append(f"Lyrics: {len(lyrics.lines)} lines from the {lyrics.source}.")
-    why_not = _why_not(settings, lyrics, prompts_given)
+    why_not = _why_not(settings, lyrics, prompts_given and not given.sections)
     if why_not:
-        return LyricPrompts(settings, notes=(*notes, why_not))
+        return LyricPrompts(settings, given.lyrics, notes=(*notes, why_not))
     fps, start = settings.fps, settings.start
-    keyed = resolve_prompt_keys(settings.prompts or [default_prompt], n_frames,
-                                section_frames=sections_in_frames(section_starts, start=start,
-                                                                  fps=fps, n_frames=n_frames))
-    sections = [(start + frame / fps, text) for frame, text in keyed]
-    keys = lyric_keyframes(lyrics.lines, sections, end=start + n_frames / fps,
-                           fallback=default_prompt)
+    keys = song_keyframes(lyrics, settings.prompts, section_starts=section_starts, fps=fps,
+                          start=start, n_frames=n_frames, default_prompt=default_prompt)
     prompts = keyframes_to_frames(keys, fps=fps, start=start, n_frames=n_frames)
     notes.append(f"Prompts from the lyrics: {len(prompts)} prompt keyframes.")
     return LyricPrompts(replace(settings, prompts=prompts), lyrics, tuple(notes))
@@ -106,7 +159,7 @@ def run_lyrics(settings: Settings, song: str | os.PathLike[str],
     if settings.captions == "none":
         return None
     try:
-        found = find_lyrics(song, settings.lyrics or None).lyrics
+        found = lookup_lyrics(song, settings.lyrics).lyrics
     except UserError:
         return None
     return found if found is not None and found.timed else None

@@ -152,7 +152,8 @@ class Settings:
         "or synced tags; the PNGs stay clean)", group="output",
         choices=("none", "line", "karaoke"), widget="radio",
         app=dict(label="Captions",
-                 info="the song's timed lyrics in the video (an .lrc next to the song)"),
+                 info="the timed lyrics in the video (the Lyrics box, else an .lrc next to "
+                      "the song or its tags)"),
         form=57)
     caption_font: str = setting(
         "", "'' = DejaVu Sans Bold (ships with matplotlib) | a .ttf or .otf font file",
@@ -347,7 +348,9 @@ class Settings:
     lyrics_prompts: bool = setting(
         False, "a prompt keyframe per lyric line: the line's imagery + the section's prompt "
         "(given prompts win)", group="music", widget="checkbox",
-        app=dict(label="Prompts from the lyrics"), form=58)
+        app=dict(label="Prompts from the lyrics",
+                 info="a prompt per lyric line (the Lyric prompts box); in the app the prompt "
+                      "boxes give each part's style"), form=58)
     # Walk mode: intervals of the song between prompts (and seeds), paced by the music.
     intervals: list[dict[str, Any]] = setting(
         [], "[{start, end, prompt_start, prompt_end, kind, seed, seed_end}]; kind: transition "

@@ -27,7 +27,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +35,10 @@ import numpy as np
 
 from ..errors import AudioError, RunError, UserError
 from ..runs.job import RenderResult
+from ..runs.lyric_prompts import GivenLyrics
 from ..settings import Settings, field_specs, form_fields, resolve_settings
 from .board import RenderBoard, RenderJob
+from .lyrics_box import LyricsBoxes, fill_lyrics
 from .text import markdown_text, track_card
 
 __all__ = [
@@ -168,6 +170,7 @@ class PromptsResult:
     plot: np.ndarray | None  # the analysis and motion plot, RGB
     runs: list[tuple[str, str]]
     warnings: list[str]
+    lyrics: LyricsBoxes | None = None  # the Lyrics and Lyric prompts boxes
 
 
 def _plot_image(analysis: Any, settings: Settings, title: str) -> np.ndarray:
@@ -182,8 +185,11 @@ def _plot_image(analysis: Any, settings: Settings, title: str) -> np.ndarray:
 
 
 def produce_prompts(config: AppConfig, link: str | None, audio: str | None, *,
-                    preset: str | None = None) -> PromptsResult:
-    """The track card and five default prompts from a link and/or an uploaded song.
+                    preset: str | None = None, lyrics_prompts: bool = False,
+                    pasted_lyrics: str = "") -> PromptsResult:
+    """The track card, five default prompts and the song's lyrics from a link and/or an
+    uploaded song (when it has none: the lyrics ``pasted`` in the box); with
+    ``lyrics_prompts`` also a prompt keyframe per timed lyric line.
 
     Never downloads the song (that happens at Visualize, when needed).
     """
@@ -202,11 +208,14 @@ def produce_prompts(config: AppConfig, link: str | None, audio: str | None, *,
     if analysis is not None:
         plot = _plot_image(analysis, base, track.display_name)
     duration = analysis.duration if analysis is not None else track.duration
+    lyrics = fill_lyrics(stored, setting=base.lyrics, prompts=prompt_set.prompts,
+                         analysis=analysis, fps=base.fps, with_prompts=lyrics_prompts,
+                         pasted=pasted_lyrics)
     return PromptsResult(
         card=track_card(track, analysis, markdown=True), cover=track.cover,
         prompts=prompt_set.prompts, negative_prompt=prompt_set.negative_prompt,
         duration=round(duration, 2) if duration else None, audio=stored, plot=plot,
-        runs=run_choices(config.output_dir, stored), warnings=warnings)
+        runs=run_choices(config.output_dir, stored), warnings=warnings, lyrics=lyrics)
 
 
 def run_choices(output_dir: Path, audio: Path | None) -> list[tuple[str, str]]:
@@ -318,10 +327,12 @@ class ModelCache:
 
 def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
                  audio: str | None, overrides: Mapping[str, Any], resume: bool,
-                 timestring: str | None, models: ModelCache | None = None
-                 ) -> tuple[RenderJob, list[str]]:
+                 timestring: str | None, models: ModelCache | None = None,
+                 lyrics: GivenLyrics | None = None) -> tuple[RenderJob, list[str]]:
     """Check every input (link, song, settings, schedules, resume), then start the render.
     Returns the job and warnings for the user (e.g. Spotify unreachable, tags used instead).
+    ``lyrics``: the Lyrics box's (see :func:`~music_visualizer.ui.lyrics_box.given_lyrics`);
+    a resumed run keeps the lyrics saved with it.
 
     Raises UserError (shown on the page) for any mistake, and BusyError while another render
     runs; nothing is written before the checks pass.
@@ -346,6 +357,8 @@ def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
         link=link, audio=stored, settings_file=None if resume else config.settings_file,
         overrides=overrides, output_dir=Path(config.output_dir), resume=ts,
         device=config.device, cache_dir=config.cache_dir, caption=config.caption)
+    if not resume:
+        request = replace(request, lyrics=lyrics)
     prepared = prepare_run(request)
     label = f"{track.display_name}, run {prepared.timestring}"
 
@@ -373,8 +386,32 @@ def start_render(board: RenderBoard, config: AppConfig, *, link: str | None,
         job.set_label(f"{track.display_name}, run {run.timestring}")
         job.set_run(run.folder, run.timestring)
 
-    # which lyrics the prompts follow, or why not (given prompts win: clear them for lyrics)
-    return board.start(label, work), [*warnings, *prepared.notes]
+    # which lyrics the prompts follow, or why not; captions asked for without timed lyrics
+    notes = [*prepared.notes, *_caption_notes(prepared, request.audio)]
+    return board.start(label, work), [*warnings, *notes]
+
+
+def _caption_notes(prepared: Any, audio: Path) -> list[str]:
+    """Why a new run's video will have no captions though they were asked for (the render
+    says it only in the log): the lyrics given (saved with the run) have no times, or the
+    song has no timed lyrics."""
+    import warnings
+
+    from ..lyrics.captions import CaptionsWarning, captions_for
+
+    settings = prepared.settings
+    if prepared.resumed or settings.captions == "none":
+        return []
+    if prepared.lyrics is not None:  # saved with the run: the captions use them
+        return [] if prepared.lyrics.timed else [
+            f"The video has no captions: the lyrics from the {prepared.lyrics.source} have no "
+            "line times; give them as [mm:ss.xx] lines."]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CaptionsWarning)
+        captions_for(audio, style=settings.captions, fps=settings.fps, start=settings.start,
+                     lyrics=settings.lyrics)
+    return [f"{w.message} Or paste timed lyrics in the Lyrics box." for w in caught
+            if issubclass(w.category, CaptionsWarning)]
 
 
 @dataclass(frozen=True)

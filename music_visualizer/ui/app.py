@@ -50,6 +50,7 @@ from .actions import (
     store_upload,
 )
 from .board import RenderBoard
+from .lyrics_box import given_lyrics
 from .text import markdown_text
 
 __all__ = ["auth_from", "build_app", "launch"]
@@ -190,7 +191,8 @@ def build_app(*, output_dir: Path = Path("outputs"), settings_file: Path | None 
 
     with gr.Blocks(title="Music Visualizer", analytics_enabled=False) as app:
         page = {**_song_section(), **_prompts_section(base.negative_prompt),
-                **_settings_section(start), **_resume_section(), **_render_section()}
+                **_lyrics_section(start), **_settings_section(start), **_resume_section(),
+                **_render_section()}
         _wire_produce(page, config)
         _wire_upload(page, config)
         _wire_preset(page, config)
@@ -250,8 +252,12 @@ ADVANCED_ROWS: tuple[tuple[str, ...], ...] = (
     ("diffusion_cadence", "noise_type", "prompt_blend", "tiny_vae", "compile"),
     ("walk_smoothing", "gan_model", "classes", "truncation", "pitch_sensitivity",
      "tempo_sensitivity"),
+    ("beat_tracker", "keep_frames"),
+)
+#: The settings beside the Lyrics box.
+LYRICS_ROWS: tuple[tuple[str, ...], ...] = (
+    ("captions", "lyrics_prompts"),
     ("caption_font", "caption_position", "caption_size", "caption_outline"),  # the captions' look
-    ("beat_tracker", "keep_frames", "captions", "lyrics_prompts"),
 )
 _GRADIO_WIDGETS = {"number": "Number", "slider": "Slider", "dropdown": "Dropdown",
                    "radio": "Radio", "text": "Textbox", "checkbox": "Checkbox"}
@@ -272,7 +278,7 @@ def setting_widget(name: str, value: Any) -> Any:
 
 def _advanced_rows() -> tuple[tuple[str, ...], ...]:
     """ADVANCED_ROWS, with the form's other non-schedule settings appended to its last row."""
-    placed = {name for row in (*MAIN_ROWS, *ADVANCED_ROWS) for name in row}
+    placed = {name for row in (*MAIN_ROWS, *LYRICS_ROWS, *ADVANCED_ROWS) for name in row}
     rest = tuple(name for name in FORM_FIELDS
                  if name not in placed and name not in SCHEDULE_FIELDS)
     return (*ADVANCED_ROWS[:-1], ADVANCED_ROWS[-1] + rest)
@@ -286,6 +292,33 @@ def _rows(rows: tuple[tuple[str, ...], ...], start: Mapping[str, Any]) -> dict[s
         with gr.Row():
             out.update({name: setting_widget(name, start[name]) for name in row})
     return out
+
+
+LYRICS_INFO = ("LRC lines, [mm:ss.xx] the words. Produce Prompts fills it from an .lrc next to "
+               "the song or its tags; paste or edit lines here. Empty: the song's own lyrics. "
+               "Used for the captions and the prompts from the lyrics, saved with the run.")
+KEYFRAMES_INFO = ("With 'Prompts from the lyrics': a prompt per lyric line, [mm:ss.xx] prompt, "
+                  "made from each line's words and the prompt boxes above (the style of each "
+                  "part). Edit them and they are used as they are; left as made (or cleared), "
+                  "they follow the Lyrics box when you press Visualize.")
+
+
+def _lyrics_section(start: Mapping[str, Any]) -> dict[str, Any]:
+    """2b. The Lyrics and Lyric prompts boxes, where the lyrics came from, the captions and
+    "Prompts from the lyrics"."""
+    import gradio as gr
+
+    with gr.Accordion("Lyrics", open=True, elem_id="mv-lyrics-section"):
+        with gr.Row():
+            lyrics = gr.Textbox(label="Lyrics", lines=8, max_lines=40, info=LYRICS_INFO,
+                                placeholder="[00:12.34] the first line\n[00:16.80] the next",
+                                elem_id="mv-lyrics")
+            keyframes = gr.Textbox(label="Lyric prompts", lines=8, max_lines=40,
+                                   info=KEYFRAMES_INFO, elem_id="mv-lyric-prompts")
+        status = gr.Markdown("", elem_id="mv-lyrics-status", latex_delimiters=[])
+        fields = _rows(LYRICS_ROWS, start)
+    return {"lyrics": lyrics, "lyric_keyframes": keyframes, "lyrics_status": status,
+            "made_keyframes": gr.State(""), **fields}
 
 
 def _settings_section(start: Mapping[str, Any]) -> dict[str, Any]:
@@ -356,24 +389,30 @@ def _preset_or_none(name: str | None) -> str | None:
     return None if name == NO_PRESET else name
 
 
-_PRODUCE_INPUTS = ("link", "audio", "preset")
+_PRODUCE_INPUTS = ("link", "audio", "preset", "lyrics_prompts", "lyrics")
 _PRODUCE_OUTPUTS = ("cover", "card", *_PROMPT_FIELDS, "negative", "duration", "start", "plot",
-                   "timestring", "message")
+                   "timestring", "lyrics", "lyric_keyframes", "made_keyframes", "lyrics_status",
+                   "message")
 
 
 def _wire_produce(page: Mapping[str, Any], config: AppConfig) -> None:
-    """Produce Prompts: the cover, card, prompts, duration, plot and the song's runs."""
+    """Produce Prompts: the cover, card, prompts, duration, plot, the song's runs and its
+    lyrics (and, with "Prompts from the lyrics", a prompt per lyric line)."""
     import gradio as gr
 
     def on_produce(values: dict[str, Any]) -> tuple:
         result = produce_prompts(config, values["link"], values["audio"],
-                                 preset=_preset_or_none(values["preset"]))
+                                 preset=_preset_or_none(values["preset"]),
+                                 lyrics_prompts=bool(values["lyrics_prompts"]),
+                                 pasted_lyrics=values["lyrics"] or "")
         for warning in result.warnings:
             _warn(warning, config)
+        boxes = result.lyrics
         return (image_array(result.cover), result.card, *result.prompts,
                 result.negative_prompt,
                 result.duration, 0, result.plot,
-                gr.update(choices=result.runs, value=None), "")
+                gr.update(choices=result.runs, value=None), boxes.lyrics, boxes.keyframes,
+                boxes.keyframes, markdown_text(_public(boxes.status, config)), "")
 
     page["produce"].click(
         _safe(_by_name(_PRODUCE_INPUTS, on_produce), len(_PRODUCE_OUTPUTS), config),
@@ -406,7 +445,7 @@ def _wire_preset(page: Mapping[str, Any], config: AppConfig) -> None:
 
 
 _VISUALIZE_INPUTS = ("link", "audio", "resume", "timestring", "from_cover", "negative",
-                    *_PROMPT_FIELDS, *FORM_FIELDS)
+                    "lyrics", "lyric_keyframes", "made_keyframes", *_PROMPT_FIELDS, *FORM_FIELDS)
 _VISUALIZE_OUTPUTS = ("job_id", "status", "live", "video", "download", "message")
 _FOLLOW_OUTPUTS = ("status", "progress", "live", "video", "download", "plot", "timestring",
                   "message")
@@ -421,9 +460,13 @@ def _wire_visualize(page: Mapping[str, Any], config: AppConfig, board: RenderBoa
 
         overrides = field_overrides(values, [values[name] for name in _PROMPT_FIELDS],
                                     values["negative"], from_cover=values["from_cover"])
+        keyframes = values["lyric_keyframes"] if values["lyrics_prompts"] else ""
+        lyrics = None if values["resume"] else given_lyrics(  # a bad line: a message, no render
+            values["lyrics"], keyframes, values["made_keyframes"])
         job, warnings = start_render(board, config, link=values["link"], audio=values["audio"],
                                      overrides=overrides, resume=values["resume"],
-                                     timestring=values["timestring"], models=models)
+                                     timestring=values["timestring"], models=models,
+                                     lyrics=lyrics)
         for warning in warnings:
             _warn(warning, config)
         return (job.job_id, _status_line(job.status(), config), None,

@@ -423,7 +423,9 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
                       model: str = "", checkpoint: str | os.PathLike[str] | None = None,
                       preset: str = "", fps: float | None = None, width: int | None = None,
                       height: int | None = None, output_folder: str = "",
-                      keep_frames: str = "") -> NotebookSettings:
+                      keep_frames: str = "", captions: str = "",
+                      lyrics_prompts: bool | None = None,
+                      lyrics_file: str = "") -> NotebookSettings:
     """The Settings form -> ``<output>/notebook_settings.yaml``, checked, for the app.
 
     Layers: ``settings_file`` (blank: the defaults), then the form. ``model`` blank means the
@@ -432,7 +434,11 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
     chosen motion is what the app starts with. ``output_folder`` blank means
     ``folders["outputs"]``. ``keep_frames`` ("all" or "none"; blank: the file's) is whether a
     render keeps every frame's PNG or encodes the video as it goes (the notebook's default is
-    "none", so that renders fit in Drive).
+    "none", so that renders fit in Drive). ``captions`` (none, line, karaoke; blank: the file's)
+    burns the timed lyrics into the video; ``lyrics_prompts`` (None: the file's) makes a prompt
+    per lyric line; ``lyrics_file`` an ``.lrc`` file (relative: in ``folders["root"]``, Drive's
+    MyDrive in Colab) whose lines the app's Lyrics box starts with (blank: an ``.lrc`` next to
+    the song, or its tags).
 
     Raises
     ------
@@ -458,7 +464,9 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
         data["preset"] = preset
     chosen_model = model.strip() or (str(checkpoint) if checkpoint else "")
     form = {"model": chosen_model or None, "fps": fps, "width": width, "height": height,
-            "keep_frames": keep_frames.strip() or None}
+            "keep_frames": keep_frames.strip() or None, "captions": captions.strip() or None,
+            "lyrics_prompts": lyrics_prompts,
+            "lyrics": _lyrics_file(lyrics_file, Path(folders["root"]))}
     data.update({key: value for key, value in form.items() if value is not None})
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / "notebook_settings.yaml"
@@ -469,8 +477,27 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
     print(f"Model: {chosen['model']}\nMotion preset: {chosen['preset'] or 'none'}\n"
           f"{chosen['fps']:g} fps, {chosen['width']}x{chosen['height']}\n"
           f"Keep frames: {chosen['keep_frames']}\n"
+          f"Lyrics: {chosen['lyrics'] or 'an .lrc next to the song, or its tags'}; captions: "
+          f"{chosen['captions']}; prompts from the lyrics: "
+          f"{'yes' if chosen['lyrics_prompts'] else 'no'}\n"
           f"Videos: {output_dir}\nSettings file: {target}")
     return NotebookSettings(output_dir=output_dir, settings_file=target, model=chosen["model"])
+
+
+def _lyrics_file(given: str, root: Path) -> str | None:
+    """The form's lyrics file as an absolute path (relative: in ``root``), checked (a clear
+    LyricsError for a missing or broken file); None when blank."""
+    from ..lyrics import read_lyrics_file
+
+    text = given.strip()
+    if not text:
+        return None
+    if text.lower() == "none":
+        return "none"
+    path = Path(text.removeprefix("MyDrive/")).expanduser()
+    path = path if path.is_absolute() else root / path
+    read_lyrics_file(path)
+    return str(path)
 
 
 def _write_yaml(path: Path, data: Mapping[str, Any], *, header: str) -> None:
