@@ -361,3 +361,25 @@ def test_two_chords_a_bar_of_straight_four_four_stay_in_four():
     result = _track(song)
     assert abs(result.tempo - 112.0) <= 0.04 * 112.0, result.tempo
     assert result.meter == 4
+
+
+def test_waltz_whose_bass_alternates_root_and_fifth_bar_by_bar_is_not_a_slow_compound_beat():
+    """A country waltz (kick on 1, brushes on 2 and 3, boom-chick-chick, the bass on 1
+    alternating root and fifth bar by bar): its bars come in unlike pairs, as the eighths of
+    a 12/8 do, but a dotted beat at a third of 126 BPM (42) is no beat: it is the bar (once
+    read at 42 BPM in 2)."""
+    bpm = 126.0
+    song = _Song(bpm=bpm, meter=3, bars=32)
+    for bar in range(song.bars):
+        b = bar * 3
+        root = ROOTS[(bar // 2) % len(ROOTS)]
+        song.drum(b, "kick", 0.9)
+        song.drum(b + 1, "snare", 0.45)
+        song.drum(b + 2, "snare", 0.35)
+        song.bass(b, root - 24 + (7 if bar % 2 else 0), 0.9, 0.6)
+        for k in (1, 2):
+            song.chord(b + k, root, 0.5 if k == 1 else 0.4, 0.3)
+    result = _track(song)
+    assert abs(result.tempo - bpm) <= 0.04 * bpm, result.tempo
+    assert result.meter == 3
+    assert _beat_f(song, result.beats) >= 0.9

@@ -694,7 +694,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       alternates beat to beat and repeats every two beats) and a clear periodicity, the music
       is in 6/8 or 12/8 and that slower level is the beat (listeners tap a 12/8 blues at 64,
       not 192); so too when the winner's groups of three come in unlike pairs (its rhythm
-      repeats every 6 beats, not every 3 or 9: a 12/8 soul ballad's eighths).
+      repeats every 6 beats, not every 3 or 9: a 12/8 soul ballad's eighths). A dotted beat
+      slower than 50 BPM is not one: those are the bars of a waltz whose bass alternates
+      root and fifth bar by bar.
     """
     repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
     best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
@@ -725,8 +727,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
         for c in at(1.0 / 3.0):
             sim = c["similarity"]
             duple = sim[0] < -_COMPOUND_SIMILARITY and sim[1] > _COMPOUND_SIMILARITY
-            if c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3:
-                return c
+            if (c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3
+                    and c["bpm"] >= _SLOW_BPM):
+                return c  # a dotted beat slower than 50 BPM is the bar of a waltz
         for c in at(2.0 / 3.0):
             if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
                     and c["on"] >= best["on"]):
