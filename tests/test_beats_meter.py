@@ -383,3 +383,19 @@ def test_waltz_whose_bass_alternates_root_and_fifth_bar_by_bar_is_not_a_slow_com
     assert abs(result.tempo - bpm) <= 0.04 * bpm, result.tempo
     assert result.meter == 3
     assert _beat_f(song, result.beats) >= 0.9
+
+
+
+def test_march_in_two_is_tracked_in_quarters_not_in_its_alike_bars():
+    """A concert march in 2/4 at 113 (bass drum on 1, cymbals on 2, tuba on both): its bars
+    are all alike, so the level of the bars (56 BPM) recurs clearly and once won as the beat
+    (measured levels of the dev set's march); the level at twice its tempo alternates beat to
+    beat (bass drum, then cymbals) as a clear pulse: the quarters are the beat."""
+    bars = _level(56.2, 4, [0.34, 0.23, 0.32, 0.24, -0.01, -0.05], 14.5)
+    quarters = _level(112.4, 4, [-0.52, 0.77, -0.53, 0.73, -0.56, 0.71], 12.6)
+    for level, offset in ((bars, 0), (quarters, 1)):  # the quarters are midway: none
+        level["beats"] = np.arange(offset, 400, 2 - offset, dtype=np.float64)
+    assert _choose_level([bars, quarters], drumness=0.3) is quarters
+    ballad = _level(56.2, 4, [-0.3, 0.5, -0.3, 0.6], 14.5)  # alternating beats of its own
+    ballad["beats"] = bars["beats"]
+    assert _choose_level([ballad, quarters], drumness=0.3) is ballad

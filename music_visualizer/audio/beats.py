@@ -674,7 +674,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
     - A winner whose beats fall midway between the beats of the level at twice its tempo is
       on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
     - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
-      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat.
+      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat. So
+      too a winner whose beats are all alike when its double is a clear pulse alternating
+      strongly beat to beat (a march in 2/4: bass drum, then cymbals; the bars won).
     - A winner grouped in threes may be the quarter-note hemiola of a 12/8: when the level at
       2/3 of its tempo comes in unlike pairs (kick, cross-stick), recurs and its beats carry
       hits at least as strong, that dotted level is the beat (a waltz's beats are stronger
@@ -710,6 +712,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
         elif (best["bpm"] < _SLOW_BPM and _alternates(c["similarity"])
               and c.get("backbeat", 0.0) > _CLEAR_BACKBEAT):
             best = c  # the winner's beats were bars of a backbeat (a dembow, half-time feel)
+        elif (best["similarity"][0] > 0.0 and _strongly_alternates(c["similarity"])
+              and _periodicity(c) > _LOW_PULSE):
+            best = c  # the winner's alike beats were bars of a march (kick, then cymbal)
 
     if best["meter"] != 3 and not _alternates(best["similarity"]):
         for c in at(3.0):
@@ -768,6 +773,11 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
                 and _periodicity(half) >= _LOW_PULSE
                 and level.get("backbeat", 0.0) < _CLEAR_BACKBEAT
                 and not _alternates(level["similarity"]))
+
+
+def _strongly_alternates(similarity: np.ndarray) -> bool:
+    """Whether a rhythm clearly alternates beat to beat: unlike one beat apart, alike two."""
+    return bool(similarity[0] < -_COMPOUND_SIMILARITY and similarity[1] > _COMPOUND_SIMILARITY)
 
 
 def _in_pairs(similarity: np.ndarray) -> bool:
