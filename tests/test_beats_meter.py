@@ -399,3 +399,18 @@ def test_march_in_two_is_tracked_in_quarters_not_in_its_alike_bars():
     ballad = _level(56.2, 4, [-0.3, 0.5, -0.3, 0.6], 14.5)  # alternating beats of its own
     ballad["beats"] = bars["beats"]
     assert _choose_level([ballad, quarters], drumness=0.3) is ballad
+
+
+def test_eighths_whose_rhythm_repeats_every_six_give_way_to_the_quarters_of_a_three_four():
+    """A rubato 3/4 nocturne without drums, its left hand in eighths: the eighths won as the
+    beat, in 4 (once: 124 BPM for 61; measured levels of the dev set's nocturne). Their rhythm
+    repeats every 6 eighths, not every 4 or 8: bars of six eighths; the level at half their
+    tempo, in clear bars of 3, is the beat."""
+    eighths = _level(123.0, 4, [0.44, 0.29, 0.26, 0.2, 0.31, 0.49, 0.25, 0.11, 0.1], 12.5)
+    eighths["bar"] = 1.66
+    quarters = _level(61.5, 3, [-0.05, -0.13, 0.27, -0.22, -0.26, 0.26], 10.7)
+    quarters["bar"] = 4.04
+    assert _choose_level([quarters, eighths], drumness=0.5) is quarters
+    in_eights = _level(123.0, 4, [0.44, 0.29, 0.26, 0.4, 0.31, 0.3, 0.25, 0.5, 0.1], 12.5)
+    in_eights["bar"] = 1.66  # repeating every 8 eighths: a 4/4 in eighths stays
+    assert _choose_level([quarters, in_eights], drumness=0.5) is in_eights

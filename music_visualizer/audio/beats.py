@@ -688,6 +688,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       triple rhythm (alike every third beat, unlike the beats between) and recurs at its
       period, it is the beat; unless the winner's own rhythm alternates beat to beat (kick,
       then snare: the dotted beats of a 6/8, not bars of a waltz, which are alike).
+    - A winner not in bars of 3 whose rhythm repeats every 6 beats, clearly more than every 4
+      or 8, was the eighths of a 3/4 (a nocturne's left hand): the level at half its tempo,
+      in clearer bars of 3, is the beat.
     - Two beats never make a unit of a bar of 3, 5 or 7: when the winner groups in such bars
       and the level at twice its tempo groups clearly in the same bars, the winner's beats are
       pairs of beats (a fast waltz, a 7/8 counted in quarters): the faster level is the beat.
@@ -723,6 +726,10 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
                     and max(sim[0], sim[1]) < -0.3 and _periodicity(c) > 0.0):
                 best = c  # the winner was the bar of a waltz
                 break
+    if best["meter"] != 3 and _bars_of_six(best["similarity"]):
+        for c in at(0.5):
+            if c["meter"] == 3 and c["bar"] > best["bar"]:
+                return c  # the winner's beats were the eighths of a 3/4 (bars of 6 eighths)
     if best["meter"] in (3, 5, 7):
         for c in at(2.0):
             if c["meter"] == best["meter"] and c["bar"] >= 0.7 * best["bar"]:
@@ -778,6 +785,12 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
 def _strongly_alternates(similarity: np.ndarray) -> bool:
     """Whether a rhythm clearly alternates beat to beat: unlike one beat apart, alike two."""
     return bool(similarity[0] < -_COMPOUND_SIMILARITY and similarity[1] > _COMPOUND_SIMILARITY)
+
+
+def _bars_of_six(similarity: np.ndarray) -> bool:
+    """Whether a rhythm repeats every 6 beats, clearly more than every 4 or 8 (bars of six
+    eighths: a 3/4 or a 6/8 tracked in its eighths)."""
+    return bool(similarity[5] - max(similarity[3], similarity[7]) > _PAIRING_MARGIN)
 
 
 def _in_pairs(similarity: np.ndarray) -> bool:
