@@ -414,3 +414,19 @@ def test_eighths_whose_rhythm_repeats_every_six_give_way_to_the_quarters_of_a_th
     in_eights = _level(123.0, 4, [0.44, 0.29, 0.26, 0.4, 0.31, 0.3, 0.25, 0.5, 0.1], 12.5)
     in_eights["bar"] = 1.66  # repeating every 8 eighths: a 4/4 in eighths stays
     assert _choose_level([quarters, in_eights], drumness=0.5) is in_eights
+
+
+def test_quarters_over_a_twelve_eight_give_way_to_dotted_beats_in_far_clearer_bars():
+    """Afrobeat in 12/8: the quarters (two eighths, 157 BPM) won in bars of 3, carrying
+    slightly stronger hits than the dotted beats (104 BPM) whose pairs are unlike (kick,
+    then snare) and whose bars are far clearer (measured levels of the dev set's afrobeat):
+    the dotted beats are the beat. A waltz's own 2/3 level, as clear in bars, is not."""
+    quarters = _level(156.7, 3, [-0.1, -0.15, 0.32, -0.22, -0.16, 0.47], 12.0)
+    quarters["bar"] = 1.04
+    dotted = _level(104.5, 4, [-0.58, 0.6, -0.65, 0.67, -0.63, 0.56], 11.5)
+    dotted["bar"] = 3.51
+    assert _choose_level([dotted, quarters], drumness=1.0) is dotted
+    waltz = _level(156.7, 3, [-0.3, -0.3, 0.7, -0.3, -0.3, 0.7], 12.0)
+    waltz["bar"] = 2.0
+    dotted["bar"] = 3.2  # 1.6 times the waltz's: the bars are the waltz's
+    assert _choose_level([dotted, waltz], drumness=1.0) is waltz

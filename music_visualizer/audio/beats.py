@@ -679,8 +679,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       strongly beat to beat (a march in 2/4: bass drum, then cymbals; the bars won).
     - A winner grouped in threes may be the quarter-note hemiola of a 12/8: when the level at
       2/3 of its tempo comes in unlike pairs (kick, cross-stick), recurs and its beats carry
-      hits at least as strong, that dotted level is the beat (a waltz's beats are stronger
-      than its hemiola's).
+      hits at least as strong, or its bars are far clearer (twice the downbeat contrast: an
+      afrobeat's quarters over its bell), that dotted level is the beat (a waltz's beats are
+      stronger than its hemiola's, and its bars as clear).
     - Last, in music without a full drum kit, a winner whose harmony changes on every other
       beat, without a drum backbeat, subdivides the level at half its tempo when that is a
       clear pulse whose every beat brings the harmony (see :func:`_subdivides_harmony`).
@@ -744,7 +745,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
                 return c  # a dotted beat slower than 50 BPM is the bar of a waltz
         for c in at(2.0 / 3.0):
             if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
-                    and c["on"] >= best["on"]):
+                    and (c["on"] >= best["on"] or c["bar"] > 2.0 * best["bar"])):
                 return c  # the winner was the hemiola (quarters) of a 12/8's dotted beats
     for c in at(0.5):
         if drumness < _FULL_KIT and _subdivides_harmony(best, c):
