@@ -791,6 +791,8 @@ def _strongly_alternates(similarity: np.ndarray) -> bool:
 def _bars_of_six(similarity: np.ndarray) -> bool:
     """Whether a rhythm repeats every 6 beats, clearly more than every 4 or 8 (bars of six
     eighths: a 3/4 or a 6/8 tracked in its eighths)."""
+    if len(similarity) < 8:
+        return False
     return bool(similarity[5] - max(similarity[3], similarity[7]) > _PAIRING_MARGIN)
 
 
