@@ -129,7 +129,8 @@ def test_a_12_8_counted_in_its_quarter_hemiola_yields_to_the_dotted_beat():
     """Afrobeat in 12/8: the bell and the bass make the quarters (two eighths) a strong level
     grouped in threes; the dotted quarters (2/3 of their tempo: kick, cross-stick, kick,
     cross-stick) come in unlike pairs, recur and carry hits as strong: they are the beat.
-    A waltz, whose beats are stronger than its hemiola's, keeps them."""
+    A waltz, whose beats are stronger than its hemiola's and whose bars are clear, keeps
+    them."""
     quarters = _level(161.1, np.arange(0.0, 2000.0, 10.0),
                       [0.19, 0.28, 0.41, 0.26, 0.08, 0.50, 0.06, 0.19, 0.25],
                       on=15.36, acf1=0.42, low1=0.63, backbeat=0.25, bar=0.80)
@@ -138,7 +139,7 @@ def test_a_12_8_counted_in_its_quarter_hemiola_yields_to_the_dotted_beat():
                     [-0.13, 0.66, -0.16, 0.65, -0.22, 0.54, -0.24, 0.54, -0.23],
                     on=15.41, acf1=0.36, low1=-0.29, backbeat=-0.15, bar=2.77)
     assert _choose_level([quarters, dotted], drumness=1.0) is dotted
-    waltz = dict(quarters, on=22.3, acf1=0.75)
+    waltz = dict(quarters, on=22.3, acf1=0.75, bar=2.0)
     assert _choose_level([waltz, dict(dotted, on=17.4)], drumness=1.0) is waltz
 
 

@@ -361,3 +361,72 @@ def test_two_chords_a_bar_of_straight_four_four_stay_in_four():
     result = _track(song)
     assert abs(result.tempo - 112.0) <= 0.04 * 112.0, result.tempo
     assert result.meter == 4
+
+
+def test_waltz_whose_bass_alternates_root_and_fifth_bar_by_bar_is_not_a_slow_compound_beat():
+    """A country waltz (kick on 1, brushes on 2 and 3, boom-chick-chick, the bass on 1
+    alternating root and fifth bar by bar): its bars come in unlike pairs, as the eighths of
+    a 12/8 do, but a dotted beat at a third of 126 BPM (42) is no beat: it is the bar (once
+    read at 42 BPM in 2)."""
+    bpm = 126.0
+    song = _Song(bpm=bpm, meter=3, bars=32)
+    for bar in range(song.bars):
+        b = bar * 3
+        root = ROOTS[(bar // 2) % len(ROOTS)]
+        song.drum(b, "kick", 0.9)
+        song.drum(b + 1, "snare", 0.45)
+        song.drum(b + 2, "snare", 0.35)
+        song.bass(b, root - 24 + (7 if bar % 2 else 0), 0.9, 0.6)
+        for k in (1, 2):
+            song.chord(b + k, root, 0.5 if k == 1 else 0.4, 0.3)
+    result = _track(song)
+    assert abs(result.tempo - bpm) <= 0.04 * bpm, result.tempo
+    assert result.meter == 3
+    assert _beat_f(song, result.beats) >= 0.9
+
+
+
+def test_march_in_two_is_tracked_in_quarters_not_in_its_alike_bars():
+    """A concert march in 2/4 at 113 (bass drum on 1, cymbals on 2, tuba on both): its bars
+    are all alike, so the level of the bars (56 BPM) recurs clearly and once won as the beat
+    (measured levels of the dev set's march); the level at twice its tempo alternates beat to
+    beat (bass drum, then cymbals) as a clear pulse: the quarters are the beat."""
+    bars = _level(56.2, 4, [0.34, 0.23, 0.32, 0.24, -0.01, -0.05], 14.5)
+    quarters = _level(112.4, 4, [-0.52, 0.77, -0.53, 0.73, -0.56, 0.71], 12.6)
+    for level, offset in ((bars, 0), (quarters, 1)):  # the quarters are midway: none
+        level["beats"] = np.arange(offset, 400, 2 - offset, dtype=np.float64)
+    assert _choose_level([bars, quarters], drumness=0.3) is quarters
+    ballad = _level(56.2, 4, [-0.3, 0.5, -0.3, 0.6], 14.5)  # alternating beats of its own
+    ballad["beats"] = bars["beats"]
+    assert _choose_level([ballad, quarters], drumness=0.3) is ballad
+
+
+def test_eighths_whose_rhythm_repeats_every_six_give_way_to_the_quarters_of_a_three_four():
+    """A rubato 3/4 nocturne without drums, its left hand in eighths: the eighths won as the
+    beat, in 4 (once: 124 BPM for 61; measured levels of the dev set's nocturne). Their rhythm
+    repeats every 6 eighths, not every 4 or 8: bars of six eighths; the level at half their
+    tempo, in clear bars of 3, is the beat."""
+    eighths = _level(123.0, 4, [0.44, 0.29, 0.26, 0.2, 0.31, 0.49, 0.25, 0.11, 0.1], 12.5)
+    eighths["bar"] = 1.66
+    quarters = _level(61.5, 3, [-0.05, -0.13, 0.27, -0.22, -0.26, 0.26], 10.7)
+    quarters["bar"] = 4.04
+    assert _choose_level([quarters, eighths], drumness=0.5) is quarters
+    in_eights = _level(123.0, 4, [0.44, 0.29, 0.26, 0.4, 0.31, 0.3, 0.25, 0.5, 0.1], 12.5)
+    in_eights["bar"] = 1.66  # repeating every 8 eighths: a 4/4 in eighths stays
+    assert _choose_level([quarters, in_eights], drumness=0.5) is in_eights
+
+
+def test_quarters_over_a_twelve_eight_give_way_to_dotted_beats_in_far_clearer_bars():
+    """Afrobeat in 12/8: the quarters (two eighths, 157 BPM) won in bars of 3, carrying
+    slightly stronger hits than the dotted beats (104 BPM) whose pairs are unlike (kick,
+    then snare) and whose bars are far clearer (measured levels of the dev set's afrobeat):
+    the dotted beats are the beat. A waltz's own 2/3 level, as clear in bars, is not."""
+    quarters = _level(156.7, 3, [-0.1, -0.15, 0.32, -0.22, -0.16, 0.47], 12.0)
+    quarters["bar"] = 1.04
+    dotted = _level(104.5, 4, [-0.58, 0.6, -0.65, 0.67, -0.63, 0.56], 11.5)
+    dotted["bar"] = 3.51
+    assert _choose_level([dotted, quarters], drumness=1.0) is dotted
+    waltz = _level(156.7, 3, [-0.3, -0.3, 0.7, -0.3, -0.3, 0.7], 12.0)
+    waltz["bar"] = 2.0
+    dotted["bar"] = 3.2  # 1.6 times the waltz's: the bars are the waltz's
+    assert _choose_level([dotted, waltz], drumness=1.0) is waltz

@@ -674,11 +674,14 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
     - A winner whose beats fall midway between the beats of the level at twice its tempo is
       on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
     - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
-      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat.
+      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat. So
+      too a winner whose beats are all alike when its double is a clear pulse alternating
+      strongly beat to beat (a march in 2/4: bass drum, then cymbals; the bars won).
     - A winner grouped in threes may be the quarter-note hemiola of a 12/8: when the level at
       2/3 of its tempo comes in unlike pairs (kick, cross-stick), recurs and its beats carry
-      hits at least as strong, that dotted level is the beat (a waltz's beats are stronger
-      than its hemiola's).
+      hits at least as strong, or its bars are far clearer (twice the downbeat contrast: an
+      afrobeat's quarters over its bell), that dotted level is the beat (a waltz's beats are
+      stronger than its hemiola's, and its bars as clear).
     - Last, in music without a full drum kit, a winner whose harmony changes on every other
       beat, without a drum backbeat, subdivides the level at half its tempo when that is a
       clear pulse whose every beat brings the harmony (see :func:`_subdivides_harmony`).
@@ -686,6 +689,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       triple rhythm (alike every third beat, unlike the beats between) and recurs at its
       period, it is the beat; unless the winner's own rhythm alternates beat to beat (kick,
       then snare: the dotted beats of a 6/8, not bars of a waltz, which are alike).
+    - A winner not in bars of 3 whose rhythm repeats every 6 beats, clearly more than every 4
+      or 8, was the eighths of a 3/4 (a nocturne's left hand): the level at half its tempo,
+      in clearer bars of 3, is the beat.
     - Two beats never make a unit of a bar of 3, 5 or 7: when the winner groups in such bars
       and the level at twice its tempo groups clearly in the same bars, the winner's beats are
       pairs of beats (a fast waltz, a 7/8 counted in quarters): the faster level is the beat.
@@ -694,7 +700,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       alternates beat to beat and repeats every two beats) and a clear periodicity, the music
       is in 6/8 or 12/8 and that slower level is the beat (listeners tap a 12/8 blues at 64,
       not 192); so too when the winner's groups of three come in unlike pairs (its rhythm
-      repeats every 6 beats, not every 3 or 9: a 12/8 soul ballad's eighths).
+      repeats every 6 beats, not every 3 or 9: a 12/8 soul ballad's eighths). A dotted beat
+      slower than 50 BPM is not one: those are the bars of a waltz whose bass alternates
+      root and fifth bar by bar.
     """
     repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
     best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
@@ -708,6 +716,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
         elif (best["bpm"] < _SLOW_BPM and _alternates(c["similarity"])
               and c.get("backbeat", 0.0) > _CLEAR_BACKBEAT):
             best = c  # the winner's beats were bars of a backbeat (a dembow, half-time feel)
+        elif (best["similarity"][0] > 0.0 and _strongly_alternates(c["similarity"])
+              and _periodicity(c) > _LOW_PULSE):
+            best = c  # the winner's alike beats were bars of a march (kick, then cymbal)
 
     if best["meter"] != 3 and not _alternates(best["similarity"]):
         for c in at(3.0):
@@ -716,6 +727,10 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
                     and max(sim[0], sim[1]) < -0.3 and _periodicity(c) > 0.0):
                 best = c  # the winner was the bar of a waltz
                 break
+    if best["meter"] != 3 and _bars_of_six(best["similarity"]):
+        for c in at(0.5):
+            if c["meter"] == 3 and c["bar"] > best["bar"]:
+                return c  # the winner's beats were the eighths of a 3/4 (bars of 6 eighths)
     if best["meter"] in (3, 5, 7):
         for c in at(2.0):
             if c["meter"] == best["meter"] and c["bar"] >= 0.7 * best["bar"]:
@@ -725,11 +740,12 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
         for c in at(1.0 / 3.0):
             sim = c["similarity"]
             duple = sim[0] < -_COMPOUND_SIMILARITY and sim[1] > _COMPOUND_SIMILARITY
-            if c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3:
-                return c
+            if (c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3
+                    and c["bpm"] >= _SLOW_BPM):
+                return c  # a dotted beat slower than 50 BPM is the bar of a waltz
         for c in at(2.0 / 3.0):
             if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
-                    and c["on"] >= best["on"]):
+                    and (c["on"] >= best["on"] or c["bar"] > 2.0 * best["bar"])):
                 return c  # the winner was the hemiola (quarters) of a 12/8's dotted beats
     for c in at(0.5):
         if drumness < _FULL_KIT and _subdivides_harmony(best, c):
@@ -765,6 +781,19 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
                 and _periodicity(half) >= _LOW_PULSE
                 and level.get("backbeat", 0.0) < _CLEAR_BACKBEAT
                 and not _alternates(level["similarity"]))
+
+
+def _strongly_alternates(similarity: np.ndarray) -> bool:
+    """Whether a rhythm clearly alternates beat to beat: unlike one beat apart, alike two."""
+    return bool(similarity[0] < -_COMPOUND_SIMILARITY and similarity[1] > _COMPOUND_SIMILARITY)
+
+
+def _bars_of_six(similarity: np.ndarray) -> bool:
+    """Whether a rhythm repeats every 6 beats, clearly more than every 4 or 8 (bars of six
+    eighths: a 3/4 or a 6/8 tracked in its eighths)."""
+    if len(similarity) < 8:
+        return False
+    return bool(similarity[5] - max(similarity[3], similarity[7]) > _PAIRING_MARGIN)
 
 
 def _in_pairs(similarity: np.ndarray) -> bool:
