@@ -282,3 +282,72 @@ def test_the_driver_killed_and_the_same_command_again_finishes_identically(songs
     assert [s.timestring for s in record.songs] == [s.timestring for s in first.songs]
     for song, frames in zip(record.songs, solo, strict=True):
         assert _frames(song.folder, song.timestring) == frames
+
+
+# ---------------------------------------------------------------------------------------------
+# Albums and playlists through the Spotify API (the local stub)
+
+
+ALBUM, PLAYLIST = "1DFixLWuPkv3KT3TnV35m3", "37i9dQZF1DXcBWIGoYBM5M"
+
+
+@pytest.fixture
+def spotify(monkeypatch):
+    from tests.spotify_stub import SpotifyStub
+
+    with SpotifyStub() as stub:
+        monkeypatch.setenv("MUSIC_VISUALIZER_SPOTIFY_API_URL", stub.api_url)
+        monkeypatch.setenv("MUSIC_VISUALIZER_SPOTIFY_TOKEN_URL", stub.token_url)
+        monkeypatch.setenv("SPOTIPY_CLIENT_ID", stub.client_id)
+        monkeypatch.setenv("SPOTIPY_CLIENT_SECRET", stub.client_secret)
+        yield stub
+
+
+def _tid(i: int) -> str:
+    return f"{i:02d}" + "x" * 20
+
+
+def test_an_album_link_becomes_its_tracks_page_by_page(spotify):
+    path = f"/v1/albums/{ALBUM}/tracks/"  # as spotipy asks for it
+    spotify.fail(path, 200, times=1, body={
+        "items": [{"id": _tid(1), "type": "track"}, {"id": _tid(2), "type": "track"}],
+        "next": f"{spotify.api_url}albums/{ALBUM}/tracks?offset=2&limit=2"})
+    spotify.fail(path.rstrip("/"), 200, times=1, body={"items": [{"id": _tid(3),
+                                                                 "type": "track"}],
+                                           "next": None})
+    songs = expand_sources([f"https://open.spotify.com/intl-de/album/{ALBUM}?si=abc"])
+    assert [s.link for s in songs] == [f"https://open.spotify.com/track/{_tid(i)}"
+                                       for i in (1, 2, 3)]
+    assert songs[0].origin.endswith("#1")
+
+
+def test_a_playlist_without_podcasts_and_local_files(spotify):
+    spotify.fail(f"/v1/playlists/{PLAYLIST}/items", 200, times=1, body={"items": [
+        {"track": {"id": _tid(1), "type": "track"}},
+        {"track": {"id": _tid(2), "type": "episode"}},
+        {"track": {"id": None, "type": "track", "is_local": True}},
+        {"track": None}], "next": None})
+    songs = expand_sources([f"spotify:playlist:{PLAYLIST}"])
+    assert [s.link for s in songs] == [f"https://open.spotify.com/track/{_tid(1)}"]
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_playlist_spotify_keeps_closed_is_one_sentence(spotify, status):
+    from music_visualizer.sources.spotify import SpotifyError
+
+    spotify.fail(f"/v1/playlists/{PLAYLIST}/items", status)
+    with pytest.raises(SpotifyError) as error:
+        expand_sources([f"https://open.spotify.com/playlist/{PLAYLIST}"])
+    assert str(error.value) == (
+        "Spotify does not let this app read that playlist's tracks (Spotify's own playlists "
+        "are closed to new apps); put its songs in a text file, one track link per line, and "
+        "give that file instead.")
+
+
+def test_an_album_link_without_credentials_says_what_to_do(monkeypatch):
+    from music_visualizer.sources.spotify import SpotifyError
+
+    monkeypatch.delenv("SPOTIPY_CLIENT_ID", raising=False)
+    monkeypatch.delenv("SPOTIPY_CLIENT_SECRET", raising=False)
+    with pytest.raises(SpotifyError, match=r"credentials are missing.*list the songs in a text"):
+        expand_sources([f"spotify:album:{ALBUM}"])
