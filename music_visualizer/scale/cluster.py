@@ -112,11 +112,13 @@ def connect(address: str | None = None, *, num_cpus: int | None = None,
                 ray.init(num_cpus=num_cpus, **options)
             else:
                 ray.init(address=address, **options)
-        except (ConnectionError, TimeoutError, RuntimeError) as e:
-            where = address or "this machine"
-            raise ScaleError(f"Could not start or join Ray at {where} ({_first_line(e)}); "
-                             "check the address, or leave --ray-address out to run "
-                             "locally.") from None
+        except Exception as e:  # Ray raises plain Exceptions too (a node that timed out)
+            if address is None:
+                raise ScaleError(f"Could not start Ray on this machine ({_first_line(e)}); "
+                                 "try again when it is less busy.") from None
+            raise ScaleError(f"Could not join the Ray cluster at {address} "
+                             f"({_first_line(e)}); check the address, or leave "
+                             "--ray-address out to run locally.") from None
         started = True
     resources = ray.cluster_resources()
     return Cluster(address=address, cpus=float(resources.get("CPU", 0.0)),
