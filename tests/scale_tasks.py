@@ -28,3 +28,13 @@ def render_song_killed_once(args: dict[str, Any], ctx: Any) -> Any:
 
     ctx.progress = progress
     return render_song(args, ctx)
+
+
+def load_model(args: dict[str, Any], ctx: Any) -> tuple[int, int]:
+    """Ask the worker's model cache for ``args["model"]`` (the loader replaced by a stand-in
+    in this worker process); (this worker's pid, how many loads its cache has done)."""
+    from music_visualizer.render import models
+
+    models.load_pipelines = lambda model, **kw: ("pipes of", model)
+    ctx.models(args["model"], scheduler="default", device="cpu")
+    return os.getpid(), ctx.models.loads

@@ -351,3 +351,55 @@ def test_an_album_link_without_credentials_says_what_to_do(monkeypatch):
     monkeypatch.delenv("SPOTIPY_CLIENT_SECRET", raising=False)
     with pytest.raises(SpotifyError, match=r"credentials are missing.*list the songs in a text"):
         expand_sources([f"spotify:album:{ALBUM}"])
+
+
+def test_one_worker_per_gpu_else_a_share_of_the_cpus():
+    from music_visualizer.scale import Cluster
+    from music_visualizer.scale.tasks import worker_resources
+
+    gpus = Cluster(address="ray://head:10001", cpus=64, gpus=8, started_here=True)
+    assert worker_resources(gpus, None, 12) == (8, {"num_gpus": 1, "num_cpus": 1})
+    assert worker_resources(gpus, 3, 12) == (3, {"num_gpus": 1, "num_cpus": 1})
+    cpus = Cluster(address=None, cpus=2, gpus=0, started_here=True)
+    assert worker_resources(cpus, None, 4) == (2, {"num_cpus": 1})
+    assert worker_resources(cpus, 1, 4) == (1, {"num_cpus": 2})
+    assert worker_resources(cpus, 5, 4) == (2, {"num_cpus": 1})  # at most one per CPU
+    assert worker_resources(cpus, None, 1) == (1, {"num_cpus": 2})  # no idle workers
+
+
+def test_progress_lines_per_song_and_the_total():
+    import io
+
+    from music_visualizer.scale.tasks import ProgressReport, TaskProgress
+    from music_visualizer.ui.batch import BatchProgress
+
+    stream = io.StringIO()
+    show = BatchProgress(stream=stream, every=0.0, bars=False)
+    tasks = (TaskProgress(0, "Intro", done=30, total=120, state="running", pid=7,
+                          first=(100.0, 10), last=110.0),
+             TaskProgress(1, "Outro"))
+    show(ProgressReport(tasks, 0))
+    done = (TaskProgress(0, "Intro", done=120, total=120, state="done", pid=7,
+                         first=(100.0, 10), last=155.0), tasks[1])
+    show(ProgressReport(done, 0))
+    assert stream.getvalue().splitlines() == [
+        "[1/2] Intro: frame 30/120 (25%), 2 frames/s, ETA 0:45",
+        "total: frame 30/120 (25%), 2 frames/s, ETA 0:45; 0 of 2 songs finished",
+        "[1/2] Intro: frame 120/120 (100%), 2 frames/s, done",
+        "total: frame 120/120 (100%); 1 of 2 songs finished"]
+    bars = io.StringIO()
+    show = BatchProgress(stream=bars, bars=True)
+    show(ProgressReport(tasks, 0))
+    show.close()
+    assert "[1/2] Intro" in bars.getvalue() and "30/120" in bars.getvalue()
+
+
+@pytest.mark.slow
+def test_a_worker_loads_its_model_once_for_all_its_tasks(ray_session):
+    from music_visualizer.scale import Task, run_tasks
+
+    tasks = [Task("tests.scale_tasks:load_model", {"model": "tiny-sd"}, f"song {i}")
+             for i in range(3)] + [Task("tests.scale_tasks:load_model", {"model": "other"})]
+    results = run_tasks(tasks, workers=1)
+    assert len({pid for pid, _ in results}) == 1
+    assert [loads for _, loads in results] == [1, 1, 1, 2]

@@ -119,6 +119,11 @@ def run_batch(request: BatchRequest) -> int:
 
     try:
         result = render_batch(request, on_progress=progress, on_start=started)
+    except KeyboardInterrupt:
+        progress.close()
+        print("\nStopped. Run the same command again to continue every song where it stopped.",
+              file=sys.stderr)
+        return 130
     finally:
         progress.close()
     for song, outcome in zip(result.record.songs, result.results, strict=True):
