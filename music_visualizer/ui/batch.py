@@ -134,6 +134,9 @@ def run_batch(request: BatchRequest) -> int:
                 f"frames in {song.folder}")
             print(f"{song.song}: run {song.timestring}, {what}", flush=True)
     failed = result.failed
+    for failure in failed:
+        if not failure.user_error:  # a bug: its traceback, so it can be reported
+            print(failure.message, file=sys.stderr)
     if not failed:
         return 0
     print(f"error: {len(failed)} of {len(result.results)} songs failed; fix them and run the "
