@@ -4,11 +4,11 @@
 
 ``measure`` starts one local Ray (its start-up is not timed), renders the songs with the
 preview renderer as ``render-batch`` does (each song its own run with its video, each worker
-a Ray actor: with 1 worker it has all the CPUs, with 2 each has half), first on 1 worker, then
-on 2, into separate output folders, and reports ``batch_speedup_2_workers`` = wall(1) / wall(2)
-and the per-frame cost (wall time per frame of the 1-worker batch). The songs are analysed
-once before either batch (the analysis is cached), so both batches time the same work:
-actors starting, frames, videos, records.
+a Ray actor with one CPU, as each would have one GPU: its torch and numba threads are limited
+to one), first on 1 worker, then on 2, into separate output folders, and reports
+``batch_speedup_2_workers`` = wall(1) / wall(2) and the per-frame cost (wall time per frame
+of each batch). The songs are analysed once before either batch (the analysis is cached), so
+both batches time the same work: actors starting, frames, videos, records.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def _batch(songs: list[Path], out: Path, workers: int, overrides: dict) -> tuple
 
     start = time.perf_counter()
     result = render_batch(BatchRequest(sources=tuple(map(str, songs)), output_dir=out,
-                                       overrides=overrides, workers=workers))
+                                       overrides=overrides, workers=workers,
+                                       cpus_per_worker=1))
     wall = time.perf_counter() - start
     if result.failed:
         raise RuntimeError(f"batch failed: {result.failed[0].message}")

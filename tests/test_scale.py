@@ -361,10 +361,15 @@ def test_one_worker_per_gpu_else_a_share_of_the_cpus():
     assert worker_resources(gpus, None, 12) == (8, {"num_gpus": 1, "num_cpus": 1})
     assert worker_resources(gpus, 3, 12) == (3, {"num_gpus": 1, "num_cpus": 1})
     cpus = Cluster(address=None, cpus=2, gpus=0, started_here=True)
-    assert worker_resources(cpus, None, 4) == (2, {"num_cpus": 1})
-    assert worker_resources(cpus, 1, 4) == (1, {"num_cpus": 2})
-    assert worker_resources(cpus, 5, 4) == (2, {"num_cpus": 1})  # at most one per CPU
-    assert worker_resources(cpus, None, 1) == (1, {"num_cpus": 2})  # no idle workers
+
+    def share(n):
+        return {"num_cpus": n, "runtime_env": {"env_vars": {"NUMBA_NUM_THREADS": str(n)}}}
+
+    assert worker_resources(cpus, None, 4) == (2, share(1))
+    assert worker_resources(cpus, 1, 4) == (1, share(2))
+    assert worker_resources(cpus, 1, 4, cpus_per_worker=1) == (1, share(1))
+    assert worker_resources(cpus, 5, 4) == (2, share(1))  # at most one per CPU
+    assert worker_resources(cpus, None, 1) == (1, share(2))  # no idle workers
 
 
 def test_progress_lines_per_song_and_the_total():

@@ -61,6 +61,7 @@ class BatchRequest:
     cache_dir: Path | None = None
     segment_frames: int | None = None  # keep_frames none: frames per segment (tests)
     num_cpus: int | None = None  # a local Ray's CPUs (default: all)
+    cpus_per_worker: int | None = None  # without GPUs (default: an equal share)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ def render_batch(request: BatchRequest, *,
 
     results = run_tasks(tasks, workers=request.workers, address=request.address,
                         on_progress=progress, output_dir=request.output_dir,
-                        storage=request.storage, num_cpus=request.num_cpus) if tasks else []
+                        storage=request.storage, num_cpus=request.num_cpus,
+                        cpus_per_worker=request.cpus_per_worker) if tasks else []
     record, out = state["record"], [None] * len(songs)
     for index, result in zip(todo, results, strict=True):
         out[index] = result

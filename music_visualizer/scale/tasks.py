@@ -126,15 +126,18 @@ def _marker(output_dir: Path | None, storage: str) -> tuple[Path | None, tuple[s
     return path, (str(path), token)
 
 
-def worker_resources(cluster: Cluster, wanted: int | None,
-                     n_tasks: int) -> tuple[int, dict[str, Any]]:
+def worker_resources(cluster: Cluster, wanted: int | None, n_tasks: int,
+                     cpus_per_worker: int | None = None) -> tuple[int, dict[str, Any]]:
     """How many workers, and each one's Ray resources: a GPU each when the cluster has GPUs,
-    else an equal share of the CPUs (at least one)."""
+    else ``cpus_per_worker`` CPUs (default: an equal share of the CPUs, at least one). A CPU
+    worker's numba kernels use that many threads (Ray sets torch's, ``OMP_NUM_THREADS``)."""
     capacity = int(cluster.gpus) if cluster.has_gpus else max(int(cluster.cpus), 1)
     count = max(1, min(wanted or capacity, capacity, max(n_tasks, 1)))
     if cluster.has_gpus:
         return count, {"num_gpus": 1, "num_cpus": 1}
-    return count, {"num_cpus": max(1, int(cluster.cpus) // count)}
+    cpus = cpus_per_worker or max(1, int(cluster.cpus) // count)
+    return count, {"num_cpus": cpus,
+                   "runtime_env": {"env_vars": {"NUMBA_NUM_THREADS": str(cpus)}}}
 
 
 def _failure(index: int, label: str, error: BaseException) -> TaskFailed:
@@ -154,11 +157,12 @@ class _Pool:
     """The actors and the tasks they run (the driver's bookkeeping of :func:`run_tasks`)."""
 
     def __init__(self, cluster: Cluster, tasks: Sequence[Task], workers: int | None,
-                 retries: int, run_args: tuple[Any, ...]) -> None:
+                 retries: int, run_args: tuple[Any, ...],
+                 cpus_per_worker: int | None = None) -> None:
         import ray
 
         self.ray, self.tasks, self.run_args = ray, list(tasks), run_args
-        count, resources = worker_resources(cluster, workers, len(tasks))
+        count, resources = worker_resources(cluster, workers, len(tasks), cpus_per_worker)
         self.actor_class = ray.remote(max_restarts=retries, max_task_retries=retries,
                                       **resources)(WorkerActor)
         self.actors = [self.actor_class.remote() for _ in range(count)]
@@ -228,10 +232,11 @@ def run_tasks(tasks: Sequence[Task], *, workers: int | None = None, address: str
               on_progress: Callable[[ProgressReport], None] | None = None,
               output_dir: Path | None = None, storage: str = "auto",
               retries: int = RETRIES, num_cpus: int | None = None,
-              poll: float = 0.25) -> list[Any]:
+              cpus_per_worker: int | None = None, poll: float = 0.25) -> list[Any]:
     """Run ``tasks`` on Ray workers; their results in input order.
 
-    ``workers``: how many (default and at most: the cluster's GPUs, else its CPUs).
+    ``workers``: how many (default and at most: the cluster's GPUs, else its CPUs); without
+    GPUs each gets ``cpus_per_worker`` CPUs (default: an equal share).
     ``address``: a Ray cluster (default: join the one this process is connected to, else start
     a local one with ``num_cpus`` CPUs). ``on_progress(report)`` is called on the driver for
     every progress message and every task that starts or ends. ``output_dir``: the folder the
@@ -254,7 +259,8 @@ def run_tasks(tasks: Sequence[Task], *, workers: int | None = None, address: str
 
         marker_file, marker = _marker(output_dir, storage)
         queue = Queue(actor_options={"num_cpus": 0})
-        pool = _Pool(cluster, tasks, workers, retries, (queue, marker, storage))
+        pool = _Pool(cluster, tasks, workers, retries, (queue, marker, storage),
+                     cpus_per_worker)
         return _loop(pool, queue, on_progress, poll)
     finally:
         if pool is not None:
