@@ -3,10 +3,11 @@
 Stable API (other layers and ``--parallel sections`` build on it):
 
 - :func:`run_tasks(tasks, *, workers=None, address=None, on_progress=None, output_dir=None,
-  storage="auto", retries=3, num_cpus=None) -> list` runs :class:`Task` s on Ray workers and
-  returns their results in input order; a task that raised, or whose worker died more than
-  ``retries`` times, is a :class:`TaskFailed` there. ``on_progress(ProgressReport)`` gets
-  every task's :class:`TaskProgress` (frames done, total, fps, ETA, worker pid) and the total.
+  storage="auto", retries=3, num_cpus=None, cpus_per_worker=None) -> list` runs
+  :class:`Task` s on Ray workers and returns their results in input order; a task that
+  raised, or whose worker died more than ``retries`` times, is a :class:`TaskFailed` there.
+  ``on_progress(ProgressReport)`` gets every task's :class:`TaskProgress` (frames done,
+  total, fps, ETA, worker pid) and the total.
 - :class:`Task(function, args, label)`: plain data. ``function`` is ``"package.module:name"``,
   called on a worker as ``function(args, ctx)`` with a :class:`TaskContext`:
   ``ctx.progress(done, total, info={...})`` (``info`` reaches the driver's
@@ -23,7 +24,11 @@ Stable API (other layers and ``--parallel sections`` build on it):
 - :func:`render_batch` (:mod:`~music_visualizer.scale.batch`): songs -> runs, one task each.
 
 Workers: one actor per GPU (``num_gpus=1``) when the cluster has GPUs, else one per share of
-the CPUs. Storage (``storage``): ``auto`` writes into the shared output folder when each worker
+the CPUs (``cpus_per_worker``; its torch and numba threads follow it). ``run_tasks`` joins the
+Ray this process is already connected to (and leaves it connected), else starts or joins one
+and leaves it at the end; its actors are killed when it returns.
+
+Storage (``storage``): ``auto`` writes into the shared output folder when each worker
 sees a marker file the driver wrote there, else the task works in ``ctx.scratch`` and ships
 its files back through Ray's object store; ``shared`` requires the shared folder;
 ``object-store`` always ships.
