@@ -408,3 +408,40 @@ def test_a_worker_loads_its_model_once_for_all_its_tasks(ray_session):
     results = run_tasks(tasks, workers=1)
     assert len({pid for pid, _ in results}) == 1
     assert [loads for _, loads in results] == [1, 1, 1, 2]
+
+
+def test_a_worker_sees_the_output_folder_only_through_the_drivers_marker(tmp_path):
+    from music_visualizer.scale.worker import marker_visible
+
+    marker = tmp_path / ".marker"
+    assert not marker_visible((str(marker), "token"))  # not there: another machine's folder
+    marker.write_text("token")
+    assert marker_visible((str(marker), "token"))
+    assert not marker_visible((str(marker), "another driver's token"))
+    assert marker_visible(None)  # nothing to share
+
+
+def test_files_sent_home_land_under_their_folder_only(tmp_path):
+    from music_visualizer.scale import ScaleError, ship_files
+    from music_visualizer.scale.tasks import write_shipped
+    from music_visualizer.scale.worker import ShippedFiles
+
+    run = tmp_path / "worker" / "run"
+    (run / "20261207010101_segments").mkdir(parents=True)
+    (run / "20261207010101_00000.png").write_bytes(b"png")
+    (run / "20261207010101_segments" / "seg_00000.mp4").write_bytes(b"mp4")
+    (run / "20261207010101.lock").write_bytes(b"")
+    (run / "20261207020202_00000.png").write_bytes(b"another run")
+    shipped = ship_files(run, tmp_path / "home", prefix="20261207010101")
+    assert sorted(name for name, _ in shipped.files) == [
+        "20261207010101_00000.png", "20261207010101_segments/seg_00000.mp4"]
+    write_shipped(shipped)
+    assert (tmp_path / "home" / "20261207010101_segments" / "seg_00000.mp4").read_bytes() == b"mp4"
+    with pytest.raises(ScaleError, match="outside"):
+        write_shipped(ShippedFiles(str(tmp_path / "home"), (("../escape.png", b"x"),)))
+    assert not (tmp_path / "escape.png").exists()
+
+
+def test_zero_workers_is_refused(songs, tmp_path, capsys):
+    assert main(["render-batch", str(songs[0]), "--workers", "0"]) == 2
+    assert capsys.readouterr().err == "error: --workers 0: give at least 1 worker.\n"
