@@ -22,6 +22,9 @@ Sections (each its own function, reusing the single benchmarks):
   ``drive_none_vs_all``: the run folder (MB, total and per minute of video) of a 60 s song's
   preview render at 12 fps, 512x512, with ``keep_frames: all`` and ``none``, and their ratio
   (benchmarks/drive_use.py).
+- ``batch_speedup_2_workers``: ``render-batch`` of 4 songs (30 s each, preview renderer,
+  512x512, 12 fps, with their videos) on a local Ray, wall time on 1 worker / on 2 workers,
+  same run (benchmarks/batch_speedup.py; Ray's start-up not timed).
 
 ``--quick`` shrinks every section (fewer frames, a 10-second song for the analysis, memory
 renders of 6 s and 19 s songs at 2 fps and 64x64, still reported as ``..._60s``/``..._190s``;
@@ -58,6 +61,7 @@ TARGETS = {
     "peak_rss_mb_190s": {"max_ratio_to": "peak_rss_mb_60s", "ratio": 1.10,
                          "text": "<= 60 s render + 10 %"},
     "drive_none_vs_all": {"max": 0.1, "text": "< 1/10 (issue 17)"},
+    "batch_speedup_2_workers": {"min": 1.6, "text": ">= 1.6x (issue 19)"},
 }
 
 #: The keys every run reports (all positive finite numbers).
@@ -66,6 +70,7 @@ KEYS = (
     "preview_ms_per_frame_512", "preview_speedup_vs_deforum", "encode_fps_512", "analysis_s_3min",
     "tiny_fps_256", "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all",
     "drive_mb_60s_none", "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
+    "batch_speedup_2_workers",
 )
 
 #: The same camera, colour and noise schedules for the preview run as frame_overhead.py and
@@ -202,6 +207,14 @@ def section_drive(quick: bool) -> dict:
             "drive_none_vs_all": result["drive_none_vs_all"], "details": result["details"]}
 
 
+def section_batch(quick: bool) -> dict:
+    import batch_speedup
+
+    # --quick: 4 songs of 2 s at 6 fps, 64x64 (Ray's start-up is not timed)
+    return batch_speedup.measure(songs=4, seconds=2.0 if quick else 30.0,
+                                 fps=6.0 if quick else 12.0, size=64 if quick else 512)
+
+
 # ----------------------------------------------------------------------------------------------
 # Table
 # ----------------------------------------------------------------------------------------------
@@ -259,6 +272,7 @@ ROWS = (  # key, label, unit
     ("drive_mb_per_min_all", "Drive use per minute of video, all", "MB"),
     ("drive_mb_per_min_none", "Drive use per minute of video, none", "MB"),
     ("drive_none_vs_all", "Drive use, none / all", "x"),
+    ("batch_speedup_2_workers", "render-batch, 4 songs: 1 / 2 workers wall time", "x"),
 )
 
 
@@ -308,6 +322,7 @@ def run(quick: bool = False) -> dict:
             ("tiny", lambda: section_tiny(quick, work, song)),
             ("memory", lambda: section_memory(quick)),
             ("drive", lambda: section_drive(quick)),
+            ("batch", lambda: section_batch(quick)),
         ]
         preview: dict = {}
         for name, fn in sections:
