@@ -22,10 +22,15 @@ Sections (each its own function, reusing the single benchmarks):
   ``drive_none_vs_all``: the run folder (MB, total and per minute of video) of a 60 s song's
   preview render at 12 fps, 512x512, with ``keep_frames: all`` and ``none``, and their ratio
   (benchmarks/drive_use.py).
+- ``upscale_lanczos_s_2x_512``, ``upscale_lanczos_s_4x_512``: seconds to upscale one 512x512
+  frame 2x and 4x with Lanczos (benchmarks/upscale.py); with the spandrel venv
+  (``.ci/spandrel_venv``), ``upscale_compact_s_..`` (realesr-general-x4v3's size, measured at
+  512 px) and ``upscale_esrgan_s_..`` (Real-ESRGAN x4plus's size, measured at 128 px and scaled
+  by area), random weights, loaded through ``load_upscaler``.
 
 ``--quick`` shrinks every section (fewer frames, a 10-second song for the analysis, memory
 renders of 6 s and 19 s songs at 2 fps and 64x64, still reported as ``..._60s``/``..._190s``;
-the Drive use of a 4 s song at 128x128) so
+the Drive use of a 4 s song at 128x128; upscaling from 128 px, the compact model only, at 32 px) so
 the whole run takes under a minute; its figures only show that the benchmark works. Run it with
 ``nice`` on a shared machine.
 """
@@ -66,7 +71,11 @@ KEYS = (
     "preview_ms_per_frame_512", "preview_speedup_vs_deforum", "encode_fps_512", "analysis_s_3min",
     "tiny_fps_256", "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all",
     "drive_mb_60s_none", "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
+    "upscale_lanczos_s_2x_512", "upscale_lanczos_s_4x_512",
 )
+#: Figures reported when they could be measured (the upscaling models need the spandrel venv).
+OPTIONAL_KEYS = ("upscale_compact_s_2x_512", "upscale_compact_s_4x_512",
+                 "upscale_esrgan_s_2x_512", "upscale_esrgan_s_4x_512")
 
 #: The same camera, colour and noise schedules for the preview run as frame_overhead.py and
 #: deforum_baseline.py use.
@@ -202,6 +211,24 @@ def section_drive(quick: bool) -> dict:
             "drive_none_vs_all": result["drive_none_vs_all"], "details": result["details"]}
 
 
+def section_upscale(quick: bool) -> dict:
+    import upscale
+
+    from tests.upscale_models_check import HOW_TO, spandrel_python
+
+    result = upscale.measure("lanczos", size=128 if quick else 512, repeats=1 if quick else 3)
+    details = {"lanczos": result.pop("details")}
+    python = spandrel_python()
+    if python is None:
+        details["models"] = f"not measured: {HOW_TO}"
+    else:
+        models = upscale.measure_models(python, {"compact": 32} if quick
+                                        else {"compact": 512, "esrgan": 128})
+        details["models"] = models.pop("details")
+        result.update(models)
+    return {**result, "details": details}
+
+
 # ----------------------------------------------------------------------------------------------
 # Table
 # ----------------------------------------------------------------------------------------------
@@ -259,6 +286,12 @@ ROWS = (  # key, label, unit
     ("drive_mb_per_min_all", "Drive use per minute of video, all", "MB"),
     ("drive_mb_per_min_none", "Drive use per minute of video, none", "MB"),
     ("drive_none_vs_all", "Drive use, none / all", "x"),
+    ("upscale_lanczos_s_2x_512", "upscale 512x512 2x, Lanczos", "s"),
+    ("upscale_lanczos_s_4x_512", "upscale 512x512 4x, Lanczos", "s"),
+    ("upscale_compact_s_2x_512", "upscale 512x512 2x, Real-ESRGAN compact", "s"),
+    ("upscale_compact_s_4x_512", "upscale 512x512 4x, Real-ESRGAN compact", "s"),
+    ("upscale_esrgan_s_2x_512", "upscale 512x512 2x, Real-ESRGAN x4plus size", "s"),
+    ("upscale_esrgan_s_4x_512", "upscale 512x512 4x, Real-ESRGAN x4plus size", "s"),
 )
 
 
@@ -291,7 +324,7 @@ def run(quick: bool = False) -> dict:
     def record(name: str, section: dict) -> dict:
         details[name] = section.pop("details", {})
         for key, value in section.items():
-            if key in KEYS:
+            if key in KEYS or key in OPTIONAL_KEYS:
                 results[key] = float(value)
         return section
 
@@ -308,6 +341,7 @@ def run(quick: bool = False) -> dict:
             ("tiny", lambda: section_tiny(quick, work, song)),
             ("memory", lambda: section_memory(quick)),
             ("drive", lambda: section_drive(quick)),
+            ("upscale", lambda: section_upscale(quick)),
         ]
         preview: dict = {}
         for name, fn in sections:
@@ -321,7 +355,9 @@ def run(quick: bool = False) -> dict:
     results["preview_speedup_vs_deforum"] = (results["deforum_baseline_ms_per_frame_512"]
                                              / results["preview_ms_per_frame_512"])
     passed = check(results)
-    return {**{k: results[k] for k in KEYS}, "targets": TARGETS, "pass": passed,
+    return {**{k: results[k] for k in KEYS},
+            **{k: results[k] for k in OPTIONAL_KEYS if k in results},
+            "targets": TARGETS, "pass": passed,
             "quick": quick, "machine": machine(), "details": details,
             "section_seconds": timings, "elapsed_s": time.perf_counter() - started}
 

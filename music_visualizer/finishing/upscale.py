@@ -40,6 +40,8 @@ MODEL_SUFFIXES = (".pth", ".pt", ".ckpt", ".safetensors")
 #: 1536 px output tile: about 0.3 GB of fp16 activations for a 64-feature ESRGAN).
 TILE = 384
 OVERLAP = 32
+#: Output rows resized per matrix product by :func:`lanczos_resize`.
+_BAND = 64
 #: A Hub file: owner/repo/path/to/file.pth.
 HUB_FILE = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*/[\w./-]+$")
 _HINT = ("give an upscaling model file (.pth or .safetensors, such as Real-ESRGAN x4plus or "
@@ -203,14 +205,34 @@ def _lanczos3(x: torch.Tensor) -> torch.Tensor:
     return torch.where(x.abs() < 3, torch.sinc(x) * torch.sinc(x / 3), torch.zeros_like(x))
 
 
-def _lanczos_matrix(size_in: int, size_out: int, device: torch.device) -> torch.Tensor:
-    """The ``(size_out, size_in)`` resampling matrix of PIL's Lanczos filter (rows sum to 1)."""
+def _lanczos_weights(size_in: int, size_out: int, first: int, last: int,
+                     device: torch.device) -> tuple[torch.Tensor, int]:
+    """Rows ``first..last-1`` of PIL's Lanczos resampling matrix, on its non-zero columns only.
+
+    Returns the ``(last - first, hi - lo)`` weights (each row sums to 1) and ``lo``.
+    """
     ratio = size_in / size_out
     support = max(ratio, 1.0)  # widened when shrinking (antialiasing), as PIL does
-    centre = (torch.arange(size_out, dtype=torch.float64, device=device) + 0.5) * ratio
-    taps = torch.arange(size_in, dtype=torch.float64, device=device) + 0.5
+    centre = (torch.arange(first, last, dtype=torch.float64, device=device) + 0.5) * ratio
+    lo = max(0, math.floor(float(centre[0]) - 3 * support - 0.5))
+    hi = min(size_in, math.ceil(float(centre[-1]) + 3 * support - 0.5) + 1)
+    taps = torch.arange(lo, hi, dtype=torch.float64, device=device) + 0.5
     weights = _lanczos3((taps[None, :] - centre[:, None]) / support)
-    return (weights / weights.sum(dim=1, keepdim=True)).float()
+    return (weights / weights.sum(dim=1, keepdim=True)).float(), lo
+
+
+def _resize_axis(frames: torch.Tensor, size_out: int, dim: int) -> torch.Tensor:
+    """``frames`` resized along ``dim`` (-2 or -1), by bands of output rows (a banded matmul)."""
+    size_in = frames.shape[dim]
+    pieces = []
+    for first in range(0, size_out, _BAND):
+        last = min(size_out, first + _BAND)
+        weights, lo = _lanczos_weights(size_in, size_out, first, last, frames.device)
+        if dim == -2:
+            pieces.append(torch.matmul(weights, frames[..., lo:lo + weights.shape[1], :]))
+        else:
+            pieces.append(torch.matmul(frames[..., lo:lo + weights.shape[1]], weights.T))
+    return torch.cat(pieces, dim=dim)
 
 
 def lanczos_resize(frames: torch.Tensor, height: int, width: int) -> torch.Tensor:
@@ -219,7 +241,9 @@ def lanczos_resize(frames: torch.Tensor, height: int, width: int) -> torch.Tenso
     The filter and its edge handling are PIL's ``Image.LANCZOS`` (separable, normalised over the
     taps inside the frame); not clamped.
     """
-    _, _, h, w = frames.shape
-    rows = _lanczos_matrix(h, height, frames.device)
-    cols = _lanczos_matrix(w, width, frames.device)
-    return torch.matmul(torch.matmul(rows, frames.float()), cols.T)
+    frames = frames.float()
+    if frames.shape[-2] != height:
+        frames = _resize_axis(frames, height, -2)
+    if frames.shape[-1] != width:
+        frames = _resize_axis(frames, width, -1)
+    return frames
