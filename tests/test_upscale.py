@@ -66,16 +66,26 @@ def test_lanczos_resize_shrinks_like_pil_and_keeps_flat_colour():
 
 
 @pytest.mark.parametrize("size,tile,overlap", [(100, 32, 8), (33, 32, 8), (32, 32, 0),
-                                               (500, 384, 32), (97, 20, 10), (5, 32, 8)])
+                                               (500, 384, 32), (97, 20, 10), (5, 32, 8),
+                                               (540, 512, 32), (3840, 512, 32)])
 def test_tiles_cover_the_frame_overlapping_and_their_weights_sum_to_one(size, tile, overlap):
     spans = tile_spans(size, tile, overlap)
     assert spans[0][0] == 0 and spans[-1][1] == size
-    assert all(end - start == min(tile, size) for start, end in spans)
+    lengths = {end - start for start, end in spans}
+    assert len(lengths) == 1 and lengths.pop() <= tile
     assert all(b[0] <= a[1] - overlap for a, b in itertools.pairwise(spans))
     total = torch.zeros(size * 2)
     for i, (start, end) in enumerate(spans):
         total[start * 2:end * 2] += feather(spans, i, 2)
-    assert torch.allclose(total, torch.ones(size * 2), atol=1e-6)
+    assert torch.allclose(total, torch.ones(size * 2), atol=1e-5)
+
+
+def test_tiles_repeat_little_work():
+    assert tile_spans(540, 512, 32) == [(0, 286), (254, 540)]
+    assert tile_spans(512, 512, 32) == [(0, 512)]
+    for size in (540, 960, 1080, 1920, 3840):
+        spans = tile_spans(size, 512, 32)
+        assert sum(end - start for start, end in spans) <= size + len(spans) * 32
 
 
 def test_tile_sizes_out_of_range_are_refused():
@@ -147,13 +157,13 @@ def test_tiles_bound_the_model_input_and_activations():
     for frames in (small, large):
         upscaler = _model_upscaler(4, 4, tile=32, overlap=8)
         upscaler(frames)
-        assert all(shape[-2:] == (32, 32) for shape in upscaler.net.calls)
+        assert all(max(shape[-2:]) <= 32 for shape in upscaler.net.calls)
         counts.append(len(upscaler.net.calls))
         largest.append(upscaler.net.largest)
     assert counts == [len(tile_spans(64, 32, 8)) ** 2, len(tile_spans(256, 32, 8)) ** 2]
     assert counts[1] > 10 * counts[0]  # 16 times the area
-    # the model's widest activation is one tile's, whatever the frame size
-    assert largest[0] == largest[1] == 48 * 32 * 32
+    # the model's widest activation is at most one full tile's, whatever the frame size
+    assert max(largest) <= 48 * 32 * 32
 
 
 def test_a_larger_model_scale_is_resized_down_with_lanczos():
@@ -276,9 +286,10 @@ def test_spandrel_models_tiled_match_untiled_and_are_deterministic(spandrel_repo
 @pytest.mark.slow
 def test_spandrel_model_memory_is_bounded_by_the_tile(spandrel_report):
     small, large = spandrel_report["bounded"]["48x64"], spandrel_report["bounded"]["96x128"]
-    assert small["largest_input"] == large["largest_input"] == 32
+    assert small["largest_input"] <= 32 and large["largest_input"] <= 32
     assert large["calls"] > 2 * small["calls"]
-    assert small["largest_activation"] == large["largest_activation"]
+    # 8 features at 4x of a 32 px tile, whatever the frame size
+    assert max(small["largest_activation"], large["largest_activation"]) <= 8 * 128 * 128
 
 
 @pytest.mark.slow

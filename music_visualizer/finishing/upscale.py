@@ -36,9 +36,9 @@ __all__ = ["MODEL_SUFFIXES", "OVERLAP", "TILE", "Upscaler", "lanczos_resize", "l
 
 #: The model files spandrel reads.
 MODEL_SUFFIXES = (".pth", ".pt", ".ckpt", ".safetensors")
-#: Tile side and least overlap between tiles, in input pixels (a 4x model's 384 px tile is a
-#: 1536 px output tile: about 0.3 GB of fp16 activations for a 64-feature ESRGAN).
-TILE = 384
+#: Largest tile side and least overlap between tiles, in input pixels: a 512 px frame is one
+#: tile; a 4x ESRGAN's 512 px tile needs about 2 GB in fp16 (its 64 features at 2048 px).
+TILE = 512
 OVERLAP = 32
 #: Output rows resized per matrix product by :func:`lanczos_resize`.
 _BAND = 64
@@ -196,8 +196,10 @@ def _model_upscaler(descriptor: Any, name: str, scale: int, device: torch.device
         how += f", applied {passes} times"
     if native ** passes != scale:
         how += f", resized to {scale}x with Lanczos"
+    # a model that tiles internally (spandrel's ModelTiling.INTERNAL) gets the whole frame
+    tile = TILE if getattr(descriptor.tiling, "name", "") != "INTERNAL" else 1 << 30
     return Upscaler(scale=scale, name=f"{Path(name).name} ({how})", device=device, net=descriptor,
-                    native_scale=native, passes=passes, dtype=dtype)
+                    native_scale=native, passes=passes, dtype=dtype, tile=tile)
 
 
 def _lanczos3(x: torch.Tensor) -> torch.Tensor:
