@@ -182,6 +182,11 @@ def test_run_tiled_batches_frames_and_keeps_them_apart():
     assert torch.allclose(together, alone, atol=1e-6)
 
 
+def test_an_empty_batch_gives_an_empty_batch():
+    for upscaler in (load_upscaler(2, None), _model_upscaler(2, 2)):
+        assert upscaler(torch.zeros(0, 3, 8, 10)).shape == (0, 3, 16, 20)
+
+
 def test_frames_of_the_wrong_shape_are_refused():
     with pytest.raises(ValueError, match="frames must be"):
         load_upscaler(2, None)(torch.zeros(3, 8, 8))

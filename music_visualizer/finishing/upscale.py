@@ -74,8 +74,8 @@ class Upscaler:
         if frames.ndim != 4 or frames.shape[1] != 3:
             raise ValueError(f"frames must be (B, 3, H, W), got {tuple(frames.shape)}")
         frames = frames.float()
-        if self.net is None:
-            _, _, h, w = frames.shape
+        b, _, h, w = frames.shape
+        if self.net is None or b == 0:
             return lanczos_resize(frames, h * self.scale, w * self.scale).clamp_(0, 1)
         outs = [run_tiled(self._tile, frame[None], self.scale, tile=self.tile,
                           overlap=self.overlap) for frame in frames]
