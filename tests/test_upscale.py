@@ -192,6 +192,15 @@ def test_frames_of_the_wrong_shape_are_refused():
         load_upscaler(2, None)(torch.zeros(3, 8, 8))
 
 
+def test_importing_the_module_loads_no_model_library():
+    code = ("import sys, music_visualizer.finishing.upscale; "
+            "print(sorted(m for m in ('spandrel', 'torchvision', 'huggingface_hub') "
+            "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert proc.stdout.strip() == "[]"
+
+
 # ----------------------------------------------------------------------------------------------
 # Bad inputs: one sentence each
 # ----------------------------------------------------------------------------------------------
