@@ -25,10 +25,15 @@ Sections (each its own function, reusing the single benchmarks):
 - ``batch_speedup_2_workers``: ``render-batch`` of 4 songs (30 s each, preview renderer,
   512x512, 12 fps, with their videos) on a local Ray, wall time on 1 worker / on 2 workers,
   same run (benchmarks/batch_speedup.py; Ray's start-up not timed).
+- ``upscale_lanczos_s_2x_512``, ``upscale_lanczos_s_4x_512``: seconds to upscale one 512x512
+  frame 2x and 4x with Lanczos (benchmarks/upscale.py); with the spandrel venv
+  (``.ci/spandrel_venv``), ``upscale_compact_s_..`` (realesr-general-x4v3's size, measured at
+  512 px) and ``upscale_esrgan_s_..`` (Real-ESRGAN x4plus's size, measured at 128 px and scaled
+  by area), random weights, loaded through ``load_upscaler``.
 
 ``--quick`` shrinks every section (fewer frames, a 10-second song for the analysis, memory
 renders of 6 s and 19 s songs at 2 fps and 64x64, still reported as ``..._60s``/``..._190s``;
-the Drive use of a 4 s song at 128x128) so
+the Drive use of a 4 s song at 128x128; upscaling from 128 px, the compact model only, at 32 px) so
 the whole run takes under a minute; its figures only show that the benchmark works. Run it with
 ``nice`` on a shared machine.
 """
@@ -71,7 +76,11 @@ KEYS = (
     "tiny_fps_256", "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all",
     "drive_mb_60s_none", "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
     "batch_speedup_2_workers",
+    "upscale_lanczos_s_2x_512", "upscale_lanczos_s_4x_512",
 )
+#: Figures reported when they could be measured (the upscaling models need the spandrel venv).
+OPTIONAL_KEYS = ("upscale_compact_s_2x_512", "upscale_compact_s_4x_512",
+                 "upscale_esrgan_s_2x_512", "upscale_esrgan_s_4x_512")
 
 #: The same camera, colour and noise schedules for the preview run as frame_overhead.py and
 #: deforum_baseline.py use.
@@ -215,6 +224,24 @@ def section_batch(quick: bool) -> dict:
                                  fps=6.0 if quick else 12.0, size=64 if quick else 512)
 
 
+def section_upscale(quick: bool) -> dict:
+    import upscale
+
+    from tests.upscale_models_check import HOW_TO, spandrel_python
+
+    result = upscale.measure("lanczos", size=128 if quick else 512, repeats=1 if quick else 3)
+    details = {"lanczos": result.pop("details")}
+    python = spandrel_python()
+    if python is None:
+        details["models"] = f"not measured: {HOW_TO}"
+    else:
+        models = upscale.measure_models(python, {"compact": 32} if quick
+                                        else {"compact": 512, "esrgan": 128})
+        details["models"] = models.pop("details")
+        result.update(models)
+    return {**result, "details": details}
+
+
 # ----------------------------------------------------------------------------------------------
 # Table
 # ----------------------------------------------------------------------------------------------
@@ -273,6 +300,12 @@ ROWS = (  # key, label, unit
     ("drive_mb_per_min_none", "Drive use per minute of video, none", "MB"),
     ("drive_none_vs_all", "Drive use, none / all", "x"),
     ("batch_speedup_2_workers", "render-batch, 4 songs: 1 / 2 workers wall time", "x"),
+    ("upscale_lanczos_s_2x_512", "upscale 512x512 2x, Lanczos", "s"),
+    ("upscale_lanczos_s_4x_512", "upscale 512x512 4x, Lanczos", "s"),
+    ("upscale_compact_s_2x_512", "upscale 512x512 2x, Real-ESRGAN compact", "s"),
+    ("upscale_compact_s_4x_512", "upscale 512x512 4x, Real-ESRGAN compact", "s"),
+    ("upscale_esrgan_s_2x_512", "upscale 512x512 2x, Real-ESRGAN x4plus size", "s"),
+    ("upscale_esrgan_s_4x_512", "upscale 512x512 4x, Real-ESRGAN x4plus size", "s"),
 )
 
 
@@ -305,7 +338,7 @@ def run(quick: bool = False) -> dict:
     def record(name: str, section: dict) -> dict:
         details[name] = section.pop("details", {})
         for key, value in section.items():
-            if key in KEYS:
+            if key in KEYS or key in OPTIONAL_KEYS:
                 results[key] = float(value)
         return section
 
@@ -323,6 +356,7 @@ def run(quick: bool = False) -> dict:
             ("memory", lambda: section_memory(quick)),
             ("drive", lambda: section_drive(quick)),
             ("batch", lambda: section_batch(quick)),
+            ("upscale", lambda: section_upscale(quick)),
         ]
         preview: dict = {}
         for name, fn in sections:
@@ -336,7 +370,9 @@ def run(quick: bool = False) -> dict:
     results["preview_speedup_vs_deforum"] = (results["deforum_baseline_ms_per_frame_512"]
                                              / results["preview_ms_per_frame_512"])
     passed = check(results)
-    return {**{k: results[k] for k in KEYS}, "targets": TARGETS, "pass": passed,
+    return {**{k: results[k] for k in KEYS},
+            **{k: results[k] for k in OPTIONAL_KEYS if k in results},
+            "targets": TARGETS, "pass": passed,
             "quick": quick, "machine": machine(), "details": details,
             "section_seconds": timings, "elapsed_s": time.perf_counter() - started}
 

@@ -1,0 +1,1 @@
+"""Finishing: what is done to the saved frames at encode time (interpolation, upscaling)."""
