@@ -17,6 +17,7 @@ nucleus costs, a long pause inside a line costs, a pause before a new line is fr
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,9 @@ ALIGN_SR = 16000
 #: Seconds a word lasts when nothing else tells (the last word, extrapolated words).
 WORD_SECONDS = 0.35
 
+#: The cost of a line starting mid-phrase (a nucleus less than _PHRASE_GAP seconds before).
+_LINE_MID = 1.5
+_PHRASE_GAP = 0.3
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 _VOWELS = re.compile(r"[aeiouyàáâäãåæèéêëìíîïòóôöõøœùúûüýÿ]+", re.IGNORECASE)
 
@@ -162,7 +166,7 @@ def _interpolate(words: list[_Word], known: dict[int, float]) -> list[float]:
         starts[i] = max(starts[i + 1] - WORD_SECONDS, 0.0)
     for i in range(keys[-1] + 1, n):
         starts[i] = starts[i - 1] + WORD_SECONDS
-    for a, b in zip(keys, keys[1:], strict=False):
+    for a, b in itertools.pairwise(keys):
         weights = np.cumsum([len(words[k].text) + 1 for k in range(a, b)], dtype=float)
         for k in range(a + 1, b):
             starts[k] = known[a] + (known[b] - known[a]) * weights[k - a - 1] / weights[-1]
@@ -267,7 +271,7 @@ def align_acoustic(lyrics: Lyrics, y: np.ndarray, sr: int, *,
     else:
         first = _place(words, at, strength)
         starts = [float(onsets[k]) for k in first]
-    ends = [min(b, a + 2.0) for a, b in zip(starts, starts[1:], strict=False)]
+    ends = [min(b, a + 2.0) for a, b in itertools.pairwise(starts)]
     ends.append(min(starts[-1] + WORD_SECONDS * words[-1].syllables, duration))
     return _build(lyrics, words, starts, ends, source or lyrics.source)
 
@@ -287,7 +291,7 @@ def _place(words: list[_Word], at: np.ndarray, strength: np.ndarray) -> list[int
     skip = np.concatenate([[0.0], np.cumsum(strength)])
     cost = np.full((n_syl, n_nuc), np.inf)
     back = np.zeros((n_syl, n_nuc), dtype=np.int64)
-    cost[0] = skip[:-1]
+    cost[0] = skip[:-1] + _LINE_MID * np.concatenate([[False], np.diff(at) < _PHRASE_GAP])
     for s in range(1, n_syl):
         best = np.full(n_nuc, np.inf)
         arg = np.zeros(n_nuc, dtype=np.int64)
@@ -295,11 +299,13 @@ def _place(words: list[_Word], at: np.ndarray, strength: np.ndarray) -> list[int
             prev = cost[s - 1, : n_nuc - offset] if offset else cost[s - 1]
             k = np.arange(offset, n_nuc)
             if offset == 0:
-                step = prev + (1.2 if syl_first[s] else 0.6)  # two syllables on one nucleus  # two syllables on one nucleus
+                step = prev + (1.2 if syl_first[s] else 0.6)  # two syllables on one nucleus
             else:
                 gap = at[k] - at[k - offset]
                 skipped = skip[k] - skip[k - offset + 1]
                 step = prev + skipped + _gap_cost(gap, syl_first[s], syl_line[s])
+                if syl_line[s]:  # a line starts a phrase: no nucleus just before it
+                    step = step + _LINE_MID * (at[k] - at[k - 1] < _PHRASE_GAP)
             better = step < best[k]
             best[k] = np.where(better, step, best[k])
             arg[k] = np.where(better, k - offset, arg[k])

@@ -376,7 +376,8 @@ def _captions(folder: Path, timestring: str, settings: Settings,
 
     saved = lyrics_path(folder, timestring)
     return captions_for(audio, style=settings.captions, fps=settings.fps, start=settings.start,
-                        lyrics=saved if saved.is_file() else settings.lyrics)
+                        lyrics=saved if saved.is_file() else settings.lyrics,
+                        model=settings.lyrics_model)
 
 
 def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
-from ..lyrics import Lyrics, find_lyrics
+from ..lyrics import Lyrics
+from ..lyrics.timing import timed_lyrics
 from ..modes import mode_for
 from ..modes.plan import resolve_prompt_keys, sections_in_frames
 from ..prompts.lyrics import keyframes_to_frames, lyric_keyframes
@@ -39,12 +40,15 @@ def lyric_prompts(settings: Settings, song: str | os.PathLike[str], *, n_frames:
 
     ``settings`` are resolved (duration, fps, start); ``prompts_given`` says the prompts in
     ``settings`` are the user's (not the track's defaults): then they win and the lyrics are not
-    used. Untimed lyrics, no lyrics or ``lyrics: none`` leave the prompts as they are, with a
-    note. Raises LyricsError for a broken lyrics file (given or next to the song).
+    used. Plain lyrics are timed first (:func:`~music_visualizer.lyrics.timing.timed_lyrics`;
+    a render never downloads the lyrics model). No lyrics or ``lyrics: none`` leave the prompts
+    as they are, with a note. Raises LyricsError for a broken lyrics file (given or next to the
+    song), ModelError for a lyrics model that is on this machine but does not load.
     """
     if not settings.lyrics_prompts:
         return LyricPrompts(settings)
-    search = find_lyrics(song, settings.lyrics or None)
+    search = timed_lyrics(song, lyrics=settings.lyrics or None, model=settings.lyrics_model,
+                          download=False)
     if search.off:
         return LyricPrompts(settings, notes=("Lyrics are off (lyrics: none); the prompts are "
                                              "not from the lyrics.",))

@@ -155,7 +155,8 @@ def build_partial(run_dir: Path, timestring: str, *, audio: Path | None = None) 
     fps, settings = record.settings.fps, record.settings
     out = partial_path(folder, timestring)
     captions = captions_for(song, style=settings.captions, fps=fps, start=settings.start,
-                            lyrics=getattr(settings, "lyrics", None))
+                            lyrics=getattr(settings, "lyrics", None),
+                            model=getattr(settings, "lyrics_model", None))
     if not segments:
         from .video import encode_video
 
