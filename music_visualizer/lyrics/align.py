@@ -76,8 +76,8 @@ def _build(lyrics: Lyrics, words: list[_Word], starts: Sequence[float],
     """``lyrics`` with each line's words timed (``starts``/``ends`` per word of ``words``)."""
     per_line: dict[int, list[LyricWord]] = {}
     for word, start, end in zip(words, starts, ends, strict=True):
-        per_line.setdefault(word.line, []).append(LyricWord(round(start, 3), round(end, 3),
-                                                            word.text))
+        per_line.setdefault(word.line, []).append(LyricWord(round(float(start), 3),
+                                                            round(float(end), 3), word.text))
     lines = []
     for i, line in enumerate(lyrics.lines):
         timed = per_line.get(i)
@@ -121,7 +121,8 @@ def _end_of(word: LyricWord | None, start: float) -> float:
 
 
 def _match(words: list[_Word], heard: list[LyricWord]) -> list[tuple[int, int]]:
-    """Needleman-Wunsch of given words against recognised words; the matched pairs."""
+    """Needleman-Wunsch of given words against recognised words (scored by text similarity);
+    the pairs aligned, a misheard word with the word heard in its place."""
     given = [_normal(w.text) for w in words]
     said = [_normal(w.text) for w in heard]
     n, m = len(given), len(said)
@@ -133,7 +134,7 @@ def _match(words: list[_Word], heard: list[LyricWord]) -> list[tuple[int, int]]:
     for i, a in enumerate(given):
         for j, b in enumerate(said):
             r = difflib.SequenceMatcher(None, a, b).ratio() if a and b else 0.0
-            sim[i, j] = 2 * r - 1 if r >= 0.5 else -1.0
+            sim[i, j] = 2 * r - 1 if r >= 0.5 else -0.5  # misheard: still cheaper than gaps
     for i in range(1, n + 1):
         for j in range(1, m + 1):
             score[i, j] = max(score[i - 1, j - 1] + sim[i - 1, j - 1],
@@ -142,8 +143,7 @@ def _match(words: list[_Word], heard: list[LyricWord]) -> list[tuple[int, int]]:
     i, j = n, m
     while i > 0 and j > 0:
         if np.isclose(score[i, j], score[i - 1, j - 1] + sim[i - 1, j - 1]):
-            if sim[i - 1, j - 1] > 0:
-                pairs.append((i - 1, j - 1))
+            pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif np.isclose(score[i, j], score[i - 1, j] + gap):
             i -= 1
@@ -178,7 +178,8 @@ def _interpolate(words: list[_Word], known: dict[int, float]) -> list[float]:
 # --- acoustic alignment ----------------------------------------------------------------------
 
 
-def vocal_activity(y: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
+def vocal_activity(y: np.ndarray, sr: int, *,
+                   mix: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Frame times (every :data:`HOP_SECONDS`) and how far the voice band (250-3500 Hz) rises
     above the accompaniment, in dB averaged over the band: what repeats in the song is removed
     (:func:`_foreground`), then the percussive part (HPSS), then sustained tones (a running low
@@ -194,7 +195,9 @@ def vocal_activity(y: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
     if sr != ALIGN_SR:
         mono = soxr.resample(mono, sr, ALIGN_SR)
     hop = int(ALIGN_SR * HOP_SECONDS)
-    spec = _foreground(np.abs(librosa.stft(mono, n_fft=512, hop_length=hop)).astype(np.float32))
+    spec = np.abs(librosa.stft(mono, n_fft=512, hop_length=hop)).astype(np.float32)
+    if mix:
+        spec = _foreground(spec)
     harmonic, _ = librosa.decompose.hpss(spec, kernel_size=(17, 31), margin=(2.0, 1.0))
     freqs = librosa.fft_frequencies(sr=ALIGN_SR, n_fft=512)
     band = (freqs >= 250) & (freqs <= 3500)
@@ -254,15 +257,15 @@ def _nuclei(times: np.ndarray, env: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return times[peaks], strength, onsets
 
 
-def align_acoustic(lyrics: Lyrics, y: np.ndarray, sr: int, *,
+def align_acoustic(lyrics: Lyrics, y: np.ndarray, sr: int, *, mix: bool = True,
                    source: str | None = None) -> Lyrics:
     """Time ``lyrics``' words on the syllable nuclei of ``y`` (mono samples at ``sr``; the
-    vocals stem is best, the mix works) in order, by :func:`_place`; the text stays the given
-    one. With fewer nuclei than lines the words are spread evenly over the song."""
+    vocals stem is best (``mix=False``), the mix works) in order, by :func:`_place`; the text
+    stays the given one. With fewer nuclei than lines the words are spread evenly over the song."""
     words = _given_words(lyrics)
     if not words:
         return replace(lyrics, lines=(), source=source or lyrics.source)
-    times, env = vocal_activity(y, sr)
+    times, env = vocal_activity(y, sr, mix=mix)
     at, strength, onsets = _nuclei(times, env)
     duration = len(y) / sr if np.ndim(y) == 1 else np.shape(y)[-1] / sr
     if len(at) < max(len(lyrics.lines), 2):

@@ -211,18 +211,25 @@ def words_from_tokens(ids: Sequence[int], times: Sequence[float], *,
                       end: float | None = None) -> list[LyricWord]:
     """Words from text token ids and each token's start time (seconds within its window).
 
-    A token whose text starts with a space starts a new word; a token of punctuation only
-    stays with the word before. A word starts at its first token's time and ends at the next
-    word's start (the last one at ``end``, or its last token's time + 0.3 s). Times get
+    A token whose text starts with a space (or follows a token of spaces only) starts a new
+    word; a token of punctuation only stays with the word before. A word starts at its first
+    token's time and ends at the next word's start (the last one at ``end``, or 0.3 s after
+    its start). Times get
     ``offset`` added, are kept in order and within ``[offset, end]``.
     """
     groups: list[tuple[list[int], float]] = []
+    space = True  # a space came before this token
     for token, time in zip(ids, times, strict=True):
         text = decode([token])
-        if groups and (not text[:1].isspace() or not any(c.isalnum() for c in text)):
+        if not text.strip():  # a space on its own: the next token starts a word
+            space = space or bool(text)
+            continue
+        space = space or text[:1].isspace()
+        if groups and (not space or not any(c.isalnum() for c in text)):
             groups[-1][0].append(token)  # the rest of a word, or punctuation after it
         else:
             groups.append(([token], time))
+        space = False
     words: list[LyricWord] = []
     for n, (tokens, time) in enumerate(groups):
         text = decode(tokens).strip()

@@ -75,7 +75,7 @@ def timed_lyrics(song: str | os.PathLike[str], *, lyrics: str | os.PathLike[str]
     if not use_whisper:
         assert search.lyrics is not None
         tell(f"Timing the {len(search.lyrics.lines)} lyric lines on the {where} (no model)...")
-        timed = align_acoustic(search.lyrics, voice, TIMING_SR,
+        timed = align_acoustic(search.lyrics, voice, TIMING_SR, mix=where == "mix",
                                source=f"{search.lyrics.source}, timed on the {where}")
         return replace(search, lyrics=timed, notes=tuple(notes), source="aligned")
     tell(f"Loading the lyrics model '{model}'...")
