@@ -37,6 +37,8 @@ WORD_SECONDS = 0.35
 
 #: The cost of a line starting mid-phrase (a nucleus less than _PHRASE_GAP seconds before).
 _LINE_MID = 1.5
+#: Peaks of the voice envelope count as nuclei above these fractions of its 99th percentile.
+_PROMINENCE, _HEIGHT = 0.12, 0.16
 _PHRASE_GAP = 0.3
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 _VOWELS = re.compile(r"[aeiouyàáâäãåæèéêëìíîïòóôöõøœùúûüýÿ]+", re.IGNORECASE)
@@ -245,7 +247,7 @@ def _nuclei(times: np.ndarray, env: np.ndarray) -> tuple[np.ndarray, np.ndarray,
 
     top = float(np.percentile(env, 99)) or 1.0
     peaks, _ = find_peaks(env, distance=max(int(0.1 / HOP_SECONDS), 1),
-                          prominence=0.08 * top, height=0.12 * top)
+                          prominence=_PROMINENCE * top, height=_HEIGHT * top)
     strength = np.clip(env[peaks] / top, 0.0, 1.0)
     onsets = np.empty(len(peaks))
     for n, p in enumerate(peaks):
