@@ -143,3 +143,8 @@ def test_lyrics_without_words_or_a_silent_song_still_give_lines_in_order():
     starts = [w.start for ln in timed.lines for w in ln.words]
     assert starts == sorted(starts) and starts[0] > 0 and starts[-1] < 4
     assert align_acoustic(Lyrics((LyricLine(None, None, "!"),), "x"), silent, SR).lines == ()
+    t = np.arange(SR * 3) / SR  # three notes: fewer nuclei than the aligner looks back over
+    notes = (np.sin(2 * np.pi * 300 * t) * (np.sin(2 * np.pi * 1 * t) > 0.5)).astype(np.float32)
+    timed = align_acoustic(Lyrics((LyricLine(None, None, "a b c d e f g h i j k l m n o p"),
+                                   LyricLine(None, None, "q")), "x"), notes, SR, mix=False)
+    assert timed.timed and len(timed.lines[0].words) == 16

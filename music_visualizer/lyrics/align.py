@@ -300,7 +300,7 @@ def _place(words: list[_Word], at: np.ndarray, strength: np.ndarray) -> list[int
     for s in range(1, n_syl):
         best = np.full(n_nuc, np.inf)
         arg = np.zeros(n_nuc, dtype=np.int64)
-        for offset in range(0, reach + 1):
+        for offset in range(0, min(reach, n_nuc - 1) + 1):
             prev = cost[s - 1, : n_nuc - offset] if offset else cost[s - 1]
             k = np.arange(offset, n_nuc)
             if offset == 0:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import LyricsError, ModelError
 from .align import align_acoustic, align_to_words
 from .find import LyricsSearch, find_lyrics
 from .recognize import (
@@ -57,7 +58,8 @@ def timed_lyrics(song: str | os.PathLike[str], *, lyrics: str | os.PathLike[str]
     ``say`` gets a line before each slow step (loading a model, separating the vocals,
     recognising); ``progress(done, total)`` follows the recognition's windows. Raises what
     :func:`~.find.find_lyrics` raises, AudioError for a song that cannot be decoded, and
-    ModelError when the given Whisper model cannot be loaded.
+    LyricsError when there are no lyrics and the Whisper model cannot be loaded (for plain
+    lyrics a model that does not load is a note: they are timed without it).
     """
     search = find_lyrics(song, lyrics)
     if search.off or (search.lyrics is not None and search.lyrics.timed):
@@ -71,15 +73,24 @@ def timed_lyrics(song: str | os.PathLike[str], *, lyrics: str | os.PathLike[str]
                          "to download it and transcribe the song.")
         return replace(search, notes=tuple(notes))
     tell = say or (lambda _text: None)
+    recognizer = None
+    if use_whisper:
+        tell(f"Loading the lyrics model '{model}'...")
+        try:
+            recognizer = load_recognizer(str(model), device=device,
+                                         local_files_only=not download)
+        except ModelError as e:
+            if search.lyrics is None:
+                raise LyricsError(f"{search.missing_message(song)} Speech recognition could "
+                                  f"not run either: {e}") from e
+            notes.append(f"{e} The plain lyrics were timed without it.")
     voice, where = _voice(song, stems=stems, say=tell)
-    if not use_whisper:
+    if recognizer is None:
         assert search.lyrics is not None
         tell(f"Timing the {len(search.lyrics.lines)} lyric lines on the {where} (no model)...")
         timed = align_acoustic(search.lyrics, voice, TIMING_SR, mix=where == "mix",
                                source=f"{search.lyrics.source}, timed on the {where}")
         return replace(search, lyrics=timed, notes=tuple(notes), source="aligned")
-    tell(f"Loading the lyrics model '{model}'...")
-    recognizer = load_recognizer(str(model), device=device, local_files_only=not download)
     tell(f"Recognising the words on the {where}...")
     words = recognize_words(recognizer, voice, TIMING_SR, progress=progress)
     if search.lyrics is not None:
