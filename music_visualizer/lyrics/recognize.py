@@ -176,7 +176,7 @@ def recognize_words(recognizer: Recognizer, y: np.ndarray, sr: int, *,
     windows = _windows(mono, WHISPER_SR)
     words: list[LyricWord] = []
     model, tokenizer = recognizer.model, recognizer.tokenizer
-    special = set(tokenizer.all_special_ids)
+    special, first_added = set(tokenizer.all_special_ids), _first_added(tokenizer)
     for done, (a, b) in enumerate(windows, 1):
         inputs = recognizer.features(mono[a:b], sampling_rate=WHISPER_SR, return_tensors="pt",
                                      return_attention_mask=True)
@@ -189,8 +189,7 @@ def recognize_words(recognizer: Recognizer, y: np.ndarray, sr: int, *,
                                  return_token_timestamps=True, **kwargs)
         ids = [int(i) for i in out["sequences"][0]]
         times = [float(t) for t in out["token_timestamps"][0]]
-        keep = [i for i, token in enumerate(ids) if token not in special and token < _first_added(
-            tokenizer)]
+        keep = [i for i, token in enumerate(ids) if token not in special and token < first_added]
         start, end = a / WHISPER_SR, b / WHISPER_SR
         words += words_from_tokens([ids[i] for i in keep], [times[i] for i in keep],
                                    decode=lambda t: tokenizer.decode(t), offset=start, end=end)
