@@ -59,12 +59,12 @@ def test_karaoke_uses_word_times_else_spreads_the_line_over_its_words():
     assert [caption_at(even, i)[1] for i in (6, 9, 12, 15)] == [3, 7, 13, 18]
 
 
-def test_captions_for_explains_untimed_lyrics_and_is_quiet_when_lyrics_are_off(song, tmp_path):
+def test_captions_for_times_plain_lyrics_and_is_quiet_when_lyrics_are_off(song, tmp_path):
     text = tmp_path / "words.txt"
     text.write_text("just some words\nwithout any times\n", encoding="utf-8")
-    with pytest.warns(CaptionsWarning, match="no captions: the lyrics from .* have no line "
-                                             "times; give an .lrc file"):
-        assert captions_for(song, style="karaoke", fps=6.0, lyrics=text) is None
+    timed = captions_for(song, style="karaoke", fps=6.0, lyrics=text, model="none")
+    assert timed is not None and timed.lyrics.timed  # by the aligner (tests/test_lyrics_align)
+    assert [ln.text for ln in timed.lyrics.lines] == ["just some words", "without any times"]
     broken = tmp_path / "broken.lrc"
     broken.write_bytes(b"\x00\xff" * 10)
     with warnings.catch_warnings(record=True) as caught:

@@ -71,12 +71,13 @@ def test_given_prompts_win_and_lyrics_none_leaves_the_prompts_alone(lyric_song, 
     assert not any("neon" in p for p, _ in off.plan.prompt_table)
 
 
-def test_untimed_lyrics_are_one_notice_and_change_nothing(lyric_song, tmp_path):
+def test_untimed_lyrics_are_timed_without_a_model_and_drive_the_prompts(lyric_song, tmp_path):
     text = tmp_path / "plain.txt"
     text.write_text("Neon rain is falling\nSilver horses run\n", encoding="utf-8")
-    _, run = _prepare(lyric_song, tmp_path, lyrics=str(text))
-    assert sum("have no times" in note for note in run.notes) == 1
-    assert not any("neon" in p for p, _ in run.plan.prompt_table)
+    _, run = _prepare(lyric_song, tmp_path, lyrics=str(text), lyrics_model="none")
+    assert any("timed on the mix" in note for note in run.notes)
+    assert run.lyrics is not None and run.lyrics.timed
+    assert any("neon" in p for p, _ in run.plan.prompt_table)
 
 
 def test_a_broken_lrc_is_a_clear_error(lyric_song, tmp_path):

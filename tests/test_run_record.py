@@ -30,7 +30,8 @@ LEGACY_RECORDS = sorted(LEGACY.glob("*/partial/*/*/*_settings.json"))
 SETTINGS_SINCE_0_1_0 = {"keep_frames": "all", "captions": "none", "lyrics": "",
                         "lyrics_prompts": False, "caption_font": "",
                         "caption_position": "bottom", "caption_size": 0.06,
-                        "caption_outline": 0.1, "caption_highlight": "#ffd200"}
+                        "caption_outline": 0.1, "caption_highlight": "#ffd200",
+                        "lyrics_model": "openai/whisper-small"}
 
 
 def _json_bytes(data: Any) -> bytes:

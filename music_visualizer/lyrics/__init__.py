@@ -5,6 +5,9 @@
 - :mod:`.tags`   synchronised and plain lyrics embedded in audio files (mutagen)
 - :mod:`.find`   which lyrics a song has: ``--lyrics FILE``, a sidecar ``.lrc``, synced tags,
   plain tags (untimed), in that order; ``--lyrics none`` turns them off
+- :mod:`.timing` ``timed_lyrics``: what ``find`` found, plain lyrics timed, else transcribed
+- :mod:`.align`  plain lyrics timed by recognised words, or by the voice's syllables (no model)
+- :mod:`.recognize` a transformers Whisper with word timestamps
 """
 
 from __future__ import annotations

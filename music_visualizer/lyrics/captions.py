@@ -30,7 +30,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import UserError
-from .find import find_lyrics
+from .timing import timed_lyrics
 from .types import LyricLine, Lyrics
 
 __all__ = ["CAPTION_POSITIONS", "CAPTION_STYLES", "CaptionLook", "Captions", "CaptionsWarning",
@@ -110,12 +110,14 @@ def check_font(font: str) -> None:
 
 def captions_for(song: str | os.PathLike[str], *, style: str, fps: float, start: float = 0.0,
                  lyrics: str | os.PathLike[str] | None = None,
-                 look: CaptionLook = CaptionLook()) -> Captions | None:
+                 look: CaptionLook = CaptionLook(),
+                 model: str | None = None) -> Captions | None:
     """The captions of a video of ``song`` (``style`` ``line`` or ``karaoke``; ``lyrics`` as
     :func:`~music_visualizer.lyrics.find.find_lyrics` takes it; ``look`` its font, place and
     colours, the font checked first), or None: ``style`` ``none``, lyrics turned off, or no
     timed lyrics (then a :class:`CaptionsWarning` says why: the video is made without
-    captions).
+    captions). Plain lyrics are timed first, with the Whisper ``model`` when it is on this
+    machine (see :func:`~music_visualizer.lyrics.timing.timed_lyrics`).
 
     Raises
     ------
@@ -126,7 +128,7 @@ def captions_for(song: str | os.PathLike[str], *, style: str, fps: float, start:
         return None
     check_font(look.font)
     try:
-        found = find_lyrics(song, lyrics or None)
+        found = timed_lyrics(song, lyrics=lyrics or None, model=model)
     except UserError as e:
         problem = str(e)
     else:

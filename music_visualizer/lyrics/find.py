@@ -30,12 +30,15 @@ OFF = "none"
 @dataclass(frozen=True)
 class LyricsSearch:
     """What :func:`find_lyrics` found: the lyrics (None when off or none found), the places
-    looked at in words, notes on skipped tags, and whether lyrics were turned off."""
+    looked at in words, notes on skipped tags, whether lyrics were turned off, and which step
+    gave them (``source``: ``file``, ``sidecar``, ``tags``; ``aligned`` and ``recognized``
+    from :func:`~.timing.timed_lyrics`; ``""`` when none)."""
 
     lyrics: Lyrics | None
     looked: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     off: bool = False
+    source: str = ""
 
     def missing_message(self, song: str | os.PathLike[str]) -> str:
         """One sentence for "no lyrics": where they were looked for and how to give them."""
@@ -81,7 +84,7 @@ def find_lyrics(song: str | os.PathLike[str],
     if lyrics is not None and str(lyrics).strip().lower() == OFF:
         return LyricsSearch(None, off=True)
     if lyrics is not None and str(lyrics).strip():
-        return LyricsSearch(read_lyrics_file(lyrics), (f"'{lyrics}'",))
+        return LyricsSearch(read_lyrics_file(lyrics), (f"'{lyrics}'",), source="file")
     song = Path(song)
     if not song.is_file():
         kind = "is a folder" if song.is_dir() else "does not exist"
@@ -89,8 +92,9 @@ def find_lyrics(song: str | os.PathLike[str],
     sidecar = sidecar_path(song)
     if sidecar is not None:
         return LyricsSearch(read_lyrics_file(sidecar, what="Sidecar lyrics file"),
-                            (f"'{sidecar.name}'",))
+                            (f"'{sidecar.name}'",), source="sidecar")
     looked = (f"'{song.with_suffix('.lrc').name}' next to the song",
               "the song's tags (SYLT, USLT, SYNCEDLYRICS, LYRICS, \u00a9lyr)")
     found, notes = read_tag_lyrics(song)
-    return LyricsSearch(found[0] if found else None, looked, tuple(notes))
+    return LyricsSearch(found[0] if found else None, looked, tuple(notes),
+                        source="tags" if found else "")

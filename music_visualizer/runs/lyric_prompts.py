@@ -30,8 +30,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import UserError
-from ..lyrics import Lyrics, LyricsSearch, find_lyrics
+from ..lyrics import Lyrics, LyricsSearch
 from ..lyrics.captions import CaptionLook, Captions, CaptionsWarning, captions_for, check_font
+from ..lyrics.timing import timed_lyrics
 from ..modes import mode_for
 from ..modes.plan import resolve_prompt_keys, sections_in_frames
 from ..prompts.lyrics import keyframes_to_frames, lyric_keyframes
@@ -68,10 +69,12 @@ class LyricPrompts:
     notes: tuple[str, ...] = ()
 
 
-def lookup_lyrics(song: str | os.PathLike[str], setting: str | None) -> LyricsSearch:
+def lookup_lyrics(song: str | os.PathLike[str], setting: str | None, *,
+                  model: str | None = None) -> LyricsSearch:
     """The lyrics of ``song`` as the ``lyrics`` setting says (blank: next to the song and in
-    its tags; a file; ``none``). The one place the runs and the app look lyrics up."""
-    return find_lyrics(song, setting or None)
+    its tags; a file; ``none``), plain lyrics timed (with the Whisper ``model`` when it is on
+    this machine: nothing is downloaded). The one place the runs and the app look lyrics up."""
+    return timed_lyrics(song, lyrics=setting or None, model=model, download=False)
 
 
 def song_keyframes(lyrics: Lyrics, prompts: Sequence[str] | dict[str, str], *,
@@ -97,9 +100,11 @@ def lyric_prompts(settings: Settings, song: str | os.PathLike[str], *, n_frames:
     ``settings`` are the user's (not the track's defaults): then they win and the lyrics are not
     used (unless ``given.sections``: they are the sections' style). ``given``: lyrics (and
     edited keyframes) given instead of the song's; given lyrics are saved with the run whether
-    or not the prompts follow them (the captions use them). Untimed lyrics, no lyrics or
-    ``lyrics: none`` leave the prompts as they are, with a note. Raises LyricsError for a
-    broken lyrics file (given or next to the song).
+    or not the prompts follow them (the captions use them). Plain lyrics are timed first
+    (:func:`~music_visualizer.lyrics.timing.timed_lyrics`; a render never downloads the lyrics
+    model). No lyrics or ``lyrics: none`` leave the prompts as they are, with a note. Raises
+    LyricsError for a broken lyrics file (given or next to the song), ModelError for a lyrics
+    model that is on this machine but does not load.
     """
     given = given or GivenLyrics(sections=False)
     if not settings.lyrics_prompts:
@@ -113,7 +118,7 @@ def lyric_prompts(settings: Settings, song: str | os.PathLike[str], *, n_frames:
     if given.lyrics is not None:
         search = LyricsSearch(given.lyrics)
     else:
-        search = lookup_lyrics(song, settings.lyrics)
+        search = lookup_lyrics(song, settings.lyrics, model=settings.lyrics_model)
     if search.off:
         return LyricPrompts(settings, notes=("Lyrics are off (lyrics: none); the prompts are "
                                              "not from the lyrics.",))
@@ -159,7 +164,7 @@ def run_lyrics(settings: Settings, song: str | os.PathLike[str],
     if settings.captions == "none":
         return None
     try:
-        found = lookup_lyrics(song, settings.lyrics).lyrics
+        found = lookup_lyrics(song, settings.lyrics, model=settings.lyrics_model).lyrics
     except UserError:
         return None
     return found if found is not None and found.timed else None

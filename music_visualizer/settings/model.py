@@ -351,6 +351,14 @@ class Settings:
         app=dict(label="Prompts from the lyrics",
                  info="a prompt per lyric line (the Lyric prompts box); in the app the prompt "
                       "boxes give each part's style"), form=58)
+    lyrics_model: str = setting(
+        "openai/whisper-small", "a transformers Whisper model (hub id or folder) that times plain "
+        "lyrics and transcribes a song without any; none: plain lyrics are timed without a model "
+        "and nothing is transcribed. A render uses it only when it is on this machine (run the "
+        "lyrics command once to download it)", group="music", metavar="ID_OR_PATH|none",
+        widget="text", app=dict(label="Lyrics model",
+                                info="Whisper: times plain lyrics, transcribes songs without "
+                                     "any (none: off)"), form=59)
     # Walk mode: intervals of the song between prompts (and seeds), paced by the music.
     intervals: list[dict[str, Any]] = setting(
         [], "[{start, end, prompt_start, prompt_end, kind, seed, seed_end}]; kind: transition "

@@ -210,7 +210,7 @@ def produce_prompts(config: AppConfig, link: str | None, audio: str | None, *,
     duration = analysis.duration if analysis is not None else track.duration
     lyrics = fill_lyrics(stored, setting=base.lyrics, prompts=prompt_set.prompts,
                          analysis=analysis, fps=base.fps, with_prompts=lyrics_prompts,
-                         pasted=pasted_lyrics)
+                         pasted=pasted_lyrics, model=base.lyrics_model)
     return PromptsResult(
         card=track_card(track, analysis, markdown=True), cover=track.cover,
         prompts=prompt_set.prompts, negative_prompt=prompt_set.negative_prompt,

@@ -27,6 +27,7 @@ from typing import Any
 from .. import __version__
 from ..errors import UserError
 from ..lyrics.captions import CaptionsWarning
+from ..lyrics.recognize import DEFAULT_MODEL as DEFAULT_LYRICS_MODEL
 from ..settings import Settings, Spec, field_specs, resolve_settings
 from ..settings.schedules import ScheduleWarning
 from .text import track_card
@@ -252,10 +253,16 @@ def _add_lyrics(commands: Any) -> None:
         description="Print a song's timed lyrics ([mm:ss.xx] text) and their source: the file "
                     "given with --lyrics, else an .lrc file next to the song with the same "
                     "name, else synchronised lyrics in its tags (SYLT, SYNCEDLYRICS, LYRICS, "
-                    "\u00a9lyr), else plain lyrics in its tags (untimed).")
+                    "\u00a9lyr), else plain lyrics in its tags, timed by speech recognition "
+                    "(--lyrics-model) or, without a model, by the voice's syllables; with no "
+                    "lyrics anywhere, the song is transcribed by speech recognition.")
     lyrics.add_argument("song", type=Path, metavar="SONG")
     lyrics.add_argument("--lyrics", metavar="FILE|none",
                         help="an .lrc (or plain text, or lyrics --json) file; none: no lyrics")
+    lyrics.add_argument("--lyrics-model", default=DEFAULT_LYRICS_MODEL, metavar="ID_OR_PATH|none",
+                        help="the Whisper model (hub id or folder; downloaded when needed) that "
+                             "times plain lyrics and transcribes a song without any; none: plain "
+                             "lyrics are timed without a model, nothing is transcribed")
     lyrics.add_argument("--json", type=Path, metavar="OUT.json", help="write the lyrics as JSON")
     lyrics.add_argument("--lrc", type=Path, metavar="OUT.lrc", help="write the lyrics as LRC")
 
@@ -623,13 +630,20 @@ def _cmd_runs(args: argparse.Namespace) -> int:
 def _cmd_lyrics(args: argparse.Namespace) -> int:
     from ..errors import LyricsError
     from ..files import atomic_write_bytes, atomic_write_json
-    from ..lyrics import find_lyrics, format_time, to_lrc
+    from ..lyrics import format_time, to_lrc
+    from ..lyrics.timing import timed_lyrics
 
     _check_song(args.song, "SONG")
     for out in (args.json, args.lrc):
         if out is not None and out.is_dir():
             raise UserError(f"'{out}' is a folder; give a file name to write the lyrics to.")
-    search = find_lyrics(args.song, args.lyrics)
+    bar = _WindowProgress()
+    try:
+        search = timed_lyrics(args.song, lyrics=args.lyrics, model=args.lyrics_model,
+                              download=True, progress=bar.update,
+                              say=lambda text: print(text, file=sys.stderr, flush=True))
+    finally:
+        bar.close()
     for note in search.notes:
         print(f"note: {note}", file=sys.stderr)
     if search.off:
@@ -638,7 +652,7 @@ def _cmd_lyrics(args: argparse.Namespace) -> int:
     if search.lyrics is None:
         raise LyricsError(search.missing_message(args.song))
     lyrics = search.lyrics
-    timing = "" if lyrics.timed else " - untimed: the lines have no times yet"
+    timing = "" if lyrics.timed else " - untimed: no words could be timed"
     count = f"{len(lyrics.lines)} line{'' if len(lyrics.lines) == 1 else 's'}"
     print(f"Lyrics: {count} from the {lyrics.source}{timing}")
     for line in lyrics.lines:
@@ -651,6 +665,29 @@ def _cmd_lyrics(args: argparse.Namespace) -> int:
         atomic_write_bytes(args.lrc, to_lrc(lyrics).encode("utf-8"))
         print(f"LRC: {args.lrc}")
     return 0
+
+
+class _WindowProgress:
+    """Speech recognition's progress (``progress(done, total)`` windows): a tqdm bar on a
+    terminal, else a line per window."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            print(f"speech recognition: {done}/{total} windows of 30 s", file=sys.stderr,
+                  flush=True)
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="window", desc="speech recognition")
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _cmd_ui(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import LyricsError
+from ..errors import LyricsError, ModelError
 from ..lyrics import Lyrics, format_time, parse_lrc, to_lrc
 from ..runs.lyric_prompts import GivenLyrics, lookup_lyrics, song_keyframes
 
@@ -46,13 +46,15 @@ class LyricsBoxes:
 
 def fill_lyrics(song: str | os.PathLike[str] | None, *, setting: str | None,
                 prompts: Sequence[str], analysis: Any = None, fps: float = 12.0,
-                with_prompts: bool = False, pasted: str = "") -> LyricsBoxes:
+                with_prompts: bool = False, pasted: str = "",
+                model: str | None = None) -> LyricsBoxes:
     """The boxes for ``song``: its lyrics (as the ``lyrics`` setting says: blank = an ``.lrc``
     next to it, then its tags) in LRC, and with ``with_prompts`` a prompt keyframe per line
     (each line's imagery + the prompt of its section, from ``prompts`` and ``analysis``'s
-    sections). When the song has none, the lyrics ``pasted`` in the box are kept (and make the
+    sections). Plain lyrics are timed (with the Whisper ``model`` when it is on this machine).
+    When the song has none, the lyrics ``pasted`` in the box are kept (and make the
     keyframes). A broken lyrics file is reported in the status, not raised."""
-    lyrics, status = _song_lyrics(song, setting)
+    lyrics, status = _song_lyrics(song, setting, model)
     if lyrics is None and pasted.strip():
         try:
             lyrics = parse_lrc(pasted, source=LYRICS_BOX, name=LYRICS_BOX)
@@ -74,14 +76,14 @@ def fill_lyrics(song: str | os.PathLike[str] | None, *, setting: str | None,
     return LyricsBoxes(text, keyframes, status + ".")
 
 
-def _song_lyrics(song: str | os.PathLike[str] | None, setting: str | None
-                 ) -> tuple[Lyrics | None, str]:
+def _song_lyrics(song: str | os.PathLike[str] | None, setting: str | None,
+                 model: str | None = None) -> tuple[Lyrics | None, str]:
     """The song's lyrics and a line saying where they came from (None and why not)."""
     if song is None:
         return None, "Upload the song to read its lyrics."
     try:
-        search = lookup_lyrics(song, setting)
-    except LyricsError as e:
+        search = lookup_lyrics(song, setting, model=model)
+    except (LyricsError, ModelError) as e:
         return None, str(e)
     if search.off:
         return None, "Lyrics are off (lyrics: none in the settings file)."
@@ -90,7 +92,9 @@ def _song_lyrics(song: str | os.PathLike[str] | None, setting: str | None
                       "in its tags).")
     lyrics = search.lyrics
     count = f"{len(lyrics.lines)} line{'' if len(lyrics.lines) == 1 else 's'}"
-    return lyrics, f"Lyrics: {count} from the {lyrics.source}"
+    how = {"aligned": ", timed from the song's audio (check the times)",
+           "recognized": ", heard in the song by the lyrics model (check the words)"}
+    return lyrics, f"Lyrics: {count} from the {lyrics.source}{how.get(search.source, '')}"
 
 
 def _keyframes_text(lyrics: Lyrics, prompts: Sequence[str], analysis: Any,
