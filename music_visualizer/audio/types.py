@@ -22,7 +22,7 @@ from ..files import atomic_write_bytes
 
 __all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "Section"]
 
-ANALYSIS_VERSION = "11"
+ANALYSIS_VERSION = "12"
 
 
 @dataclass(frozen=True)
