@@ -94,6 +94,8 @@ _CUE_BARS, _CUE_Z, _CUE_DB, _CUE_SPREAD, _W_CUE = 4, 3.0, 2.0, 0.5, 0.5
 # a song with this many marked downbeats inside it marks its sections: a boundary without a
 # mark needs at least the median novelty of the marked ones (a breakdown, drums dropping out)
 _MIN_CUES = 3
+# ... and marks closer than this many bars are a cymbal pattern (a ride section), not openings
+_CUE_ALONE_BARS = 3.0
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
 _PHRASE_BARS, _PHRASE_START, _PHRASE_TOLERANCE = 4, 2.0, 0.75
 _MIN_BARS = 2  # boundaries are at least this many bars apart (and ``min_section``)
@@ -320,6 +322,8 @@ def _marked_downbeats(spectra: Spectra, grid: np.ndarray, downbeats: np.ndarray)
     not a mark). A downbeat is marked when that excess stands out among the song's downbeats
     (``_CUE_Z`` robust deviations) and is at least ``_CUE_DB``: a crash on the one of a new
     section, even a repeat of the same material, which nothing else tells from its first time.
+    Marks within ``_CUE_ALONE_BARS`` bars of another are cymbals played through a passage, not
+    a section's opening: none of them counts.
     """
     if len(downbeats) < 2 * _CUE_BARS:
         return np.zeros(0, dtype=int)
@@ -339,6 +343,9 @@ def _marked_downbeats(spectra: Spectra, grid: np.ndarray, downbeats: np.ndarray)
     spread = 1.4826 * float(np.median(np.abs(excess - np.median(excess))))
     z = (excess - float(np.median(excess))) / max(spread, _CUE_SPREAD)
     marked = downbeats[(z >= _CUE_Z) & (excess >= _CUE_DB)]
+    if len(marked) > 1:  # a crash that opens a section has no other a bar or two away
+        apart = np.diff(marked) > _CUE_ALONE_BARS * bar
+        marked = marked[np.r_[True, apart] & np.r_[apart, True]]
     cells = np.searchsorted(grid, marked)
     cells = np.clip(cells, 1, len(grid) - 2)
     near = np.where(np.abs(grid[cells - 1] - marked) < np.abs(grid[cells] - marked), cells - 1,
