@@ -412,3 +412,29 @@ def test_crashes_played_through_a_passage_mark_no_section(seed):
     starts = [s.start for s in found]
     assert len(found) == 4, starts
     assert np.all(np.abs(np.array(starts) - [a for a, _, _ in song.sections]) <= 0.05), starts
+
+
+def test_halves_of_a_section_far_closer_than_the_sections_are_one_material():
+    """Segments: two halves of a section, then two of another (a song whose sections all sound
+    alike: same instruments, other chords). The halves differ by more than the absolute
+    threshold for neighbours (the arrangement varies), but by far less than the sections differ:
+    they are one material, and the boundary between them goes. A verse next to a chorus, each
+    with its twin elsewhere, stays apart however close the two are."""
+    from music_visualizer.audio import sections
+
+    halves = np.array([[0.0, 0.09, 0.25, 0.27],
+                       [0.09, 0.0, 0.24, 0.26],
+                       [0.25, 0.24, 0.0, 0.1],
+                       [0.27, 0.26, 0.1, 0.0]])
+    labels = sections._cluster(halves)
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
+    # intro, verse, chorus, verse, chorus, breakdown: verse and chorus close, twins elsewhere
+    v, c, far = 0.15, 0.0, 1.0
+    song = np.array([[0.0, far, far, far, far, 0.5],
+                     [far, 0.0, v, c, v, far],
+                     [far, v, 0.0, v, c, far],
+                     [far, c, v, 0.0, v, far],
+                     [far, v, c, v, 0.0, far],
+                     [0.5, far, far, far, far, 0.0]])
+    labels = sections._cluster(song)
+    assert labels[1] == labels[3] and labels[2] == labels[4] and labels[1] != labels[2]

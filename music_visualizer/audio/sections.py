@@ -40,7 +40,9 @@ Method
 4. **Labels.** The distance of two segments is the maximum mean discrepancy (MMD) of their cells
    under a Gaussian self-similarity of the same channels; average-linkage clustering with a
    distance threshold gives repeats one label. Neighbouring segments may share a label only when
-   near-identical (then the boundary between them was spurious and they are merged). Labels are
+   near-identical, or each other's nearest and far closer than the song's segments typically
+   are (two halves of a section in a song whose sections all sound alike): then the boundary
+   between them was spurious and they are merged. Labels are
    renamed A, B, C... by first appearance.
 5. **Phrase grid.** Sections mostly start every four bars from the song's start (or from an
    intro's end): a boundary that stays but is off that grid moves onto it (within two bars)
@@ -81,6 +83,9 @@ _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same m
 # ... and below which two neighbouring segments are (0.06-0.08 score alike on the dev set;
 # 0.05 kept a section's halves apart when its second half only thickens)
 _ADJACENT_THRESHOLD = 0.07
+# ... or below this share of the median distance between the song's segments (a song whose
+# sections all sound alike: two halves of a section are still far closer than two sections)
+_ADJACENT_SHARE = 0.5
 # repetition structure (Serra et al. 2012): the cells' nearest neighbours (this share of the
 # cells) over the song, by lag; smoothed over one bar in time, half a bar in lag; the change of
 # these "structure features" across an edge, over two bars on each side
@@ -632,7 +637,9 @@ def _cluster(dist: np.ndarray) -> list[int]:
 
     Groups merge while their average distance is below ``_LABEL_THRESHOLD``; neighbouring
     segments may only share a group when their own distance is below ``_ADJACENT_THRESHOLD``
-    (a boundary was found between them, so they must be near-identical to be one material).
+    or ``_ADJACENT_SHARE`` of the median distance between segments (a boundary was found
+    between them, so they must be near-identical, or far closer than the song's sections are
+    to each other, to be one material).
     Lance-Williams updates keep it O(k^2) per merge.
     """
     k = len(dist)
@@ -640,6 +647,14 @@ def _cluster(dist: np.ndarray) -> list[int]:
     blocked = np.zeros((k, k), dtype=bool)
     i = np.arange(k - 1)
     blocked[i, i + 1] = blocked[i + 1, i] = dist[i, i + 1] >= _ADJACENT_THRESHOLD
+    if k > 2:  # ... or closer than a share of the song's typical distance between segments,
+        # and each other's nearest (a verse next to a chorus has its twin elsewhere)
+        others = np.where(np.eye(k, dtype=bool), np.inf, dist)
+        nearest = np.argmin(others, axis=1)
+        mutual = (nearest[i] == i + 1) & (nearest[i + 1] == i)
+        share = _ADJACENT_SHARE * float(np.median(dist[np.triu_indices(k, 1)]))
+        close = mutual & (dist[i, i + 1] < share)
+        blocked[i[close], i[close] + 1] = blocked[i[close] + 1, i[close]] = False
     size = np.ones(k)
     alive = np.ones(k, dtype=bool)
     labels = np.arange(k)
