@@ -21,8 +21,10 @@ With ``--devset`` it scores the real-instrument development set instead
 soundfont), its dev split and its held-out split side by side, ours against plain librosa, as
 mir_eval scores them (beats before 5 s trimmed, +-70 ms): beat F, downbeat F, AMLt, tempo
 acc1 (within 4 %) and acc2 (within 4 % of the tempo or of x2, x3, /2, /3), meter right, section
-boundary F (+-3 s, songs with sections), and CPU seconds per song (spectra + beats + sections;
-librosa: onset strength + beat tracking + segmentation).
+boundary F (+-3 s, songs with sections), section label agreement (pairwise frame clustering F,
+``mir_eval.segment.pairwise``: repeated material labelled alike; librosa's segments have no
+labels, each is its own), and CPU seconds per song (spectra + beats + sections; librosa: onset
+strength + beat tracking + segmentation).
 
     python benchmarks/analysis_quality.py --devset [--split dev held_out] [--json OUT]
 """
@@ -176,7 +178,7 @@ def summary(rows: list[dict]) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 DEVSET_METRICS = ("beat_f", "downbeat_f", "amlt", "tempo_acc1", "tempo_acc2", "meter_ok",
-                  "sections_f", "cpu_s")
+                  "sections_f", "labels_f", "cpu_s")
 
 
 def _tempo_scores(estimate: float, truth: float) -> tuple[bool, bool]:
@@ -212,8 +214,10 @@ def _librosa_devset(y: np.ndarray, sr: int, n_sections: int, duration: float) ->
         times = np.append(librosa.frames_to_time(bounds, sr=sr), duration)
         times[0] = 0.0
         sections = _intervals(list(itertools.pairwise(times)))
+    labels = None if sections is None else [str(i) for i in range(len(sections))]
     return {"beats": beats, "downbeats": beats[::4], "tempo": float(np.atleast_1d(tempo)[0]),
-            "meter": 4, "sections": sections, "cpu_s": time.process_time() - start}
+            "meter": 4, "sections": sections, "labels": labels,
+            "cpu_s": time.process_time() - start}
 
 
 def _ours_devset(y: np.ndarray, sr: int, duration: float) -> dict:
@@ -228,10 +232,23 @@ def _ours_devset(y: np.ndarray, sr: int, duration: float) -> dict:
         found = find_sections(spectra, beats=result.beats, downbeats=result.downbeats,
                               duration=duration)
         sections = _intervals([(s.start, s.end) for s in found])
+        labels = [s.label for s in found]
     except Exception:  # report the beats all the same
-        sections = None
+        sections, labels = None, None
     return {"beats": result.beats, "downbeats": result.downbeats, "tempo": result.tempo,
-            "meter": result.meter, "sections": sections, "cpu_s": time.process_time() - start}
+            "meter": result.meter, "sections": sections, "labels": labels,
+            "cpu_s": time.process_time() - start}
+
+
+def label_agreement(ref: np.ndarray, ref_labels: list[str], est: np.ndarray,
+                    est_labels: list[str]) -> float:
+    """Pairwise frame clustering F of the section labels (``mir_eval.segment.pairwise``): pairs
+    of frames labelled alike in both; the estimate is fitted to the reference's span first."""
+    import mir_eval
+
+    est, est_labels = mir_eval.util.adjust_intervals(
+        np.asarray(est), list(est_labels), t_min=float(ref[0, 0]), t_max=float(ref[-1, 1]))
+    return float(mir_eval.segment.pairwise(ref, list(ref_labels), est, est_labels)[2])
 
 
 def evaluate_devset(splits: list[str], systems: tuple[str, ...] = ("ours", "librosa"),
@@ -247,6 +264,7 @@ def evaluate_devset(splits: list[str], systems: tuple[str, ...] = ("ours", "libr
         for song in ds.songs(split):
             y, sr = sf.read(ds.render(song), dtype="float32")
             ref_sections = _intervals([(a, b) for a, b, _ in song.sections])
+            ref_labels = [label for _, _, label in song.sections]
             row = {"split": split, "song": song.name, "meter": song.meter,
                    "true_tempo": song.tempo, "duration": len(y) / sr}
             for name in systems:
@@ -261,6 +279,8 @@ def evaluate_devset(splits: list[str], systems: tuple[str, ...] = ("ours", "libr
                 if len(ref_sections) > 1 and out["sections"] is not None:
                     scores["sections_f"] = float(mir_eval.segment.detection(
                         ref_sections, out["sections"], window=3.0, trim=True)[2])
+                    scores["labels_f"] = label_agreement(ref_sections, ref_labels,
+                                                         out["sections"], out["labels"])
                 row[name] = scores
             rows.append(row)
             print(_format_devset_row(row, systems), flush=True)
@@ -272,6 +292,7 @@ def _format_devset_row(row: dict, systems: tuple[str, ...]) -> str:
     for name in systems:
         o = row[name]
         sec = f"{o['sections_f']:.2f}" if "sections_f" in o else "  - "
+        sec += f" {o['labels_f']:.2f}" if "labels_f" in o else "   - "
         text += (f" | {o['beat_f']:.2f} {o['downbeat_f']:.2f} {o['amlt']:.2f} "
                  f"{o['tempo']:6.1f}{' ' if o['tempo_acc1'] else '*'} m{o['meter']}"
                  f"{' ' if o['meter_ok'] else '*'} {sec} {o['cpu_s']:4.1f}s")
@@ -306,12 +327,13 @@ def held_out_parts(rows: list[dict]) -> list[dict]:
 def _print_devset_summary(total: dict) -> None:
     print("-" * 100)
     print("split    system  | beat F  downbeat F  AMLt   tempo acc1  acc2   meter  sections F"
-          "  CPU s/song")
+          "  labels F  CPU s/song")
     for split, systems in total.items():
         for name, s in systems.items():
             print(f"{split:8s} {name:7s} | {s['beat_f']:.3f}   {s['downbeat_f']:.3f}      "
                   f"{s['amlt']:.3f}  {s['tempo_acc1']:.2f}        {s['tempo_acc2']:.2f}   "
-                  f"{s['meter_ok']:.2f}   {s['sections_f']:.3f}       {s['cpu_s']:.2f}"
+                  f"{s['meter_ok']:.2f}   {s['sections_f']:.3f}       {s['labels_f']:.3f}"
+                  f"     {s['cpu_s']:.2f}"
                   f"   ({s['songs']} songs)")
 
 

@@ -24,13 +24,15 @@ SR = 22050
 
 class Part(NamedTuple):
     """One section: its label, its length in bars, the instruments playing, the chord roots
-    (MIDI notes, one per bar, cycled) and a gain."""
+    (MIDI notes, one per bar, cycled), a gain and the bars a crash cymbal opens (0: the
+    section's first)."""
 
     label: str
     bars: int
     instruments: frozenset[str]
     roots: tuple[int, ...]
     gain: float = 1.0
+    crashes: tuple[int, ...] = ()
 
 
 class Song(NamedTuple):
@@ -72,6 +74,9 @@ def make_song(parts: list[Part], *, bpm: float = 120.0, seed: int = 0) -> Song:
     kick = _tone(55.0, nb, (1.0,), 18.0) * 1.2
     snare = rng.normal(0, 0.5, nb) * np.exp(-np.arange(nb) / SR * 25.0)
     hat = np.diff(rng.normal(0, 0.3, nb // 4 + 1)) * np.exp(-np.arange(nb // 4) / SR * 80.0)
+    # its own generator: songs without a crash stay as they were
+    crash = (np.diff(np.random.default_rng(seed + 1).normal(0, 0.3, 3 * nb + 1))
+             * np.exp(-np.arange(3 * nb) / SR * 2.0))
 
     def put(t: float, x: np.ndarray, gain: float) -> None:
         i = round(t * SR)
@@ -88,6 +93,8 @@ def make_song(parts: list[Part], *, bpm: float = 120.0, seed: int = 0) -> Song:
             chord = (root, root + (3 if minor else 4), root + 7)
             g = part.gain * rng.uniform(0.95, 1.0)
             ins = part.instruments
+            if b in part.crashes:
+                put(t0, crash, g)
             for k in range(4):
                 tb = t0 + k * beat
                 if "kick" in ins and k in (0, 2):
@@ -353,3 +360,81 @@ def test_chord_context_in_the_first_bar_is_a_whole_bar():
     x = np.tile(loop, (16, 1))
     context = sections._bar_context(x, 4)
     assert np.allclose(context[:-4], np.concatenate([loop.mean(axis=0)] * 2))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_repeated_section_marked_by_a_crash_is_its_own_section(seed):
+    """A verse played twice in a row, each time opened by a crash cymbal, as a drummer marks a
+    section: nothing but the crash tells the repeat from the first time (the boundary was
+    lost, or the two verses merged as one material). A crash on a downbeat, standing out over
+    the bars around it, marks a boundary that stays between equal labels."""
+    parts = [Part("v", 8, BAND, POP, crashes=(0,)), Part("v", 8, BAND, POP, crashes=(0,)),
+             Part("c", 8, BAND | {"pad"}, ALT, crashes=(0,)), Part("v", 8, BAND, POP, crashes=(0,))]
+    song = make_song(parts, seed=seed)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    starts = [s.start for s in found]
+    assert len(found) == 4, starts
+    assert np.all(np.abs(np.array(starts) - [a for a, _, _ in song.sections]) <= 0.05), starts
+    assert [s.label for s in found] == ["A", "A", "B", "A"], found
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_unmarked_change_inside_crash_marked_sections_is_no_boundary(seed):
+    """A song whose drummer opens every section with a crash, and whose verses add a lead line
+    for their last four bars: a change of instrumentation inside a section, weaker than the
+    marked section changes. It used to cut the verses; a song that marks its sections needs an
+    unmarked boundary to be as strong a change as its marked ones."""
+    lead = BAND | {"lead"}
+    parts = [Part("v", 8, BAND, POP, crashes=(0,)), Part("v", 4, lead, POP),
+             Part("c", 8, BAND | {"pad"}, ALT, crashes=(0,)),
+             Part("v", 8, BAND, POP, crashes=(0,)), Part("v", 4, lead, POP),
+             Part("c", 8, BAND | {"pad"}, ALT, crashes=(0,))]
+    song = make_song(parts, seed=seed)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    truth = [a for (a, _, _), part in zip(song.sections, parts, strict=True) if part.crashes]
+    starts = [s.start for s in found]
+    assert len(found) == len(truth), starts
+    assert np.all(np.abs(np.array(starts) - truth) <= 0.05), starts
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_crashes_played_through_a_passage_mark_no_section(seed):
+    """A last section whose drummer plays a crash every other bar: each stands out over the
+    bars around it, but crashes that close together are a passage's cymbals, not sections
+    opening (read as marks, they cut the section into two-bar pieces)."""
+    parts = [Part("v", 8, BAND, POP, crashes=(0,)), Part("c", 8, BAND | {"pad"}, ALT, crashes=(0,)),
+             Part("v", 8, BAND, POP, crashes=(0,)), Part("b", 8, ALL, ALT, crashes=(2, 4, 6))]
+    song = make_song(parts, seed=seed)
+    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                          downbeats=song.downbeats, duration=song.duration)
+    starts = [s.start for s in found]
+    assert len(found) == 4, starts
+    assert np.all(np.abs(np.array(starts) - [a for a, _, _ in song.sections]) <= 0.05), starts
+
+
+def test_halves_of_a_section_far_closer_than_the_sections_are_one_material():
+    """Segments: two halves of a section, then two of another (a song whose sections all sound
+    alike: same instruments, other chords). The halves differ by more than the absolute
+    threshold for neighbours (the arrangement varies), but by far less than the sections differ:
+    they are one material, and the boundary between them goes. A verse next to a chorus, each
+    with its twin elsewhere, stays apart however close the two are."""
+    from music_visualizer.audio import sections
+
+    halves = np.array([[0.0, 0.09, 0.25, 0.27],
+                       [0.09, 0.0, 0.24, 0.26],
+                       [0.25, 0.24, 0.0, 0.1],
+                       [0.27, 0.26, 0.1, 0.0]])
+    labels = sections._cluster(halves)
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
+    # intro, verse, chorus, verse, chorus, breakdown: verse and chorus close, twins elsewhere
+    v, c, far = 0.15, 0.0, 1.0
+    song = np.array([[0.0, far, far, far, far, 0.5],
+                     [far, 0.0, v, c, v, far],
+                     [far, v, 0.0, v, c, far],
+                     [far, c, v, 0.0, v, far],
+                     [far, v, c, v, 0.0, far],
+                     [0.5, far, far, far, far, 0.0]])
+    labels = sections._cluster(song)
+    assert labels[1] == labels[3] and labels[2] == labels[4] and labels[1] != labels[2]

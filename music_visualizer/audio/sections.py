@@ -31,10 +31,18 @@ Method
    scaled to the local novelty's peak. Inside a section the same lags recur (an 8-bar chord
    loop, the section's other occurrences), so long chord cycles are not cut every four bars
    and a boundary is where the song starts repeating other material.
+   **Section cues.** A cymbal crash on a downbeat, standing out (percussive high band) over the
+   bars on both sides of it, is how a drummer opens a section: such a marked downbeat gets half
+   the top novelty added, may be an intro's end, and its boundary stays between equal labels
+   (a verse played twice in a row). A song with ``_MIN_CUES`` marks inside it marks its
+   sections: an unmarked boundary must then be at least as strong a change as the median marked
+   one (drums dropping out for a breakdown are; a lead entering mid-verse is not).
 4. **Labels.** The distance of two segments is the maximum mean discrepancy (MMD) of their cells
    under a Gaussian self-similarity of the same channels; average-linkage clustering with a
    distance threshold gives repeats one label. Neighbouring segments may share a label only when
-   near-identical (then the boundary between them was spurious and they are merged). Labels are
+   near-identical, or each other's nearest and far closer than the song's segments typically
+   are (two halves of a section in a song whose sections all sound alike): then the boundary
+   between them was spurious and they are merged. Labels are
    renamed A, B, C... by first appearance.
 5. **Phrase grid.** Sections mostly start every four bars from the song's start (or from an
    intro's end): a boundary that stays but is off that grid moves onto it (within two bars)
@@ -51,7 +59,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .spectra import Spectra
+from .spectra import HIGH_MIN_HZ, Spectra
 from .types import Section
 
 __all__ = ["find_sections"]
@@ -75,12 +83,24 @@ _LABEL_THRESHOLD = 0.15  # MMD below which two groups of segments are the same m
 # ... and below which two neighbouring segments are (0.06-0.08 score alike on the dev set;
 # 0.05 kept a section's halves apart when its second half only thickens)
 _ADJACENT_THRESHOLD = 0.07
+# ... or below this share of the median distance between the song's segments (a song whose
+# sections all sound alike: two halves of a section are still far closer than two sections)
+_ADJACENT_SHARE = 0.5
 # repetition structure (Serra et al. 2012): the cells' nearest neighbours (this share of the
 # cells) over the song, by lag; smoothed over one bar in time, half a bar in lag; the change of
 # these "structure features" across an edge, over two bars on each side
 _W_STRUCTURE, _NEIGHBOURS, _STRUCTURE_BARS = 1.0, 0.05, 2
 _MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) that counts as none
 _MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
+# a cymbal crash on a downbeat marks a section's start (see _marked_downbeats): the excess in
+# dB of its high band over the neighbouring bars' (within _CUE_BARS), in robust deviations
+# (at least _CUE_SPREAD dB) of the song's, and at least _CUE_DB; it adds _W_CUE of the top novelty
+_CUE_BARS, _CUE_Z, _CUE_DB, _CUE_SPREAD, _W_CUE = 4, 3.0, 2.0, 0.5, 0.5
+# a song with this many marked downbeats inside it marks its sections: a boundary without a
+# mark needs at least the median novelty of the marked ones (a breakdown, drums dropping out)
+_MIN_CUES = 3
+# ... and marks closer than this many bars are a cymbal pattern (a ride section), not openings
+_CUE_ALONE_BARS = 3.0
 _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
 _PHRASE_BARS, _PHRASE_START, _PHRASE_TOLERANCE = 4, 2.0, 0.75
 _MIN_BARS = 2  # boundaries are at least this many bars apart (and ``min_section``)
@@ -141,19 +161,23 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     novelty = _novelty(channels, cells_per_bar, cycle)
     novelty = novelty + _W_STRUCTURE * float(novelty.max()) * _structure_novelty(channels,
                                                                                 cells_per_bar)
+    marked = _marked_downbeats(spectra, grid, downbeats)
     targets = downbeats if len(downbeats) >= 2 else beats
-    cuts = _pick_boundaries(novelty, grid, targets, min_section, cells_per_bar)
+    cuts = _pick_boundaries(novelty, grid, targets, min_section, cells_per_bar, marked=marked)
+    novelty[marked] += _W_CUE * float(novelty.max())
     if not cuts:
         return one
     edges = np.asarray([0, *cuts, n_cells])
     labels = _label_segments(channels, edges)
-    if len(downbeats) >= 2:  # the boundaries that stay (between different labels)
-        keep = [k for k in range(1, len(labels)) if labels[k] != labels[k - 1]]
+    cued = set(marked.tolist())
+    if len(downbeats) >= 2:  # the boundaries that stay (between different labels, or cued)
+        keep = [k for k in range(1, len(labels))
+                if labels[k] != labels[k - 1] or cuts[k - 1] in cued]
         cuts = _phrase_align([cuts[k - 1] for k in keep], novelty, grid, downbeats, min_section,
-                             evidence=cuts)
+                             evidence=cuts, fixed=cued)
         labels = [labels[0], *(labels[k] for k in keep)][:len(cuts) + 1]
     times = np.concatenate([[0.0], grid[cuts], [duration]])
-    return _merge(times, labels)
+    return _merge(times, labels, keep=[k + 1 for k, c in enumerate(cuts) if c in cued])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,6 +317,47 @@ def _bar_context(x: np.ndarray, cells_per_bar: int) -> np.ndarray:
 # Boundaries
 # ---------------------------------------------------------------------------------------------
 
+def _marked_downbeats(spectra: Spectra, grid: np.ndarray, downbeats: np.ndarray) -> np.ndarray:
+    """Cell indices of the downbeats a cymbal crash marks as a section's start.
+
+    Per downbeat, the percussive high-band energy (from :data:`~.spectra.HIGH_MIN_HZ`:
+    cymbals, not the overtones of chords) over the
+    first half of its bar, in dB, over the median of the same at the downbeats within
+    ``_CUE_BARS`` bars (the same place in the groove: a ride or open hat on every one is
+    not a mark). A downbeat is marked when that excess stands out among the song's downbeats
+    (``_CUE_Z`` robust deviations) and is at least ``_CUE_DB``: a crash on the one of a new
+    section, even a repeat of the same material, which nothing else tells from its first time.
+    Marks within ``_CUE_ALONE_BARS`` bars of another are cymbals played through a passage, not
+    a section's opening: none of them counts.
+    """
+    if len(downbeats) < 2 * _CUE_BARS:
+        return np.zeros(0, dtype=int)
+    bar = float(np.median(np.diff(downbeats)))
+    rate = spectra.frame_rate
+    high = spectra.mel_percussive[spectra.mel_frequencies() >= HIGH_MIN_HZ].sum(axis=0,
+                                                                             dtype=np.float64)
+    csum = np.concatenate([[0.0], np.cumsum(high)])
+    lo = np.clip(np.round(downbeats * rate).astype(int), 0, len(high) - 1)
+    hi = np.clip(np.round((downbeats + 0.5 * bar) * rate).astype(int), lo + 1, len(high))
+    level = 10.0 * np.log10((csum[hi] - csum[lo]) / (hi - lo) + 1e-12)
+    n = len(level)
+    excess = np.empty(n)
+    for j in range(n):
+        sides = [level[max(0, j - _CUE_BARS):j], level[j + 1:j + 1 + _CUE_BARS]]
+        excess[j] = level[j] - max(float(np.median(side)) for side in sides if len(side))
+    spread = 1.4826 * float(np.median(np.abs(excess - np.median(excess))))
+    z = (excess - float(np.median(excess))) / max(spread, _CUE_SPREAD)
+    marked = downbeats[(z >= _CUE_Z) & (excess >= _CUE_DB)]
+    if len(marked) > 1:  # a crash that opens a section has no other a bar or two away
+        apart = np.diff(marked) > _CUE_ALONE_BARS * bar
+        marked = marked[np.r_[True, apart] & np.r_[apart, True]]
+    cells = np.searchsorted(grid, marked)
+    cells = np.clip(cells, 1, len(grid) - 2)
+    near = np.where(np.abs(grid[cells - 1] - marked) < np.abs(grid[cells] - marked), cells - 1,
+                    cells)
+    return np.unique(near[near > 0])
+
+
 def _chord_cycle(channels: list[_Channel], cells_per_bar: int) -> int:
     """Bars in the song's chord cycle: the shortest of ``_CYCLES`` at which the chords of a
     whole cycle of consecutive bars repeat (a 4-bar loop repeats at 4 bars; an 8-bar
@@ -404,7 +469,8 @@ def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool
 
 
 def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
-                     min_section: float, cells_per_bar: int = 4) -> list[int]:
+                     min_section: float, cells_per_bar: int = 4,
+                     marked: np.ndarray | None = None) -> list[int]:
     """Cell-edge indices of the boundaries, sorted.
 
     Candidates are local maxima of ``novelty`` (within half a section) above an adaptive
@@ -417,7 +483,8 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     (and ``_MIN_BARS`` bars from it: at 60 BPM, 6 s is a bar and a half);
     an intro's boundary may come earlier (two bars, at least ``_EDGE_SHARE`` of
     ``min_section``) when it is among the song's strongest (``_EDGE_STRENGTH`` of the
-    highest novelty).
+    highest novelty). The ``marked`` cells (a crash on their downbeat) have ``_W_CUE`` of the
+    highest novelty added, and count as strong for an intro.
     """
     starts = grid[:-1]
     duration = float(grid[-1])
@@ -429,6 +496,16 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     threshold = max(median + _PEAK_DELTA * spread, _MIN_NOVELTY)
     cell = float(np.median(np.diff(grid)))
     top = float(novelty.max())
+    cued = np.zeros(len(novelty), dtype=bool)
+    floor, raw = 0.0, novelty
+    if marked is not None and len(marked):
+        cued[marked] = True
+        at = starts[marked]
+        inside = marked[(at >= min_section) & (duration - at >= min_section)]
+        if len(inside) >= _MIN_CUES:  # the song marks its sections: others must be as strong
+            floor = float(np.median(novelty[inside]))
+        raw = novelty
+        novelty = novelty + _W_CUE * top * cued
     edge = min(min_section, max(_EDGE_SHARE * min_section,
                                 (_EDGE_BARS * cells_per_bar - 0.5) * cell))
     spacing = max(min_section, _MIN_BARS * cells_per_bar * cell)  # slow songs: in bars
@@ -451,7 +528,9 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
         t = float(starts[j])
         if j == 0 or t < edge or duration - t < min_section:
             continue
-        if t < min_section and novelty[i] < _EDGE_STRENGTH * top:
+        if t < min_section and novelty[i] < _EDGE_STRENGTH * top and not cued[i]:
+            continue
+        if not cued[i] and raw[i] < floor:
             continue
         if all(abs(t - float(starts[k])) >= spacing for k in chosen):
             chosen.append(j)
@@ -459,7 +538,8 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
 
 
 def _phrase_align(cuts: list[int], novelty: np.ndarray, grid: np.ndarray,
-                  downbeats: np.ndarray, min_section: float, evidence: list[int]) -> list[int]:
+                  downbeats: np.ndarray, min_section: float, evidence: list[int],
+                  fixed: set[int] | frozenset[int] = frozenset()) -> list[int]:
     """Boundaries off the song's phrase grid moved onto it where the evidence is weak.
 
     Sections mostly start on a grid of ``_PHRASE_BARS`` bars from the first downbeat (or
@@ -479,7 +559,7 @@ def _phrase_align(cuts: list[int], novelty: np.ndarray, grid: np.ndarray,
     index = np.round((starts[cuts] - first) / bar).astype(int)
     out = list(cuts)
     for k, (j, b) in enumerate(zip(cuts, index, strict=True)):
-        if b % _PHRASE_BARS == phase:
+        if b % _PHRASE_BARS == phase or j in fixed:
             continue
         best, best_value = j, _PHRASE_TOLERANCE * float(novelty[j])
         for m in range(b - _PHRASE_BARS // 2, b + _PHRASE_BARS // 2 + 1):
@@ -557,7 +637,9 @@ def _cluster(dist: np.ndarray) -> list[int]:
 
     Groups merge while their average distance is below ``_LABEL_THRESHOLD``; neighbouring
     segments may only share a group when their own distance is below ``_ADJACENT_THRESHOLD``
-    (a boundary was found between them, so they must be near-identical to be one material).
+    or ``_ADJACENT_SHARE`` of the median distance between segments (a boundary was found
+    between them, so they must be near-identical, or far closer than the song's sections are
+    to each other, to be one material).
     Lance-Williams updates keep it O(k^2) per merge.
     """
     k = len(dist)
@@ -565,6 +647,14 @@ def _cluster(dist: np.ndarray) -> list[int]:
     blocked = np.zeros((k, k), dtype=bool)
     i = np.arange(k - 1)
     blocked[i, i + 1] = blocked[i + 1, i] = dist[i, i + 1] >= _ADJACENT_THRESHOLD
+    if k > 2:  # ... or closer than a share of the song's typical distance between segments,
+        # and each other's nearest (a verse next to a chorus has its twin elsewhere)
+        others = np.where(np.eye(k, dtype=bool), np.inf, dist)
+        nearest = np.argmin(others, axis=1)
+        mutual = (nearest[i] == i + 1) & (nearest[i + 1] == i)
+        share = _ADJACENT_SHARE * float(np.median(dist[np.triu_indices(k, 1)]))
+        close = mutual & (dist[i, i + 1] < share)
+        blocked[i[close], i[close] + 1] = blocked[i[close] + 1, i[close]] = False
     size = np.ones(k)
     alive = np.ones(k, dtype=bool)
     labels = np.arange(k)
@@ -582,13 +672,16 @@ def _cluster(dist: np.ndarray) -> list[int]:
     return [int(c) for c in labels]
 
 
-def _merge(times: np.ndarray, labels: list[int]) -> list[Section]:
+def _merge(times: np.ndarray, labels: list[int], keep: list[int] | None = None,
+           ) -> list[Section]:
     """Sections from boundary ``times`` (``len(labels) + 1``, from 0 to the duration): equal
-    neighbours merged, labels renamed A, B, C... by first appearance."""
+    neighbours merged (not at the boundaries ``keep``, indices into ``times``: a repeat of a
+    section, cued), labels renamed A, B, C... by first appearance."""
     names: dict[int, str] = {}
     sections: list[Section] = []
+    kept = set(keep or ())
     for i, label in enumerate(labels):
-        if sections and labels[i - 1] == label:
+        if sections and labels[i - 1] == label and i not in kept:
             last = sections.pop()
             sections.append(Section(last.start, float(times[i + 1]), last.label))
             continue
