@@ -77,8 +77,8 @@ __all__ = [
     "prepare_run",
     "render",
     "request_from_inputs",
-    "start_new_run",
     "song_name_for",
+    "start_new_run",
     "track_prompts",
 ]
 

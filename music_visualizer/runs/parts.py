@@ -250,6 +250,7 @@ class PartTask:
     timestring: str
     index: int
     device: str | None = None
+    total: int = 0  # the part's frames (for progress before it reports)
 
 
 @dataclass(frozen=True)
@@ -486,7 +487,8 @@ def render_sections(request: Any, *, prepared: Any = None, execute: Executor | N
         if scan_frames(folder, ts, n, size=(run.plan.width, run.plan.height)).done < n:
             todo = _unfinished(folder, ts, parts)
             results = (execute or run_locally)(
-                [PartTask(str(folder), ts, part.index, request.device) for part in todo])
+                [PartTask(str(folder), ts, part.index, request.device, part.n_frames)
+                 for part in todo])
             rendered = sum(result.rendered for result in results)
             if len(results) < len(todo) or not all(result.finished for result in results):
                 return RenderResult(folder, ts, n, rendered, None, stopped=True)
