@@ -3,6 +3,8 @@
 - :func:`parse_track_id`          a pasted link / URI / id -> the 22-character track id (strict)
 - :func:`looks_like_spotify_link` cheap check for the CLI: a link rather than a file path?
 - :func:`fetch_track`             link -> :class:`TrackInfo` (metadata, artists' genres, cover)
+- :func:`collection_kind`, :func:`fetch_collection_links`  an album or playlist link -> its
+                                  track links (``render-batch``)
 - :class:`SpotifyError`           every failure, as one sentence the user can act on
 
 Accepted link forms (surrounding whitespace and ``<...>`` brackets are ignored):
@@ -91,6 +93,8 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "TOKEN_URL_ENV",
     "SpotifyError",
+    "collection_kind",
+    "fetch_collection_links",
     "fetch_track",
     "looks_like_spotify_link",
     "parse_track_id",
@@ -896,3 +900,92 @@ def fetch_track(link: str, *, cover_dir: Path, client_id: str | None = None,
         id=track_id,
         source="spotify",
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Albums and playlists (render-batch): their track links
+
+
+_COLLECTION_URL_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:open|play)\.spotify\.com/(?:intl-[A-Za-z]{2}(?:-[A-Za-z]{2})?/)?"
+    r"(?:embed/)?(album|playlist)/([0-9A-Za-z]{22})/?(?:[?#]\S*)?", re.IGNORECASE)
+_COLLECTION_URI_RE = re.compile(r"spotify:(album|playlist):([0-9A-Za-z]{22})", re.IGNORECASE)
+_MAX_COLLECTION_TRACKS = 1000
+
+
+def _collection(link: str) -> tuple[str, str] | None:
+    text = _clean(link) if isinstance(link, str) else ""
+    match = _COLLECTION_URL_RE.fullmatch(text) or _COLLECTION_URI_RE.fullmatch(text)
+    return (match.group(1).lower(), match.group(2)) if match else None
+
+
+def collection_kind(link: str) -> str | None:
+    """``"album"`` or ``"playlist"`` when ``link`` is an album or playlist link, else None."""
+    found = _collection(link)
+    return found[0] if found else None
+
+
+def _closed(kind: str) -> SpotifyError:
+    return SpotifyError(
+        f"Spotify does not let this app read that {kind}'s tracks (Spotify's own playlists "
+        "are closed to new apps); put its songs in a text file, one track link per line, and "
+        "give that file instead.")
+
+
+def _track_links(page: Any) -> list[str]:
+    links = []
+    for item in page.get("items") or [] if isinstance(page, dict) else []:
+        track = item.get("track", item) if isinstance(item, dict) else None
+        track_id = track.get("id") if isinstance(track, dict) else None
+        if isinstance(track_id, str) and _ID_RE.fullmatch(track_id) and (
+                track.get("type", "track") == "track"):
+            links.append(f"https://open.spotify.com/track/{track_id}")
+    return links
+
+
+def fetch_collection_links(link: str, *, client_id: str | None = None,
+                           client_secret: str | None = None, timeout: float = 10.0,
+                           max_rate_limit_wait: float = 30.0,
+                           deadline: float | None = None) -> list[str]:
+    """The track links of an album or playlist, in order (local files and podcast episodes
+    left out; at most 1000). Same credentials, deadlines and errors as :func:`fetch_track`;
+    a playlist Spotify does not let this app read is one :class:`SpotifyError` saying to list
+    its songs in a file instead."""
+    found = _collection(link)
+    if found is None:
+        raise SpotifyError(f"{_show(_clean(str(link)))} is not a Spotify album or playlist link.")
+    kind, item_id = found
+    cid = _credential(client_id, "SPOTIPY_CLIENT_ID")
+    secret = _credential(client_secret, "SPOTIPY_CLIENT_SECRET")
+    if cid is None or secret is None:
+        raise SpotifyError(_MISSING_CREDENTIALS.replace("upload the audio file and use its tags",
+                                                        "list the songs in a text file"))
+    api_url = _setting_url(API_URL_ENV, _DEFAULT_API_URL)
+    api_url += "" if api_url.endswith("/") else "/"
+    token_url = _setting_url(TOKEN_URL_ENV, _DEFAULT_TOKEN_URL)
+    with _redacted_spotipy_logs(secret), _session(_deadline(deadline)) as session:
+        auth = SpotifyClientCredentials(client_id=cid, client_secret=secret,
+                                        requests_session=session, requests_timeout=timeout,
+                                        cache_handler=MemoryCacheHandler())
+        auth.OAUTH_TOKEN_URL = token_url
+        sp = spotipy.Spotify(auth_manager=auth, requests_session=session,
+                             requests_timeout=timeout)
+        sp.prefix = api_url
+        call = _Caller(max_wait=max_rate_limit_wait, timeout=timeout, api_url=api_url)
+        first = (lambda: sp.album_tracks(item_id, limit=50)) if kind == "album" else (
+            lambda: sp.playlist_items(item_id, limit=100, additional_types=("track",)))
+        try:
+            page = call(first, f"{kind} {item_id}", not_found=_closed(kind))
+            links: list[str] = []
+            while isinstance(page, dict) and len(links) < _MAX_COLLECTION_TRACKS:
+                links += _track_links(page)
+                page = call(lambda p=page: sp.next(p), f"{kind} {item_id}") if page.get(
+                    "next") else None
+        except SpotifyError as e:
+            if getattr(e.__cause__, "http_status", None) == 403:
+                raise _closed(kind) from None
+            raise
+    if not links:
+        raise SpotifyError(f"That Spotify {kind} has no tracks this app can render; check "
+                           "the link.")
+    return links[:_MAX_COLLECTION_TRACKS]

@@ -1,9 +1,11 @@
 """The command line: ``python -m music_visualizer COMMAND ...``.
 
-Commands: ``render`` (song -> frames -> MP4, or resume; ``--parallel sections``: its parts
-on many workers), ``video`` (rebuild a run's MP4; of an
-unfinished run, a partial one), ``runs`` (list a song's runs and which can be resumed),
-``analyze`` (beats, sections, features, plot), ``keyframes`` (an audio-reactive expression as
+Commands: ``render`` (song -> frames -> MP4, or resume; ``--parallel sections``: its parts on
+many workers), ``render-batch`` (many songs on Ray
+workers, each its own run; the same command again continues them), ``video`` (rebuild a run's
+MP4; of an unfinished run, a partial one), ``runs`` (list a song's runs and which can be
+resumed; without ``--audio``, the batches), ``analyze`` (beats, sections, features, plot),
+``keyframes`` (an audio-reactive expression as
 a plain Deforum keyframe string), ``export-deforum`` (a Deforum settings file from a run),
 ``lyrics`` (a song's timed lyrics and where they came from).
 ``--settings`` also takes a Deforum settings file; what did not map is printed to stderr.
@@ -134,6 +136,39 @@ def _add_parallel(render: Any) -> None:
                             "auto; default: a local Ray)")
 
 
+def _add_render_batch(commands: Any) -> None:
+    batch = commands.add_parser(
+        "render-batch", help="render many songs on Ray workers, each its own run",
+        description="Render many songs, each its own run (same folders, settings and resume "
+                    "as render), on Ray workers: a local Ray, or a cluster with --ray-address. "
+                    "Running the same command again continues every song where it stopped.")
+    batch.add_argument("sources", nargs="+", metavar="SOURCE",
+                       help="audio files, folders of them, a text file with one song or "
+                            "Spotify link (plus optional --audio PATH) per line, Spotify "
+                            "track, album or playlist links")
+    batch.add_argument("--workers", type=int, metavar="N",
+                       help="workers (default: one per GPU, else one per CPU)")
+    batch.add_argument("--ray-address", metavar="ADDR",
+                       help="a Ray cluster (HOST:PORT, ray://HOST:10001 or auto; default: "
+                            "a local Ray)")
+    batch.add_argument("--storage", choices=("auto", "shared", "object-store"), default="auto",
+                       help="how frames get to --output-dir: a folder every worker sees, or "
+                            "sent back through Ray (default auto: shared when the workers see "
+                            "it)")
+    batch.add_argument("--prompt", action="append", metavar="TEXT", dest="prompts",
+                       help="a prompt; repeat for several (default: each track's own)")
+    batch.add_argument("--settings", type=Path, metavar="FILE",
+                       help="YAML or JSON settings, or a Deforum *_settings.txt")
+    batch.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
+                       help="root of the run folders (default: outputs)")
+    batch.add_argument("--no-video", action="store_true", help="render frames only")
+    batch.add_argument("--device", help="torch device (default: cuda, mps, else cpu)")
+    groups = {key: batch.add_argument_group(title) for key, title in _RENDER_GROUPS.items()}
+    for name, (kind, spec) in field_specs().items():
+        if spec.flag is not None:
+            add_setting_flag(groups[_flag_group(kind, spec)], name)
+
+
 def _add_video_and_prompts(commands: Any) -> None:
     video = commands.add_parser(
         "video", help="(re)build a run's MP4 from its frames; of an unfinished run, "
@@ -218,8 +253,10 @@ def _add_export_and_runs(commands: Any) -> None:
     export.add_argument("--out", type=Path, metavar="FILE",
                         help="write here (default: <RUN_DIR>/<TIMESTRING>_deforum_settings.txt)")
 
-    runs = commands.add_parser("runs", help="list a song's runs and which can be resumed")
-    runs.add_argument("--audio", required=True, type=Path, metavar="SONG")
+    runs = commands.add_parser(
+        "runs", help="list a song's runs and which can be resumed (without --audio: the "
+                     "batches of render-batch)")
+    runs.add_argument("--audio", type=Path, metavar="SONG")
     runs.add_argument("--song-name")
     runs.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT, metavar="DIR")
 
@@ -248,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"music_visualizer {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_render(commands)
+    _add_render_batch(commands)
     _add_video_and_prompts(commands)
     _add_analyze_and_keyframes(commands)
     _add_ui(commands)
@@ -555,12 +593,47 @@ def _cmd_export_deforum(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_render_batch(args: argparse.Namespace) -> int:
+    from ..scale import require_ray
+    from ..scale.batch import BatchRequest
+    from .batch import run_batch
+
+    if args.workers is not None and args.workers < 1:
+        raise UserError(f"--workers {args.workers}: give at least 1 worker.")
+    require_ray("render-batch" if args.workers is None else "--workers")
+    _print_deforum_report(args.settings)
+    return run_batch(BatchRequest(
+        sources=tuple(args.sources), output_dir=args.output_dir, settings_file=args.settings,
+        overrides=_overrides(args), make_video=not args.no_video, device=args.device,
+        workers=args.workers, address=args.ray_address, storage=args.storage))
+
+
+def _print_batches(output_dir: Path) -> int:
+    """``runs`` without --audio: the batch records under ``output_dir``, songs live."""
+    from ..runs.batch import list_batches
+    from ..runs.store import list_runs
+
+    batches = list_batches(output_dir)
+    if not batches:
+        print(f"No batches under '{output_dir}'; give --audio SONG to list a song's runs.")
+    for batch in batches:
+        print(batch.describe().splitlines()[0])
+        for song in batch.songs:
+            found = [r for r in list_runs(Path(song.folder)) if r.timestring == song.timestring]
+            print(f"  {song.song}: " + (found[0].describe() if found else
+                                        f"{song.timestring}  {song.state}"
+                                        + (f": {song.error}" if song.error else "")))
+    return 0
+
+
 def _cmd_runs(args: argparse.Namespace) -> int:
     from ..audio.load import audio_hash, probe_audio
     from ..runs.job import song_name_for
     from ..runs.store import safe_name, song_runs
     from .sections import print_parts
 
+    if args.audio is None:
+        return _print_batches(args.output_dir)
     _check_song(args.audio)
     probe_audio(args.audio)
     runs = song_runs(args.output_dir, audio_hash(args.audio))
@@ -644,7 +717,8 @@ def _os_error_message(error: OSError) -> str:
     return f"{error.strerror or error}: '{path}'; check the path."
 
 
-_COMMANDS = {"render": _cmd_render, "video": _cmd_video, "runs": _cmd_runs,
+_COMMANDS = {"render": _cmd_render, "render-batch": _cmd_render_batch, "video": _cmd_video,
+             "runs": _cmd_runs,
              "analyze": _cmd_analyze, "keyframes": _cmd_keyframes, "prompts": _cmd_prompts,
              "ui": _cmd_ui, "export-deforum": _cmd_export_deforum, "lyrics": _cmd_lyrics}
 
