@@ -216,25 +216,25 @@ def test_a_damaged_list_of_parts_is_explained(in_parts, tmp_path):
 def test_diffusion_parts_are_the_same_in_any_order_and_start_with_txt2img(song, tiny_model,
                                                                           tmp_path):
     settings = replace(PREVIEW, renderer="diffusion", model=str(tiny_model), width=64,
-                       height=64, fps=4, steps=2, diffusion_cadence=2,
-                       prompts={"0": "a red sun", "8": "a blue sea", "16": "a green forest"})
+                       height=64, fps=4, steps=2, diffusion_cadence=2, duration=4.0,
+                       prompts={"0": "a red sun", "5": "a blue sea", "10": "a green forest"})
     runs = [render_sections(RenderRequest(audio=song, settings=settings,
                                           output_dir=tmp_path / name, make_video=False),
                             execute=execute, keep_parts=True)
             for name, execute in (("forward", None), ("backward", lambda tasks: run_locally(
                 list(reversed(tasks)))[::-1]))]
     folder, ts = runs[0].folder, runs[0].timestring
-    assert [(p.start, p.end) for p in load_parts(folder, ts).parts] == [(0, 10), (8, 18), (16, 24)]
+    assert [(p.start, p.end) for p in load_parts(folder, ts).parts] == [(0, 7), (5, 12), (10, 16)]
     assert _bytes(folder, ts) == _bytes(runs[1].folder, runs[1].timestring)
-    # part 1's frame 0 is the txt2img of its prompt with the run's seed of frame 8
-    seed = _plan(settings, 24).row(8).seed
+    # part 1's frame 0 is the txt2img of its prompt with the run's seed of frame 5
+    seed = _plan(settings, 16).row(5).seed
     alone = render(RenderRequest(audio=song, output_dir=tmp_path / "alone", make_video=False,
                                  settings=replace(settings, seed=seed, prompts=["a blue sea"],
                                                   duration=0.5)))
     assert (frame_path(part_dir(folder, ts, 1), ts, 0).read_bytes()
             == frame_path(alone.folder, alone.timestring, 0).read_bytes())
-    assert frame_path(folder, ts, 8).read_bytes() != frame_path(
-        part_dir(folder, ts, 1), ts, 0).read_bytes()  # cross-faded with part 0's frame 8
+    assert frame_path(folder, ts, 5).read_bytes() != frame_path(
+        part_dir(folder, ts, 1), ts, 0).read_bytes()  # cross-faded with part 0's frame 5
 
 
 @pytest.mark.slow
@@ -242,15 +242,15 @@ def test_walk_ranges_give_the_frames_of_one_sequence(song, tiny_model, tmp_path)
     from tests.test_walk import INTERVALS
 
     settings = settings_from_dict({
-        "mode": "walk", "model": str(tiny_model), "width": 64, "height": 64, "fps": 6,
-        "steps": 2, "seed": 5, "batch_size": 4, "intervals": INTERVALS})
+        "mode": "walk", "model": str(tiny_model), "width": 64, "height": 64, "fps": 4,
+        "steps": 1, "seed": 5, "batch_size": 2, "intervals": INTERVALS})
     whole = render(RenderRequest(audio=song, settings=settings, output_dir=tmp_path / "a",
                                  make_video=False))
     split = render_sections(RenderRequest(audio=song, settings=settings,
                                           output_dir=tmp_path / "b", make_video=False),
                             execute=lambda tasks: run_locally(list(reversed(tasks)))[::-1])
     parts = load_parts(split.folder, split.timestring)
-    assert [(p.start, p.end) for p in parts.parts] == [(0, 12), (12, 21)]
+    assert [(p.start, p.end) for p in parts.parts] == [(0, 8), (8, 14)]
     assert _bytes(split.folder, split.timestring) == _bytes(whole.folder, whole.timestring)
 
 
@@ -296,7 +296,8 @@ def test_the_driver_killed_and_run_again_finishes_the_same_frames(in_parts, song
     listed = run_cli("runs", "--audio", song, "--output-dir", root)
     assert "in 3 parts" in listed.stdout and "part 0: frames 0-19, 20/20 (done)" in listed.stdout
     assert "part 2: frames 32-47, 0/16 (waiting)" in listed.stdout
-    again = run_cli(*[a for a in args if a != "--no-video"], "--resume", ts)
+    again = run_cli("render", "--audio", song, "--parallel", "sections", "--workers", "1",
+                    "--output-dir", root, "--resume", ts)
     assert again.returncode == 0, again.stderr
     assert "Video:" in again.stdout
     assert _bytes(folder, ts) == _bytes(run.folder, run.timestring)
