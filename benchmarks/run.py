@@ -22,6 +22,9 @@ Sections (each its own function, reusing the single benchmarks):
   ``drive_none_vs_all``: the run folder (MB, total and per minute of video) of a 60 s song's
   preview render at 12 fps, 512x512, with ``keep_frames: all`` and ``none``, and their ratio
   (benchmarks/drive_use.py).
+- ``sections_speedup_2_workers``: one song rendered in parts (``render --parallel sections``) on
+  1 and on 2 workers of a local Ray in the same run: wall time with 1 / with 2
+  (benchmarks/sections_speedup.py: the tiny SD model at 128x128; ``--quick``: the preview).
 
 ``--quick`` shrinks every section (fewer frames, a 10-second song for the analysis, memory
 renders of 6 s and 19 s songs at 2 fps and 64x64, still reported as ``..._60s``/``..._190s``;
@@ -66,6 +69,7 @@ KEYS = (
     "preview_ms_per_frame_512", "preview_speedup_vs_deforum", "encode_fps_512", "analysis_s_3min",
     "tiny_fps_256", "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all",
     "drive_mb_60s_none", "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
+    "sections_speedup_2_workers",
 )
 
 #: The same camera, colour and noise schedules for the preview run as frame_overhead.py and
@@ -202,6 +206,12 @@ def section_drive(quick: bool) -> dict:
             "drive_none_vs_all": result["drive_none_vs_all"], "details": result["details"]}
 
 
+def section_sections(quick: bool, work: Path, song: Path) -> dict:
+    import sections_speedup
+
+    return sections_speedup.measure(quick=quick, work=work, song=song)
+
+
 # ----------------------------------------------------------------------------------------------
 # Table
 # ----------------------------------------------------------------------------------------------
@@ -259,6 +269,7 @@ ROWS = (  # key, label, unit
     ("drive_mb_per_min_all", "Drive use per minute of video, all", "MB"),
     ("drive_mb_per_min_none", "Drive use per minute of video, none", "MB"),
     ("drive_none_vs_all", "Drive use, none / all", "x"),
+    ("sections_speedup_2_workers", "one song in parts, 2 Ray workers vs 1", "x"),
 )
 
 
@@ -308,6 +319,7 @@ def run(quick: bool = False) -> dict:
             ("tiny", lambda: section_tiny(quick, work, song)),
             ("memory", lambda: section_memory(quick)),
             ("drive", lambda: section_drive(quick)),
+            ("sections", lambda: section_sections(quick, work, song)),
         ]
         preview: dict = {}
         for name, fn in sections:
