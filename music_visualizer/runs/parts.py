@@ -485,7 +485,8 @@ def render_sections(request: Any, *, prepared: Any = None, execute: Executor | N
         folder, ts, n = run.folder, run.timestring, run.plan.n_frames
         rendered = 0
         if scan_frames(folder, ts, n, size=(run.plan.width, run.plan.height)).done < n:
-            todo = _unfinished(folder, ts, parts)
+            # the longest first: the workers finish together (the files do not depend on it)
+            todo = sorted(_unfinished(folder, ts, parts), key=lambda p: (-p.n_frames, p.index))
             results = (execute or run_locally)(
                 [PartTask(str(folder), ts, part.index, request.device, part.n_frames)
                  for part in todo])
