@@ -323,3 +323,26 @@ def test_two_ray_workers_one_killed_midway_give_the_files_of_one_worker(in_parts
     assert killed, "the worker rendering part 1 should have been killed mid-part"
     assert not two.stopped
     assert _bytes(two.folder, two.timestring) == _bytes(run.folder, run.timestring)
+
+
+def test_progress_says_when_each_part_starts_and_ends_and_the_total():
+    import io
+
+    from music_visualizer.ui.sections import PartsProgress
+
+    parts = plan_parts(_plan(PREVIEW), PREVIEW)
+    now = [0.0]
+    out = io.StringIO()
+    progress = PartsProgress(parts, every=5.0, stream=out, clock=lambda: now[0])
+    progress.done[2] = 6  # resumed: part 2 had 6 frames on disk
+    for frame in range(20):
+        now[0] += 0.5
+        progress.frame(0, frame)
+    progress.update(2, 0, "123@host")  # a restarted worker reports 0 before its frames
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "part 0 (frames 0-19) started"
+    assert "part 0 done: 20 frames, 2.11 frames/s" in lines
+    assert any(line.startswith("total: frame 26/56 (46%), 1/3 parts done, 2.11 frames/s, ETA")
+               for line in lines)
+    assert lines[-1] == "part 2 (frames 32-47) started on 123@host"
+    assert progress.done[2] == 6

@@ -72,7 +72,8 @@ class PartsProgress:
             self.started[index] = now
             self._say(f"part {index} (frames {part.start}-{part.end - 1}) started"
                       + (f" on {where}" if where else ""))
-        self.rendered += max(0, done - self.done[index])
+        done = max(done, self.done[index])  # a part continues from its frames on disk
+        self.rendered += done - self.done[index]
         self.done[index] = done
         if done >= part.n_frames and index not in self.finished:
             self.finished.add(index)
@@ -143,6 +144,8 @@ def render_in_parts(request: Any, run: Any, *, workers: int | None,
              else plan_parts(run.plan, run.settings))
     print(_describe(run, parts))
     progress = PartsProgress(parts)
+    for state in part_states(run.folder, run.timestring) if run.resumed else ():
+        progress.done[state.index] = state.done
     final = [run]
 
     def on_start(started: Any, _parts: Parts) -> None:
