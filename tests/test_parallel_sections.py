@@ -346,3 +346,16 @@ def test_progress_says_when_each_part_starts_and_ends_and_the_total():
                for line in lines)
     assert lines[-1] == "part 2 (frames 32-47) started on 123@host"
     assert progress.done[2] == 6
+
+
+@pytest.mark.slow
+def test_workers_that_cannot_see_the_output_folder_send_the_parts_home(in_parts, song,
+                                                                      tmp_path):
+    from music_visualizer.scale.sections import ray_executor
+
+    run, _ = in_parts
+    shipped = render_sections(
+        RenderRequest(audio=song, settings=PREVIEW, output_dir=tmp_path / "out",
+                      make_video=False),
+        execute=ray_executor(workers=2, num_cpus=2, storage="object-store"))
+    assert _bytes(shipped.folder, shipped.timestring) == _bytes(run.folder, run.timestring)

@@ -134,6 +134,9 @@ def _add_parallel(render: Any) -> None:
     group.add_argument("--ray-address", metavar="ADDR",
                        help="with --parallel: a Ray cluster (HOST:PORT, ray://HOST:10001 or "
                             "auto; default: a local Ray)")
+    group.add_argument("--storage", choices=("auto", "shared", "object-store"), default="auto",
+                       help="with --parallel: how the parts' frames reach --output-dir: a "
+                            "folder every worker sees, or sent back through Ray (default auto)")
 
 
 def _add_render_batch(commands: Any) -> None:
@@ -376,7 +379,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     for note in run.notes:  # which lyrics the prompts follow, or why not
         print(note)
     if args.parallel or in_parts(run):
-        return render_in_parts(request, run, workers=args.workers, address=args.ray_address)
+        return render_in_parts(request, run, workers=args.workers, address=args.ray_address,
+                               storage=args.storage)
     if run.resumed:  # a new run's folder is printed once it exists (see on_start)
         print(f"Run folder: {run.folder}")
         if run.damaged is not None:

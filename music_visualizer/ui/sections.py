@@ -107,7 +107,7 @@ class PartsProgress:
 
 
 def _executor(parts: Parts, progress: PartsProgress, workers: int | None,
-              address: str | None) -> Callable[..., Any]:
+              address: str | None, storage: str) -> Callable[..., Any]:
     """This process for one part or one local worker, else Ray's workers."""
     if len(parts.parts) == 1 or (workers == 1 and not address):
         return lambda tasks: run_locally(tasks, on_frame=progress.frame)
@@ -115,7 +115,8 @@ def _executor(parts: Parts, progress: PartsProgress, workers: int | None,
     from ..scale.sections import ray_executor
 
     require_ray("--parallel sections" if workers is None else "--workers")
-    return ray_executor(workers=workers, address=address, on_progress=progress.report)
+    return ray_executor(workers=workers, address=address, on_progress=progress.report,
+                        storage=storage)
 
 
 def _describe(run: Any, parts: Parts) -> str:
@@ -132,7 +133,7 @@ def _describe(run: Any, parts: Parts) -> str:
 
 
 def render_in_parts(request: Any, run: Any, *, workers: int | None,
-                    address: str | None) -> int:
+                    address: str | None, storage: str = "auto") -> int:
     """``render --parallel sections`` (or the resume of a run started so); the exit code."""
     check_parallel(run.settings)
     if workers is not None and workers < 1:
@@ -154,7 +155,7 @@ def render_in_parts(request: Any, run: Any, *, workers: int | None,
 
     try:
         result = render_sections(request, prepared=run,
-                                 execute=_executor(parts, progress, workers, address),
+                                 execute=_executor(parts, progress, workers, address, storage),
                                  on_start=on_start)
     except KeyboardInterrupt:
         print(f"\nStopped. Resume with: --resume {final[-1].timestring}", file=sys.stderr)
