@@ -51,7 +51,7 @@ def measure(*, quick: bool, work: Path, song: Path) -> dict:
     from music_visualizer.runs.parts import load_parts, render_sections
     from music_visualizer.scale.sections import ray_executor
 
-    seconds = 3.0 if quick else 12.0
+    seconds = 3.0 if quick else 8.0
     settings = _settings(quick, work, seconds)
     analyze_file(song, cache_dir=work / "cache")  # both renders read the cached analysis
     walls, runs = {}, {}
