@@ -380,7 +380,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         print(note)
     if args.parallel or in_parts(run):
         return render_in_parts(request, run, workers=args.workers, address=args.ray_address,
-                               storage=args.storage)
+                               storage=args.storage, asked=bool(args.parallel))
     if run.resumed:  # a new run's folder is printed once it exists (see on_start)
         print(f"Run folder: {run.folder}")
         if run.damaged is not None:

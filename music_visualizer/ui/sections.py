@@ -107,9 +107,15 @@ class PartsProgress:
 
 
 def _executor(parts: Parts, progress: PartsProgress, workers: int | None,
-              address: str | None, storage: str) -> Callable[..., Any]:
-    """This process for one part or one local worker, else Ray's workers."""
-    if len(parts.parts) == 1 or (workers == 1 and not address):
+              address: str | None, storage: str, asked: bool) -> Callable[..., Any]:
+    """This process for one part or one local worker (or, resuming without --parallel, when
+    Ray is not installed), else Ray's workers."""
+    local = len(parts.parts) == 1 or (workers == 1 and not address)
+    if not local and not asked and workers is None and not address:
+        import importlib.util
+
+        local = importlib.util.find_spec("ray") is None
+    if local:
         return lambda tasks: run_locally(tasks, on_frame=progress.frame)
     from ..scale import require_ray
     from ..scale.sections import ray_executor
@@ -133,8 +139,9 @@ def _describe(run: Any, parts: Parts) -> str:
 
 
 def render_in_parts(request: Any, run: Any, *, workers: int | None,
-                    address: str | None, storage: str = "auto") -> int:
-    """``render --parallel sections`` (or the resume of a run started so); the exit code."""
+                    address: str | None, storage: str = "auto", asked: bool = True) -> int:
+    """``render --parallel sections`` (or, ``asked`` False, the resume of a run started so);
+    the exit code."""
     check_parallel(run.settings)
     if workers is not None and workers < 1:
         raise UserError(f"--workers {workers}: give at least 1 worker.")
@@ -155,7 +162,8 @@ def render_in_parts(request: Any, run: Any, *, workers: int | None,
 
     try:
         result = render_sections(request, prepared=run,
-                                 execute=_executor(parts, progress, workers, address, storage),
+                                 execute=_executor(parts, progress, workers, address, storage,
+                                                   asked),
                                  on_start=on_start)
     except KeyboardInterrupt:
         print(f"\nStopped. Resume with: --resume {final[-1].timestring}", file=sys.stderr)
