@@ -22,6 +22,9 @@ Sections (each its own function, reusing the single benchmarks):
   ``drive_none_vs_all``: the run folder (MB, total and per minute of video) of a 60 s song's
   preview render at 12 fps, 512x512, with ``keep_frames: all`` and ``none``, and their ratio
   (benchmarks/drive_use.py).
+- ``batch_speedup_2_workers``: ``render-batch`` of 4 songs (30 s each, preview renderer,
+  512x512, 12 fps, with their videos) on a local Ray, wall time on 1 worker / on 2 workers,
+  same run (benchmarks/batch_speedup.py; Ray's start-up not timed).
 - ``sections_speedup_2_workers``: one song rendered in parts (``render --parallel sections``) on
   1 and on 2 workers of a local Ray in the same run: wall time with 1 / with 2
   (benchmarks/sections_speedup.py: the tiny SD model at 128x128; ``--quick``: the preview).
@@ -61,6 +64,7 @@ TARGETS = {
     "peak_rss_mb_190s": {"max_ratio_to": "peak_rss_mb_60s", "ratio": 1.10,
                          "text": "<= 60 s render + 10 %"},
     "drive_none_vs_all": {"max": 0.1, "text": "< 1/10 (issue 17)"},
+    "batch_speedup_2_workers": {"min": 1.6, "text": ">= 1.6x (issue 19)"},
 }
 
 #: The keys every run reports (all positive finite numbers).
@@ -69,6 +73,7 @@ KEYS = (
     "preview_ms_per_frame_512", "preview_speedup_vs_deforum", "encode_fps_512", "analysis_s_3min",
     "tiny_fps_256", "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all",
     "drive_mb_60s_none", "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
+    "batch_speedup_2_workers",
     "sections_speedup_2_workers",
 )
 
@@ -206,6 +211,14 @@ def section_drive(quick: bool) -> dict:
             "drive_none_vs_all": result["drive_none_vs_all"], "details": result["details"]}
 
 
+def section_batch(quick: bool) -> dict:
+    import batch_speedup
+
+    # --quick: 4 songs of 2 s at 6 fps, 64x64 (Ray's start-up is not timed)
+    return batch_speedup.measure(songs=4, seconds=2.0 if quick else 30.0,
+                                 fps=6.0 if quick else 12.0, size=64 if quick else 512)
+
+
 def section_sections(quick: bool, work: Path, song: Path) -> dict:
     import sections_speedup
 
@@ -269,6 +282,7 @@ ROWS = (  # key, label, unit
     ("drive_mb_per_min_all", "Drive use per minute of video, all", "MB"),
     ("drive_mb_per_min_none", "Drive use per minute of video, none", "MB"),
     ("drive_none_vs_all", "Drive use, none / all", "x"),
+    ("batch_speedup_2_workers", "render-batch, 4 songs: 1 / 2 workers wall time", "x"),
     ("sections_speedup_2_workers", "one song in parts, 2 Ray workers vs 1", "x"),
 )
 
@@ -319,6 +333,7 @@ def run(quick: bool = False) -> dict:
             ("tiny", lambda: section_tiny(quick, work, song)),
             ("memory", lambda: section_memory(quick)),
             ("drive", lambda: section_drive(quick)),
+            ("batch", lambda: section_batch(quick)),
             ("sections", lambda: section_sections(quick, work, song)),
         ]
         preview: dict = {}

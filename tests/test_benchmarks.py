@@ -82,14 +82,16 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
             "analysis_s_3min", "encode_fps_512", "preview_ms_per_frame_512",
             "deforum_baseline_ms_per_frame_512", "preview_speedup_vs_deforum", "tiny_fps_256",
             "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all", "drive_mb_60s_none",
-            "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all")
+            "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
+            "batch_speedup_2_workers")
     for key in keys:
         value = report[key]
         assert isinstance(value, float) and math.isfinite(value) and value > 0, (key, value)
     assert report["quick"] is True
     assert set(report["targets"]) == {"frame_overhead_ms_512", "analysis_s_3min",
                                       "encode_fps_512", "preview_speedup_vs_deforum",
-                                      "peak_rss_mb_190s", "drive_none_vs_all"}
+                                      "peak_rss_mb_190s", "drive_none_vs_all",
+                                      "batch_speedup_2_workers"}
     assert set(report["pass"]) == set(report["targets"])
     assert report["machine"]["cpu_count"] >= 1 and report["machine"]["torch"]
     # the table: a header and one row per figure, with the targets and verdicts

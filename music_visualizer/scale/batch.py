@@ -33,6 +33,7 @@ from ..runs.store import (
     song_dir,
 )
 from ..sources.batch import SongSource, expand_sources
+from .cluster import check_address
 from .tasks import ProgressReport, TaskFailed, run_tasks
 from .worker import Returned, ShippedFiles, Task, TaskContext, ship_files
 
@@ -40,6 +41,8 @@ __all__ = ["BatchRequest", "BatchResult", "SongResult", "batch_key", "render_bat
            "render_song"]
 
 _STAMP = "%Y%m%d%H%M%S"
+#: The task a worker runs for one song.
+SONG_TASK = "music_visualizer.scale.batch:render_song"
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ def _finished(song: BatchSong, make_video: bool) -> bool:
 def render_batch(request: BatchRequest, *,
                  on_progress: Callable[[ProgressReport], None] | None = None,
                  on_start: Callable[[BatchRecord, Path, bool], None] | None = None,
-                 expand_collection: Callable[[str], list[str]] | None = None) -> BatchResult:
+                 expand_collection: Callable[[str], list[str]] | None = None,
+                 task_function: str = SONG_TASK) -> BatchResult:
     """Render every song of ``request`` (see the module docstring).
 
     ``on_start(record, path, continued)`` once the batch record is written, before the
@@ -166,6 +170,8 @@ def render_batch(request: BatchRequest, *,
         A source that is not a song, a song that cannot be read (named), bad settings, Ray
         missing or unreachable; nothing is rendered then.
     """
+    if request.address is not None:
+        check_address(request.address)  # before any song is read or downloaded
     songs = expand_sources(request.sources, expand_collection)
     requests = [_song_request(i, song, request) for i, song in enumerate(songs)]
     key = batch_key(request, songs)
@@ -178,7 +184,7 @@ def render_batch(request: BatchRequest, *,
     if on_start is not None:
         on_start(record, path, continued)
     todo = [i for i, song in enumerate(record.songs) if not _finished(song, request.make_video)]
-    tasks = [_task(record, i, requests[i], request.storage) for i in todo]
+    tasks = [_task(record, i, requests[i], request.storage, task_function) for i in todo]
     state = {"record": record}
 
     def progress(report: ProgressReport) -> None:
@@ -215,14 +221,15 @@ def _song_state(result: Any) -> dict[str, Any]:
     return dict(state="failed", error=message)
 
 
-def _task(record: BatchRecord, index: int, request: RenderRequest, storage: str) -> Task:
+def _task(record: BatchRecord, index: int, request: RenderRequest, storage: str,
+          function: str) -> Task:
     """The task of song ``index``; the audio travels with it unless the folder is shared."""
     song = record.songs[index]
     args: dict[str, Any] = {"request": request, "timestring": song.timestring,
                             "batch": record.timestring}
     if storage != "shared":
         args["audio_bytes"] = Path(request.audio).read_bytes()
-    return Task("music_visualizer.scale.batch:render_song", args, song.song)
+    return Task(function, args, song.song)
 
 
 # --------------------------------------------------------------------------------------------
@@ -302,10 +309,24 @@ def render_song(args: Mapping[str, Any], ctx: TaskContext) -> Any:
                     on_start=lambda run: ctx.progress(done[0], n,
                                                       info={"timestring": run.timestring}))
     ts = result.timestring
+    ctx.progress(result.n_frames, n, info={"model_loads": ctx.models.loads})
     folder = song_dir(home.output_dir, home.song_name or "", ts)
     video = str(folder / Path(result.video).name) if result.video else None
     value = SongResult(str(folder), ts, result.n_frames, result.rendered, video)
     if ctx.shared:
         return value
     shipped = ship_files(result.folder, folder, prefix=ts)
+    _clear_scratch(result.folder, ts, request.audio)  # in memory now, on its way home
     return Returned(value, _home_record(shipped, ts, home.audio))
+
+
+def _clear_scratch(folder: Path, timestring: str, audio: Path) -> None:
+    """Remove a shipped run's files and its song's copy from the worker's scratch folder."""
+    import shutil
+
+    for path in Path(folder).glob(f"{timestring}*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    Path(audio).unlink(missing_ok=True)

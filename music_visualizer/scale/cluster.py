@@ -1,6 +1,7 @@
 """Connecting to Ray: a local instance, or a cluster at ``--ray-address``.
 
 - :func:`require_ray`   import Ray, or a :class:`ScaleError` saying how to install it
+- :func:`check_address` something answers at a cluster's address (else a ScaleError)
 - :func:`connect`       start or join Ray (a :class:`ScaleError` when the address is unreachable)
 - :class:`Cluster`      what the driver joined: CPUs, GPUs, whether Ray was started here
 - :func:`shutdown`      leave Ray (stops a local instance this process started)
@@ -18,7 +19,8 @@ from urllib.parse import urlsplit
 
 from ..errors import UserError
 
-__all__ = ["INSTALL_HINT", "Cluster", "ScaleError", "connect", "require_ray", "shutdown"]
+__all__ = ["INSTALL_HINT", "Cluster", "ScaleError", "check_address", "connect", "require_ray",
+           "shutdown"]
 
 #: How to get Ray; every message about a missing Ray ends with it.
 INSTALL_HINT = "pip install 'music_visualizer[ray]' (or: pip install 'ray[default]>=2.60,<3')"
@@ -73,7 +75,7 @@ def _host_port(address: str) -> tuple[str, int] | None:
     return url.hostname, port or _DEFAULT_PORTS.get(url.scheme, 6379)
 
 
-def _check_reachable(address: str, timeout: float) -> None:
+def check_address(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
     """A :class:`ScaleError` unless something answers at the address (Ray's own connect
     retries for minutes before it gives up)."""
     where = _host_port(address)
@@ -102,7 +104,7 @@ def connect(address: str | None = None, *, num_cpus: int | None = None,
     started = False
     if not ray.is_initialized():
         if address is not None:
-            _check_reachable(address, timeout)
+            check_address(address, timeout)
         options: dict[str, Any] = dict(include_dashboard=False, log_to_driver=False,
                                        configure_logging=False)
         try:
@@ -110,11 +112,13 @@ def connect(address: str | None = None, *, num_cpus: int | None = None,
                 ray.init(num_cpus=num_cpus, **options)
             else:
                 ray.init(address=address, **options)
-        except (ConnectionError, TimeoutError, RuntimeError) as e:
-            where = address or "this machine"
-            raise ScaleError(f"Could not start or join Ray at {where} ({_first_line(e)}); "
-                             "check the address, or leave --ray-address out to run "
-                             "locally.") from None
+        except Exception as e:  # Ray raises plain Exceptions too (a node that timed out)
+            if address is None:
+                raise ScaleError(f"Could not start Ray on this machine ({_first_line(e)}); "
+                                 "try again when it is less busy.") from None
+            raise ScaleError(f"Could not join the Ray cluster at {address} "
+                             f"({_first_line(e)}); check the address, or leave "
+                             "--ray-address out to run locally.") from None
         started = True
     resources = ray.cluster_resources()
     return Cluster(address=address, cpus=float(resources.get("CPU", 0.0)),

@@ -26,7 +26,7 @@ from .cluster import Cluster, ScaleError, connect, shutdown
 from .worker import Returned, ShippedFiles, Task, WorkerActor
 
 __all__ = ["STORAGE", "ProgressReport", "TaskFailed", "TaskProgress", "run_tasks",
-           "write_shipped"]
+           "worker_resources", "write_shipped"]
 
 #: Where finished files go: ``auto`` (shared when the workers see a marker file the driver
 #: wrote in the output folder, else through the object store), ``shared``, ``object-store``.
@@ -120,12 +120,14 @@ def _marker(output_dir: Path | None, storage: str) -> tuple[Path | None, tuple[s
     if output_dir is None or storage == "object-store":
         return None, None
     token = secrets.token_hex(16)
+    Path(output_dir).mkdir(parents=True, exist_ok=True)
     path = Path(output_dir).resolve() / f"{_MARKER}_{token[:8]}"
     atomic_write_bytes(path, token.encode())
     return path, (str(path), token)
 
 
-def _workers(cluster: Cluster, wanted: int | None, n_tasks: int) -> tuple[int, dict[str, Any]]:
+def worker_resources(cluster: Cluster, wanted: int | None,
+                     n_tasks: int) -> tuple[int, dict[str, Any]]:
     """How many workers, and each one's Ray resources: a GPU each when the cluster has GPUs,
     else an equal share of the CPUs (at least one)."""
     capacity = int(cluster.gpus) if cluster.has_gpus else max(int(cluster.cpus), 1)
@@ -156,7 +158,7 @@ class _Pool:
         import ray
 
         self.ray, self.tasks, self.run_args = ray, list(tasks), run_args
-        count, resources = _workers(cluster, workers, len(tasks))
+        count, resources = worker_resources(cluster, workers, len(tasks))
         self.actor_class = ray.remote(max_restarts=retries, max_task_retries=retries,
                                       **resources)(WorkerActor)
         self.actors = [self.actor_class.remote() for _ in range(count)]

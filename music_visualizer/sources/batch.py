@@ -6,8 +6,9 @@
 
 A list file (any file that is not audio: ``songs.txt``) has one song per line: an audio file,
 a Spotify track link, or a link followed by ``--audio PATH``; blank lines and lines starting
-with ``#`` are skipped; relative paths are relative to the list file. An album or playlist
-link (on the command line or in a list) becomes its tracks through the Spotify API.
+with ``#`` are skipped; relative paths are relative to the list file; quotes are needed only
+around a path with spaces followed by more words. An album or playlist link (on the command
+line or in a list) becomes its tracks through the Spotify API.
 """
 
 from __future__ import annotations
@@ -71,7 +72,15 @@ def _link(text: str, origin: str, expand: Callable[[str], list[str]] | None
 
 def _line(text: str, origin: str, base: Path,
           expand: Callable[[str], list[str]] | None) -> list[SongSource]:
-    """One line of a list file: ``SONG``, ``LINK`` or ``LINK --audio PATH``."""
+    """One line of a list file: ``SONG``, ``LINK`` or ``LINK --audio PATH`` (a whole line
+    that is a file or folder needs no quotes)."""
+    from .spotify import looks_like_spotify_link
+
+    whole = base / Path(text).expanduser()
+    if whole.is_file() and _is_audio(whole):
+        return [SongSource(origin, audio=whole)]
+    if whole.is_dir():
+        return _folder(whole)
     try:
         words = shlex.split(text)
     except ValueError as e:
@@ -86,6 +95,10 @@ def _line(text: str, origin: str, base: Path,
         words = words[:at] + words[at + 2:]
         if not audio.is_file():
             raise UserError(f"{origin}: audio file '{audio}' does not exist; check the path.")
+    if len(words) > 1 and audio is None and not looks_like_spotify_link(words[0]):
+        # not one path (that was checked), not a link followed by something
+        raise UserError(f"{origin}: '{text}' is neither a file nor a Spotify link; give an "
+                        "audio file, a folder, a list file or a Spotify link.")
     if len(words) != 1:
         raise UserError(f"{origin}: give one song or link per line (and optionally --audio "
                         "PATH); quote paths with spaces.")

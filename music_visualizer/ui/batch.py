@@ -119,6 +119,11 @@ def run_batch(request: BatchRequest) -> int:
 
     try:
         result = render_batch(request, on_progress=progress, on_start=started)
+    except KeyboardInterrupt:
+        progress.close()
+        print("\nStopped. Run the same command again to continue every song where it stopped.",
+              file=sys.stderr)
+        return 130
     finally:
         progress.close()
     for song, outcome in zip(result.record.songs, result.results, strict=True):
@@ -129,6 +134,9 @@ def run_batch(request: BatchRequest) -> int:
                 f"frames in {song.folder}")
             print(f"{song.song}: run {song.timestring}, {what}", flush=True)
     failed = result.failed
+    for failure in failed:
+        if not failure.user_error:  # a bug: its traceback, so it can be reported
+            print(failure.message, file=sys.stderr)
     if not failed:
         return 0
     print(f"error: {len(failed)} of {len(result.results)} songs failed; fix them and run the "
