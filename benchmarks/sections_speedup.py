@@ -55,8 +55,10 @@ def measure(*, quick: bool, work: Path, song: Path) -> dict:
     settings = _settings(quick, work, seconds)
     analyze_file(song, cache_dir=work / "cache")  # both renders read the cached analysis
     walls, runs = {}, {}
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             configure_logging=False)
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False)
     try:
         for workers in (1, 2):
             request = RenderRequest(audio=song, settings=settings, make_video=False,
@@ -66,7 +68,8 @@ def measure(*, quick: bool, work: Path, song: Path) -> dict:
             runs[workers] = render_sections(request, execute=ray_executor(workers=workers))
             walls[workers] = time.perf_counter() - start
     finally:
-        ray.shutdown()
+        if started:
+            ray.shutdown()
     files = [sorted(runs[w].folder.glob(f"{runs[w].timestring}_[0-9]*.png")) for w in (1, 2)]
     same = [a.read_bytes() for a in files[0]] == [b.read_bytes() for b in files[1]]
     if not same or not files[0]:
