@@ -30,6 +30,9 @@ Sections (each its own function, reusing the single benchmarks):
   (``.ci/spandrel_venv``), ``upscale_compact_s_..`` (realesr-general-x4v3's size, measured at
   512 px) and ``upscale_esrgan_s_..`` (Real-ESRGAN x4plus's size, measured at 128 px and scaled
   by area), random weights, loaded through ``load_upscaler``.
+- ``sections_speedup_2_workers``: one song rendered in parts (``render --parallel sections``) on
+  1 and on 2 workers of a local Ray in the same run: wall time with 1 / with 2
+  (benchmarks/sections_speedup.py: the tiny SD model at 128x128; ``--quick``: the preview).
 
 ``--quick`` shrinks every section (fewer frames, a 10-second song for the analysis, memory
 renders of 6 s and 19 s songs at 2 fps and 64x64, still reported as ``..._60s``/``..._190s``;
@@ -77,6 +80,7 @@ KEYS = (
     "drive_mb_60s_none", "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
     "batch_speedup_2_workers",
     "upscale_lanczos_s_2x_512", "upscale_lanczos_s_4x_512",
+    "sections_speedup_2_workers",
 )
 #: Figures reported when they could be measured (the upscaling models need the spandrel venv).
 OPTIONAL_KEYS = ("upscale_compact_s_2x_512", "upscale_compact_s_4x_512",
@@ -242,6 +246,12 @@ def section_upscale(quick: bool) -> dict:
     return {**result, "details": details}
 
 
+def section_sections(quick: bool, work: Path, song: Path) -> dict:
+    import sections_speedup
+
+    return sections_speedup.measure(quick=quick, work=work, song=song)
+
+
 # ----------------------------------------------------------------------------------------------
 # Table
 # ----------------------------------------------------------------------------------------------
@@ -306,6 +316,7 @@ ROWS = (  # key, label, unit
     ("upscale_compact_s_4x_512", "upscale 512x512 4x, Real-ESRGAN compact", "s"),
     ("upscale_esrgan_s_2x_512", "upscale 512x512 2x, Real-ESRGAN x4plus size", "s"),
     ("upscale_esrgan_s_4x_512", "upscale 512x512 4x, Real-ESRGAN x4plus size", "s"),
+    ("sections_speedup_2_workers", "one song in parts, 2 Ray workers vs 1", "x"),
 )
 
 
@@ -357,6 +368,7 @@ def run(quick: bool = False) -> dict:
             ("drive", lambda: section_drive(quick)),
             ("batch", lambda: section_batch(quick)),
             ("upscale", lambda: section_upscale(quick)),
+            ("sections", lambda: section_sections(quick, work, song)),
         ]
         preview: dict = {}
         for name, fn in sections:

@@ -59,11 +59,19 @@ class Mode:
     refused_renderers: Mapping[str, str] | None = None
     #: the mode's own plan columns (see :data:`PlanColumns`); None: the schedules' columns
     plan_columns: PlanColumns | None = None
+    #: frames per model call when ``batch_size`` is 0 (modes rendered in batches)
+    default_batch_size: int = 1
 
     @property
     def frames_independent(self) -> bool:
         """Each frame is made from its plan row alone (no previous frame, no cadence)."""
         return self.batched
+
+    def batch_size(self, settings: Any) -> int:
+        """Frames per model call of a run of ``settings`` (1 unless rendered in batches)."""
+        if not self.batched:
+            return 1
+        return int(settings.batch_size or self.default_batch_size)
 
     def check(self, settings: Any) -> None:
         """Raise SettingsError when ``settings`` ask this mode for something it cannot do."""

@@ -4,6 +4,7 @@
 - :class:`PreparedRun`    the run folder, timestring, plan and where rendering starts
 - :func:`prepare_run`     check inputs, create or reopen the run, write/read the settings file
 - :func:`make_renderer`   the renderer a run's settings ask for
+- :func:`start_new_run`   create a new run's folder, reserve its timestring, lock it
 - :func:`render`          prepare, render the missing frames, build the video
 - :func:`build_video`     (re)build a run's MP4 from its frames and the song
 - :func:`request_from_inputs`  a link and/or a file, a settings file and overrides -> a request
@@ -77,6 +78,7 @@ __all__ = [
     "render",
     "request_from_inputs",
     "song_name_for",
+    "start_new_run",
     "track_prompts",
 ]
 
@@ -414,7 +416,7 @@ def _video_is_current(folder: Path, timestring: str, n_frames: int, *,
         return False
 
 
-def _start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
+def start_new_run(run: PreparedRun) -> tuple[PreparedRun, RunLock]:
     """Create the run folder, reserve the timestring, lock the run and write its settings file.
 
     The returned run carries the reserved timestring (a second later than planned when another
@@ -489,7 +491,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                                                  with_init_image=run.start_index == 0,
                                                  gan=run.gan)
             if run.record is not None:
-                run, lock = _start_new_run(run)
+                run, lock = start_new_run(run)
         # looked up once: the segments, their finish and the video burn the same lines
         captions = run_captions(run.folder, run.timestring, settings, Path(request.audio))
         if on_start is not None:

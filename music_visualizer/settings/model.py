@@ -332,6 +332,13 @@ class Settings:
     section_transition: float = setting(
         1.0, "seconds to ease back to strength_schedule after a prompt change", group="music",
         low=0.0, widget="number", app=dict(label="Prompt transition (s)"), form=18, **_SEC)
+    section_overlap: float = setting(
+        0.5, "seconds rendered by both parts and cross-faded where the parts of a song rendered "
+        "side by side meet (render --parallel sections: 2D and 3D)", group="music", low=0.0,
+        high=10.0, widget="number",
+        app=dict(label="Section overlap (s)",
+                 info="render --parallel sections: the cross-fade where two parts meet"),
+        form=63, **_SEC)
     beat_tracker: str = setting(
         "auto", "auto (beat_this when installed, else builtin) | builtin | beat_this | madmom",
         group="music", choices=("auto", "builtin", "beat_this", "madmom"), widget="dropdown",

@@ -1,6 +1,7 @@
 """The command line: ``python -m music_visualizer COMMAND ...``.
 
-Commands: ``render`` (song -> frames -> MP4, or resume), ``render-batch`` (many songs on Ray
+Commands: ``render`` (song -> frames -> MP4, or resume; ``--parallel sections``: its parts on
+many workers), ``render-batch`` (many songs on Ray
 workers, each its own run; the same command again continues them), ``video`` (rebuild a run's
 MP4; of an unfinished run, a partial one), ``runs`` (list a song's runs and which can be
 resumed; without ``--audio``, the batches), ``analyze`` (beats, sections, features, plot),
@@ -116,10 +117,27 @@ def _add_render(commands: Any) -> None:
     render.add_argument("--no-video", action="store_true", help="render frames only")
     render.add_argument("--song-name", help="name of the song's folder (default: title tag)")
     render.add_argument("--device", help="torch device (default: cuda, mps, else cpu)")
+    _add_parallel(render)
     groups = {key: render.add_argument_group(title) for key, title in _RENDER_GROUPS.items()}
     for name, (kind, spec) in field_specs().items():
         if spec.flag is not None:
             add_setting_flag(groups[_flag_group(kind, spec)], name)
+
+
+def _add_parallel(render: Any) -> None:
+    """``render``'s options for one song on many workers (``--parallel sections``)."""
+    group = render.add_argument_group("one song on many workers (Ray)")
+    group.add_argument("--parallel", choices=("sections",),
+                       help="sections: render the song's sections side by side on --workers, "
+                            "cross-faded where they meet (section_overlap)")
+    group.add_argument("--workers", type=int, metavar="N",
+                       help="with --parallel: workers (default: one per GPU, else per CPU)")
+    group.add_argument("--ray-address", metavar="ADDR",
+                       help="with --parallel: a Ray cluster (HOST:PORT, ray://HOST:10001 or "
+                            "auto; default: a local Ray)")
+    group.add_argument("--storage", choices=("auto", "shared", "object-store"), default="auto",
+                       help="with --parallel: how the parts' frames reach --output-dir: a "
+                            "folder every worker sees, or sent back through Ray (default auto)")
 
 
 def _add_render_batch(commands: Any) -> None:
@@ -335,9 +353,14 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
     from ..modes import mode_for
     from ..runs.job import make_renderer, prepare_run, render, request_from_inputs
+    from ..runs.parts import check_parallel
+    from .sections import in_parts, render_in_parts
 
     link, audio = _source(args)
     _check_song(audio)
+    if (args.workers is not None or args.ray_address) and not args.parallel:
+        raise UserError("--workers and --ray-address render one song's parts side by side: "
+                        "add --parallel sections (or use render-batch for many songs).")
     if args.resume and args.settings:
         raise UserError("A resumed run keeps the settings it started with; leave out --settings "
                         "(or start a new run with it).")
@@ -348,6 +371,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
         device=args.device)
     if args.song_name:
         request = replace(request, song_name=args.song_name)
+    if args.parallel and not args.resume:
+        check_parallel(request.settings)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if link:
@@ -360,6 +385,9 @@ def _cmd_render(args: argparse.Namespace) -> int:
           + mode_for(run.settings).summary(run.settings))
     for note in run.notes:  # which lyrics the prompts follow, or why not
         print(note)
+    if args.parallel or in_parts(run):
+        return render_in_parts(request, run, workers=args.workers, address=args.ray_address,
+                               storage=args.storage, asked=bool(args.parallel))
     if run.resumed:  # a new run's folder is printed once it exists (see on_start)
         print(f"Run folder: {run.folder}")
         if run.damaged is not None:
@@ -613,6 +641,7 @@ def _cmd_runs(args: argparse.Namespace) -> int:
     from ..audio.load import audio_hash, probe_audio
     from ..runs.job import song_name_for
     from ..runs.store import safe_name, song_runs
+    from .sections import print_parts
 
     if args.audio is None:
         return _print_batches(args.output_dir)
@@ -624,6 +653,7 @@ def _cmd_runs(args: argparse.Namespace) -> int:
         print(f"No runs of '{song}' under '{args.output_dir}'.")
     for run in runs:
         print(run.describe())
+        print_parts(run.folder, run.timestring)
     return 0
 
 

@@ -8,4 +8,5 @@ from ..base import Mode
 
 __all__ = ["GAN"]
 
-GAN = Mode(name="gan", batched=True, shows_renderer=False, model_setting="gan_model")
+GAN = Mode(name="gan", batched=True, shows_renderer=False, model_setting="gan_model",
+           default_batch_size=30)

@@ -137,7 +137,7 @@ def gan_renderer(settings: Settings, vectors: Any, *, device: Any) -> Any:
     model = load_biggan(settings.gan_model, device=device)
     inner = GanRenderer(model, vectors, width=settings.width, height=settings.height,
                         truncation=settings.truncation, scaling=settings.scaling,
-                        batch_size=settings.batch_size or 30, device=device)
+                        batch_size=GAN.batch_size(settings), device=device)
     return _RowBatches(inner)
 
 

@@ -14,5 +14,5 @@ WALK = Mode(
     model_setting="model",
     refused_renderers={"preview": "the preview renderer draws camera motion only; walk mode "
                                   "needs the diffusion renderer."},
-    plan_columns=walk_plan_columns,
+    plan_columns=walk_plan_columns, default_batch_size=4,
 )

@@ -65,7 +65,7 @@ class WalkSteps(IndependentFrames):
 
         pipes = diffusion_pipelines(settings, device, load_pipes)
         return WalkRenderer(pipes, width=settings.width, height=settings.height,
-                            batch_size=settings.batch_size or 4)
+                            batch_size=WALK.batch_size(settings))
 
 
 def _idea_generator(idea_model: str | None, device: str | None) -> Any:

@@ -1,0 +1,93 @@
+"""One song on 1 and on 2 Ray workers (``render --parallel sections``): wall time and speed-up.
+
+    python benchmarks/sections_speedup.py [--quick]
+
+The same run (a song with four sections, prompts changing at each) is rendered in parts twice
+in one benchmark run, through :func:`~music_visualizer.scale.sections.ray_executor` with 1 and
+with 2 workers on a local Ray of 2 CPUs (Ray started once, before both; each render includes
+starting its workers and loading the model in each; the song's analysis is cached before).
+``sections_speedup_2_workers`` = wall time with 1 worker / with 2. By default the tiny
+random-weight SD model at 128x128, 2 steps (tests/tiny_models.py); ``--quick`` the preview
+renderer at 64x64 and a few frames (it only shows that the benchmark works: Ray's start-up
+dominates). The frames of both renders are checked to be the same bytes.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+for _path in (str(HERE), str(HERE.parent)):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+
+def _settings(quick: bool, work: Path, seconds: float):
+    from music_visualizer.settings import Settings
+
+    fps = 8.0
+    n = round(seconds * fps)
+    prompts = {str(k * n // 4): text for k, text in enumerate(
+        ("a red sun over hills", "a blue sea at night", "a green forest", "a golden city"))}
+    motion = dict(zoom="0:(1.02)", angle="0:(0.5)", fps=fps, seed=1, duration=seconds,
+                  prompts=prompts)
+    if quick:
+        return Settings(renderer="preview", width=64, height=64, **motion)
+    from tests.tiny_models import make_tiny_sd
+
+    model = make_tiny_sd(work / "tiny-sd-sections")
+    return Settings(renderer="diffusion", model=str(model), steps=2, width=128, height=128,
+                    **motion)
+
+
+def measure(*, quick: bool, work: Path, song: Path) -> dict:
+    """``{"sections_speedup_2_workers", "details"}`` (see the module docstring)."""
+    import ray
+
+    from music_visualizer.audio.analysis import analyze_file
+    from music_visualizer.runs.job import RenderRequest
+    from music_visualizer.runs.parts import load_parts, render_sections
+    from music_visualizer.scale.sections import ray_executor
+
+    seconds = 3.0 if quick else 8.0
+    settings = _settings(quick, work, seconds)
+    analyze_file(song, cache_dir=work / "cache")  # both renders read the cached analysis
+    walls, runs = {}, {}
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False)
+    try:
+        for workers in (1, 2):
+            request = RenderRequest(audio=song, settings=settings, make_video=False,
+                                    output_dir=work / f"sections_{workers}",
+                                    cache_dir=work / "cache", device="cpu")
+            start = time.perf_counter()
+            runs[workers] = render_sections(request, execute=ray_executor(workers=workers))
+            walls[workers] = time.perf_counter() - start
+    finally:
+        if started:
+            ray.shutdown()
+    files = [sorted(runs[w].folder.glob(f"{runs[w].timestring}_[0-9]*.png")) for w in (1, 2)]
+    same = [a.read_bytes() for a in files[0]] == [b.read_bytes() for b in files[1]]
+    if not same or not files[0]:
+        raise RuntimeError("1 and 2 workers made different frames")
+    parts = load_parts(runs[1].folder, runs[1].timestring)
+    return {"sections_speedup_2_workers": walls[1] / walls[2],
+            "details": {"wall_s_1_worker": walls[1], "wall_s_2_workers": walls[2],
+                        "frames": runs[1].n_frames, "parts": len(parts.parts),
+                        "renderer": settings.renderer, "size": settings.width,
+                        "same_frames": same}}
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    from memory import write_song
+
+    quick = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory(prefix="mv-sections-") as tmp:
+        song = write_song(Path(tmp) / "song.wav", 14.0)
+        print(measure(quick=quick, work=Path(tmp), song=song))
