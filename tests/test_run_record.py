@@ -28,7 +28,8 @@ LEGACY = Path(__file__).resolve().parent / "data" / "legacy_runs"
 LEGACY_RECORDS = sorted(LEGACY.glob("*/partial/*/*/*_settings.json"))
 #: Settings declared after version 0.1.0 (a record written back gains them, at these values).
 SETTINGS_SINCE_0_1_0 = {"keep_frames": "all", "captions": "none", "lyrics": "",
-                        "lyrics_prompts": False}
+                        "lyrics_prompts": False, "interpolate": 1, "interpolation_model": "",
+                        "interpolation_engine": "auto", "upscale": 1, "upscale_model": ""}
 
 
 def _json_bytes(data: Any) -> bytes:

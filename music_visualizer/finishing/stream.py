@@ -59,9 +59,11 @@ class Finishing:
 def finishing_from(settings: Any, **overrides: Any) -> Finishing:
     """The :class:`Finishing` of a run's ``settings`` (``overrides``: fields given for one
     encode, e.g. ``video --interpolate 2``; None values are ignored)."""
-    base = Finishing(interpolate=int(settings.interpolate),
-                     engine=str(settings.interpolation_engine),
-                     model=str(settings.interpolation_model or ""),
+    model = str(settings.interpolation_model or "").strip()
+    engine = str(settings.interpolation_engine)
+    if engine == "auto":
+        engine = "rife" if model else "minterpolate"
+    base = Finishing(interpolate=int(settings.interpolate), engine=engine, model=model,
                      upscale=int(settings.upscale),
                      upscale_model=str(settings.upscale_model or ""))
     given = {k: v for k, v in overrides.items() if v is not None}

@@ -136,11 +136,10 @@ def encode_video(
         ``keep_frames: none`` run).
     captions : lyrics to burn into the video (:mod:`music_visualizer.lyrics.captions`): the
         encoder reads captioned copies of the frames, the PNGs in ``frames_dir`` stay as they are.
-    finisher : interpolation and upscaling (:mod:`music_visualizer.finishing`): the frames are
-        streamed through it into ffmpeg (no files), the video has ``n_frames * interpolate``
-        frames at ``fps * interpolate``, ``upscale`` times the size, captions drawn after.
-    after : with ``finisher``, frame ``first_frame + n_frames`` (the next segment's first) is
-        on disk and the last in-betweens lead to it (else the last frame is held).
+    finisher : interpolation and upscaling (:mod:`music_visualizer.finishing`): frames piped
+        through it; ``n_frames * interpolate`` frames at ``fps * interpolate``, larger.
+    after : with ``finisher``, the last in-betweens lead to frame ``first_frame + n_frames``
+        (the next segment's first; else the last frame is held).
 
     Returns
     -------
@@ -163,15 +162,11 @@ def encode_video(
     width, height = _frame_size(first)
     audio = None if audio_path is None else _check_audio(audio_path)
     if finisher is not None and finisher.finishing.active:
-        if after:
-            _check_frames(frames, timestring=timestring, n_frames=1,
-                          first_frame=first_frame + n_frames)
         return _encode_finished(
             finisher, frames=frames, timestring=timestring, n_frames=n_frames, fps=fps_q,
             size=(width, height), out=Path(out_path), audio=audio, audio_start=audio_start,
             crf=crf, preset=preset, x264_params=x264_params, first_frame=first_frame,
             bitexact=bitexact, captions=captions, after=after)
-
     out = Path(out_path)
     hidden = _hidden_beside(out)
     tmp, captioned = hidden("part"), hidden("frames")
@@ -183,19 +178,9 @@ def encode_video(
             _caption_frames(frames, captioned, timestring=timestring, first_frame=first_frame,
                             n_frames=n_frames, captions=captions)
         cmd = _encode_command(
-            pattern=pattern,
-            n_frames=n_frames,
-            fps=fps_q,
-            size=(width, height),
-            audio=audio,
-            audio_start=audio_start,
-            crf=crf,
-            preset=preset,
-            x264_params=x264_params,
-            out=tmp,
-            first_frame=first_frame,
-            bitexact=bitexact,
-        )
+            pattern=pattern, n_frames=n_frames, fps=fps_q, size=(width, height), audio=audio,
+            audio_start=audio_start, crf=crf, preset=preset, x264_params=x264_params, out=tmp,
+            first_frame=first_frame, bitexact=bitexact)
         _run_encoder(cmd, tmp=tmp, out=out, frames=frames, timestring=timestring,
                      n_frames=n_frames, first_frame=first_frame)
         _move_into_place(tmp, out)
@@ -211,6 +196,8 @@ def _encode_finished(finisher: Finisher, *, frames: Path, timestring: str, n_fra
                      first_frame: int, bitexact: bool, captions: Captions | None,
                      after: bool) -> Path:
     """:func:`encode_video` through ``finisher``: finished frames piped into ffmpeg."""
+    if after:
+        _check_frames(frames, timestring=timestring, n_frames=1, first_frame=first_frame + n_frames)
     f = finisher.finishing
     n_out, fps_out = f.frames_out(n_frames), fps * f.interpolate
     out_size = (size[0] * f.upscale, size[1] * f.upscale)

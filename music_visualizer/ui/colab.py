@@ -423,7 +423,9 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
                       model: str = "", checkpoint: str | os.PathLike[str] | None = None,
                       preset: str = "", fps: float | None = None, width: int | None = None,
                       height: int | None = None, output_folder: str = "",
-                      keep_frames: str = "") -> NotebookSettings:
+                      keep_frames: str = "", interpolate: int | None = None,
+                      interpolation_model: str = "", upscale: int | None = None,
+                      upscale_model: str = "") -> NotebookSettings:
     """The Settings form -> ``<output>/notebook_settings.yaml``, checked, for the app.
 
     Layers: ``settings_file`` (blank: the defaults), then the form. ``model`` blank means the
@@ -432,7 +434,8 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
     chosen motion is what the app starts with. ``output_folder`` blank means
     ``folders["outputs"]``. ``keep_frames`` ("all" or "none"; blank: the file's) is whether a
     render keeps every frame's PNG or encodes the video as it goes (the notebook's default is
-    "none", so that renders fit in Drive).
+    "none", so that renders fit in Drive). ``interpolate`` (1-4) and ``upscale`` (1, 2, 4), with
+    their model files (blank: minterpolate and Lanczos), finish the video (None: the file's).
 
     Raises
     ------
@@ -458,7 +461,9 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
         data["preset"] = preset
     chosen_model = model.strip() or (str(checkpoint) if checkpoint else "")
     form = {"model": chosen_model or None, "fps": fps, "width": width, "height": height,
-            "keep_frames": keep_frames.strip() or None}
+            "keep_frames": keep_frames.strip() or None, "interpolate": interpolate,
+            "interpolation_model": interpolation_model.strip() or None, "upscale": upscale,
+            "upscale_model": upscale_model.strip() or None}
     data.update({key: value for key, value in form.items() if value is not None})
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / "notebook_settings.yaml"
@@ -469,6 +474,7 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
     print(f"Model: {chosen['model']}\nMotion preset: {chosen['preset'] or 'none'}\n"
           f"{chosen['fps']:g} fps, {chosen['width']}x{chosen['height']}\n"
           f"Keep frames: {chosen['keep_frames']}\n"
+          f"Video: x{chosen['interpolate']} frames per second, x{chosen['upscale']} size\n"
           f"Videos: {output_dir}\nSettings file: {target}")
     return NotebookSettings(output_dir=output_dir, settings_file=target, model=chosen["model"])
 
