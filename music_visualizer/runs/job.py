@@ -432,10 +432,9 @@ def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
     if settings.keep_frames == "none":
         from .segments import join_segments
 
-        factor = settings.interpolate
-        video = join_segments(folder, timestring, n_frames=n_frames * factor,
-                              fps=settings.fps * factor, out=video_path(folder, timestring),
-                              audio=audio_path, audio_start=settings.start)
+        video = join_segments(folder, timestring, n_frames=n_frames, fps=settings.fps,
+                              out=video_path(folder, timestring), audio=audio_path,
+                              audio_start=settings.start, interpolate=settings.interpolate)
     else:
         video = encode_video(frames_dir=folder, timestring=timestring, n_frames=n_frames,
                              fps=settings.fps, out_path=video_path(folder, timestring),

@@ -336,9 +336,11 @@ class SegmentEncoder:
 
 
 def join_segments(folder: Path, timestring: str, *, n_frames: int, fps: float, out: Path,
-                  audio: Path | None = None, audio_start: float = 0.0) -> Path:
+                  audio: Path | None = None, audio_start: float = 0.0,
+                  interpolate: int = 1) -> Path:
     """``out`` from the run's segments joined without re-encoding, with the song's slice from
-    ``audio_start`` (the same slice a ``keep_frames: all`` run's video has).
+    ``audio_start`` (the same slice a ``keep_frames: all`` run's video has); segments made
+    with ``interpolate`` hold that many video frames per run frame, at ``fps * interpolate``.
 
     Raises
     ------
@@ -355,5 +357,6 @@ def join_segments(folder: Path, timestring: str, *, n_frames: int, fps: float, o
         raise RunError(f"Run {timestring} has {covered} of its {n_frames} frames in finished "
                        f"video segments; resume it with --resume {timestring} to finish it.")
     where = segments_dir(folder, timestring)
-    return join_videos([where / seg.file for seg in listed], n_frames=n_frames, fps=fps,
-                       out_path=out, audio_path=audio, audio_start=audio_start)
+    return join_videos([where / seg.file for seg in listed], n_frames=n_frames * interpolate,
+                       fps=fps * interpolate, out_path=out, audio_path=audio,
+                       audio_start=audio_start)

@@ -567,8 +567,7 @@ def join_videos(
     hidden = _hidden_beside(out)
     tmp, listing = hidden("part"), hidden("concat.txt")
     try:
-        listing.write_text("ffconcat version 1.0\n" + "".join(
-            f"file '{_concat_quote(os.path.abspath(p))}'\n" for p in parts), encoding="utf-8")
+        listing.write_text(_concat_listing(parts, fps_q), encoding="utf-8")
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats",
                "-loglevel", "warning", "-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
         if audio is not None:
@@ -590,6 +589,18 @@ def join_videos(
         tmp.unlink(missing_ok=True)
         listing.unlink(missing_ok=True)
     return out
+
+
+def _concat_listing(parts: list[Path], fps: Fraction) -> str:
+    """The ffconcat listing of ``parts``, each with its exact duration (its frames / ``fps``):
+    without it the demuxer takes the MP4's duration in milliseconds, cut short, and every join
+    would start the next part up to a millisecond early (the video ends short of the song)."""
+    lines = ["ffconcat version 1.0\n"]
+    for part in parts:
+        seconds = probe_video(part).n_frames / fps
+        lines.append(f"file '{_concat_quote(os.path.abspath(part))}'\n"
+                     f"duration {float(seconds):.9f}\n")
+    return "".join(lines)
 
 
 def _concat_quote(path: str) -> str:
