@@ -232,6 +232,7 @@ def test_video_re_encodes_a_run_interpolated_and_upscaled(kept, capsys):
 
 def test_video_with_a_missing_model_says_so_in_one_line(kept, capsys, tmp_path):
     code = main(["video", str(kept.folder), "--timestring", kept.timestring,
-                 "--interpolate", "2", "--interpolation-model", str(tmp_path / "no.pkl")])
+                 "--interpolation-engine", "rife", "--interpolation-model",
+                 str(tmp_path / "no.pkl")])
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "no.pkl" in err
