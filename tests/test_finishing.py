@@ -236,3 +236,24 @@ def test_video_with_a_missing_model_says_so_in_one_line(kept, capsys, tmp_path):
                  str(tmp_path / "no.pkl")])
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "no.pkl" in err
+
+
+def test_captions_are_drawn_after_upscaling_at_the_output_frame_rate(tmp_path):
+    from music_visualizer.lyrics import parse_lrc
+    from music_visualizer.lyrics.captions import Captions, caption_overlay
+
+    grey = np.full((H, W, 3), 128, np.uint8)
+    for i in range(4):
+        Image.fromarray(grey).save(tmp_path / f"ts_{i:05d}.png")
+    captions = Captions(parse_lrc("[00:00.25]Hello world\n"), "line", fps=FPS)
+    finisher = load_finisher(Finishing(interpolate=2, engine="blend", upscale=2))
+    out = list(finished_frames(finisher, read_frames(tmp_path, "ts", 0, 4, after=False),
+                               captions=captions))
+    assert len(out) == 8 and out[0].shape == (2 * H, 2 * W, 3)
+    expected = Image.fromarray(np.full((2 * H, 2 * W, 3), 128, np.uint8))
+    overlay = caption_overlay((2 * W, 2 * H), "Hello world")
+    expected.paste(overlay, (0, 0), overlay)
+    # the line starts at 0.25 s: output frame 3 at 12 fps (0.25 s), between run frames 1 and 2
+    for j, frame in enumerate(out):
+        assert np.array_equal(frame, np.asarray(expected) if j >= 3 else grey.repeat(2, 0)
+                              .repeat(2, 1)), j
