@@ -21,9 +21,12 @@ from music_visualizer.finishing.stream import (
     read_frames,
 )
 from music_visualizer.runs.job import RenderRequest, build_video, render
+from music_visualizer.runs.segments import read_segments
 from music_visualizer.runs.video import crf_for_size, encode_video, h264_level, probe_video
 from music_visualizer.settings import Settings
 from music_visualizer.ui.cli import main
+from tests.resume_check import same_bytes
+from tests.video_check import frame_durations
 
 W, H, FPS, N = 64, 48, 6, 12  # 12 frames at 6 fps: 2 s
 BAR, STEP = 16, 4  # a white bar 16 px wide moving 4 px right per frame
@@ -199,15 +202,37 @@ def kept(song, tmp_path_factory):
                                 output_dir=tmp_path_factory.mktemp("all")))
 
 
-def test_segments_interpolate_across_their_boundaries(song, kept, tmp_path):
-    seg = render(RenderRequest(audio=song, settings=Settings(**PREVIEW, keep_frames="none"),
-                               output_dir=tmp_path, segment_frames=4))
-    whole, joined = probe_video(kept.video), probe_video(seg.video)
+@pytest.fixture(scope="module")
+def segmented(song, tmp_path_factory):
+    """The same run with ``keep_frames: none``, in segments of 4 frames (8 in the video)."""
+    return render(RenderRequest(audio=song, settings=Settings(**PREVIEW, keep_frames="none"),
+                                output_dir=tmp_path_factory.mktemp("none"), segment_frames=4))
+
+
+def test_segments_interpolate_across_their_boundaries(kept, segmented):
+    whole, joined = probe_video(kept.video), probe_video(segmented.video)
     assert whole.n_frames == joined.n_frames == 36
     assert joined.fps == pytest.approx(12) and joined.duration == pytest.approx(3.0, abs=1e-3)
-    a, b = _decode(kept.video), _decode(seg.video)
+    assert frame_durations(segmented.video) == {1 / 12}  # joined without a gap or a jump
+    a, b = _decode(kept.video), _decode(segmented.video)
     # the same frames (two encodes of them): no in-between missing or doubled at a boundary
     assert np.abs(a.astype(int) - b).mean(axis=(1, 2, 3)).max() < 4
+
+
+def test_a_stopped_interpolated_segment_run_resumes_to_the_same_mp4(song, segmented, tmp_path):
+    done = [0]
+    first = render(RenderRequest(audio=song, settings=Settings(**PREVIEW, keep_frames="none"),
+                                 output_dir=tmp_path, segment_frames=4),
+                   on_frame=lambda i, state: done.__setitem__(0, done[0] + 1),
+                   should_stop=lambda: done[0] >= 8)
+    assert first.stopped and first.rendered == 8
+    # frames 4-7 wait for frame 8, the first of the next segment, for their last in-between
+    listed = read_segments(first.folder, first.timestring)
+    assert [(s.first_frame, s.frames) for s in listed] == [(0, 4)]
+    rest = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path,
+                                resume=first.timestring, segment_frames=4))
+    assert not rest.stopped
+    same_bytes(segmented.video, rest.video, "after a stop at frame 8")
 
 
 def _decode(video: Path) -> np.ndarray:

@@ -536,6 +536,8 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
     try:
         if run.record is None:  # resume: refuse a run that is live, before loading a model
             lock = RunLock(run.folder, run.timestring).acquire()
+        # loaded once (a RIFE model), before the run's folder exists (a bad file leaves no run)
+        finisher = _finisher(settings) if request.make_video or segmented else None
         if state_next < plan.n_frames:
             renderer = renderer or make_renderer(settings, device=request.device,
                                                  with_init_image=run.start_index == 0,
@@ -544,8 +546,6 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                 run, lock = _start_new_run(run)
         # looked up once: the segments, their finish and the video burn the same lines
         captions = _captions(run.folder, run.timestring, settings, Path(request.audio))
-        # loaded once (a RIFE model): the segments and the video use the same
-        finisher = _finisher(settings) if request.make_video or segmented else None
         if on_start is not None:
             on_start(run)
         if state_next < plan.n_frames:
