@@ -54,6 +54,8 @@ CASES = {
                            "needs its model"),
     "missing rife model": (["--interpolate", "2", "--interpolation-model", "{missing}.pkl"],
                            "nope.wav.pkl' (interpolation_model) does not exist"),
+    "not a rife model": (["--interpolate", "2", "--interpolation-model", "{settings}"],
+                         "is not a Practical-RIFE 4.x model"),
 }
 
 

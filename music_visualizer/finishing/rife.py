@@ -248,11 +248,20 @@ def load_rife(model: str, *, device: str | torch.device = "cpu") -> IFNet:
     path = _weights_file(model)
     try:
         state = _state_dict(path)
-        net = IFNet(ifnet_config(state))
-        net.load_state_dict(state, strict=True)
-    except Exception as e:  # unreadable, foreign or mismatched tensors
-        raise ModelError(f"'{path}' is not a Practical-RIFE 4.x model we can read ({e}); give "
-                        "the flownet.pkl of a 4.x release (4.6 to 4.2x).") from None
+    except Exception:  # not a torch file, or one holding code rather than tensors
+        state = None
+    problem = "it is not a file of torch tensors"
+    if state is not None:
+        try:
+            net = IFNet(ifnet_config(state))
+            net.load_state_dict(state, strict=True)
+            problem = ""
+        except (ValueError, KeyError, IndexError, RuntimeError) as e:
+            problem = str(e).strip().splitlines()[0][:160] if isinstance(e, ValueError) else (
+                "its tensors do not fit the 4.x network")
+    if problem:
+        raise ModelError(f"'{path}' is not a Practical-RIFE 4.x model we can read ({problem}); "
+                         "give the flownet.pkl of a 4.x release.")
     net = net.eval().to(device)
     if torch.device(device).type == "cuda":
         net = net.half()
