@@ -21,6 +21,7 @@ from music_visualizer.finishing.stream import (
     read_frames,
 )
 from music_visualizer.runs.job import RenderRequest, build_video, render
+from music_visualizer.runs.partial import build_partial
 from music_visualizer.runs.segments import read_segments
 from music_visualizer.runs.video import crf_for_size, encode_video, h264_level, probe_video
 from music_visualizer.settings import Settings
@@ -229,6 +230,9 @@ def test_a_stopped_interpolated_segment_run_resumes_to_the_same_mp4(song, segmen
     # frames 4-7 wait for frame 8, the first of the next segment, for their last in-between
     listed = read_segments(first.folder, first.timestring)
     assert [(s.first_frame, s.frames) for s in listed] == [(0, 4)]
+    partial = build_partial(first.folder, first.timestring)  # the segment + frames 4-7, x2
+    info = probe_video(partial.path)
+    assert (info.n_frames, info.width) == (16, W) and info.fps == pytest.approx(12)
     rest = render(RenderRequest(audio=song, settings=Settings(), output_dir=tmp_path,
                                 resume=first.timestring, segment_frames=4))
     assert not rest.stopped

@@ -179,12 +179,14 @@ def finished_frames(finisher: Finisher, frames: Iterable[np.ndarray], *,
     with torch.inference_mode():
         for batch in interpolated(frames, factor=f.interpolate, engine=f.engine, net=finisher.net,
                                   device=finisher.device, batch=f.batch):
-            if finisher.upscaler is not None:
-                batch = finisher.upscaler(batch)
-            out = batch.clamp(0, 1).mul(255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu()
-            for frame in out.numpy():
-                yield _captioned(frame, captions, index, overlays)
-                index += 1
+            # a few frames at a time through the upscaler: memory stays bounded at 4K
+            for chunk in batch.split(max(1, f.batch // 2) if finisher.upscaler else len(batch)):
+                if finisher.upscaler is not None:
+                    chunk = finisher.upscaler(chunk)
+                out = chunk.clamp(0, 1).mul(255).round().to(torch.uint8).permute(0, 2, 3, 1)
+                for frame in out.cpu().numpy():
+                    yield _captioned(frame, captions, index, overlays)
+                    index += 1
 
 
 def _captioned(frame: np.ndarray, captions: Captions | None, index: int,
