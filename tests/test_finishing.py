@@ -12,7 +12,7 @@ import pytest
 import torch
 from PIL import Image
 
-from music_visualizer.errors import ModelError
+from music_visualizer.errors import ModelError, RunError
 from music_visualizer.finishing.rife import IFNet, IFNetConfig, ifnet_config, load_rife
 from music_visualizer.finishing.stream import (
     Finishing,
@@ -257,6 +257,14 @@ def test_video_re_encodes_a_run_interpolated_and_upscaled(kept, capsys):
     assert info.fps == pytest.approx(18)
     build_video(kept.folder, kept.timestring)  # the run's own settings again
     assert probe_video(kept.video).n_frames == 36
+
+
+def test_resuming_with_other_finishing_points_to_the_video_command(song, kept):
+    with pytest.raises(RunError, match=r"resume it without --interpolate, then make its video "
+                                       r"again with: python -m music_visualizer video RUN_DIR "
+                                       r"--timestring \d+ --interpolate 3\."):
+        render(RenderRequest(audio=song, output_dir=kept.folder.parents[1],
+                             resume=kept.timestring, overrides={"interpolate": 3}))
 
 
 def test_video_with_a_missing_model_says_so_in_one_line(kept, capsys, tmp_path):

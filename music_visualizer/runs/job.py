@@ -82,6 +82,9 @@ __all__ = [
 ]
 
 #: Settings that fix the frames already on disk: a resume that changes one is refused.
+#: The finishing settings (a video of a run that keeps its frames can be made again with others).
+_FINISHING_KEYS = ("interpolate", "interpolation_engine", "interpolation_model", "upscale",
+                   "upscale_model")
 _FIXED_ON_RESUME_MESSAGE = {
     "fps": "frame rate", "width": "width", "height": "height", "duration": "duration",
     "start": "start",
@@ -183,6 +186,11 @@ def _check_resume(record: RunRecord, overrides: Mapping[str, Any], digest: str) 
     wanted = settings_from_dict(overrides, base=stored, source="option")
     for key in overrides:
         old, new = getattr(stored, key), getattr(wanted, key)
+        if old != new and key in _FINISHING_KEYS and stored.keep_frames == "all":
+            flag = f"--{key.replace('_', '-')}"
+            raise RunError(f"Run {timestring} was started with {key}={old!r}; resume it without "
+                           f"{flag}, then make its video again with: python -m music_visualizer "
+                           f"video RUN_DIR --timestring {timestring} {flag} {new}.")
         if old != new:
             what = _FIXED_ON_RESUME_MESSAGE.get(key, key)
             raise RunError(
