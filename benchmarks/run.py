@@ -13,6 +13,9 @@ Sections (each its own function, reusing the single benchmarks):
   frame); ``preview_speedup_vs_deforum`` = baseline / preview.
 - ``encode_fps_512``: ``video.encode_video`` of the preview run's 512x512 PNGs to MP4 (silent),
   frames per second of wall time (median of repeats).
+- ``interpolate_fps_512_blend``, ``_minterpolate``, ``_rife``: frames out per second of the
+  finishing stream interpolating the preview run's 512x512 PNGs x2 (benchmarks/interpolation.py;
+  RIFE: random weights of the real 4.14+ size, over fewer frames).
 - ``analysis_s_3min``: full analysis of a 3-minute song, warm, cache off (benchmarks/analysis.py).
 - ``tiny_fps_256``: frames per second of a 256x256 render through the real DiffusionRenderer with
   the tiny random-weight SD model of tests/tiny_models.py, 2 steps (model load excluded).
@@ -76,6 +79,7 @@ TARGETS = {
 KEYS = (
     "frame_overhead_ms_512", "frame_overhead_ms_512_loop_only", "deforum_baseline_ms_per_frame_512",
     "preview_ms_per_frame_512", "preview_speedup_vs_deforum", "encode_fps_512", "analysis_s_3min",
+    "interpolate_fps_512_blend", "interpolate_fps_512_minterpolate", "interpolate_fps_512_rife",
     "tiny_fps_256", "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all",
     "drive_mb_60s_none", "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
     "batch_speedup_2_workers",
@@ -172,6 +176,15 @@ def section_encode(quick: bool, frames_dir: Path, timestring: str, available: in
     seconds = statistics.median(times)
     return {"encode_fps_512": n / seconds,
             "details": {"frames": n, "runs": len(times), "median_s": seconds}}
+
+
+def section_interpolation(quick: bool, frames_dir: Path, timestring: str,
+                          available: int) -> dict:
+    import interpolation
+
+    n = min(available, 8 if quick else 48)
+    return interpolation.measure(frames_dir, timestring, n, rife_frames=2 if quick else 6,
+                                 repeats=1)
 
 
 def section_analysis(quick: bool) -> dict:
@@ -300,6 +313,9 @@ ROWS = (  # key, label, unit
     ("preview_ms_per_frame_512", "preview renderer 512x512 (incl. PNG writer)", "ms"),
     ("preview_speedup_vs_deforum", "preview speed-up vs Deforum-style loop", "x"),
     ("encode_fps_512", "MP4 encoding 512x512", "fps"),
+    ("interpolate_fps_512_blend", "interpolation x2 512x512, blend", "fps"),
+    ("interpolate_fps_512_minterpolate", "interpolation x2 512x512, minterpolate", "fps"),
+    ("interpolate_fps_512_rife", "interpolation x2 512x512, RIFE (4.x size)", "fps"),
     ("analysis_s_3min", "analysis of a 3-min song (warm, cache off)", "s"),
     ("tiny_fps_256", "tiny SD 256x256, 2 steps (DiffusionRenderer)", "fps"),
     ("peak_rss_mb_60s", "peak RSS, render of a 60 s song", "MB"),
@@ -362,6 +378,8 @@ def run(quick: bool = False) -> dict:
             ("preview", lambda: section_preview(quick, work, song)),
             ("encode", lambda: section_encode(quick, preview["frames_dir"],
                                               preview["timestring"], preview["n_frames"])),
+            ("interpolation", lambda: section_interpolation(
+                quick, preview["frames_dir"], preview["timestring"], preview["n_frames"])),
             ("analysis", lambda: section_analysis(quick)),
             ("tiny", lambda: section_tiny(quick, work, song)),
             ("memory", lambda: section_memory(quick)),

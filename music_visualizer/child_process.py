@@ -14,6 +14,8 @@ start programs that die with us:
 
 - :func:`popen`  ``subprocess.Popen`` whose child dies with us
 - :func:`run`    ``subprocess.run`` whose child dies with us
+- :func:`popen_fed` ``subprocess.Popen`` of a child reading our pipe on its stdin (it sees the
+  end of its input when we die, and dies with us on Linux)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["popen", "run"]
+__all__ = ["popen", "popen_fed", "run"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -133,6 +135,17 @@ def popen(cmd: Sequence[str], *, guard: bool | None = None, **kwargs: Any) -> su
     if guard:
         return _Guarded(cmd, **kwargs)
     return subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL,
+                            preexec_fn=_pdeathsig_preexec(os.getpid()), **kwargs)
+
+
+def popen_fed(cmd: Sequence[str], **kwargs: Any) -> subprocess.Popen:
+    """``subprocess.Popen(cmd, stdin=PIPE, **kwargs)``: a child fed through its stdin (ffmpeg
+    reading raw frames). When we die the pipe closes and the child reads the end of its input;
+    on Linux the kernel also kills it (``PR_SET_PDEATHSIG``). Wait for it in the thread that
+    started it."""
+    if _libc_prctl() is None:
+        return subprocess.Popen(list(cmd), stdin=subprocess.PIPE, **kwargs)
+    return subprocess.Popen(list(cmd), stdin=subprocess.PIPE,
                             preexec_fn=_pdeathsig_preexec(os.getpid()), **kwargs)
 
 

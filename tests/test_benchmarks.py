@@ -83,7 +83,9 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
             "deforum_baseline_ms_per_frame_512", "preview_speedup_vs_deforum", "tiny_fps_256",
             "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all", "drive_mb_60s_none",
             "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
-            "batch_speedup_2_workers")
+            "batch_speedup_2_workers",
+            "interpolate_fps_512_blend", "interpolate_fps_512_minterpolate",
+            "interpolate_fps_512_rife")
     for key in keys:
         value = report[key]
         assert isinstance(value, float) and math.isfinite(value) and value > 0, (key, value)

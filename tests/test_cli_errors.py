@@ -48,6 +48,14 @@ CASES = {
     "device name": (["--device", "gpu0"], "Unknown device"),
     "unknown timestring": (["--resume", "20200101000000"], "No run 20200101000000"),
     "malformed timestring": (["--resume", "yesterday"], "14 digits"),
+    "interpolate 5": (["--interpolate", "5"], "interpolate: 5 must be between 1 and 4"),
+    "upscale 3": (["--upscale", "3"], "upscale: 3 is not one of 1 (off), 2 or 4"),
+    "rife without model": (["--interpolate", "2", "--interpolation-engine", "rife"],
+                           "needs its model"),
+    "missing rife model": (["--interpolate", "2", "--interpolation-model", "{missing}.pkl"],
+                           "nope.wav.pkl' (interpolation_model) does not exist"),
+    "not a rife model": (["--interpolate", "2", "--interpolation-model", "{settings}"],
+                         "is not a Practical-RIFE 4.x model"),
 }
 
 

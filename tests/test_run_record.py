@@ -31,7 +31,9 @@ SETTINGS_SINCE_0_1_0 = {"keep_frames": "all", "captions": "none", "lyrics": "",
                         "lyrics_prompts": False, "caption_font": "",
                         "caption_position": "bottom", "caption_size": 0.06,
                         "caption_outline": 0.1, "caption_highlight": "#ffd200",
-                        "lyrics_model": "openai/whisper-small", "section_overlap": 0.5}
+                        "lyrics_model": "openai/whisper-small", "section_overlap": 0.5,
+                        "interpolate": 1, "interpolation_model": "",
+                        "interpolation_engine": "auto", "upscale": 1, "upscale_model": ""}
 
 
 def _json_bytes(data: Any) -> bytes:

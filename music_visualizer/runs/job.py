@@ -42,7 +42,7 @@ from ..lyrics import Lyrics, to_lrc
 from ..modes.base import ResolveContext
 from ..modes.plan import Plan, build_plan, frame_count
 from ..modes.steps import steps_for
-from ..settings import Settings, settings_from_dict
+from ..settings import Settings, apply_overrides, settings_from_dict
 from ..sources.track import TrackInfo
 from .lyric_prompts import GivenLyrics, check_captions, lyric_prompts, run_captions, run_lyrics
 from .record import RunRecord, Song, load_run_record
@@ -65,6 +65,7 @@ from .store import (
 )
 
 if TYPE_CHECKING:
+    from ..finishing.stream import Finisher
     from ..lyrics.captions import Captions
     from ..prompts import PromptSet
 
@@ -83,6 +84,9 @@ __all__ = [
 ]
 
 #: Settings that fix the frames already on disk: a resume that changes one is refused.
+#: The finishing settings (a video of a run that keeps its frames can be made again with others).
+_FINISHING_KEYS = ("interpolate", "interpolation_engine", "interpolation_model", "upscale",
+                   "upscale_model")
 _FIXED_ON_RESUME_MESSAGE = {
     "fps": "frame rate", "width": "width", "height": "height", "duration": "duration",
     "start": "start",
@@ -186,6 +190,11 @@ def _check_resume(record: RunRecord, overrides: Mapping[str, Any], digest: str) 
     wanted = settings_from_dict(overrides, base=stored, source="option")
     for key in overrides:
         old, new = getattr(stored, key), getattr(wanted, key)
+        if old != new and key in _FINISHING_KEYS and stored.keep_frames == "all":
+            flag = f"--{key.replace('_', '-')}"
+            raise RunError(f"Run {timestring} was started with {key}={old!r}; resume it without "
+                           f"{flag}, then make its video again with: python -m music_visualizer "
+                           f"video RUN_DIR --timestring {timestring} {flag} {new}.")
         if old != new:
             what = _FIXED_ON_RESUME_MESSAGE.get(key, key)
             raise RunError(
@@ -218,6 +227,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
             saved = load_run_record(folder, timestring)  # checked before any file is touched
             stored, plan = saved.settings, saved.plan
             _check_resume(saved, request.overrides, digest)
+            _check_finishing(stored)
             scan = scan_frames(folder, timestring, plan.n_frames, size=(plan.width, plan.height),
                                clean=True)
             start = _resume_index(folder, timestring, scan.done, stored,
@@ -229,6 +239,7 @@ def prepare_run(request: RenderRequest, *, now: _dt.datetime | None = None) -> P
 
     settings = _resolve(request.settings, info)
     check_captions(settings)
+    _check_finishing(settings)  # a missing model file: said now, not after the render
     if settings.init_image:
         settings = replace(settings, init_image=_checked_image(settings.init_image))
     n_frames = frame_count(settings.duration or 0.0, settings.fps)
@@ -320,9 +331,16 @@ def make_renderer(settings: Settings, *, device: str | None = None,
                                              load_pipes=load_pipes, data=gan)
 
 
-def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> Path:
-    """(Re)build ``<timestring>.mp4`` from a run's frames and the song's matching slice."""
+def build_video(folder: Path, timestring: str, *, audio: Path | None = None,
+                finishing: Mapping[str, Any] | None = None) -> Path:
+    """(Re)build ``<timestring>.mp4`` from a run's frames and the song's matching slice.
+
+    ``finishing``: settings of the finishing group (``interpolate``, ``upscale``, ...) for this
+    video instead of the run's (its record is unchanged); a ``keep_frames: none`` run's video
+    is joined from its segments, made with the run's own."""
     saved = load_run_record(folder, timestring)
+    if finishing:
+        saved = _refinished(saved, finishing)
     audio_path = Path(audio) if audio else Path(saved.song.audio)
     if not audio_path.is_file():
         raise RunError(
@@ -334,7 +352,35 @@ def build_video(folder: Path, timestring: str, *, audio: Path | None = None) -> 
     if saved.settings.keep_frames == "none":
         return _video_from_segments(folder, timestring, saved, audio_path)
     return _encode(folder, timestring, saved.settings, saved.n_frames, audio_path,
-                   run_captions(folder, timestring, saved.settings, audio_path))
+                   run_captions(folder, timestring, saved.settings, audio_path),
+                   _finisher(saved.settings))
+
+
+def _check_finishing(settings: Settings) -> None:
+    """ModelError (one sentence) when the interpolation or upscaling model is not there."""
+    from ..finishing.stream import check_finishing, finishing_from
+
+    check_finishing(finishing_from(settings))
+
+
+def _refinished(saved: RunRecord, finishing: Mapping[str, Any]) -> RunRecord:
+    """``saved`` with the finishing settings replaced (checked as settings are); RunError for a
+    ``keep_frames: none`` run asked for other ones (its frames are gone)."""
+    settings = apply_overrides(saved.settings, dict(finishing))
+    _check_finishing(settings)
+    if settings != saved.settings and saved.settings.keep_frames == "none":
+        raise RunError(f"Run {saved.timestring} kept no frames (keep_frames: none), so its video "
+                       "cannot be made again with other interpolate or upscale settings; render "
+                       "it again with them.")
+    return replace(saved, settings=settings)
+
+
+def _finisher(settings: Settings) -> Finisher | None:
+    """The loaded interpolation and upscaling of ``settings`` (None when both are off)."""
+    from ..finishing.stream import finishing_from, load_finisher
+
+    finishing = finishing_from(settings)
+    return load_finisher(finishing) if finishing.active else None
 
 
 def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
@@ -352,12 +398,15 @@ def _video_from_segments(folder: Path, timestring: str, saved: RunRecord,
             raise RunError(f"Run {timestring} is not finished ({done} of {plan.n_frames} "
                            f"frames); resume it with --resume {timestring} to finish its video.")
         captions = run_captions(folder, timestring, saved.settings, audio_path)
-        _finish_segments(folder, timestring, saved.settings, plan, None, captions)
-        return _encode(folder, timestring, saved.settings, plan.n_frames, audio_path, captions)
+        finisher = _finisher(saved.settings)
+        _finish_segments(folder, timestring, saved.settings, plan, None, captions, finisher)
+        return _encode(folder, timestring, saved.settings, plan.n_frames, audio_path, captions,
+                       finisher)
 
 
 def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
-                  requested: int | None, captions: Captions | None = None) -> dict[str, Any]:
+                  requested: int | None, captions: Captions | None = None,
+                  finisher: Finisher | None = None) -> dict[str, Any]:
     """How a ``keep_frames: none`` run's segments are encoded (see
     :class:`~music_visualizer.runs.segments.SegmentEncoder`): ``requested`` frames each (None:
     :data:`~music_visualizer.runs.segments.SEGMENT_SECONDS` of video), unless the run's
@@ -370,14 +419,15 @@ def _segment_args(folder: Path, timestring: str, settings: Settings, plan: Plan,
                 size=(plan.width, plan.height),
                 length=segment_length(folder, timestring, plan.n_frames, default),
                 needed=lambda index: steps.state_files(folder, timestring, index, settings),
-                captions=captions)
+                captions=captions, finisher=finisher)
 
 
 def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
-            audio_path: Path, captions: Captions | None) -> Path:
+            audio_path: Path, captions: Captions | None,
+            finisher: Finisher | None = None) -> Path:
     """The run's MP4 from its frames (or, ``keep_frames: none``, its finished segments) and
-    ``audio_path``'s slice (already known to be its song); a partial video made while it was
-    unfinished is deleted (the whole video holds it)."""
+    ``audio_path``'s slice (already known to be its song), through ``finisher``; a partial
+    video made while it was unfinished is deleted (the whole video holds it)."""
     from .partial import partial_path
     from .video import encode_video
 
@@ -386,18 +436,18 @@ def _encode(folder: Path, timestring: str, settings: Settings, n_frames: int,
 
         video = join_segments(folder, timestring, n_frames=n_frames, fps=settings.fps,
                               out=video_path(folder, timestring), audio=audio_path,
-                              audio_start=settings.start)
+                              audio_start=settings.start, interpolate=settings.interpolate)
     else:
         video = encode_video(frames_dir=folder, timestring=timestring, n_frames=n_frames,
                              fps=settings.fps, out_path=video_path(folder, timestring),
                              audio_path=audio_path, audio_start=settings.start,
-                             captions=captions)
+                             captions=captions, finisher=finisher)
     partial_path(folder, timestring).unlink(missing_ok=True)
     return video
 
 
 def _video_is_current(folder: Path, timestring: str, n_frames: int, *,
-                      segments: bool = False) -> bool:
+                      segments: bool = False, frames_out: int | None = None) -> bool:
     """The run's MP4 exists, is newer than its frames (``segments``: its segment list) and
     settings file and has every frame: resuming a finished run then returns at once instead of
     encoding it again (``video`` rebuilds it on request)."""
@@ -411,7 +461,8 @@ def _video_is_current(folder: Path, timestring: str, n_frames: int, *,
         built = video.stat().st_mtime_ns
         newest = max(path.stat().st_mtime_ns for path in
                      [settings_path(folder, timestring), *sources])
-        return built >= newest and probe_video(video).n_frames == n_frames
+        wanted = n_frames if frames_out is None else frames_out
+        return built >= newest and probe_video(video).n_frames == wanted
     except (OSError, VideoError):
         return False
 
@@ -482,10 +533,13 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
     settings, plan = run.settings, run.plan
     state_next = run.start_index
     rendered = 0
+    segmented = settings.keep_frames == "none"
     lock: RunLock | None = None
     try:
         if run.record is None:  # resume: refuse a run that is live, before loading a model
             lock = RunLock(run.folder, run.timestring).acquire()
+        # loaded once (a RIFE model), before the run's folder exists (a bad file leaves no run)
+        finisher = _finisher(settings) if request.make_video or segmented else None
         if state_next < plan.n_frames:
             renderer = renderer or make_renderer(settings, device=request.device,
                                                  with_init_image=run.start_index == 0,
@@ -502,7 +556,7 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
                                   settings=settings, plan=plan)
             try:
                 with _frame_writer(run, state_next, request.segment_frames,
-                                   captions) as writer:
+                                   captions, finisher) as writer:
                     state = render_frames(renderer, plan, state, writer=writer,
                                           on_frame=on_frame, should_stop=should_stop,
                                           batched=steps.mode.batched)
@@ -512,21 +566,21 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
             rendered = state.next_index - run.start_index
             state_next = state.next_index
         stopped = state_next < plan.n_frames
-        segmented = settings.keep_frames == "none"
         if not stopped:  # the diffused frames of cadence were only kept for resume
             for leftover in Path(run.folder).glob(f"{run.timestring}_cadence_*.png"):
                 leftover.unlink(missing_ok=True)
             if segmented:
                 _finish_segments(run.folder, run.timestring, settings, plan,
-                                 request.segment_frames, captions)
+                                 request.segment_frames, captions, finisher)
         video = None
         if request.make_video and not stopped:
             video = video_path(run.folder, run.timestring)
-            if rendered > 0 or not _video_is_current(run.folder, run.timestring, plan.n_frames,
-                                                     segments=segmented):
+            if rendered > 0 or not _video_is_current(
+                    run.folder, run.timestring, plan.n_frames, segments=segmented,
+                    frames_out=plan.n_frames * settings.interpolate):
                 # the record and the song were checked when the run was prepared
                 video = _encode(run.folder, run.timestring, run.settings, plan.n_frames,
-                                Path(request.audio), captions)
+                                Path(request.audio), captions, finisher)
     finally:
         if lock is not None:
             lock.release()
@@ -535,7 +589,8 @@ def render(request: RenderRequest, *, prepared: PreparedRun | None = None,
 
 @contextlib.contextmanager
 def _frame_writer(run: PreparedRun, done: int, segment_frames: int | None,
-                  captions: Captions | None) -> Iterator[FrameWriter]:
+                  captions: Captions | None,
+                  finisher: Finisher | None = None) -> Iterator[FrameWriter]:
     """The writer of a render continuing at frame ``done``; with ``keep_frames: none`` it hands
     each written frame to a :class:`~music_visualizer.runs.segments.SegmentEncoder`, closed
     (its queued segments finished) after the writer."""
@@ -546,20 +601,21 @@ def _frame_writer(run: PreparedRun, done: int, segment_frames: int | None,
     from .segments import SegmentEncoder
 
     args = _segment_args(run.folder, run.timestring, run.settings, run.plan, segment_frames,
-                         captions)
+                         captions, finisher)
     with SegmentEncoder(**args, done=done) as encoder, FrameWriter(
             run.folder, run.timestring, after_frame=encoder.frame_written) as writer:
         yield writer
 
 
 def _finish_segments(folder: Path, timestring: str, settings: Settings, plan: Plan,
-                     segment_frames: int | None, captions: Captions | None = None) -> None:
+                     segment_frames: int | None, captions: Captions | None = None,
+                     finisher: Finisher | None = None) -> None:
     """A ``keep_frames: none`` run whose frames are all rendered: encode the segments not yet
     finished (the last one, or those a kill left) and delete the frames kept for resume."""
     from .segments import encode_missing, prune_frames
 
     encode_missing(**_segment_args(folder, timestring, settings, plan, segment_frames,
-                                   captions),
+                                   captions, finisher),
                    done=plan.n_frames)
     prune_frames(folder, timestring, plan.n_frames, keep=())
 

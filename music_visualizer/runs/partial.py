@@ -26,6 +26,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import RunError
 from ..lyrics.captions import Captions
@@ -156,16 +157,26 @@ def build_partial(run_dir: Path, timestring: str, *, audio: Path | None = None) 
     fps, settings = record.settings.fps, record.settings
     out = partial_path(folder, timestring)
     captions = run_captions(folder, timestring, settings, song)
+    finisher = _finisher(settings)
     if not segments:
         from .video import encode_video
 
         encode_video(frames_dir=folder, timestring=timestring, n_frames=frames, fps=fps,
                      out_path=out, audio_path=song, audio_start=settings.start,
-                     captions=captions)
+                     captions=captions, finisher=finisher)
     else:
         _join(folder, timestring, segments, tail, fps=fps, out=out, song=song,
-              audio_start=settings.start, captions=captions)
+              audio_start=settings.start, captions=captions, finisher=finisher)
     return PartialVideo(out, frames, record.n_frames, fps, damaged)
+
+
+def _finisher(settings: Any) -> Any:
+    """The run's interpolation and upscaling, loaded (None when off): the partial video looks
+    like the final one, and its tail joins the run's segments."""
+    from ..finishing.stream import finishing_from, load_finisher
+
+    finishing = finishing_from(settings)
+    return load_finisher(finishing) if finishing.active else None
 
 
 def partial_video(run_dir: Path, timestring: str, *, audio: Path | None = None) -> Path:
@@ -174,7 +185,7 @@ def partial_video(run_dir: Path, timestring: str, *, audio: Path | None = None) 
 
 
 def _tail_piece(folder: Path, timestring: str, first: int, count: int, fps: float,
-                work: Path, captions: Captions | None = None) -> Path:
+                work: Path, captions: Captions | None = None, finisher: Any = None) -> Path:
     """Frames ``first .. first + count - 1`` encoded as one silent piece (the segments' encoder
     settings), through links named from frame 0 in ``work``."""
     from .video import encode_video
@@ -189,11 +200,12 @@ def _tail_piece(folder: Path, timestring: str, first: int, count: int, fps: floa
     if captions is not None:  # the links are numbered from 0: caption them as frame first + i
         captions = replace(captions, offset=captions.offset + first)
     return encode_video(frames_dir=work, timestring=timestring, n_frames=count, fps=fps,
-                        out_path=work / "tail.mp4", captions=captions)
+                        out_path=work / "tail.mp4", captions=captions, finisher=finisher)
 
 
 def _join(folder: Path, timestring: str, segments: list[Segment], tail: int, *, fps: float,
-          out: Path, song: Path, audio_start: float, captions: Captions | None = None) -> None:
+          out: Path, song: Path, audio_start: float, captions: Captions | None = None,
+          finisher: Any = None) -> None:
     """The segments and ``tail`` frames after them joined (no re-encode) with the song's slice
     into ``out`` (:func:`~music_visualizer.runs.video.join_videos`)."""
     from .video import join_videos
@@ -203,6 +215,7 @@ def _join(folder: Path, timestring: str, segments: list[Segment], tail: int, *, 
         pieces = [where / seg.file for seg in segments]
         if tail:
             pieces.append(_tail_piece(folder, timestring, segments[-1].end, tail, fps, Path(tmp),
-                                      captions))
-        join_videos(pieces, n_frames=segments[-1].end + tail, fps=fps, out_path=out,
-                    audio_path=song, audio_start=audio_start)
+                                      captions, finisher))
+        factor = 1 if finisher is None else finisher.finishing.interpolate
+        join_videos(pieces, n_frames=(segments[-1].end + tail) * factor, fps=fps * factor,
+                    out_path=out, audio_path=song, audio_start=audio_start)

@@ -25,6 +25,12 @@ so a run killed at any moment and resumed gives the same segments, and the same 
 for byte, as an uninterrupted one: a ``.part`` segment, or frames past the last listed segment,
 are encoded again from the PNGs, which are kept until their segment is listed.
 
+With interpolation (``interpolate: N``) a segment of frames ``first .. end - 1`` holds
+``(end - first) * N`` video frames: its frames and the in-betweens up to frame ``end``, the next
+segment's first (the last segment holds its last frame). So it is encoded once frame ``end`` is
+on disk, and the joined segments have exactly the frames of the whole video interpolated at
+once. Upscaling makes every segment ``upscale`` times larger; the join never re-encodes.
+
 - :class:`Segment`          one listed segment
 - :func:`read_segments`     the finished segments of a run (what a player may show)
 - :func:`segment_frames`    the segment length for a frame rate and a cadence
@@ -45,6 +51,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import RunError
 from ..files import atomic_write_json
@@ -195,6 +202,13 @@ class _Run:
     length: int
     needed: Needed
     captions: Captions | None = None
+    finisher: Any = None
+
+    @property
+    def lookahead(self) -> bool:
+        """Whether a segment's encode reads the next segment's first frame (interpolation:
+        the in-betweens across the boundary belong to the segment before it)."""
+        return self.finisher is not None and self.finisher.finishing.interpolate > 1
 
 
 def _encode_one(run: _Run, listed: list[Segment], first: int, end: int) -> list[Segment]:
@@ -206,7 +220,8 @@ def _encode_one(run: _Run, listed: list[Segment], first: int, end: int) -> list[
     part = where / f"{name}.part"
     encode_video(frames_dir=run.folder, timestring=run.timestring, n_frames=end - first,
                  fps=run.fps, out_path=part, first_frame=first, bitexact=True,
-                 captions=run.captions)
+                 captions=run.captions, finisher=run.finisher,
+                 after=run.lookahead and end < run.n_frames)
     os.replace(part, where / name)
     listed = [*listed, Segment(name, first, end - first)]
     _write_list(run.folder, run.timestring, listed, fps=run.fps, size=run.size)
@@ -236,16 +251,20 @@ def _tidy(run: _Run, start: int) -> list[Segment]:
 
 def encode_missing(folder: Path, timestring: str, *, n_frames: int, fps: float,
                    size: tuple[int, int], length: int, needed: Needed, done: int,
-                   captions: Captions | None = None) -> list[Segment]:
+                   captions: Captions | None = None, finisher: Any = None) -> list[Segment]:
     """Tidy the segments of a run continuing at frame ``done`` (see :class:`SegmentEncoder`)
-    and encode, now, the segments whose frames ``< done`` are all on disk; the listed
-    segments after. With ``done == n_frames`` every segment is then finished. ``captions``:
-    lyrics burned into the segments (their frames keep the run's frame numbers)."""
-    run = _Run(Path(folder), timestring, n_frames, fps, size, length, needed, captions)
+    and encode, now, the segments whose frames ``< done`` are all on disk (interpolating: and
+    the frame after them); the listed segments after. With ``done == n_frames`` every segment
+    is then finished. ``captions``: lyrics burned into the segments (their frames keep the
+    run's frame numbers); ``finisher``: interpolation and upscaling
+    (:class:`~music_visualizer.finishing.stream.Finisher`)."""
+    run = _Run(Path(folder), timestring, n_frames, fps, size, length, needed, captions,
+               finisher)
     segments_dir(folder, timestring).mkdir(parents=True, exist_ok=True)
     listed = _tidy(run, done)
     start = listed[-1].end if listed else 0
-    for first, end in _ranges(n_frames, length, start, done):
+    stop = done - 1 if run.lookahead and done < n_frames else done
+    for first, end in _ranges(n_frames, length, start, stop):
         listed = _encode_one(run, listed, first, end)
     return listed
 
@@ -264,12 +283,12 @@ class SegmentEncoder:
 
     def __init__(self, folder: Path, timestring: str, *, n_frames: int, fps: float,
                  size: tuple[int, int], length: int, needed: Needed, done: int,
-                 captions: Captions | None = None) -> None:
+                 captions: Captions | None = None, finisher: Any = None) -> None:
         self._run = _Run(Path(folder), timestring, n_frames, fps, size, length, needed,
-                         captions)
+                         captions, finisher)
         self._listed = encode_missing(folder, timestring, n_frames=n_frames, fps=fps,
                                       size=size, length=length, needed=needed, done=done,
-                                      captions=captions)
+                                      captions=captions, finisher=finisher)
         self._queue: queue.Queue[tuple[int, int] | None] = queue.Queue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="segment-encoder", daemon=True)
@@ -287,11 +306,17 @@ class SegmentEncoder:
                 self._error = e
 
     def frame_written(self, index: int) -> None:
-        """Frame ``index`` is on disk: queue its segment when it is the segment's last."""
+        """Frame ``index`` is on disk: queue its segment when it is the segment's last (when
+        interpolating: the next segment's first, or the run's last frame)."""
         if self._error is not None:
             raise self._error
         end, run = index + 1, self._run
-        if end % run.length == 0 or end == run.n_frames:
+        if run.lookahead:
+            if index > 0 and index % run.length == 0:
+                self._queue.put((index - run.length, index))
+            if end == run.n_frames:
+                self._queue.put(((end - 1) // run.length * run.length, end))
+        elif end % run.length == 0 or end == run.n_frames:
             self._queue.put(((end - 1) // run.length * run.length, end))
 
     def close(self) -> list[Segment]:
@@ -311,9 +336,11 @@ class SegmentEncoder:
 
 
 def join_segments(folder: Path, timestring: str, *, n_frames: int, fps: float, out: Path,
-                  audio: Path | None = None, audio_start: float = 0.0) -> Path:
+                  audio: Path | None = None, audio_start: float = 0.0,
+                  interpolate: int = 1) -> Path:
     """``out`` from the run's segments joined without re-encoding, with the song's slice from
-    ``audio_start`` (the same slice a ``keep_frames: all`` run's video has).
+    ``audio_start`` (the same slice a ``keep_frames: all`` run's video has); segments made
+    with ``interpolate`` hold that many video frames per run frame, at ``fps * interpolate``.
 
     Raises
     ------
@@ -330,5 +357,6 @@ def join_segments(folder: Path, timestring: str, *, n_frames: int, fps: float, o
         raise RunError(f"Run {timestring} has {covered} of its {n_frames} frames in finished "
                        f"video segments; resume it with --resume {timestring} to finish it.")
     where = segments_dir(folder, timestring)
-    return join_videos([where / seg.file for seg in listed], n_frames=n_frames, fps=fps,
-                       out_path=out, audio_path=audio, audio_start=audio_start)
+    return join_videos([where / seg.file for seg in listed], n_frames=n_frames * interpolate,
+                       fps=fps * interpolate, out_path=out, audio_path=audio,
+                       audio_start=audio_start)

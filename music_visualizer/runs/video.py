@@ -15,6 +15,7 @@ the song ends early, never longer than the video), and ``+faststart`` for stream
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import math
 import os
@@ -23,22 +24,26 @@ import secrets
 import shutil
 import statistics
 import subprocess
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from glob import escape as glob_escape
 from pathlib import Path
 
 import imageio_ffmpeg
+import numpy as np
 from PIL import Image
 
 from music_visualizer import child_process
 from music_visualizer.errors import VideoError
+from music_visualizer.finishing.stream import Finisher, finished_frames, read_frames
 from music_visualizer.lyrics.captions import Captions, caption_frames
 from music_visualizer.runs.png import png_damage
 from music_visualizer.runs.store import storage_problem
 
-__all__ = ["VideoInfo", "encode_video", "join_videos", "probe_video"]
+__all__ = ["VideoInfo", "crf_for_size", "encode_video", "h264_level", "join_videos",
+           "probe_video"]
 
 X264_PRESETS = (
     "ultrafast", "superfast", "veryfast", "faster", "fast",
@@ -101,6 +106,8 @@ def encode_video(
     first_frame: int = 0,
     bitexact: bool = False,
     captions: Captions | None = None,
+    finisher: Finisher | None = None,
+    after: bool = False,
 ) -> Path:
     """Encode frames ``first_frame .. first_frame+n_frames-1`` (and the matching audio slice)
     into an MP4.
@@ -129,6 +136,10 @@ def encode_video(
         ``keep_frames: none`` run).
     captions : lyrics to burn into the video (:mod:`music_visualizer.lyrics.captions`): the
         encoder reads captioned copies of the frames, the PNGs in ``frames_dir`` stay as they are.
+    finisher : interpolation and upscaling (:mod:`music_visualizer.finishing`): frames piped
+        through it; ``n_frames * interpolate`` frames at ``fps * interpolate``, larger.
+    after : with ``finisher``, the last in-betweens lead to frame ``first_frame + n_frames``
+        (the next segment's first; else the last frame is held).
 
     Returns
     -------
@@ -150,7 +161,12 @@ def encode_video(
                           first_frame=first_frame)
     width, height = _frame_size(first)
     audio = None if audio_path is None else _check_audio(audio_path)
-
+    if finisher is not None and finisher.finishing.active:
+        return _encode_finished(
+            finisher, frames=frames, timestring=timestring, n_frames=n_frames, fps=fps_q,
+            size=(width, height), out=Path(out_path), audio=audio, audio_start=audio_start,
+            crf=crf, preset=preset, x264_params=x264_params, first_frame=first_frame,
+            bitexact=bitexact, captions=captions, after=after)
     out = Path(out_path)
     hidden = _hidden_beside(out)
     tmp, captioned = hidden("part"), hidden("frames")
@@ -162,19 +178,9 @@ def encode_video(
             _caption_frames(frames, captioned, timestring=timestring, first_frame=first_frame,
                             n_frames=n_frames, captions=captions)
         cmd = _encode_command(
-            pattern=pattern,
-            n_frames=n_frames,
-            fps=fps_q,
-            size=(width, height),
-            audio=audio,
-            audio_start=audio_start,
-            crf=crf,
-            preset=preset,
-            x264_params=x264_params,
-            out=tmp,
-            first_frame=first_frame,
-            bitexact=bitexact,
-        )
+            pattern=pattern, n_frames=n_frames, fps=fps_q, size=(width, height), audio=audio,
+            audio_start=audio_start, crf=crf, preset=preset, x264_params=x264_params, out=tmp,
+            first_frame=first_frame, bitexact=bitexact)
         _run_encoder(cmd, tmp=tmp, out=out, frames=frames, timestring=timestring,
                      n_frames=n_frames, first_frame=first_frame)
         _move_into_place(tmp, out)
@@ -182,6 +188,87 @@ def encode_video(
         tmp.unlink(missing_ok=True)
         shutil.rmtree(captioned, ignore_errors=True)
     return out
+
+
+def _encode_finished(finisher: Finisher, *, frames: Path, timestring: str, n_frames: int,
+                     fps: Fraction, size: tuple[int, int], out: Path, audio: Path | None,
+                     audio_start: float, crf: int, preset: str, x264_params: str | None,
+                     first_frame: int, bitexact: bool, captions: Captions | None,
+                     after: bool) -> Path:
+    """:func:`encode_video` through ``finisher``: finished frames piped into ffmpeg."""
+    if after:
+        _check_frames(frames, timestring=timestring, n_frames=1, first_frame=first_frame + n_frames)
+    f = finisher.finishing
+    n_out, fps_out = f.frames_out(n_frames), fps * f.interpolate
+    out_size = (size[0] * f.upscale, size[1] * f.upscale)
+    hidden = _hidden_beside(out)
+    tmp = hidden("part")
+    cmd = _encode_command(pattern="-", n_frames=n_out, fps=fps_out, size=out_size, audio=audio,
+                          audio_start=audio_start, crf=crf_for_size(crf, out_size),
+                          preset=preset, x264_params=x264_params, out=tmp, bitexact=bitexact,
+                          raw=True, level=h264_level(out_size, float(fps_out)))
+    source = read_frames(frames, timestring, first_frame, n_frames, after)
+    finished = finished_frames(finisher, source, captions=captions,
+                               first_out=first_frame * f.interpolate)
+    try:
+        _run_fed_encoder(cmd, finished, out=out, tmp=tmp, n_frames=n_out)
+        _move_into_place(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def _run_fed_encoder(cmd: list[str], frames: Iterator[np.ndarray], *, out: Path, tmp: Path,
+                     n_frames: int) -> None:
+    """Run ffmpeg's ``cmd``, writing ``frames`` to its stdin, and check it wrote ``n_frames``."""
+    proc = child_process.popen_fed(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors: list[bytes] = []
+    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    try:
+        for frame in frames:
+            proc.stdin.write(np.ascontiguousarray(frame).tobytes())
+    except BrokenPipeError:
+        pass  # ffmpeg ended early: its exit code and stderr say why
+    finally:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+        code = proc.wait()
+        reader.join()
+    stderr = b"".join(errors)
+    if code != 0:
+        raise VideoError(_encode_failure(out, code, stderr))
+    written = probe_video(tmp).n_frames
+    if written != n_frames:
+        raise VideoError(f"ffmpeg wrote {written} frames instead of {n_frames} to '{out}'; "
+                         f"ffmpeg said: {_tail(stderr)}")
+
+
+#: H.264 levels: (name, max frame size in 16x16 macroblocks, max macroblocks per second,
+#: max bitrate of the High profile in kbit/s).
+_LEVELS = (("3.0", 1620, 40500, 12500), ("3.1", 3600, 108000, 17500),
+           ("3.2", 5120, 216000, 25000), ("4.1", 8192, 245760, 62500),
+           ("4.2", 8704, 522240, 62500), ("5.0", 22080, 589824, 168750),
+           ("5.1", 36864, 983040, 300000), ("5.2", 36864, 2073600, 300000),
+           ("6.0", 139264, 4177920, 300000), ("6.1", 139264, 8355840, 600000),
+           ("6.2", 139264, 16711680, 800000))
+
+
+def h264_level(size: tuple[int, int], fps: float) -> tuple[str, int]:
+    """The lowest H.264 level (and its High-profile bitrate cap, kbit/s) for frames of
+    ``size`` at ``fps``: 4.1 for 1080p30, 5.1 for 4K30, 5.2 for 4K60."""
+    mbs = -(-size[0] // 16) * -(-size[1] // 16)
+    for name, max_fs, max_mbps, max_br in _LEVELS:
+        if mbs <= max_fs and mbs * fps <= max_mbps:
+            return name, max_br
+    return _LEVELS[-1][0], _LEVELS[-1][3]
+
+
+def crf_for_size(crf: int, size: tuple[int, int]) -> int:
+    """The CRF for a video of ``size``: ``crf`` up to 1080p, one more above, two more from 4K
+    (each pixel is smaller on screen, so the same look needs fewer bits)."""
+    pixels = size[0] * size[1]
+    return min(51, crf + (pixels > 1920 * 1088) + (pixels >= 3840 * 2160))
 
 
 def _caption_frames(frames: Path, out_dir: Path, *, timestring: str, first_frame: int,
@@ -375,21 +462,30 @@ def _encode_command(
     x264_params: str | None = None,
     first_frame: int = 0,
     bitexact: bool = False,
+    raw: bool = False,
+    level: tuple[str, int] | None = None,
 ) -> list[str]:
-    """The ffmpeg argument list for :func:`encode_video`."""
+    """The ffmpeg argument list for :func:`encode_video` (``raw``: RGB frames of ``size`` on
+    stdin; ``level``: the H.264 level and its bitrate cap)."""
     rate = f"{fps.numerator}/{fps.denominator}"
     duration = float(n_frames / fps)
     threads = str(min(os.cpu_count() or 1, 8))
     cmd = [
         imageio_ffmpeg.get_ffmpeg_exe(),
         "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y",
-        "-threads", threads,  # PNG decoding (frame threads)
-        "-f", "image2", "-pattern_type", "sequence", "-start_number", str(first_frame),
-        "-framerate", rate, "-i", pattern,
-    ]  # fmt: skip
+    ]
+    width, height = size
+    if raw:
+        cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+                "-framerate", rate, "-i", "pipe:0"]
+    else:
+        cmd += [
+            "-threads", threads,  # PNG decoding (frame threads)
+            "-f", "image2", "-pattern_type", "sequence", "-start_number", str(first_frame),
+            "-framerate", rate, "-i", pattern,
+        ]  # fmt: skip
     if audio is not None:
         cmd += ["-i", os.path.abspath(audio)]
-    width, height = size
     vf = []
     if width % 2 or height % 2:
         # One extra column/row, copied from its neighbour (no black line, no resampling).
@@ -406,6 +502,9 @@ def _encode_command(
         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
         "-color_range", "tv",
     ]  # fmt: skip
+    if level is not None:
+        cmd += ["-level:v", level[0], "-maxrate:v", f"{level[1]}k",
+                "-bufsize:v", f"{level[1] * 2}k"]
     if bitexact:
         cmd += ["-threads:v", "1", *_BITEXACT]
     if audio is not None:
@@ -468,8 +567,7 @@ def join_videos(
     hidden = _hidden_beside(out)
     tmp, listing = hidden("part"), hidden("concat.txt")
     try:
-        listing.write_text("ffconcat version 1.0\n" + "".join(
-            f"file '{_concat_quote(os.path.abspath(p))}'\n" for p in parts), encoding="utf-8")
+        listing.write_text(_concat_listing(parts, fps_q), encoding="utf-8")
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats",
                "-loglevel", "warning", "-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
         if audio is not None:
@@ -491,6 +589,18 @@ def join_videos(
         tmp.unlink(missing_ok=True)
         listing.unlink(missing_ok=True)
     return out
+
+
+def _concat_listing(parts: list[Path], fps: Fraction) -> str:
+    """The ffconcat listing of ``parts``, each with its exact duration (its frames / ``fps``):
+    without it the demuxer takes the MP4's duration in milliseconds, cut short, and every join
+    would start the next part up to a millisecond early (the video ends short of the song)."""
+    lines = ["ffconcat version 1.0\n"]
+    for part in parts:
+        seconds = probe_video(part).n_frames / fps
+        lines.append(f"file '{_concat_quote(os.path.abspath(part))}'\n"
+                     f"duration {float(seconds):.9f}\n")
+    return "".join(lines)
 
 
 def _concat_quote(path: str) -> str:

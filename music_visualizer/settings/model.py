@@ -62,6 +62,8 @@ GROUPS: dict[str, str] = {
     "render": "What renders it",
     "size": "Size and time",
     "output": "What is kept on disk",
+    "finishing": "Finishing at encode time (more frames, larger pictures; the PNGs stay as "
+                 "rendered)",
     "diffusion": "Diffusion",
     "animation": "Deforum animation (per frame)",
     "noise": "Noise and anti-blur (unsharp mask before the noise; amount 0 = off)",
@@ -176,6 +178,30 @@ class Settings:
         "#ffd200", "karaoke: the colour of the words sung so far (a name or #rrggbb)",
         group="output", metavar="COLOUR",
         convert=normalize_colour)
+    # Finishing: interpolation and upscaling when the video is encoded.
+    interpolate: int = setting(
+        1, "frames per rendered frame in the video: 2, 3 or 4 times the fps, the same duration "
+        "(1 = off)", group="finishing", low=1, high=4, metavar="N", widget="number",
+        app=dict(label="Interpolate", minimum=1, maximum=4, precision=0,
+                 info="x fps in the video (1 = off)"), form=65)
+    interpolation_model: str = setting(
+        "", "rife: the flownet.pkl of a Practical-RIFE 4.x release (a path or its train_log "
+        "folder, or a Hugging Face id)", group="finishing", metavar="PATH_OR_ID", widget="text",
+        app=dict(label="RIFE model", info="flownet.pkl (engine rife)"), form=66)
+    interpolation_engine: str = setting(
+        "auto", "auto: rife when interpolation_model is given, else minterpolate | rife: the "
+        "RIFE model (best; needs interpolation_model) | minterpolate: ffmpeg's motion "
+        "interpolation (no model) | blend: cross-fade (fastest)",
+        group="finishing", choices=("auto", "rife", "minterpolate", "blend"), widget="dropdown",
+        app=dict(label="Interpolation"), form=67)
+    upscale: int = setting(
+        1, "the video's pictures 2 or 4 times larger (1 = off)", group="finishing", low=1,
+        high=4, metavar="N", widget="dropdown",
+        app=dict(label="Upscale", choices=[1, 2, 4], info="x width and height"), form=68)
+    upscale_model: str = setting(
+        "", "an ESRGAN-family .pth/.safetensors (Real-ESRGAN x4plus, 4x-UltraSharp ...); "
+        "empty: Lanczos", group="finishing", metavar="PATH", widget="text",
+        app=dict(label="Upscale model", info="empty: Lanczos"), form=69)
     # Diffusion.
     steps: int = setting(4, "denoising steps (sd-turbo needs 1-4; SD 1.5 wants 25-50)",
                          group="diffusion", low=1, high=200, widget="number",
@@ -338,7 +364,7 @@ class Settings:
         high=10.0, widget="number",
         app=dict(label="Section overlap (s)",
                  info="render --parallel sections: the cross-fade where two parts meet"),
-        form=63, **_SEC)
+        form=64, **_SEC)
     beat_tracker: str = setting(
         "auto", "auto (beat_this when installed, else builtin) | builtin | beat_this | madmom",
         group="music", choices=("auto", "builtin", "beat_this", "madmom"), widget="dropdown",
@@ -493,6 +519,8 @@ def check_rules(settings: Settings) -> None:
     """Rules between fields (each field's own range is checked from its spec): what the chosen
     mode refuses (walk: the preview renderer) is the mode's own check."""
     check_mode(settings)
+    if settings.upscale not in (1, 2, 4):
+        raise SettingsError(f"upscale: {settings.upscale} is not one of 1 (off), 2 or 4.")
 
 
 def settings_from_dict(data: Mapping[str, Any], *, base: Settings | None = None,

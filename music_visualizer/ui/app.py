@@ -253,11 +253,12 @@ ADVANCED_ROWS: tuple[tuple[str, ...], ...] = (
     ("diffusion_cadence", "noise_type", "prompt_blend", "tiny_vae", "compile"),
     ("walk_smoothing", "gan_model", "classes", "truncation", "pitch_sensitivity",
      "tempo_sensitivity"),
+    ("interpolate", "interpolation_engine", "interpolation_model", "upscale", "upscale_model"),
     ("beat_tracker", "keep_frames"),
 )
 #: The settings beside the Lyrics box.
 LYRICS_ROWS: tuple[tuple[str, ...], ...] = (
-    ("captions", "lyrics_prompts"),
+    ("captions", "lyrics_prompts", "lyrics_model"),
     ("caption_font", "caption_position", "caption_size", "caption_outline"),  # the captions' look
 )
 _GRADIO_WIDGETS = {"number": "Number", "slider": "Slider", "dropdown": "Dropdown",
@@ -272,7 +273,7 @@ def setting_widget(name: str, value: Any) -> Any:
     kwargs: dict[str, Any] = {"label": name, **spec.app, "value": value}
     if name == "preset":
         kwargs["choices"] = [NO_PRESET, *preset_names()]
-    elif spec.widget in ("dropdown", "radio"):
+    elif spec.widget in ("dropdown", "radio") and "choices" not in kwargs:
         kwargs["choices"] = list(spec.choices)
     return getattr(gr, _GRADIO_WIDGETS[spec.widget])(**kwargs)
 

@@ -48,6 +48,7 @@ _RENDER_GROUPS = {
     "walk": "walk mode (--mode walk; intervals come from the settings file, else one per "
             "section)",
     "gan": "gan mode (--mode gan; the Deep Music Visualizer's options, same meaning)",
+    "finishing": "finishing (at encode time: more frames per second, larger pictures)",
     "schedules": "keyframe schedules (Deforum syntax; audio features are variables, e.g. "
                  "\"0:(1 + 0.05*beat**2)\")",
 }
@@ -59,7 +60,7 @@ def _flag_group(kind: str, spec: Spec) -> str:
     """Which of :data:`_RENDER_GROUPS` a setting's flag is listed in."""
     if kind == "schedule":
         return "schedules"
-    return spec.group if spec.group in ("walk", "gan") else "settings"
+    return spec.group if spec.group in ("walk", "gan", "finishing") else "settings"
 
 
 def _shown(value: Any) -> str | None:
@@ -173,6 +174,11 @@ def _add_render_batch(commands: Any) -> None:
             add_setting_flag(groups[_flag_group(kind, spec)], name)
 
 
+def _finishing_names() -> tuple[str, ...]:
+    """The settings of the finishing group (the ``video`` command's flags)."""
+    return tuple(name for name, (_, spec) in field_specs().items() if spec.group == "finishing")
+
+
 def _add_video_and_prompts(commands: Any) -> None:
     video = commands.add_parser(
         "video", help="(re)build a run's MP4 from its frames; of an unfinished run, "
@@ -180,6 +186,11 @@ def _add_video_and_prompts(commands: Any) -> None:
     video.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     video.add_argument("--timestring", required=True)
     video.add_argument("--audio", type=Path, help="the song, if it moved since the render")
+    finishing = video.add_argument_group(
+        "finishing", "interpolate and upscale this video (default: as the run was rendered; "
+                     "its frames and settings file stay as they are)")
+    for name in _finishing_names():
+        add_setting_flag(finishing, name)
 
     prompts = commands.add_parser(
         "prompts", help="a track card and five default prompts from a link and/or a file",
@@ -506,7 +517,9 @@ def _cmd_video(args: argparse.Namespace) -> int:
     ts = check_timestring(args.timestring)
     record = load_run_record(args.run_dir, ts)
     if run_is_finished(args.run_dir, ts, record.n_frames):
-        path = build_video(args.run_dir, ts, audio=args.audio)
+        finishing = {name: getattr(args, name) for name in _finishing_names()
+                     if getattr(args, name, None) is not None}
+        path = build_video(args.run_dir, ts, audio=args.audio, finishing=finishing)
         print(f"Video: {path}")
         return 0
     partial = build_partial(args.run_dir, ts, audio=args.audio)

@@ -425,7 +425,9 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
                       height: int | None = None, output_folder: str = "",
                       keep_frames: str = "", captions: str = "",
                       lyrics_prompts: bool | None = None,
-                      lyrics_file: str = "") -> NotebookSettings:
+                      lyrics_file: str = "", interpolate: int | None = None,
+                      interpolation_model: str = "", upscale: int | None = None,
+                      upscale_model: str = "") -> NotebookSettings:
     """The Settings form -> ``<output>/notebook_settings.yaml``, checked, for the app.
 
     Layers: ``settings_file`` (blank: the defaults), then the form. ``model`` blank means the
@@ -439,6 +441,8 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
     per lyric line; ``lyrics_file`` an ``.lrc`` file (relative: in ``folders["root"]``, Drive's
     MyDrive in Colab) whose lines the app's Lyrics box starts with (blank: an ``.lrc`` next to
     the song, or its tags).
+    ``interpolate`` (1-4) and ``upscale`` (1, 2, 4), with their model files (blank:
+    minterpolate and Lanczos), finish the video (None: the file's).
 
     Raises
     ------
@@ -466,7 +470,10 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
     form = {"model": chosen_model or None, "fps": fps, "width": width, "height": height,
             "keep_frames": keep_frames.strip() or None, "captions": captions.strip() or None,
             "lyrics_prompts": lyrics_prompts,
-            "lyrics": _lyrics_file(lyrics_file, Path(folders["root"]))}
+            "lyrics": _lyrics_file(lyrics_file, Path(folders["root"])),
+            "interpolate": interpolate,
+            "interpolation_model": interpolation_model.strip() or None, "upscale": upscale,
+            "upscale_model": upscale_model.strip() or None}
     data.update({key: value for key, value in form.items() if value is not None})
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / "notebook_settings.yaml"
@@ -480,6 +487,7 @@ def notebook_settings(folders: Mapping[str, Path], *, settings_file: str = "conf
           f"Lyrics: {chosen['lyrics'] or 'an .lrc next to the song, or its tags'}; captions: "
           f"{chosen['captions']}; prompts from the lyrics: "
           f"{'yes' if chosen['lyrics_prompts'] else 'no'}\n"
+          f"Video: x{chosen['interpolate']} frames per second, x{chosen['upscale']} size\n"
           f"Videos: {output_dir}\nSettings file: {target}")
     return NotebookSettings(output_dir=output_dir, settings_file=target, model=chosen["model"])
 
