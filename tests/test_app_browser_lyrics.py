@@ -17,8 +17,10 @@ from tests.conftest import lyric_flac
 
 pytestmark = pytest.mark.slow
 
-# the browser, the Spotify stub's environment and the plain song of the app's browser tests
+# the browser, the Spotify stub's environment, the plain song and the page of the app's browser
+# tests (the page opens this module's server)
 browser, env, song_file = app_browser.browser, app_browser.env, app_browser.song_file
+page = app_browser.page
 WAIT_MS = app_browser.WAIT_MS
 
 LRC = ("[ti:Neon Skyline]\n"
@@ -42,17 +44,6 @@ def server(env, tmp_path_factory, song_file):
     app_browser.wait_until_served(url)
     yield {"url": url, "app": app, "out": out, "song": song_file}
     app.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(180_000)
-    page.goto(server["url"])
-    page.get_by_role("button", name="Produce Prompts").wait_for()
-    yield page
-    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
 import pytest
 from PIL import Image
@@ -21,6 +19,7 @@ from music_visualizer.runs.job import RenderRequest, render
 from music_visualizer.settings import Settings
 from tests.conftest import run_cli
 from tests.resume_check import same_bytes
+from tests.video_check import video_frames
 
 SIZE = (192, 144)
 TEXT = "HELLO WORLD"
@@ -85,10 +84,7 @@ def test_a_bad_font_is_one_sentence(tmp_path):
 
 
 def _video_frames(video: Path) -> np.ndarray:
-    out = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(video),
-                          "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo",
-                          "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
-    return np.frombuffer(out, np.uint8).reshape(-1, SIZE[1], SIZE[0], 3).astype(int)
+    return video_frames(video, SIZE)
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,9 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
 import pytest
 
@@ -27,6 +25,7 @@ from music_visualizer.runs.segments import read_segments
 from music_visualizer.settings import Settings
 from tests.conftest import run_cli
 from tests.resume_check import same_bytes
+from tests.video_check import video_frames
 
 LRC = ("[00:00.50]<00:00.50>HELLO <00:01.00>WORLD <00:01.50>AGAIN\n"
        "[00:02.00]\n"
@@ -94,10 +93,7 @@ def _yellow(rgb: np.ndarray) -> np.ndarray:
 
 
 def _video_frames(video: Path) -> np.ndarray:
-    out = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(video),
-                          "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo",
-                          "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
-    return np.frombuffer(out, np.uint8).reshape(-1, SIZE[1], SIZE[0], 3).astype(int)
+    return video_frames(video, SIZE)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import imageio_ffmpeg
+import numpy as np
 
 
 def frame_durations(video: Path) -> set[float]:
@@ -19,3 +20,12 @@ def frame_durations(video: Path) -> set[float]:
     durations = [int(line.split(",")[3]) for line in text.splitlines()
                  if line and not line.startswith("#")]
     return {d * num / den for d in durations}
+
+
+def video_frames(video: Path, size: tuple[int, int]) -> np.ndarray:
+    """Every frame of the video's first stream as ``(n, height, width, 3)`` ints, decoded as
+    stored (no frame rate conversion); ``size`` is ``(width, height)``."""
+    out = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(video),
+                          "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo",
+                          "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(out, np.uint8).reshape(-1, size[1], size[0], 3).astype(int)

@@ -119,10 +119,7 @@ def _add_render(commands: Any) -> None:
     render.add_argument("--song-name", help="name of the song's folder (default: title tag)")
     render.add_argument("--device", help="torch device (default: cuda, mps, else cpu)")
     _add_parallel(render)
-    groups = {key: render.add_argument_group(title) for key, title in _RENDER_GROUPS.items()}
-    for name, (kind, spec) in field_specs().items():
-        if spec.flag is not None:
-            add_setting_flag(groups[_flag_group(kind, spec)], name)
+    _add_setting_flags(render)
 
 
 def _add_parallel(render: Any) -> None:
@@ -131,14 +128,28 @@ def _add_parallel(render: Any) -> None:
     group.add_argument("--parallel", choices=("sections",),
                        help="sections: render the song's sections side by side on --workers, "
                             "cross-faded where they meet (section_overlap)")
-    group.add_argument("--workers", type=int, metavar="N",
-                       help="with --parallel: workers (default: one per GPU, else per CPU)")
-    group.add_argument("--ray-address", metavar="ADDR",
-                       help="with --parallel: a Ray cluster (HOST:PORT, ray://HOST:10001 or "
-                            "auto; default: a local Ray)")
-    group.add_argument("--storage", choices=("auto", "shared", "object-store"), default="auto",
-                       help="with --parallel: how the parts' frames reach --output-dir: a "
-                            "folder every worker sees, or sent back through Ray (default auto)")
+    _add_ray_options(group, when="with --parallel: ")
+
+
+def _add_ray_options(parser: Any, *, when: str = "") -> None:
+    """``--workers``, ``--ray-address`` and ``--storage`` (``when``: what they need first)."""
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help=f"{when}workers (default: one per GPU, else one per CPU)")
+    parser.add_argument("--ray-address", metavar="ADDR",
+                        help=f"{when}a Ray cluster (HOST:PORT, ray://HOST:10001 or auto; "
+                             "default: a local Ray)")
+    parser.add_argument("--storage", choices=("auto", "shared", "object-store"), default="auto",
+                        help=f"{when}how frames get to --output-dir: a folder every worker sees, "
+                             "or sent back through Ray (default auto: shared when the workers "
+                             "see it)")
+
+
+def _add_setting_flags(parser: Any) -> None:
+    """A flag for every declared setting that has one, in ``_RENDER_GROUPS``' groups."""
+    groups = {key: parser.add_argument_group(title) for key, title in _RENDER_GROUPS.items()}
+    for name, (kind, spec) in field_specs().items():
+        if spec.flag is not None:
+            add_setting_flag(groups[_flag_group(kind, spec)], name)
 
 
 def _add_render_batch(commands: Any) -> None:
@@ -151,15 +162,7 @@ def _add_render_batch(commands: Any) -> None:
                        help="audio files, folders of them, a text file with one song or "
                             "Spotify link (plus optional --audio PATH) per line, Spotify "
                             "track, album or playlist links")
-    batch.add_argument("--workers", type=int, metavar="N",
-                       help="workers (default: one per GPU, else one per CPU)")
-    batch.add_argument("--ray-address", metavar="ADDR",
-                       help="a Ray cluster (HOST:PORT, ray://HOST:10001 or auto; default: "
-                            "a local Ray)")
-    batch.add_argument("--storage", choices=("auto", "shared", "object-store"), default="auto",
-                       help="how frames get to --output-dir: a folder every worker sees, or "
-                            "sent back through Ray (default auto: shared when the workers see "
-                            "it)")
+    _add_ray_options(batch)
     batch.add_argument("--prompt", action="append", metavar="TEXT", dest="prompts",
                        help="a prompt; repeat for several (default: each track's own)")
     batch.add_argument("--settings", type=Path, metavar="FILE",
@@ -168,10 +171,7 @@ def _add_render_batch(commands: Any) -> None:
                        help="root of the run folders (default: outputs)")
     batch.add_argument("--no-video", action="store_true", help="render frames only")
     batch.add_argument("--device", help="torch device (default: cuda, mps, else cpu)")
-    groups = {key: batch.add_argument_group(title) for key, title in _RENDER_GROUPS.items()}
-    for name, (kind, spec) in field_specs().items():
-        if spec.flag is not None:
-            add_setting_flag(groups[_flag_group(kind, spec)], name)
+    _add_setting_flags(batch)
 
 
 def _finishing_names() -> tuple[str, ...]:
