@@ -9,7 +9,14 @@ import pytest
 import torch
 
 from music_visualizer.errors import SettingsError
-from music_visualizer.prompts.ideas import MODIFIERS, _clean, builtin_ideas, model_ideas
+from music_visualizer.prompts.ideas import (
+    MODIFIERS,
+    _clean,
+    builtin_ideas,
+    model_ideas,
+    model_picture,
+)
+from music_visualizer.prompts.lyrics import imagery
 from tests.tiny_models import bytes_to_unicode
 
 
@@ -70,3 +77,38 @@ def test_a_model_that_writes_nothing_usable_falls_back_to_the_builtin_ideas():
 def test_a_missing_idea_model_is_a_clear_error(tmp_path):
     with pytest.raises(SettingsError, match=r"idea_model: .* could not be loaded"):
         model_ideas("a cat", 1, model=str(tmp_path / "nothing"), seed=1)
+
+
+def test_a_model_rewrites_lyric_lines_into_picture_words():
+    asked: list[str] = []
+
+    def painter(text, **kwargs):
+        asked.append(text)
+        assert kwargs["do_sample"] is False  # greedy: the same line, the same picture
+        return [{"generated_text": " a crimson moon over the harbour, at night\nmore"}]
+
+    picture = model_picture(painter)
+    assert picture("I can't sleep tonight") == ["crimson", "moon", "harbour", "night"]
+    assert asked == ["Song lyric: I can't sleep tonight\nA picture of it:"]
+
+
+def test_a_rewrite_without_picture_words_keeps_the_lines_own_words():
+    picture = model_picture(lambda text, **kwargs: [{"generated_text": " oh yeah, the ?!"}])
+    assert picture("Neon rain is falling") == imagery("Neon rain is falling")
+
+
+def test_lyric_keyframes_follow_the_models_pictures_with_a_real_tiny_model(tmp_path):
+    from music_visualizer.lyrics import parse_lrc
+    from music_visualizer.prompts.lyrics import lyric_keyframes
+
+    folder = make_tiny_gpt2(tmp_path / "tiny-gpt2")
+    lyrics = parse_lrc("[00:02.00]Neon rain is falling\n[00:06.00]Silver horses run\n")
+    keys = lyric_keyframes(lyrics.lines, [(0.0, "style")], end=10.0,
+                           picture=model_picture(str(folder)))
+    again = lyric_keyframes(lyrics.lines, [(0.0, "style")], end=10.0,
+                            picture=model_picture(str(folder)))
+    assert keys == again  # deterministic
+    assert [start for start, _ in keys] == [0.0, 2.0, 6.0]
+    assert all(prompt.endswith("style") for _, prompt in keys)
+    plain = lyric_keyframes(lyrics.lines, [(0.0, "style")], end=10.0)
+    assert keys != plain  # the random model wrote other words than the lines' own

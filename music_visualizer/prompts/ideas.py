@@ -4,6 +4,8 @@
 - :func:`builtin_ideas`  ``n`` end prompts from the built-in list, drawn from a seed
 - :func:`model_ideas`    ``n`` end prompts from a transformers text-generation model
 - :func:`prompt_ideas`   a model's ideas when one is given, else the built-in ones
+- :func:`model_picture`  a lyric line -> its picture words, rewritten by the same kind of model
+  (``lyrics_prompts`` with ``idea_model``)
 
 An idea is the start prompt with a modifier appended (``"a forest, at dusk"``), so a walk from
 the start prompt to the idea changes one thing (colour, time of day, view or style) and keeps
@@ -13,11 +15,14 @@ the subject, which is what makes a transition read as a transition rather than a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-__all__ = ["MODIFIERS", "builtin_ideas", "model_ideas", "prompt_ideas"]
+from .lyrics import imagery
+
+__all__ = ["MODIFIERS", "builtin_ideas", "model_ideas", "model_picture", "prompt_ideas"]
 
 #: Built-in transition modifiers by kind of change.
 MODIFIERS: dict[str, tuple[str, ...]] = {
@@ -70,20 +75,8 @@ def model_ideas(prompt: str, n: int, *, model: Any, seed: int, device: str | Non
     loaded ``transformers`` pipeline); a continuation with no usable words falls back to a
     built-in idea. Sampling is seeded without touching torch's global generator."""
     import torch
-    from transformers import pipeline
 
-    from ..errors import SettingsError
-
-    if callable(model):
-        generate = model
-    else:
-        try:
-            generate = pipeline("text-generation", model=model, device=device)
-        except (OSError, ValueError, KeyError) as e:
-            raise SettingsError(
-                f"idea_model: '{model}' could not be loaded as a text-generation model ({e}); "
-                "give a local transformers folder, or leave it empty for the built-in ideas."
-            ) from None
+    generate = _generator(model, device)
     fallback = builtin_ideas(prompt, n, seed=seed)
     ideas = []
     lead = f"{prompt},"
@@ -95,6 +88,41 @@ def model_ideas(prompt: str, n: int, *, model: Any, seed: int, device: str | Non
             phrase = _clean(out[0]["generated_text"]) if out else ""
             ideas.append(f"{prompt}, {phrase}" if phrase else fallback[i])
     return ideas
+
+
+def _generator(model: Any, device: str | None) -> Any:
+    """``model`` as a text-generation callable: a loaded pipeline as it is, else loaded from
+    its hub id or folder (SettingsError, one sentence, when it cannot be)."""
+    from transformers import pipeline
+
+    from ..errors import SettingsError
+
+    if callable(model):
+        return model
+    try:
+        return pipeline("text-generation", model=model, device=device)
+    except (OSError, ValueError, KeyError) as e:
+        raise SettingsError(
+            f"idea_model: '{model}' could not be loaded as a text-generation model ({e}); "
+            "give a local transformers folder, or leave it empty for the built-in ideas."
+        ) from None
+
+
+def model_picture(model: Any, *, device: str | None = None,
+                  max_new_tokens: int = 16) -> Callable[[str], list[str]]:
+    """A function: lyric line -> its picture words as ``model`` (a text-generation hub id,
+    folder or pipeline) rewrites the line into a picture, filtered like
+    :func:`~.lyrics.imagery`. Greedy decoding, so a line always gives the same words; a rewrite
+    without picture words falls back to the line's own imagery."""
+    generate = _generator(model, device)
+
+    def picture(text: str) -> list[str]:
+        out = generate(f"Song lyric: {text}\nA picture of it:", max_new_tokens=max_new_tokens,
+                       do_sample=False, num_return_sequences=1, return_full_text=False)
+        words = imagery(_clean(out[0]["generated_text"])) if out else []
+        return words or imagery(text)
+
+    return picture
 
 
 def prompt_ideas(prompt: str, n: int, *, seed: int, model: Any = None,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -108,8 +108,8 @@ def _joined(words: list[str], section: str) -> str:
 
 
 def lyric_keyframes(lines: Sequence[LyricLine], sections: Sequence[tuple[float, str]], *,
-                    end: float, min_seconds: float = 2.0, fallback: str = ""
-                    ) -> list[tuple[float, str]]:
+                    end: float, min_seconds: float = 2.0, fallback: str = "",
+                    picture: Callable[[str], list[str]] = imagery) -> list[tuple[float, str]]:
     """Prompt keyframes ``(seconds in the song, prompt)``, sorted, from timed lyric lines.
 
     Parameters
@@ -119,6 +119,8 @@ def lyric_keyframes(lines: Sequence[LyricLine], sections: Sequence[tuple[float, 
     end : the end of the video in song seconds (the last line lasts at most until then).
     min_seconds : consecutive short lines are grouped until a prompt lasts at least this long.
     fallback : the prompt when ``sections`` is empty.
+    picture : a line's picture words (default :func:`imagery`; ``idea_model``'s rewrite:
+        :func:`~.ideas.model_picture`).
 
     Each group of lines gets its words' imagery joined with the prompt of the section it starts
     in; where a group ends before the next starts (an instrumental gap) and at each section start
@@ -138,7 +140,7 @@ def lyric_keyframes(lines: Sequence[LyricLine], sections: Sequence[tuple[float, 
     for start, _, texts in groups:  # a line wins over a section starting with it
         words: list[str] = []
         for text in texts:
-            words += [w for w in imagery(text) if w not in words]
+            words += [w for w in picture(text) if w not in words]
         keys[start] = _joined(words, _section_at(sections, start, fallback))
     out: list[tuple[float, str]] = []
     for start in sorted(keys):

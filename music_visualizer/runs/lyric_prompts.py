@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from ..lyrics.captions import CaptionLook, Captions, CaptionsWarning, captions_f
 from ..lyrics.timing import timed_lyrics
 from ..modes import mode_for
 from ..modes.plan import resolve_prompt_keys, sections_in_frames
-from ..prompts.lyrics import keyframes_to_frames, lyric_keyframes
+from ..prompts.lyrics import imagery, keyframes_to_frames, lyric_keyframes
 from ..settings import Settings
 from .store import lyrics_path
 
@@ -79,7 +79,8 @@ def lookup_lyrics(song: str | os.PathLike[str], setting: str | None, *,
 
 def song_keyframes(lyrics: Lyrics, prompts: Sequence[str] | dict[str, str], *,
                    section_starts: Sequence[float], fps: float, start: float, n_frames: int,
-                   default_prompt: str) -> list[tuple[float, str]]:
+                   default_prompt: str,
+                   picture: Callable[[str], list[str]] = imagery) -> list[tuple[float, str]]:
     """Prompt keyframes ``(song seconds, prompt)`` of a video of ``n_frames`` at ``fps`` from
     ``start``: each lyric line's imagery joined with the prompt of its section (``prompts``
     spread over the sections as a run spreads them)."""
@@ -88,7 +89,7 @@ def song_keyframes(lyrics: Lyrics, prompts: Sequence[str] | dict[str, str], *,
                                                                   fps=fps, n_frames=n_frames))
     sections = [(start + frame / fps, text) for frame, text in keyed]
     return lyric_keyframes(lyrics.lines, sections, end=start + n_frames / fps,
-                           fallback=default_prompt)
+                           fallback=default_prompt, picture=picture)
 
 
 def lyric_prompts(settings: Settings, song: str | os.PathLike[str], *, n_frames: int,
@@ -132,8 +133,15 @@ def lyric_prompts(settings: Settings, song: str | os.PathLike[str], *, n_frames:
     if why_not:
         return LyricPrompts(settings, given.lyrics, notes=(*notes, why_not))
     fps, start = settings.fps, settings.start
+    picture = imagery
+    if settings.idea_model:  # the lines rewritten into pictures by a text-generation model
+        from ..prompts.ideas import model_picture
+
+        picture = model_picture(settings.idea_model)
+        notes.append(f"Lyric lines rewritten into pictures by '{settings.idea_model}'.")
     keys = song_keyframes(lyrics, settings.prompts, section_starts=section_starts, fps=fps,
-                          start=start, n_frames=n_frames, default_prompt=default_prompt)
+                          start=start, n_frames=n_frames, default_prompt=default_prompt,
+                          picture=picture)
     prompts = keyframes_to_frames(keys, fps=fps, start=start, n_frames=n_frames)
     notes.append(f"Prompts from the lyrics: {len(prompts)} prompt keyframes.")
     return LyricPrompts(replace(settings, prompts=prompts), lyrics, tuple(notes))

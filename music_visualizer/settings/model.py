@@ -409,8 +409,9 @@ class Settings:
     hold_motion: float = setting(0.15, "how far a hold's noise moves toward seed_end (seed + 1)",
                                  group="walk", **_UNIT_RANGE, metavar="X")
     idea_model: str | None = setting(
-        None, "a transformers text-generation model for transition prompts (none: the "
-        "built-in modifiers)", group="walk", **_ID)
+        None, "a transformers text-generation model for walk mode's transition prompts and, with "
+        "lyrics_prompts, the lyric lines rewritten into pictures (none: the built-in modifiers "
+        "and word filter)", group="walk", **_ID)
     batch_size: int = setting(0, "frames per model call in walk and gan modes (0: 4 / 30)",
                               group="walk", low=0, high=256, message="between 1 and 256",
                               note="(0: the mode's default)", metavar="N")
