@@ -363,7 +363,7 @@ def test_one_worker_per_gpu_else_a_share_of_the_cpus():
     cpus = Cluster(address=None, cpus=2, gpus=0, started_here=True)
 
     def share(n):
-        return {"num_cpus": n, "runtime_env": {"env_vars": {"NUMBA_NUM_THREADS": str(n)}}}
+        return {"num_cpus": n}
 
     assert worker_resources(cpus, None, 4) == (2, share(1))
     assert worker_resources(cpus, 1, 4) == (1, share(2))

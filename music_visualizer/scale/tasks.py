@@ -129,15 +129,16 @@ def _marker(output_dir: Path | None, storage: str) -> tuple[Path | None, tuple[s
 def worker_resources(cluster: Cluster, wanted: int | None, n_tasks: int,
                      cpus_per_worker: int | None = None) -> tuple[int, dict[str, Any]]:
     """How many workers, and each one's Ray resources: a GPU each when the cluster has GPUs,
-    else ``cpus_per_worker`` CPUs (default: an equal share of the CPUs, at least one). A CPU
-    worker's numba kernels use that many threads (Ray sets torch's, ``OMP_NUM_THREADS``)."""
+    else ``cpus_per_worker`` CPUs (default: an equal share of the CPUs, at least one). Ray sets
+    torch's threads (``OMP_NUM_THREADS``) to that share; numba's are left at the node's default,
+    as in a render without Ray: the CPU image kernels round a few pixels differently with another
+    number of threads, and a run's frames must not depend on how many workers rendered it."""
     capacity = int(cluster.gpus) if cluster.has_gpus else max(int(cluster.cpus), 1)
     count = max(1, min(wanted or capacity, capacity, max(n_tasks, 1)))
     if cluster.has_gpus:
         return count, {"num_gpus": 1, "num_cpus": 1}
     cpus = cpus_per_worker or max(1, int(cluster.cpus) // count)
-    return count, {"num_cpus": cpus,
-                   "runtime_env": {"env_vars": {"NUMBA_NUM_THREADS": str(cpus)}}}
+    return count, {"num_cpus": cpus}
 
 
 def _failure(index: int, label: str, error: BaseException) -> TaskFailed:
