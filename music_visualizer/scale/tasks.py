@@ -130,9 +130,8 @@ def worker_resources(cluster: Cluster, wanted: int | None, n_tasks: int,
                      cpus_per_worker: int | None = None) -> tuple[int, dict[str, Any]]:
     """How many workers, and each one's Ray resources: a GPU each when the cluster has GPUs,
     else ``cpus_per_worker`` CPUs (default: an equal share of the CPUs, at least one). Ray sets
-    torch's threads (``OMP_NUM_THREADS``) to that share; numba's are left at the node's default,
-    as in a render without Ray: the CPU image kernels round a few pixels differently with another
-    number of threads, and a run's frames must not depend on how many workers rendered it."""
+    torch's threads (``OMP_NUM_THREADS``) to that share, the worker numba's (at run time, see
+    :class:`~music_visualizer.scale.worker.WorkerActor`)."""
     capacity = int(cluster.gpus) if cluster.has_gpus else max(int(cluster.cpus), 1)
     count = max(1, min(wanted or capacity, capacity, max(n_tasks, 1)))
     if cluster.has_gpus:
@@ -166,7 +165,8 @@ class _Pool:
         count, resources = worker_resources(cluster, workers, len(tasks), cpus_per_worker)
         self.actor_class = ray.remote(max_restarts=retries, max_task_retries=retries,
                                       **resources)(WorkerActor)
-        self.actors = [self.actor_class.remote() for _ in range(count)]
+        self.cpus = None if cluster.has_gpus else resources["num_cpus"]
+        self.actors = [self.actor_class.remote(cpus=self.cpus) for _ in range(count)]
         self.idle = list(self.actors)
         self.pending = list(range(len(self.tasks)))
         self.running: dict[Any, tuple[int, Any]] = {}
@@ -199,7 +199,7 @@ class _Pool:
             except self.ray.exceptions.RayActorError as e:  # restarts used up: a new worker
                 out.append((index, None, e))
                 self.actors.remove(actor)
-                fresh = self.actor_class.remote()
+                fresh = self.actor_class.remote(cpus=self.cpus)
                 self.actors.append(fresh)
                 self.idle.append(fresh)
         return out

@@ -144,13 +144,27 @@ def _function(path: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
+def _share_cpus(cpus: int) -> None:
+    """Use ``cpus`` threads in numba's CPU kernels (torch's follow Ray's ``OMP_NUM_THREADS``).
+    Set at run time: set through ``NUMBA_NUM_THREADS`` at start-up, a few pixels of the
+    diffusion renderer's frames rounded differently, and a run's frames must not depend on how
+    many workers rendered it."""
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba is a dependency of librosa
+        return
+    numba.set_num_threads(max(1, min(cpus, numba.config.NUMBA_NUM_THREADS)))
+
+
 class WorkerActor:
     """One worker: keeps its model between tasks; runs :class:`Task` s (made a Ray actor by
     :func:`~music_visualizer.scale.tasks.run_tasks`)."""
 
-    def __init__(self, scratch: str | None = None) -> None:
+    def __init__(self, scratch: str | None = None, cpus: int | None = None) -> None:
         self.models = ModelCache()
         self.scratch = Path(scratch or Path(tempfile.gettempdir()) / "music_visualizer_scale")
+        if cpus:
+            _share_cpus(cpus)
 
     def pid(self) -> int:
         return os.getpid()
