@@ -294,3 +294,23 @@ def test_captions_are_drawn_after_upscaling_at_the_output_frame_rate(tmp_path):
     for j, frame in enumerate(out):
         assert np.array_equal(frame, np.asarray(expected) if j >= 3 else grey.repeat(2, 0)
                               .repeat(2, 1)), j
+
+
+def test_finished_captions_keep_the_runs_caption_look(tmp_path):
+    from music_visualizer.lyrics import parse_lrc
+    from music_visualizer.lyrics.captions import CaptionLook, Captions, caption_overlay
+
+    grey = np.full((H, W, 3), 128, np.uint8)
+    for i in range(2):
+        Image.fromarray(grey).save(tmp_path / f"ts_{i:05d}.png")
+    look = CaptionLook(position="top", size=0.12, outline=0.2)
+    captions = Captions(parse_lrc("[00:00.00]Hello world\n"), "line", fps=FPS, look=look)
+    finisher = load_finisher(Finishing(interpolate=2, engine="blend"))
+    out = list(finished_frames(finisher, read_frames(tmp_path, "ts", 0, 2, after=False),
+                               captions=captions))
+    expected = Image.fromarray(grey)
+    overlay = caption_overlay((W, H), "Hello world", look=look)
+    expected.paste(overlay, (0, 0), overlay)
+    assert np.array_equal(out[0], np.asarray(expected))
+    drawn = np.abs(out[0].astype(int) - 128).max(axis=-1) > 40
+    assert drawn[: H // 3].any() and not drawn[2 * H // 3:].any()  # at the top, as asked

@@ -25,7 +25,7 @@ import torch
 from PIL import Image
 
 from ..errors import ModelError, VideoError
-from ..lyrics.captions import Captions, caption_at, caption_overlay
+from ..lyrics.captions import Captions, paste_caption
 from .interpolate import interpolated
 
 __all__ = ["Finisher", "Finishing", "check_finishing", "finished_frames", "finishing_from",
@@ -178,11 +178,7 @@ def finished_frames(finisher: Finisher, frames: Iterable[np.ndarray], *,
 def _captioned(frame: np.ndarray, captions: Captions | None, index: int,
                overlays: dict[tuple[str, int], Image.Image]) -> np.ndarray:
     """``frame`` with the caption of output frame ``index`` drawn on it (if any)."""
-    caption = None if captions is None else caption_at(captions, index)
-    if caption is None:
+    if captions is None:
         return frame
     image = Image.fromarray(frame)
-    if caption not in overlays:
-        overlays[caption] = caption_overlay(image.size, *caption)
-    image.paste(overlays[caption], (0, 0), overlays[caption])
-    return np.asarray(image)
+    return np.asarray(image) if paste_caption(image, captions, index, overlays) else frame

@@ -35,7 +35,7 @@ from .types import LyricLine, Lyrics
 
 __all__ = ["CAPTION_POSITIONS", "CAPTION_STYLES", "CaptionLook", "Captions", "CaptionsWarning",
            "caption_at", "caption_frames", "caption_overlay", "captions_for", "check_font",
-           "default_font"]
+           "default_font", "paste_caption"]
 
 #: The ``captions`` setting's choices.
 CAPTION_STYLES = ("none", "line", "karaoke")
@@ -255,7 +255,18 @@ def caption_frames(frames_dir: Path, out_dir: Path, *, timestring: str, first_fr
             continue
         with Image.open(frames_dir / name) as opened:
             frame = opened.convert("RGB")
-        if caption not in overlays:
-            overlays[caption] = caption_overlay(frame.size, *caption, look=captions.look)
-        frame.paste(overlays[caption], (0, 0), overlays[caption])
+        paste_caption(frame, captions, index, overlays)
         frame.save(out_dir / name, compress_level=1)
+
+
+def paste_caption(frame: Image.Image, captions: Captions, index: int,
+                  overlays: dict[tuple[str, int], Image.Image]) -> bool:
+    """Draw the caption of frame ``index`` on ``frame`` (in place, in the captions' look);
+    False when that frame has none. ``overlays`` keeps each drawn caption for the next frames."""
+    caption = caption_at(captions, index)
+    if caption is None:
+        return False
+    if caption not in overlays:
+        overlays[caption] = caption_overlay(frame.size, *caption, look=captions.look)
+    frame.paste(overlays[caption], (0, 0), overlays[caption])
+    return True

@@ -4,6 +4,8 @@
 - :func:`builtin_ideas`  ``n`` end prompts from the built-in list, drawn from a seed
 - :func:`model_ideas`    ``n`` end prompts from a transformers text-generation model
 - :func:`prompt_ideas`   a model's ideas when one is given, else the built-in ones
+- :func:`load_idea_model`  a text-generation hub id or folder -> its pipeline (one sentence when
+  it cannot be loaded)
 - :func:`model_picture`  a lyric line -> its picture words, rewritten by the same kind of model
   (``lyrics_prompts`` with ``idea_model``)
 
@@ -22,7 +24,8 @@ import numpy as np
 
 from .lyrics import imagery
 
-__all__ = ["MODIFIERS", "builtin_ideas", "model_ideas", "model_picture", "prompt_ideas"]
+__all__ = ["MODIFIERS", "builtin_ideas", "load_idea_model", "model_ideas", "model_picture",
+           "prompt_ideas"]
 
 #: Built-in transition modifiers by kind of change.
 MODIFIERS: dict[str, tuple[str, ...]] = {
@@ -76,7 +79,7 @@ def model_ideas(prompt: str, n: int, *, model: Any, seed: int, device: str | Non
     built-in idea. Sampling is seeded without touching torch's global generator."""
     import torch
 
-    generate = _generator(model, device)
+    generate = load_idea_model(model, device)
     fallback = builtin_ideas(prompt, n, seed=seed)
     ideas = []
     lead = f"{prompt},"
@@ -90,7 +93,7 @@ def model_ideas(prompt: str, n: int, *, model: Any, seed: int, device: str | Non
     return ideas
 
 
-def _generator(model: Any, device: str | None) -> Any:
+def load_idea_model(model: Any, device: str | None = None) -> Any:
     """``model`` as a text-generation callable: a loaded pipeline as it is, else loaded from
     its hub id or folder (SettingsError, one sentence, when it cannot be)."""
     from transformers import pipeline
@@ -114,7 +117,7 @@ def model_picture(model: Any, *, device: str | None = None,
     folder or pipeline) rewrites the line into a picture, filtered like
     :func:`~.lyrics.imagery`. Greedy decoding, so a line always gives the same words; a rewrite
     without picture words falls back to the line's own imagery."""
-    generate = _generator(model, device)
+    generate = load_idea_model(model, device)
 
     def picture(text: str) -> list[str]:
         out = generate(f"Song lyric: {text}\nA picture of it:", max_new_tokens=max_new_tokens,

@@ -72,12 +72,6 @@ def _idea_generator(idea_model: str | None, device: str | None) -> Any:
     """The text-generation pipeline of ``idea_model`` (None: the built-in ideas)."""
     if not idea_model:
         return None
-    from transformers import pipeline
+    from ...prompts.ideas import load_idea_model
 
-    try:
-        return pipeline("text-generation", model=idea_model, device=device)
-    except (OSError, ValueError, KeyError) as e:
-        raise SettingsError(
-            f"idea_model: '{idea_model}' could not be loaded as a text-generation model ({e}); "
-            "give a local transformers folder, or leave it empty for the built-in ideas."
-        ) from None
+    return load_idea_model(idea_model, device)
