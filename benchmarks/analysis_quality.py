@@ -319,7 +319,7 @@ def held_out_parts(rows: list[dict]) -> list[dict]:
     and the styles written only for the held-out split (``ho:new``: shapes never tuned on)."""
     from benchmarks.devset import make_devset as ds
 
-    new = set(ds.HELD_OUT_STYLES_5)
+    new = set(ds.NEW_HELD_OUT_STYLES)
     return [{**r, "split": "ho:new" if r["song"].rsplit("_", 1)[0] in new else "ho:known"}
             for r in rows if r["split"] == "held_out"]
 

@@ -73,6 +73,21 @@ def _beat_times_from_midi(midi: bytes, beat_ticks: int, n_beats: int) -> np.ndar
     return np.array(times)
 
 
+def _bar_starts_from_midi(midi: bytes, end: int) -> list[int]:
+    """Ticks of the bar lines the MIDI's time-signature events draw, up to tick ``end``."""
+    ppq, tracks = _tracks(midi)
+    signatures = [(t, e[3], 2 ** e[4]) for t, e in _events(tracks[0]) if e[:2] == b"\xff\x58"]
+    assert signatures[0][0] == 0
+    starts, tick, k = [], 0, 0
+    while tick <= end:
+        while k + 1 < len(signatures) and signatures[k + 1][0] <= tick:
+            k += 1
+        assert signatures[k][0] <= tick  # a signature changes on a bar line only
+        starts.append(tick)
+        tick += signatures[k][1] * ppq * 4 // signatures[k][2]
+    return starts
+
+
 def _notes_on(midi: bytes) -> list[int]:
     _, tracks = _tracks(midi)
     return [t for track in tracks[1:] for t, e in _events(track)
@@ -87,14 +102,20 @@ def test_ground_truth_matches_the_midi_tempo_map(name):
     times = _beat_times_from_midi(song.midi, beat_ticks, len(song.beats))
     np.testing.assert_allclose(times, song.beats, atol=1e-4)
     assert np.all(np.diff(song.beats) > 0.2)
-    # downbeats every `meter` beats, from the first beat
-    np.testing.assert_array_equal(song.downbeats, song.beats[::song.meter])
-    assert (len(song.beats) - 1) % song.meter == 0
+    # downbeats on the bar lines the MIDI's time signatures draw (a pickup bar is not one)
+    bars = _bar_starts_from_midi(song.midi, (len(song.beats) - 1) * beat_ticks)
+    if song.downbeats[0] > 0:  # the song starts on an upbeat: its first MIDI bar is short
+        assert bars[1] < bars[2] - bars[1]
+        bars = bars[1:]
+    assert bars[-1] == (len(song.beats) - 1) * beat_ticks  # the last bar ends the music
+    np.testing.assert_array_equal(song.downbeats, song.beats[np.array(bars) // beat_ticks])
+    lengths = np.diff(bars) // beat_ticks
+    assert song.meter == max(set(lengths), key=lambda m: int(np.sum(lengths[lengths == m])))
     # sections: contiguous, on downbeats, covering the music
     starts = [s for s, _, _ in song.sections]
     assert starts[0] == 0.0 and song.sections[-1][1] == pytest.approx(song.duration)
     assert all(a[1] == b[0] for a, b in zip(song.sections, song.sections[1:], strict=False))
-    assert all(np.isclose(song.downbeats, s).any() for s in starts)
+    assert all(np.isclose(song.downbeats, s).any() for s in starts[1:])  # (a pickup: 0 is not)
     # notes sound through the song, and the tempo is one the beats have
     onsets = _notes_on(song.midi)
     assert min(onsets) < beat_ticks and max(onsets) >= (len(song.beats) - 2) * beat_ticks
@@ -121,9 +142,9 @@ def test_generator_is_deterministic_and_split_disjoint():
     assert ds.make_song("swing", 2).midi != a.midi
     assert ds.DEV == DEV_NAMES
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert 0.3 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.6
+    assert 0.2 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.6
     assert {_style(n) for n in ds.DEV} <= {_style(n) for n in ds.HELD_OUT}
-    assert all(n.endswith(f"_{ds.HELD_OUT_SEED}") or _style(n) in ds.HELD_OUT_STYLES_5
+    assert all(n.endswith(f"_{ds.HELD_OUT_SEED}") or _style(n) in ds.HELD_OUT_STYLES_6
                for n in ds.HELD_OUT)
     assert len(set(ds.HELD_OUT)) == len(ds.HELD_OUT)
     meters = {ds.make_song(n.rsplit("_", 1)[0], int(n.rsplit("_", 1)[1])).meter
@@ -134,7 +155,8 @@ def test_generator_is_deterministic_and_split_disjoint():
 def test_spent_held_out_styles_are_dev_now():
     """Every style written for a held-out split that was measured is in dev now (seed 1), with its
     own bar writer and form, and no later split draws it again."""
-    tables = (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4)
+    tables = (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4,
+              ds.HELD_OUT_STYLES_5)
     for table in tables:
         assert {f"{s}_1" for s in table} <= set(ds.DEV)
         assert {f"{s}_{ds.HELD_OUT_SEED}" for s in table} <= set(ds.HELD_OUT)
@@ -144,23 +166,30 @@ def test_spent_held_out_styles_are_dev_now():
 
 
 SPENT_ON_2026_12_07 = 60  # seed 5 of the 46 earlier styles, seed 1 of the 14 HELD_OUT_STYLES_4
+SPENT_ON_2026_12_07_B = 75  # seed 6 of the 60 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_5
 
 
-def test_the_spent_split_is_dev_now_and_the_new_one_is_seed_6():
-    """The split measured on 2026-12-07 (seed 5 of every earlier style, seed 1 of each style of
-    HELD_OUT_STYLES_4) ends DEV now, in the order it was scored in: DEV is what ``--split all``
-    was (170 songs), so the caches rendered for that hold DEV. HELD_OUT is seed 6 of every style
-    so far and seed 1 of each style of HELD_OUT_STYLES_5."""
+def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_7():
+    """The splits measured on 2026-12-07 end DEV, each in the order it was scored in: first
+    seed 5 of every earlier style and seed 1 of each style of HELD_OUT_STYLES_4 (DEV was then
+    170 songs), then seed 6 of every style so far and seed 1 of each style of HELD_OUT_STYLES_5
+    (DEV is 245 songs: what ``--split all`` was, so the caches rendered for that hold DEV).
+    HELD_OUT is seed 7 of every style so far and seed 1 of each style of HELD_OUT_STYLES_6."""
     earlier = (*ds.STYLES, *ds.HELD_OUT_STYLES, *ds.HELD_OUT_STYLES_3)
     spent = tuple(f"{s}_5" for s in earlier) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_4)
-    assert len(spent) == SPENT_ON_2026_12_07 and len(ds.DEV) == 170
-    assert ds.DEV[-len(spent):] == spent == ds.SPENT_HELD_OUT[-len(spent):]
     so_far = (*earlier, *ds.HELD_OUT_STYLES_4)
-    assert ds.HELD_OUT_SEED == 6
-    new = tuple(f"{s}_6" for s in so_far) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_5)
-    assert new == ds.HELD_OUT
+    spent_b = tuple(f"{s}_6" for s in so_far) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_5)
+    assert len(spent) == SPENT_ON_2026_12_07 and len(spent_b) == SPENT_ON_2026_12_07_B
+    assert len(ds.DEV) == 245 and ds.DEV[-75:] == spent_b and ds.DEV[-135:-75] == spent
+    assert ds.SPENT_HELD_OUT[-135:] == spent + spent_b
+    assert ds.HELD_OUT_SEED == 7
+    new = (tuple(f"{s}_7" for s in (*so_far, *ds.HELD_OUT_STYLES_5))
+           + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_6))
+    assert new == ds.HELD_OUT and len(ds.HELD_OUT) == 90
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert all(int(n.rsplit("_", 1)[1]) <= 5 for n in ds.DEV)
+    assert all(int(n.rsplit("_", 1)[1]) <= 6 for n in ds.DEV)
+    assert not set(ds.HELD_OUT_STYLES_6) & {_style(n) for n in ds.DEV}
+    assert ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_6
 
 
 # sha1 of the MIDI of songs of every table: the rendered caches (whose file names hash the MIDI)
@@ -169,7 +198,9 @@ OLD_SONGS_MIDI_SHA1 = {
     "swing_1": "995a3be1c6699bd0", "jazz_waltz_2": "374521c60c1308a0",
     "afro_128_5": "c6ac029ec7c4db0d", "cumbia_1": "9afc90746991cfc2",
     "march_24_1": "34a195fc8ba940e8", "salsa_1": "99bd05514dc38550",
-    "uk_garage_5": "c2ae582f698886a1", "rock_4": "49ca4b7ccba35647"}
+    "uk_garage_5": "c2ae582f698886a1", "rock_4": "49ca4b7ccba35647",
+    "jump_blues_1": "6cfd2b3fd4df347b", "salsa_6": "24980704bdce2375",
+    "swing_6": "974abdf57e1eb0d0"}
 
 
 @pytest.mark.parametrize("name", sorted(OLD_SONGS_MIDI_SHA1))
@@ -351,14 +382,14 @@ def test_rendered_march_sounds_on_its_beats(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# HELD_OUT_STYLES_5: the styles written for the current held-out split (generator checks only)
+# HELD_OUT_STYLES_5: the styles written for the split measured on 2026-12-07 (dev now)
 # ---------------------------------------------------------------------------------------------
 
 EARLIER_TABLES = (ds.STYLES, ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4)
 
 
-def test_held_out_5_styles_are_new_and_never_in_dev():
-    """Seed 1 of every style written for the current held-out split is held out; no earlier
+def test_held_out_5_styles_were_new():
+    """Seed 1 of every style written for the split measured on 2026-12-07 is dev now; no earlier
     style (all of them are dev now) shares its name, its bar writer or its form; each keeps the
     annotation conventions (9/8 -> 3 dotted quarters, 7/4 -> 7 quarters); repeated material is
     labelled alike; the generator is deterministic for them too."""
@@ -366,8 +397,7 @@ def test_held_out_5_styles_are_new_and_never_in_dev():
     assert len(only) >= 14
     earlier = [style for table in EARLIER_TABLES for style in table.values()]
     assert not only & {name for table in EARLIER_TABLES for name in table}
-    assert not only & {_style(n) for n in ds.DEV}
-    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert {f"{s}_1" for s in only} <= set(ds.DEV)  # measured on 2026-12-07: dev now
     assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_5[s] for s in only)
     for style in ds.HELD_OUT_STYLES_5.values():
         assert all(style.write is not d.write and style.form != d.form for d in earlier)
@@ -396,7 +426,7 @@ def test_held_out_5_tempo_maps():
     the hasapiko gets faster section by section (never slower, 1.6-1.8 times by the end, steady
     after each two-bar ramp); the gamelan starts slow, speeds up, holds and slows by 40 %; the
     minuet holds back every section's end; the power ballad's intro is slower and free, its last
-    beat held, the band steady after it. No dev style has any of these tempo maps."""
+    beat held, the band steady after it."""
     hymn = ds.make_song("chorale", 1)
     ibi = np.diff(hymn.beats)
     ends = np.arange(7, len(ibi), 8)
@@ -428,7 +458,7 @@ def test_held_out_5_tempo_maps():
     assert tempo[intro[-1]] < 0.6 * np.median(tempo[intro])
     assert np.ptp(tempo[band]) < 1e-6
     dev_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
-    assert dev_maps.isdisjoint(ds.NEW_TEMPO_MAPS)
+    assert set(ds.NEW_TEMPO_MAPS) <= dev_maps  # measured on 2026-12-07: dev now
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_5.values()} >= set(ds.NEW_TEMPO_MAPS)
 
 
@@ -516,3 +546,180 @@ def _tracks_vel(song: ds.DevSong, key: int) -> list[tuple[int, int]]:
     _, tracks = _tracks(song.midi)
     return sorted((t, e[2]) for track in tracks for t, e in _events(track)
                   if e[0] == 0x90 | ds.DRUMS and e[1] == key and e[2] > 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# HELD_OUT_STYLES_6: the styles written for the current held-out split (generator checks only)
+# ---------------------------------------------------------------------------------------------
+
+TABLES_5 = (*EARLIER_TABLES, ds.HELD_OUT_STYLES_5)
+
+
+def _songs_6() -> dict[str, ds.DevSong]:
+    return {name: ds.make_song(name, 1) for name in ds.HELD_OUT_STYLES_6}
+
+
+def _signature_events(song: ds.DevSong) -> list[tuple[int, int, int]]:
+    _, tracks = _tracks(song.midi)
+    return [(t, e[3], 2 ** e[4]) for t, e in _events(tracks[0]) if e[:2] == b"\xff\x58"]
+
+
+def _bar_beats(song: ds.DevSong) -> np.ndarray:
+    """The annotated beats of every bar (from the downbeats)."""
+    return np.diff(np.searchsorted(song.beats, song.downbeats - 1e-9))
+
+
+def test_held_out_6_styles_are_new_and_held_out():
+    """Seed 1 of every style written for the current held-out split is held out and never in
+    dev; no earlier style shares its name, bar writer or form; the annotation conventions hold
+    (12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated material is labelled
+    alike; every bar of every song has a note on its downbeat and most beats have one."""
+    only = set(ds.HELD_OUT_STYLES_6)
+    assert len(only) >= 14
+    earlier = [style for table in TABLES_5 for style in table.values()]
+    assert not only & {name for table in TABLES_5 for name in table}
+    assert not only & {_style(n) for n in ds.DEV}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_6[s] for s in only)
+    for style in ds.HELD_OUT_STYLES_6.values():
+        assert all(style.write is not d.write and style.form != d.form for d in earlier)
+    assert len({s.write for s in ds.HELD_OUT_STYLES_6.values()}) == len(only)
+    expected = {(2, 4): (2, 480), (3, 4): (3, 480), (4, 4): (4, 480), (6, 8): (2, 720),
+                (12, 8): (4, 720)}
+    songs = _songs_6()
+    assert {s.signature for s in songs.values()} == set(expected)
+    for song in songs.values():
+        beat_ticks = ds._beats_per_bar(song.signature)[1]
+        assert (song.meter, beat_ticks) == expected[song.signature]
+        labels = [lab for _, _, lab in song.sections]
+        assert len(set(labels)) < len(labels)
+        assert 30.0 <= song.duration <= 61.0
+        onsets = np.array(_notes_on(song.midi))
+        beats = np.arange(len(song.beats) - 1) * beat_ticks
+        heard = np.min(np.abs(beats[:, None] - onsets[None, :]), axis=1) < 40
+        downbeats = np.searchsorted(song.beats, song.downbeats - 1e-9)
+        assert np.all(heard[downbeats[:-1]]) and np.mean(heard) > 0.8, song.name
+    assert ds.make_song("breakbeat", 1).midi == songs["breakbeat"].midi
+    assert ds.make_song("breakbeat", 2).midi != songs["breakbeat"].midi
+
+
+def test_held_out_6_pickups_and_meter_changes():
+    """A song on a pickup starts on an upbeat: its first downbeat is the pickup's length in
+    (one beat), the MIDI's first bar is a short one (1/4, 3/8) and something plays in it; the
+    sections start at 0 and then on downbeats. The boss battle's B sections alternate bars of 4
+    and 3 quarters, the overworld's bridge is in 3/4, every half-time chorus ends on a 2/4 bar,
+    the MIDI writes every change; the song's meter is the one most beats are in (4)."""
+    songs = _songs_6()
+    pickups = {name for name, s in ds.HELD_OUT_STYLES_6.items() if s.pickup}
+    assert pickups == {"fanfare", "rpg_waltz", "shanty_68"}
+    for name in pickups:
+        song = songs[name]
+        assert song.downbeats[0] == song.beats[1] > 0 and song.sections[0][0] == 0.0
+        short = {(3, 4): (1, 4), (4, 4): (1, 4), (6, 8): (3, 8)}[song.signature]
+        assert _signature_events(song)[:2] == [
+            (0, *short), (ds._beats_per_bar(song.signature)[1], *song.signature)]
+        assert min(_notes_on(song.midi)) < 0.5 * ds._beats_per_bar(song.signature)[1]
+    boss = songs["boss_battle"]
+    bars = _bar_beats(boss)
+    labels = [lab for lab, n, _ in ds.style_of("boss_battle").form for _ in range(n)]
+    in_b = np.array(labels) == "B"
+    assert list(bars[in_b]) == [4, 3] * 4 and np.all(bars[~in_b] == 4) and boss.meter == 4
+    assert {(n, d) for _, n, d in _signature_events(boss)} == {(4, 4), (3, 4)}
+    over = songs["overworld"]
+    labels = [lab for lab, n, _ in ds.style_of("overworld").form for _ in range(n)]
+    bars = _bar_beats(over)
+    assert np.all(bars[np.array(labels) == "W"] == 3) and np.all(bars[np.array(labels) != "W"]
+                                                                 == 4)
+    assert [(n, d) for _, n, d in _signature_events(over)] == [(4, 4), (3, 4), (4, 4)]
+    rock = songs["half_time_rock"]
+    bars = _bar_beats(rock)
+    starts = np.searchsorted(rock.downbeats, [s for s, _, lab in rock.sections if lab == "C"])
+    assert all(list(bars[k:k + 4]) == [4, 4, 4, 2] for k in starts) and rock.meter == 4
+    plain = [s for n, s in songs.items() if not ds.HELD_OUT_STYLES_6[n].pickup
+             and not ds.HELD_OUT_STYLES_6[n].bar_meters]
+    assert all(len(_signature_events(s)) == 1 for s in plain)
+
+
+def test_held_out_6_tempo_maps():
+    """The fanfare and the shuffle ballad broaden their last two bars (steady before, the last
+    beat the longest, twice the first at least); the pop punk bridge is 72-80 % of the tempo,
+    slowed into over the bar before it, the tempo back at once after it; the chiptune's last
+    section is 1.35-1.5 times faster at once. No dev style has any of these tempo maps."""
+    songs = _songs_6()
+    for name in ("fanfare", "shuffle_ballad_128"):
+        song = songs[name]
+        ibi = np.diff(song.beats)
+        tail = 2 * song.meter
+        assert np.ptp(ibi[:-tail]) < 1e-6 and np.all(np.diff(ibi[-tail:]) > 0)
+        assert ibi[-1] > 2.0 * ibi[0]
+    punk = songs["pop_punk"]
+    tempo = 60 / np.diff(punk.beats)
+    k = [lab for _, _, lab in punk.sections].index("B")
+    bridge, after = _section_beats(punk, k), _section_beats(punk, k + 1)
+    assert 0.72 <= tempo[bridge][0] / punk.tempo <= 0.8 and np.ptp(tempo[bridge]) < 1e-6
+    assert np.all(np.diff(tempo[bridge[0] - 5:bridge[0]]) < 0)
+    assert np.ptp(tempo[after]) < 1e-6 and tempo[after][0] == pytest.approx(punk.tempo)
+    chip = songs["chiptune"]
+    tempo = 60 / np.diff(chip.beats)
+    last = _section_beats(chip, len(chip.sections) - 1)
+    assert 1.35 <= tempo[last][0] / chip.tempo <= 1.5
+    assert np.ptp(tempo[last]) < 1e-6 and np.ptp(tempo[:last[0]]) < 1e-6
+    dev_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
+    assert dev_maps.isdisjoint(ds.TEMPO_MAPS_6)
+    assert {s.tempo_map for s in ds.HELD_OUT_STYLES_6.values()} >= set(ds.TEMPO_MAPS_6)
+
+
+def _where(song: ds.DevSong, ticks: np.ndarray) -> list[tuple[str, float, int]]:
+    """(section label, beats into the bar, the bar's beats) of notes at ``ticks`` (humanised
+    notes just before a bar line belong to the next bar)."""
+    beat_ticks = ds._beats_per_bar(song.signature)[1]
+    down = np.searchsorted(song.beats, song.downbeats - 1e-9)
+    labels = [lab for lab, n, _ in ds.style_of(song.style).form for _ in range(n)] + ["end"]
+    out = []
+    for tick in ticks:
+        k = int(np.searchsorted(down, (tick + 40) / beat_ticks, side="right")) - 1
+        beats = int(down[k + 1] - down[k]) if k + 1 < len(down) else 0
+        out.append((labels[k] if k >= 0 else "pickup", tick / beat_ticks - down[k], beats))
+    return out
+
+
+def test_held_out_6_grooves_are_as_described():
+    """Half-time rock: the chorus's snare on 3 only (2 and 4 in the verse); breakbeat: a kick on
+    every bar's first eighth outside the breakdown, a loud snare off 2 and 4 in some re-cut bar;
+    bolero: the snare's ostinato louder section by section; shanty: a stomp on every beat after
+    the pickup; ragtime: the left hand on every beat and every "and"; the ambient piece and the
+    waltz have no drums."""
+    songs = _songs_6()
+    rock = songs["half_time_rock"]
+    where = _where(rock, _drum_ticks(rock, ds.SNARE))
+    assert {round(pos) for lab, pos, n in where if lab == "C" and n == 4} == {2}
+    assert {round(pos) for lab, pos, n in where if lab == "V" and pos < 3} == {1, 3}
+    assert {round(pos) for lab, pos, n in where if lab == "C" and n == 2} == {1}
+    brk = songs["breakbeat"]
+    kicks = _drum_ticks(brk, ds.KICK)
+    labels = [lab for lab, n, _ in ds.style_of("breakbeat").form for _ in range(n)]
+    for k, label in enumerate(labels):
+        assert (np.min(np.abs(kicks - k * 4 * 480)) < 40) == (label != "K")
+    loud = np.array([t for t, v in _tracks_vel(brk, ds.SNARE) if v > 90])
+    places = {round(pos * 2) / 2 for _, pos, _ in _where(brk, loud)}
+    assert {1.0, 3.0} < places
+    bolero = songs["bolero_34"]
+    vel = _tracks_vel(bolero, ds.SNARE)
+    means = [np.mean([v for t, v in vel if s * 1440 <= t < (s + 4) * 1440]) for s in (0, 4, 8,
+                                                                                       12, 16)]
+    assert np.all(np.diff(means) > 5)
+    shanty = songs["shanty_68"]
+    stomps = _drum_ticks(shanty, ds.KICK)
+    assert all(np.min(np.abs(stomps - t)) < 40 for t in np.arange(1, len(shanty.beats)) * 720)
+    rag = songs["ragtime_24"]
+    left = np.array([t for t, _, _ in _part_notes_channel(rag, 1)])
+    grid = np.arange(2 * (len(rag.beats) - 1)) * 240
+    assert np.all(np.min(np.abs(grid[:, None] - left[None, :]), axis=1) < 40)
+    assert not songs["ambient"].drums and not songs["rpg_waltz"].drums
+
+
+def _part_notes_channel(song: ds.DevSong, channel: int) -> list[tuple[int, int, int]]:
+    """(tick, pitch, velocity) of the note-ons on ``channel``."""
+    _, tracks = _tracks(song.midi)
+    return sorted((t, e[1], e[2]) for track in tracks for t, e in _events(track)
+                  if e[0] == 0x90 | channel and e[2] > 0)
