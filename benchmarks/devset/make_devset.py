@@ -3,9 +3,10 @@
 Every song is arranged here from a style and a seed (drums, bass, comping, melody, General MIDI
 instruments), with realistic grooves: swing and shuffle, ghost notes, humanised timing and
 velocity, comping on the "and", fills, breaks without drums, odd and compound meters (3/4, 6/8,
-9/8, 12/8, 5/4, 7/4, 7/8), a rubato intro, tempo ramps, jumps and fermatas, a key change, songs
-without drums and some with hand percussion only. The ground truth comes from the song's own
-tempo map (a tempo event on every beat), so beats, downbeats and section boundaries are exact;
+9/8, 12/8, 5/4, 7/4, 7/8), meter changes and pickups, a rubato intro, tempo ramps, jumps and
+fermatas, a key change, songs without drums and some with hand percussion only. The ground truth
+comes from the song's own tempo map (a tempo event on every beat) and time signatures, so beats,
+downbeats and section boundaries are exact;
 the notes are humanised around that grid as players do.
 
 Annotated beat per meter: x/4 -> the quarter note (2/4: 2 a bar, 7/4: 7); 6/8 -> 2 dotted
