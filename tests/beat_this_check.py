@@ -132,10 +132,8 @@ def test_the_adapter_gives_what_beat_this_s_own_pipeline_gives(tmp_path):
                                atol=1e-4)
     np.testing.assert_allclose(spect[-len(ref["spect_tail"]):].numpy(), ref["spect_tail"],
                                atol=1e-4)
-    beat, downbeat = trackers._frame_logits(model, spect)  # two chunks, the last one shifted
-    np.testing.assert_allclose(beat.numpy(), ref["beat_logits"], atol=1e-3)
-    np.testing.assert_allclose(downbeat.numpy(), ref["downbeat_logits"], atol=1e-3)
     checkpoint = save_checkpoint(model.state_dict(), tmp_path / "tiny.ckpt")
+    # two chunks of 1500 frames, the last one shifted: a chunk or border off by one moves beats
     result = run_tracker(choose_tracker("beat_this", checkpoint=str(checkpoint)), y, SONG_SR)
     assert len(ref["beats"]) > 200
     np.testing.assert_allclose(result.beats, ref["beats"], atol=1e-6)
