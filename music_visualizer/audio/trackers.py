@@ -196,7 +196,7 @@ def beat_this_spectrogram(y: np.ndarray, sr: int) -> Any:
         import soxr
 
         y = soxr.resample(y, sr, _SR).astype(np.float32)
-    signal = torch.from_numpy(np.ascontiguousarray(y))
+    signal = torch.from_numpy(np.array(y, dtype=np.float32))  # a writable copy
     if len(signal) <= _N_FFT // 2:  # reflect padding needs more samples than half a window
         signal = torch.nn.functional.pad(signal, (0, _N_FFT // 2 + 1 - len(signal)))
     stft = torch.stft(signal, _N_FFT, hop_length=_HOP, window=torch.hann_window(_N_FFT),
