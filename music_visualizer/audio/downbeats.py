@@ -141,7 +141,12 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
     if best == 4 and _repeats_only_whole_bars(sim, n):
         return (4,)
-    if best == 4 and _chords_last_two_beats(beat_chroma) and _divided_in_three(nov, beat_frames):
+    halves = _half_bar_changes(beat_chroma)
+    if best == 4 and halves is not None and halves < 0.0:
+        return (4,)  # the chords change on every other 2-beat bar line only: bars of 4
+    two_beat_chords = _chords_last_two_beats(beat_chroma) or (
+        halves is not None and halves > _HALF_BAR_CHORDS)
+    if best == 4 and two_beat_chords and _divided_in_three(nov, beat_frames):
         return (2,)
     return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
 
@@ -182,6 +187,27 @@ def _chords_last_two_beats(beat_chroma: np.ndarray) -> bool:
     return one - two > _CHORD_DROP and two < one / 3.0
 
 
+def _half_bar_changes(beat_chroma: np.ndarray) -> float | None:
+    """How much the chords change half way through a 4-beat span, relative to its start.
+
+    The harmonic change between the 2 beats before and the 2 after each beat, averaged at each
+    of the 4 positions of a 4-beat grid: 1 when the chords change every 2 beats (as much on the
+    half bar as on the bar line), 0 when the half bar changes no more than the beats between,
+    below 0 when the chords last 4 beats (the half bar has the same chord on both sides).
+    None without chords to follow (neighbouring beats unalike: drums alone).
+    """
+    if len(beat_chroma) < 16 or _chroma_similarity(beat_chroma, 1) < _CHORDS_PRESENT:
+        return None
+    change = _bar_change(beat_chroma, 2)[2:-2]
+    n4 = len(change) // 4 * 4
+    means = change[:n4].reshape(-1, 4).mean(axis=0)
+    k = int(np.argmax(means))
+    between = 0.5 * (means[(k + 1) % 4] + means[(k + 3) % 4])
+    if means[k] - between < 1e-6:
+        return None
+    return float((means[(k + 2) % 4] - between) / (means[k] - between))
+
+
 def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
     """Whether the rhythm repeats every 4 beats but not every 2 (a bar of 2 would).
 
@@ -198,6 +224,8 @@ def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
 
 _FAMILY_MARGIN = 0.1
 _CHORD_DROP = 0.25  # chroma similarity lost from one beat apart to two: chords changing
+_CHORDS_PRESENT = 0.0  # chroma similarity of neighbouring beats: above, they share chords
+_HALF_BAR_CHORDS = 0.5  # as much chord change on the half bar as half way to the bar line's
 _HALF_BAR_MARGIN = 0.3  # similarity gap between whole-bar and half-bar lags ruling out 2/4
 _SNARE_BAND = 1  # row of ``nov["hits"]``: the percussive 1.5-4 kHz band (snares, claps)
 _BACKBEAT_WEIGHT = 0.5  # the band also hears the chords' attacks, which mark beat 1
