@@ -12,8 +12,11 @@ in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast
 quarters); then the bar count of that meter is redone with snare hits counting against a
 downbeat (the backbeat is not beat 1), a deep bass for it (the root on 1), the chord changes
 counted again, and, in 4/4, the backbeat parity (2 and 4 brighter than 1 and 3 over many
-bars), a break in that count costing more than in the first. 2/4 is ruled out when the rhythm
-repeats every 4 beats but not every 2. The first beat may be at 0.0 s.
+bars), a break in that count costing far more than in the first (several bars of clearer
+accents) except after a beat interval that is not one beat (a beat the tracker missed or added).
+2/4 is ruled out when the rhythm repeats every 4 beats but not every 2, or when the chords change
+only every 4 beats; compound beats whose chords change every 2 beats are bars of 2. The first
+beat may be at 0.0 s.
 """
 
 from __future__ import annotations
@@ -33,7 +36,11 @@ def peak_window(x: np.ndarray, frames: np.ndarray, lo: int, hi: int) -> np.ndarr
 
 
 _METER_JUMP = 4.0  # cost (in accent z-units) of a break in the bar count
-_PHASE_JUMP = 6.0  # a break in the count of the final bar phase: rarer than one of the meter's
+#: A break in the final bar count (a beat the tracker dropped or added) is rare: it must be paid
+#: for by several bars of clearer accents, not taken for a section whose beat 1 sounds weaker
+#: (a chorus whose stabs anticipate the bar, a backbeat drowned by strummed sixteenths).
+_PHASE_JUMP = 20.0
+_SLIP_BEATS = 17  # beats around an interval whose median is the local beat
 
 
 def _beat_chroma(chroma: np.ndarray, frames: np.ndarray) -> np.ndarray:
@@ -63,9 +70,10 @@ def _zscore(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / s if s > 1e-12 else np.zeros_like(x)
 
 
-def _bar_path(accent: np.ndarray, meter: int, jump_cost: float = _METER_JUMP,
+def _bar_path(accent: np.ndarray, meter: int, jump_cost: float | np.ndarray = _METER_JUMP,
               ) -> tuple[np.ndarray, float]:
-    """Position in the bar of each beat (Viterbi; a break in the count costs ``jump_cost``).
+    """Position in the bar of each beat (Viterbi; a break in the count costs ``jump_cost``, one
+    value or one per beat).
 
     Returns the positions (0 = downbeat) and the mean accent of downbeats minus the rest.
     """
@@ -75,9 +83,10 @@ def _bar_path(accent: np.ndarray, meter: int, jump_cost: float = _METER_JUMP,
     score = emit[0].copy()
     back = np.zeros((n, meter), dtype=np.int64)
     nxt = (np.arange(meter) - 1) % meter  # predecessor of position p when counting on
+    cost = np.broadcast_to(np.asarray(jump_cost, dtype=np.float64), (n,))
     for i in range(1, n):
         counted = score[nxt]
-        jump = score.max() - jump_cost
+        jump = score.max() - cost[i]
         back[i] = np.where(counted >= jump, nxt, int(np.argmax(score)))
         score = np.maximum(counted, jump) + emit[i]
     pos = np.zeros(n, dtype=np.int64)
@@ -337,5 +346,22 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
              + _BASS_DEPTH_WEIGHT * depth)
     if meter == 4:
         phase = phase - _PARITY_WEIGHT * _backbeat_parity(nov, beat_frames, blind)
-    pos, _ = _bar_path(phase, meter, _PHASE_JUMP)
+    pos, _ = _bar_path(phase, meter, _phase_jump_costs(beat_frames))
     return pos == 0, meter, contrast
+
+
+def _phase_jump_costs(beat_frames: np.ndarray) -> np.ndarray:
+    """What a break in the final bar count costs at each beat: ``_PHASE_JUMP``, but only
+    ``_METER_JUMP`` after a beat interval that is not one beat (a beat the tracker dropped or
+    added: the interval is more than sqrt(2) times, or less than 1/sqrt(2) of, the median of the
+    intervals around it), where the count has to break."""
+    from scipy.ndimage import median_filter
+
+    ibi = np.diff(np.asarray(beat_frames, dtype=np.float64))
+    cost = np.full(len(beat_frames), _PHASE_JUMP)
+    if len(ibi) < 3:
+        return cost
+    local = median_filter(ibi, size=min(_SLIP_BEATS, len(ibi)) | 1, mode="nearest")
+    ratio = np.abs(np.log2(np.maximum(ibi, 1e-9) / np.maximum(local, 1e-9)))
+    cost[1:][ratio > 0.5] = _METER_JUMP
+    return cost
