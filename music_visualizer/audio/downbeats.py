@@ -135,9 +135,12 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
     triple (3; 6 only when much better) and the odd meters 5 and 7 compete; 4/4 is assumed
     unless another family is clearly better (by ``_FAMILY_MARGIN``). Between 2 and 4 (and 3 and
-    6), the downbeat contrast of the bar count decides, unless the chords last two beats
-    divided in three (a 6/8 counted in dotted quarters): then the bar is 2. (Chords of two
-    straight beats are as often half bars of a 4/4 as bars of a 2/4.)
+    6), the downbeat contrast of the bar count decides, unless the chords change only every
+    4 beats (not on the half bar: the bar is 4; a 12/8's chords once let its half bars win),
+    or last two beats divided in three (a 6/8 counted in dotted quarters; by the chroma
+    similarity, or by changing on the half bar as on the bar line when other notes blur it):
+    then the bar is 2. (Chords of two straight beats are as often half bars of a 4/4 as bars
+    of a 2/4.)
     """
     sim = pattern_similarity(nov, beat_frames)
     n = len(beat_frames)
