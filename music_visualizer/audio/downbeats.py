@@ -12,8 +12,11 @@ in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast
 quarters); then the bar count of that meter is redone with snare hits counting against a
 downbeat (the backbeat is not beat 1), a deep bass for it (the root on 1), the chord changes
 counted again, and, in 4/4, the backbeat parity (2 and 4 brighter than 1 and 3 over many
-bars), a break in that count costing more than in the first. 2/4 is ruled out when the rhythm
-repeats every 4 beats but not every 2. The first beat may be at 0.0 s.
+bars), a break in that count costing far more than in the first (several bars of clearer
+accents) except after a beat interval that is not one beat (a beat the tracker missed or added).
+2/4 is ruled out when the rhythm repeats every 4 beats but not every 2, or when the chords change
+only every 4 beats; compound beats whose chords change every 2 beats are bars of 2. The first
+beat may be at 0.0 s.
 """
 
 from __future__ import annotations
@@ -33,7 +36,11 @@ def peak_window(x: np.ndarray, frames: np.ndarray, lo: int, hi: int) -> np.ndarr
 
 
 _METER_JUMP = 4.0  # cost (in accent z-units) of a break in the bar count
-_PHASE_JUMP = 6.0  # a break in the count of the final bar phase: rarer than one of the meter's
+#: A break in the final bar count (a beat the tracker dropped or added) is rare: it must be paid
+#: for by several bars of clearer accents, not taken for a section whose beat 1 sounds weaker
+#: (a chorus whose stabs anticipate the bar, a backbeat drowned by strummed sixteenths).
+_PHASE_JUMP = 20.0
+_SLIP_BEATS = 17  # beats around an interval whose median is the local beat
 
 
 def _beat_chroma(chroma: np.ndarray, frames: np.ndarray) -> np.ndarray:
@@ -63,9 +70,10 @@ def _zscore(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / s if s > 1e-12 else np.zeros_like(x)
 
 
-def _bar_path(accent: np.ndarray, meter: int, jump_cost: float = _METER_JUMP,
+def _bar_path(accent: np.ndarray, meter: int, jump_cost: float | np.ndarray = _METER_JUMP,
               ) -> tuple[np.ndarray, float]:
-    """Position in the bar of each beat (Viterbi; a break in the count costs ``jump_cost``).
+    """Position in the bar of each beat (Viterbi; a break in the count costs ``jump_cost``, one
+    value or one per beat).
 
     Returns the positions (0 = downbeat) and the mean accent of downbeats minus the rest.
     """
@@ -75,9 +83,10 @@ def _bar_path(accent: np.ndarray, meter: int, jump_cost: float = _METER_JUMP,
     score = emit[0].copy()
     back = np.zeros((n, meter), dtype=np.int64)
     nxt = (np.arange(meter) - 1) % meter  # predecessor of position p when counting on
+    cost = np.broadcast_to(np.asarray(jump_cost, dtype=np.float64), (n,))
     for i in range(1, n):
         counted = score[nxt]
-        jump = score.max() - jump_cost
+        jump = score.max() - cost[i]
         back[i] = np.where(counted >= jump, nxt, int(np.argmax(score)))
         score = np.maximum(counted, jump) + emit[i]
     pos = np.zeros(n, dtype=np.int64)
@@ -126,9 +135,12 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
     triple (3; 6 only when much better) and the odd meters 5 and 7 compete; 4/4 is assumed
     unless another family is clearly better (by ``_FAMILY_MARGIN``). Between 2 and 4 (and 3 and
-    6), the downbeat contrast of the bar count decides, unless the chords last two beats
-    divided in three (a 6/8 counted in dotted quarters): then the bar is 2. (Chords of two
-    straight beats are as often half bars of a 4/4 as bars of a 2/4.)
+    6), the downbeat contrast of the bar count decides, unless the chords change only every
+    4 beats (not on the half bar: the bar is 4; a 12/8's chords once let its half bars win),
+    or last two beats divided in three (a 6/8 counted in dotted quarters; by the chroma
+    similarity, or by changing on the half bar as on the bar line when other notes blur it):
+    then the bar is 2. (Chords of two straight beats are as often half bars of a 4/4 as bars
+    of a 2/4.)
     """
     sim = pattern_similarity(nov, beat_frames)
     n = len(beat_frames)
@@ -141,7 +153,12 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
     if best == 4 and _repeats_only_whole_bars(sim, n):
         return (4,)
-    if best == 4 and _chords_last_two_beats(beat_chroma) and _divided_in_three(nov, beat_frames):
+    halves = _half_bar_changes(beat_chroma)
+    if best == 4 and halves is not None and halves < 0.0:
+        return (4,)  # the chords change on every other 2-beat bar line only: bars of 4
+    two_beat_chords = _chords_last_two_beats(beat_chroma) or (
+        halves is not None and halves > _HALF_BAR_CHORDS)
+    if best == 4 and two_beat_chords and _divided_in_three(nov, beat_frames):
         return (2,)
     return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
 
@@ -182,6 +199,27 @@ def _chords_last_two_beats(beat_chroma: np.ndarray) -> bool:
     return one - two > _CHORD_DROP and two < one / 3.0
 
 
+def _half_bar_changes(beat_chroma: np.ndarray) -> float | None:
+    """How much the chords change half way through a 4-beat span, relative to its start.
+
+    The harmonic change between the 2 beats before and the 2 after each beat, averaged at each
+    of the 4 positions of a 4-beat grid: 1 when the chords change every 2 beats (as much on the
+    half bar as on the bar line), 0 when the half bar changes no more than the beats between,
+    below 0 when the chords last 4 beats (the half bar has the same chord on both sides).
+    None without chords to follow (neighbouring beats unalike: drums alone).
+    """
+    if len(beat_chroma) < 16 or _chroma_similarity(beat_chroma, 1) < _CHORDS_PRESENT:
+        return None
+    change = _bar_change(beat_chroma, 2)[2:-2]
+    n4 = len(change) // 4 * 4
+    means = change[:n4].reshape(-1, 4).mean(axis=0)
+    k = int(np.argmax(means))
+    between = 0.5 * (means[(k + 1) % 4] + means[(k + 3) % 4])
+    if means[k] - between < 1e-6:
+        return None
+    return float((means[(k + 2) % 4] - between) / (means[k] - between))
+
+
 def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
     """Whether the rhythm repeats every 4 beats but not every 2 (a bar of 2 would).
 
@@ -198,6 +236,8 @@ def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
 
 _FAMILY_MARGIN = 0.1
 _CHORD_DROP = 0.25  # chroma similarity lost from one beat apart to two: chords changing
+_CHORDS_PRESENT = 0.0  # chroma similarity of neighbouring beats: above, they share chords
+_HALF_BAR_CHORDS = 0.5  # as much chord change on the half bar as half way to the bar line's
 _HALF_BAR_MARGIN = 0.3  # similarity gap between whole-bar and half-bar lags ruling out 2/4
 _SNARE_BAND = 1  # row of ``nov["hits"]``: the percussive 1.5-4 kHz band (snares, claps)
 _BACKBEAT_WEIGHT = 0.5  # the band also hears the chords' attacks, which mark beat 1
@@ -309,5 +349,22 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
              + _BASS_DEPTH_WEIGHT * depth)
     if meter == 4:
         phase = phase - _PARITY_WEIGHT * _backbeat_parity(nov, beat_frames, blind)
-    pos, _ = _bar_path(phase, meter, _PHASE_JUMP)
+    pos, _ = _bar_path(phase, meter, _phase_jump_costs(beat_frames))
     return pos == 0, meter, contrast
+
+
+def _phase_jump_costs(beat_frames: np.ndarray) -> np.ndarray:
+    """What a break in the final bar count costs at each beat: ``_PHASE_JUMP``, but only
+    ``_METER_JUMP`` after a beat interval that is not one beat (a beat the tracker dropped or
+    added: the interval is more than sqrt(2) times, or less than 1/sqrt(2) of, the median of the
+    intervals around it), where the count has to break."""
+    from scipy.ndimage import median_filter
+
+    ibi = np.diff(np.asarray(beat_frames, dtype=np.float64))
+    cost = np.full(len(beat_frames), _PHASE_JUMP)
+    if len(ibi) < 3:
+        return cost
+    local = median_filter(ibi, size=min(_SLIP_BEATS, len(ibi)) | 1, mode="nearest")
+    ratio = np.abs(np.log2(np.maximum(ibi, 1e-9) / np.maximum(local, 1e-9)))
+    cost[1:][ratio > 0.5] = _METER_JUMP
+    return cost
