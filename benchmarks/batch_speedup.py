@@ -20,7 +20,12 @@ starting and importing, ~5 s; its first song's set-up) are paid once per worker,
 short songs they would dominate a figure that is about the frames and videos. The songs are
 analysed once before either batch (the analysis is cached), so both batches time the same
 work: workers starting, frames, videos, records. The machine's load average is recorded
-before and after: on a shared machine the figure means little.
+before and after: on a shared machine the figure means little. So are the CPU seconds the
+workers used (``worker_cpu_s_*``, with their ffmpeg) and the cores they kept busy on average
+(``cores_busy_*`` = CPU seconds / wall seconds): two workers that fight for the cores use more
+CPU seconds for the same frames than one; a single worker that already keeps ``c`` of the
+machine's ``n`` cores busy leaves room for at most ``n / c`` times its speed, whatever the
+number of workers.
 """
 
 from __future__ import annotations
@@ -40,18 +45,45 @@ for _path in (str(HERE), str(ROOT)):
         sys.path.insert(0, _path)
 
 
+class WorkerCpu:
+    """The CPU seconds the workers used (user + system, with their waited-for children such as
+    ffmpeg), read from ``/proc`` at each progress report of theirs (a worker reports when its
+    task ends, before it is stopped): an ``on_progress`` for ``run_tasks``. Linux only (else
+    nothing is counted)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[int, float] = {}
+
+    def __call__(self, report) -> None:
+        pid = report.tasks[report.changed].pid
+        if not pid:
+            return
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return
+        used = sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        self.seconds[pid] = max(used, self.seconds.get(pid, 0.0))
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds.values())
+
+
 def _batch(songs: list[Path], out: Path, workers: int, overrides: dict,
-           cpus_per_worker: int | None) -> tuple[float, int]:
+           cpus_per_worker: int | None) -> tuple[float, int, float]:
+    """Wall seconds, frames and the workers' CPU seconds of one batch."""
     from music_visualizer.scale.batch import BatchRequest, render_batch
 
+    cpu = WorkerCpu()
     start = time.perf_counter()
     result = render_batch(BatchRequest(sources=tuple(map(str, songs)), output_dir=out,
                                        overrides=overrides, workers=workers,
-                                       cpus_per_worker=cpus_per_worker))
+                                       cpus_per_worker=cpus_per_worker), on_progress=cpu)
     wall = time.perf_counter() - start
     if result.failed:
         raise RuntimeError(f"batch failed: {result.failed[0].message}")
-    return wall, sum(song.total for song in result.record.songs)
+    return wall, sum(song.total for song in result.record.songs), cpu.total
 
 
 def _load() -> list[float]:
@@ -78,12 +110,14 @@ def measure(*, songs: int = 4, seconds: float = 60.0, fps: float = 12.0, size: i
         load_before = _load()
         ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
         walls: dict[str, float] = {}
+        used: dict[str, float] = {}
         try:
             cpus = ray.cluster_resources().get("CPU", 0)
-            walls["1"], frames = _batch(paths, root / "one", 1, overrides, None)
-            walls["2"], _ = _batch(paths, root / "two", 2, overrides, None)
+            walls["1"], frames, used["1"] = _batch(paths, root / "one", 1, overrides, None)
+            walls["2"], _, used["2"] = _batch(paths, root / "two", 2, overrides, None)
             if one_cpu_each:
-                walls["1_1cpu"], _ = _batch(paths, root / "one_1cpu", 1, overrides, 1)
+                walls["1_1cpu"], _, used["1_1cpu"] = _batch(paths, root / "one_1cpu", 1,
+                                                            overrides, 1)
         finally:
             ray.shutdown()
     result = {"batch_speedup_2_workers": walls["1"] / walls["2"]}
@@ -94,9 +128,13 @@ def measure(*, songs: int = 4, seconds: float = 60.0, fps: float = 12.0, size: i
                "load_avg_after": _load(), "wall_s_1_worker": walls["1"],
                "wall_s_2_workers": walls["2"],
                "ms_per_frame_1_worker": 1000 * walls["1"] / frames,
-               "ms_per_frame_2_workers": 1000 * walls["2"] / frames}
+               "ms_per_frame_2_workers": 1000 * walls["2"] / frames,
+               "worker_cpu_s_1_worker": used["1"], "worker_cpu_s_2_workers": used["2"],
+               "cores_busy_1_worker": used["1"] / walls["1"],
+               "cores_busy_2_workers": used["2"] / walls["2"]}
     if one_cpu_each:
         details["wall_s_1_worker_1cpu"] = walls["1_1cpu"]
+        details["worker_cpu_s_1_worker_1cpu"] = used["1_1cpu"]
     return {**result, "details": details}
 
 

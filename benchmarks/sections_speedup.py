@@ -15,7 +15,8 @@ seconds, paid by both workers at once) is a fixed cost, so a much shorter song w
 the start rather than the frames; a real song's minutes make it smaller still. ``--quick`` the
 preview renderer at 64x64 and 3 s (it only shows that the benchmark works: Ray's start-up
 dominates). The frames of both renders are checked to be the same bytes; the machine's load
-average is recorded before and after (on a shared machine the figure means little).
+average is recorded before and after (on a shared machine the figure means little), and the
+CPU seconds the workers used and the cores they kept busy (as in batch_speedup.py).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def measure(*, quick: bool, work: Path, song: Path, seconds: float | None = None
     import os
 
     import ray
+    from batch_speedup import WorkerCpu
 
     from music_visualizer.audio.analysis import analyze_file
     from music_visualizer.runs.job import RenderRequest
@@ -66,7 +68,7 @@ def measure(*, quick: bool, work: Path, song: Path, seconds: float | None = None
     load_before = [round(x, 2) for x in os.getloadavg()]
     settings = _settings(quick, work, seconds)
     analyze_file(song, cache_dir=work / "cache")  # both renders read the cached analysis
-    walls, runs = {}, {}
+    walls, runs, used = {}, {}, {}
     started = not ray.is_initialized()
     if started:
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
@@ -76,9 +78,12 @@ def measure(*, quick: bool, work: Path, song: Path, seconds: float | None = None
             request = RenderRequest(audio=song, settings=settings, make_video=False,
                                     output_dir=work / f"sections_{workers}",
                                     cache_dir=work / "cache", device="cpu")
+            cpu = WorkerCpu()
             start = time.perf_counter()
-            runs[workers] = render_sections(request, execute=ray_executor(workers=workers))
+            runs[workers] = render_sections(request, execute=ray_executor(workers=workers,
+                                                                          on_progress=cpu))
             walls[workers] = time.perf_counter() - start
+            used[workers] = cpu.total
     finally:
         if started:
             ray.shutdown()
@@ -91,7 +96,11 @@ def measure(*, quick: bool, work: Path, song: Path, seconds: float | None = None
             "details": {"wall_s_1_worker": walls[1], "wall_s_2_workers": walls[2],
                         "frames": runs[1].n_frames, "parts": len(parts.parts),
                         "renderer": settings.renderer, "size": settings.width,
-                        "same_frames": same, "load_avg_before": load_before,
+                        "same_frames": same, "worker_cpu_s_1_worker": used[1],
+                        "worker_cpu_s_2_workers": used[2],
+                        "cores_busy_1_worker": used[1] / walls[1],
+                        "cores_busy_2_workers": used[2] / walls[2],
+                        "load_avg_before": load_before,
                         "load_avg_after": [round(x, 2) for x in os.getloadavg()]}}
 
 
