@@ -25,9 +25,10 @@ Sections (each its own function, reusing the single benchmarks):
   ``drive_none_vs_all``: the run folder (MB, total and per minute of video) of a 60 s song's
   preview render at 12 fps, 512x512, with ``keep_frames: all`` and ``none``, and their ratio
   (benchmarks/drive_use.py).
-- ``batch_speedup_2_workers``: ``render-batch`` of 4 songs (30 s each, preview renderer,
-  512x512, 12 fps, with their videos) on a local Ray, wall time on 1 worker / on 2 workers,
-  same run (benchmarks/batch_speedup.py; Ray's start-up not timed).
+- ``batch_speedup_2_workers``: ``render-batch`` of 4 songs (60 s each, preview renderer,
+  512x512, 12 fps, with their videos) on a local Ray, wall time with ``--workers 1`` (the
+  whole machine) / ``--workers 2`` (half each), same run (benchmarks/batch_speedup.py; Ray's
+  start-up not timed).
 - ``upscale_lanczos_s_2x_512``, ``upscale_lanczos_s_4x_512``: seconds to upscale one 512x512
   frame 2x and 4x with Lanczos (benchmarks/upscale.py); with the spandrel venv
   (``.ci/spandrel_venv``), ``upscale_compact_s_..`` (realesr-general-x4v3's size, measured at
@@ -35,7 +36,8 @@ Sections (each its own function, reusing the single benchmarks):
   by area), random weights, loaded through ``load_upscaler``.
 - ``sections_speedup_2_workers``: one song rendered in parts (``render --parallel sections``) on
   1 and on 2 workers of a local Ray in the same run: wall time with 1 / with 2
-  (benchmarks/sections_speedup.py: the tiny SD model at 128x128; ``--quick``: the preview).
+  (benchmarks/sections_speedup.py: the tiny SD model at 128x128, 16 s at 8 fps in 4 parts;
+  ``--quick``: the preview).
 
 ``--quick`` shrinks every section (fewer frames, a 10-second song for the analysis, memory
 renders of 6 s and 19 s songs at 2 fps and 64x64, still reported as ``..._60s``/``..._190s``;
@@ -237,7 +239,7 @@ def section_batch(quick: bool) -> dict:
     import batch_speedup
 
     # --quick: 4 songs of 2 s at 6 fps, 64x64 (Ray's start-up is not timed)
-    return batch_speedup.measure(songs=4, seconds=2.0 if quick else 30.0,
+    return batch_speedup.measure(songs=4, seconds=2.0 if quick else 60.0,
                                  fps=6.0 if quick else 12.0, size=64 if quick else 512)
 
 

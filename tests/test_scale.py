@@ -362,14 +362,41 @@ def test_one_worker_per_gpu_else_a_share_of_the_cpus():
     assert worker_resources(gpus, 3, 12) == (3, {"num_gpus": 1, "num_cpus": 1})
     cpus = Cluster(address=None, cpus=2, gpus=0, started_here=True)
 
-    def share(n):
-        return {"num_cpus": n}
+    def share(n):  # ffmpeg keeps to the share, OpenMP threads do not spin while they wait
+        return {"num_cpus": n, "runtime_env": {"env_vars": {
+            "MUSIC_VISUALIZER_CPUS": str(n), "OMP_WAIT_POLICY": "PASSIVE"}}}
 
     assert worker_resources(cpus, None, 4) == (2, share(1))
     assert worker_resources(cpus, 1, 4) == (1, share(2))
     assert worker_resources(cpus, 1, 4, cpus_per_worker=1) == (1, share(1))
     assert worker_resources(cpus, 5, 4) == (2, share(1))  # at most one per CPU
     assert worker_resources(cpus, None, 1) == (1, share(2))  # no idle workers
+
+
+def test_a_worker_with_a_share_of_the_cpus_encodes_with_that_many_threads(monkeypatch, tmp_path):
+    from fractions import Fraction
+
+    from music_visualizer.runs.video import _encode_command
+
+    def command() -> list[str]:
+        return _encode_command(pattern="f_%05d.png", n_frames=4, fps=Fraction(8), size=(64, 48),
+                               audio=None, audio_start=0.0, crf=18, preset="fast",
+                               out=tmp_path / "v.mp4")
+
+    def option(cmd: list[str], name: str) -> str | None:
+        return cmd[cmd.index(name) + 1] if name in cmd else None
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    monkeypatch.delenv("MUSIC_VISUALIZER_CPUS", raising=False)
+    alone = command()  # no share: every core, the encoder's own default
+    assert option(alone, "-threads") == "4"
+    assert option(alone, "-threads:v") is None and option(alone, "-filter_threads") is None
+    monkeypatch.setenv("MUSIC_VISUALIZER_CPUS", "1")
+    shared = command()
+    assert (option(shared, "-threads"), option(shared, "-threads:v"),
+            option(shared, "-filter_threads")) == ("1", "1", "1")
+    monkeypatch.setenv("MUSIC_VISUALIZER_CPUS", "4")  # the whole machine is no share
+    assert command() == alone
 
 
 def test_progress_lines_per_song_and_the_total():

@@ -42,8 +42,12 @@ from music_visualizer.lyrics.captions import Captions, caption_frames
 from music_visualizer.runs.png import png_damage
 from music_visualizer.runs.store import storage_problem
 
-__all__ = ["VideoInfo", "crf_for_size", "encode_video", "h264_level", "join_videos",
-           "probe_video"]
+__all__ = ["CPUS_ENV", "VideoInfo", "cpu_threads", "crf_for_size", "encode_video", "h264_level",
+           "join_videos", "probe_video"]
+
+#: Set in a Ray CPU worker's environment to its share of the CPUs
+#: (:mod:`music_visualizer.scale`): ffmpeg then uses that many threads, not every core.
+CPUS_ENV = "MUSIC_VISUALIZER_CPUS"
 
 X264_PRESETS = (
     "ultrafast", "superfast", "veryfast", "faster", "fast",
@@ -448,6 +452,19 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def cpu_threads() -> tuple[int, bool]:
+    """``(threads, shared)``: the threads ffmpeg may use (at most 8) and whether that is a
+    share of the machine (a Ray CPU worker's :data:`CPUS_ENV`) rather than every core."""
+    cores = os.cpu_count() or 1
+    try:
+        share = int(os.environ.get(CPUS_ENV, "0"))
+    except ValueError:
+        share = 0
+    if 0 < share < cores:
+        return min(share, 8), True
+    return min(cores, 8), False
+
+
 def _encode_command(
     *,
     pattern: str,
@@ -469,11 +486,14 @@ def _encode_command(
     stdin; ``level``: the H.264 level and its bitrate cap)."""
     rate = f"{fps.numerator}/{fps.denominator}"
     duration = float(n_frames / fps)
-    threads = str(min(os.cpu_count() or 1, 8))
+    count, shared = cpu_threads()
+    threads = str(count)
     cmd = [
         imageio_ffmpeg.get_ffmpeg_exe(),
         "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y",
     ]
+    if shared:  # a worker beside others: its filters and encoder keep to its share too
+        cmd += ["-filter_threads", threads]
     width, height = size
     if raw:
         cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
@@ -507,6 +527,8 @@ def _encode_command(
                 "-bufsize:v", f"{level[1] * 2}k"]
     if bitexact:
         cmd += ["-threads:v", "1", *_BITEXACT]
+    elif shared:
+        cmd += ["-threads:v", threads]
     if audio is not None:
         cmd += ["-map", "1:a:0", *_audio_args(audio_start, duration)]
     cmd += ["-movflags", "+faststart", "-f", "mp4", os.path.abspath(out)]

@@ -24,7 +24,9 @@ Stable API (other layers and ``--parallel sections`` build on it):
 - :func:`render_batch` (:mod:`~music_visualizer.scale.batch`): songs -> runs, one task each.
 
 Workers: one actor per GPU (``num_gpus=1``) when the cluster has GPUs, else one per share of
-the CPUs (``cpus_per_worker``; its torch and numba threads follow it). ``run_tasks`` joins the
+the CPUs (``cpus_per_worker``; its numba and ffmpeg threads follow it, its OpenMP threads sleep
+while they wait: :func:`~music_visualizer.scale.worker.share_env`; torch keeps its default
+threads, which a CPU diffusion frame depends on). ``run_tasks`` joins the
 Ray this process is already connected to (and leaves it connected), else starts or joins one
 and leaves it at the end; its actors are killed when it returns.
 

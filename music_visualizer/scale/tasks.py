@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import UserError
 from ..files import atomic_write_bytes
 from .cluster import Cluster, ScaleError, connect, shutdown
-from .worker import Returned, ShippedFiles, Task, WorkerActor
+from .worker import Returned, ShippedFiles, Task, WorkerActor, share_env
 
 __all__ = ["STORAGE", "ProgressReport", "TaskFailed", "TaskProgress", "run_tasks",
            "worker_resources", "write_shipped"]
@@ -129,15 +129,15 @@ def _marker(output_dir: Path | None, storage: str) -> tuple[Path | None, tuple[s
 def worker_resources(cluster: Cluster, wanted: int | None, n_tasks: int,
                      cpus_per_worker: int | None = None) -> tuple[int, dict[str, Any]]:
     """How many workers, and each one's Ray resources: a GPU each when the cluster has GPUs,
-    else ``cpus_per_worker`` CPUs (default: an equal share of the CPUs, at least one). Ray sets
-    torch's threads (``OMP_NUM_THREADS``) to that share, the worker numba's (at run time, see
-    :class:`~music_visualizer.scale.worker.WorkerActor`)."""
+    else ``cpus_per_worker`` CPUs (default: an equal share of the CPUs, at least one) and the
+    environment that keeps the worker to them (:func:`~music_visualizer.scale.worker.share_env`;
+    numba's threads are set at run time by :class:`~music_visualizer.scale.worker.WorkerActor`)."""
     capacity = int(cluster.gpus) if cluster.has_gpus else max(int(cluster.cpus), 1)
     count = max(1, min(wanted or capacity, capacity, max(n_tasks, 1)))
     if cluster.has_gpus:
         return count, {"num_gpus": 1, "num_cpus": 1}
     cpus = cpus_per_worker or max(1, int(cluster.cpus) // count)
-    return count, {"num_cpus": cpus}
+    return count, {"num_cpus": cpus, "runtime_env": {"env_vars": share_env(cpus)}}
 
 
 def _failure(index: int, label: str, error: BaseException) -> TaskFailed:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["ModelCache", "Returned", "ShippedFiles", "Task", "TaskContext", "WorkerActor",
-           "marker_visible", "ship_files"]
+           "marker_visible", "share_env", "ship_files"]
 
 #: Seconds between two progress messages of one task (the first and the last always go).
 PROGRESS_EVERY = 0.5
@@ -144,11 +144,24 @@ def _function(path: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
+def share_env(cpus: int) -> dict[str, str]:
+    """The environment of a Ray worker given ``cpus`` CPUs of a machine it shares with other
+    workers: ffmpeg keeps to that many threads (:data:`~music_visualizer.runs.video.CPUS_ENV`),
+    and OpenMP threads (torch's) sleep instead of spinning while they wait, so that workers
+    side by side do not burn each other's cores (set before torch loads: as Ray starts it).
+
+    torch keeps its default number of threads: a CPU diffusion frame depends on it (its
+    reductions split by thread), and a run's frames must not depend on how many workers
+    rendered it."""
+    from ..runs.video import CPUS_ENV
+
+    return {CPUS_ENV: str(cpus), "OMP_WAIT_POLICY": "PASSIVE"}
+
+
 def _share_cpus(cpus: int) -> None:
-    """Use ``cpus`` threads in numba's CPU kernels (torch's follow Ray's ``OMP_NUM_THREADS``).
-    Set at run time: set through ``NUMBA_NUM_THREADS`` at start-up, a few pixels of the
-    diffusion renderer's frames rounded differently, and a run's frames must not depend on how
-    many workers rendered it."""
+    """Use ``cpus`` threads in numba's CPU kernels (their pixels do not depend on it). Set at
+    run time: set through ``NUMBA_NUM_THREADS`` at start-up, a few pixels of the diffusion
+    renderer's frames rounded differently."""
     try:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency of librosa
