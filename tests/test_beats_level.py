@@ -154,3 +154,39 @@ def test_a_pop_song_whose_chords_change_every_other_beat_keeps_its_beat():
     audio = np.tile(song.audio, 2)[: 180 * song.sr]
     tempo = analyze_signal(audio, song.sr).tempo
     assert abs(np.log(tempo / song.tempo)) < 0.04, (tempo, song.tempo)
+
+
+def _spaced(pattern: list[float], bars: int, jitter: float = 0.0, seed: int = 0) -> np.ndarray:
+    """Beat frames whose intervals repeat ``pattern`` (frames) bar after bar, with jitter."""
+    rng = np.random.default_rng(seed)
+    ibi = np.tile(pattern, bars) + rng.normal(0.0, jitter, len(pattern) * bars)
+    return np.concatenate([[10.0], 10.0 + np.cumsum(ibi)])
+
+
+def test_the_timing_pattern_of_a_cross_rhythm_is_uneven_and_of_the_beat_even():
+    """Three beats a bar over a drum and bass break follow its hits long, short, short (20,
+    18, 18 frames, repeating): uneven. Even beats with random jitter and frame rounding are
+    not."""
+    from music_visualizer.audio.beats import _timing_pattern
+
+    assert _timing_pattern(_spaced([22.0, 19.0, 19.0], 40), 3) > 0.05
+    even = np.round(_spaced([15.0] * 4, 40, jitter=0.7, seed=1))
+    assert _timing_pattern(even, 4) < 0.02
+
+
+def test_a_level_in_3_2_to_the_beat_following_a_syncopated_break_is_not_chosen():
+    """Drum and bass (~170): kick on 1 and the "and" of 3, snare on 2 and 4. The level at 3/4
+    of the tempo lands on the kick, the snare and the syncopated kick (1, 2, 3.5: long, short,
+    short); its beats carried more onset strength than the quarters' and it won (dev dnb_4,
+    dnb_5, held-out dnb_6). Its uneven spacing now counts against it."""
+    from music_visualizer.audio.beats import _timing_pattern
+
+    three = _spaced([22.0, 19.0, 19.0], 40)
+    four = _spaced([15.0] * 4, 40)
+    cross = {"bpm": 127.7, "on": 13.3, "acf1": 0.01, "low1": 0.10, "backbeat": 0.0,
+             "bar": 2.14, "meter": 3, "uneven": _timing_pattern(three, 3), "beats": three,
+             "similarity": np.array([-0.1, -0.1, 0.6, -0.1, 0.0, 0.6, -0.1, -0.1])}
+    beat = {"bpm": 170.3, "on": 11.5, "acf1": 0.07, "low1": -0.17, "backbeat": -0.13,
+            "bar": 2.64, "meter": 4, "uneven": _timing_pattern(four, 4), "beats": four,
+            "similarity": np.array([0.1, 0.3, 0.1, 0.6, 0.1, 0.2, 0.0, 0.7])}
+    assert _choose_level([cross, beat], drumness=1.0) is beat
