@@ -190,3 +190,33 @@ def test_a_level_in_3_2_to_the_beat_following_a_syncopated_break_is_not_chosen()
             "bar": 2.64, "meter": 4, "uneven": _timing_pattern(four, 4), "beats": four,
             "similarity": np.array([0.1, 0.3, 0.1, 0.6, 0.1, 0.2, 0.0, 0.7])}
     assert _choose_level([cross, beat], drumness=1.0) is beat
+
+
+def _on_and_off(n: int, beats: np.ndarray, mids: np.ndarray, on: float, off: float,
+                ) -> np.ndarray:
+    x = np.zeros(n)
+    x[beats.astype(int)] = on
+    x[mids.astype(int)] = off
+    return x
+
+
+def test_chord_changes_on_the_other_eighth_add_to_the_drums_faint_lean():
+    """Funk tracked on the "and" (held-out funk_6): the clav, bass and a kick push the "and",
+    so the strongest drum hits lean only faintly to the real beat (the snare on 2 and 4 among
+    accented hats); the chords change on the beat. Neither alone was enough; together they
+    move the beats."""
+    n, period = 400, 20
+    beats = np.arange(10, n - 20, period).astype(np.float64)
+    mids = beats + period / 2
+
+    def curve(on: float, off: float) -> np.ndarray:
+        return _on_and_off(n, beats, mids, on, off)
+
+    hits = [curve(1.0, 1.0)] * 3 + [curve(0.9, 1.0)]  # a faint lean to the "and": -0.05
+    nov = {"hits": np.stack(hits), "kick": np.zeros(n), "treble_change": curve(0.6, 1.0),
+           "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
+    moved = _fix_half_beat(nov, beats)
+    assert np.allclose(moved[-len(beats) + 1:], mids[:-1], atol=1.0)
+    # the same chords against drums leaning to the beats keep the beats where they are
+    level = dict(nov, hits=np.stack([curve(1.0, 1.0)] * 3 + [curve(1.0, 0.7)]))
+    assert np.array_equal(_fix_half_beat(level, beats), beats)

@@ -457,9 +457,10 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
     the "and": but the strongest hits of the kit (kick on 1, snare on 2 and 4, crashes) are on
     the beat. Per percussive band, the 90th percentile of the attacks on the beats is compared
     with that on the other eighth (half a beat on, or where the swung eighth falls: see
-    :func:`_other_eighth`; a normalised difference); when the sum over the bands says the
-    peaks are on the other eighth, and neither the chord changes nor the kick say otherwise,
-    the beats move there.
+    :func:`_other_eighth`; a normalised difference); when the sum over the bands, plus the
+    chord changes' difference when they too lean to the other eighth, says the peaks are on
+    the other eighth, and neither the chord changes nor the kick say otherwise, the beats
+    move there.
     """
     if len(beats) < 8:
         return beats
@@ -477,7 +478,10 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
     kick, chords = peaks([nov["kick"], nov["treble_change"]])
     # chords changing on the beats, or a four-on-the-floor kick under off-beat hats and bass
     # (house, disco), keep the beats where they are
-    if hits >= -_HALF_BEAT_EVIDENCE or chords > _HALF_BEAT_EVIDENCE or kick > 0.1:
+    # the chord changes add to the drums' evidence when they too sit on the other eighth (a
+    # funk clav and bass pushing the "and" while the chords change on the beat)
+    evidence = hits + min(float(chords), 0.0)
+    if evidence >= -_HALF_BEAT_EVIDENCE or chords > _HALF_BEAT_EVIDENCE or kick > 0.1:
         return beats
     before = float(np.median(np.diff(beats))) * (1.0 - other)
     first = [beats[0] - before] if beats[0] - before >= 0 else []
