@@ -698,7 +698,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
     - A bar of 3/4 is not a beat: when the level at three times the winner's tempo has a clear
       triple rhythm (alike every third beat, unlike the beats between) and recurs at its
       period, it is the beat; unless the winner's own rhythm alternates beat to beat (kick,
-      then snare: the dotted beats of a 6/8, not bars of a waltz, which are alike).
+      then snare: the dotted beats of a 6/8, not bars of a waltz, which are alike). So too
+      when the winner groups in threes itself (bars of a jazz waltz counted in groups of 3
+      bars, the phrase).
     - A winner not in bars of 3 whose rhythm repeats every 6 beats, clearly more than every 4
       or 8, was the eighths of a 3/4 (a nocturne's left hand): the level at half its tempo,
       in clearer bars of 3, is the beat.
@@ -730,7 +732,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
               and _periodicity(c) > _LOW_PULSE):
             best = c  # the winner's alike beats were bars of a march (kick, then cymbal)
 
-    if best["meter"] != 3 and not _alternates(best["similarity"]):
+    if not _alternates(best["similarity"]):
         for c in at(3.0):
             sim = c["similarity"]
             if (c["meter"] == 3 and sim[2] > _TRIPLE_SIMILARITY
