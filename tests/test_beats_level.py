@@ -220,3 +220,19 @@ def test_chord_changes_on_the_other_eighth_add_to_the_drums_faint_lean():
     # the same chords against drums leaning to the beats keep the beats where they are
     level = dict(nov, hits=np.stack([curve(1.0, 1.0)] * 3 + [curve(1.0, 0.7)]))
     assert np.array_equal(_fix_half_beat(level, beats), beats)
+
+
+def test_the_eighths_of_a_slow_groove_give_way_to_its_beat():
+    """A slow soul ballad (~72, dev soul_drift_1): at twice the tempo, closer to where the prior
+    puts drum music, the eighths won. Their rhythm neither alternates nor comes back two
+    eighths on (the kick-snare cycle spans four of them); the level at half their tempo comes
+    back every two beats and is as periodic: it is the beat."""
+    eighths = _level(143.2, np.arange(0.0, 4000.0, 18.0),
+                     [0.0, 0.0, 0.0, 0.5, -0.1, 0.0, -0.1, 0.6], on=15.7, acf1=0.49,
+                     low1=0.36, backbeat=0.28, bar=1.93)
+    beat = _level(71.6, np.arange(0.0, 4000.0, 36.0),
+                  [-0.1, 0.4, -0.2, 0.6, -0.2, 0.3, -0.3, 0.4], on=19.0, acf1=0.49,
+                  low1=0.08, bar=3.5)
+    assert _choose_level([eighths, beat], drumness=1.0) is beat
+    # a half level that is no clear pulse (a salsa's clave at half its tempo) does not
+    assert _choose_level([eighths, dict(beat, acf1=0.38)], drumness=1.0) is eighths

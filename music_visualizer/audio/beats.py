@@ -692,6 +692,10 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       hits at least as strong, or its bars are far clearer (twice the downbeat contrast: an
       afrobeat's quarters over its bell), that dotted level is the beat (a waltz's beats are
       stronger than its hemiola's, and its bars as clear).
+    - A winner in 2 or 4 whose rhythm neither alternates beat to beat nor repeats two beats
+      apart counts the eighths of a slow groove (a soul ballad, dub steppers: the kick-snare
+      cycle spans four of its beats) when the level at half its tempo repeats every two of its
+      beats and is a clear periodic pulse (see :func:`_counts_eighths`).
     - Last, in music without a full drum kit, a winner whose harmony changes on every other
       beat, without a drum backbeat, subdivides the level at half its tempo when that is a
       clear pulse whose every beat brings the harmony (see :func:`_subdivides_harmony`).
@@ -760,6 +764,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
                     and (c["on"] >= best["on"] or c["bar"] > 2.0 * best["bar"])):
                 return c  # the winner was the hemiola (quarters) of a 12/8's dotted beats
     for c in at(0.5):
+        if _counts_eighths(best, c):
+            return c  # the winner's beats were the eighths of a slow groove
+    for c in at(0.5):
         if drumness < _FULL_KIT and _subdivides_harmony(best, c):
             return c  # the winner's beats were the picked eighths between the chord tones
     return best
@@ -793,6 +800,29 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
                 and _periodicity(half) >= _LOW_PULSE
                 and level.get("backbeat", 0.0) < _CLEAR_BACKBEAT
                 and not _alternates(level["similarity"]))
+
+
+def _counts_eighths(level: dict, half: dict) -> bool:
+    """Whether ``level`` counts the eighths of the beat at ``half`` (half its tempo).
+
+    At the beat of a duple groove the rhythm comes back two beats on (kick, snare, kick,
+    snare); at its eighths it does so only four beats on, and the eighths neither alternate
+    nor are alike. So: ``level`` in 2 or 4 with its rhythm neither alike nor unlike one beat
+    apart and not alike two apart, ``half`` alike two of its beats apart, periodic (a pulse as
+    clear as a walking bass's, see :func:`_periodicity`) and not slower than 60 BPM (slower,
+    its beats are half bars).
+    """
+    sim, half_sim = level["similarity"], half["similarity"]
+    return bool(level["meter"] in (2, 4) and abs(sim[0]) < _ALIKE
+                and sim[1] < _ALIKE_TWO_APART and half["bpm"] >= _BACKBEAT_MIN_BPM
+                and half_sim[1] > _CYCLE_MARGIN + max(float(sim[1]), 0.0)
+                and _periodicity(half) > _HALF_PULSE)
+
+
+_ALIKE = 0.25  # |similarity| below this one beat apart: neither alike nor alternating
+_ALIKE_TWO_APART = 0.15  # similarity two beats apart above this: a kick-snare cycle
+_CYCLE_MARGIN = 0.1  # the half level's cycle that much clearer than the winner's
+_HALF_PULSE = 0.45  # periodicity of a level clear enough to be the beat it counts in eighths
 
 
 def _strongly_alternates(similarity: np.ndarray) -> bool:
