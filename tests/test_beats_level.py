@@ -236,3 +236,18 @@ def test_the_eighths_of_a_slow_groove_give_way_to_its_beat():
     assert _choose_level([eighths, beat], drumness=1.0) is beat
     # a half level that is no clear pulse (a salsa's clave at half its tempo) does not
     assert _choose_level([eighths, dict(beat, acf1=0.38)], drumness=1.0) is eighths
+
+
+def test_eighths_give_way_to_a_half_level_with_the_kick_snare_cycle():
+    """A cumbia (~85, dev cumbia_5, ho6 cumbia_6): the scraper's accents make a backbeat at
+    twice the tempo, which won; the level at the tempo alternates clearly beat to beat itself
+    (bass and kick, then the accent) and recurs clearly at its period: it is the beat."""
+    eighths = _level(169.1, np.arange(0.0, 4000.0, 15.0),
+                     [-0.6, 0.3, -0.5, 0.8, -0.5, 0.3, -0.5, 0.8], on=17.0, acf1=0.36,
+                     low1=0.57, backbeat=0.98, bar=1.77)
+    beat = _level(84.6, np.arange(0.0, 4000.0, 30.0),
+                  [-0.8, 0.8, -0.8, 0.7, -0.8, 0.8, -0.8, 0.8], on=23.1, acf1=0.56,
+                  low1=0.21, backbeat=0.02, bar=2.17)
+    assert _choose_level([eighths, beat], drumness=1.0) is beat
+    # a half level recurring only faintly (a freylekhs' 3-3-2 at half its tempo) does not
+    assert _choose_level([eighths, dict(beat, acf1=0.36)], drumness=1.0) is eighths

@@ -810,11 +810,17 @@ def _counts_eighths(level: dict, half: dict) -> bool:
     nor are alike. So: ``level`` in 2 or 4 with its rhythm neither alike nor unlike one beat
     apart and not alike two apart, ``half`` alike two of its beats apart, periodic (a pulse as
     clear as a walking bass's, see :func:`_periodicity`) and not slower than 60 BPM (slower,
-    its beats are half bars).
+    its beats are half bars). Or ``half`` clearly alternates beat to beat itself (bass and
+    kick, then the snare or the scraper's accent: a cumbia) and its novelty recurs clearly
+    at its period.
     """
     sim, half_sim = level["similarity"], half["similarity"]
+    if half["bpm"] < _BACKBEAT_MIN_BPM:
+        return False
+    if _strongly_alternates(half_sim) and half["acf1"] > _HALF_PULSE:
+        return True  # the half level has the kick-snare cycle itself, and a clear pulse
     return bool(level["meter"] in (2, 4) and abs(sim[0]) < _ALIKE
-                and sim[1] < _ALIKE_TWO_APART and half["bpm"] >= _BACKBEAT_MIN_BPM
+                and sim[1] < _ALIKE_TWO_APART
                 and half_sim[1] > _CYCLE_MARGIN + max(float(sim[1]), 0.0)
                 and _periodicity(half) > _HALF_PULSE)
 
