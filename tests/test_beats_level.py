@@ -154,3 +154,100 @@ def test_a_pop_song_whose_chords_change_every_other_beat_keeps_its_beat():
     audio = np.tile(song.audio, 2)[: 180 * song.sr]
     tempo = analyze_signal(audio, song.sr).tempo
     assert abs(np.log(tempo / song.tempo)) < 0.04, (tempo, song.tempo)
+
+
+def _spaced(pattern: list[float], bars: int, jitter: float = 0.0, seed: int = 0) -> np.ndarray:
+    """Beat frames whose intervals repeat ``pattern`` (frames) bar after bar, with jitter."""
+    rng = np.random.default_rng(seed)
+    ibi = np.tile(pattern, bars) + rng.normal(0.0, jitter, len(pattern) * bars)
+    return np.concatenate([[10.0], 10.0 + np.cumsum(ibi)])
+
+
+def test_the_timing_pattern_of_a_cross_rhythm_is_uneven_and_of_the_beat_even():
+    """Three beats a bar over a drum and bass break follow its hits long, short, short (20,
+    18, 18 frames, repeating): uneven. Even beats with random jitter and frame rounding are
+    not."""
+    from music_visualizer.audio.beats import _timing_pattern
+
+    assert _timing_pattern(_spaced([22.0, 19.0, 19.0], 40), 3) > 0.05
+    even = np.round(_spaced([15.0] * 4, 40, jitter=0.7, seed=1))
+    assert _timing_pattern(even, 4) < 0.02
+
+
+def test_a_level_in_3_2_to_the_beat_following_a_syncopated_break_is_not_chosen():
+    """Drum and bass (~170): kick on 1 and the "and" of 3, snare on 2 and 4. The level at 3/4
+    of the tempo lands on the kick, the snare and the syncopated kick (1, 2, 3.5: long, short,
+    short); its beats carried more onset strength than the quarters' and it won (dev dnb_4,
+    dnb_5, held-out dnb_6). Its uneven spacing now counts against it."""
+    from music_visualizer.audio.beats import _timing_pattern
+
+    three = _spaced([22.0, 19.0, 19.0], 40)
+    four = _spaced([15.0] * 4, 40)
+    cross = {"bpm": 127.7, "on": 13.3, "acf1": 0.01, "low1": 0.10, "backbeat": 0.0,
+             "bar": 2.14, "meter": 3, "uneven": _timing_pattern(three, 3), "beats": three,
+             "similarity": np.array([-0.1, -0.1, 0.6, -0.1, 0.0, 0.6, -0.1, -0.1])}
+    beat = {"bpm": 170.3, "on": 11.5, "acf1": 0.07, "low1": -0.17, "backbeat": -0.13,
+            "bar": 2.64, "meter": 4, "uneven": _timing_pattern(four, 4), "beats": four,
+            "similarity": np.array([0.1, 0.3, 0.1, 0.6, 0.1, 0.2, 0.0, 0.7])}
+    assert _choose_level([cross, beat], drumness=1.0) is beat
+
+
+def _on_and_off(n: int, beats: np.ndarray, mids: np.ndarray, on: float, off: float,
+                ) -> np.ndarray:
+    x = np.zeros(n)
+    x[beats.astype(int)] = on
+    x[mids.astype(int)] = off
+    return x
+
+
+def test_chord_changes_on_the_other_eighth_add_to_the_drums_faint_lean():
+    """Funk tracked on the "and" (held-out funk_6): the clav, bass and a kick push the "and",
+    so the strongest drum hits lean only faintly to the real beat (the snare on 2 and 4 among
+    accented hats); the chords change on the beat. Neither alone was enough; together they
+    move the beats."""
+    n, period = 400, 20
+    beats = np.arange(10, n - 20, period).astype(np.float64)
+    mids = beats + period / 2
+
+    def curve(on: float, off: float) -> np.ndarray:
+        return _on_and_off(n, beats, mids, on, off)
+
+    hits = [curve(1.0, 1.0)] * 3 + [curve(0.9, 1.0)]  # a faint lean to the "and": -0.05
+    nov = {"hits": np.stack(hits), "kick": np.zeros(n), "treble_change": curve(0.6, 1.0),
+           "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
+    moved = _fix_half_beat(nov, beats)
+    assert np.allclose(moved[-len(beats) + 1:], mids[:-1], atol=1.0)
+    # the same chords against drums leaning to the beats keep the beats where they are
+    level = dict(nov, hits=np.stack([curve(1.0, 1.0)] * 3 + [curve(1.0, 0.7)]))
+    assert np.array_equal(_fix_half_beat(level, beats), beats)
+
+
+def test_the_eighths_of_a_slow_groove_give_way_to_its_beat():
+    """A slow soul ballad (~72, dev soul_drift_1): at twice the tempo, closer to where the prior
+    puts drum music, the eighths won. Their rhythm neither alternates nor comes back two
+    eighths on (the kick-snare cycle spans four of them); the level at half their tempo comes
+    back every two beats and is as periodic: it is the beat."""
+    eighths = _level(143.2, np.arange(0.0, 4000.0, 18.0),
+                     [0.0, 0.0, 0.0, 0.5, -0.1, 0.0, -0.1, 0.6], on=15.7, acf1=0.49,
+                     low1=0.36, backbeat=0.28, bar=1.93)
+    beat = _level(71.6, np.arange(0.0, 4000.0, 36.0),
+                  [-0.1, 0.4, -0.2, 0.6, -0.2, 0.3, -0.3, 0.4], on=19.0, acf1=0.49,
+                  low1=0.08, bar=3.5)
+    assert _choose_level([eighths, beat], drumness=1.0) is beat
+    # a half level that is no clear pulse (a salsa's clave at half its tempo) does not
+    assert _choose_level([eighths, dict(beat, acf1=0.38)], drumness=1.0) is eighths
+
+
+def test_eighths_give_way_to_a_half_level_with_the_kick_snare_cycle():
+    """A cumbia (~85, dev cumbia_5, ho6 cumbia_6): the scraper's accents make a backbeat at
+    twice the tempo, which won; the level at the tempo alternates clearly beat to beat itself
+    (bass and kick, then the accent) and recurs clearly at its period: it is the beat."""
+    eighths = _level(169.1, np.arange(0.0, 4000.0, 15.0),
+                     [-0.6, 0.3, -0.5, 0.8, -0.5, 0.3, -0.5, 0.8], on=17.0, acf1=0.36,
+                     low1=0.57, backbeat=0.98, bar=1.77)
+    beat = _level(84.6, np.arange(0.0, 4000.0, 30.0),
+                  [-0.8, 0.8, -0.8, 0.7, -0.8, 0.8, -0.8, 0.8], on=23.1, acf1=0.56,
+                  low1=0.21, backbeat=0.02, bar=2.17)
+    assert _choose_level([eighths, beat], drumness=1.0) is beat
+    # a half level recurring only faintly (a freylekhs' 3-3-2 at half its tempo) does not
+    assert _choose_level([eighths, dict(beat, acf1=0.36)], drumness=1.0) is eighths

@@ -430,3 +430,16 @@ def test_quarters_over_a_twelve_eight_give_way_to_dotted_beats_in_far_clearer_ba
     waltz["bar"] = 2.0
     dotted["bar"] = 3.2  # 1.6 times the waltz's: the bars are the waltz's
     assert _choose_level([dotted, waltz], drumness=1.0) is waltz
+
+
+def test_the_bars_of_a_fast_jazz_waltz_grouped_in_threes_give_way_to_its_beat():
+    """A jazz waltz at 160: its bars (53 BPM, a strong low pulse, the ride and bass alike bar
+    after bar) won, and because they grouped in threes themselves (phrases of 3 bars) the
+    level at three times their tempo, in a clear triple rhythm, was not considered (held-out
+    jazz_waltz_6, beats at a third of the tempo)."""
+    bars = _level(53.5, 3, [-0.1, -0.1, 0.2, -0.2, 0.0, 0.2, -0.3, 0.0], 10.8)
+    half_bars = _level(80.3, 3, [-0.5, -0.4, 0.9, -0.5, -0.4, 0.9, -0.5, -0.4], 8.7)
+    beats = _level(160.6, 3, [-0.4, -0.5, 0.9, -0.4, -0.5, 0.9, -0.4, -0.5], 9.4)
+    for c in (half_bars, beats):
+        c.update(acf1=0.14, low1=0.3)
+    assert _choose_level([bars, half_bars, beats], drumness=1.0) is beats
