@@ -1,10 +1,13 @@
-"""Shared fixtures: synthesized songs and a tiny random-weight Stable Diffusion model."""
+"""Shared fixtures: synthesized songs and tiny random-weight models (Stable Diffusion, TAESD,
+Depth Anything, BigGAN), each built once per session: the tests only read their folders (a test
+that changes a model copies it first)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +72,30 @@ def tiny_model(tmp_path_factory) -> Path:
     return make_tiny_sd(tmp_path_factory.mktemp("models") / "tiny-sd")
 
 
+@pytest.fixture(scope="session")
+def tiny_taesd(tmp_path_factory) -> Path:
+    """A tiny random TAESD (``AutoencoderTiny``) folder matching :func:`tiny_model`."""
+    from tests.tiny_models import make_tiny_taesd
+
+    return make_tiny_taesd(tmp_path_factory.mktemp("taesd") / "tiny-taesd")
+
+
+@pytest.fixture(scope="session")
+def tiny_depth(tmp_path_factory) -> Path:
+    """A tiny random Depth Anything folder (model + image processor config)."""
+    from tests.tiny_models import make_tiny_depth
+
+    return make_tiny_depth(tmp_path_factory.mktemp("depth") / "tiny-depth")
+
+
+@pytest.fixture(scope="session")
+def tiny_biggan(tmp_path_factory) -> Path:
+    """A tiny random BigGAN-deep generator folder (32 classes' output, the default)."""
+    from tests.tiny_models import make_tiny_biggan
+
+    return make_tiny_biggan(tmp_path_factory.mktemp("gan") / "tiny-biggan")
+
+
 def run_cli(*args: str | os.PathLike[str], timeout: float = 300,
             **kw) -> subprocess.CompletedProcess:
     """``python -m music_visualizer ARGS`` in a real process, offline."""
@@ -76,3 +103,22 @@ def run_cli(*args: str | os.PathLike[str], timeout: float = 300,
     return subprocess.run([sys.executable, "-m", "music_visualizer", *map(str, args)],
                           capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT,
                           **kw)
+
+
+def run_clis(*commands: Sequence[str | os.PathLike[str]], timeout: float = 300
+             ) -> list[subprocess.CompletedProcess]:
+    """Several independent ``python -m music_visualizer ARGS`` side by side (each in its own
+    real process, offline; their start-ups overlap); their results in the same order."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-m", "music_visualizer", *map(str, args)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=env, cwd=ROOT) for args in commands]
+    try:
+        outs = [proc.communicate(timeout=timeout) for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    return [subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+            for proc, (out, err) in zip(procs, outs, strict=True)]

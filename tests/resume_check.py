@@ -4,10 +4,10 @@ CLI) at frame k, resume it, and compare every frame with an uninterrupted run, p
 In the process (:func:`stop_resume_compare`): a render is stopped through ``should_stop`` after k
 frames were reported, optionally some frames are deleted as a kill mid-batch would leave them, and
 ``--resume`` finishes it. Through the CLI (:func:`kill_resume_compare`): the same command is run
-whole, then again and killed with SIGKILL when ``until(folder, timestring)`` says so, then resumed
-with ``render --resume``. :func:`start_python` and :func:`kill_process_when` do the same for a
-render started from Python code (options the CLI does not have); :func:`same_bytes` compares
-files byte for byte (the MP4 of a ``keep_frames: none`` run).
+whole and, side by side, again and killed with SIGKILL when ``until(folder, timestring)`` says
+so, then resumed with ``render --resume``. :func:`start_python` and :func:`kill_process_when` do
+the same for a render started from Python code (options the CLI does not have);
+:func:`same_bytes` compares files byte for byte (the MP4 of a ``keep_frames: none`` run).
 """
 
 from __future__ import annotations
@@ -153,14 +153,19 @@ def kill_resume_compare(args: Sequence[str | os.PathLike[str]], tmp_path: Path,
                         until: Callable[[Path, str], bool], *,
                         resume_args: Sequence[str] = ("--no-video",)) -> KillCheck:
     """Run ``render ARGS`` whole, run it again killed with SIGKILL when ``until`` says so, resume
-    it with ``render --audio ... --resume TS``, and assert every frame equals the whole run's."""
+    it with ``render --audio ... --resume TS``, and assert every frame equals the whole run's.
+
+    The whole run and the run to kill are started together (two processes, separate output
+    folders): their start-ups overlap; the comparison is the same."""
     whole = start_cli([*args, "--output-dir", tmp_path / "whole"])
-    _, err = whole.communicate(timeout=600)
+    killed = tmp_path / "killed"
+    try:
+        folder, ts = kill_when(args, killed, until)
+    finally:
+        _, err = whole.communicate(timeout=600)
     assert whole.returncode == 0, err
     whole_run = run_of(tmp_path / "whole")
     expected = frames(*whole_run)
-    killed = tmp_path / "killed"
-    folder, ts = kill_when(args, killed, until)
     done = len(frame_files(folder, ts))
     assert done < len(expected), "the kill should land mid-run"
     audio = args[list(args).index("--audio") + 1]

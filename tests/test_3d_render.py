@@ -13,13 +13,6 @@ from music_visualizer.settings import Settings
 from tests.resume_check import stop_resume_compare
 
 
-@pytest.fixture(scope="module")
-def tiny_depth(tmp_path_factory) -> Path:
-    from tests.tiny_models import make_tiny_depth
-
-    return make_tiny_depth(tmp_path_factory.mktemp("depth") / "tiny-depth")
-
-
 def _settings(depth: Path, **changes) -> Settings:
     base = dict(mode="3D", renderer="preview", depth_model=str(depth), width=64, height=64,
                 fps=8, duration=2.0, seed=4, translation_z="0:(3)", rotation_3d_y="0:(1.5)",

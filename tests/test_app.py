@@ -59,16 +59,14 @@ def test_all_blank_prompts_mean_the_defaults_and_zero_duration_means_the_whole_s
     assert out["preset"] == "pulse" and out["init_image"] == "cover"
 
 
-def test_the_speed_fields_reach_the_settings_and_the_model_cache(tmp_path, tiny_model,
+def test_the_speed_fields_reach_the_settings_and_the_model_cache(tiny_taesd, tiny_model,
                                                                  monkeypatch):
     from diffusers import AutoencoderKL, AutoencoderTiny
 
     from music_visualizer.ui.actions import ModelCache
-    from tests.tiny_models import make_tiny_taesd
-
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert settings_fields(AppConfig().base_settings())["tiny_vae"] == ""
-    taesd = str(make_tiny_taesd(tmp_path / "taesd"))
+    taesd = str(tiny_taesd)
     out = field_overrides(_values(AppConfig(), tiny_vae=f" {taesd} ", compile=True), [], "")
     assert out["tiny_vae"] == taesd and out["compile"] is True
     assert "tiny_vae" not in field_overrides(_values(AppConfig()), [], "")  # blank: off
@@ -214,9 +212,8 @@ def test_start_render_refuses_bad_input_before_writing(tmp_path, song, monkeypat
 
 
 @pytest.mark.slow
-def test_the_app_renders_walk_and_gan_modes(tmp_path, song, tiny_model, monkeypatch):
-    from tests.tiny_models import make_tiny_biggan
-
+def test_the_app_renders_walk_and_gan_modes(tmp_path, song, tiny_model, tiny_biggan,
+                                            monkeypatch):
     monkeypatch.setenv("MUSIC_VISUALIZER_CAPTION_MODEL", "none")
     config = AppConfig(output_dir=tmp_path / "out")
     board = RenderBoard()
@@ -229,7 +226,7 @@ def test_the_app_renders_walk_and_gan_modes(tmp_path, song, tiny_model, monkeypa
     result = job.status().result
     assert job.status().phase == "done" and result.n_frames == 8 and result.video.is_file()
     gan = field_overrides(_values(config, mode="gan", width=32, height=32, fps=4, duration=2,
-                                  gan_model=str(make_tiny_biggan(tmp_path / "gan")),
+                                  gan_model=str(tiny_biggan),
                                   classes=" 1, 207 ", truncation=0.4), [], "")
     assert gan["classes"] == "1, 207"
     job, _ = start_render(board, config, link="", audio=str(song), overrides=gan,

@@ -140,7 +140,7 @@ def test_resume_needs_the_saved_diffused_frames(tmp_path):
 
 
 CLI_CADENCE_RUN = ["render", "--renderer", "preview", "--fps", "24", "--duration", "5",
-                   "--width", "256", "--height", "256", "--seed", "5", "--zoom", "0:(1.02)",
+                   "--width", "128", "--height", "128", "--seed", "5", "--zoom", "0:(1.02)",
                    "--angle", "0:(0.5)", "--diffusion-cadence", "3", "--no-video"]
 
 

@@ -17,7 +17,7 @@ from music_visualizer.errors import SettingsError
 from music_visualizer.lyrics.captions import CaptionLook, caption_overlay, check_font, default_font
 from music_visualizer.runs.job import RenderRequest, render
 from music_visualizer.settings import Settings
-from tests.conftest import run_cli
+from tests.conftest import run_clis
 from tests.resume_check import same_bytes
 from tests.video_check import video_frames
 
@@ -149,11 +149,12 @@ def test_styled_captions_leave_the_pngs_clean(styled):
 def test_the_cli_refuses_a_bad_font_before_rendering(song, tmp_path):
     fake = tmp_path / "My Font.ttf"
     fake.write_text("not a font", encoding="utf-8")
-    for font, expected in ((tmp_path / "missing.otf", "does not exist"),
-                           (fake, "cannot be read as a font")):
-        proc = run_cli("render", "--audio", song, "--output-dir", tmp_path / "out",
-                       "--renderer", "preview", "--width", "64", "--height", "48", "--fps", "4",
-                       "--duration", "1", "--captions", "karaoke", "--caption-font", font)
+    cases = ((tmp_path / "missing.otf", "does not exist"), (fake, "cannot be read as a font"))
+    procs = run_clis(*(["render", "--audio", song, "--output-dir", tmp_path / "out",
+                        "--renderer", "preview", "--width", "64", "--height", "48", "--fps", "4",
+                        "--duration", "1", "--captions", "karaoke", "--caption-font", font]
+                       for font, _ in cases))  # side by side: their start-ups overlap
+    for (_, expected), proc in zip(cases, procs, strict=True):
         assert proc.returncode == 2, proc.stderr
         assert expected in proc.stderr and "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -152,7 +152,7 @@ def test_progress_lines_when_stderr_is_a_pipe(tmp_path):
     long_song = tmp_path / "Longer Song.wav"
     sf.write(long_song, click_song(8.0), 22050)
     proc = run_cli("render", "--audio", long_song, "--renderer", "preview", "--fps", "24",
-                   "--duration", "8", "--width", "320", "--height", "320", "--no-video",
+                   "--duration", "8", "--width", "64", "--height", "64", "--no-video",
                    "--output-dir", tmp_path / "out", timeout=900)  # stderr is a pipe
     assert proc.returncode == 0, proc.stderr
     counts = [int(m.group(1)) for m in re.finditer(r"^frame (\d+)/192 \(\d+%\)", proc.stderr,

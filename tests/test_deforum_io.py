@@ -35,7 +35,7 @@ from music_visualizer.settings.deforum import (
 )
 from music_visualizer.settings.schedules import evaluate_schedule
 from music_visualizer.ui.cli import main
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_clis
 
 # ---------------------------------------------------------------------------------------------
 # Deforum settings files, as the two Deforums write them
@@ -583,9 +583,14 @@ def test_cli_renders_a1111_and_colab_files_and_exports_a_run(song, tmp_path):
     a1111 = _write(tmp_path / "20240101120000_settings.txt", a1111_settings(
         prompts={"0": "neon city --neg nsfw", "2": "a desert --neg nsfw"},
         negative_prompts="nsfw"))
+    colab = _write(tmp_path / "colab_settings.txt", colab_settings())
+    # the two files' renders side by side (two processes): their start-ups overlap
     # 3D needs a depth model (not available offline): the rest of the file is what is tested
-    result = run_cli("render", "--audio", song, "--settings", a1111, *PREVIEW, "--mode", "2D",
-                     "--output-dir", tmp_path / "out")
+    result, result_colab = run_clis(
+        ["render", "--audio", song, "--settings", a1111, *PREVIEW, "--mode", "2D",
+         "--output-dir", tmp_path / "out"],
+        ["render", "--audio", song, "--settings", colab, *PREVIEW,
+         "--output-dir", tmp_path / "out2"])
     assert result.returncode == 0, result.stderr
     assert f"Deforum settings from {a1111}: A1111 extension file" in result.stderr
     assert "max_frames 120 at 15 fps -> duration 8 s" in result.stderr
@@ -599,9 +604,7 @@ def test_cli_renders_a1111_and_colab_files_and_exports_a_run(song, tmp_path):
     assert s["translation_z"] == "0:(1.75)" and s["negative_prompt"] == "nsfw"
     assert record["plan"]["prompt_table"] == [["neon city", "nsfw"], ["a desert", "nsfw"]]
 
-    colab = _write(tmp_path / "colab_settings.txt", colab_settings())
-    result = run_cli("render", "--audio", song, "--settings", colab, *PREVIEW,
-                     "--output-dir", tmp_path / "out2")
+    result = result_colab
     assert result.returncode == 0, result.stderr
     assert "Colab notebook file" in result.stderr and "outdir" in result.stderr
     folder2, ts2 = _run_info(result.stdout)

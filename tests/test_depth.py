@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -14,17 +13,11 @@ import torch
 from music_visualizer.errors import ModelError, UserError
 from music_visualizer.render.depth import DISPARITY_FLOOR, DepthEstimator
 from music_visualizer.render.warp3d import depth_to_png, warp_3d
-from tests.tiny_models import make_tiny_depth
 
 
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-
-
-@pytest.fixture(scope="module")
-def tiny_depth(tmp_path_factory) -> Path:
-    return make_tiny_depth(tmp_path_factory.mktemp("models") / "tiny-depth")
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,8 @@ from tests.resume_check import stop_resume_compare
 
 
 @pytest.fixture(scope="module")
-def tiny_gan(tmp_path_factory) -> Path:
-    from tests.tiny_models import make_tiny_biggan
-
-    return make_tiny_biggan(tmp_path_factory.mktemp("gan") / "tiny-biggan")
+def tiny_gan(tiny_biggan) -> Path:
+    return tiny_biggan
 
 
 def _settings(tiny_gan: Path, **changes):

@@ -9,7 +9,6 @@ import torch
 from music_visualizer.errors import ModelError, SettingsError
 from music_visualizer.modes.gan.renderer import SCALINGS, GanRenderer, load_biggan
 from music_visualizer.modes.gan.vectors import GanOptions, GanVectors, gan_vectors
-from tests.tiny_models import make_tiny_biggan
 
 N_FRAMES = 20
 
@@ -24,8 +23,8 @@ def _one_thread():
 
 
 @pytest.fixture(scope="module")
-def tiny_folder(tmp_path_factory):
-    return make_tiny_biggan(tmp_path_factory.mktemp("biggan"), output_dim=32)
+def tiny_folder(tiny_biggan):
+    return tiny_biggan  # output_dim=32, the default
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from music_visualizer.lyrics import LyricWord, find_lyrics, parse_lrc, read_lyri
 from music_visualizer.lyrics.find import sidecar_path
 from music_visualizer.lyrics.tags import read_tag_lyrics
 from music_visualizer.ui.cli import main
-from tests.conftest import run_cli
+from tests.conftest import run_clis
 
 SR = 22050
 LRC = "[ar:Band]\n[00:00.50]Tagged first line\n[00:01.00]\n[00:01.20]Tagged second line\n"
@@ -292,11 +292,12 @@ def test_lyrics_command_off_and_user_mistakes_exit_2_with_one_line(tagged_song, 
 
 
 def test_lyrics_command_in_a_real_process(tagged_song, tmp_path):
-    result = run_cli("lyrics", tagged_song, timeout=120)
+    # both files side by side (two processes): their start-ups overlap
+    result, missing = run_clis(["lyrics", tagged_song],
+                               ["lyrics", make_audio(tmp_path / "bare.mp3")], timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["Lyrics: 1 line from the ID3 SYLT tag",
                                           "[00:00.50] From SYLT"]
-    missing = run_cli("lyrics", make_audio(tmp_path / "bare.mp3"), timeout=120)
     assert missing.returncode == 2  # offline: speech recognition cannot load its model
     error = missing.stderr.splitlines()[-1]
     assert error.startswith("error: No lyrics found") and "not in the local cache" in error

@@ -303,9 +303,20 @@ def test_the_driver_killed_and_run_again_finishes_the_same_frames(in_parts, song
     assert _bytes(folder, ts) == _bytes(run.folder, run.timestring)
 
 
+@pytest.fixture(scope="module")
+def local_ray():
+    """One local Ray of 2 CPUs for this module's Ray tests (started once: ``run_tasks`` joins a
+    Ray this process already runs, and leaves it running); stopped after the module."""
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield
+    ray.shutdown()
+
+
 @pytest.mark.slow
 def test_two_ray_workers_one_killed_midway_give_the_files_of_one_worker(in_parts, song,
-                                                                        tmp_path):
+                                                                        tmp_path, local_ray):
     from music_visualizer.scale.sections import ray_executor
 
     run, _ = in_parts
@@ -350,7 +361,7 @@ def test_progress_says_when_each_part_starts_and_ends_and_the_total():
 
 @pytest.mark.slow
 def test_workers_that_cannot_see_the_output_folder_send_the_parts_home(in_parts, song,
-                                                                      tmp_path):
+                                                                      tmp_path, local_ray):
     from music_visualizer.scale.sections import ray_executor
 
     run, _ = in_parts

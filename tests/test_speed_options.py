@@ -9,18 +9,13 @@ import torch
 
 from music_visualizer.errors import ModelError
 from music_visualizer.render.models import compile_failure, load_pipelines, run_pipeline
-from tests.conftest import run_cli
+from tests.conftest import run_clis
 from tests.tiny_models import make_tiny_taesd
 
 
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-
-
-@pytest.fixture(scope="module")
-def tiny_taesd(tmp_path_factory):
-    return make_tiny_taesd(tmp_path_factory.mktemp("taesd") / "tiny-taesd")
 
 
 def _txt2img(pipes, seed: int = 1) -> torch.Tensor:
@@ -64,13 +59,14 @@ def test_a_missing_or_unknown_tiny_vae_is_a_model_error(tiny_model, tmp_path):
 def test_render_with_a_tiny_vae_from_the_cli(song, tiny_model, tiny_taesd, tmp_path):
     args = ("render", "--audio", song, "--model", tiny_model, "--fps", 4, "--duration", 1.0,
             "--width", 64, "--height", 64, "--steps", 2, "--seed", 5, "--no-video")
-    done = run_cli(*args, "--tiny-vae", tiny_taesd, "--out", tmp_path / "a")
+    # the good and the bad VAE side by side (two processes): their start-ups overlap
+    done, bad = run_clis([*args, "--tiny-vae", tiny_taesd, "--out", tmp_path / "a"],
+                         [*args, "--tiny-vae", tmp_path / "missing", "--out", tmp_path / "b"])
     assert done.returncode == 0, done.stderr
     records = list((tmp_path / "a").glob("*/*/*_settings.json"))
     folder, ts = records[0].parent, records[0].name[:14]
     assert json.loads(records[0].read_text())["settings"]["tiny_vae"] == str(tiny_taesd)
     assert len(list(folder.glob(f"{ts}_0*.png"))) == 4
-    bad = run_cli(*args, "--tiny-vae", tmp_path / "missing", "--out", tmp_path / "b")
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and "does not exist" in bad.stderr
 
