@@ -194,6 +194,9 @@ def test_progress_lines_come_every_few_seconds():
     assert [line.split(",")[0] for line in lines] == [
         "frame 1/3 (33%)", "frame 2/3 (66%)", "frame 3/3 (100%)"]
     assert progress_line(5, 10, 0, 0.0) == "frame 5/10 (50%)"
+    # a fast render (the preview renderer at a small size) is not written as 1.01e+03
+    assert progress_line(192, 192, 192, 0.19) == "frame 192/192 (100%), 1011 frames/s, done in 0:00"
+    assert progress_line(1, 192, 1, 0.0147) == "frame 1/192 (0%), 68 frames/s, ETA 0:03"
     assert progress_line(1, 10001, 1, 1.0).endswith("ETA 2:46:40")
 
 

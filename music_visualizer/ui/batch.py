@@ -13,6 +13,7 @@ from typing import Any
 
 from ..scale.batch import BatchRequest, render_batch
 from ..scale.tasks import ProgressReport, TaskFailed, TaskProgress
+from .text import rate_text
 
 __all__ = ["BatchProgress", "progress_text", "run_batch"]
 
@@ -31,7 +32,7 @@ def progress_text(done: int, total: int, fps: float | None, eta: float | None, *
         return "waiting"
     line = f"frame {done}/{total} ({100 * done // total}%)"
     if fps:
-        line += f", {fps:.3g} frames/s"
+        line += f", {rate_text(fps)} frames/s"
     if done >= total:
         return line + (", done" if finished else "")
     return line + (f", ETA {_clock(eta)}" if eta is not None else "")

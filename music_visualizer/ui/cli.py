@@ -31,7 +31,7 @@ from ..lyrics.captions import CaptionsWarning
 from ..lyrics.recognize import DEFAULT_MODEL as DEFAULT_LYRICS_MODEL
 from ..settings import Settings, Spec, field_specs, resolve_settings
 from ..settings.schedules import ScheduleWarning
-from .text import track_card
+from .text import rate_text, track_card
 
 __all__ = ["add_setting_flag", "build_parser", "main", "setting_flags"]
 
@@ -485,8 +485,8 @@ def progress_line(done: int, total: int, rendered: int, seconds: float) -> str:
     if rendered > 0 and seconds > 0:
         rate = rendered / seconds
         if done >= total:
-            return line + f", {rate:.3g} frames/s, done in {_clock_time(seconds)}"
-        line += f", {rate:.3g} frames/s, ETA {_clock_time((total - done) / rate)}"
+            return line + f", {rate_text(rate)} frames/s, done in {_clock_time(seconds)}"
+        line += f", {rate_text(rate)} frames/s, ETA {_clock_time((total - done) / rate)}"
     return line
 
 

@@ -28,6 +28,7 @@ from ..runs.parts import (
     render_sections,
     run_locally,
 )
+from .text import rate_text
 
 __all__ = ["PartsProgress", "in_parts", "print_parts", "render_in_parts"]
 
@@ -78,7 +79,7 @@ class PartsProgress:
         if done >= part.n_frames and index not in self.finished:
             self.finished.add(index)
             took = now - self.started[index]
-            rate = f", {part.n_frames / took:.3g} frames/s" if took > 0 else ""
+            rate = f", {rate_text(part.n_frames / took)} frames/s" if took > 0 else ""
             self._say(f"part {index} done: {part.n_frames} frames{rate}")
         if now - self.last >= self.every:
             self.last = now
@@ -92,7 +93,7 @@ class PartsProgress:
         seconds = now - (self.begun if self.begun is not None else now)
         if self.rendered > 0 and seconds > 0:
             rate = self.rendered / seconds
-            line += f", {rate:.3g} frames/s, ETA {_clock((total - done) / rate)}"
+            line += f", {rate_text(rate)} frames/s, ETA {_clock((total - done) / rate)}"
         return line
 
     def frame(self, index: int, frame: int) -> None:

@@ -3,6 +3,7 @@
 - :func:`track_card`     a track (and its analysis) in a few lines: plain for the terminal,
                          Markdown for the app
 - :func:`markdown_text`  any text shown verbatim in a Markdown component (one escaper)
+- :func:`rate_text`      a frame rate in a progress line (``3.2``, ``67.9``, ``1012``)
 """
 
 from __future__ import annotations
@@ -10,9 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["markdown_text", "track_card"]
+__all__ = ["markdown_text", "rate_text", "track_card"]
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def rate_text(rate: float) -> str:
+    """``3.2``, ``67.9``, ``1012``: three significant digits, never ``1.01e+03``."""
+    return f"{rate:.0f}" if rate >= 100 else f"{rate:.3g}"
 
 
 def markdown_text(text: str) -> str:
