@@ -195,6 +195,12 @@ def analysed() -> dict:
     return get
 
 
+def _found_sections(song: Song):
+    """The sections found in ``song`` given its true beats and downbeats."""
+    return find_sections(compute_spectra(song.audio, SR), beats=song.beats,
+                         downbeats=song.downbeats, duration=song.duration)
+
+
 def _boundary_f(song: Song, found) -> float:
     ref = np.array([[a, b] for a, b, _ in song.sections])
     est = np.array([[s.start, s.end] for s in found])
@@ -255,8 +261,7 @@ def test_loudness_only_change_with_phrase_dynamics():
 
     soft = [Part("soft", 8, BAND, POP, 0.3)]
     song = make_song(loud() + soft + loud() + soft, seed=1)
-    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
-                          downbeats=song.downbeats, duration=song.duration)
+    found = _found_sections(song)
     starts = np.array([s.start for s in found])
     truth = np.array([a for i, (a, _, lab) in enumerate(song.sections)
                       if i == 0 or song.sections[i - 1][2] != lab])  # 0, 16, 32, 48 s
@@ -275,8 +280,7 @@ def test_eight_bar_chord_loop_is_not_cut_every_four_bars():
     chorus = Part("chorus", 16, BAND | {"pad"}, long_loop)
     for seed in (0, 1):
         song = make_song([verse, chorus, verse, chorus], seed=seed)
-        found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
-                              downbeats=song.downbeats, duration=song.duration)
+        found = _found_sections(song)
         starts = [s.start for s in found]
         assert len(found) == 4, starts
         assert np.all(np.abs(np.array(starts) - [a for a, _, _ in song.sections]) <= 3.0), starts
@@ -308,8 +312,7 @@ def test_two_bar_intro_is_its_own_section():
     parts = [Part("intro", 2, frozenset({"pad"}), POP), Part("verse", 8, BAND, POP),
              Part("chorus", 8, ALL, ALT), Part("verse", 8, BAND, POP)]
     song = make_song(parts, bpm=100.0, seed=3)
-    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
-                          downbeats=song.downbeats, duration=song.duration)
+    found = _found_sections(song)
     intro_end = song.sections[0][1]
     assert intro_end < 6.0
     assert any(abs(s.start - intro_end) < 0.05 for s in found[1:]), found
@@ -327,8 +330,7 @@ def test_slow_song_boundary_on_the_phrase_grid():
     parts = [Part("a", 8, BAND, POP), Part("b", 8, BAND, tie), Part("a", 8, BAND, POP),
              Part("b", 8, BAND, tie)]
     song = make_song(parts, bpm=66.0, seed=1)
-    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
-                          downbeats=song.downbeats, duration=song.duration)
+    found = _found_sections(song)
     starts = np.array([s.start for s in found[1:]])
     for start, _, _ in song.sections[1:]:
         assert np.min(np.abs(starts - start)) < 0.05, (start, starts)
@@ -344,8 +346,7 @@ def test_slow_song_is_not_cut_inside_a_section(seed):
     parts = [Part("a", 4, keys, POP), Part("b", 4, BAND, ALT), Part("c", 4, ALL, POP),
              Part("b", 4, BAND, ALT)]
     song = make_song(parts, bpm=50.0, seed=seed)
-    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
-                          downbeats=song.downbeats, duration=song.duration)
+    found = _found_sections(song)
     assert [round(s.start, 1) for s in found] == [round(a, 1) for a, _, _ in song.sections]
     assert [s.label for s in found] == ["A", "B", "C", "B"]
 
@@ -371,8 +372,7 @@ def test_repeated_section_marked_by_a_crash_is_its_own_section(seed):
     parts = [Part("v", 8, BAND, POP, crashes=(0,)), Part("v", 8, BAND, POP, crashes=(0,)),
              Part("c", 8, BAND | {"pad"}, ALT, crashes=(0,)), Part("v", 8, BAND, POP, crashes=(0,))]
     song = make_song(parts, seed=seed)
-    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
-                          downbeats=song.downbeats, duration=song.duration)
+    found = _found_sections(song)
     starts = [s.start for s in found]
     assert len(found) == 4, starts
     assert np.all(np.abs(np.array(starts) - [a for a, _, _ in song.sections]) <= 0.05), starts
@@ -391,8 +391,7 @@ def test_unmarked_change_inside_crash_marked_sections_is_no_boundary(seed):
              Part("v", 8, BAND, POP, crashes=(0,)), Part("v", 4, lead, POP),
              Part("c", 8, BAND | {"pad"}, ALT, crashes=(0,))]
     song = make_song(parts, seed=seed)
-    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
-                          downbeats=song.downbeats, duration=song.duration)
+    found = _found_sections(song)
     truth = [a for (a, _, _), part in zip(song.sections, parts, strict=True) if part.crashes]
     starts = [s.start for s in found]
     assert len(found) == len(truth), starts
@@ -407,8 +406,7 @@ def test_crashes_played_through_a_passage_mark_no_section(seed):
     parts = [Part("v", 8, BAND, POP, crashes=(0,)), Part("c", 8, BAND | {"pad"}, ALT, crashes=(0,)),
              Part("v", 8, BAND, POP, crashes=(0,)), Part("b", 8, ALL, ALT, crashes=(2, 4, 6))]
     song = make_song(parts, seed=seed)
-    found = find_sections(compute_spectra(song.audio, SR), beats=song.beats,
-                          downbeats=song.downbeats, duration=song.duration)
+    found = _found_sections(song)
     starts = [s.start for s in found]
     assert len(found) == 4, starts
     assert np.all(np.abs(np.array(starts) - [a for a, _, _ in song.sections]) <= 0.05), starts

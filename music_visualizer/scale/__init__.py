@@ -25,8 +25,8 @@ Stable API (other layers and ``--parallel sections`` build on it):
 
 Workers: one actor per GPU (``num_gpus=1``) when the cluster has GPUs, else one per share of
 the CPUs (``cpus_per_worker``; its numba and ffmpeg threads follow it, its OpenMP threads sleep
-while they wait: :func:`~music_visualizer.scale.worker.share_env`; torch keeps its default
-threads, which a CPU diffusion frame depends on). ``run_tasks`` joins the
+while they wait: :func:`~music_visualizer.scale.worker.share_env`; torch's follow Ray's
+``OMP_NUM_THREADS``, the share). ``run_tasks`` joins the
 Ray this process is already connected to (and leaves it connected), else starts or joins one
 and leaves it at the end; its actors are killed when it returns.
 

@@ -150,9 +150,8 @@ def share_env(cpus: int) -> dict[str, str]:
     and OpenMP threads (torch's) sleep instead of spinning while they wait, so that workers
     side by side do not burn each other's cores (set before torch loads: as Ray starts it).
 
-    torch keeps its default number of threads: a CPU diffusion frame depends on it (its
-    reductions split by thread), and a run's frames must not depend on how many workers
-    rendered it."""
+    torch's threads are left to Ray, which sets ``OMP_NUM_THREADS`` to the worker's CPUs (so a
+    worker of 1 CPU runs torch on 1 thread, checked); nothing here changes them."""
     from ..runs.video import CPUS_ENV
 
     return {CPUS_ENV: str(cpus), "OMP_WAIT_POLICY": "PASSIVE"}
