@@ -99,20 +99,29 @@ def tiny_biggan(tmp_path_factory) -> Path:
 def run_cli(*args: str | os.PathLike[str], timeout: float = 300,
             **kw) -> subprocess.CompletedProcess:
     """``python -m music_visualizer ARGS`` in a real process, offline."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "music_visualizer", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT,
-                          **kw)
+                          capture_output=True, text=True, timeout=timeout, env=offline_env(),
+                          cwd=ROOT, **kw)
+
+
+def offline_env() -> dict[str, str]:
+    """This process's environment for a child that must not reach the hub and must import this
+    checkout."""
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+
+
+def start_cli(args: Sequence[str | os.PathLike[str]]) -> subprocess.Popen:
+    """``python -m music_visualizer ARGS`` started in a real process, offline."""
+    return subprocess.Popen([sys.executable, "-m", "music_visualizer", *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=offline_env(), cwd=ROOT)
 
 
 def run_clis(*commands: Sequence[str | os.PathLike[str]], timeout: float = 300
              ) -> list[subprocess.CompletedProcess]:
     """Several independent ``python -m music_visualizer ARGS`` side by side (each in its own
     real process, offline; their start-ups overlap); their results in the same order."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-m", "music_visualizer", *map(str, args)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=env, cwd=ROOT) for args in commands]
+    procs = [start_cli(args) for args in commands]
     try:
         outs = [proc.communicate(timeout=timeout) for proc in procs]
     finally:

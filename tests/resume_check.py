@@ -27,7 +27,7 @@ from PIL import Image
 from music_visualizer.runs.job import RenderRequest, RenderResult, render
 from music_visualizer.runs.store import frame_path
 from music_visualizer.settings import Settings
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, offline_env, run_cli, start_cli
 
 
 def frame_files(folder: Path, ts: str) -> list[Path]:
@@ -97,21 +97,12 @@ def stop_resume_compare(song: Path, settings: Settings, tmp_path: Path, *, stop_
     return ResumeCheck(whole=whole, first=first, rest=rest, expected=expected)
 
 
-def start_cli(args: Sequence[str | os.PathLike[str]]) -> subprocess.Popen:
-    """``python -m music_visualizer ARGS`` started in a real process, offline."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "music_visualizer", *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            cwd=ROOT)
-
-
 def start_python(code: str, *args: str | os.PathLike[str]) -> subprocess.Popen:
     """``python -c CODE ARGS`` in a real process, offline (a render with internal options, e.g.
     tiny video segments)."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-c", code, *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            cwd=ROOT)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=offline_env(), cwd=ROOT)
 
 
 def kill_when(args: Sequence[str | os.PathLike[str]], root: Path,
