@@ -145,7 +145,7 @@ def test_generator_is_deterministic_and_split_disjoint():
     assert not set(ds.DEV) & set(ds.HELD_OUT)
     assert 0.2 <= len(ds.HELD_OUT) / (len(ds.DEV) + len(ds.HELD_OUT)) <= 0.6
     assert {_style(n) for n in ds.DEV} <= {_style(n) for n in ds.HELD_OUT}
-    assert all(n.endswith(f"_{ds.HELD_OUT_SEED}") or _style(n) in ds.HELD_OUT_STYLES_6
+    assert all(n.endswith(f"_{ds.HELD_OUT_SEED}") or _style(n) in ds.NEW_HELD_OUT_STYLES
                for n in ds.HELD_OUT)
     assert len(set(ds.HELD_OUT)) == len(ds.HELD_OUT)
     meters = {ds.make_song(style, 1).meter  # (a style's meter does not depend on the seed)
@@ -157,7 +157,7 @@ def test_spent_held_out_styles_are_dev_now():
     """Every style written for a held-out split that was measured is in dev now (seed 1), with its
     own bar writer and form, and no later split draws it again."""
     tables = (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4,
-              ds.HELD_OUT_STYLES_5)
+              ds.HELD_OUT_STYLES_5, ds.HELD_OUT_STYLES_6)
     for table in tables:
         assert {f"{s}_1" for s in table} <= set(ds.DEV)
         assert {f"{s}_{ds.HELD_OUT_SEED}" for s in table} <= set(ds.HELD_OUT)
@@ -170,27 +170,33 @@ SPENT_ON_2026_12_07 = 60  # seed 5 of the 46 earlier styles, seed 1 of the 14 HE
 SPENT_ON_2026_12_07_B = 75  # seed 6 of the 60 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_5
 
 
-def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_7():
+SPENT_ON_2026_12_07_C = 90  # seed 7 of the 75 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_6
+
+
+def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_8():
     """The splits measured on 2026-12-07 end DEV, each in the order it was scored in: first
     seed 5 of every earlier style and seed 1 of each style of HELD_OUT_STYLES_4 (DEV was then
     170 songs), then seed 6 of every style so far and seed 1 of each style of HELD_OUT_STYLES_5
-    (DEV is 245 songs: what ``--split all`` was, so the caches rendered for that hold DEV).
-    HELD_OUT is seed 7 of every style so far and seed 1 of each style of HELD_OUT_STYLES_6."""
+    (245 songs), then seed 7 of every style so far and seed 1 of each style of HELD_OUT_STYLES_6
+    (335 songs). HELD_OUT is seed 8 of every style so far and seed 1 of each style written for it
+    (NEW_HELD_OUT_STYLES), which no DEV song has."""
     earlier = (*ds.STYLES, *ds.HELD_OUT_STYLES, *ds.HELD_OUT_STYLES_3)
     spent = tuple(f"{s}_5" for s in earlier) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_4)
     so_far = (*earlier, *ds.HELD_OUT_STYLES_4)
     spent_b = tuple(f"{s}_6" for s in so_far) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_5)
+    so_far_b = (*so_far, *ds.HELD_OUT_STYLES_5)
+    spent_c = tuple(f"{s}_7" for s in so_far_b) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_6)
     assert len(spent) == SPENT_ON_2026_12_07 and len(spent_b) == SPENT_ON_2026_12_07_B
-    assert len(ds.DEV) == 245 and ds.DEV[-75:] == spent_b and ds.DEV[-135:-75] == spent
-    assert ds.SPENT_HELD_OUT[-135:] == spent + spent_b
-    assert ds.HELD_OUT_SEED == 7
-    new = (tuple(f"{s}_7" for s in (*so_far, *ds.HELD_OUT_STYLES_5))
-           + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_6))
-    assert new == ds.HELD_OUT and len(ds.HELD_OUT) == 90
+    assert len(spent_c) == SPENT_ON_2026_12_07_C
+    assert len(ds.DEV) == 335 and ds.DEV[-90:] == spent_c and ds.DEV[-165:-90] == spent_b
+    assert ds.SPENT_HELD_OUT[-225:] == spent + spent_b + spent_c
+    assert ds.HELD_OUT_SEED == 8
+    new = (tuple(f"{s}_8" for s in (*so_far_b, *ds.HELD_OUT_STYLES_6))
+           + tuple(f"{s}_1" for s in ds.NEW_HELD_OUT_STYLES))
+    assert new == ds.HELD_OUT
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert all(int(n.rsplit("_", 1)[1]) <= 6 for n in ds.DEV)
-    assert not set(ds.HELD_OUT_STYLES_6) & {_style(n) for n in ds.DEV}
-    assert ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_6
+    assert all(int(n.rsplit("_", 1)[1]) <= 7 for n in ds.DEV)
+    assert not set(ds.NEW_HELD_OUT_STYLES) & {_style(n) for n in ds.DEV}
 
 
 # sha1 of the MIDI of songs of every table: the rendered caches (whose file names hash the MIDI)
@@ -550,7 +556,7 @@ def _tracks_vel(song: ds.DevSong, key: int) -> list[tuple[int, int]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# HELD_OUT_STYLES_6: the styles written for the current held-out split (generator checks only)
+# HELD_OUT_STYLES_6: the styles written for the held-out split of 2026-12-07 (dev since)
 # ---------------------------------------------------------------------------------------------
 
 TABLES_5 = (*EARLIER_TABLES, ds.HELD_OUT_STYLES_5)
@@ -572,17 +578,17 @@ def _bar_beats(song: ds.DevSong) -> np.ndarray:
     return np.diff(np.searchsorted(song.beats, song.downbeats - 1e-9))
 
 
-def test_held_out_6_styles_are_new_and_held_out():
-    """Seed 1 of every style written for the current held-out split is held out and never in
-    dev; no earlier style shares its name, bar writer or form; the annotation conventions hold
-    (12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated material is labelled
-    alike; every bar of every song has a note on its downbeat and most beats have one."""
+def test_held_out_6_styles_are_new_and_folded_into_dev():
+    """Seed 1 of every style written for the held-out split of 2026-12-07 (second session) is in
+    dev now, seed 8 held out; no earlier style shares its name, bar writer or form; the
+    annotation conventions hold (12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters);
+    repeated material is labelled alike; every bar of every song has a note on its downbeat and most beats have one."""
     only = set(ds.HELD_OUT_STYLES_6)
     assert len(only) >= 14
     earlier = [style for table in TABLES_5 for style in table.values()]
     assert not only & {name for table in TABLES_5 for name in table}
-    assert not only & {_style(n) for n in ds.DEV}
-    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert {f"{s}_1" for s in only} <= set(ds.DEV)
+    assert {f"{s}_{ds.HELD_OUT_SEED}" for s in only} <= set(ds.HELD_OUT)
     assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_6[s] for s in only)
     for style in ds.HELD_OUT_STYLES_6.values():
         assert all(style.write is not d.write and style.form != d.form for d in earlier)
@@ -667,8 +673,9 @@ def test_held_out_6_tempo_maps():
     last = _section_beats(chip, len(chip.sections) - 1)
     assert 1.35 <= tempo[last][0] / chip.tempo <= 1.5
     assert np.ptp(tempo[last]) < 1e-6 and np.ptp(tempo[:last[0]]) < 1e-6
-    dev_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
-    assert dev_maps.isdisjoint(ds.TEMPO_MAPS_6)
+    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
+                    if _style(n) not in ds.HELD_OUT_STYLES_6}
+    assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_6)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_6.values()} >= set(ds.TEMPO_MAPS_6)
 
 

@@ -69,7 +69,7 @@ quarters; a fermata is one (long) beat. Measured once (2026-12-07, end of the fi
 those were folded into :data:`DEV` too (seed 6 of every style, seed 1 of each style of
 :data:`HELD_OUT_STYLES_5`, in the order scored): :data:`DEV` is 245 songs.
 
-:data:`HELD_OUT` is now seed 7 of every style so far (those of :data:`HELD_OUT_STYLES_5`
+:data:`HELD_OUT` was then seed 7 of every style so far (those of :data:`HELD_OUT_STYLES_5`
 included) and seed 1 of each style of :data:`HELD_OUT_STYLES_6`, written for it by someone who
 never ran the tracker on them, with shapes real music and video-game music has and no dev song
 has: chiptune (square-wave arpeggios in sixteenths, a hurry-up: the last section 1.35-1.5 times
@@ -82,7 +82,9 @@ bolero (its snare ostinato, one crescendo, the tutti a major third up), pop punk
 beat, a slower bridge), a sea shanty in 6/8 from a pickup, a game overworld theme with a 3/4
 bridge and a battle theme in 6/8 at 132-150. New conventions: a pickup's beats are beats (the
 first downbeat comes after them; the first section starts at 0); with a meter change the
-downbeats are the bar lines and ``meter`` is the meter most beats are in.
+downbeats are the bar lines and ``meter`` is the meter most beats are in. Measured once
+(2026-12-07, end of the second session), those were folded into :data:`DEV` too (seed 7 of every
+style, seed 1 of each style of :data:`HELD_OUT_STYLES_6`): :data:`DEV` is 335 songs.
 
     python -m benchmarks.devset.make_devset [--split dev|held_out|all] [--out DIR] [--only NAME ...]
 """
@@ -3331,11 +3333,12 @@ SONGS: tuple[tuple[str, int], ...] = tuple(
 # 5. seed 6 of every style of 1.-4. and seed 1 of each style of HELD_OUT_STYLES_5 (written for
 #    it on 2026-12-07 by someone who never ran the tracker on anything), measured once at the
 #    end of that day's first session and tuned on from its second.
-# The held-out split now: seed 7 of every style above (HELD_OUT_STYLES_5's too), never looked at
-# while tuning, and seed 1 of each style of HELD_OUT_STYLES_6 (written for it on 2026-12-07,
-# second session, by someone who never ran the tracker on them). Once measured and looked at,
-# fold it into DEV and have a new one written (seed 8, new styles) before tuning on it.
-HELD_OUT_SEED = 7
+# 6. seed 7 of every style of 1.-5. and seed 1 of each style of HELD_OUT_STYLES_6 (written for
+#    it on 2026-12-07, second session, by someone who never ran the tracker on them), measured
+#    once at the end of that session and tuned on from 2026-12-07, third session.
+# The held-out split now: seed 8 of every style above, never looked at while tuning. Once
+# measured and looked at, fold it into DEV and have a new one written before tuning on it.
+HELD_OUT_SEED = 8
 _ALL_STYLES = (*STYLES, *HELD_OUT_STYLES)
 SPENT_HELD_OUT: tuple[str, ...] = (tuple(f"{style}_3" for style in STYLES)
                                    + tuple(f"{style}_1" for style in HELD_OUT_STYLES)
@@ -3347,14 +3350,19 @@ SPENT_HELD_OUT: tuple[str, ...] = (tuple(f"{style}_3" for style in STYLES)
                                    + tuple(f"{style}_6" for style in (*_ALL_STYLES,
                                                                       *HELD_OUT_STYLES_3,
                                                                       *HELD_OUT_STYLES_4))
-                                   + tuple(f"{style}_1" for style in HELD_OUT_STYLES_5))
+                                   + tuple(f"{style}_1" for style in HELD_OUT_STYLES_5)
+                                   + tuple(f"{style}_7" for style in (*_ALL_STYLES,
+                                                                      *HELD_OUT_STYLES_3,
+                                                                      *HELD_OUT_STYLES_4,
+                                                                      *HELD_OUT_STYLES_5))
+                                   + tuple(f"{style}_1" for style in HELD_OUT_STYLES_6))
 DEV: tuple[str, ...] = tuple(f"{style}_{seed}" for style, seed in SONGS) + SPENT_HELD_OUT
 HELD_OUT: tuple[str, ...] = (tuple(f"{style}_{HELD_OUT_SEED}"
                                    for style in (*_ALL_STYLES, *HELD_OUT_STYLES_3,
-                                                 *HELD_OUT_STYLES_4, *HELD_OUT_STYLES_5))
-                             + tuple(f"{style}_1" for style in HELD_OUT_STYLES_6))
+                                                 *HELD_OUT_STYLES_4, *HELD_OUT_STYLES_5,
+                                                 *HELD_OUT_STYLES_6)))
 #: The styles only the current held-out split has (its ``ho:new`` part in the benchmark).
-NEW_HELD_OUT_STYLES = HELD_OUT_STYLES_6
+NEW_HELD_OUT_STYLES: dict = {}
 
 
 @dataclass(frozen=True)
