@@ -582,7 +582,8 @@ def test_held_out_6_styles_are_new_and_folded_into_dev():
     """Seed 1 of every style written for the held-out split of 2026-12-07 (second session) is in
     dev now, seed 8 held out; no earlier style shares its name, bar writer or form; the
     annotation conventions hold (12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters);
-    repeated material is labelled alike; every bar of every song has a note on its downbeat and most beats have one."""
+    repeated material is labelled alike; every bar of every song has a note on its downbeat and
+    most beats have one."""
     only = set(ds.HELD_OUT_STYLES_6)
     assert len(only) >= 14
     earlier = [style for table in TABLES_5 for style in table.values()]
