@@ -734,3 +734,210 @@ def _part_notes_channel(song: ds.DevSong, channel: int) -> list[tuple[int, int, 
     _, tracks = _tracks(song.midi)
     return sorted((t, e[1], e[2]) for track in tracks for t, e in _events(track)
                   if e[0] == 0x90 | channel and e[2] > 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# HELD_OUT_STYLES_7: the styles written for the current held-out split (seed 1 of each held out)
+# ---------------------------------------------------------------------------------------------
+
+TABLES_6 = (*TABLES_5, ds.HELD_OUT_STYLES_6)
+
+
+@functools.cache
+def _songs_7() -> dict[str, ds.DevSong]:
+    """Seed 1 of every style of HELD_OUT_STYLES_7 (made once for these tests; not mutated)."""
+    return {name: ds.make_song(name, 1) for name in ds.HELD_OUT_STYLES_7}
+
+
+def test_held_out_7_styles_are_new_and_held_out():
+    """The 15 styles written for the current held-out split: seed 1 of each is held out (none in
+    dev), no earlier style shares its name, bar writer or form; mostly 4/4 and 3/4, some 2/4,
+    6/8, 12/8 and a reel in cut time, no odd meter; the conventions hold (2/2 -> 2 half notes a
+    bar, 12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated material is labelled
+    alike; every bar has a note on its downbeat and most beats have one."""
+    only = set(ds.HELD_OUT_STYLES_7)
+    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_7
+    earlier = [style for table in TABLES_6 for style in table.values()]
+    assert not only & {name for table in TABLES_6 for name in table}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert not only & {_style(n) for n in ds.DEV}
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_7[s] for s in only)
+    for style in ds.HELD_OUT_STYLES_7.values():
+        assert all(style.write is not d.write and style.form != d.form for d in earlier)
+    assert len({s.write for s in ds.HELD_OUT_STYLES_7.values()}) == len(only)
+    assert (2, 2) not in {s.signature for s in earlier}  # cut time is new
+    expected = {(2, 4): (2, 480), (3, 4): (3, 480), (4, 4): (4, 480), (6, 8): (2, 720),
+                (12, 8): (4, 720), (2, 2): (2, 960)}
+    songs = _songs_7()
+    signatures = [s.signature for s in songs.values()]
+    assert set(signatures) == set(expected)
+    assert signatures.count((4, 4)) + signatures.count((3, 4)) >= 9
+    for song in songs.values():
+        beat_ticks = ds._beats_per_bar(song.signature)[1]
+        assert (song.meter, beat_ticks) == expected[song.signature]
+        labels = [lab for _, _, lab in song.sections]
+        assert len(set(labels)) < len(labels)
+        assert 30.0 <= song.duration <= 65.0
+        onsets = np.array(_notes_on(song.midi))
+        beats = np.arange(len(song.beats) - 1) * beat_ticks
+        heard = np.min(np.abs(beats[:, None] - onsets[None, :]), axis=1) < 40
+        downbeats = np.searchsorted(song.beats, song.downbeats - 1e-9)
+        assert np.all(heard[downbeats[:-1]]) and np.mean(heard) > 0.8, song.name
+    assert ds.make_song("soca", 1).midi == songs["soca"].midi
+    assert ds.make_song("soca", 2).midi != songs["soca"].midi
+
+
+def test_held_out_7_pickups_and_the_reel_in_cut_time():
+    """The gospel ballad starts on a one-beat pickup (a 3/8 bar), the castle theme on a
+    two-beat one (a 2/4 bar): the first downbeat is the pickup's length in, something plays in
+    it, the first section starts at 0. The reel is written in 2/2 and annotated in half notes (2
+    a bar, ~104-116): the fiddle runs four eighths a beat and the bodhran's low stroke is on
+    every beat after the intro."""
+    songs = _songs_7()
+    for name, beats, short in (("gospel_ballad_128", 1, (3, 8)), ("castle_34", 2, (2, 4))):
+        song = songs[name]
+        assert ds.HELD_OUT_STYLES_7[name].pickup == beats
+        assert song.downbeats[0] == song.beats[beats] > 0 and song.sections[0][0] == 0.0
+        beat_ticks = ds._beats_per_bar(song.signature)[1]
+        assert _signature_events(song)[:2] == [(0, *short), (beats * beat_ticks, *song.signature)]
+        assert min(_notes_on(song.midi)) < 0.5 * beat_ticks
+    reel = songs["reel_22"]
+    assert _signature_events(reel) == [(0, 2, 2)] and 104 <= reel.tempo <= 116
+    assert np.all(_bar_beats(reel) == 2)
+    fiddle = np.array([t for t, _, _ in _part_notes(reel, 40)])
+    assert len(fiddle) == 4 * (len(reel.beats) - 1)
+    toms = _drum_ticks(reel, ds.TOM_LO)
+    intro = 2 * 2 * 960
+    assert all(np.min(np.abs(toms - t)) < 40 for t in range(intro, (len(reel.beats) - 1) * 960,
+                                                             960))
+
+
+def test_held_out_7_tempo_maps():
+    """The Viennese waltz: a slower, free intro, then every bar's 2nd beat early (its 1st beat
+    short, its 2nd long), each section's first bar held back, the tempo the bar's pace; the
+    gospel ballad's last chorus pushes on and broadens in its last bar; the merengue's jaleo is
+    1.1-1.16 times faster, reached over two bars; the film build's climax is broader at once;
+    the galop accelerates through its coda. No dev style has the new tempo maps."""
+    songs = _songs_7()
+    vw = songs["viennese_waltz"]
+    ibi = np.diff(vw.beats).reshape(-1, 3)
+    intro = _section_beats(vw, 0)
+    assert np.mean(60 / np.diff(vw.beats)[intro]) < 0.85 * vw.tempo
+    body = ibi[len(intro) // 3:]
+    assert np.all(body[:, 0] < 0.92 * body[:, 1]) and np.all(body[:, 0] < body[:, 2])
+    pace = 180 / body.sum(axis=1)
+    firsts = np.array([(_section_beats(vw, k)[0] - len(intro)) // 3 for k in range(1, 5)])
+    np.testing.assert_allclose(pace[firsts], 0.9 * vw.tempo, rtol=1e-3)
+    np.testing.assert_allclose(np.delete(pace, firsts), vw.tempo, rtol=1e-3)
+    gospel = songs["gospel_ballad_128"]
+    tempo = 60 / np.diff(gospel.beats)
+    last = _section_beats(gospel, len(gospel.sections) - 1)
+    assert np.ptp(tempo[:last[0] + 4]) < 1e-6 and np.all(np.diff(tempo[last[4:-4]]) > 0)
+    assert 1.07 < tempo[last[-5]] / gospel.tempo < 1.13 and tempo[-1] < 0.7 * gospel.tempo
+    mer = songs["merengue_24"]
+    tempo = 60 / np.diff(mer.beats)
+    jaleo = _section_beats(mer, [lab for _, _, lab in mer.sections].index("J"))
+    assert np.ptp(tempo[:jaleo[0]]) < 1e-6 and np.all(np.diff(tempo[jaleo[:4]]) > 0)
+    assert 1.1 <= tempo[jaleo[-1]] / mer.tempo <= 1.16 and np.ptp(tempo[jaleo[4:]]) < 1e-6
+    film = songs["film_build"]
+    tempo = 60 / np.diff(film.beats)
+    climax = _section_beats(film, len(film.sections) - 1)
+    assert np.ptp(tempo[:climax[0]]) < 1e-6 and 0.8 <= tempo[climax[0]] / film.tempo <= 0.88
+    assert tempo[-1] < 0.65 * tempo[climax[0]]
+    galop = songs["galop_24"]
+    tempo = 60 / np.diff(galop.beats)
+    coda = _section_beats(galop, len(galop.sections) - 1)
+    assert np.ptp(tempo[:coda[0]]) < 1e-6 and tempo[-1] > 1.14 * galop.tempo
+    dev_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
+    assert dev_maps.isdisjoint(ds.TEMPO_MAPS_7)
+    assert {s.tempo_map for s in ds.HELD_OUT_STYLES_7.values()} >= set(ds.TEMPO_MAPS_7)
+
+
+def _seconds(song: ds.DevSong, ticks: np.ndarray) -> np.ndarray:
+    """Times of ``ticks`` in a song of one tempo."""
+    beat_ticks = ds._beats_per_bar(song.signature)[1]
+    return np.asarray(ticks) / beat_ticks * 60 / song.tempo
+
+
+def test_held_out_7_grooves_are_as_described():
+    """Lo-fi: the snare 25-45 ms behind the beat, the kick and bass around it; the castle
+    theme's hemiola (string chords on 1 and 3, then 2, in every section's last two bars); the
+    6/8 march's bass drum on both beats and snare on the 3rd and 6th eighths; the galop's tuba
+    on every beat and strings only on the "and"s; the bluegrass has no drums, its mandolin
+    chops only on the "and"s; the merengue's tambora open on beat 2's 2nd and 4th sixteenths;
+    the d-beat's kick on 1, the "and" of 2 and 3 and the breakdown's snare on 3 only; the soca's
+    kick on every beat; the 80s ballad's gated snare (snare and clap, loud) on 2 and 4 and its
+    last chorus a semitone up; the platformer's loudest marimba chords on the swung "and" of 2
+    and 4 and no drums under water (B); the film build without drums, louder section by
+    section."""
+    songs = _songs_7()
+    lofi = songs["lofi"]
+    grid = _seconds(lofi, np.arange(len(lofi.beats)) * 480)
+
+    def nearest(times: np.ndarray, to: np.ndarray) -> np.ndarray:
+        """Signed offsets of ``times`` from the nearest of ``to`` (seconds)."""
+        off = times[:, None] - to[None, :]
+        return off[np.arange(len(times)), np.argmin(np.abs(off), axis=1)]
+
+    snare = nearest(_seconds(lofi, _drum_ticks(lofi, ds.SNARE)), grid)
+    assert len(snare) == 32 and np.all((snare > 0.015) & (snare < 0.06))
+    assert 0.025 < np.median(snare) < 0.045
+    kick = nearest(_seconds(lofi, _drum_ticks(lofi, ds.KICK)), grid[::4])
+    assert np.sum(np.abs(kick) < 0.03) == 16 + 1  # every 1 of A and B (and the last hit)
+    bass = _seconds(lofi, np.array([t for t, _, _ in _part_notes(lofi, 33)]))
+    on_one = bass[np.min(np.abs(bass[:, None] - grid[::4][None, :]), axis=1) < 0.03]
+    assert len(on_one) == 16
+    castle = songs["castle_34"]
+    chords: dict[int, int] = {}
+    for t, _, v in _part_notes(castle, 48):
+        chords[round(t / 240) * 240] = max(chords.get(round(t / 240) * 240, 0), v)
+    loud = {t for t, v in chords.items() if v > 80}
+    ends = np.cumsum([n for _, n, _ in ds.style_of("castle_34").form]) * 1440 + 2 * 480
+    assert loud == {int(t) for e in ends for t in (e - 2880, e - 1920, e - 960)}
+    march = songs["march_68"]
+    kicks, snares = _drum_ticks(march, ds.KICK), _drum_ticks(march, ds.SNARE)
+    assert all(np.min(np.abs(kicks - t)) < 40 for t in np.arange(len(march.beats) - 1) * 720)
+    assert np.mean(np.abs(np.mod(snares, 720) - 480) < 40) > 0.8  # all but the rolls
+    galop = songs["galop_24"]
+    tuba = np.array([t for t, _, _ in _part_notes(galop, 58)])
+    assert all(np.min(np.abs(tuba - t)) < 40 for t in np.arange(len(galop.beats) - 1) * 480)
+    strings = np.array([t for t, _, _ in _part_notes(galop, 48)])
+    assert np.all(np.abs(_off(strings, 480) - 240) < 40)
+    blue = songs["bluegrass_24"]
+    assert not blue.drums
+    chops = np.array([t for t, _, _ in _part_notes(blue, 24)])
+    assert len(chops) > 100 and np.all(np.abs(_off(chops, 480) - 240) < 40)
+    mer = songs["merengue_24"]
+    hand = _off(_drum_ticks(mer, ds.CONGA_LO), 960)
+    assert len(hand) == 64 and np.all(np.min(np.abs(hand[:, None] - [600, 840]), axis=1) < 40)
+    dbeat = songs["d_beat"]
+    where = _where(dbeat, _drum_ticks(dbeat, ds.KICK))
+    assert {round(2 * pos) / 2 for lab, pos, _ in where if lab in "AB"} == {0, 1.5, 2}
+    where = _where(dbeat, _drum_ticks(dbeat, ds.SNARE))
+    assert {round(pos) for lab, pos, _ in where if lab == "K"} == {2}
+    soca = songs["soca"]
+    kicks = _drum_ticks(soca, ds.KICK)
+    assert all(np.min(np.abs(kicks - t)) < 40 for t in range(16 * 480, (len(soca.beats) - 1)
+                                                             * 480, 480))
+    ballad = songs["synth_ballad"]
+    for key in (ds.SNARE, ds.CLAP):
+        loud = np.array([t for t, v in _tracks_vel(ballad, key) if v >= 108])
+        assert len(loud) == 2 * 18  # 2 a bar in every bar with drums
+        assert {round(pos) for _, pos, _ in _where(ballad, loud)} == {1, 3}
+    bars = _bar_pitches(_part_notes(ballad, 38), 4 * 480)
+    assert all({p + 1 for p in bars[11 + k]} == bars[15 + k] for k in range(4))
+    plat = songs["platformer"]
+    swing = float(np.random.default_rng([1, *b"platformer"]).uniform(0.62, 0.66))
+    end = (len(plat.beats) - 1) * 480 - 60  # (the final chord on the last downbeat)
+    loud = np.array([t for t, _, v in _part_notes(plat, ds.MARIMBA) if v > 85 and t < end])
+    assert len(loud) > 40 and np.all(np.min(np.abs(_off(loud, 1920)[:, None]
+                                                   - np.array([1 + swing, 3 + swing]) * 480),
+                                            axis=1) < 40)
+    drums = np.concatenate([_drum_ticks(plat, key) for key in (ds.KICK, ds.STICK, ds.BONGO_HI)])
+    assert "B" not in {lab for lab, _, _ in _where(plat, drums)}
+    film = songs["film_build"]
+    assert not film.drums
+    strings = _part_notes(film, 48)
+    means = [np.mean([v for t, _, v in strings if s * 1920 <= t < (s + 2) * 1920])
+             for s in (0, 2, 6, 14)]
+    assert np.all(np.diff(means) > 8)

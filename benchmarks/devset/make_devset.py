@@ -3169,11 +3169,11 @@ def style_jazz_ballad_34(a: Arrangement, c: BarContext) -> None:
     """A jazz ballad in 3/4 (the quarter annotated; ~76-92; brush kit; swung eighths): a
     brush swirl on every beat, a tap on 2 and 3, a feathered kick on 1, the bass on 1 and 3
     (or a dotted half), the piano's rolled voicings on 1 and the "and" of 2, the tenor sax's
-    long notes; the end broadening (``final_rit``). Intro: the piano alone."""
+    long notes; the end broadening (``final_rit``). Intro and the last bar: the piano alone."""
     b = c.b0
     a.chord("keys", b, [*c.chord, c.chord[0] + 14], 92, 1.4, spread_ms=30)
     a.chord("keys", b + 1.5, [p + 12 for p in c.chord], 76, 1.2)
-    if c.label == "I":
+    if c.label in ("I", "O"):
         return
     if a.rng.random() < 0.5:
         a.hit("bass", b, c.root, 92, 2.9)
@@ -3269,12 +3269,14 @@ def style_soca(a: Arrangement, c: BarContext) -> None:
     """Soca (4/4, ~150-164): the kick on every beat, the snare on the "a" of 1 and on 2 and on
     the "a" of 3 and on 4, the iron (a brake drum) in eighths accented on the "and"s, the bass
     on the "and"s and the "a" of 4, the horns' stabs on the "and" of 4 and on 1, a synth lead;
-    the jump-up (B) a crash on every downbeat. Intro: bass and keys, no drums."""
+    the jump-up (B) a crash on every downbeat. Intro: bass, keys and horns, no drums."""
     b = c.b0
     for pos in (0.5, 1.5, 2.5, 3.5, 3.75):
         a.hit("bass", b + pos, c.root + (12 if pos == 3.75 else 0), 94, 0.3)
     for pos in (0.5, 1.5, 2.5, 3.5):
         a.chord("keys", b + pos, [p + 12 for p in c.chord], 70, 0.2)
+    a.chord("horns", b, [p + 12 for p in c.chord], 96, 0.3)
+    a.chord("horns", b + 3.5, [p + 12 for p in c.chord], 92, 0.3)
     if c.label == "I":
         return
     if c.drums:
@@ -3286,8 +3288,6 @@ def style_soca(a: Arrangement, c: BarContext) -> None:
             a.hit("drums", b + k / 2, AGOGO_LO, 84 if k % 2 else 60)
         if c.label == "B":
             a.hit("drums", b, CRASH, 96, 0.8)
-    a.chord("horns", b, [p + 12 for p in c.chord], 96, 0.3)
-    a.chord("horns", b + 3.5, [p + 12 for p in c.chord], 92, 0.3)
     if c.label == "B":
         _line(a, "lead", c, (0.0, 0.75, 1.5, 2.0, 3.0), 88, 0.4, 12)
 
@@ -3865,7 +3865,8 @@ HELD_OUT_STYLES_7: dict[str, Style] = {
                                      ("horns", 61), ("lead", 60), ("taiko", TAIKO),
                                      ("choir", 52)), tempo_map="maestoso"),
     "jazz_ballad_34": Style(style_jazz_ballad_34, (3, 4), (76, 92),
-                            (("I", 2, False), ("A", 8, True), ("B", 8, True), ("A", 8, True)),
+                            (("I", 2, False), ("A", 8, True), ("B", 8, True), ("A", 8, True),
+                             ("O", 1, False)),
                             "jazz", swing=(0.6, 0.66),
                             instruments=(("keys", 0), ("bass", 32), ("lead", 66)), kit=40,
                             tempo_map="final_rit"),
