@@ -9,13 +9,13 @@ comes from the song's own tempo map (a tempo event on every beat) and time signa
 downbeats and section boundaries are exact;
 the notes are humanised around that grid as players do.
 
-Annotated beat per meter: x/4 -> the quarter note (2/4: 2 a bar, 7/4: 7); 6/8 -> 2 dotted
-quarters per bar; 9/8 -> 3 dotted quarters; 12/8 -> 4 dotted quarters; 7/8 -> 7 eighths.
-``meter`` is the number of annotated beats per bar. A half-time feel (trap) is annotated as
-written, at the notated tempo (~70 BPM, the clap on 2 and 4): what a listener nods to, not the
-double-time hats; dubstep likewise as written, at ~140 (its build has a kick on every beat; the
-drop's snare is on 3). In a rubato song the beats are the played beats wherever the tempo takes
-them.
+Annotated beat per meter: x/4 -> the quarter note (2/4: 2 a bar, 7/4: 7); 2/2 -> the half
+note (2 a bar); 6/8 -> 2 dotted quarters per bar; 9/8 -> 3 dotted quarters; 12/8 -> 4 dotted
+quarters; 7/8 -> 7 eighths. ``meter`` is the number of annotated beats per bar. A half-time
+feel (trap) is annotated as written, at the notated tempo (~70 BPM, the clap on 2 and 4): what
+a listener nods to, not the double-time hats; dubstep likewise as written, at ~140 (its build
+has a kick on every beat; the drop's snare is on 3). In a rubato song the beats are the played
+beats wherever the tempo takes them.
 
 Rendering needs ``fluidsynth`` and a General MIDI soundfont (Debian ``fluidsynth``,
 ``fluid-soundfont-gm``). Audio is written to a cache folder (``benchmarks/devset/.cache`` or
@@ -85,6 +85,24 @@ first downbeat comes after them; the first section starts at 0); with a meter ch
 downbeats are the bar lines and ``meter`` is the meter most beats are in. Measured once
 (2026-12-07, end of the second session), those were folded into :data:`DEV` too (seed 7 of every
 style, seed 1 of each style of :data:`HELD_OUT_STYLES_6`): :data:`DEV` is 335 songs.
+
+:data:`HELD_OUT` is now seed 8 of every style so far (those of :data:`HELD_OUT_STYLES_6`
+included, 90 songs) and seed 1 of each style of :data:`HELD_OUT_STYLES_7` (15 songs), written
+for it by someone who never ran the tracker (nor any analysis) on them, representative rather
+than a torture test: a can-can galop in 2/4 at ~156 accelerating through its coda, a Viennese
+waltz (the 2 early, every section's first bar held back, a slow free intro), a 6/8 march in
+Sousa's manner, a 12/8 gospel ballad from a pickup (its last chorus pushing on and broadening),
+an Irish reel in cut time, a drumless bluegrass breakdown in 2/4 (banjo rolls, boom-chick),
+merengue in 2/4 (its jaleo faster), an 80s synth ballad (gated snare, the last chorus a
+semitone up), lo-fi hip hop (the snare behind the beat), a drumless film-score build (a 3 + 3 +
+2 string ostinato, timpani, a broader climax), a 3/4 jazz ballad on brushes broadening at its
+end, a game's castle theme in 3/4 from a two-beat pickup with a hemiola closing every section,
+a d-beat drifting faster, soca, and a game's swung platformer theme with a drumless B. New
+conventions: cut time (2/2) -> 2 half notes a bar (the beat a listener's foot keeps in a reel,
+~110, not the quarters at twice that); a part played behind the beat (lo-fi's snare, 25-45 ms
+late) does not move the beats (the grid, where the kick and the bass are); a Viennese waltz's
+early 2 is where the beat is (the played beats, as in a rubato song; the tempo is the bar's
+pace, as for a lilt); a hemiola leaves the written bar lines (3/4) as the downbeats.
 
     python -m benchmarks.devset.make_devset [--split dev|held_out|all] [--out DIR] [--only NAME ...]
 """
@@ -3345,7 +3363,8 @@ class Style:
     before the first bar (the song starts on an upbeat: its first downbeat is ``pickup`` beats
     in); ``bar_meters`` gives the sections of a label another meter (annotated beats of each of
     their bars, cycled: a 3/4 bridge in a 4/4 song, 4 + 3 alternating, a 2/4 bar ending a
-    chorus). Tempo maps ``final_rit``, ``slow_bridge`` and ``hurry`` (see ``TEMPO_MAPS_6``).
+    chorus). Tempo maps ``final_rit``, ``slow_bridge`` and ``hurry`` (see ``TEMPO_MAPS_6``);
+    ``viennese``, ``lift``, ``jaleo`` and ``maestoso`` (see ``TEMPO_MAPS_7``).
     """
 
     write: Callable[[Arrangement, BarContext], None]
@@ -3921,8 +3940,10 @@ SONGS: tuple[tuple[str, int], ...] = tuple(
 # 6. seed 7 of every style of 1.-5. and seed 1 of each style of HELD_OUT_STYLES_6 (written for
 #    it on 2026-12-07, second session, by someone who never ran the tracker on them), measured
 #    once at the end of that session and tuned on from 2026-12-07, third session.
-# The held-out split now: seed 8 of every style above, never looked at while tuning. Once
-# measured and looked at, fold it into DEV and have a new one written before tuning on it.
+# The held-out split now: seed 8 of every style above and seed 1 of each style of
+# HELD_OUT_STYLES_7 (written for it on 2026-12-07 by someone who never ran the tracker on them),
+# never looked at while tuning. Once measured and looked at, fold it into DEV and have a new one
+# written before tuning on it.
 HELD_OUT_SEED = 8
 _ALL_STYLES = (*STYLES, *HELD_OUT_STYLES)
 SPENT_HELD_OUT: tuple[str, ...] = (tuple(f"{style}_3" for style in STYLES)
