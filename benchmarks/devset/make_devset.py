@@ -2885,7 +2885,7 @@ def style_galop(a: Arrangement, c: BarContext) -> None:
         up = c.index % 2 == 0
         for j in range(8):
             step = run[j % 4] if up else run[3 - j % 4]
-            a.hit("piccolo", b + j / 4, step + 12 + 12 * (j // 4 if up else 1 - j // 4),
+            a.hit("piccolo", b + j / 4, step + 12 * (j // 4 if up else 1 - j // 4),
                   80 if j % 2 == 0 else 64, 0.2)
     else:
         _line(a, "horns", c, (0.0, 0.5, 1.0, 1.5), 92, 0.3)
@@ -2911,7 +2911,7 @@ def style_viennese_waltz(a: Arrangement, c: BarContext) -> None:
     for k in (1, 2):
         a.chord("horns", b + k, c.chord, 74 if k == 1 else 66, 0.35)
         a.chord("strings", b + k, [p + 12 for p in c.chord], 66, 0.35)
-    note = c.chord[int(a.rng.integers(0, 3))] + 24
+    note = c.chord[int(a.rng.integers(0, 3))] + 12
     if c.index % 2 == 0:
         a.hit("lead", b, note, 88, 2.0)
         a.hit("lead", b + 2, note + (2 if a.rng.random() < 0.5 else -1), 78, 0.9)
@@ -2979,7 +2979,7 @@ def style_gospel_ballad(a: Arrangement, c: BarContext) -> None:
         a.chord("keys", b + k, c.chord, 84 if k % 2 == 0 else 74, 0.6)
         a.chord("keys", b + k + 2 / 3, [p + 12 for p in c.chord], 60, 0.3)
     if c.label == "I":
-        a.hit("keys", b, c.root - 12, 80, 3.8)
+        a.hit("keys", b, c.root, 80, 3.8)
         return
     a.chord("organ", b, c.chord, 60, 3.9)
     a.hit("bass", b, c.root, 94, 1.9)
@@ -3172,7 +3172,7 @@ def style_film_build(a: Arrangement, c: BarContext) -> None:
     a.hit("bass", b, c.root, vel + 10, 3.8)
     for k in range(4):
         if level == 3 or k % 2 == 0:
-            a.hit("timpani", b + k, c.root + 12 * (k % 2 == 0) - 12, vel + 16, 0.5)
+            a.hit("timpani", b + k, c.root + (12 if k % 2 == 0 else 7), vel + 16, 0.5)
     if c.index % 2 == 0:
         a.chord("horns", b, [p - 12 for p in c.chord], vel, 7.8)
     if level >= 2:
@@ -3223,7 +3223,7 @@ def style_castle(a: Arrangement, c: BarContext) -> None:
     if c.index < 0:
         for j in range(2 * a.meter):
             a.hit("keys", b + j / 2, [*c.chord, c.chord[0] + 12][j % 4], 64 + 4 * j, 0.4)
-        a.hit("timpani", b, c.root, 70, 0.4)
+        a.hit("timpani", b, c.root + 12, 70, 0.4)
         return
     hemiola = c.index >= c.length - 2
     arp = [c.chord[0], c.chord[1], c.chord[2], c.chord[0] + 12, c.chord[2], c.chord[1]]
@@ -3234,12 +3234,12 @@ def style_castle(a: Arrangement, c: BarContext) -> None:
         places = (0, 2) if c.index == c.length - 2 else (1,)
         for pos in places:
             a.chord("strings", b + pos, c.chord, 90, 1.9)
-            a.hit("timpani", b + pos, c.root, 88, 0.5)
+            a.hit("timpani", b + pos, c.root + 12, 88, 0.5)
     else:
         for pos in (1, 2):
             a.chord("strings", b + pos, c.chord, 66, 0.6)
         if c.drums:
-            a.hit("timpani", b, c.root, 84, 0.5)
+            a.hit("timpani", b, c.root + 12, 84, 0.5)
             a.hit("drums", b, ACOUSTIC_BD, 86)
     if c.drums and c.label == "B" and c.index == c.length - 1:
         for j in range(12):
