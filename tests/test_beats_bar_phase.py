@@ -138,3 +138,26 @@ def test_the_count_breaks_where_the_tracker_missed_a_beat():
     is_down, meter, _ = find_downbeats(spectra, nov, tracked)
     assert meter == 4
     assert set(tracked[is_down]) == set(beats[::4])
+
+
+def _pickup_tune(n_beats: int) -> np.ndarray:
+    """Beat chroma of a tune in bars of 2 beats: a new note each bar, and on the last beat of
+    every other bar a pickup into the next bar's note, as loud as the note itself (the phrase
+    is 2 bars long). No chords under it."""
+    rng = np.random.default_rng(3)
+    notes = rng.permutation(np.tile(np.arange(12), 3))[: n_beats // 2 + 2]
+    chroma = 0.05 * rng.random((n_beats, 12))
+    for i in range(n_beats):
+        chroma[i, notes[i // 2]] += 1.0
+        if i % 4 == 3:
+            chroma[i, notes[i // 2 + 1]] += 1.2
+    return chroma
+
+
+def test_notes_of_two_beats_with_pickups_every_other_bar_are_bars_of_two():
+    """The notes change every 2 beats (the similarity two beats apart is gone), but the pickups
+    make the change on every other 2-beat line look no bigger than mid-bar (a 6/8 ballad once
+    read as 4): the half-bar measure is inconclusive and must not rule bars of 2 out."""
+    spectra, beats = _setup()
+    nov = _compound(spectra.n_frames, beats, chord_beats=2)
+    assert _meter_candidates(nov, beats, _pickup_tune(len(beats))) == (2,)

@@ -15,8 +15,8 @@ counted again, and, in 4/4, the backbeat parity (2 and 4 brighter than 1 and 3 o
 bars), a break in that count costing far more than in the first (several bars of clearer
 accents) except after a beat interval that is not one beat (a beat the tracker missed or added).
 2/4 is ruled out when the rhythm repeats every 4 beats but not every 2, or when the chords change
-only every 4 beats; compound beats whose chords change every 2 beats are bars of 2. The first
-beat may be at 0.0 s.
+only every 4 beats (unless their similarity is gone two beats apart); compound beats whose
+chords change every 2 beats are bars of 2. The first beat may be at 0.0 s.
 """
 
 from __future__ import annotations
@@ -139,8 +139,10 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     4 beats (not on the half bar: the bar is 4; a 12/8's chords once let its half bars win),
     or last two beats divided in three (a 6/8 counted in dotted quarters; by the chroma
     similarity, or by changing on the half bar as on the bar line when other notes blur it):
-    then the bar is 2. (Chords of two straight beats are as often half bars of a 4/4 as bars
-    of a 2/4.)
+    then the bar is 2. The similarity falling to nothing two beats apart is the surer of the
+    two: where it says two beats, a half bar that changes little more than the beats between
+    (a pickup into every other bar) does not rule 2 out. (Chords of two straight beats are as
+    often half bars of a 4/4 as bars of a 2/4.)
     """
     sim = pattern_similarity(nov, beat_frames)
     n = len(beat_frames)
@@ -154,10 +156,10 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     if best == 4 and _repeats_only_whole_bars(sim, n):
         return (4,)
     halves = _half_bar_changes(beat_chroma)
-    if best == 4 and halves is not None and halves < 0.0:
+    two_beats = _chords_last_two_beats(beat_chroma)
+    if best == 4 and halves is not None and halves < 0.0 and not two_beats:
         return (4,)  # the chords change on every other 2-beat bar line only: bars of 4
-    two_beat_chords = _chords_last_two_beats(beat_chroma) or (
-        halves is not None and halves > _HALF_BAR_CHORDS)
+    two_beat_chords = two_beats or (halves is not None and halves > _HALF_BAR_CHORDS)
     if best == 4 and two_beat_chords and _divided_in_three(nov, beat_frames):
         return (2,)
     return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
