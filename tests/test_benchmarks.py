@@ -104,3 +104,14 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
                   "Drive use per minute of video, all", "Drive use, none / all"):
         assert label in proc.stdout, label
     assert "pass" in proc.stdout or "FAIL" in proc.stdout
+
+
+def test_devset_meter_scores_count_only_2_and_4_alike_in_the_diagnostic():
+    """The goal's meter is an exact match; the diagnostic forgives 2 against 4 and nothing else."""
+    scores = _load("analysis_quality").meter_scores
+    assert scores(4, 4) == {"meter_ok": True, "meter_ok_24": True}
+    assert scores(4, 2) == {"meter_ok": False, "meter_ok_24": True}
+    assert scores(2, 4) == {"meter_ok": False, "meter_ok_24": True}
+    assert scores(3, 2) == {"meter_ok": False, "meter_ok_24": False}
+    assert scores(4, 3) == scores(7, 4) == scores(2, 1) == scores(8, 4) == {
+        "meter_ok": False, "meter_ok_24": False}
