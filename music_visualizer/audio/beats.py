@@ -28,8 +28,9 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
    and a tempo near what listeners tap (a prior centred lower for music without drums: no
    double-time ballads; none below 50 BPM); a fast triple level over a duple rhythm gives
-   way to its dotted beat (6/8, 12/8), and bars of 3, 5 or 7 are never counted in pairs of
-   beats.
+   way to its dotted beat (6/8, 12/8), bars of 3, 5 or 7 are never counted in pairs of
+   beats, and a level counting pairs of the beats of a backbeat (kick on each of its beats,
+   the snare between) yields to the double, where the kick and the snare alternate.
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
