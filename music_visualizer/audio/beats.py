@@ -28,8 +28,9 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
    and a tempo near what listeners tap (a prior centred lower for music without drums: no
    double-time ballads; none below 50 BPM); a fast triple level over a duple rhythm gives
-   way to its dotted beat (6/8, 12/8), and bars of 3, 5 or 7 are never counted in pairs of
-   beats.
+   way to its dotted beat (6/8, 12/8), bars of 3, 5 or 7 are never counted in pairs of
+   beats, and a level counting pairs of the beats of a backbeat (kick on each of its beats,
+   the snare between) yields to the double, where the kick and the snare alternate.
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
@@ -802,6 +803,75 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
                 and not _alternates(level["similarity"]))
 
 
+def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarray]) -> dict:
+    """The level at twice the tempo of the chosen one when that is where the backbeat is.
+
+    A listener taps where the kick and the snare alternate (kick on 1 and 3, snare on 2 and
+    4): a fast rock or punk beat counted at half its tempo has a kick on every one of its
+    beats and the snare between them, so it is the double that alternates. The double wins
+    when its low band and its drums above 1.5 kHz alternate beat to beat in opposite ways
+    (:func:`_counterphase` above ``_COUNTERPHASE``, and more than at the chosen level) and it
+    is subdivided itself (:func:`_subdivision` at least ``_SUBDIVIDED``: eighths of hats,
+    guitars or a shuffle under it). An oom-pah counted in its eighths (a polka's or a stride
+    piano's bass on the beat and chord on the "and", a ska's skank) alternates as well, but
+    nothing sounds between those eighths. A real half-time feel (the snare on 3) alternates
+    at the half level, not at the double.
+    """
+    own = _counterphase(nov, best["beats"])
+    for c in candidates:
+        if abs(np.log(c["bpm"] / (2.0 * best["bpm"]))) >= 0.03:
+            continue
+        phase = _counterphase(nov, c["beats"])
+        if phase > max(_COUNTERPHASE, own) and _subdivision(nov, c["beats"]) >= _SUBDIVIDED:
+            return c
+    return best
+
+
+#: Counterphase of a backbeat: e.g. the low band and a drum band each 20 % stronger on one
+#: beat of a pair than on the other, opposite ways.
+_COUNTERPHASE = 0.04
+_COUNTERPHASE_SPAN = 8  # beats per stretch (the alternation's phase may change between them)
+#: Onsets between the beats at least this share of those on them: the level is subdivided.
+_SUBDIVIDED = 0.25
+
+
+def _counterphase(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
+    """How much the low band (kick, bass) and a drum band above it alternate beat to beat in
+    opposite ways (> 0; 0 when either is alike on every beat; < 0 when they alternate
+    together, as on- and off-beat eighths do).
+
+    In each stretch of ``_COUNTERPHASE_SPAN`` beats, each band's contrast between the even and
+    the odd beats, ``(even - odd) / (even + odd)``; the product of the low band's and the drum
+    band's, negated, averaged over the stretches. The largest over the percussive bands 1.5-4,
+    4-7.5 and 7.5-11 kHz (a snare's crack stands out in one of them, whatever fills the
+    others: distorted guitars, hats).
+    """
+    b = np.asarray(beats, dtype=np.float64)
+    n = len(b) // _COUNTERPHASE_SPAN
+    if n < 2:
+        return 0.0
+
+    def contrast(x: np.ndarray) -> np.ndarray:
+        v = _peak_window(x, b[:n * _COUNTERPHASE_SPAN], -1, 2).reshape(n, -1)
+        even, odd = v[:, 0::2].mean(axis=1), v[:, 1::2].mean(axis=1)
+        return (even - odd) / np.maximum(even + odd, 1e-9)
+
+    low = contrast(nov["low"])
+    return float(max(np.mean(-low * contrast(x)) for x in nov["hits"][1:]))
+
+
+def _subdivision(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
+    """Onset strength between the beats (half way, or two thirds of the way when swung: the
+    larger) over that on the beats."""
+    b = np.asarray(beats, dtype=np.float64)
+    if len(b) < 4:
+        return 0.0
+    on = float(_peak_window(nov["onset"], b[:-1], -1, 2).mean())
+    between = max(float(_peak_window(nov["onset"], b[:-1] + f * np.diff(b), -1, 1).mean())
+                  for f in (0.5, 2.0 / 3.0))
+    return between / max(on, 1e-9)
+
+
 def _counts_eighths(level: dict, half: dict) -> bool:
     """Whether ``level`` counts the eighths of the beat at ``half`` (half its tempo).
 
@@ -1111,7 +1181,7 @@ def track_beats(spectra: Spectra) -> BeatResult:
     # 3. The metrical level most listeners tap (its beats are already on the beat, not half a
     #    beat off, and grouped into bars)
     drumness = _drumness(spectra)
-    best = _choose_level(candidates, drumness)
+    best = _backbeat_double(_choose_level(candidates, drumness), candidates, nov)
     frames, is_down, meter = best["beats"], best["is_down"], best["meter"]
     if len(frames) < 2:
         return _empty()
