@@ -474,7 +474,7 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
         off = np.percentile([_peak_window(x, mids, -1, 2) for x in curves], 90, axis=1)
         return (on - off) / np.maximum(on + off, 1e-9)
 
-    hits = float(peaks(list(nov["hits"])).sum())
+    hits = _hit_evidence(peaks(list(nov["hits"])))
     kick, chords = peaks([nov["kick"], nov["treble_change"]])
     # chords changing on the beats, or a four-on-the-floor kick under off-beat hats and bass
     # (house, disco), keep the beats where they are
@@ -489,6 +489,17 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
 
 
 _HALF_BEAT_EVIDENCE = 0.1
+
+
+def _hit_evidence(per_band: np.ndarray) -> float:
+    """The drum hits' evidence that the beats are on the beat, from the per-band differences
+    of :func:`_fix_half_beat` (one per :data:`_HIT_BANDS`, > 0: the beats' hits are stronger).
+
+    The cymbal band (above 7.5 kHz: rides, open hats, a china) only ever confirms the beats: a
+    cymbal on every "and" (disco's open hat, a klezmer's off-beat cymbal over a kick on 1 and
+    3) is a pattern of its own, not the beat; the kick and the snare's backbeat are.
+    """
+    return float(per_band[:-1].sum() + max(float(per_band[-1]), 0.0))
 
 
 def _fix_half_beat_stretches(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
