@@ -251,3 +251,23 @@ def test_eighths_give_way_to_a_half_level_with_the_kick_snare_cycle():
     assert _choose_level([eighths, beat], drumness=1.0) is beat
     # a half level recurring only faintly (a freylekhs' 3-3-2 at half its tempo) does not
     assert _choose_level([eighths, dict(beat, acf1=0.36)], drumness=1.0) is eighths
+
+
+def test_a_cymbal_on_every_and_does_not_move_the_beats_off_the_kick():
+    """A freylekhs (dev freylekhs_6): the kick on 1 and 3, a faint cross-stick on 2 and 4 and
+    a ride on every "and", bass and piano in 3-3-2. The ride was the strongest hit of the kit
+    and moved the beats onto the off-beats; the cymbal band only confirms beats now."""
+    n, period = 400, 20
+    beats = np.arange(10, n - 20, period).astype(np.float64)
+    mids = beats + period / 2
+
+    def curve(on: float, off: float) -> np.ndarray:
+        return _on_and_off(n, beats, mids, on, off)
+
+    hits = [curve(1.0, 0.9), curve(1.0, 1.0), curve(1.0, 1.0), curve(0.3, 1.0)]
+    nov = {"hits": np.stack(hits), "kick": curve(1.0, 0.95), "treble_change": curve(1.0, 1.0),
+           "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
+    assert np.array_equal(_fix_half_beat(nov, beats), beats)
+    # the snare's band on the other eighth still moves them (funk tracked on the "and")
+    snare = dict(nov, hits=np.stack([curve(1.0, 0.9), curve(0.3, 1.0)] + hits[2:]))
+    assert np.allclose(_fix_half_beat(snare, beats)[-len(beats) + 1:], mids[:-1], atol=1.0)
