@@ -731,6 +731,8 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       slower than 50 BPM is not one: those are the bars of a waltz whose bass alternates
       root and fifth bar by bar.
     """
+    dotted_only = [c for c in candidates if c.get("dotted_only")]
+    candidates = [c for c in candidates if not c.get("dotted_only")]
     repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
     best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
 
@@ -774,6 +776,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
             if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
                     and (c["on"] >= best["on"] or c["bar"] > 2.0 * best["bar"])):
                 return c  # the winner was the hemiola (quarters) of a 12/8's dotted beats
+    dotted = _dotted_beat(best, candidates + dotted_only)
+    if dotted is not None:
+        return dotted  # the winner counted a 12/8's quarter-note hemiola (or half of it)
     for c in at(0.5):
         if _counts_eighths(best, c):
             return c  # the winner's beats were the eighths of a slow groove
@@ -784,6 +789,31 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
 
 
 _COMPOUND_SIMILARITY = 0.5
+
+
+def _dotted_beat(best: dict, candidates: list[dict]) -> dict | None:
+    """The dotted beat of a 12/8 whose quarter-note hemiola (or half of it) won, if any.
+
+    Over a 12/8 (kick on one dotted beat, cross-stick on the next), the level at 3/2 of the
+    dotted beat counts quarters that fall unevenly against the drum cycle: its rhythm neither
+    alternates nor comes in pairs of unlike beats, and it is read in bars of 2 or 4. The dotted
+    beat, at 2/3 of that tempo (or 4/3 of its half), comes in clear pairs of unlike beats (see
+    :func:`_in_pairs`), recurs at its period, carries hits at least as strong and groups into
+    bars at least as clear: it is the beat. (The level at 2/3 of a 4/4 beat comes in pairs too,
+    on the beat and on the "and", but its "and" beats carry weaker hits; a waltz's winner is in
+    bars of 3, for the rule of bars of three.)
+    """
+    sim = best["similarity"]
+    if best["meter"] not in (2, 4) or _in_pairs(sim) or _alternates(sim):
+        return None
+    for c in candidates:
+        ratio = c["bpm"] / best["bpm"]
+        if (min(abs(np.log(ratio / r)) for r in (2.0 / 3.0, 4.0 / 3.0)) < 0.03
+                and c["meter"] in (2, 4) and _in_pairs(c["similarity"])
+                and _periodicity(c) > 0.0 and c["bpm"] >= _SLOW_BPM
+                and c["on"] >= best["on"] and c["bar"] >= best["bar"]):
+            return c
+    return None
 _TRIPLE_SIMILARITY = 0.6
 _PAIRING_MARGIN = 0.2  # similarity 6 beats apart over that 3 and 9 apart: threes in pairs
 _ALTERNATION = 0.2
@@ -932,7 +962,15 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         if (c["meter"] == 3 and bpm_lo <= c["bpm"] * 2.0 / 3.0 <= _BPM_HI
                 and all(abs(np.log(o["ratio"] / dotted)) > 0.03 for o in out)):
             out.append(_level_at(spectra, nov, track, dotted))
+    # the dotted beat of the quarters at twice the curve (a 12/8 whose tempo curve locked to
+    # half its quarter-note hemiola): for :func:`_dotted_beat` only, it does not compete
+    if (bpm_lo <= float(np.median(curve)) * _DOTTED_RATIO <= _BPM_HI
+            and all(abs(np.log(o["ratio"] / _DOTTED_RATIO)) > 0.03 for o in out)):
+        out.append({**_level_at(spectra, nov, track, _DOTTED_RATIO), "dotted_only": True})
     return out
+
+
+_DOTTED_RATIO = 4.0 / 3.0
 
 
 def _level_at(spectra: Spectra, nov: dict[str, np.ndarray], track: dict, ratio: float) -> dict:
