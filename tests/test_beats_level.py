@@ -271,3 +271,24 @@ def test_a_cymbal_on_every_and_does_not_move_the_beats_off_the_kick():
     # the snare's band on the other eighth still moves them (funk tracked on the "and")
     snare = dict(nov, hits=np.stack([curve(1.0, 0.9), curve(0.3, 1.0)] + hits[2:]))
     assert np.allclose(_fix_half_beat(snare, beats)[-len(beats) + 1:], mids[:-1], atol=1.0)
+
+
+def test_quarters_read_in_four_over_a_12_8_yield_to_the_dotted_level_kept_for_the_rule():
+    """Afrobeat in 12/8 at 112 (dev afro_128_7): the tempo curve locked to half the quarter
+    hemiola (84), so the dotted beat was no level at all and the quarters (168) won, read in
+    bars of 4. The dotted level at 4/3 of the curve is kept for this rule only: in unlike pairs
+    (kick, cross-stick), with hits as strong and bars as clear, it is the beat. The level at
+    2/3 of a 4/4 beat comes in pairs too (on the beat, on the "and") but carries weaker hits."""
+    quarters = _level(168.0, np.arange(0.0, 2000.0, 10.0),
+                      [0.17, 0.34, 0.35, 0.37, 0.10, 0.51, 0.10, 0.34, 0.25],
+                      on=14.93, acf1=0.30, low1=0.51, backbeat=0.36, bar=2.09)
+    half = _level(84.0, np.arange(0.0, 2000.0, 20.0),
+                  [0.29, 0.41, 0.49, 0.42, 0.19, 0.50, 0.17, 0.29, 0.27],
+                  on=17.91, acf1=0.54, low1=0.42, backbeat=-0.07, bar=2.43)
+    dotted = _level(112.0, np.arange(0.0, 2000.0, 15.0),
+                    [0.16, 0.68, 0.15, 0.66, 0.10, 0.64, 0.07, 0.55, 0.06],
+                    on=15.32, acf1=0.22, low1=-0.21, backbeat=-0.17, bar=2.54, dotted_only=True)
+    assert _choose_level([half, quarters], drumness=1.0) is quarters
+    assert _choose_level([half, quarters, dotted], drumness=1.0) is dotted
+    # on its own score the dotted level would lose: it does not compete, only the rule takes it
+    assert _choose_level([half, quarters, dict(dotted, on=14.0)], drumness=1.0) is quarters
