@@ -735,6 +735,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
     candidates = [c for c in candidates if not c.get("dotted_only")]
     repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
     best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
+    best = _recurring_level(best, candidates)
 
     def at(ratio: float) -> list[dict]:
         return [c for c in candidates if abs(np.log(c["bpm"] / (ratio * best["bpm"]))) < 0.03]
@@ -789,6 +790,28 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
 
 
 _COMPOUND_SIMILARITY = 0.5
+
+
+def _recurring_level(best: dict, candidates: list[dict]) -> dict:
+    """The level at 3/2 of the winner's tempo when the winner's beats do not recur and its do.
+
+    A winner whose novelty does not recur at its own period (see :func:`_periodicity`, at most
+    0) counts two beats of a pulse in three (a hymn's chord on every beat, read in dotted
+    halves). The level at 3/2 of its tempo is the beat when it recurs clearly and its beats
+    carry stronger onsets, even if its rhythm seems to repeat nowhere: a chord on every beat
+    makes every beat alike, so there is no pattern to repeat (the cross-rhythm test of
+    :func:`_repeats_in_bars` set it aside).
+    """
+    if _periodicity(best) > 0.0:
+        return best
+    for c in candidates:
+        if (abs(np.log(c["bpm"] / (1.5 * best["bpm"]))) < 0.03 and c["acf1"] > _RECURS
+                and c["on"] > best["on"]):
+            return c
+    return best
+
+
+_RECURS = 0.3  # autocorrelation at its period of a level that clearly recurs
 
 
 def _dotted_beat(best: dict, candidates: list[dict]) -> dict | None:
