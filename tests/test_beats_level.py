@@ -292,3 +292,19 @@ def test_quarters_read_in_four_over_a_12_8_yield_to_the_dotted_level_kept_for_th
     assert _choose_level([half, quarters, dotted], drumness=1.0) is dotted
     # on its own score the dotted level would lose: it does not compete, only the rule takes it
     assert _choose_level([half, quarters, dict(dotted, on=14.0)], drumness=1.0) is quarters
+
+
+def test_a_level_that_does_not_recur_yields_to_the_recurring_level_at_three_halves():
+    """A hymn (dev chorale_7): a chord on every beat makes every beat alike, so the beat's
+    rhythm seems to repeat nowhere and was set aside as a cross-rhythm; the dotted halves at
+    2/3 of its tempo, whose beats do not recur at their period, won."""
+    alike = [0.03, -0.06, -0.03, -0.03, -0.08, -0.02, -0.10, 0.06, 0.27]
+    beat = _level(81.7, np.arange(0.0, 2000.0, 30.0), alike, on=16.07, acf1=0.39, low1=0.15,
+                  bar=2.48)
+    dotted_halves = _level(54.5, np.arange(0.0, 2000.0, 45.0),
+                           [-0.27, 0.26, -0.22, 0.07, 0.03, 0.22, 0.15, -0.08, 0.0],
+                           on=13.44, acf1=-0.11, low1=-0.09, backbeat=0.28, bar=1.70)
+    assert _choose_level([dotted_halves, beat], drumness=0.0) is beat
+    # a winner whose beats recur keeps its place
+    recurring = dict(dotted_halves, acf1=0.2)
+    assert _choose_level([recurring, beat], drumness=0.0) is recurring
