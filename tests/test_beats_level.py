@@ -269,7 +269,7 @@ def test_a_cymbal_on_every_and_does_not_move_the_beats_off_the_kick():
            "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
     assert np.array_equal(_fix_half_beat(nov, beats), beats)
     # the snare's band on the other eighth still moves them (funk tracked on the "and")
-    snare = dict(nov, hits=np.stack([curve(1.0, 0.9), curve(0.3, 1.0)] + hits[2:]))
+    snare = dict(nov, hits=np.stack([curve(1.0, 0.9), curve(0.3, 1.0), *hits[2:]]))
     assert np.allclose(_fix_half_beat(snare, beats)[-len(beats) + 1:], mids[:-1], atol=1.0)
 
 

@@ -731,7 +731,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       slower than 50 BPM is not one: those are the bars of a waltz whose bass alternates
       root and fifth bar by bar.
     """
-    dotted_only = [c for c in candidates if c.get("dotted_only")]
+    dotted_only = [c for c in candidates if c.get("dotted_only")]  # for _dotted_beat only
     candidates = [c for c in candidates if not c.get("dotted_only")]
     repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
     best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
@@ -777,8 +777,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
             if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
                     and (c["on"] >= best["on"] or c["bar"] > 2.0 * best["bar"])):
                 return c  # the winner was the hemiola (quarters) of a 12/8's dotted beats
-    dotted = _dotted_beat(best, candidates + dotted_only)
-    if dotted is not None:
+    if (dotted := _dotted_beat(best, candidates + dotted_only)) is not None:
         return dotted  # the winner counted a 12/8's quarter-note hemiola (or half of it)
     for c in at(0.5):
         if _counts_eighths(best, c):
