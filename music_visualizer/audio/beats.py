@@ -474,14 +474,16 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
         off = np.percentile([_peak_window(x, mids, -1, 2) for x in curves], 90, axis=1)
         return (on - off) / np.maximum(on + off, 1e-9)
 
-    hits = _hit_evidence(peaks(list(nov["hits"])))
+    per_band = peaks(list(nov["hits"]))
+    hits = _hit_evidence(per_band)
     kick, chords = peaks([nov["kick"], nov["treble_change"]])
     # chords changing on the beats, or a four-on-the-floor kick under off-beat hats and bass
     # (house, disco), keep the beats where they are
     # the chord changes add to the drums' evidence when they too sit on the other eighth (a
     # funk clav and bass pushing the "and" while the chords change on the beat)
     evidence = hits + min(float(chords), 0.0)
-    if evidence >= -_HALF_BEAT_EVIDENCE or chords > _HALF_BEAT_EVIDENCE or kick > 0.1:
+    if ((evidence >= -_HALF_BEAT_EVIDENCE or chords > _HALF_BEAT_EVIDENCE or kick > 0.1)
+            and not _bass_on_other_eighth(nov, beats[:-1], mids, float(per_band.sum()))):
         return beats
     before = float(np.median(np.diff(beats))) * (1.0 - other)
     first = [beats[0] - before] if beats[0] - before >= 0 else []
@@ -489,6 +491,36 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
 
 
 _HALF_BEAT_EVIDENCE = 0.1
+
+
+def _bass_on_other_eighth(nov: dict[str, np.ndarray], beats: np.ndarray, mids: np.ndarray,
+                          drums: float) -> bool:
+    """Whether the bass line and kick sound on most of the other eighths and on few beats.
+
+    The beat is where the bass notes fall most regularly (a tuba's quarter notes under a second
+    line's snare accents and kicks on the "and"). The lower quartile of the low-band and kick
+    attacks on the beats is compared with that on the other eighths (``mids``; a normalised
+    difference, as in :func:`_fix_half_beat`): below ``-_BASS_COVERAGE`` (the other eighths'
+    more than three times the beats'), the beats move, unless the drums' strongest hits
+    (``drums``: the sum over the bands, cymbals included) or the chord changes lean to the
+    beats. A funk bass pushing the "and" stays under its snare on 2 and 4.
+    """
+    def quartile(x: np.ndarray) -> float:
+        on = float(np.percentile(_peak_window(x, beats, -1, 2), 25))
+        off = float(np.percentile(_peak_window(x, mids, -1, 2), 25))
+        return (on - off) / max(on + off, 1e-9)
+
+    low = 0.5 * (quartile(nov["low"]) + quartile(nov["kick"]))
+    change = nov["treble_change"]
+    chords_on = float(np.percentile(_peak_window(change, beats, -1, 2), 90))
+    chords_off = float(np.percentile(_peak_window(change, mids, -1, 2), 90))
+    chords_mean = float(_peak_window(change, beats, -1, 2).mean()
+                        - _peak_window(change, mids, -1, 2).mean())
+    return bool(low < -_BASS_COVERAGE and drums < _HALF_BEAT_EVIDENCE
+                and chords_on <= chords_off and chords_mean <= 0.0)
+
+
+_BASS_COVERAGE = 0.5
 
 
 def _hit_evidence(per_band: np.ndarray) -> float:
