@@ -48,7 +48,7 @@ def test_a_faint_chord_lean_does_not_keep_beats_on_the_off_beat():
         x[mids.astype(int)] = off
         return x
 
-    nov = {"hits": np.stack([curve(0.5, 1.0)] * 4), "kick": np.zeros(n),
+    nov = {"hits": np.stack([curve(0.5, 1.0)] * 4), "kick": np.zeros(n), "low": np.zeros(n),
            "treble_change": curve(1.0, 0.95), "onset": curve(0.5, 1.0), "high": curve(0.5, 1.0)}
     moved = _fix_half_beat(nov, beats)
     assert np.allclose(moved[-len(beats) + 1:], mids[:-1], atol=1.0)
@@ -213,7 +213,8 @@ def test_chord_changes_on_the_other_eighth_add_to_the_drums_faint_lean():
         return _on_and_off(n, beats, mids, on, off)
 
     hits = [curve(1.0, 1.0)] * 3 + [curve(0.9, 1.0)]  # a faint lean to the "and": -0.05
-    nov = {"hits": np.stack(hits), "kick": np.zeros(n), "treble_change": curve(0.6, 1.0),
+    nov = {"hits": np.stack(hits), "kick": np.zeros(n), "low": np.zeros(n),
+           "treble_change": curve(0.6, 1.0),
            "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
     moved = _fix_half_beat(nov, beats)
     assert np.allclose(moved[-len(beats) + 1:], mids[:-1], atol=1.0)
@@ -265,7 +266,8 @@ def test_a_cymbal_on_every_and_does_not_move_the_beats_off_the_kick():
         return _on_and_off(n, beats, mids, on, off)
 
     hits = [curve(1.0, 0.9), curve(1.0, 1.0), curve(1.0, 1.0), curve(0.3, 1.0)]
-    nov = {"hits": np.stack(hits), "kick": curve(1.0, 0.95), "treble_change": curve(1.0, 1.0),
+    nov = {"hits": np.stack(hits), "kick": curve(1.0, 0.95), "low": curve(1.0, 0.95),
+           "treble_change": curve(1.0, 1.0),
            "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
     assert np.array_equal(_fix_half_beat(nov, beats), beats)
     # the snare's band on the other eighth still moves them (funk tracked on the "and")
@@ -308,3 +310,28 @@ def test_a_level_that_does_not_recur_yields_to_the_recurring_level_at_three_halv
     # a winner whose beats recur keeps its place
     recurring = dict(dotted_halves, acf1=0.2)
     assert _choose_level([recurring, beat], drumness=0.0) is recurring
+
+
+def test_beats_on_the_and_move_to_the_eighth_where_the_bass_plays_every_beat():
+    """A second line (dev second_line_1, 4, 6, 7) tracked on the "and": the snare's accents and
+    half the kicks fall there, the ride on 1 and 3, so the drums' hits lean nowhere; but the
+    tuba plays every beat and only every other "and": the beats move onto the bass notes."""
+    n, period = 400, 20
+    tracked = np.arange(10, n - 20, period).astype(np.float64)  # on the "and"
+    mids = tracked + period / 2  # the beats
+
+    def curve(on: float, off: float, on_odd: float | None = None) -> np.ndarray:
+        x = _on_and_off(n, tracked, mids, on, off)
+        if on_odd is not None:
+            x[tracked[1::2].astype(int)] = on_odd
+        return x
+
+    bass = curve(1.0, 1.0, on_odd=0.1)  # every beat, every other "and"
+    hits = [curve(1.0, 1.0), curve(1.0, 0.9), curve(1.0, 0.6), curve(0.5, 1.0)]
+    nov = {"hits": np.stack(hits), "kick": bass, "low": bass, "treble_change": curve(1.0, 1.0),
+           "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
+    moved = _fix_half_beat(nov, tracked)
+    assert np.allclose(moved[-len(tracked) + 1:], mids[:-1], atol=1.0)
+    # chord changes on the tracked beats keep them (a funk bass pushing the "and")
+    chords_on = dict(nov, treble_change=curve(1.0, 0.5))
+    assert np.array_equal(_fix_half_beat(chords_on, tracked), tracked)
