@@ -20,15 +20,18 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    beat off, e.g. locked to off-beat bass and hats, are moved by a two-state Viterbi on kick,
    snare/hat and chord-change evidence; each steady stretch on the "and" moves when the
    strongest drum hits and the chord changes sit on the other eighth, where it really falls
-   when swung (a one-drop's skank is late); a stretch that slipped half a beat off the grid
-   and back (a breakdown without kick, followed on its off-beat bass) returns to the grid;
+   when swung (a one-drop's skank is late), or the bass and kick sound on most of the other
+   eighths and few beats (cymbals on the "and" do not count); a stretch that slipped half a
+   beat off the grid and back (a breakdown without kick, followed on its off-beat bass) returns to the grid;
    beats on the swung eighth, two thirds of a beat late, move a third of a beat) and grouped
    into bars; the level that wins
    has strong onsets on its beats, periodicity at its period (in the mix or in the low band
    alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
    and a tempo near what listeners tap (a prior centred lower for music without drums: no
    double-time ballads; none below 50 BPM); a fast triple level over a duple rhythm gives
-   way to its dotted beat (6/8, 12/8), and bars of 3, 5 or 7 are never counted in pairs of
+   way to its dotted beat (6/8, 12/8), as do quarters read in 2 or 4 over a 12/8 (its dotted
+   level is tracked for that rule only); a winner whose beats do not recur gives way to a
+   recurring level at 3/2 of its tempo; bars of 3, 5 or 7 are never counted in pairs of
    beats.
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
