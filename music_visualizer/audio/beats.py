@@ -503,14 +503,18 @@ def _bass_on_other_eighth(nov: dict[str, np.ndarray], beats: np.ndarray, mids: n
     The beat is where the bass notes fall most regularly (a tuba's quarter notes under a second
     line's snare accents and kicks on the "and"). The lower quartile of the low-band and kick
     attacks on the beats is compared with that on the other eighths (``mids``; a normalised
-    difference, as in :func:`_fix_half_beat`): below ``-_BASS_COVERAGE`` (the other eighths'
-    more than three times the beats'), the beats move, unless the drums' strongest hits
+    difference, as in :func:`_fix_half_beat`; only where one of them is notes, a quarter of
+    the band's strong attacks): below ``-_BASS_COVERAGE`` (the other eighths' more than three
+    times the beats'), the beats move, unless the drums' strongest hits
     (``drums``: the sum over the bands, cymbals included) or the chord changes lean to the
     beats. A funk bass pushing the "and" stays under its snare on 2 and 4.
     """
     def quartile(x: np.ndarray) -> float:
-        on = float(np.percentile(_peak_window(x, beats, -1, 2), 25))
-        off = float(np.percentile(_peak_window(x, mids, -1, 2), 25))
+        at_beats, at_mids = _peak_window(x, beats, -1, 2), _peak_window(x, mids, -1, 2)
+        on, off = float(np.percentile(at_beats, 25)), float(np.percentile(at_mids, 25))
+        strong = float(np.percentile(np.concatenate([at_beats, at_mids]), 90))
+        if max(on, off) < _NOTE_SHARE * strong:
+            return 0.0  # no notes on most of either: noise between sparse notes decides nothing
         return (on - off) / max(on + off, 1e-9)
 
     low = 0.5 * (quartile(nov["low"]) + quartile(nov["kick"]))
@@ -524,6 +528,7 @@ def _bass_on_other_eighth(nov: dict[str, np.ndarray], beats: np.ndarray, mids: n
 
 
 _BASS_COVERAGE = 0.5
+_NOTE_SHARE = 0.25  # a lower quartile this share of the band's strong attacks (90th pct) is notes
 
 
 def _hit_evidence(per_band: np.ndarray) -> float:
