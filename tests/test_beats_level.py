@@ -335,3 +335,7 @@ def test_beats_on_the_and_move_to_the_eighth_where_the_bass_plays_every_beat():
     # chord changes on the tracked beats keep them (a funk bass pushing the "and")
     chords_on = dict(nov, treble_change=curve(1.0, 0.5))
     assert np.array_equal(_fix_half_beat(chords_on, tracked), tracked)
+    # a sparse bass (a note every fourth beat) over faint noise on the other eighths is no line
+    sparse = curve(0.0, 0.05)
+    sparse[mids[::4].astype(int)] = 3.0
+    assert np.array_equal(_fix_half_beat(dict(nov, low=sparse, kick=sparse), tracked), tracked)
