@@ -48,7 +48,7 @@ def test_a_faint_chord_lean_does_not_keep_beats_on_the_off_beat():
         x[mids.astype(int)] = off
         return x
 
-    nov = {"hits": np.stack([curve(0.5, 1.0)] * 4), "kick": np.zeros(n),
+    nov = {"hits": np.stack([curve(0.5, 1.0)] * 4), "kick": np.zeros(n), "low": np.zeros(n),
            "treble_change": curve(1.0, 0.95), "onset": curve(0.5, 1.0), "high": curve(0.5, 1.0)}
     moved = _fix_half_beat(nov, beats)
     assert np.allclose(moved[-len(beats) + 1:], mids[:-1], atol=1.0)
@@ -213,7 +213,8 @@ def test_chord_changes_on_the_other_eighth_add_to_the_drums_faint_lean():
         return _on_and_off(n, beats, mids, on, off)
 
     hits = [curve(1.0, 1.0)] * 3 + [curve(0.9, 1.0)]  # a faint lean to the "and": -0.05
-    nov = {"hits": np.stack(hits), "kick": np.zeros(n), "treble_change": curve(0.6, 1.0),
+    nov = {"hits": np.stack(hits), "kick": np.zeros(n), "low": np.zeros(n),
+           "treble_change": curve(0.6, 1.0),
            "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
     moved = _fix_half_beat(nov, beats)
     assert np.allclose(moved[-len(beats) + 1:], mids[:-1], atol=1.0)
@@ -251,3 +252,90 @@ def test_eighths_give_way_to_a_half_level_with_the_kick_snare_cycle():
     assert _choose_level([eighths, beat], drumness=1.0) is beat
     # a half level recurring only faintly (a freylekhs' 3-3-2 at half its tempo) does not
     assert _choose_level([eighths, dict(beat, acf1=0.36)], drumness=1.0) is eighths
+
+
+def test_a_cymbal_on_every_and_does_not_move_the_beats_off_the_kick():
+    """A freylekhs (dev freylekhs_6): the kick on 1 and 3, a faint cross-stick on 2 and 4 and
+    a ride on every "and", bass and piano in 3-3-2. The ride was the strongest hit of the kit
+    and moved the beats onto the off-beats; the cymbal band only confirms beats now."""
+    n, period = 400, 20
+    beats = np.arange(10, n - 20, period).astype(np.float64)
+    mids = beats + period / 2
+
+    def curve(on: float, off: float) -> np.ndarray:
+        return _on_and_off(n, beats, mids, on, off)
+
+    hits = [curve(1.0, 0.9), curve(1.0, 1.0), curve(1.0, 1.0), curve(0.3, 1.0)]
+    nov = {"hits": np.stack(hits), "kick": curve(1.0, 0.95), "low": curve(1.0, 0.95),
+           "treble_change": curve(1.0, 1.0),
+           "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
+    assert np.array_equal(_fix_half_beat(nov, beats), beats)
+    # the snare's band on the other eighth still moves them (funk tracked on the "and")
+    snare = dict(nov, hits=np.stack([curve(1.0, 0.9), curve(0.3, 1.0), *hits[2:]]))
+    assert np.allclose(_fix_half_beat(snare, beats)[-len(beats) + 1:], mids[:-1], atol=1.0)
+
+
+def test_quarters_read_in_four_over_a_12_8_yield_to_the_dotted_level_kept_for_the_rule():
+    """Afrobeat in 12/8 at 112 (dev afro_128_7): the tempo curve locked to half the quarter
+    hemiola (84), so the dotted beat was no level at all and the quarters (168) won, read in
+    bars of 4. The dotted level at 4/3 of the curve is kept for this rule only: in unlike pairs
+    (kick, cross-stick), with hits as strong and bars as clear, it is the beat. The level at
+    2/3 of a 4/4 beat comes in pairs too (on the beat, on the "and") but carries weaker hits."""
+    quarters = _level(168.0, np.arange(0.0, 2000.0, 10.0),
+                      [0.17, 0.34, 0.35, 0.37, 0.10, 0.51, 0.10, 0.34, 0.25],
+                      on=14.93, acf1=0.30, low1=0.51, backbeat=0.36, bar=2.09)
+    half = _level(84.0, np.arange(0.0, 2000.0, 20.0),
+                  [0.29, 0.41, 0.49, 0.42, 0.19, 0.50, 0.17, 0.29, 0.27],
+                  on=17.91, acf1=0.54, low1=0.42, backbeat=-0.07, bar=2.43)
+    dotted = _level(112.0, np.arange(0.0, 2000.0, 15.0),
+                    [0.16, 0.68, 0.15, 0.66, 0.10, 0.64, 0.07, 0.55, 0.06],
+                    on=15.32, acf1=0.22, low1=-0.21, backbeat=-0.17, bar=2.54, dotted_only=True)
+    assert _choose_level([half, quarters], drumness=1.0) is quarters
+    assert _choose_level([half, quarters, dotted], drumness=1.0) is dotted
+    # on its own score the dotted level would lose: it does not compete, only the rule takes it
+    assert _choose_level([half, quarters, dict(dotted, on=14.0)], drumness=1.0) is quarters
+
+
+def test_a_level_that_does_not_recur_yields_to_the_recurring_level_at_three_halves():
+    """A hymn (dev chorale_7): a chord on every beat makes every beat alike, so the beat's
+    rhythm seems to repeat nowhere and was set aside as a cross-rhythm; the dotted halves at
+    2/3 of its tempo, whose beats do not recur at their period, won."""
+    alike = [0.03, -0.06, -0.03, -0.03, -0.08, -0.02, -0.10, 0.06, 0.27]
+    beat = _level(81.7, np.arange(0.0, 2000.0, 30.0), alike, on=16.07, acf1=0.39, low1=0.15,
+                  bar=2.48)
+    dotted_halves = _level(54.5, np.arange(0.0, 2000.0, 45.0),
+                           [-0.27, 0.26, -0.22, 0.07, 0.03, 0.22, 0.15, -0.08, 0.0],
+                           on=13.44, acf1=-0.11, low1=-0.09, backbeat=0.28, bar=1.70)
+    assert _choose_level([dotted_halves, beat], drumness=0.0) is beat
+    # a winner whose beats recur keeps its place
+    recurring = dict(dotted_halves, acf1=0.2)
+    assert _choose_level([recurring, beat], drumness=0.0) is recurring
+
+
+def test_beats_on_the_and_move_to_the_eighth_where_the_bass_plays_every_beat():
+    """A second line (dev second_line_1, 4, 6, 7) tracked on the "and": the snare's accents and
+    half the kicks fall there, the ride on 1 and 3, so the drums' hits lean nowhere; but the
+    tuba plays every beat and only every other "and": the beats move onto the bass notes."""
+    n, period = 400, 20
+    tracked = np.arange(10, n - 20, period).astype(np.float64)  # on the "and"
+    mids = tracked + period / 2  # the beats
+
+    def curve(on: float, off: float, on_odd: float | None = None) -> np.ndarray:
+        x = _on_and_off(n, tracked, mids, on, off)
+        if on_odd is not None:
+            x[tracked[1::2].astype(int)] = on_odd
+        return x
+
+    bass = curve(1.0, 1.0, on_odd=0.1)  # every beat, every other "and"
+    hits = [curve(1.0, 1.0), curve(1.0, 0.9), curve(1.0, 0.6), curve(0.5, 1.0)]
+    nov = {"hits": np.stack(hits), "kick": bass, "low": bass, "treble_change": curve(1.0, 1.0),
+           "onset": curve(1.0, 1.0), "high": curve(1.0, 1.0)}
+    moved = _fix_half_beat(nov, tracked)
+    assert np.allclose(moved[-len(tracked) + 1:], mids[:-1], atol=1.0)
+    # chord changes on the tracked beats keep them (a funk bass pushing the "and")
+    chords_on = dict(nov, treble_change=curve(1.0, 0.5))
+    assert np.array_equal(_fix_half_beat(chords_on, tracked), tracked)
+    # a sparse bass (a note every fourth beat) over faint noise on the other eighths is no line
+    sparse = curve(0.0, 0.05)
+    sparse[mids[::4].astype(int)] = 3.0
+    assert np.array_equal(_fix_half_beat(dict(nov, low=sparse, kick=sparse), tracked), tracked)

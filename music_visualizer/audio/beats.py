@@ -20,15 +20,18 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    beat off, e.g. locked to off-beat bass and hats, are moved by a two-state Viterbi on kick,
    snare/hat and chord-change evidence; each steady stretch on the "and" moves when the
    strongest drum hits and the chord changes sit on the other eighth, where it really falls
-   when swung (a one-drop's skank is late); a stretch that slipped half a beat off the grid
-   and back (a breakdown without kick, followed on its off-beat bass) returns to the grid;
-   beats on the swung eighth, two thirds of a beat late, move a third of a beat) and grouped
-   into bars; the level that wins
+   when swung (a one-drop's skank is late), or the bass and kick sound on most of the other
+   eighths and few beats (cymbals on the "and" do not count); a stretch that slipped half a
+   beat off the grid and back (a breakdown without kick, followed on its off-beat bass)
+   returns to the grid; beats on the swung eighth, two thirds of a beat late, move a third of
+   a beat) and grouped into bars; the level that wins
    has strong onsets on its beats, periodicity at its period (in the mix or in the low band
    alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
    and a tempo near what listeners tap (a prior centred lower for music without drums: no
    double-time ballads; none below 50 BPM); a fast triple level over a duple rhythm gives
-   way to its dotted beat (6/8, 12/8), bars of 3, 5 or 7 are never counted in pairs of
+   way to its dotted beat (6/8, 12/8), as do quarters read in 2 or 4 over a 12/8 (its dotted
+   level is tracked for that rule only); a winner whose beats do not recur gives way to a
+   recurring level at 3/2 of its tempo; bars of 3, 5 or 7 are never counted in pairs of
    beats, and a level counting pairs of the beats of a backbeat (kick on each of its beats,
    the snare between) yields to the double, where the kick and the snare alternate.
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
@@ -475,14 +478,16 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
         off = np.percentile([_peak_window(x, mids, -1, 2) for x in curves], 90, axis=1)
         return (on - off) / np.maximum(on + off, 1e-9)
 
-    hits = float(peaks(list(nov["hits"])).sum())
+    per_band = peaks(list(nov["hits"]))
+    hits = _hit_evidence(per_band)
     kick, chords = peaks([nov["kick"], nov["treble_change"]])
     # chords changing on the beats, or a four-on-the-floor kick under off-beat hats and bass
     # (house, disco), keep the beats where they are
     # the chord changes add to the drums' evidence when they too sit on the other eighth (a
     # funk clav and bass pushing the "and" while the chords change on the beat)
     evidence = hits + min(float(chords), 0.0)
-    if evidence >= -_HALF_BEAT_EVIDENCE or chords > _HALF_BEAT_EVIDENCE or kick > 0.1:
+    if ((evidence >= -_HALF_BEAT_EVIDENCE or chords > _HALF_BEAT_EVIDENCE or kick > 0.1)
+            and not _bass_on_other_eighth(nov, beats[:-1], mids, float(per_band.sum()))):
         return beats
     before = float(np.median(np.diff(beats))) * (1.0 - other)
     first = [beats[0] - before] if beats[0] - before >= 0 else []
@@ -490,6 +495,52 @@ def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
 
 
 _HALF_BEAT_EVIDENCE = 0.1
+
+
+def _bass_on_other_eighth(nov: dict[str, np.ndarray], beats: np.ndarray, mids: np.ndarray,
+                          drums: float) -> bool:
+    """Whether the bass line and kick sound on most of the other eighths and on few beats.
+
+    The beat is where the bass notes fall most regularly (a tuba's quarter notes under a second
+    line's snare accents and kicks on the "and"). The lower quartile of the low-band and kick
+    attacks on the beats is compared with that on the other eighths (``mids``; a normalised
+    difference, as in :func:`_fix_half_beat`; only where one of them is notes, a quarter of
+    the band's strong attacks): below ``-_BASS_COVERAGE`` (the other eighths' more than three
+    times the beats'), the beats move, unless the drums' strongest hits
+    (``drums``: the sum over the bands, cymbals included) or the chord changes lean to the
+    beats. A funk bass pushing the "and" stays under its snare on 2 and 4.
+    """
+    def quartile(x: np.ndarray) -> float:
+        at_beats, at_mids = _peak_window(x, beats, -1, 2), _peak_window(x, mids, -1, 2)
+        on, off = float(np.percentile(at_beats, 25)), float(np.percentile(at_mids, 25))
+        strong = float(np.percentile(np.concatenate([at_beats, at_mids]), 90))
+        if max(on, off) < _NOTE_SHARE * strong:
+            return 0.0  # no notes on most of either: noise between sparse notes decides nothing
+        return (on - off) / max(on + off, 1e-9)
+
+    low = 0.5 * (quartile(nov["low"]) + quartile(nov["kick"]))
+    change = nov["treble_change"]
+    chords_on = float(np.percentile(_peak_window(change, beats, -1, 2), 90))
+    chords_off = float(np.percentile(_peak_window(change, mids, -1, 2), 90))
+    chords_mean = float(_peak_window(change, beats, -1, 2).mean()
+                        - _peak_window(change, mids, -1, 2).mean())
+    return bool(low < -_BASS_COVERAGE and drums < _HALF_BEAT_EVIDENCE
+                and chords_on <= chords_off and chords_mean <= 0.0)
+
+
+_BASS_COVERAGE = 0.5
+_NOTE_SHARE = 0.25  # a lower quartile this share of the band's strong attacks (90th pct) is notes
+
+
+def _hit_evidence(per_band: np.ndarray) -> float:
+    """The drum hits' evidence that the beats are on the beat, from the per-band differences
+    of :func:`_fix_half_beat` (one per :data:`_HIT_BANDS`, > 0: the beats' hits are stronger).
+
+    The cymbal band (above 7.5 kHz: rides, open hats, a china) only ever confirms the beats: a
+    cymbal on every "and" (disco's open hat, a klezmer's off-beat cymbal over a kick on 1 and
+    3) is a pattern of its own, not the beat; the kick and the snare's backbeat are.
+    """
+    return float(per_band[:-1].sum() + max(float(per_band[-1]), 0.0))
 
 
 def _fix_half_beat_stretches(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
@@ -721,8 +772,11 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       slower than 50 BPM is not one: those are the bars of a waltz whose bass alternates
       root and fifth bar by bar.
     """
+    dotted_only = [c for c in candidates if c.get("dotted_only")]  # for _dotted_beat only
+    candidates = [c for c in candidates if not c.get("dotted_only")]
     repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
     best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
+    best = _recurring_level(best, candidates)
 
     def at(ratio: float) -> list[dict]:
         return [c for c in candidates if abs(np.log(c["bpm"] / (ratio * best["bpm"]))) < 0.03]
@@ -764,6 +818,8 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
             if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
                     and (c["on"] >= best["on"] or c["bar"] > 2.0 * best["bar"])):
                 return c  # the winner was the hemiola (quarters) of a 12/8's dotted beats
+    if (dotted := _dotted_beat(best, candidates + dotted_only)) is not None:
+        return dotted  # the winner counted a 12/8's quarter-note hemiola (or half of it)
     for c in at(0.5):
         if _counts_eighths(best, c):
             return c  # the winner's beats were the eighths of a slow groove
@@ -774,6 +830,53 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
 
 
 _COMPOUND_SIMILARITY = 0.5
+
+
+def _recurring_level(best: dict, candidates: list[dict]) -> dict:
+    """The level at 3/2 of the winner's tempo when the winner's beats do not recur and its do.
+
+    A winner whose novelty does not recur at its own period (see :func:`_periodicity`, at most
+    0) counts two beats of a pulse in three (a hymn's chord on every beat, read in dotted
+    halves). The level at 3/2 of its tempo is the beat when it recurs clearly and its beats
+    carry stronger onsets, even if its rhythm seems to repeat nowhere: a chord on every beat
+    makes every beat alike, so there is no pattern to repeat (the cross-rhythm test of
+    :func:`_repeats_in_bars` set it aside).
+    """
+    if _periodicity(best) > 0.0:
+        return best
+    for c in candidates:
+        if (abs(np.log(c["bpm"] / (1.5 * best["bpm"]))) < 0.03 and c["acf1"] > _RECURS
+                and c["on"] > best["on"]):
+            return c
+    return best
+
+
+_RECURS = 0.3  # autocorrelation at its period of a level that clearly recurs
+
+
+def _dotted_beat(best: dict, candidates: list[dict]) -> dict | None:
+    """The dotted beat of a 12/8 whose quarter-note hemiola (or half of it) won, if any.
+
+    Over a 12/8 (kick on one dotted beat, cross-stick on the next), the level at 3/2 of the
+    dotted beat counts quarters that fall unevenly against the drum cycle: its rhythm neither
+    alternates nor comes in pairs of unlike beats, and it is read in bars of 2 or 4. The dotted
+    beat, at 2/3 of that tempo (or 4/3 of its half), comes in clear pairs of unlike beats (see
+    :func:`_in_pairs`), recurs at its period, carries hits at least as strong and groups into
+    bars at least as clear: it is the beat. (The level at 2/3 of a 4/4 beat comes in pairs too,
+    on the beat and on the "and", but its "and" beats carry weaker hits; a waltz's winner is in
+    bars of 3, for the rule of bars of three.)
+    """
+    sim = best["similarity"]
+    if best["meter"] not in (2, 4) or _in_pairs(sim) or _alternates(sim):
+        return None
+    for c in candidates:
+        ratio = c["bpm"] / best["bpm"]
+        if (min(abs(np.log(ratio / r)) for r in (2.0 / 3.0, 4.0 / 3.0)) < 0.03
+                and c["meter"] in (2, 4) and _in_pairs(c["similarity"])
+                and _periodicity(c) > 0.0 and c["bpm"] >= _SLOW_BPM
+                and c["on"] >= best["on"] and c["bar"] >= best["bar"]):
+            return c
+    return None
 _TRIPLE_SIMILARITY = 0.6
 _PAIRING_MARGIN = 0.2  # similarity 6 beats apart over that 3 and 9 apart: threes in pairs
 _ALTERNATION = 0.2
@@ -819,7 +922,7 @@ def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarr
     """
     own = _counterphase(nov, best["beats"])
     for c in candidates:
-        if abs(np.log(c["bpm"] / (2.0 * best["bpm"]))) >= 0.03:
+        if c.get("dotted_only") or abs(np.log(c["bpm"] / (2.0 * best["bpm"]))) >= 0.03:
             continue
         phase = _counterphase(nov, c["beats"])
         if phase > max(_COUNTERPHASE, own) and _subdivision(nov, c["beats"]) >= _SUBDIVIDED:
@@ -991,7 +1094,15 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         if (c["meter"] == 3 and bpm_lo <= c["bpm"] * 2.0 / 3.0 <= _BPM_HI
                 and all(abs(np.log(o["ratio"] / dotted)) > 0.03 for o in out)):
             out.append(_level_at(spectra, nov, track, dotted))
+    # the dotted beat of the quarters at twice the curve (a 12/8 whose tempo curve locked to
+    # half its quarter-note hemiola): for :func:`_dotted_beat` only, it does not compete
+    if (bpm_lo <= float(np.median(curve)) * _DOTTED_RATIO <= _BPM_HI
+            and all(abs(np.log(o["ratio"] / _DOTTED_RATIO)) > 0.03 for o in out)):
+        out.append({**_level_at(spectra, nov, track, _DOTTED_RATIO), "dotted_only": True})
     return out
+
+
+_DOTTED_RATIO = 4.0 / 3.0
 
 
 def _level_at(spectra: Spectra, nov: dict[str, np.ndarray], track: dict, ratio: float) -> dict:
