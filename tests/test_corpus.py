@@ -110,7 +110,8 @@ def _check_midi(song, beat_ql: Fraction) -> None:
 
 
 def _check_score(song, path: str) -> None:
-    """Downbeats on the score's measures: every full measure of the cut starts on one."""
+    """Downbeats on the score's measures: every full measure of the cut starts on one, and
+    the parts have the same bars."""
     score = cp.load_score(path)
     measures = list(score.parts[0].getElementsByClass("Measure"))
     signature = measures[0].timeSignature
@@ -122,6 +123,10 @@ def _check_score(song, path: str) -> None:
     starts = np.array([float(m.offset) * spq for m in measures])
     assert all(np.isclose(song.downbeats, t, atol=1e-6).any() for t in full)
     assert all(np.isclose(starts, t, atol=1e-6).any() for t in song.downbeats)
+    for part in score.parts[1:]:  # the parts agree on the bars of the cut
+        other = np.array([float(m.offset) * spq for m in part.getElementsByClass("Measure")])
+        inside = starts[starts < song.duration - 1e-6]
+        np.testing.assert_allclose(other[other < song.duration - 1e-6], inside, atol=1e-6)
     flats = [part.flatten() for part in score.parts]
     first = min(float(f.elementOffset(n)) for f in flats for n in f.notes
                 if n.duration.quarterLength > 0)

@@ -16,8 +16,11 @@ Conventions (those of ``make_devset``):
 
 - Repeats are played (``expandRepeats``: the music as performed, first and second endings);
   a piece is cut to its first bars, on a bar line, at most :data:`MAX_SECONDS` long; the cut
-  also stops before a change of time signature (one meter a piece) and before a bar that
-  breaks the bar grid (a short bar not completed by the next one).
+  also stops before a change of time signature (one meter a piece), before a bar that
+  breaks the bar grid (a short bar not completed by the next one) and before a bar where the
+  parts disagree (an error of the encoding). A piece whose cut lasts less than
+  :data:`MIN_SECONDS` is left out. A first bar written with rests (Schumann's scherzo) keeps
+  them: its beats are beats.
 - The annotated beat: the quarter in x/4 (2/4: 2 a bar, 3/4: 3, 4/4: 4), the half note in
   2/2 (2 a bar), the dotted quarter in 6/8 (2), 9/8 (3) and 12/8 (4). 3/8 pieces are left out.
 - Downbeats are the bar lines; a pickup's beats are beats (a pickup shorter than a beat has
@@ -103,7 +106,8 @@ def _p(name: str, path: str, composer: str, title: str, tempo: float, marking: s
 #: the first of each kind and signature (two 6/8 jigs) whose cut lasts :data:`MIN_SECONDS`
 #: (most tunes are written without repeats, 16 bars, too short). Left out by the same rules:
 #: Haydn op. 1 no. 1 v and Mozart K. 80 iv (a bar of the encoding breaks the grid in the
-#: first bars), 3/8 movements, movements too fast to tap in the annotated beat (Beethoven's
+#: first bars), Haydn op. 74 no. 1 iv and Mozart K. 155 iii (the parts disagree early on:
+#: too short a cut), 3/8 movements, movements too fast to tap in the annotated beat (Beethoven's
 #: op. 18 no. 1 i and iii: one in a bar).
 PIECES: tuple[Piece, ...] = (
     _p("bach_bwv10_7", "bach/bwv10.7.mxl", "J. S. Bach", "Chorale BWV 10.7", 76,
@@ -134,14 +138,10 @@ PIECES: tuple[Piece, ...] = (
        "Quartet op. 1 no. 1, i", 100, "Presto (6/8: the dotted quarter)", "quartet"),
     _p("haydn_op1_1_ii", "haydn/opus1no1/movement2.mxl", "J. Haydn",
        "Quartet op. 1 no. 1, ii", 132, "Menuetto", "quartet"),
-    _p("haydn_op74_1_iv", "haydn/opus74no1/movement4.mxl", "J. Haydn",
-       "Quartet op. 74 no. 1, iv", 144, "Finale: Vivace (2/4)", "quartet"),
     _p("mozart_k155_i", "mozart/k155/movement1.mxl", "W. A. Mozart", "Quartet K. 155, i",
        132, "Allegro", "quartet"),
     _p("mozart_k155_ii", "mozart/k155/movement2.mxl", "W. A. Mozart", "Quartet K. 155, ii",
        76, "Andante", "quartet"),
-    _p("mozart_k155_iii", "mozart/k155/movement3.mxl", "W. A. Mozart",
-       "Quartet K. 155, iii", 144, "Molto allegro (2/4)", "quartet"),
     _p("mozart_k156_iii", "mozart/k156/movement3.mxl", "W. A. Mozart",
        "Quartet K. 156, iii", 126, "Tempo di Menuetto", "quartet"),
     _p("mozart_k458_i", "mozart/k458/movement1.mxl", "W. A. Mozart",
@@ -149,6 +149,8 @@ PIECES: tuple[Piece, ...] = (
        "quartet"),
     _p("mozart_k458_ii", "mozart/k458/movement2.mxl", "W. A. Mozart",
        "Quartet K. 458 'The Hunt', ii", 132, "Menuetto: Moderato", "quartet"),
+    _p("mozart_k458_iv", "mozart/k458/movement4.mxl", "W. A. Mozart",
+       "Quartet K. 458 'The Hunt', iv", 144, "Allegro assai (2/4)", "quartet"),
     _p("schumann_op41_1_ii", "schumann_robert/opus41no1/movement2.mxl", "R. Schumann",
        "Quartet op. 41 no. 1, ii", 100, "Scherzo: Presto (6/8: the dotted quarter)",
        "quartet"),
@@ -221,21 +223,30 @@ def _double_bar(measure) -> bool:
         "double", "final", "light-light", "light-heavy", "heavy-light", "heavy-heavy")))
 
 
+def _aligned(parts: list[list], i: int) -> bool:
+    """Whether every part has measure ``i`` where the first part has it, as long."""
+    first = parts[0][i]
+    return all(i < len(p) and p[i].offset == first.offset
+               and p[i].duration.quarterLength == first.duration.quarterLength for p in parts)
+
+
 def bars_of(score) -> tuple[str, list[Bar]]:
     """The time signature and the bars of ``score`` (its first part) up to the first change
-    of signature or the first bar breaking the grid (a short bar not completed by the next)."""
-    measures = list(score.parts[0].getElementsByClass("Measure"))
+    of signature, the first bar breaking the grid (a short bar not completed by the next) or
+    the first bar where the parts disagree (an encoding's error)."""
+    parts = [list(part.getElementsByClass("Measure")) for part in score.parts]
+    measures = parts[0]
     signature = measures[0].timeSignature or measures[0].getContextByClass("TimeSignature")
     ratio = signature.ratioString
     bar_ql = Fraction(signature.barDuration.quarterLength)
     first = Fraction(measures[0].duration.quarterLength)
     position = bar_ql - first if first < bar_ql else Fraction(0)
     out = []
-    for m in measures:
+    for i, m in enumerate(measures):
         if m.timeSignature is not None and m.timeSignature.ratioString != ratio:
             break
         length = Fraction(m.duration.quarterLength)
-        if length <= 0 or position + length > bar_ql:
+        if length <= 0 or position + length > bar_ql or not _aligned(parts, i):
             break
         closes = position + length == bar_ql
         out.append(Bar(Fraction(m.offset), length, int(m.number), _double_bar(m), position,
