@@ -263,7 +263,7 @@ def label_agreement(ref: np.ndarray, ref_labels: list[str], est: np.ndarray,
     return float(mir_eval.segment.pairwise(ref, list(ref_labels), est, est_labels)[2])
 
 
-def _devset_songs(split: str) -> list:
+def devset_songs(split: str) -> list:
     """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, or ``corpus`` (real
     compositions of the music21 corpus, ``benchmarks/devset/corpus.py``)."""
     from benchmarks.devset import make_devset as ds
@@ -285,7 +285,7 @@ def evaluate_devset(splits: list[str], systems: tuple[str, ...] = ("ours", "libr
 
     rows = []
     for split in splits:
-        for song in _devset_songs(split):
+        for song in devset_songs(split):
             y, sr = sf.read(ds.render(song), dtype="float32")
             ref_sections = _intervals([(a, b) for a, b, _ in song.sections])
             ref_labels = [label for _, _, label in song.sections]

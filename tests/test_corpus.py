@@ -154,3 +154,17 @@ def test_ground_truth_agrees_with_the_score_and_the_midi(name):
     assert starts[0] == 0.0 and song.sections[-1][1] == pytest.approx(song.duration)
     assert all(a[1] == b[0] for a, b in zip(song.sections, song.sections[1:], strict=False))
     assert all(np.isclose(song.downbeats, s).any() for s in starts[1:])
+
+
+def test_the_benchmark_reads_the_corpus_split(monkeypatch):
+    """``analysis_quality.py --devset --split corpus`` scores these songs (nothing is run)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "analysis_quality.py"
+    spec = importlib.util.spec_from_file_location("_bench_analysis_quality", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(cp, "songs", lambda: ["the corpus songs"])
+    assert module.devset_songs("corpus") == ["the corpus songs"]
+    assert "--split dev held_out corpus" in module.__doc__
