@@ -168,3 +168,22 @@ def test_the_benchmark_reads_the_corpus_split(monkeypatch):
     monkeypatch.setattr(cp, "songs", lambda: ["the corpus songs"])
     assert module.devset_songs("corpus") == ["the corpus songs"]
     assert "--split dev held_out corpus" in module.__doc__
+
+
+def test_repeats_left_written_end_the_bars():
+    """Where music21 cannot expand the repeats, the bars stop after the first repeat sign."""
+    from music21 import bar, meter, note, stream
+
+    part = stream.Part()
+    for number in (1, 2, 3):
+        m = stream.Measure(number=number)
+        if number == 1:
+            m.insert(0, meter.TimeSignature("2/4"))
+        m.append([note.Note("C4"), note.Note("D4")])
+        if number == 2:
+            m.rightBarline = bar.Repeat(direction="end")
+        part.append(m)
+    score = stream.Score([part])
+    ratio, bars = cp.bars_of(score)
+    assert ratio == "2/4" and [b.number for b in bars] == [1, 2]
+    assert bars[1].double_bar and all(b.closes and b.position == 0 for b in bars)

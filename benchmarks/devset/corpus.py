@@ -14,8 +14,9 @@ be tuned on them: the integrator scores the split once (``--split corpus``).
 
 Conventions (those of ``make_devset``):
 
-- Repeats are played (``expandRepeats``: the music as performed, first and second endings);
-  a piece is cut to its first bars, on a bar line, at most :data:`MAX_SECONDS` long; the cut
+- Repeats are played (``expandRepeats``: the music as performed, first and second endings;
+  where music21 cannot expand them, the cut stops at the first repeat sign or ending); a
+  piece is cut to its first bars, on a bar line, at most :data:`MAX_SECONDS` long; the cut
   also stops before a change of time signature (one meter a piece), before a bar that
   breaks the bar grid (a short bar not completed by the next one) and before a bar where the
   parts disagree (an error of the encoding). A piece whose cut lasts less than
@@ -144,11 +145,11 @@ PIECES: tuple[Piece, ...] = (
        76, "Andante", "quartet"),
     _p("mozart_k156_iii", "mozart/k156/movement3.mxl", "W. A. Mozart",
        "Quartet K. 156, iii", 126, "Tempo di Menuetto", "quartet"),
+    _p("mozart_k80_iii", "mozart/k80/movement3.mxl", "W. A. Mozart", "Quartet K. 80, iii",
+       132, "Menuetto", "quartet"),
     _p("mozart_k458_i", "mozart/k458/movement1.mxl", "W. A. Mozart",
        "Quartet K. 458 'The Hunt', i", 104, "Allegro vivace assai (6/8: the dotted quarter)",
        "quartet"),
-    _p("mozart_k458_ii", "mozart/k458/movement2.mxl", "W. A. Mozart",
-       "Quartet K. 458 'The Hunt', ii", 132, "Menuetto: Moderato", "quartet"),
     _p("mozart_k458_iv", "mozart/k458/movement4.mxl", "W. A. Mozart",
        "Quartet K. 458 'The Hunt', iv", 144, "Allegro assai (2/4)", "quartet"),
     _p("schumann_op41_1_ii", "schumann_robert/opus41no1/movement2.mxl", "R. Schumann",
@@ -202,8 +203,9 @@ class Bar:
 
 @cache
 def load_score(path: str):
-    """The score at ``path`` of the music21 corpus with its repeats played (as written when
-    music21 cannot expand them); cached, so never change it."""
+    """The score at ``path`` of the music21 corpus with its repeats played; as written when
+    music21 cannot expand them (then :func:`bars_of` stops at the first repeat). Cached, so
+    never change it."""
     from music21 import corpus
 
     with warnings.catch_warnings():
@@ -213,6 +215,21 @@ def load_score(path: str):
             return score.expandRepeats()
         except Exception:  # music21 raises its own ExpanderException on odd repeat marks
             return score
+
+
+def _repeat_stop(score, measures: list) -> int:
+    """The index of the first measure not to play when the repeats are still written (music21
+    could not expand them): the one after a repeat sign or the first of an ending bracket."""
+    from music21 import bar, spanner
+
+    bracketed = {id(m) for b in score.recurse().getElementsByClass(spanner.RepeatBracket)
+                 for m in b.getSpannedElements()}
+    for i, m in enumerate(measures):
+        if id(m) in bracketed:
+            return i
+        if isinstance(m.rightBarline, bar.Repeat):
+            return i + 1
+    return len(measures)
 
 
 def _double_bar(measure) -> bool:
@@ -232,8 +249,8 @@ def _aligned(parts: list[list], i: int) -> bool:
 
 def bars_of(score) -> tuple[str, list[Bar]]:
     """The time signature and the bars of ``score`` (its first part) up to the first change
-    of signature, the first bar breaking the grid (a short bar not completed by the next) or
-    the first bar where the parts disagree (an encoding's error)."""
+    of signature, the first bar breaking the grid (a short bar not completed by the next), the
+    first bar where the parts disagree (an encoding's error) or a repeat left written."""
     parts = [list(part.getElementsByClass("Measure")) for part in score.parts]
     measures = parts[0]
     signature = measures[0].timeSignature or measures[0].getContextByClass("TimeSignature")
@@ -242,7 +259,8 @@ def bars_of(score) -> tuple[str, list[Bar]]:
     first = Fraction(measures[0].duration.quarterLength)
     position = bar_ql - first if first < bar_ql else Fraction(0)
     out = []
-    for i, m in enumerate(measures):
+    stop = _repeat_stop(score, measures)
+    for i, m in enumerate(measures[:stop]):
         if m.timeSignature is not None and m.timeSignature.ratioString != ratio:
             break
         length = Fraction(m.duration.quarterLength)
