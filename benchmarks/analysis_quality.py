@@ -26,7 +26,10 @@ boundary F (+-3 s, songs with sections), section label agreement (pairwise frame
 labels, each is its own), and CPU seconds per song (spectra + beats + sections; librosa: onset
 strength + beat tracking + segmentation).
 
-    python benchmarks/analysis_quality.py --devset [--split dev held_out] [--json OUT]
+    python benchmarks/analysis_quality.py --devset [--split dev held_out corpus] [--json OUT]
+
+``--split corpus`` scores the held-out set of real compositions (``benchmarks/devset/corpus.py``:
+pieces of the music21 corpus rendered as written; needs ``music21``), the same way.
 """
 
 from __future__ import annotations
@@ -260,6 +263,18 @@ def label_agreement(ref: np.ndarray, ref_labels: list[str], est: np.ndarray,
     return float(mir_eval.segment.pairwise(ref, list(ref_labels), est, est_labels)[2])
 
 
+def devset_songs(split: str) -> list:
+    """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, or ``corpus`` (real
+    compositions of the music21 corpus, ``benchmarks/devset/corpus.py``)."""
+    from benchmarks.devset import make_devset as ds
+
+    if split == "corpus":
+        from benchmarks.devset import corpus
+
+        return corpus.songs()
+    return ds.songs(split)
+
+
 def evaluate_devset(splits: list[str], systems: tuple[str, ...] = ("ours", "librosa"),
                     ) -> list[dict]:
     """Score each song of ``splits`` of the development set (rendered on first use)."""
@@ -270,7 +285,7 @@ def evaluate_devset(splits: list[str], systems: tuple[str, ...] = ("ours", "libr
 
     rows = []
     for split in splits:
-        for song in ds.songs(split):
+        for song in devset_songs(split):
             y, sr = sf.read(ds.render(song), dtype="float32")
             ref_sections = _intervals([(a, b) for a, b, _ in song.sections])
             ref_labels = [label for _, _, label in song.sections]
@@ -358,7 +373,7 @@ def main() -> None:
     parser.add_argument("--devset", action="store_true",
                         help="score the real-instrument development set instead")
     parser.add_argument("--split", nargs="+", default=["dev", "held_out"],
-                        choices=("dev", "held_out"))
+                        choices=("dev", "held_out", "corpus"))
     parser.add_argument("--systems", nargs="+", default=["ours", "librosa"],
                         choices=("ours", "librosa"))
     args = parser.parse_args()

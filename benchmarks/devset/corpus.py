@@ -1,0 +1,443 @@
+"""A held-out set of real compositions: pieces of the music21 corpus, rendered as written.
+
+Every song of ``make_devset`` is arranged by our own generator, so dev and held-out songs share
+its writers' habits. This split is made of music people wrote: Bach chorales and a prelude,
+string quartets of Haydn and Mozart, a Corelli trio sonata, piano pieces (Joplin, Clara
+Schumann), songs with piano (Handel, Schubert, Liliuokalani) and fiddle tunes from Ryan's
+Mammoth Collection (1883), all public domain, read from the corpus that ships in the
+``music21`` wheel (``pip install music21==10.5.1``). Nothing is added to a score: no
+accompaniment, no drums, no dynamics, no rubato.
+
+The pieces were chosen by metadata only (time signature, number of parts, length and the
+tempo marking), never by listening to the audio nor by analysing it, and no tracker may ever
+be tuned on them: the integrator scores the split once (``--split corpus``).
+
+Conventions (those of ``make_devset``):
+
+- Repeats are played (``expandRepeats``: the music as performed, first and second endings;
+  where music21 cannot expand them, the cut stops at the first repeat sign or ending); a
+  piece is cut to its first bars, on a bar line, at most :data:`MAX_SECONDS` long; the cut
+  also stops before a change of time signature (one meter a piece), before a bar that
+  breaks the bar grid (a short bar not completed by the next one) and before a bar where the
+  parts disagree (an error of the encoding). A piece whose cut lasts less than
+  :data:`MIN_SECONDS` is left out. A first bar written with rests (Schumann's scherzo) keeps
+  them: its beats are beats.
+- The annotated beat: the quarter in x/4 (2/4: 2 a bar, 3/4: 3, 4/4: 4), the half note in
+  2/2 (2 a bar), the dotted quarter in 6/8 (2), 9/8 (3) and 12/8 (4). 3/8 pieces are left out.
+- Downbeats are the bar lines; a pickup's beats are beats (a pickup shorter than a beat has
+  none) and the first downbeat comes after it; a short bar closing a section and the pickup
+  bar after it make one bar (no downbeat between them).
+- One tempo a piece, held throughout: the score's metronome mark when it has one (Joplin's
+  100), else a typical tempo for its marking and genre (:attr:`Piece.tempo`, the annotated
+  beat's BPM, with its reason in :attr:`Piece.marking`). Fermatas are rendered as written
+  (a fermata's extension is not in the score, so it is not in the truth either).
+- Sections: where the score's form shows them, at a repeat (the measure numbers going back
+  or skipping a first ending) or a double bar, moved to the next downbeat, at least
+  :data:`MIN_SECTION_BARS` bars apart and from the end; labelled by the measure they start
+  on, so a repeated section gets its label again. Else one section (not scored).
+- Every part gets a General MIDI instrument fitting it (:data:`TEXTURES`), one channel
+  each, every note at velocity :data:`VELOCITY`; ties are joined, grace notes left out.
+
+The songs are :class:`make_devset.DevSong` and rendered by :func:`make_devset.render` (the
+same soundfont, sample rate and cache format: a ``.flac`` and a ``.json`` truth per song).
+
+    python -m benchmarks.devset.corpus [--out DIR] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.devset import make_devset as ds
+from benchmarks.devset.smf import PPQ, Track, encode_file
+
+MUSIC21_VERSION = "10.5.1"
+MAX_SECONDS = 75.0
+MIN_SECONDS = 30.0
+MIN_SECTION_BARS = 4
+VELOCITY = 80
+
+#: GM programs of the parts, in score order (the last one repeats for further parts).
+TEXTURES: dict[str, tuple[int, ...]] = {
+    "choir": (52,),  # choir aahs: a chorale sung
+    "organ": (19,),  # church organ: a chorale played
+    "quartet": (40, 40, 41, 42),  # violin, violin, viola, cello
+    "trio_sonata": (40, 40, 42),  # two violins and the continuo's cello
+    "piano": (0,),
+    "voice_piano": (53, 0),  # a voice (voice oohs) over the piano's two staves
+    "choir_piano": (52, 52, 52, 52, 53, 0),  # SATB, a solo voice, the piano
+    "fiddle": (40,),  # a tune alone, as in the collection
+}
+
+#: Beat length in quarter notes and beats per bar, by written time signature.
+BEAT_LEVEL: dict[str, tuple[Fraction, int]] = {
+    "2/4": (Fraction(1), 2), "3/4": (Fraction(1), 3), "4/4": (Fraction(1), 4),
+    "2/2": (Fraction(2), 2), "6/8": (Fraction(3, 2), 2), "9/8": (Fraction(3, 2), 3),
+    "12/8": (Fraction(3, 2), 4),
+}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A corpus piece: its path, the annotated beat's tempo and why, its instruments."""
+
+    name: str
+    path: str  # in the music21 corpus
+    composer: str
+    title: str
+    tempo: float  # BPM of the annotated beat
+    marking: str  # the score's marking and the reason for the tempo
+    texture: str  # a key of TEXTURES
+
+
+def _p(name: str, path: str, composer: str, title: str, tempo: float, marking: str,
+       texture: str) -> Piece:
+    return Piece(f"corpus_{name}", path, composer, title, tempo, marking, texture)
+
+
+#: The split, in a fixed order. Chorales: the first five of the corpus (sorted by path), all
+#: in 4/4 with four parts; fiddle tunes: of Ryan's Mammoth Collection (sorted by file name),
+#: the first of each kind and signature (two 6/8 jigs) whose cut lasts :data:`MIN_SECONDS`
+#: (most tunes are written without repeats, 16 bars, too short). Left out by the same rules:
+#: Haydn op. 1 no. 1 v and Mozart K. 80 iv (a bar of the encoding breaks the grid in the
+#: first bars), Haydn op. 74 no. 1 iv and Mozart K. 155 iii (the parts disagree early on:
+#: too short a cut), 3/8 movements, movements too fast to tap in the annotated beat (Beethoven's
+#: op. 18 no. 1 i and iii: one in a bar).
+PIECES: tuple[Piece, ...] = (
+    _p("bach_bwv10_7", "bach/bwv10.7.mxl", "J. S. Bach", "Chorale BWV 10.7", 76,
+       "chorale: a walking quarter", "choir"),
+    _p("bach_bwv101_7", "bach/bwv101.7.mxl", "J. S. Bach", "Chorale BWV 101.7", 76,
+       "chorale: a walking quarter", "organ"),
+    _p("bach_bwv102_7", "bach/bwv102.7.mxl", "J. S. Bach", "Chorale BWV 102.7", 76,
+       "chorale: a walking quarter", "choir"),
+    _p("bach_bwv103_6", "bach/bwv103.6.mxl", "J. S. Bach", "Chorale BWV 103.6", 76,
+       "chorale: a walking quarter", "organ"),
+    _p("bach_bwv104_6", "bach/bwv104.6.mxl", "J. S. Bach", "Chorale BWV 104.6", 76,
+       "chorale: a walking quarter", "choir"),
+    _p("bach_bwv846", "bach/bwv846.mxl", "J. S. Bach", "Prelude in C, WTC I (BWV 846)", 66,
+       "no marking in the original: a usual tempo", "piano"),
+    _p("corelli_op3_1_grave", "corelli/opus3no1/1grave.xml", "A. Corelli",
+       "Trio sonata op. 3 no. 1, Grave", 54, "Grave", "trio_sonata"),
+    _p("handel_lascia", "handel/rinaldo/Lascia_chio_pianga.mxl", "G. F. Handel",
+       "Lascia ch'io pianga (Rinaldo)", 60, "Largo", "voice_piano"),
+    _p("schubert_lindenbaum", "schubert/Lindenbaum.xml", "F. Schubert", "Der Lindenbaum",
+       84, "Mässig", "voice_piano"),
+    _p("liliuokalani_aloha_oe", "liliuokalani/aloha_oe.mxl", "Liliuokalani", "Aloha Oe", 80,
+       "no marking: a usual tempo for the song", "choir_piano"),
+    _p("joplin_maple_leaf", "joplin/maple_leaf_rag.mxl", "S. Joplin", "Maple Leaf Rag", 100,
+       "Tempo di marcia, the score's metronome mark (quarter = 100)", "piano"),
+    _p("clara_schumann_polonaise", "schumann_clara/polonaise_op1n1.mxl", "C. Schumann",
+       "Polonaise op. 1 no. 1", 96, "a polonaise's usual tempo", "piano"),
+    _p("haydn_op1_1_i", "haydn/opus1no1/movement1.mxl", "J. Haydn",
+       "Quartet op. 1 no. 1, i", 100, "Presto (6/8: the dotted quarter)", "quartet"),
+    _p("haydn_op1_1_ii", "haydn/opus1no1/movement2.mxl", "J. Haydn",
+       "Quartet op. 1 no. 1, ii", 132, "Menuetto", "quartet"),
+    _p("mozart_k155_i", "mozart/k155/movement1.mxl", "W. A. Mozart", "Quartet K. 155, i",
+       132, "Allegro", "quartet"),
+    _p("mozart_k155_ii", "mozart/k155/movement2.mxl", "W. A. Mozart", "Quartet K. 155, ii",
+       76, "Andante", "quartet"),
+    _p("mozart_k156_iii", "mozart/k156/movement3.mxl", "W. A. Mozart",
+       "Quartet K. 156, iii", 126, "Tempo di Menuetto", "quartet"),
+    _p("mozart_k80_iii", "mozart/k80/movement3.mxl", "W. A. Mozart", "Quartet K. 80, iii",
+       132, "Menuetto", "quartet"),
+    _p("mozart_k458_i", "mozart/k458/movement1.mxl", "W. A. Mozart",
+       "Quartet K. 458 'The Hunt', i", 104, "Allegro vivace assai (6/8: the dotted quarter)",
+       "quartet"),
+    _p("mozart_k458_iv", "mozart/k458/movement4.mxl", "W. A. Mozart",
+       "Quartet K. 458 'The Hunt', iv", 144, "Allegro assai (2/4)", "quartet"),
+    _p("schumann_op41_1_ii", "schumann_robert/opus41no1/movement2.mxl", "R. Schumann",
+       "Quartet op. 41 no. 1, ii", 100, "Scherzo: Presto (6/8: the dotted quarter)",
+       "quartet"),
+    _p("ryan_battle_the_cash_jig", "ryansMammoth/BattleTheCashJig.abc", "trad. (Ryan, 1883)",
+       "Battle the Cash (jig)", 112, "a jig's usual tempo (the dotted quarter)", "fiddle"),
+    _p("ryan_belle_of_the_kitchen_jig", "ryansMammoth/BelleOfTheKitchenJig.abc",
+       "trad. (Ryan, 1883)", "Belle of the Kitchen (jig)", 112,
+       "a jig's usual tempo (the dotted quarter)", "fiddle"),
+    _p("ryan_ride_a_mile_slipjig", "ryansMammoth/RideAMileSlipjig.abc", "trad. (Ryan, 1883)",
+       "Ride a Mile (slip jig)", 116, "a slip jig's usual tempo (the dotted quarter)",
+       "fiddle"),
+    _p("ryan_7th_regiment_reel", "ryansMammoth/7thRegimentReel.abc", "trad. (Ryan, 1883)",
+       "7th Regiment Reel (2/4)", 108, "a reel's usual tempo (2/4: the quarter)", "fiddle"),
+    _p("ryan_ally_croakers_reel", "ryansMammoth/AllyCroakersFavoriteReel.abc",
+       "trad. (Ryan, 1883)", "Ally Croaker's Favorite (reel, cut time)", 104,
+       "a reel's usual tempo (2/2: the half note)", "fiddle"),
+    _p("ryan_albemarle_hornpipe", "ryansMammoth/AlbemarleHornpipe.abc", "trad. (Ryan, 1883)",
+       "Albemarle Hornpipe (2/4)", 88, "a hornpipe's usual tempo (2/4: the quarter)",
+       "fiddle"),
+    _p("ryan_acrobats_hornpipe", "ryansMammoth/AcrobatsHornpipe.abc", "trad. (Ryan, 1883)",
+       "Acrobat's Hornpipe (cut time)", 88, "a hornpipe's usual tempo (2/2: the half note)",
+       "fiddle"),
+    _p("ryan_willie_strathspey", "ryansMammoth/AWillieWeHaveMissdYouStrathspey.abc",
+       "trad. (Ryan, 1883)", "A Willie We Have Missed You (strathspey)", 120,
+       "a strathspey's usual tempo (4/4: the quarter)", "fiddle"),
+)
+
+
+def piece(name: str) -> Piece:
+    return next(p for p in PIECES if p.name == name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The score: its bars as played, cut on a bar line
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bar:
+    """A measure as played: where it starts and how long it is (quarter notes), its number in
+    the score, whether a double bar or a repeat sign ends it, its position in the bar grid."""
+
+    offset: Fraction
+    length: Fraction
+    number: int
+    double_bar: bool
+    position: Fraction  # quarters since the last bar line of the grid (0: a downbeat)
+    closes: bool  # it ends on a bar line of the grid
+
+
+@cache
+def load_score(path: str):
+    """The score at ``path`` of the music21 corpus with its repeats played; as written when
+    music21 cannot expand them (then :func:`bars_of` stops at the first repeat). Cached, so
+    never change it."""
+    from music21 import corpus
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        score = corpus.parse(path)
+        try:
+            return score.expandRepeats()
+        except Exception:  # music21 raises its own ExpanderException on odd repeat marks
+            return score
+
+
+def _repeat_stop(score, measures: list) -> int:
+    """The index of the first measure not to play when the repeats are still written (music21
+    could not expand them): the one after a repeat sign or the first of an ending bracket."""
+    from music21 import bar, spanner
+
+    bracketed = {id(m) for b in score.recurse().getElementsByClass(spanner.RepeatBracket)
+                 for m in b.getSpannedElements()}
+    for i, m in enumerate(measures):
+        if id(m) in bracketed:
+            return i
+        if isinstance(m.rightBarline, bar.Repeat):
+            return i + 1
+    return len(measures)
+
+
+def _double_bar(measure) -> bool:
+    from music21 import bar
+
+    right = measure.rightBarline
+    return bool(right is not None and (isinstance(right, bar.Repeat) or right.type in (
+        "double", "final", "light-light", "light-heavy", "heavy-light", "heavy-heavy")))
+
+
+def _aligned(parts: list[list], i: int) -> bool:
+    """Whether every part has measure ``i`` where the first part has it, as long."""
+    first = parts[0][i]
+    return all(i < len(p) and p[i].offset == first.offset
+               and p[i].duration.quarterLength == first.duration.quarterLength for p in parts)
+
+
+def bars_of(score) -> tuple[str, list[Bar]]:
+    """The time signature and the bars of ``score`` (its first part) up to the first change
+    of signature, the first bar breaking the grid (a short bar not completed by the next), the
+    first bar where the parts disagree (an encoding's error) or a repeat left written."""
+    parts = [list(part.getElementsByClass("Measure")) for part in score.parts]
+    measures = parts[0]
+    signature = measures[0].timeSignature or measures[0].getContextByClass("TimeSignature")
+    ratio = signature.ratioString
+    bar_ql = Fraction(signature.barDuration.quarterLength)
+    first = Fraction(measures[0].duration.quarterLength)
+    position = bar_ql - first if first < bar_ql else Fraction(0)
+    out = []
+    stop = _repeat_stop(score, measures)
+    for i, m in enumerate(measures[:stop]):
+        if m.timeSignature is not None and m.timeSignature.ratioString != ratio:
+            break
+        length = Fraction(m.duration.quarterLength)
+        if length <= 0 or position + length > bar_ql or not _aligned(parts, i):
+            break
+        closes = position + length == bar_ql
+        out.append(Bar(Fraction(m.offset), length, int(m.number), _double_bar(m), position,
+                       closes))
+        position = (position + length) % bar_ql
+    return ratio, out
+
+
+def cut(bars: list[Bar], seconds_per_quarter: float, max_seconds: float = MAX_SECONDS
+        ) -> list[Bar]:
+    """The longest run of first bars ending on a bar line and lasting at most ``max_seconds``."""
+    best = 0
+    for i, b in enumerate(bars):
+        end = b.offset + b.length - bars[0].offset
+        if float(end) * seconds_per_quarter > max_seconds:
+            break
+        if b.closes:
+            best = i + 1
+    return bars[:best]
+
+
+def grid(bars: list[Bar], beat: Fraction) -> tuple[list[Fraction], list[Fraction]]:
+    """Beats and downbeats of ``bars`` in quarter notes from the first bar's start: the beats
+    every ``beat`` from each bar line (a pickup's too), the downbeats on the bar lines."""
+    start = bars[0].offset
+    beats, downbeats = [], []
+    for b in bars:
+        if b.position == 0:
+            downbeats.append(b.offset - start)
+        q = b.offset + (-b.position) % beat
+        while q < b.offset + b.length:
+            beats.append(q - start)
+            q += beat
+    return beats, downbeats
+
+
+def sections_of(bars: list[Bar]) -> list[tuple[Fraction, Fraction, str]]:
+    """Sections in quarter notes from the first bar: a new one after a double bar or where the
+    measure numbers jump (a repeat, a first ending skipped), on the next downbeat, at least
+    :data:`MIN_SECTION_BARS` bars from the last boundary and from the end; each labelled by
+    the measure it starts on (a repeated section gets its label again)."""
+    start, end = bars[0].offset, bars[-1].offset + bars[-1].length
+    down = [i for i, b in enumerate(bars) if b.position == 0]
+    cuts, numbers, pending = [0], [bars[0].number], None
+    for i in range(1, len(bars)):
+        prev, here = bars[i - 1], bars[i]
+        if pending is None and (prev.double_bar or here.number != prev.number + 1):
+            pending = here.number  # the section starts here in the score
+        if pending is not None and here.position == 0:
+            bars_since = sum(1 for j in down if cuts[-1] <= j < i)
+            bars_left = sum(1 for j in down if j >= i)
+            if bars_since >= MIN_SECTION_BARS and bars_left >= MIN_SECTION_BARS:
+                cuts.append(i)
+                numbers.append(pending)
+            pending = None
+    labels: dict[int, str] = {}
+    out = []
+    for a, b, number in zip(cuts, [*cuts[1:], None], numbers, strict=True):
+        labels.setdefault(number, chr(ord("A") + len(labels)))
+        stop = end if b is None else bars[b].offset
+        out.append((bars[a].offset - start, stop - start, labels[number]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The MIDI and the truth
+# ---------------------------------------------------------------------------------------------
+
+def _ticks(quarters: Fraction) -> int:
+    return round(quarters * PPQ)
+
+
+def _pickup_signature(length: Fraction) -> tuple[int, int]:
+    """A written signature as long as a pickup bar of ``length`` quarters (1/8, 3/8, 1/4...)."""
+    for den in (4, 8, 16, 32):
+        num = length * den / 4
+        if num.denominator == 1:
+            return int(num), den
+    return 1, 32
+
+
+def _tempo_track(bars: list[Bar], ratio: str, us_per_quarter: int) -> Track:
+    """One tempo for the piece; the time signature (a pickup bar's own first, as
+    ``make_devset`` writes it)."""
+    track = Track()
+    track.tempo(0, us_per_quarter)
+    num, den = (int(x) for x in ratio.split("/"))
+    first = bars[0]
+    if first.position:
+        track.time_signature(0, *_pickup_signature(first.length))
+        track.time_signature(_ticks(first.length), num, den)
+    else:
+        track.time_signature(0, num, den)
+    return track
+
+
+def _part_track(part, channel: int, program: int, start: Fraction, end: Fraction) -> Track:
+    """The notes of ``part`` (ties joined, grace notes left out) between ``start`` and ``end``
+    quarters, on ``channel`` with ``program``."""
+    track = Track()
+    track.program(0, channel, program)
+    flat = part.flatten().stripTies()
+    for n in flat.notes:
+        length = Fraction(n.duration.quarterLength)
+        offset = Fraction(flat.elementOffset(n)) - start
+        if length <= 0 or n.duration.isGrace or offset < 0 or offset >= end - start:
+            continue
+        length = min(length, end - start - offset)
+        for pitch in getattr(n, "pitches", ()):
+            track.note(_ticks(offset), _ticks(offset + length) - _ticks(offset), channel,
+                       pitch.midi, VELOCITY)
+    return track
+
+
+def _channels(n: int) -> list[int]:
+    """MIDI channels for ``n`` parts, the drums' channel 10 skipped."""
+    return [c for c in range(16) if c != ds.DRUMS][:n]
+
+
+def _programs(texture: str, n: int) -> list[int]:
+    programs = TEXTURES[texture]
+    return [programs[min(i, len(programs) - 1)] for i in range(n)]
+
+
+@cache
+def make_piece(name: str) -> ds.DevSong:
+    """The song of corpus piece ``name``: its MIDI (the score as written, cut) and its truth."""
+    p = piece(name)
+    score = load_score(p.path)
+    ratio, all_bars = bars_of(score)
+    if ratio not in BEAT_LEVEL:
+        raise ValueError(f"{p.path}: no annotated beat for {ratio}")
+    beat_ql, meter = BEAT_LEVEL[ratio]
+    us = round(60e6 / (p.tempo * float(beat_ql)))
+    spq = us / 1e6  # seconds per quarter note, as the MIDI plays it
+    bars = cut(all_bars, spq)
+    start, end = bars[0].offset, bars[-1].offset + bars[-1].length
+    parts = list(score.parts)
+    tracks = [_tempo_track(bars, ratio, us)]
+    for part, channel, program in zip(parts, _channels(len(parts)),
+                                      _programs(p.texture, len(parts)), strict=True):
+        tracks.append(_part_track(part, channel, program, start, end))
+    beats, downbeats = grid(bars, beat_ql)
+    num, den = (int(x) for x in ratio.split("/"))
+    return ds.DevSong(
+        name=p.name, style=f"corpus:{p.path}", midi=encode_file(tracks),
+        beats=np.array([float(q) * spq for q in beats]),
+        downbeats=np.array([float(q) * spq for q in downbeats]), meter=meter,
+        tempo=60.0 / (float(beat_ql) * spq),
+        sections=tuple((float(a) * spq, float(b) * spq, label)
+                       for a, b, label in sections_of(bars)),
+        drums=False, signature=(num, den), duration=float(end - start) * spq)
+
+
+def songs() -> list[ds.DevSong]:
+    """The songs of the corpus split, in :data:`PIECES` order."""
+    return [make_piece(p.name) for p in PIECES]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--only", nargs="+", default=None)
+    args = parser.parse_args()
+    for p in PIECES:
+        if args.only and p.name not in args.only:
+            continue
+        song = make_piece(p.name)
+        path = ds.render(song, args.out)
+        print(f"{song.name:34s} {song.signature[0]}/{song.signature[1]} meter {song.meter} "
+              f"{song.tempo:6.1f} BPM {song.duration:5.1f} s {len(song.sections)} sections  "
+              f"{path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""The held-out set of real compositions (``benchmarks/devset/corpus.py``: the music21 corpus):
+a fixed selection, and ground truth that agrees with the score and with the MIDI rendered.
+
+No audio is rendered nor analysed here: the set must stay unseen until it is scored once.
+"""
+
+from __future__ import annotations
+
+import struct
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from benchmarks.devset import corpus as cp
+
+SIGNATURE_METER = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (2, 2): 2, (6, 8): 2, (9, 8): 3,
+                   (12, 8): 4}
+
+
+def _vlq(data: bytes, i: int) -> tuple[int, int]:
+    value = 0
+    while True:
+        byte = data[i]
+        value = (value << 7) | (byte & 0x7F)
+        i += 1
+        if not byte & 0x80:
+            return value, i
+
+
+def _midi_events(midi: bytes) -> tuple[int, list[list[tuple[int, bytes]]]]:
+    """PPQ and every track's (absolute tick, event) of a file written without running status."""
+    _, fmt, n, ppq = struct.unpack(">IHHH", midi[4:14])
+    assert midi[:4] == b"MThd" and fmt == 1
+    tracks, i = [], 14
+    for _ in range(n):
+        (length,) = struct.unpack(">I", midi[i + 4:i + 8])
+        data, i = midi[i + 8:i + 8 + length], i + 8 + length
+        j, tick, events = 0, 0, []
+        while j < len(data):
+            delta, j = _vlq(data, j)
+            tick += delta
+            if data[j] == 0xFF:
+                size, k = _vlq(data, j + 2)
+                events.append((tick, data[j:k + size]))
+                j = k + size
+            else:
+                size = 2 if data[j] & 0xF0 in (0xC0, 0xD0) else 3
+                events.append((tick, data[j:j + size]))
+                j += size
+        tracks.append(events)
+    return ppq, tracks
+
+
+def test_selection_is_fixed_and_spread():
+    names = [p.name for p in cp.PIECES]
+    assert 25 <= len(names) <= 30 and len(set(names)) == len(names)
+    assert len({p.path for p in cp.PIECES}) == len(names)
+    assert all(p.texture in cp.TEXTURES and 40 <= p.tempo <= 160 for p in cp.PIECES)
+    assert cp.piece(names[0]) is cp.PIECES[0]
+    assert names[:2] == ["corpus_bach_bwv10_7", "corpus_bach_bwv101_7"]
+
+
+def test_every_piece_is_in_the_music21_corpus():
+    from music21 import corpus
+
+    core = {str(p).replace("\\", "/").split("/corpus/", 1)[1] for p in corpus.getCorePaths()}
+    assert {p.path for p in cp.PIECES} <= core
+
+
+def test_a_piece_is_made_the_same_twice():
+    name = "corpus_bach_bwv101_7"
+    a, b = cp.make_piece.__wrapped__(name), cp.make_piece.__wrapped__(name)
+    assert a.midi == b.midi and a.truth() == b.truth()
+    assert set(a.truth()) == {"name", "style", "beats", "downbeats", "meter", "tempo",
+                              "sections", "drums", "signature", "duration"}
+
+
+def test_pickup_bars_and_a_short_bar_completed_make_one_grid():
+    bars = [cp.Bar(Fraction(0), Fraction(1, 2), 0, False, Fraction(5, 2), True),
+            cp.Bar(Fraction(1, 2), Fraction(3), 1, False, Fraction(0), True),
+            cp.Bar(Fraction(7, 2), Fraction(5, 2), 2, True, Fraction(0), False),
+            cp.Bar(Fraction(6), Fraction(1, 2), 1, False, Fraction(5, 2), True)]
+    beats, downbeats = cp.grid(bars, Fraction(3, 2))  # 6/8: an eighth's pickup has no beat
+    assert downbeats == [Fraction(1, 2), Fraction(7, 2)]
+    assert beats == [Fraction(1, 2), Fraction(2), Fraction(7, 2), Fraction(5)]
+    assert cp.cut(bars, 1.0, max_seconds=6.0) == bars[:2]  # bar 2 ends off the grid
+    assert cp.cut(bars, 1.0, max_seconds=100.0) == bars
+
+
+def _check_midi(song, beat_ql: Fraction) -> None:
+    """Beats from the MIDI's tempo event, bar lines from its time signatures."""
+    ppq, tracks = _midi_events(song.midi)
+    tempi = [e for _, e in tracks[0] if e[:2] == b"\xff\x51"]
+    assert len(tempi) == 1  # one tempo, held
+    spq = int.from_bytes(tempi[0][3:6], "big") / 1e6
+    signatures = [(t, e[3], 2 ** e[4]) for t, e in tracks[0] if e[:2] == b"\xff\x58"]
+    assert (signatures[-1][1], signatures[-1][2]) == song.signature
+    first_bar = signatures[-1][0]  # after a pickup bar's own signature
+    bar_ticks = ppq * 4 * song.signature[0] // song.signature[1]
+    bar_lines = np.arange(first_bar, round(song.duration / spq * ppq), bar_ticks)
+    np.testing.assert_allclose(song.downbeats, bar_lines / ppq * spq, atol=1e-6)
+    beat_ticks = int(beat_ql * ppq)
+    first_beat = first_bar % beat_ticks
+    np.testing.assert_allclose(song.beats, np.arange(first_beat, round(song.duration / spq * ppq),
+                                                     beat_ticks) / ppq * spq, atol=1e-6)
+    onsets = [t for track in tracks[1:] for t, e in track if e[0] & 0xF0 == 0x90 and e[2]]
+    assert min(onsets) < bar_ticks and max(onsets) >= round(song.duration / spq * ppq) - bar_ticks
+    assert song.tempo == pytest.approx(60 / (spq * float(beat_ql)))
+
+
+def _check_score(song, path: str) -> None:
+    """Downbeats on the score's measures: every full measure of the cut starts on one, and
+    the parts have the same bars."""
+    score = cp.load_score(path)
+    measures = list(score.parts[0].getElementsByClass("Measure"))
+    signature = measures[0].timeSignature
+    bar_ql = signature.barDuration.quarterLength
+    spq = 60 / song.tempo / float(cp.BEAT_LEVEL[signature.ratioString][0])
+    full = [float(m.offset) * spq for m in measures
+                if m.duration.quarterLength == bar_ql
+            and float(m.offset) * spq < song.duration - 1e-6]
+    starts = np.array([float(m.offset) * spq for m in measures])
+    assert all(np.isclose(song.downbeats, t, atol=1e-6).any() for t in full)
+    assert all(np.isclose(starts, t, atol=1e-6).any() for t in song.downbeats)
+    for part in score.parts[1:]:  # the parts agree on the bars of the cut
+        other = np.array([float(m.offset) * spq for m in part.getElementsByClass("Measure")])
+        inside = starts[starts < song.duration - 1e-6]
+        np.testing.assert_allclose(other[other < song.duration - 1e-6], inside, atol=1e-6)
+    flats = [part.flatten() for part in score.parts]
+    first = min(float(f.elementOffset(n)) for f in flats for n in f.notes
+                if n.duration.quarterLength > 0)
+    assert float(measures[0].offset) == 0.0 and first < bar_ql  # music in the first bar
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [p.name for p in cp.PIECES])
+def test_ground_truth_agrees_with_the_score_and_the_midi(name):
+    p = cp.piece(name)
+    song = cp.make_piece(name)
+    ratio = f"{song.signature[0]}/{song.signature[1]}"
+    beat_ql, meter = cp.BEAT_LEVEL[ratio]
+    assert song.meter == meter == SIGNATURE_METER[song.signature]
+    assert cp.MIN_SECONDS <= song.duration <= cp.MAX_SECONDS
+    assert song.tempo == pytest.approx(p.tempo, rel=1e-4)
+    np.testing.assert_allclose(np.diff(song.beats), 60 / song.tempo, atol=1e-6)
+    # downbeats among the beats, ``meter`` beats apart; a pickup's beats before the first
+    index = [int(np.argmin(np.abs(song.beats - d))) for d in song.downbeats]
+    np.testing.assert_allclose(song.beats[index], song.downbeats, atol=1e-9)
+    assert set(np.diff(index)) == {meter} and index[0] < meter
+    _check_midi(song, beat_ql)
+    _check_score(song, p.path)
+    starts = [s for s, _, _ in song.sections]
+    assert starts[0] == 0.0 and song.sections[-1][1] == pytest.approx(song.duration)
+    assert all(a[1] == b[0] for a, b in zip(song.sections, song.sections[1:], strict=False))
+    assert all(np.isclose(song.downbeats, s).any() for s in starts[1:])
+
+
+def test_the_benchmark_reads_the_corpus_split(monkeypatch):
+    """``analysis_quality.py --devset --split corpus`` scores these songs (nothing is run)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "analysis_quality.py"
+    spec = importlib.util.spec_from_file_location("_bench_analysis_quality", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(cp, "songs", lambda: ["the corpus songs"])
+    assert module.devset_songs("corpus") == ["the corpus songs"]
+    assert "--split dev held_out corpus" in module.__doc__
+
+
+def test_repeats_left_written_end_the_bars():
+    """Where music21 cannot expand the repeats, the bars stop after the first repeat sign."""
+    from music21 import bar, meter, note, stream
+
+    part = stream.Part()
+    for number in (1, 2, 3):
+        m = stream.Measure(number=number)
+        if number == 1:
+            m.insert(0, meter.TimeSignature("2/4"))
+        m.append([note.Note("C4"), note.Note("D4")])
+        if number == 2:
+            m.rightBarline = bar.Repeat(direction="end")
+        part.append(m)
+    score = stream.Score([part])
+    ratio, bars = cp.bars_of(score)
+    assert ratio == "2/4" and [b.number for b in bars] == [1, 2]
+    assert bars[1].double_bar and all(b.closes and b.position == 0 for b in bars)
