@@ -366,7 +366,10 @@ def _part_track(part, channel: int, program: int, start: Fraction, end: Fraction
     quarters, on ``channel`` with ``program``."""
     track = Track()
     track.program(0, channel, program)
-    flat = part.flatten().stripTies()
+    # only the cut's notes (ties joined across the whole of a long expanded part take seconds)
+    flat = part.flatten().getElementsByOffset(
+        float(start), float(end), includeEndBoundary=False, mustBeginInSpan=True).stream()
+    flat = flat.stripTies()
     for n in flat.notes:
         length = Fraction(n.duration.quarterLength)
         offset = Fraction(flat.elementOffset(n)) - start
