@@ -23,8 +23,8 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    when swung (a one-drop's skank is late), or the bass and kick sound on most of the other
    eighths and few beats (cymbals on the "and" do not count); a stretch that slipped half a
    beat off the grid and back (a breakdown without kick, followed on its off-beat bass)
-   returns to the grid where that grid is steady (rubato bends it); beats on the swung eighth, two thirds of a beat late, move a third of
-   a beat) and grouped into bars; the level that wins
+   returns to the grid where that grid is steady (rubato bends it); beats on the swung eighth,
+   two thirds of a beat late, move a third of a beat) and grouped into bars; the level that wins
    has strong onsets on its beats, periodicity at its period (in the mix or in the low band
    alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
    and a tempo near what listeners tap (a prior centred lower for music without drums: no
