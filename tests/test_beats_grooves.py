@@ -115,3 +115,15 @@ def test_a_stretch_that_slipped_half_a_beat_and_back_returns_to_the_grid(back):
     nearest = np.abs(fixed[:, None] - grid[None, :]).min(axis=1)
     assert np.mean(nearest < 0.15 * period) > 0.97
     assert np.mean(np.abs(beats[:, None] - grid[None, :]).min(axis=1) < 0.15 * period) < 0.9
+
+
+def test_rubato_that_holds_a_beat_and_later_hurries_is_not_moved_half_a_beat():
+    # played beats of a rubato song: the tempo swells and ebbs by 15 %, a fermata holds one
+    # beat about half a beat longer, and ten beats later the player hurries two beats back in time.
+    # The beats follow the playing: no stretch of them slipped off a steady grid
+    k = np.arange(90)
+    ibi = 31.0 * (1.0 + 0.15 * np.sin(2 * np.pi * k / 23.0))
+    ibi[40] *= 1.6
+    ibi[51:53] *= 0.72
+    beats = np.concatenate([[5.0], 5.0 + np.cumsum(ibi)])
+    np.testing.assert_allclose(_fix_excursions(beats), beats)

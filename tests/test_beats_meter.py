@@ -443,3 +443,34 @@ def test_the_bars_of_a_fast_jazz_waltz_grouped_in_threes_give_way_to_its_beat():
     for c in (half_bars, beats):
         c.update(acf1=0.14, low1=0.3)
     assert _choose_level([bars, half_bars, beats], drumness=1.0) is beats
+
+
+def test_a_chord_change_on_one_outweighs_a_low_drum_and_darker_beats_on_two_and_four():
+    """A samba's shape: the low drum (surdo) loudest on 2 and 4, the brighter hits on 1 and 3
+    (so the backbeat parity also reads 2 and 4 as strong), one chord a bar changing on 1.
+    The harmony is the mark of beat 1 that holds across styles; the bars were once counted
+    from beat 2 or 4."""
+    import types
+
+    from music_visualizer.audio.downbeats import find_downbeats
+
+    rng = np.random.default_rng(1)
+    step, bars = 20, 24
+    n = bars * 4 * step + step
+    beats = np.arange(bars * 4) * step + 10.0
+    low, onset = np.zeros(n), np.zeros(n)
+    hits, chroma = np.zeros((4, n)), np.full((12, n), 0.05)
+    for i, f in enumerate(beats.astype(int)):
+        low[f] = (0.3, 1.0, 0.3, 1.0)[i % 4]
+        hits[2, f] = (1.0, 0.0, 0.5, 0.0)[i % 4]  # the 4-7.5 kHz percussive band
+        onset[f] = 1.0
+        for step_up in (0, 4, 7):  # a major triad a bar, up a fourth each bar
+            chroma[((i // 4) * 5 + step_up) % 12, f:f + step] = 1.0
+    chroma += rng.random(chroma.shape)
+    nov = {"low": low, "kick": np.zeros(n), "onset": onset, "high": 0.5 * onset,
+           "treble_chroma": chroma, "hits": hits}
+    spectra = types.SimpleNamespace(mel_harmonic=np.zeros((8, n)),
+                                    mel_frequencies=lambda: np.linspace(20.0, 8000.0, 64))
+    is_down, meter, _ = find_downbeats(spectra, nov, beats)
+    assert meter == 4
+    assert set(np.flatnonzero(is_down) % 4) == {0}

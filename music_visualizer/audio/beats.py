@@ -23,8 +23,8 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    when swung (a one-drop's skank is late), or the bass and kick sound on most of the other
    eighths and few beats (cymbals on the "and" do not count); a stretch that slipped half a
    beat off the grid and back (a breakdown without kick, followed on its off-beat bass)
-   returns to the grid; beats on the swung eighth, two thirds of a beat late, move a third of
-   a beat) and grouped into bars; the level that wins
+   returns to the grid where that grid is steady (rubato bends it); beats on the swung eighth,
+   two thirds of a beat late, move a third of a beat) and grouped into bars; the level that wins
    has strong onsets on its beats, periodicity at its period (in the mix or in the low band
    alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
    and a tempo near what listeners tap (a prior centred lower for music without drums: no
@@ -570,7 +570,8 @@ def _fix_excursions(beats: np.ndarray) -> np.ndarray:
     where the drums stop slips half a beat there and slips back when they return. A slip is
     a run of intervals off the local period whose excess adds up to about half a beat; a
     stretch between a slip and the slip back, shorter than the stretches on either side
-    together, moves back onto their grid.
+    together, moves back onto their grid, if that grid is steady (see :func:`_on_steady_grid`:
+    rubato bends it, and a stretch of it is not a slip).
     """
     from scipy.ndimage import median_filter
 
@@ -588,11 +589,13 @@ def _fix_excursions(beats: np.ndarray) -> np.ndarray:
     slips = [(a, b, g) for a, b, g in zip(starts, ends, gains, strict=True)
              if abs(abs(g) - 0.5) < _SLIP_TOLERANCE]
     shift = np.zeros(len(beats))
-    for (a0, b0, gain), (a1, _, _) in itertools.pairwise(slips):
+    for (a0, b0, gain), (a1, b1, _) in itertools.pairwise(slips):
         inside = np.arange(b0 + 1, a1 + 1)  # beats after the slip, up to the slip back
         before, after = a0 + 1, len(beats) - a1 - 1
         if len(inside) and len(inside) < before + after:
-            shift[inside] = -np.sign(gain) * 0.5 * local[np.minimum(inside, len(local) - 1)]
+            moved = -np.sign(gain) * 0.5 * local[np.minimum(inside, len(local) - 1)]
+            if _on_steady_grid(beats, inside, moved, a0, b1):
+                shift[inside] = moved
     if not shift.any():
         return beats
     out = np.sort(beats + shift)
@@ -600,6 +603,30 @@ def _fix_excursions(beats: np.ndarray) -> np.ndarray:
     return out[np.concatenate([[True], np.diff(out) > 0.3 * gap])]
 
 
+def _on_steady_grid(beats: np.ndarray, inside: np.ndarray, moved: np.ndarray, a0: int,
+                    b1: int) -> bool:
+    """Whether a slipped stretch, moved by ``moved``, lands on one steady grid with the beats
+    on either side (up to ``_GRID_BEATS`` each): the straight line (time against beat number)
+    fitted to the beats before it (after it, at the song's start) passes within
+    ``_GRID_TOLERANCE`` of a beat of every neighbour and every moved beat. A breakdown keeps
+    the song's steady tempo; rubato and fermatas bend the grid, and a stretch there that only
+    looks half a beat off is expressive timing, not a slip.
+    """
+    before = np.arange(max(a0 + 1 - _GRID_BEATS, 0), a0 + 1)
+    after = np.arange(b1 + 1, min(b1 + 1 + _GRID_BEATS, len(beats)))
+    fit = before if len(before) >= _GRID_BEATS // 2 else after
+    if len(fit) < 4:
+        return False
+    slope, offset = np.polyfit(fit, beats[fit], 1)
+    if slope <= 0:
+        return False
+    times = np.concatenate([beats[before], beats[after], beats[inside] + moved])
+    phase = (times - offset) / slope
+    return bool(np.max(np.abs(phase - np.round(phase))) < _GRID_TOLERANCE)
+
+
+_GRID_BEATS = 16  # beats on either side of a slipped stretch fitted with one steady grid
+_GRID_TOLERANCE = 0.25  # beats: how far from that grid a beat of a steady song may stray
 _SLIP_DEVIATION = 0.12  # an interval this far off the local period may be part of a slip
 _SLIP_TOLERANCE = 0.15  # beats: how far a slip's summed excess may be from half a beat
 

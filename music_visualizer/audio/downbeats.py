@@ -243,7 +243,7 @@ _HALF_BAR_CHORDS = 0.5  # as much chord change on the half bar as half way to th
 _HALF_BAR_MARGIN = 0.3  # similarity gap between whole-bar and half-bar lags ruling out 2/4
 _SNARE_BAND = 1  # row of ``nov["hits"]``: the percussive 1.5-4 kHz band (snares, claps)
 _BACKBEAT_WEIGHT = 0.5  # the band also hears the chords' attacks, which mark beat 1
-_PHASE_CHANGE_WEIGHT = 1.0
+_PHASE_CHANGE_WEIGHT = 2.0  # the chord change again in the bar's phase (1.5 in the accents)
 _HAT_BAND = 2  # row of ``nov["hits"]``: 4-7.5 kHz (snare crack, hi-hat pedal, ride)
 _PARITY_WEIGHT = 0.75  # the backbeat parity, in accent z-units per unit of alternation
 _PARITY_BEATS = 16  # beats over which the backbeat parity is averaged
@@ -341,9 +341,10 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
     contrast, meter, accent, change = best
     # the bar's phase: a snare or clap (the backbeat, beats 2 and 4; in odd meters the hits
     # that split the bar) is not beat 1, however loud; the bass plays its root, its lowest
-    # note, on beat 1; the chords change on it (counted twice: the surest mark of 1 against
-    # 3). The meter, and the contrast the beat level is chosen on, stay those of the accents
-    # without them
+    # note, on beat 1; the chords change on it (counted again, twice over: the surest mark of
+    # 1 against 3, and against a low drum or darker beats on 2 and 4, as in a samba). The
+    # meter, and the contrast the beat level is chosen on, stay those of the accents without
+    # them
     backbeat = _zscore(_neutral(peak_window(nov["hits"][_SNARE_BAND], beat_frames, -1, 2),
                                 blind))
     depth = _zscore(_neutral(_bass_depth(spectra, beat_frames), blind))
