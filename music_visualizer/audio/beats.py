@@ -26,7 +26,8 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    returns to the grid; beats on the swung eighth, two thirds of a beat late, move a third of
    a beat) and grouped into bars; the level that wins
    has strong onsets on its beats, periodicity at its period (in the mix or in the low band
-   alone: a walking bass; not below 60 BPM, where the low band pulses in half bars), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
+   alone: a walking bass; not below 60 BPM, where the low band pulses in half bars), a
+   backbeat (snare or hi-hat alternating beat to beat), clear bars,
    and a tempo near what listeners tap (a prior centred lower for music without drums: no
    double-time ballads; none below 50 BPM); a fast triple level over a duple rhythm gives
    way to its dotted beat (6/8, 12/8), as do quarters read in 2 or 4 over a 12/8 (its dotted
