@@ -21,6 +21,17 @@ def test_a_half_bar_alternation_below_60_bpm_is_not_a_backbeat():
     assert _choose_level([slow, beat], drumness=1.0) is beat
 
 
+def test_a_low_band_pulse_in_half_bars_does_not_make_a_slow_beat():
+    """A samba whose surdo pulses on every other beat: the low band recurs clearly at half the
+    tempo (below 60 BPM, the half bar), which once outweighed the beat's own periodicity; the
+    same low pulse at 60 BPM or more still counts (a walking bass)."""
+    slow = _candidate(53.5, on=21.45, acf1=0.44, low1=0.89, backbeat=0.89, bar=2.07)
+    beat = _candidate(107.0, on=16.59, acf1=0.33, low1=0.47, backbeat=-0.23, bar=1.55)
+    assert _choose_level([slow, beat], drumness=1.0) is beat
+    walking = _candidate(62.0, on=20.0, acf1=0.2, low1=0.9, backbeat=0.0, bar=1.5)
+    assert _level_score(walking, 1.0) > _level_score(dict(walking, low1=0.2), 1.0) + 2.0
+
+
 def test_a_backbeat_at_a_real_beat_tempo_still_counts():
     """The same evidence at 75 BPM (trap, reggae) keeps its backbeat bonus."""
     with_bb = _candidate(75.0, on=20.0, acf1=0.4, low1=0.9, backbeat=0.9, bar=1.5)

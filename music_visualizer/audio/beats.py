@@ -26,7 +26,8 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    returns to the grid where that grid is steady (rubato bends it); beats on the swung eighth,
    two thirds of a beat late, move a third of a beat) and grouped into bars; the level that wins
    has strong onsets on its beats, periodicity at its period (in the mix or in the low band
-   alone: a walking bass), a backbeat (snare or hi-hat alternating beat to beat), clear bars,
+   alone: a walking bass; not below 60 BPM, where the low band pulses in half bars), a
+   backbeat (snare or hi-hat alternating beat to beat), clear bars,
    and a tempo near what listeners tap (a prior centred lower for music without drums: no
    double-time ballads; none below 50 BPM); a fast triple level over a duple rhythm gives
    way to its dotted beat (6/8, 12/8), as do quarters read in 2 or 4 over a 12/8 (its dotted
@@ -704,7 +705,8 @@ def _level_score(candidate: dict, drumness: float) -> float:
     - the periodicity of the novelty at its beat period (rejects levels in a 3:2 relation to
       the beat),
     - the periodicity of the low band alone, when stronger (a walking bass on every quarter
-      under a ride pattern that repeats every two beats),
+      under a ride pattern that repeats every two beats), at levels of 60 BPM or more (slower,
+      the low band pulses in half bars: a samba's surdo),
     - a backbeat over a steady low pulse: the high band alternating beat to beat (snare or
       hi-hat on 2 and 4) times the low band's periodicity, when that is a clear pulse (levels
       in a 3:2 relation alternate too, but are not periodic; nor is the bass of eighths with
@@ -746,8 +748,14 @@ _BACKBEAT_MIN_BPM = 60.0  # slower "backbeats" alternate half bars
 
 def _periodicity(candidate: dict) -> float:
     """How regularly the level's beats recur: in the whole mix, or in the low band alone when
-    that is a clear pulse (syncopated kicks recur, weakly, at levels in a 3:2 relation)."""
+    that is a clear pulse (syncopated kicks recur, weakly, at levels in a 3:2 relation).
+
+    The low band counts only at levels of 60 BPM or more: slower, its pulse is that of half
+    bars (a samba's surdo, a kick on 1 and 3), as a "backbeat" there alternates half bars.
+    """
     low = candidate.get("low1", -1.0)
+    if candidate["bpm"] < _BACKBEAT_MIN_BPM:
+        low = -1.0
     return max(candidate["acf1"], low if low >= _LOW_PULSE else -1.0)
 
 
