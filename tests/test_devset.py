@@ -578,6 +578,23 @@ def _bar_beats(song: ds.DevSong) -> np.ndarray:
     return np.diff(np.searchsorted(song.beats, song.downbeats - 1e-9))
 
 
+def _check_conventions(songs: dict[str, ds.DevSong], expected: dict, max_seconds: float) -> None:
+    """Every song's (meter, ticks a beat) is its signature's in ``expected``; repeated material
+    is labelled alike; it lasts 30 s to ``max_seconds``; every bar has a note on its downbeat
+    and most beats have one."""
+    for song in songs.values():
+        beat_ticks = ds._beats_per_bar(song.signature)[1]
+        assert (song.meter, beat_ticks) == expected[song.signature]
+        labels = [lab for _, _, lab in song.sections]
+        assert len(set(labels)) < len(labels)
+        assert 30.0 <= song.duration <= max_seconds
+        onsets = np.array(_notes_on(song.midi))
+        beats = np.arange(len(song.beats) - 1) * beat_ticks
+        heard = np.min(np.abs(beats[:, None] - onsets[None, :]), axis=1) < 40
+        downbeats = np.searchsorted(song.beats, song.downbeats - 1e-9)
+        assert np.all(heard[downbeats[:-1]]) and np.mean(heard) > 0.8, song.name
+
+
 def test_held_out_6_styles_are_new_and_folded_into_dev():
     """Seed 1 of every style written for the held-out split of 2026-12-07 (second session) is in
     dev now, seed 8 held out; no earlier style shares its name, bar writer or form; the
@@ -598,17 +615,7 @@ def test_held_out_6_styles_are_new_and_folded_into_dev():
                 (12, 8): (4, 720)}
     songs = _songs_6()
     assert {s.signature for s in songs.values()} == set(expected)
-    for song in songs.values():
-        beat_ticks = ds._beats_per_bar(song.signature)[1]
-        assert (song.meter, beat_ticks) == expected[song.signature]
-        labels = [lab for _, _, lab in song.sections]
-        assert len(set(labels)) < len(labels)
-        assert 30.0 <= song.duration <= 61.0
-        onsets = np.array(_notes_on(song.midi))
-        beats = np.arange(len(song.beats) - 1) * beat_ticks
-        heard = np.min(np.abs(beats[:, None] - onsets[None, :]), axis=1) < 40
-        downbeats = np.searchsorted(song.beats, song.downbeats - 1e-9)
-        assert np.all(heard[downbeats[:-1]]) and np.mean(heard) > 0.8, song.name
+    _check_conventions(songs, expected, max_seconds=61.0)
     assert ds.make_song("breakbeat", 1).midi == songs["breakbeat"].midi
     assert ds.make_song("breakbeat", 2).midi != songs["breakbeat"].midi
 
@@ -772,17 +779,7 @@ def test_held_out_7_styles_are_new_and_held_out():
     signatures = [s.signature for s in songs.values()]
     assert set(signatures) == set(expected)
     assert signatures.count((4, 4)) + signatures.count((3, 4)) >= 9
-    for song in songs.values():
-        beat_ticks = ds._beats_per_bar(song.signature)[1]
-        assert (song.meter, beat_ticks) == expected[song.signature]
-        labels = [lab for _, _, lab in song.sections]
-        assert len(set(labels)) < len(labels)
-        assert 30.0 <= song.duration <= 65.0
-        onsets = np.array(_notes_on(song.midi))
-        beats = np.arange(len(song.beats) - 1) * beat_ticks
-        heard = np.min(np.abs(beats[:, None] - onsets[None, :]), axis=1) < 40
-        downbeats = np.searchsorted(song.beats, song.downbeats - 1e-9)
-        assert np.all(heard[downbeats[:-1]]) and np.mean(heard) > 0.8, song.name
+    _check_conventions(songs, expected, max_seconds=65.0)
     assert ds.make_song("soca", 1).midi == songs["soca"].midi
     assert ds.make_song("soca", 2).midi != songs["soca"].midi
 
