@@ -912,6 +912,8 @@ def _dotted_beat(best: dict, candidates: list[dict]) -> dict | None:
                 and c["on"] >= best["on"] and c["bar"] >= best["bar"]):
             return c
     return None
+
+
 _TRIPLE_SIMILARITY = 0.6
 _PAIRING_MARGIN = 0.2  # similarity 6 beats apart over that 3 and 9 apart: threes in pairs
 _ALTERNATION = 0.2
