@@ -692,6 +692,8 @@ _TIGHTNESS = 400.0
 _MIN_SECONDS = 2.0  # shorter clips have no beats
 _MIN_ONSET_DB = 2.0
 _MIN_CLARITY = 0.1  # weakest periodicity (normalised autocorrelation) that counts as a pulse
+_MIN_HARMONY_STEP = 0.2  # cosine distance of the chroma before and after a chord change
+_STEP_OVER_MEDIAN = 3.0
 
 
 _SLOW_BPM = 50.0
@@ -1108,7 +1110,8 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         return None
     song_acf = _autocorrelation(smooth, max_lag)
     grid = _tempo_grid(bpm_lo, _BPM_HI)
-    clarity = float(_acf_at(song_acf, 60.0 * fr / grid).max())
+    clarity = max(float(_acf_at(song_acf, 60.0 * fr / grid).max()),
+                  _part_clarity(nov, max_lag, 60.0 * fr / grid))
     if clarity < max(_MIN_CLARITY, 3.0 / np.sqrt(len(smooth) / 3.0)):
         return None
     broad = -0.5 * (np.log2(grid / 120.0) / 1.0) ** 2
@@ -1138,6 +1141,17 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
 
 
 _DOTTED_RATIO = 4.0 / 3.0
+
+
+def _part_clarity(nov: dict[str, np.ndarray], max_lag: int, lags: np.ndarray) -> float:
+    """The clearest periodicity (normalised autocorrelation at ``lags``) of one onset source
+    alone: all attacks, the low band, the chord changes. Music without drums can pulse in one
+    of them (a strings ostinato, a bass line) while the percussive band adds only noise to the
+    mix."""
+    from scipy.ndimage import gaussian_filter1d
+
+    return max(float(_acf_at(_autocorrelation(gaussian_filter1d(nov[name], 1.5), max_lag),
+                             lags).max()) for name in ("onset", "low", "change"))
 
 
 def _level_at(spectra: Spectra, nov: dict[str, np.ndarray], track: dict, ratio: float) -> dict:
@@ -1314,8 +1328,8 @@ def track_beats(spectra: Spectra) -> BeatResult:
     if not np.isfinite(spectra.mel).all() or float(spectra.mel.max()) <= 1e-10:
         return _empty()
     log_mel = _log_mel(spectra.mel, float(spectra.mel.max()))
-    if not _has_onsets(spectra, log_mel):  # a steady tone, a glide, stationary noise
-        return _empty()
+    if not (_has_onsets(spectra, log_mel) or _harmony_steps(spectra)):
+        return _empty()  # a steady tone, a glide, stationary noise
 
     # 2. Novelty; candidate metrical levels (None: no pulse)
     fr = spectra.frame_rate
@@ -1347,6 +1361,18 @@ def _has_onsets(spectra: Spectra, log_mel: np.ndarray | None = None) -> bool:
         log_mel = _log_mel(spectra.mel, float(spectra.mel.max()))
     flux = _band_flux(log_mel, 0, log_mel.shape[0])
     return bool(np.percentile(flux, 99) >= _MIN_ONSET_DB)
+
+
+def _harmony_steps(spectra: Spectra) -> bool:
+    """Whether notes start without a loud attack: the harmony changes in steps (legato chords of
+    an organ, a choir, strings). Its strongest 1 % of changes reach a fifth of a full change
+    (noise: about 0.01; a steady tone or drone: 0) and stand well above its median (a glide
+    changes all the time: about 1.4 times its median)."""
+    change = _chroma_change(spectra.chroma, spectra.frame_rate)
+    if len(change) == 0:
+        return False
+    top, median = np.percentile(change, [99.0, 50.0])
+    return bool(top >= _MIN_HARMONY_STEP and top >= _STEP_OVER_MEDIAN * median)
 
 
 def _dominant_tempo(beats: np.ndarray) -> float:
