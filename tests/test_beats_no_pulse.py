@@ -95,3 +95,17 @@ def test_a_pulse_in_one_onset_source_counts_when_noise_swamps_the_mix():
     threshold = max(0.1, 3.0 / np.sqrt(n / 3.0))
     assert mix_clarity < threshold
     assert _part_clarity(nov, max_lag, lags) > 3 * threshold
+
+
+def test_music_without_drums_is_never_doubled_for_a_backbeat(monkeypatch):
+    """Legato chords alternate from beat to beat too (a bass moving in eighths under every
+    other chord), but with no snare there is no backbeat: the chosen level stands."""
+    from music_visualizer.audio import beats
+
+    def always_double(best: dict, candidates: list[dict], nov: dict) -> dict:
+        return next((c for c in candidates if not c.get("dotted_only")
+                     and abs(np.log(c["bpm"] / (2.0 * best["bpm"]))) < 0.03), best)
+
+    monkeypatch.setattr(beats, "_backbeat_double", always_double)
+    result = track_beats(compute_spectra(_legato_chords(bpm=76.0), SR))
+    assert abs(np.log2(result.tempo / 76.0)) < 0.03

@@ -1341,7 +1341,9 @@ def track_beats(spectra: Spectra) -> BeatResult:
     # 3. The metrical level most listeners tap (its beats are already on the beat, not half a
     #    beat off, and grouped into bars)
     drumness = _drumness(spectra)
-    best = _backbeat_double(_choose_level(candidates, drumness), candidates, nov)
+    best = _choose_level(candidates, drumness)
+    if drumness > 0.0:  # a backbeat needs drums: legato chords alternate too, without a snare
+        best = _backbeat_double(best, candidates, nov)
     frames, is_down, meter = best["beats"], best["is_down"], best["meter"]
     if len(frames) < 2:
         return _empty()
