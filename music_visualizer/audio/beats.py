@@ -11,7 +11,9 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    detrended and normalised; all peak on the attacks. Placing beats also counts a kick-band
    flux (< 65 Hz), which peaks late, over the few frames before its peak.
 2. No beats without a pulse: nothing starts (a steady tone, a glide, stationary noise: the
-   flux stays below 2 dB) or no periodicity stands above what noise reaches at some lag.
+   flux stays below 2 dB, and the harmony does not change in steps, as legato chords of an
+   organ or a choir do) or no periodicity, in the mix or in one onset source alone (all
+   attacks, the low band, the chord changes), stands above what noise reaches at some lag.
 3. Tempo curve. The tempo with the strongest comb of autocorrelation peaks (the beat period and
    its multiples up to a bar) seeds a Viterbi path through a 10-s tempogram, within half an
    octave of it: the beats follow tempo changes.
@@ -34,7 +36,8 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    level is tracked for that rule only); a winner whose beats do not recur gives way to a
    recurring level at 3/2 of its tempo; bars of 3, 5 or 7 are never counted in pairs of
    beats, and a level counting pairs of the beats of a backbeat (kick on each of its beats,
-   the snare between) yields to the double, where the kick and the snare alternate.
+   the snare between) yields to the double, where the kick and the snare alternate (only
+   in music with drums).
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
