@@ -11,7 +11,9 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    detrended and normalised; all peak on the attacks. Placing beats also counts a kick-band
    flux (< 65 Hz), which peaks late, over the few frames before its peak.
 2. No beats without a pulse: nothing starts (a steady tone, a glide, stationary noise: the
-   flux stays below 2 dB) or no periodicity stands above what noise reaches at some lag.
+   flux stays below 2 dB, and the harmony does not change in steps, as legato chords of an
+   organ or a choir do) or no periodicity, in the mix or in one onset source alone (all
+   attacks, the low band, the chord changes), stands above what noise reaches at some lag.
 3. Tempo curve. The tempo with the strongest comb of autocorrelation peaks (the beat period and
    its multiples up to a bar) seeds a Viterbi path through a 10-s tempogram, within half an
    octave of it: the beats follow tempo changes.
@@ -34,7 +36,8 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    level is tracked for that rule only); a winner whose beats do not recur gives way to a
    recurring level at 3/2 of its tempo; bars of 3, 5 or 7 are never counted in pairs of
    beats, and a level counting pairs of the beats of a backbeat (kick on each of its beats,
-   the snare between) yields to the double, where the kick and the snare alternate.
+   the snare between) yields to the double, where the kick and the snare alternate (only
+   in music with drums).
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
@@ -692,6 +695,8 @@ _TIGHTNESS = 400.0
 _MIN_SECONDS = 2.0  # shorter clips have no beats
 _MIN_ONSET_DB = 2.0
 _MIN_CLARITY = 0.1  # weakest periodicity (normalised autocorrelation) that counts as a pulse
+_MIN_HARMONY_STEP = 0.2  # cosine distance of the chroma before and after a chord change
+_STEP_OVER_MEDIAN = 3.0
 
 
 _SLOW_BPM = 50.0
@@ -1110,7 +1115,8 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         return None
     song_acf = _autocorrelation(smooth, max_lag)
     grid = _tempo_grid(bpm_lo, _BPM_HI)
-    clarity = float(_acf_at(song_acf, 60.0 * fr / grid).max())
+    clarity = max(float(_acf_at(song_acf, 60.0 * fr / grid).max()),
+                  _part_clarity(nov, max_lag, 60.0 * fr / grid))
     if clarity < max(_MIN_CLARITY, 3.0 / np.sqrt(len(smooth) / 3.0)):
         return None
     broad = -0.5 * (np.log2(grid / 120.0) / 1.0) ** 2
@@ -1140,6 +1146,17 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
 
 
 _DOTTED_RATIO = 4.0 / 3.0
+
+
+def _part_clarity(nov: dict[str, np.ndarray], max_lag: int, lags: np.ndarray) -> float:
+    """The clearest periodicity (normalised autocorrelation at ``lags``) of one onset source
+    alone: all attacks, the low band, the chord changes. Music without drums can pulse in one
+    of them (a strings ostinato, a bass line) while the percussive band adds only noise to the
+    mix."""
+    from scipy.ndimage import gaussian_filter1d
+
+    return max(float(_acf_at(_autocorrelation(gaussian_filter1d(nov[name], 1.5), max_lag),
+                             lags).max()) for name in ("onset", "low", "change"))
 
 
 def _level_at(spectra: Spectra, nov: dict[str, np.ndarray], track: dict, ratio: float) -> dict:
@@ -1316,8 +1333,8 @@ def track_beats(spectra: Spectra) -> BeatResult:
     if not np.isfinite(spectra.mel).all() or float(spectra.mel.max()) <= 1e-10:
         return _empty()
     log_mel = _log_mel(spectra.mel, float(spectra.mel.max()))
-    if not _has_onsets(spectra, log_mel):  # a steady tone, a glide, stationary noise
-        return _empty()
+    if not (_has_onsets(spectra, log_mel) or _harmony_steps(spectra)):
+        return _empty()  # a steady tone, a glide, stationary noise
 
     # 2. Novelty; candidate metrical levels (None: no pulse)
     fr = spectra.frame_rate
@@ -1329,7 +1346,9 @@ def track_beats(spectra: Spectra) -> BeatResult:
     # 3. The metrical level most listeners tap (its beats are already on the beat, not half a
     #    beat off, and grouped into bars)
     drumness = _drumness(spectra)
-    best = _backbeat_double(_choose_level(candidates, drumness), candidates, nov)
+    best = _choose_level(candidates, drumness)
+    if drumness > 0.0:  # a backbeat needs drums: legato chords alternate too, without a snare
+        best = _backbeat_double(best, candidates, nov)
     frames, is_down, meter = best["beats"], best["is_down"], best["meter"]
     if len(frames) < 2:
         return _empty()
@@ -1349,6 +1368,18 @@ def _has_onsets(spectra: Spectra, log_mel: np.ndarray | None = None) -> bool:
         log_mel = _log_mel(spectra.mel, float(spectra.mel.max()))
     flux = _band_flux(log_mel, 0, log_mel.shape[0])
     return bool(np.percentile(flux, 99) >= _MIN_ONSET_DB)
+
+
+def _harmony_steps(spectra: Spectra) -> bool:
+    """Whether notes start without a loud attack: the harmony changes in steps (legato chords of
+    an organ, a choir, strings). Its strongest 1 % of changes reach a fifth of a full change
+    (noise: about 0.01; a steady tone or drone: 0) and stand well above its median (a glide
+    changes all the time: about 1.4 times its median)."""
+    change = _chroma_change(spectra.chroma, spectra.frame_rate)
+    if len(change) == 0:
+        return False
+    top, median = np.percentile(change, [99.0, 50.0])
+    return bool(top >= _MIN_HARMONY_STEP and top >= _STEP_OVER_MEDIAN * median)
 
 
 def _dominant_tempo(beats: np.ndarray) -> float:
