@@ -750,7 +750,9 @@ def _crowded(candidate: dict, drumness: float) -> float:
     jig's 6/8 bar at 56 BPM, a reel's half bar at 70). So each note per beat above
     ``_NOTES_PER_TACTUS`` (mean over the beats, see :func:`_notes_per_beat`) costs
     ``_CROWDED_WEIGHT``, scaled by how drumless the music is (none from drumness 0.5: hats and
-    shakers sound more often than the beat).
+    shakers sound more often than the beat). The notes are counted at half the rise that
+    :func:`detect_onsets` asks for (``_NOTE_RISE``): a string quartet's legato notes rise
+    less than a fiddle's or a piano's.
     """
     if drumness >= 0.5:
         return 0.0
@@ -759,6 +761,7 @@ def _crowded(candidate: dict, drumness: float) -> float:
 
 
 _NOTES_PER_TACTUS = 4.0
+_NOTE_RISE = 0.15
 _CROWDED_WEIGHT = 2.0
 
 
@@ -1354,7 +1357,7 @@ def track_beats(spectra: Spectra) -> BeatResult:
     # 3. The metrical level most listeners tap (its beats are already on the beat, not half a
     #    beat off, and grouped into bars)
     drumness = _drumness(spectra)
-    peaks = _onset_peaks(spectra.onset_env, fr)
+    peaks = _onset_peaks(spectra.onset_env, fr, _NOTE_RISE)
     candidates = [{**c, "notes": _notes_per_beat(peaks, c["beats"])} for c in candidates]
     best = _backbeat_double(_choose_level(candidates, drumness), candidates, nov)
     frames, is_down, meter = best["beats"], best["is_down"], best["meter"]
@@ -1435,9 +1438,9 @@ def detect_onsets(spectra: Spectra) -> np.ndarray:
     return _dedupe(np.clip(out, 0.0, spectra.duration), min_gap=0.03)
 
 
-def _onset_peaks(env: np.ndarray, frame_rate: float) -> np.ndarray:
-    """Frames of the peaks of an onset envelope that stand out from a local median (by 30 % of
-    its 95th percentile), at least 50 ms apart: the notes and hits."""
+def _onset_peaks(env: np.ndarray, frame_rate: float, rise: float = 0.3) -> np.ndarray:
+    """Frames of the peaks of an onset envelope that stand out from a local median (by
+    ``rise`` times its 95th percentile), at least 50 ms apart: the notes and hits."""
     from scipy.ndimage import median_filter
     from scipy.signal import find_peaks
 
@@ -1445,7 +1448,7 @@ def _onset_peaks(env: np.ndarray, frame_rate: float) -> np.ndarray:
     if len(env) < 3:
         return np.zeros(0, dtype=np.int64)
     baseline = median_filter(env, size=round(0.5 * frame_rate) | 1, mode="nearest")
-    threshold = baseline + 0.3 * float(np.percentile(env, 95))
+    threshold = baseline + rise * float(np.percentile(env, 95))
     peaks, _ = find_peaks(env, height=threshold, distance=max(round(0.05 * frame_rate), 1))
     return peaks
 
