@@ -388,7 +388,7 @@ def test_notes_per_beat_count_the_running_eighths_of_a_solo_line():
     assert 5.0 <= _notes_per_beat(peaks, beats[::2]) <= 6.2
 
 
-def test_a_level_in_bars_of_three_is_not_doubled_for_a_backbeat():
+def test_a_level_in_bars_of_three_or_without_drums_is_not_doubled_for_a_backbeat():
     """A slip jig in 9/8 (corpus Ride a Mile, solo fiddle): its dotted beats (116, in bars of
     3) were right, but the low and high notes of the tune alternated at twice that tempo like a
     kick and a snare, and the double (232, an eighth and a half apart) replaced them. A
@@ -407,3 +407,5 @@ def test_a_level_in_bars_of_three_is_not_doubled_for_a_backbeat():
     double = {"bpm": 232.0, "beats": fast, "meter": 2}
     assert _backbeat_double(best, [best, double], nov) is best
     assert _backbeat_double(dict(best, meter=4), [best, double], nov) is double
+    # a string quartet's cello and violins alternating so, without drums, do not either
+    assert _backbeat_double(dict(best, meter=4), [best, double], nov, drumness=0.0)["bpm"] == 116

@@ -34,8 +34,8 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    way to its dotted beat (6/8, 12/8), as do quarters read in 2 or 4 over a 12/8 (its dotted
    level is tracked for that rule only); a winner whose beats do not recur gives way to a
    recurring level at 3/2 of its tempo; bars of 3, 5 or 7 are never counted in pairs of
-   beats, and a level in 2 or 4 counting pairs of the beats of a backbeat (kick on each of
-   its beats, the snare between) yields to the double, where the kick and the snare alternate.
+   beats, and a level in 2 or 4 counting pairs of the beats of a drum backbeat (kick on each
+   of its beats, the snare between) yields to the double, where the kick and the snare alternate.
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
@@ -762,6 +762,8 @@ def _crowded(candidate: dict, drumness: float) -> float:
 
 _NOTES_PER_TACTUS = 4.0
 _NOTE_RISE = 0.15
+#: Drumness of music with some drums (a kit played softly, brushes): below it, no backbeat.
+_SOME_DRUMS = 0.25
 _CROWDED_WEIGHT = 2.0
 
 
@@ -967,7 +969,8 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
                 and not _alternates(level["similarity"]))
 
 
-def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarray]) -> dict:
+def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarray],
+                     drumness: float = 1.0) -> dict:
     """The level at twice the tempo of the chosen one when that is where the backbeat is.
 
     A listener taps where the kick and the snare alternate (kick on 1 and 3, snare on 2 and
@@ -981,10 +984,11 @@ def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarr
     nothing sounds between those eighths. A real half-time feel (the snare on 3) alternates
     at the half level, not at the double. A level grouped in threes is never doubled: a
     backbeat counted at half its tempo groups in 2 or 4 (the dotted beats of a 9/8 slip jig,
-    doubled, would fall every eighth and a half).
+    doubled, would fall every eighth and a half). Nor is a level of music without drums
+    (drumness below ``_SOME_DRUMS``): a string quartet's cello and violins alternate too.
     """
-    if best["meter"] == 3:
-        return best  # a half-time backbeat is in 2 or 4 (a slip jig's dotted beats are not)
+    if best["meter"] == 3 or drumness < _SOME_DRUMS:
+        return best  # a half-time backbeat is in 2 or 4, and played on drums
     own = _counterphase(nov, best["beats"])
     for c in candidates:
         if c.get("dotted_only") or abs(np.log(c["bpm"] / (2.0 * best["bpm"]))) >= 0.03:
@@ -1359,7 +1363,7 @@ def track_beats(spectra: Spectra) -> BeatResult:
     drumness = _drumness(spectra)
     peaks = _onset_peaks(spectra.onset_env, fr, _NOTE_RISE)
     candidates = [{**c, "notes": _notes_per_beat(peaks, c["beats"])} for c in candidates]
-    best = _backbeat_double(_choose_level(candidates, drumness), candidates, nov)
+    best = _backbeat_double(_choose_level(candidates, drumness), candidates, nov, drumness)
     frames, is_down, meter = best["beats"], best["is_down"], best["meter"]
     if len(frames) < 2:
         return _empty()
