@@ -350,3 +350,62 @@ def test_beats_on_the_and_move_to_the_eighth_where_the_bass_plays_every_beat():
     sparse = curve(0.0, 0.05)
     sparse[mids[::4].astype(int)] = 3.0
     assert np.array_equal(_fix_half_beat(dict(nov, low=sparse, kick=sparse), tracked), tracked)
+
+
+def test_a_jig_read_in_bars_of_six_notes_yields_to_its_dotted_beat():
+    """A solo fiddle jig in 6/8 (corpus Belle of the Kitchen, no drums, every note alike): the
+    bar (56 BPM) was the strongest, most periodic level, against a prior centred low for music
+    without drums; but each of its beats holds about five detected notes of the running
+    eighths, the dotted beat (112) two or three: a listener taps the dotted beat."""
+    sim = [0.06, 0.12, -0.2, -0.07, -0.2, -0.08]
+    bars = _level(56.2, np.arange(0.0, 2000.0, 40.0), sim, on=18.3, acf1=0.36, bar=1.83,
+                  notes=4.8)
+    beat = _level(112.4, np.arange(0.0, 2000.0, 20.0), [-0.11, 0.08, 0.01, 0.0, -0.05, 0.0],
+                  on=13.75, acf1=0.17, bar=1.89, notes=2.4)
+    assert _choose_level([bars, beat], drumness=0.0) is beat
+    # a drum groove's hats and shakers, more often than the beat, do not count
+    assert _level_score(bars, 0.8) == _level_score(dict(bars, notes=0.0), 0.8)
+    # nor does a slow ballad whose beats hold a few notes each
+    assert _choose_level([dict(bars, notes=3.5), beat], drumness=0.0)["bpm"] == 56.2
+
+
+def test_notes_per_beat_count_the_running_eighths_of_a_solo_line():
+    """Running eighths at 336 a minute, every note alike (a jig's melody): about three onset
+    peaks per dotted beat at 112 BPM and six per bar at 56."""
+    from music_visualizer.audio.beats import _notes_per_beat, _onset_peaks
+    from music_visualizer.audio.spectra import compute_spectra
+    from tests.test_beats_meter import SR, _Song, _tone
+
+    song = _Song(112.0, 2, 12)
+    scale = [74, 76, 78, 79, 81, 83]
+    for k in range(12 * 6):
+        song.at(k / 3.0, _tone(scale[(k * 5) % 6], 1.5, decay=6.0), 0.5)
+    spectra = compute_spectra(song.y.astype(np.float32), SR)
+    peaks = _onset_peaks(spectra.onset_env, spectra.frame_rate)
+    fr = spectra.frame_rate
+    beats = (song.start + np.arange(1, 24) * song.beat) * fr
+    assert 2.5 <= _notes_per_beat(peaks, beats) <= 3.2
+    assert 5.0 <= _notes_per_beat(peaks, beats[::2]) <= 6.2
+
+
+def test_a_level_in_bars_of_three_or_without_drums_is_not_doubled_for_a_backbeat():
+    """A slip jig in 9/8 (corpus Ride a Mile, solo fiddle): its dotted beats (116, in bars of
+    3) were right, but the low and high notes of the tune alternated at twice that tempo like a
+    kick and a snare, and the double (232, an eighth and a half apart) replaced them. A
+    half-time backbeat groups in 2 or 4; the same evidence under a level in 4 doubles it."""
+    from music_visualizer.audio.beats import _backbeat_double
+
+    n = 2400
+    fast = np.arange(20.0, n - 40, 15.0)
+    strong, weak = np.zeros(n), np.zeros(n)
+    strong[fast[0::2].astype(int)], strong[fast[1::2].astype(int)] = 1.0, 0.3
+    weak[fast[0::2].astype(int)], weak[fast[1::2].astype(int)] = 0.3, 1.0
+    onset = strong + weak
+    onset[(fast + 7).astype(int)] = 0.8  # notes between the double's beats
+    nov = {"low": strong, "hits": np.stack([onset, weak, weak, weak]), "onset": onset}
+    best = {"bpm": 116.0, "beats": fast[::2], "meter": 3}
+    double = {"bpm": 232.0, "beats": fast, "meter": 2}
+    assert _backbeat_double(best, [best, double], nov) is best
+    assert _backbeat_double(dict(best, meter=4), [best, double], nov) is double
+    # a string quartet's cello and violins alternating so, without drums, do not either
+    assert _backbeat_double(dict(best, meter=4), [best, double], nov, drumness=0.0)["bpm"] == 116

@@ -31,13 +31,14 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    alone: a walking bass; not below 60 BPM, where the low band pulses in half bars), a
    backbeat (snare or hi-hat alternating beat to beat), clear bars,
    and a tempo near what listeners tap (a prior centred lower for music without drums: no
-   double-time ballads; none below 50 BPM); a fast triple level over a duple rhythm gives
+   double-time ballads; none below 50 BPM; without drums, beats holding more than about four
+   notes are too slow: a fiddle jig's bars); a fast triple level over a duple rhythm gives
    way to its dotted beat (6/8, 12/8), as do quarters read in 2 or 4 over a 12/8 (its dotted
    level is tracked for that rule only); a winner whose beats do not recur gives way to a
    recurring level at 3/2 of its tempo; bars of 3, 5 or 7 are never counted in pairs of
-   beats, and a level counting pairs of the beats of a backbeat (kick on each of its beats,
-   the snare between) yields to the double, where the kick and the snare alternate (only
-   in music with drums).
+   beats, and a level in 2 or 4 counting pairs of the beats of a drum backbeat (kick on each
+   of its beats, the snare between) yields to the double, where the kick and the snare
+   alternate (only in music with drums: legato chords and a quartet's cello alternate too).
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
@@ -725,7 +726,8 @@ def _level_score(candidate: dict, drumness: float) -> float:
       85 BPM for music without (soft ballads are felt in slow beats, not in their arpeggios),
       falling steeply below 50 BPM,
     - evenness: beats whose spacing follows a pattern repeating with the bar (see
-      :func:`_timing_pattern`) are a cross-rhythm followed onto syncopated hits, not the beat.
+      :func:`_timing_pattern`) are a cross-rhythm followed onto syncopated hits, not the beat,
+    - in music without drums, no more than about four notes per beat (see :func:`_crowded`).
 
     The weights were set on synthesized songs of nine genres at tempi across their ranges
     (tests/synth_music.py, seeds other than the benchmark's) and on the dev split of the
@@ -741,7 +743,33 @@ def _level_score(candidate: dict, drumness: float) -> float:
         backbeat = 0.0
     return float(3.0 * np.log(max(candidate["on"], 1e-9)) + 4.0 * periodic
                  + _BACKBEAT_WEIGHT * backbeat + 0.25 * candidate["bar"] + prior
-                 - _UNEVEN_WEIGHT * candidate.get("uneven", 0.0))
+                 - _UNEVEN_WEIGHT * candidate.get("uneven", 0.0)
+                 - _crowded(candidate, drumness))
+
+
+def _crowded(candidate: dict, drumness: float) -> float:
+    """Score lost by a level too slow for the notes in it, in music without drums.
+
+    A listener taps a solo melody of running notes (a reel's eighths, a jig's triplets) where
+    each beat holds two to four of them; beats that each hold more are half bars or bars (a
+    jig's 6/8 bar at 56 BPM, a reel's half bar at 70). So each note per beat above
+    ``_NOTES_PER_TACTUS`` (mean over the beats, see :func:`_notes_per_beat`) costs
+    ``_CROWDED_WEIGHT``, scaled by how drumless the music is (none from drumness 0.5: hats and
+    shakers sound more often than the beat). The notes are counted at half the rise that
+    :func:`detect_onsets` asks for (``_NOTE_RISE``): a string quartet's legato notes rise
+    less than a fiddle's or a piano's.
+    """
+    if drumness >= 0.5:
+        return 0.0
+    excess = max(candidate.get("notes", 0.0) - _NOTES_PER_TACTUS, 0.0)
+    return _CROWDED_WEIGHT * (1.0 - drumness) * excess
+
+
+_NOTES_PER_TACTUS = 4.0
+_NOTE_RISE = 0.15
+#: Drumness of music with some drums (a kit played softly, brushes): below it, no backbeat.
+_SOME_DRUMS = 0.25
+_CROWDED_WEIGHT = 2.0
 
 
 _BACKBEAT_WEIGHT = 2.0
@@ -948,7 +976,8 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
                 and not _alternates(level["similarity"]))
 
 
-def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarray]) -> dict:
+def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarray],
+                     drumness: float = 1.0) -> dict:
     """The level at twice the tempo of the chosen one when that is where the backbeat is.
 
     A listener taps where the kick and the snare alternate (kick on 1 and 3, snare on 2 and
@@ -960,8 +989,13 @@ def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarr
     guitars or a shuffle under it). An oom-pah counted in its eighths (a polka's or a stride
     piano's bass on the beat and chord on the "and", a ska's skank) alternates as well, but
     nothing sounds between those eighths. A real half-time feel (the snare on 3) alternates
-    at the half level, not at the double.
+    at the half level, not at the double. A level grouped in threes is never doubled: a
+    backbeat counted at half its tempo groups in 2 or 4 (the dotted beats of a 9/8 slip jig,
+    doubled, would fall every eighth and a half). Nor is a level of music without drums
+    (drumness below ``_SOME_DRUMS``): a string quartet's cello and violins alternate too.
     """
+    if best["meter"] == 3 or drumness < _SOME_DRUMS:
+        return best  # a half-time backbeat is in 2 or 4, and played on drums
     own = _counterphase(nov, best["beats"])
     for c in candidates:
         if c.get("dotted_only") or abs(np.log(c["bpm"] / (2.0 * best["bpm"]))) >= 0.03:
@@ -1346,9 +1380,9 @@ def track_beats(spectra: Spectra) -> BeatResult:
     # 3. The metrical level most listeners tap (its beats are already on the beat, not half a
     #    beat off, and grouped into bars)
     drumness = _drumness(spectra)
-    best = _choose_level(candidates, drumness)
-    if drumness > 0.0:  # a backbeat needs drums: legato chords alternate too, without a snare
-        best = _backbeat_double(best, candidates, nov)
+    peaks = _onset_peaks(spectra.onset_env, fr, _NOTE_RISE)
+    candidates = [{**c, "notes": _notes_per_beat(peaks, c["beats"])} for c in candidates]
+    best = _backbeat_double(_choose_level(candidates, drumness), candidates, nov, drumness)
     frames, is_down, meter = best["beats"], best["is_down"], best["meter"]
     if len(frames) < 2:
         return _empty()
@@ -1424,18 +1458,12 @@ def detect_onsets(spectra: Spectra) -> np.ndarray:
     np.ndarray [shape=(n,)], float64
         Onset times, sorted (empty for silence or a steady tone).
     """
-    from scipy.ndimage import median_filter
-    from scipy.signal import find_peaks
-
     env = np.asarray(spectra.onset_env, dtype=np.float64)
     if len(env) < 3 or not np.isfinite(env).all() or float(spectra.mel.max()) <= 1e-10:
         return np.zeros(0)
     if not _has_onsets(spectra):
         return np.zeros(0)
-    fr = spectra.frame_rate
-    baseline = median_filter(env, size=round(0.5 * fr) | 1, mode="nearest")
-    threshold = baseline + 0.3 * float(np.percentile(env, 95))
-    peaks, _ = find_peaks(env, height=threshold, distance=max(round(0.05 * fr), 1))
+    peaks = _onset_peaks(env, spectra.frame_rate)
     if len(peaks) == 0:
         return np.zeros(0)
     # the onset envelope peaks about a frame after the attack: look a little earlier
@@ -1443,3 +1471,27 @@ def detect_onsets(spectra: Spectra) -> np.ndarray:
     onset, strength = _fine_onsets(spectra.y, spectra.sr, times, 0.07, 0.03)
     out = np.where(strength > 2.0, onset, times - 0.025)
     return _dedupe(np.clip(out, 0.0, spectra.duration), min_gap=0.03)
+
+
+def _onset_peaks(env: np.ndarray, frame_rate: float, rise: float = 0.3) -> np.ndarray:
+    """Frames of the peaks of an onset envelope that stand out from a local median (by
+    ``rise`` times its 95th percentile), at least 50 ms apart: the notes and hits."""
+    from scipy.ndimage import median_filter
+    from scipy.signal import find_peaks
+
+    env = np.asarray(env, dtype=np.float64)
+    if len(env) < 3:
+        return np.zeros(0, dtype=np.int64)
+    baseline = median_filter(env, size=round(0.5 * frame_rate) | 1, mode="nearest")
+    threshold = baseline + rise * float(np.percentile(env, 95))
+    peaks, _ = find_peaks(env, height=threshold, distance=max(round(0.05 * frame_rate), 1))
+    return peaks
+
+
+def _notes_per_beat(peaks: np.ndarray, beats: np.ndarray) -> float:
+    """Mean number of onset peaks (frames) from each beat (frames) to the next (0 for fewer
+    than 3 beats)."""
+    b = np.asarray(beats, dtype=np.float64)
+    if len(b) < 3:
+        return 0.0
+    return float(np.histogram(np.asarray(peaks, dtype=np.float64), bins=b)[0].mean())
