@@ -3942,8 +3942,8 @@ SONGS: tuple[tuple[str, int], ...] = tuple(
 #    once at the end of that session and tuned on from 2026-12-07, third session.
 # The held-out split now: seed 8 of every style above and seed 1 of each style of
 # HELD_OUT_STYLES_7 (written for it on 2026-12-07 by someone who never ran the tracker on them),
-# never looked at while tuning. Once measured and looked at, fold it into DEV and have a new one
-# written before tuning on it.
+# measured once at the end of 2026-12-07's third session, then looked at and tuned on: spent.
+# Fold it into DEV and have a new one written (seed 9, new styles) before tuning again.
 HELD_OUT_SEED = 8
 _ALL_STYLES = (*STYLES, *HELD_OUT_STYLES)
 SPENT_HELD_OUT: tuple[str, ...] = (tuple(f"{style}_3" for style in STYLES)
