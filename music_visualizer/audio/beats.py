@@ -696,8 +696,6 @@ _TIGHTNESS = 400.0
 _MIN_SECONDS = 2.0  # shorter clips have no beats
 _MIN_ONSET_DB = 2.0
 _MIN_CLARITY = 0.1  # weakest periodicity (normalised autocorrelation) that counts as a pulse
-_MIN_HARMONY_STEP = 0.2  # cosine distance of the chroma before and after a chord change
-_STEP_OVER_MEDIAN = 3.0
 
 
 _SLOW_BPM = 50.0
@@ -847,7 +845,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
     best = _recurring_level(best, candidates)
 
     def at(ratio: float) -> list[dict]:
-        return [c for c in candidates if abs(np.log(c["bpm"] / (ratio * best["bpm"]))) < 0.03]
+        return [c for c in candidates if _same_level(c["bpm"], ratio * best["bpm"])]
 
     for c in at(2.0):
         if _midway(best["beats"], c["beats"]) > _SYNCOPATION:
@@ -913,7 +911,7 @@ def _recurring_level(best: dict, candidates: list[dict]) -> dict:
     if _periodicity(best) > 0.0:
         return best
     for c in candidates:
-        if (abs(np.log(c["bpm"] / (1.5 * best["bpm"]))) < 0.03 and c["acf1"] > _RECURS
+        if (_same_level(c["bpm"], 1.5 * best["bpm"]) and c["acf1"] > _RECURS
                 and c["on"] > best["on"]):
             return c
     return best
@@ -939,7 +937,7 @@ def _dotted_beat(best: dict, candidates: list[dict]) -> dict | None:
         return None
     for c in candidates:
         ratio = c["bpm"] / best["bpm"]
-        if (min(abs(np.log(ratio / r)) for r in (2.0 / 3.0, 4.0 / 3.0)) < 0.03
+        if (any(_same_level(ratio, r) for r in (2.0 / 3.0, 4.0 / 3.0))
                 and c["meter"] in (2, 4) and _in_pairs(c["similarity"])
                 and _periodicity(c) > 0.0 and c["bpm"] >= _SLOW_BPM
                 and c["on"] >= best["on"] and c["bar"] >= best["bar"]):
@@ -998,7 +996,7 @@ def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarr
         return best  # a half-time backbeat is in 2 or 4, and played on drums
     own = _counterphase(nov, best["beats"])
     for c in candidates:
-        if c.get("dotted_only") or abs(np.log(c["bpm"] / (2.0 * best["bpm"]))) >= 0.03:
+        if c.get("dotted_only") or not _same_level(c["bpm"], 2.0 * best["bpm"]):
             continue
         phase = _counterphase(nov, c["beats"])
         if phase > max(_COUNTERPHASE, own) and _subdivision(nov, c["beats"]) >= _SUBDIVIDED:
@@ -1149,10 +1147,10 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         return None
     song_acf = _autocorrelation(smooth, max_lag)
     grid = _tempo_grid(bpm_lo, _BPM_HI)
-    clarity = max(float(_acf_at(song_acf, 60.0 * fr / grid).max()),
-                  _part_clarity(nov, max_lag, 60.0 * fr / grid))
-    if clarity < max(_MIN_CLARITY, 3.0 / np.sqrt(len(smooth) / 3.0)):
-        return None
+    noise = max(_MIN_CLARITY, 3.0 / np.sqrt(len(smooth) / 3.0))
+    if (float(_acf_at(song_acf, 60.0 * fr / grid).max()) < noise
+            and _part_clarity(nov, max_lag, 60.0 * fr / grid) < noise):
+        return None  # (each onset source alone is looked at only when the mix has no pulse)
     broad = -0.5 * (np.log2(grid / 120.0) / 1.0) ** 2
     start = float(grid[np.argmax(np.log(np.maximum(_comb(song_acf, fr, grid), 1e-3)) + broad)])
     # 2. a tempo curve around it, so the beats follow tempo changes
@@ -1169,17 +1167,23 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
     for c in list(out):
         dotted = c["ratio"] * 2.0 / 3.0
         if (c["meter"] == 3 and bpm_lo <= c["bpm"] * 2.0 / 3.0 <= _BPM_HI
-                and all(abs(np.log(o["ratio"] / dotted)) > 0.03 for o in out)):
+                and not any(_same_level(o["ratio"], dotted) for o in out)):
             out.append(_level_at(spectra, nov, track, dotted))
     # the dotted beat of the quarters at twice the curve (a 12/8 whose tempo curve locked to
     # half its quarter-note hemiola): for :func:`_dotted_beat` only, it does not compete
     if (bpm_lo <= float(np.median(curve)) * _DOTTED_RATIO <= _BPM_HI
-            and all(abs(np.log(o["ratio"] / _DOTTED_RATIO)) > 0.03 for o in out)):
+            and not any(_same_level(o["ratio"], _DOTTED_RATIO) for o in out)):
         out.append({**_level_at(spectra, nov, track, _DOTTED_RATIO), "dotted_only": True})
     return out
 
 
 _DOTTED_RATIO = 4.0 / 3.0
+_SAME_LEVEL = 0.03  # |log| of a tempo ratio within which two levels are the same
+
+
+def _same_level(bpm: float, other: float) -> bool:
+    """Whether two tempos (or ratios of the tempo curve) are the same metrical level."""
+    return bool(abs(np.log(bpm / other)) < _SAME_LEVEL)
 
 
 def _part_clarity(nov: dict[str, np.ndarray], max_lag: int, lags: np.ndarray) -> float:
@@ -1402,6 +1406,10 @@ def _has_onsets(spectra: Spectra, log_mel: np.ndarray | None = None) -> bool:
         log_mel = _log_mel(spectra.mel, float(spectra.mel.max()))
     flux = _band_flux(log_mel, 0, log_mel.shape[0])
     return bool(np.percentile(flux, 99) >= _MIN_ONSET_DB)
+
+
+_MIN_HARMONY_STEP = 0.2  # cosine distance of the chroma before and after a chord change
+_STEP_OVER_MEDIAN = 3.0
 
 
 def _harmony_steps(spectra: Spectra) -> bool:
