@@ -3348,6 +3348,600 @@ def style_platformer(a: Arrangement, c: BarContext) -> None:
           86, 0.4, 12)
 
 
+# ---------------------------------------------------------------------------------------------
+# Styles written for the current held-out split (HELD_OUT_STYLES_8; seed 1 of each is held out)
+# ---------------------------------------------------------------------------------------------
+
+PHRYGIAN = (0, 1, 3, 5, 7, 8, 10)
+DUNGEON_OSTINATO = (0, 7, 8, 7)  # semitones above the root: root, fifth, minor sixth, fifth
+SON_CLAVE = ((1.0, 2.0), (0.0, 1.5, 3.0))  # 2-3: the two side, then the three side
+
+
+def style_dungeon(a: Arrangement, c: BarContext) -> None:
+    """A game's dungeon (cave) theme (4/4, ~76-90; phrygian; sparse percussion): the
+    contrabass's ostinato in quarters (root, fifth, minor sixth, fifth), a string pad's chord
+    held through the bar, a celesta's single high notes now and then on an "and" (water
+    dripping), a flute's sparse tune; A: a low tom on 1 and a woodblock on 3 only; B: a frame
+    drum (the floor tom) on 1 and the "and" of 2 over a shaker's soft eighths, a tom roll into
+    the next section. Intro: the ostinato and the pad alone."""
+    b = c.b0
+    for k, step in enumerate(DUNGEON_OSTINATO):
+        a.hit("bass", b + k, c.root + step, 84 if k == 0 else 70, 0.8)
+    a.chord("pad", b, c.chord, 50, 3.9)
+    if c.label == "I":
+        return
+    for pos in (0.5, 1.5, 2.5, 3.5):
+        if a.rng.random() < 0.3:
+            a.hit("bells", b + pos, c.chord[int(a.rng.integers(0, 3))] + 24, 54, 0.5)
+    if c.drums and c.label == "A":
+        a.hit("drums", b, TOM_LO, 88)
+        a.hit("drums", b + 2, WOOD_HI, 60)
+    elif c.drums:
+        for pos in (0, 1.5):
+            a.hit("drums", b + pos, FLOOR_LO, 92 if pos == 0 else 76)
+        for k in range(8):
+            a.hit("drums", b + k / 2, SHAKER, 40 if k % 2 else 48)
+        if c.index == c.length - 1:
+            for j in range(4):
+                a.hit("drums", b + 3 + j / 4, TOM_LO, 60 + 10 * j)
+    if c.label == "A":
+        _line(a, "lead", c, (0.0, 2.0) if c.index % 2 == 0 else (1.0,), 70, 1.8, 12)
+    else:
+        _line(a, "lead", c, (0.0, 1.0, 1.5, 2.0, 3.0), 76, 0.9, 12)
+
+
+def style_shmup(a: Arrangement, c: BarContext) -> None:
+    """A shoot-'em-up's stage theme (4/4, ~176-196; power kit): the synth bass in driving
+    eighths (root, octave), distorted power chords on 1 and on the "and" of 2 (held), a string
+    pad, a square lead's tune (A) or its sixteenth-note runs (B); the kick on 1, 3 and the "and"
+    of 3, the snare on 2 and 4, the hats in eighths, a crash every two bars and a fill into
+    every section. The boss warning (W): a siren in the lead (half notes a semitone apart), the
+    kick on every beat, a floor tom on 2 and 4, no hats. Intro: a snare crescendo in eighths over
+    the bass."""
+    b = c.b0
+    for k in range(8):
+        a.hit("bass", b + k / 2, c.root + 12 * (k % 2), 94 if k % 2 == 0 else 80, 0.4)
+    power = [c.chord[0] - 12, c.chord[0] - 5, c.chord[0]]
+    if c.label == "I":
+        for k in range(8):
+            a.hit("drums", b + k / 2, SNARE, 50 + 4 * k + 20 * c.index, 0.2)
+        return
+    if c.label == "W":
+        for pos in (0, 2):
+            a.hit("lead", b + pos, c.chord[0] + 12 + (1 if pos else 0), 92, 1.9)
+        a.chord("guitar", b, power, 100, 3.9)
+        for k in range(4):
+            a.hit("drums", b + k, KICK, 104)
+        for pos in (1, 3):
+            a.hit("drums", b + pos, FLOOR_LO, 100)
+        return
+    a.chord("guitar", b, power, 100, 1.4)
+    a.chord("guitar", b + 1.5, power, 94, 2.4)
+    a.chord("pad", b, [p + 12 for p in c.chord], 54, 3.9)
+    for k in range(8):
+        a.hit("drums", b + k / 2, HAT, 64 if k % 2 == 0 else 50)
+    for pos in (0, 2, 2.5):
+        a.hit("drums", b + pos, KICK, 86 if pos == 2.5 else 104)
+    for pos in (1, 3):
+        a.hit("drums", b + pos, SNARE, 106)
+    if c.index % 2 == 0:
+        a.hit("drums", b, CRASH, 92, 1.0)
+    if c.index == c.length - 1:
+        _fill(a, c, b + 3.0)
+    if c.label == "A":
+        _line(a, "lead", c, (0.0, 1.0, 1.5, 2.0, 3.0) if c.index % 2 == 0 else (0.0, 2.0), 88,
+              0.45, 12)
+    else:
+        run = [*c.chord, c.chord[0] + 12]
+        for j in range(16):
+            a.hit("lead", b + j / 4, run[j % 4 if j < 8 else 3 - j % 4] + 12,
+                  86 if j % 4 == 0 else 70, 0.22)
+
+
+def style_eurobeat(a: Arrangement, c: BarContext) -> None:
+    """Eurobeat, a racing game's (4/4, ~150-160; electronic kit): the kick on every beat, an
+    open hat on every "and", a clap on 2 and 4, the bass in octaves on the eighths (low on the
+    beat, high on the "and"), a polysynth's arpeggio (eighths, sixteenths in the chorus), the
+    synth brass's stabs on the "and"s of 1, 2 and 4 in the verse, the lead's hook in the chorus
+    (C); the break (K) without drums and bass (the arpeggio, a held brass chord, the hook's
+    first notes). Intro and outro: kick, bass and arpeggio (the hats from the intro's middle)."""
+    b = c.b0
+    tones = [*c.chord, c.chord[0] + 12]
+    for k in range(16):
+        if c.label in ("C", "K") or k % 2 == 0:
+            a.hit("keys", b + k / 4, tones[(2 * k + k // 4) % 4] + 12, 66 if k % 4 == 0 else 52,
+                  0.2)
+    if c.label != "K":
+        for k in range(8):
+            a.hit("bass", b + k / 2, c.root + 12 * (k % 2), 96 if k % 2 == 0 else 84, 0.35)
+    if c.drums:
+        for k in range(4):
+            a.hit("drums", b + k, KICK, 110)
+            if c.label != "I" or c.index >= c.length // 2:
+                a.hit("drums", b + k + 0.5, OPEN, 74, 0.4)
+        if c.label not in ("I", "O"):
+            for pos in (1, 3):
+                a.hit("drums", b + pos, CLAP, 98)
+        _crash_on_section(a, c)
+    if c.label == "V":
+        for pos in (0.5, 1.5, 3.5):
+            a.chord("horns", b + pos, [p + 12 for p in c.chord], 90, 0.3)
+    elif c.label == "C":
+        _line(a, "lead", c, (0.0, 0.5, 1.0, 1.75, 2.5, 3.0), 96, 0.4, 24)
+    elif c.label == "K":
+        a.chord("horns", b, [p + 12 for p in c.chord], 66, 3.8)
+        if c.index % 2 == 0:
+            _line(a, "lead", c, (0.0, 0.5), 80, 0.4, 24)
+
+
+def style_puzzle(a: Arrangement, c: BarContext) -> None:
+    """A puzzle game's theme (2/4, the quarter annotated, 2 a bar; ~132-150; minor; a Russian
+    folk tune's manner): the tune in quarters and pairs of eighths (A) or in half notes over a
+    marimba's eighths (B), the bass on both beats (root, fifth), pizzicato chords on both "and"s,
+    the kick on 1, the snare on 2, a tambourine on the "and"s and a fill ending every section;
+    the level rising: every section after the third faster at once (``level_up``). Intro: the
+    bass and the pizzicato alone."""
+    b = c.b0
+    for k in range(2):
+        a.hit("bass", b + k, c.root + 7 * k, 94 if k == 0 else 82, 0.45)
+        a.chord("keys", b + k + 0.5, c.chord, 70, 0.2)
+    if c.label == "I":
+        return
+    if c.drums:
+        a.hit("drums", b, KICK, 98)
+        a.hit("drums", b + 1, SNARE, 88)
+        for k in range(2):
+            a.hit("drums", b + k + 0.5, TAMB, 60)
+        if c.index == c.length - 1:
+            _fill(a, c, b + 1.0)
+    if c.label == "A":
+        _line(a, "lead", c, (0.0, 1.0, 1.5) if c.index % 2 == 0 else (0.0, 0.5, 1.0), 88, 0.45)
+    else:
+        a.hit("lead", b, c.chord[int(a.rng.integers(0, 3))] + 12, 84, 1.9)
+        arp = [*c.chord, c.chord[1]]
+        for j in range(4):
+            a.hit("marimba", b + j / 2, arp[j] + 12, 72 if j % 2 == 0 else 58, 0.45)
+
+
+def style_victory(a: Arrangement, c: BarContext) -> None:
+    """A role-playing game's victory theme (4/4, ~116-132; orchestra kit): the fanfare (F, two
+    bars): the trumpets' three quick notes (triplet eighths) on 1 and a long note on 2, the
+    string tremolo, the timpani on 1 and 3, then a held chord, its last beat held (a fermata:
+    ``fanfare_hold``); the loop (L): the tuba on 1 and 3, the strings' chords on 2 and 4, the
+    snare's march figure, the bass drum on 1 and 3, the trumpet's tune doubled by a
+    glockenspiel; the middle (M): the horns' long tune over string eighths, the snare on 2 and 4
+    only."""
+    b = c.b0
+    for pos, step in ((0, 0), (2, 7)):
+        a.hit("bass", b + pos, c.root + step, 92, 0.9)
+    if c.label == "F":
+        for k in range(16):
+            a.hit("strings", b + k / 4, c.chord[k % 3] + 12, 60, 0.24)
+        for pos in (0, 2):
+            a.hit("timpani", b + pos, c.root + 12, 96, 0.5)
+        if c.index == 0:
+            for pos in (0, 1 / 3, 2 / 3):
+                a.chord("trumpet", b + pos, [c.chord[0] + 12, c.chord[2] + 12], 104, 0.25)
+            a.chord("trumpet", b + 1, [c.chord[1] + 12, c.chord[2] + 12], 104, 1.9)
+            a.chord("horns", b + 3, c.chord, 92, 0.9)
+        else:
+            a.chord("horns", b, c.chord, 100, 3.9)
+            a.chord("trumpet", b, [c.chord[0] + 12, c.chord[2] + 12], 106, 3.9)
+        if c.drums:
+            a.hit("drums", b, CONCERT_CYMBAL, 96, 1.0)
+        return
+    if c.label == "L":
+        for pos in (1, 3):
+            a.chord("strings", b + pos, c.chord, 74, 0.4)
+        for pos in (0.0, 1.0, 1.5, 2.0, 3.0):
+            note = c.chord[int(a.rng.integers(0, 3))] + 12
+            a.hit("trumpet", b + pos, note, 94, 0.45)
+            if pos in (0.0, 2.0):
+                a.hit("bells", b + pos, note + 12, 70, 0.5)
+        snare = (0, 0.75, 1, 2, 2.75, 3)
+    else:
+        for k in range(8):
+            a.hit("strings", b + k / 2, [*c.chord, c.chord[1]][k % 4], 62, 0.45)
+        _line(a, "horns", c, (0.0, 2.0) if c.index % 2 == 0 else (0.0,), 88, 1.9, 0)
+        snare = (1, 3)
+    if c.drums:
+        for pos in snare:
+            a.hit("drums", b + pos, SNARE, 88 if pos % 1 == 0 else 62)
+        for pos in (0, 2):
+            a.hit("drums", b + pos, ACOUSTIC_BD, 86)
+        if c.index == 0:
+            a.hit("drums", b, CONCERT_CYMBAL, 90, 1.0)
+
+
+def style_title(a: Arrangement, c: BarContext) -> None:
+    """A game's title-screen theme (4/4, ~92-104; orchestra kit) from a one-beat pickup (the
+    harp's rising arpeggio and the horns' upbeat into the downbeat): the strings' ostinato in
+    eighths (root, fifth, octave, fifth), the low strings on 1 and 3, the horns' and trumpets'
+    broad tune in halves and quarters, the timpani on 1 and 3, the concert bass drum on 1 and a
+    clash cymbal on every phrase's first bar, the choir in every A's second half; B softer and
+    without percussion (the harp in eighths, the horns' tune alone); the last A a minor third
+    up (``modulation``)."""
+    b = c.b0
+    if c.index < 0:
+        for j in range(6):
+            a.hit("harp", b + j / 6, [*c.chord, c.chord[0] + 12, c.chord[1] + 12,
+                                      c.chord[2] + 12][j], 56 + 5 * j, 0.3, swing=False)
+        a.hit("horns", b, c.chord[2], 84, 0.9)
+        return
+    ost = [c.root + 12, c.root + 19, c.root + 24, c.root + 19]
+    for k in range(8):
+        a.hit("strings", b + k / 2, ost[k % 4], 70 if k % 2 == 0 else 58, 0.45)
+    a.hit("bass", b, c.root, 90, 1.9)
+    a.hit("bass", b + 2, c.root + 7, 80, 1.9)
+    if c.label == "B":
+        for k in range(8):
+            a.hit("harp", b + k / 2, [*c.chord, c.chord[0] + 12][k % 4] + 12, 58, 0.5)
+        _line(a, "horns", c, (0.0, 2.0) if c.index % 2 == 0 else (0.0,), 78, 1.9, 0)
+        return
+    rhythm = ((0.0, 1.9), (2.0, 0.9), (3.0, 0.9)) if c.index % 2 == 0 else ((0.0, 3.9),)
+    for pos, dur in rhythm:
+        note = c.chord[int(a.rng.integers(0, 3))]
+        a.hit("horns", b + pos, note, 96, dur)
+        a.hit("trumpet", b + pos, note + 12, 90, dur)
+    for pos in (0, 2):
+        a.hit("timpani", b + pos, c.root + 12, 92 if pos == 0 else 80, 0.5)
+    if c.drums:
+        a.hit("drums", b, ACOUSTIC_BD, 88)
+        if c.index % 4 == 0:
+            a.hit("drums", b, CONCERT_CYMBAL, 96, 1.0)
+    if c.index >= c.length // 2:
+        a.chord("choir", b, [p + 12 for p in c.chord], 80, 3.9)
+
+
+def style_forest(a: Arrangement, c: BarContext) -> None:
+    """A game's forest (field) theme in 6/8 (2 dotted quarters a bar; ~64-76): the harp's
+    arpeggio in eighths (root, fifth, octave, tenth, octave, fifth), the pizzicato bass on both
+    beats (root, fifth), the slow strings' chord every two bars, the flute's tune in a quarter
+    and an eighth (A), an oboe's longer notes (B); a shaker in eighths (the beats louder) and a
+    low tom on 1, a tambourine on 2 in B. Intro and outro: the harp alone."""
+    b = c.b0
+    arp = [c.chord[0], c.chord[2], c.chord[0] + 12, c.chord[1] + 12, c.chord[0] + 12, c.chord[2]]
+    for j, p in enumerate(arp):
+        a.hit("keys", b + j / 3, p, 70 if j % 3 == 0 else 54, 0.6)
+    if c.label in ("I", "O"):
+        return
+    for k in range(2):
+        a.hit("bass", b + k, c.root + 7 * k, 84, 0.5)
+    if c.index % 2 == 0:
+        a.chord("strings", b, c.chord, 52, 3.9)
+    if c.drums:
+        for j in range(6):
+            a.hit("drums", b + j / 3, SHAKER, 52 if j % 3 == 0 else 38)
+        a.hit("drums", b, TOM_LO, 72)
+        if c.label == "B":
+            a.hit("drums", b + 1, TAMB, 64)
+    if c.label == "A":
+        for k in range(2):
+            note = c.chord[int(a.rng.integers(0, 3))] + 12
+            a.hit("lead", b + k, note, 84, 0.6)
+            a.hit("lead", b + k + 2 / 3, note + (2 if a.rng.random() < 0.5 else -1), 72, 0.3)
+    else:
+        _line(a, "oboe", c, (0.0, 1.0) if c.index % 2 == 0 else (0.0,), 78, 0.9, 12)
+
+
+def style_two_step(a: Arrangement, c: BarContext) -> None:
+    """A country two-step (4/4, ~164-184): the bass on 1 and 3 (root, fifth; a walk up into
+    the next chord in every section's last bar), the acoustic guitar's chord on 2 and 4 (the
+    boom-chick), the kick on 1 and 3, the snare on 2 and 4 (a cross-stick in the verse), the
+    hats in eighths; the telecaster's double stops on the "and"s in the verse, the fiddle's tune
+    in the chorus and its kickoff in the intro. Outro: the band on 1 and 3 only, then the last
+    chord."""
+    b = c.b0
+    last = c.index == c.length - 1
+    if last and c.label != "O":
+        for k, step in enumerate((0, 2, 4, 5)):
+            a.hit("bass", b + k, c.root + step, 90 if k == 0 else 80, 0.8)
+    else:
+        for pos, step in ((0, 0), (2, 7)):
+            a.hit("bass", b + pos, c.root + step, 94, 1.6)
+    stop = c.label == "O" and last
+    for pos in ((0, 2) if stop else (1, 3)):
+        a.chord("guitar", b + pos, c.chord, 82, 0.5)
+    if c.drums:
+        for pos in (0, 2):
+            a.hit("drums", b + pos, KICK, 100)
+        if not stop:
+            for pos in (1, 3):
+                a.hit("drums", b + pos, STICK if c.label == "V" else SNARE, 96)
+            for k in range(8):
+                a.hit("drums", b + k / 2, HAT, 60 if k % 2 == 0 else 46)
+        if last and c.label != "O":
+            _fill(a, c, b + 3.0)
+        _crash_on_section(a, c)
+    if c.label == "V":
+        for k in range(4):
+            a.chord("tele", b + k + 0.5, [c.chord[1] + 12, c.chord[2] + 12], 78, 0.2)
+    elif c.label in ("C", "I"):
+        _line(a, "lead", c, (0.0, 0.5, 1.0, 2.0, 3.0, 3.5) if c.index % 2 == 0 else
+              (0.0, 1.0, 2.0), 88, 0.45, 12)
+
+
+def style_big_band(a: Arrangement, c: BarContext) -> None:
+    """Big-band swing (4/4, ~150-172; swung eighths; jazz kit): the ride's spang-a-lang, the
+    hi-hat on 2 and 4, the bass walking in quarters, the piano comping on the swung "and" of 2,
+    the saxes' tune in the head (A, B) over the trombones' pads, the trumpets' answers; the shout
+    chorus (S): the full brass's hits on 1, the "and" of 2, 3 and the "and" of 4 (loud), the
+    drums kicking them (snare and kick with the brass), a crash on every bar's first hit; the
+    intro: brass hits on 1 and 3 over the time; the ending (O): the band on 1, 2 and 3, then a
+    held chord over a snare roll."""
+    b = c.b0
+    walk = [c.root, c.root + 4 if c.index % 2 else c.root + 7, c.root + 7 if c.index % 2
+            else c.root + 9, c.next_root - 1]
+    for k, p in enumerate(walk):
+        a.hit("bass", b + k, p, 90 if k == 0 else 80, 0.9)
+    voicing = [p + 12 for p in c.chord]
+    if c.label == "O":
+        if c.index == 0:
+            for k in range(3):
+                a.chord("horns", b + k, voicing, 104, 0.5)
+                a.hit("drums", b + k, SNARE, 100)
+                a.hit("drums", b + k, KICK, 96)
+        else:
+            a.chord("horns", b, voicing, 96, 3.9)
+            a.chord("trombones", b, c.chord, 92, 3.9)
+            for j in range(16):
+                a.hit("drums", b + j / 4, SNARE, 56 + 3 * j, 0.2, swing=False)
+        return
+    for k in range(4):
+        a.hit("drums", b + k, RIDE, 78 if k % 2 else 70)
+        if k % 2:
+            a.hit("drums", b + k, PEDAL, 72)
+            a.hit("drums", b + k + 0.5, RIDE, 60)
+    a.chord("keys", b + 1.5, c.chord, 66, 0.4)
+    if c.label == "I":
+        for pos in (0, 2):
+            a.chord("horns", b + pos, voicing, 96, 0.6)
+        return
+    if c.label == "S":
+        for pos in (0, 1.5, 2, 3.5):
+            a.chord("horns", b + pos, voicing, 112, 0.45)
+            a.chord("trombones", b + pos, c.chord, 106, 0.45)
+            a.hit("drums", b + pos, SNARE if pos % 1 else KICK, 100)
+        a.hit("drums", b, CRASH, 100, 1.0)
+        return
+    _line(a, "sax", c, (0.0, 1.0, 1.5, 2.5, 3.0) if c.index % 2 == 0 else (0.0, 0.5, 2.0),
+          86, 0.45, 12)
+    a.chord("trombones", b, c.chord, 62, 3.8)
+    if c.index % 2 == 1:
+        a.chord("horns", b + 2.5, voicing, 90, 0.4)
+    if c.label == "B":
+        a.hit("drums", b + 3.5, SNARE, 58)
+
+
+def style_gavotte(a: Arrangement, c: BarContext) -> None:
+    """A baroque gavotte (4/4, ~96-112; no drums) from a two-beat pickup (its phrases start at
+    the half bar): the harpsichord's chords on 1 and 3, the cello's continuo in quarters (root,
+    third, fifth, a step to the next root), the violin's tune in quarters and pairs of eighths,
+    the viola's inner line in half notes; every section's last bar a cadence (a half note on 1)
+    and the next phrase's upbeat on 3 and 4. The end broadened (``final_rit``)."""
+    b = c.b0
+    if c.index < 0:
+        for k in range(2):
+            a.hit("lead", b + k, c.chord[1 + k] + 12, 80 + 4 * k, 0.9)
+            a.hit("bass", b + k, c.root + 7 * k, 74, 0.9)
+        return
+    for pos in (0, 2):
+        a.chord("keys", b + pos, c.chord, 74 if pos == 0 else 64, 1.8, spread_ms=15)
+    if c.index == c.length - 1:
+        a.hit("bass", b, c.root, 86, 1.9)
+        a.hit("lead", b, c.chord[0] + 12, 84, 1.9)
+        for k in (2, 3):
+            a.hit("bass", b + k, c.root + 7 * (k - 2), 72, 0.9)
+            a.hit("lead", b + k, c.chord[k - 1] + 12, 78, 0.9)
+        a.hit("viola", b, c.chord[1], 64, 1.9)
+        return
+    third = c.chord[1] - c.chord[0]
+    step = 2 if c.next_root > c.root else -1
+    for k, p in enumerate((c.root, c.root + third, c.root + 7, c.next_root - step)):
+        a.hit("bass", b + k, p, 84 if k == 0 else 72, 0.9)
+    _line(a, "lead", c, (0.0, 1.0, 2.0, 2.5, 3.0) if c.index % 2 == 0 else
+          (0.0, 0.5, 1.0, 2.0, 3.0), 82, 0.45, 12)
+    for pos in (0, 2):
+        a.hit("viola", b + pos, c.chord[int(a.rng.integers(1, 3))], 62, 1.9)
+
+
+def style_hornpipe(a: Arrangement, c: BarContext) -> None:
+    """An Irish hornpipe (4/4, ~96-108; the eighths dotted, strongly swung) from a one-beat
+    pickup (two eighths into the downbeat): the fiddle's and the accordion's tune in swung
+    eighths, the guitar's boom-chick (the bass note on 1 and 3, the chord on 2 and 4), the
+    bodhran's low stroke on every beat (1 and 3 louder) with tipped eighths between (not in the
+    first A); every part's last bar the hornpipe's close: three stamped quarters on 1, 2 and 3
+    in the whole band, the next upbeat on 4."""
+    b = c.b0
+    scale = [*c.chord, c.chord[0] + 12, c.chord[1] + 12, c.chord[2] + 12]
+    if c.index < 0:
+        for j in range(2):
+            a.hit("lead", b + j / 2, scale[j + 1] + 12, 76 + 6 * j, 0.4)
+        return
+    close = c.index == c.length - 1
+    if close:
+        for k in range(3):
+            a.hit("lead", b + k, scale[2 - k] + 12, 96, 0.7)
+            a.hit("box", b + k, scale[2 - k], 88, 0.7)
+            a.chord("guitar", b + k, c.chord, 90, 0.6)
+        for j in range(2):
+            a.hit("lead", b + 3 + j / 2, scale[j + 1] + 12, 78, 0.4)
+    else:
+        up = c.index % 2 == 0
+        for j in range(8):
+            step = scale[j if up and j < 6 else (7 - j) % 6]
+            a.hit("lead", b + j / 2, step + 12, 88 if j % 2 == 0 else 66, 0.45)
+            if c.label == "B":
+                a.hit("box", b + j / 2, step, 74 if j % 2 == 0 else 58, 0.45)
+        for k in range(4):
+            if k % 2 == 0:
+                a.hit("guitar", b + k, c.root + 12 + 7 * (k // 2), 88, 0.8)
+            else:
+                a.chord("guitar", b + k, c.chord, 76, 0.4)
+    if c.drums:
+        for k in range(3 if close else 4):
+            a.hit("drums", b + k, TOM_LO, 98 if k % 2 == 0 else 84)
+            if not close:
+                a.hit("drums", b + k + 0.5, STICK, 54)
+
+
+def style_a_cappella(a: Arrangement, c: BarContext) -> None:
+    """An a-cappella choir piece (3/4, ~80-92; voices only, no instrument, no drums): the
+    basses on 1 (a dotted half, or a half and a quarter), the altos' and tenors' chord on every
+    beat (A) or on 1 and 3 (B, where the sopranos' tune moves in quarters), the sopranos' tune
+    in halves and quarters (A); the singers' rubato: every four-bar phrase pushing on towards its
+    middle and easing back into its end, its last beat a breath longer (``phrase_arch``); the
+    coda (O) a held chord."""
+    b = c.b0
+    if c.label == "O":
+        a.hit("bass", b, c.root + 12, 80, 2.9)
+        a.chord("choir", b, c.chord, 74, 2.9)
+        a.hit("lead", b, c.chord[0] + 12, 80, 2.9)
+        return
+    if a.rng.random() < 0.5:
+        a.hit("bass", b, c.root + 12, 84, 2.9)
+    else:
+        a.hit("bass", b, c.root + 12, 84, 1.9)
+        a.hit("bass", b + 2, c.root + 19, 76, 0.9)
+    if c.label == "A":
+        for k in range(3):
+            a.chord("choir", b + k, c.chord, 72 if k == 0 else 64, 0.9)
+        _line(a, "lead", c, (0.0, 2.0) if c.index % 2 == 0 else (0.0, 1.0, 2.0), 84, 0.9)
+    else:
+        for pos in (0, 2):
+            a.chord("choir", b + pos, c.chord, 70, 1.9 if pos == 0 else 0.9)
+        _line(a, "lead", c, (0.0, 1.0, 2.0), 86, 0.9)
+
+
+def style_latin_bolero(a: Arrangement, c: BarContext) -> None:
+    """A Cuban-Mexican bolero, the romantic song (4/4, ~76-88): the bongo's martillo in eighths
+    (the high drum's tip on the off-beats, its open tone on the beats, the low drum on 4), the
+    maracas in eighths, the claves' son clave 2-3 over two bars, the bass on 1, the "and" of 2
+    and 3 (a dotted quarter, an eighth, a half), the nylon guitar's strum on 1, 2, its "and" and
+    3 and 4; the requinto (a high guitar) in triplet arpeggios (intro) or answering the muted
+    trumpet's tune (A) with a run on 4, its own tune in B. Intro: the requinto over the
+    percussion."""
+    b = c.b0
+    tones = [*c.chord, c.chord[0] + 12]
+    if c.drums:
+        for k in range(8):
+            if k == 6:
+                a.hit("drums", b + 3, BONGO_LO, 90)
+            else:
+                a.hit("drums", b + k / 2, BONGO_HI, 82 if k % 2 == 0 else 56)
+            a.hit("drums", b + k / 2, MARACAS, 56 if k % 2 == 0 else 44)
+        for pos in SON_CLAVE[c.index % 2]:
+            a.hit("drums", b + pos, CLAVES, 84)
+    if c.label == "I":
+        for j in range(12):
+            a.hit("requinto", b + j / 3, tones[j % 4] + 12, 76 if j % 3 == 0 else 60, 0.3,
+                  swing=False)
+        return
+    for pos, dur in ((0, 1.4), (1.5, 0.5), (2, 1.9)):
+        a.hit("bass", b + pos, c.root + (7 if pos == 2 else 0), 90 if pos == 0 else 80, dur)
+    for pos in (0, 1, 1.5, 2, 3):
+        a.chord("guitar", b + pos, c.chord, 80 if pos == 0 else 62, 0.4)
+    if c.label == "A":
+        _line(a, "lead", c, (0.0, 1.0, 1.5) if c.index % 2 == 0 else (0.0, 2.0), 82, 0.9, 12)
+        for j in range(3):
+            a.hit("requinto", b + 3 + j / 3, tones[3 - j] + 12, 70, 0.3, swing=False)
+    else:
+        _line(a, "requinto", c, (0.0, 0.5, 1.0, 2.0, 2.5, 3.0), 80, 0.45, 12)
+
+
+def style_kpop(a: Arrangement, c: BarContext) -> None:
+    """K-pop electropop (4/4, ~120-130; electronic kit): the verse (V) a kick on 1 and the "and"
+    of 2, a clap on 2 and 4, sixteenth hats, a plucked synth on the off-beats, the bass with the
+    kick; the pre-chorus (P) four on the floor, a snare in eighths building (sixteenths in its
+    last bar); the chorus (C) four on the floor, claps on 2 and 4, open hats on the "and"s, the
+    synth hook, a vocal chop, the bass in off-beat eighths; the bridge (H) in a half-time feel
+    (a kick on 1, a snare on 3, rolling hats in sixteenths and thirty-seconds, the electric
+    piano's chords and a pad): annotated as written, like trap and half-time rock. Intro: the
+    electric piano and the vocal chop alone."""
+    b = c.b0
+    if c.label in ("I", "H"):
+        a.chord("keys", b, c.chord, 72, 1.9)
+        a.chord("keys", b + 2, c.chord, 64, 1.9)
+        a.hit("voices", b + 1.5, c.chord[2] + 12, 70, 0.4)
+        a.hit("voices", b + 3, c.chord[1] + 12, 66, 0.4)
+        if c.label == "I":
+            return
+        a.chord("pad", b, [p + 12 for p in c.chord], 54, 3.9)
+        a.hit("bass", b, c.root, 96, 1.9)
+        a.hit("drums", b, KICK, 108)
+        a.hit("drums", b + 2, SNARE, 110)
+        for j in range(16):
+            a.hit("drums", b + j / 4, HAT, 56 if j % 2 else 64)
+            if j in (13, 14, 15) and c.index % 2 == 1:
+                a.hit("drums", b + j / 4 + 0.125, HAT, 48)
+        return
+    chorus = c.label == "C"
+    kicks = (0, 1.5) if c.label == "V" else (0, 1, 2, 3)
+    for pos in kicks:
+        a.hit("drums", b + pos, KICK, 106)
+        if not chorus:
+            a.hit("bass", b + pos, c.root, 94, 0.8)
+    if chorus:
+        for k in range(4):
+            a.hit("bass", b + k + 0.5, c.root + 12 * (k % 2), 94, 0.4)
+            a.hit("drums", b + k + 0.5, OPEN, 70, 0.4)
+        _line(a, "lead", c, (0.0, 0.75, 1.5, 2.0, 3.0), 94, 0.4, 12)
+        a.hit("voices", b + 3.5, c.chord[2] + 12, 76, 0.3)
+        _crash_on_section(a, c)
+    if c.label == "P":
+        step = 0.25 if c.index == c.length - 1 else 0.5
+        for j in range(int(4 / step)):
+            a.hit("drums", b + j * step, SNARE, 50 + 40 * j * step / 4 + 10 * c.index)
+        a.chord("pad", b, [p + 12 for p in c.chord], 60, 3.9)
+    else:
+        for pos in (1, 3):
+            a.hit("drums", b + pos, CLAP, 100)
+    if c.label == "V":
+        for j in range(16):
+            a.hit("drums", b + j / 4, HAT, 54 if j % 2 else 62)
+        for k in range(4):
+            a.hit("keys", b + k + 0.5, c.chord[k % 3] + 12, 70, 0.2)
+        _line(a, "lead", c, (0.0, 1.0) if c.index % 2 == 0 else (2.0,), 74, 0.9, 12)
+
+
+def style_gigue(a: Arrangement, c: BarContext) -> None:
+    """A baroque gigue in 12/8 (4 dotted quarters a bar; ~88-104; no drums): the first violin's
+    running eighths (3 a beat) up and down the chord and the scale (A) or the gigue's long-short
+    (a quarter and an eighth) in B, the second violin in thirds below on the beats, the cello's
+    continuo in a quarter and an eighth on every beat (A) or running eighths (B: the subject in
+    the bass), the harpsichord's chords on 1 and 3; every section's last bar a cadence (a dotted
+    half on 1, the upbeat on 4). The end broadened (``final_rit``)."""
+    b = c.b0
+    scale = [c.chord[0], c.chord[0] + 2, c.chord[1], c.chord[2] - 2, c.chord[2], c.chord[2] + 2,
+             c.chord[0] + 12]
+    for pos in (0, 2):
+        a.chord("keys", b + pos, c.chord, 72 if pos == 0 else 62, 1.8, spread_ms=12)
+    if c.index == c.length - 1:
+        a.hit("lead", b, c.chord[0] + 12, 86, 2.9)
+        a.hit("violin2", b, c.chord[1], 70, 2.9)
+        a.hit("bass", b, c.root, 86, 2.9)
+        for j in range(3):
+            a.hit("lead", b + 3 + j / 3, scale[4 + j % 3] + 12, 74, 0.3)
+        a.hit("bass", b + 3, c.root + 7, 74, 0.9)
+        return
+    run = c.label == "A"
+    for k in range(4):
+        if run:
+            for j in range(3):
+                idx = 3 * k + j if c.index % 2 == 0 else 12 - 3 * k - j
+                a.hit("lead", b + k + j / 3, scale[idx % 7] + 12, 84 if j == 0 else 66, 0.3)
+            a.hit("bass", b + k, c.root + (7 if k % 2 else 0), 82, 0.6)
+            a.hit("bass", b + k + 2 / 3, c.root + (7 if k % 2 else 0), 64, 0.3)
+        else:
+            note = c.chord[int(a.rng.integers(0, 3))] + 12
+            a.hit("lead", b + k, note, 84, 0.6)
+            a.hit("lead", b + k + 2 / 3, note + 2, 68, 0.3)
+            for j in range(3):
+                a.hit("bass", b + k + j / 3, c.root + scale[(3 * k + j) % 7] - c.chord[0],
+                      80 if j == 0 else 64, 0.3)
+        a.hit("violin2", b + k, c.chord[1], 64, 0.9)
+
+
 @dataclass(frozen=True)
 class Style:
     """How a song of this style is arranged.
@@ -3918,8 +4512,91 @@ HELD_OUT_STYLES_7: dict[str, Style] = {
 
 
 #: Styles written for the current held-out split (seed 1 of each is held out) by someone who never
-#: ran the tracker on them.
-HELD_OUT_STYLES_8: dict[str, Style] = {}
+#: ran the tracker (nor any analysis) on them: game music (a dungeon, a shoot-'em-up stage, a
+#: racing game's eurobeat, a puzzle game speeding up level by level, a victory fanfare and its
+#: loop, a title theme from a pickup, a 6/8 forest theme) and real-instrument songs (a country
+#: two-step, big-band swing with a shout chorus, a gavotte from a half-bar pickup, a hornpipe, an
+#: a-cappella choir, a Latin bolero, K-pop with a half-time bridge, a 12/8 gigue), with new
+#: tempo maps (``level_up``, ``fanfare_hold``, ``phrase_arch``).
+HELD_OUT_STYLES_8: dict[str, Style] = {
+    "dungeon": Style(style_dungeon, (4, 4), (76, 90),
+                     (("I", 2, False), ("A", 4, True), ("B", 4, True), ("A", 4, True),
+                      ("B", 4, True), ("I", 2, False)),
+                     "minor", PHRYGIAN, instruments=(("bass", 43), ("pad", 48), ("bells", 8),
+                                                     ("lead", 73))),
+    "shmup": Style(style_shmup, (4, 4), (176, 196),
+                   (("I", 2, True), ("A", 8, True), ("B", 8, True), ("W", 4, True),
+                    ("A", 8, True), ("B", 8, True)),
+                   "minor", MINOR, instruments=(("bass", 38), ("guitar", 30), ("pad", 48),
+                                                ("lead", 80)), kit=16),
+    "eurobeat": Style(style_eurobeat, (4, 4), (150, 160),
+                      (("I", 4, True), ("V", 8, True), ("C", 8, True), ("K", 4, False),
+                       ("C", 8, True), ("O", 2, True)),
+                      "minor", MINOR, instruments=(("bass", 39), ("keys", 90), ("horns", 62),
+                                                   ("lead", 81)), kit=24),
+    "puzzle_24": Style(style_puzzle, (2, 4), (132, 150),
+                       (("I", 2, True), ("A", 16, True), ("B", 8, True), ("A", 16, True),
+                        ("A", 16, True)),
+                       "minor", MINOR, instruments=(("bass", 33), ("keys", 45), ("lead", 71),
+                                                    ("marimba", MARIMBA)),
+                       chord_bars=2, tempo_map="level_up"),
+    "victory": Style(style_victory, (4, 4), (116, 132),
+                     (("F", 2, True), ("L", 8, True), ("M", 4, True), ("L", 8, True)),
+                     "pop", instruments=(("trumpet", 56), ("horns", 60), ("bass", 58),
+                                         ("strings", 48), ("bells", 9), ("timpani", 47)),
+                     kit=48, tempo_map="fanfare_hold"),
+    "title_theme": Style(style_title, (4, 4), (92, 104),
+                         (("A", 8, True), ("B", 4, False), ("A", 8, True)),
+                         "minor", MINOR, instruments=(("strings", 48), ("bass", 43),
+                                                      ("horns", 60), ("trumpet", 56),
+                                                      ("timpani", 47), ("harp", 46),
+                                                      ("choir", 52)),
+                         kit=48, pickup=1, modulation=3),
+    "forest_68": Style(style_forest, (6, 8), (64, 76),
+                       (("I", 2, False), ("A", 8, True), ("B", 8, True), ("A", 8, True),
+                        ("O", 2, False)),
+                       "pop", instruments=(("keys", 46), ("bass", 45), ("strings", 49),
+                                           ("lead", 73), ("oboe", 68))),
+    "two_step": Style(style_two_step, (4, 4), (164, 184),
+                      (("I", 2, True), ("V", 8, True), ("C", 8, True), ("V", 8, True),
+                       ("C", 8, True), ("O", 2, True)),
+                      "pop", instruments=(("bass", 32), ("guitar", 25), ("tele", 27),
+                                          ("lead", 110))),
+    "big_band": Style(style_big_band, (4, 4), (150, 172),
+                      (("I", 4, True), ("A", 8, True), ("B", 8, True), ("A", 8, True),
+                       ("S", 8, True), ("O", 2, True)),
+                      "jazz", swing=(0.62, 0.67),
+                      instruments=(("bass", 32), ("keys", 0), ("sax", 65), ("horns", 61),
+                                   ("trombones", 57)), kit=32),
+    "gavotte": Style(style_gavotte, (4, 4), (96, 112),
+                     (("A", 4, False), ("A", 4, False), ("B", 6, False), ("B", 6, False)),
+                     "pop", drums=False,
+                     instruments=(("keys", 6), ("bass", 42), ("lead", 40), ("viola", 41)),
+                     tempo_map="final_rit", pickup=2),
+    "hornpipe": Style(style_hornpipe, (4, 4), (96, 108),
+                      (("A", 8, False), ("B", 8, True), ("A", 8, True)),
+                      "pop", swing=(0.64, 0.7),
+                      instruments=(("lead", 40), ("box", 21), ("guitar", 25)), pickup=1),
+    "a_cappella_34": Style(style_a_cappella, (3, 4), (80, 92),
+                           (("A", 8, False), ("B", 8, False), ("A", 8, False), ("O", 2, False)),
+                           "pop", drums=False,
+                           instruments=(("bass", 52), ("choir", 52), ("lead", 53)),
+                           tempo_map="phrase_arch"),
+    "latin_bolero": Style(style_latin_bolero, (4, 4), (76, 88),
+                          (("I", 2, True), ("A", 6, True), ("B", 6, True), ("A", 6, True)),
+                          "pop", instruments=(("bass", 32), ("guitar", 24), ("requinto", 24),
+                                              ("lead", 59))),
+    "kpop": Style(style_kpop, (4, 4), (120, 130),
+                  (("I", 2, False), ("V", 4, True), ("P", 4, True), ("C", 8, True),
+                   ("H", 4, True), ("C", 8, True)),
+                  "minor", MINOR, instruments=(("bass", 38), ("keys", 5), ("pad", 95),
+                                               ("lead", 81), ("voices", 54)), kit=24),
+    "gigue_128": Style(style_gigue, (12, 8), (88, 104),
+                       (("A", 4, False), ("A", 4, False), ("B", 4, False), ("B", 4, False)),
+                       "pop", drums=False,
+                       instruments=(("keys", 6), ("lead", 40), ("violin2", 40), ("bass", 42)),
+                       tempo_map="final_rit"),
+}
 
 
 def style_of(name: str) -> Style:
@@ -4198,12 +4875,53 @@ TEMPO_MAPS_7: dict[str, Callable[..., np.ndarray]] = {
     "viennese": _viennese, "lift": _lift, "jaleo": _jaleo, "maestoso": _maestoso}
 
 
+def _level_up(base: float, rng: np.random.Generator, form: list[tuple[str, int, bool]],
+              meters: list[list[int]]) -> np.ndarray:
+    """Steady for the first three sections; every later section 1.06-1.1 times faster than the
+    one before, at once (a puzzle game's music speeding up as the level rises)."""
+    step = rng.uniform(1.06, 1.1)
+    return np.concatenate([np.full(sum(m), base * step ** max(k - 2, 0))
+                           for k, m in enumerate(meters)])
+
+
+def _fanfare_hold(base: float, rng: np.random.Generator, form: list[tuple[str, int, bool]],
+                  meters: list[list[int]]) -> np.ndarray:
+    """Steady; the first section's (a fanfare's) beat before last a little broader and its last
+    beat held 2-2.5 times as long (a fermata on its last chord) before the loop, a tempo."""
+    bpm = np.full(sum(map(sum, meters)), base)
+    end = sum(meters[0])
+    bpm[end - 2] *= 0.92
+    bpm[end - 1] /= rng.uniform(2.0, 2.5)
+    return bpm
+
+
+def _phrase_arch(base: float, rng: np.random.Generator, form: list[tuple[str, int, bool]],
+                 meters: list[list[int]]) -> np.ndarray:
+    """A choir's rubato: every four-bar phrase starting at 98 % of the tempo, pushing on to
+    1.03-1.05 times it at its middle and easing back to 88 % at its end, its last beat a breath
+    longer (80 % of that)."""
+    flat = [m for section in meters for m in section]
+    peak = rng.uniform(1.03, 1.05)
+    out = []
+    for start in range(0, len(flat), 4):
+        x = np.linspace(0.0, 1.0, sum(flat[start:start + 4]))
+        shape = np.where(x < 0.5, 0.98 + (peak - 0.98) * 2 * x, peak + (0.88 - peak) * (2 * x - 1))
+        shape[-1] *= 0.8
+        out.append(base * shape)
+    return np.concatenate(out)
+
+
+#: Tempo maps written for HELD_OUT_STYLES_8 (drawn like those of ``TEMPO_MAPS_6``).
+TEMPO_MAPS_8: dict[str, Callable[..., np.ndarray]] = {
+    "level_up": _level_up, "fanfare_hold": _fanfare_hold, "phrase_arch": _phrase_arch}
+
+
 def _tempo_map_6(style: Style, rng: np.random.Generator, meters: list[list[int]]
                  ) -> np.ndarray:
     """Tempo (BPM) of every beat of a song with a pickup, a meter change or a map of
     ``TEMPO_MAPS_6`` (else steady)."""
     base = float(np.round(rng.uniform(*style.tempo), 1))
-    maps = {**TEMPO_MAPS_6, **TEMPO_MAPS_7}
+    maps = {**TEMPO_MAPS_6, **TEMPO_MAPS_7, **TEMPO_MAPS_8}
     if style.tempo_map in maps:
         bpm = maps[style.tempo_map](base, rng, list(style.form), meters)
     elif style.tempo_map == "steady":
@@ -4319,7 +5037,8 @@ def make_song(style_name: str, seed: int) -> DevSong:
     arr = Arrangement(meter, beat_ticks, rng, swing=float(rng.uniform(*style.swing)),
                       swing_unit=style.swing_unit)
     for name, program in style.instruments:
-        arr.part(name, program, jitter_ms=12.0 if style.tempo_map in ("rubato", "free", "fermata")
+        arr.part(name, program, jitter_ms=12.0 if style.tempo_map in ("rubato", "free", "fermata",
+                                                                  "phrase_arch")
                  else 7.0)
     if style.drums:
         arr.part("drums", style.kit, jitter_ms=4.0, drums=True)
@@ -4328,7 +5047,7 @@ def make_song(style_name: str, seed: int) -> DevSong:
     form = list(style.form)
     meters = _bar_meters(style, meter)
     new_grid = bool(style.pickup or style.bar_meters
-                    or style.tempo_map in {**TEMPO_MAPS_6, **TEMPO_MAPS_7})
+                    or style.tempo_map in {**TEMPO_MAPS_6, **TEMPO_MAPS_7, **TEMPO_MAPS_8})
     arr.bpm = list(_tempo_map_6(style, rng, meters) if new_grid
                    else _tempo_map(style, rng, form, meter))
     beat = style.pickup
