@@ -764,10 +764,10 @@ def _songs_7() -> dict[str, ds.DevSong]:
 
 def test_held_out_7_styles_are_new_and_folded_into_dev():
     """The 15 styles written for the held-out split of 2026-12-07 (third session): seed 1 of each
-    is in dev now, seed 9 held out; no earlier style shares its name, bar writer or form; mostly 4/4 and 3/4, some 2/4,
-    6/8, 12/8 and a reel in cut time, no odd meter; the conventions hold (2/2 -> 2 half notes a
-    bar, 12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated material is labelled
-    alike; every bar has a note on its downbeat and most beats have one."""
+    is in dev now, seed 9 held out; no earlier style shares its name, bar writer or form; mostly
+    4/4 and 3/4, some 2/4, 6/8, 12/8 and a reel in cut time, no odd meter; the conventions hold
+    (2/2 -> 2 half notes a bar, 12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated
+    material is labelled alike; every bar has a note on its downbeat and most beats have one."""
     only = set(ds.HELD_OUT_STYLES_7)
     assert len(only) == 15
     earlier = [style for table in TABLES_6 for style in table.values()]
@@ -945,3 +945,169 @@ def test_held_out_7_grooves_are_as_described():
     means = [np.mean([v for t, _, v in strings if s * 1920 <= t < (s + 2) * 1920])
              for s in (0, 2, 6, 14)]
     assert np.all(np.diff(means) > 8)
+
+
+# ---------------------------------------------------------------------------------------------
+# HELD_OUT_STYLES_8: the styles written for the current held-out split (seed 1 of each held out)
+# ---------------------------------------------------------------------------------------------
+
+TABLES_7 = (*TABLES_6, ds.HELD_OUT_STYLES_7)
+
+
+@functools.cache
+def _songs_8() -> dict[str, ds.DevSong]:
+    """Seed 1 of every style of HELD_OUT_STYLES_8 (made once for these tests; not mutated)."""
+    return {name: ds.make_song(name, 1) for name in ds.HELD_OUT_STYLES_8}
+
+
+def test_held_out_8_styles_are_new_and_held_out():
+    """The 15 styles written for the held-out split of 2026-12-07 (fourth session): seed 1 of
+    each is held out and no dev song has the style; no earlier style shares its name, bar writer
+    or form; mostly 4/4 and 3/4, some 2/4, 6/8 and 12/8, no odd meter; the conventions hold
+    (12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated material is labelled
+    alike; every bar has a note on its downbeat and most beats have one."""
+    only = set(ds.HELD_OUT_STYLES_8)
+    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_8
+    earlier = [style for table in TABLES_7 for style in table.values()]
+    assert not only & {name for table in TABLES_7 for name in table}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT) and len(ds.HELD_OUT) == 105 + 15
+    assert not only & {_style(n) for n in ds.DEV}
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_8[s] for s in only)
+    for style in ds.HELD_OUT_STYLES_8.values():
+        assert all(style.write is not d.write and style.form != d.form for d in earlier)
+    assert len({s.write for s in ds.HELD_OUT_STYLES_8.values()}) == len(only)
+    assert len({s.form for s in ds.HELD_OUT_STYLES_8.values()}) == len(only)
+    expected = {(2, 4): (2, 480), (3, 4): (3, 480), (4, 4): (4, 480), (6, 8): (2, 720),
+                (12, 8): (4, 720)}
+    songs = _songs_8()
+    signatures = [s.signature for s in songs.values()]
+    assert set(signatures) == set(expected)
+    assert signatures.count((4, 4)) + signatures.count((3, 4)) >= 9
+    _check_conventions(songs, expected, max_seconds=66.0)
+    assert {n for n, s in songs.items() if not s.drums} == {"gavotte", "a_cappella_34",
+                                                            "gigue_128"}
+    assert ds.make_song("kpop", 1).midi == songs["kpop"].midi
+    assert ds.make_song("kpop", 2).midi != songs["kpop"].midi
+
+
+def test_held_out_8_pickups_and_the_title_themes_key_change():
+    """The title theme and the hornpipe start on a one-beat pickup (a 1/4 bar), the gavotte on
+    a two-beat one (a 2/4 bar: its phrases start at the half bar): the first downbeat is the
+    pickup's length in, something plays on every beat of it, the first section starts at 0. The
+    title theme's last A is its first a minor third up, bar by bar (the low strings)."""
+    songs = _songs_8()
+    pickups = {name: s.pickup for name, s in ds.HELD_OUT_STYLES_8.items() if s.pickup}
+    assert pickups == {"title_theme": 1, "gavotte": 2, "hornpipe": 1}
+    for name, beats in pickups.items():
+        song = songs[name]
+        assert song.downbeats[0] == song.beats[beats] > 0 and song.sections[0][0] == 0.0
+        assert _signature_events(song)[:2] == [(0, beats, 4), (beats * 480, 4, 4)]
+        onsets = np.array(_notes_on(song.midi))
+        assert all(np.min(np.abs(onsets - k * 480)) < 40 for k in range(beats)), name
+    title = songs["title_theme"]
+    bars: dict[int, set[int]] = {}
+    for tick, pitch, _ in _part_notes(title, 43):
+        bars.setdefault((round(tick / 240) * 240 - 480) // 1920, set()).add(pitch)
+    assert ds.style_of("title_theme").modulation == 3
+    assert all({p + 3 for p in bars[k]} == bars[12 + k] for k in range(8))
+
+
+def test_held_out_8_tempo_maps():
+    """The puzzle game's music steps up at once, by the same factor (1.06-1.1), at every section
+    after the third (steady within each); the victory fanfare holds its last beat 2-2.5 times as
+    long before the loop, a tempo; the choir's every four-bar phrase pushes on to its middle and
+    eases back into its end, its last beat the longest; the gavotte and the gigue broaden their
+    last two bars. No earlier style has the new tempo maps."""
+    songs = _songs_8()
+    puzzle = songs["puzzle_24"]
+    tempo = 60 / np.diff(puzzle.beats)
+    levels = [tempo[_section_beats(puzzle, k)] for k in range(len(puzzle.sections))]
+    assert all(np.ptp(level) < 1e-6 for level in levels)
+    assert levels[0][0] == pytest.approx(puzzle.tempo) == levels[2][0]
+    step = levels[3][0] / levels[2][0]
+    assert 1.059 <= step <= 1.101 and levels[4][0] / levels[3][0] == pytest.approx(step, rel=1e-4)
+    victory = songs["victory"]
+    ibi = np.diff(victory.beats)
+    fanfare = _section_beats(victory, 0)
+    assert np.ptp(ibi[fanfare[:-2]]) < 1e-6 and ibi[fanfare[-2]] > ibi[0]
+    assert 1.99 <= ibi[fanfare[-1]] / ibi[0] <= 2.51
+    assert np.ptp(ibi[fanfare[-1] + 1:]) < 1e-6 and victory.tempo == pytest.approx(60 / ibi[0])
+    choir = songs["a_cappella_34"]
+    tempo = 60 / np.diff(choir.beats)
+    for start in range(0, len(tempo) - 11, 12):
+        phrase = tempo[start:start + 12]
+        assert phrase[6] > 1.02 * phrase[0] and phrase[6] > 1.1 * phrase[-2]
+        assert np.argmin(phrase) == 11 and np.argmax(phrase) in (5, 6)
+    for name in ("gavotte", "gigue_128"):
+        song = songs[name]
+        ibi = np.diff(song.beats)
+        tail = 2 * song.meter
+        assert np.ptp(ibi[:-tail]) < 1e-6 and np.all(np.diff(ibi[-tail:]) > 0)
+    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
+    assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_8)
+    assert {s.tempo_map for s in ds.HELD_OUT_STYLES_8.values()} >= set(ds.TEMPO_MAPS_8)
+
+
+def _positions(song: ds.DevSong, ticks: np.ndarray, label: str) -> set[float]:
+    """Where in their bars (beats, to the nearest eighth) the notes at ``ticks`` of the sections
+    labelled ``label`` fall."""
+    return {round(2 * pos) / 2 for lab, pos, _ in _where(song, ticks) if lab == label}
+
+
+def test_held_out_8_grooves_are_as_described():
+    """Eurobeat: the kick on every beat but in the drumless break; K-pop: the bridge's snare on 3
+    only (half time), the chorus's kick on every beat; big band: the shout chorus louder than the
+    head; the hornpipe's close (the bodhran on 1, 2 and 3 only in every part's last bar) and no
+    bodhran in the first A; the bolero's bass on 1, the "and" of 2 and 3 and its son clave; the
+    two-step's kick on 1 and 3; the dungeon's sparse A (a low tom on 1, a woodblock on 3); the
+    shoot-'em-up's warning (the kick on every beat, no hats); the choir only voices."""
+    songs = _songs_8()
+    euro = songs["eurobeat"]
+    kicks = _drum_ticks(euro, ds.KICK)
+    labels = [lab for lab, n, _ in ds.style_of("eurobeat").form for _ in range(n)]
+    for k, label in enumerate(labels):
+        heard = [np.min(np.abs(kicks - (4 * k + j) * 480)) < 40 for j in range(4)]
+        assert all(heard) if label != "K" else not any(heard)
+    kpop = songs["kpop"]
+    assert _positions(kpop, _drum_ticks(kpop, ds.SNARE), "H") == {2.0}
+    assert _positions(kpop, _drum_ticks(kpop, ds.KICK), "C") == {0.0, 1.0, 2.0, 3.0}
+    assert _positions(kpop, _drum_ticks(kpop, ds.KICK), "V") == {0.0, 1.5}
+    band = songs["big_band"]
+    horns = _part_notes(band, 61)
+    where = _where(band, np.array([t for t, _, _ in horns]))
+    vel = {lab: np.mean([v for (_, _, v), (lab_, _, _) in zip(horns, where, strict=True)
+                         if lab_ == lab]) for lab in ("A", "S")}
+    assert vel["S"] > vel["A"] + 15
+    assert _positions(band, _drum_ticks(band, ds.PEDAL), "A") == {1.0, 3.0}
+    horn = songs["hornpipe"]
+    form = ds.style_of("hornpipe").form
+    bar_labels = [(lab, i == n - 1) for lab, n, _ in form for i in range(n)]
+    per_bar: dict[int, list[float]] = {}
+    down = np.searchsorted(horn.beats, horn.downbeats - 1e-9)
+    for tick in _drum_ticks(horn, ds.TOM_LO):
+        bar = int(np.searchsorted(down, (tick + 40) / 480, side="right")) - 1
+        per_bar.setdefault(bar, []).append(round(tick / 480 - down[bar]))
+    assert min(per_bar) == 8  # (the first A: no bodhran)
+    for bar, (_, close) in enumerate(bar_labels[8:], start=8):
+        assert sorted(per_bar[bar]) == ([0, 1, 2] if close else [0, 1, 2, 3]), bar
+    bolero = songs["latin_bolero"]
+    bass = np.array([t for t, _, _ in _part_notes(bolero, 32)])
+    assert _positions(bolero, bass, "A") == _positions(bolero, bass, "B") == {0.0, 1.5, 2.0}
+    sides: dict[int, set[float]] = {0: set(), 1: set()}  # the clave's bars alternate 2, 3
+    for tick in _drum_ticks(bolero, ds.CLAVES)[:-1]:  # (the last: the final downbeat's hit)
+        bar = int((tick + 40) // 1920)
+        sides[bar % 2].add(round(2 * (tick / 480 - 4 * bar)) / 2)
+    assert sides == {0: {1.0, 2.0}, 1: {0.0, 1.5, 3.0}}
+    step = songs["two_step"]
+    assert _positions(step, _drum_ticks(step, ds.KICK), "V") == {0.0, 2.0}
+    dungeon = songs["dungeon"]
+    drums = np.concatenate([_drum_ticks(dungeon, key) for key in (ds.TOM_LO, ds.WOOD_HI)])
+    assert _positions(dungeon, drums, "A") == {0.0, 2.0}
+    assert len([1 for lab, _, _ in _where(dungeon, drums) if lab == "A"]) == 2 * 8
+    assert "I" not in {lab for lab, _, _ in _where(dungeon, drums)}
+    shmup = songs["shmup"]
+    assert _positions(shmup, _drum_ticks(shmup, ds.KICK), "W") == {0.0, 1.0, 2.0, 3.0}
+    assert "W" not in {lab for lab, _, _ in _where(shmup, _drum_ticks(shmup, ds.HAT))}
+    _, tracks = _tracks(songs["a_cappella_34"].midi)
+    programs = {e[1] for track in tracks for _, e in _events(track) if e[0] & 0xF0 == 0xC0}
+    assert programs == {52, 53}

@@ -108,8 +108,20 @@ Measured once (2026-12-07, end of the third session), those were folded into :da
 songs.
 
 :data:`HELD_OUT` is now seed 9 of every style so far (those of :data:`HELD_OUT_STYLES_7`
-included, 105 songs) and seed 1 of each style of :data:`HELD_OUT_STYLES_8`, written for it by
-someone who never ran the tracker (nor any analysis) on them.
+included, 105 songs) and seed 1 of each style of :data:`HELD_OUT_STYLES_8` (15 songs), written
+for it by someone who never ran the tracker (nor any analysis) on them, representative of what
+users upload (game music and real instruments) rather than a torture test: a game's dungeon
+theme (a phrygian ostinato, sparse percussion), a shoot-'em-up stage at ~176-196, a racing
+game's eurobeat (four on the floor, octave bass, a drumless break), a puzzle game's 2/4 theme
+speeding up at once level by level, a role-playing game's victory fanfare (its last chord held)
+and its loop, a title-screen theme from a one-beat pickup (its last A a minor third up), a game's
+forest theme in 6/8, a country two-step, big-band swing with a shout chorus, a baroque gavotte
+from a two-beat (half-bar) pickup, an Irish hornpipe from a one-beat pickup (dotted eighths,
+three stamped quarters closing every part), an a-cappella choir in 3/4 breathing phrase by
+phrase, a Cuban-Mexican bolero (martillo, son clave), K-pop with a half-time bridge and a
+baroque gigue in 12/8. No new annotation convention: a half-time bridge is annotated as
+written, like trap's and half-time rock's; a held fermata is one (long) beat, as in the hymn;
+pickups as before (the gavotte's two beats are beats, its first downbeat after them).
 
     python -m benchmarks.devset.make_devset [--split dev|held_out|all] [--out DIR] [--only NAME ...]
 """
@@ -3965,7 +3977,8 @@ class Style:
     in); ``bar_meters`` gives the sections of a label another meter (annotated beats of each of
     their bars, cycled: a 3/4 bridge in a 4/4 song, 4 + 3 alternating, a 2/4 bar ending a
     chorus). Tempo maps ``final_rit``, ``slow_bridge`` and ``hurry`` (see ``TEMPO_MAPS_6``);
-    ``viennese``, ``lift``, ``jaleo`` and ``maestoso`` (see ``TEMPO_MAPS_7``).
+    ``viennese``, ``lift``, ``jaleo`` and ``maestoso`` (see ``TEMPO_MAPS_7``); ``level_up``,
+    ``fanfare_hold`` and ``phrase_arch`` (see ``TEMPO_MAPS_8``).
     """
 
     write: Callable[[Arrangement, BarContext], None]
