@@ -149,3 +149,21 @@ def test_sections_start_where_the_order_list_returns():
     assert modules.section_starts([0, 1, 2, 3, 1, 2, 3, 4, 5, 4, 5]) == [0, 4, 7, 9]
     assert modules.section_starts([0, 0, 1, 1, 2, 2]) == [0]  # no return: one section
     assert modules.section_starts([0, 1, 0, 1, 2, 3]) == [0, 2, 4]
+
+
+def test_the_benchmark_reads_the_modules_split(monkeypatch):
+    """``analysis_quality.py --devset --split modules`` scores these songs, also by where
+    their grid comes from (nothing is run)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "analysis_quality.py"
+    spec = importlib.util.spec_from_file_location("_bench_analysis_quality_mod", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(modules, "songs", lambda: ["the module songs"])
+    assert module.devset_songs("modules") == ["the module songs"]
+    rows = [{"split": "modules", "truth_source": "header"},
+            {"split": "modules", "truth_source": "convention"},
+            {"split": "dev", "truth_source": "exact"}]
+    assert [r["split"] for r in module.module_parts(rows)] == ["mod:head", "mod:conv"]
