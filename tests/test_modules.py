@@ -102,7 +102,7 @@ def test_song_truth_and_cache(tmp_path, monkeypatch):
     # 4 rows a beat by convention (speed 6, tempo 125: 125 BPM), 16 rows a bar; the pattern
     # break starts a bar
     assert (song.rows_per_beat, song.rows_per_bar, song.truth_source) == (4, 16, "convention")
-    assert song.meter == 4
+    assert song.meter == 4 and song.ticks_per_beat == 24
     np.testing.assert_allclose(song.beats, [starts[i] for i in range(0, 80, 4)], atol=1e-3)
     np.testing.assert_allclose(song.downbeats, [starts[i] for i in (0, 16, 32, 48, 64)],
                                atol=1e-3)
@@ -127,22 +127,28 @@ def test_header_highlights_are_read_from_impulse_tracker_files():
     assert modules.header_highlights(tiny_mod()) is None
 
 
-def test_grid_by_convention_doubles_fast_rows():
-    # speed 6, tempo 125: 4 rows a beat (125 BPM); speed 3: 8 rows (the same 125 BPM)
-    assert modules.choose_grid(None, 0.12) == (4, 16, "convention")
-    assert modules.choose_grid(None, 0.06) == (8, 32, "convention")
-    assert modules.choose_grid((4, 16), 0.06) == (8, 32, "convention")  # IT's default
-    # speed 2, tempo 176 (0.028 s a row): 16 rows a beat, 132 BPM
-    assert modules.choose_grid(None, 2.5 / 176 * 2)[0] == 16
+def test_grid_by_convention_is_the_trackers_tempo():
+    # the beat nearest 24 ticks: 4 rows at speed 6, 8 at speed 3, 16 at speed 2
+    assert modules.choose_grid(None, 6) == (4, 16, "convention")
+    assert modules.choose_grid(None, 3) == (8, 32, "convention")
+    assert modules.choose_grid((4, 16), 3) == (8, 32, "convention")  # IT's default
+    assert modules.choose_grid(None, 2)[0] == 16
+    assert modules.choose_grid(None, 5)[0] == modules.choose_grid(None, 8)[0] == 4
+    assert modules.choose_grid(None, 4)[0] == 8  # 32 ticks nearer 24 than 16
 
 
 def test_grid_from_header_keeps_the_composers_bar():
-    # 6 rows a beat, 24 a bar, rows of 0.08 s: 125 BPM, 4 beats a bar
-    assert modules.choose_grid((6, 24), 0.08) == (6, 24, "header")
-    # 4/12 at 0.05 s a row: 4 rows would be 300 BPM, so the beat is the 12-row group
-    assert modules.choose_grid((4, 12), 0.05) == (12, 48, "header")
+    # 6 rows a beat, 24 a bar at speed 4: 24 ticks, 4 beats a bar
+    assert modules.choose_grid((6, 24), 4) == (6, 24, "header")
+    # 4/12 at speed 2: 4 rows are 8 ticks, so the beat is the 12-row group (bars of 4 beats)
+    assert modules.choose_grid((4, 12), 2) == (12, 48, "header")
     # 2/12 is compound (6 highlights a bar, as 6/8): the beat is 6 rows, 2 a bar
-    assert modules.choose_grid((2, 12), 0.087) == (6, 12, "header")
+    assert modules.choose_grid((2, 12), 4) == (6, 12, "header")
+
+
+def test_tempo_is_the_longest_beat_within_read_jitter():
+    beats = np.cumsum(np.r_[0.0, [0.4, 0.4004, 0.3996, 0.4, 0.4003] * 3, [0.5] * 4])
+    assert modules.longest_tempo(beats, beats[-1] + 0.5) == pytest.approx(150.0, abs=0.05)
 
 
 def test_sections_start_where_the_order_list_returns():

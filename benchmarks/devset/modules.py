@@ -15,15 +15,18 @@ The grid (rows per beat, rows per bar):
   header bytes 0x1E and 0x1F). When set away from the default 4/16 they are the composer's
   grid: ``truth_source`` = ``header``.
 - Other files (MOD, XM, S3M) store none, and an IT file left at 4/16 tells nothing either:
-  the trackers' own convention, 4 rows a beat and 16 a bar (FastTracker's and ProTracker's
-  "BPM" is the tempo of 4 rows at speed 6), ``truth_source`` = ``convention``.
-- Either way the annotated beat is the first level of the grid (the highlight, then its
-  multiples that divide the bar, then the bar and its doubles; by convention 4, 8, 16 rows;
-  a bar of 6, 9 or 12 highlights is compound: its beat is 3 highlights, as 6/8's dotted quarter)
-  not faster than :data:`MAX_BPM` at the module's main speed and tempo: a module at speed 3
-  is written with twice the rows a beat. Under :data:`MIN_BPM` the beat is halved. By
-  convention the bar is 4 beats (a 16-row bar at speed 6, 32 rows at speed 3); from the header
-  it is the major highlight, or 4 beats when the beat is the highlighted bar itself.
+  the trackers' convention below, ``truth_source`` = ``convention``.
+- Either way the annotated beat is the level of the grid nearest :data:`TICKS_PER_BEAT` (24)
+  ticks a beat at the module's main speed: a tracker's tempo is the BPM of 24 ticks (4 rows at
+  speed 6, FastTracker's and ProTracker's "BPM"), so the beat's BPM is the tempo the composer
+  typed, as near as the grid allows. The levels: from the header the highlight (in a bar of 6,
+  9 or 12 highlights, 3 of them: a compound bar's dotted beat), its multiples dividing the bar,
+  then the bar and its doubles; by convention 1, 2, 4, 8, 16 or 32 rows. Every Pingus module
+  with its own highlights sets them so (6 rows at speed 4; 12 at speed 2). By convention a
+  module at speed 3 has 8 rows a beat, at speed 5 to 8 4 rows, at speed 2 16 rows; at speed 4
+  the grid cannot hold 24 ticks (6 rows), and 8 rows (32 ticks) is nearer than 4 (16 ticks).
+  By convention the bar is 4 beats; from the header it is the major highlight, or 4 beats when
+  the beat is the highlighted bar itself.
 - Beats and bar lines count rows inside each pattern (as a tracker's highlights do), so a
   pattern break starts a new bar; a pattern cut short makes a short bar.
 - Tempo: the BPM of the beat that lasts longest. Meter: beats per bar.
@@ -71,11 +74,11 @@ STEP = 16  # frames a read while following the rows (0.36 ms)
 MAX_SECONDS = 90.0
 MIN_SECONDS = 30.0
 FADE_SECONDS = 2.0
-MAX_BPM = 200.0
-MIN_BPM = 60.0
+TICKS_PER_BEAT = 24  # a tracker's tempo is the BPM of 24 ticks (4 rows at speed 6)
+TEMPO_TOLERANCE = 0.005  # beats within 0.5 % of each other have one tempo
 MIN_SECTION_BARS = 4
 DEFAULT_GRID = (4, 16)  # the trackers' default highlights: rows per beat, rows per bar
-RENDER_VERSION = "1"  # in the cache's file names: bump when the rendering or the truth changes
+RENDER_VERSION = "2"  # in the cache's file names: bump when the rendering or the truth changes
 
 
 @dataclass(frozen=True)
@@ -242,41 +245,36 @@ def row_seconds(speed: int, tempo: int) -> float:
     return 2.5 / tempo * speed
 
 
-def main_row_seconds(rows: list[Row], end: float) -> float:
-    """The length of a row at the speed and tempo that last longest."""
-    spans: dict[tuple[int, int], float] = {}
+def main_speed(rows: list[Row], end: float) -> int:
+    """The speed (ticks a row) that lasts longest."""
+    spans: dict[int, float] = {}
     for a, b in zip(rows, [*rows[1:], None], strict=True):
-        stop = end if b is None else b.time
-        spans[a.speed, a.tempo] = spans.get((a.speed, a.tempo), 0.0) + stop - a.time
-    speed, tempo = max(spans, key=spans.__getitem__)
-    return row_seconds(speed, tempo)
+        spans[a.speed] = spans.get(a.speed, 0.0) + (end if b is None else b.time) - a.time
+    return max(spans, key=spans.__getitem__)
 
 
 def _levels(beat: int, measure: int, from_header: bool) -> list[tuple[int, int]]:
-    """Candidate (rows per beat, rows per bar), finest first."""
+    """Candidate (rows per beat, rows per bar), finest first: by convention 4 rows a beat
+    halved or doubled, 4 beats a bar; from the header the highlight (3 of them in a compound
+    bar of 6, 9 or 12), its multiples dividing the bar, then the bar and its doubles (4 a
+    bar)."""
     if not from_header:
-        return [(beat * 2 ** k, beat * 2 ** k * 4) for k in range(5)]
+        return [(2 ** k, 2 ** k * 4) for k in range(6)]
     first = beat * 3 if measure // beat in (6, 9, 12) else beat  # compound: dotted beats
-    out = [(b, measure) for b in range(first, measure, beat) if measure % b == 0 and b % first == 0]
+    out = [(b, measure) for b in range(first, measure, first) if measure % b == 0]
     return out + [(measure * 2 ** k, measure * 2 ** k * 4) for k in range(4)]
 
 
-def choose_grid(highlights: tuple[int, int] | None, row_s: float) -> tuple[int, int, str]:
-    """Rows per beat, rows per bar and the source (``header`` or ``convention``) for rows of
-    ``row_s`` seconds: the finest level of the grid not faster than :data:`MAX_BPM` (halved
-    while slower than :data:`MIN_BPM`)."""
+def choose_grid(highlights: tuple[int, int] | None, speed: int) -> tuple[int, int, str]:
+    """Rows per beat, rows per bar and the source (``header`` or ``convention``) at ``speed``
+    ticks a row: the level of the grid nearest :data:`TICKS_PER_BEAT` ticks a beat (the
+    tracker's tempo is then the beat's BPM)."""
     from_header = highlights is not None and highlights != DEFAULT_GRID
     beat, measure = highlights if from_header else DEFAULT_GRID
     if from_header and measure % beat:
         measure = beat * 4
-    chosen = _levels(beat, measure, from_header)[-1]
-    for level in _levels(beat, measure, from_header):
-        if 60.0 / (level[0] * row_s) <= MAX_BPM:
-            chosen = level
-            break
-    b, m = chosen
-    while b % 2 == 0 and 60.0 / (b * row_s) < MIN_BPM:
-        b //= 2
+    levels = _levels(beat, measure, from_header)
+    b, m = min(levels, key=lambda lv: abs(np.log(lv[0] * speed / TICKS_PER_BEAT)))
     return b, m, "header" if from_header else "convention"
 
 
@@ -290,13 +288,20 @@ def grid_times(rows: list[Row], rows_per_beat: int, rows_per_bar: int, end: floa
 
 
 def longest_tempo(beats: np.ndarray, end: float) -> float:
-    """The BPM (to 0.1) of the beat that lasts longest."""
+    """The BPM of the beat that lasts longest: beats within :data:`TEMPO_TOLERANCE` of each
+    other count as one tempo (the row times are exact to a read's few frames), its median."""
     periods = np.diff(np.append(beats, end))
-    spans: dict[float, float] = {}
-    for p in periods[:-1] if len(periods) > 1 else periods:
-        bpm = round(60.0 / p, 1)
-        spans[bpm] = spans.get(bpm, 0.0) + p
-    return max(spans, key=spans.__getitem__)
+    if len(periods) > 1:
+        periods = periods[:-1]  # the last beat may be cut
+    order = np.sort(periods)
+    groups: list[list[float]] = []
+    for p in order:
+        if groups and p <= groups[-1][0] * (1 + TEMPO_TOLERANCE):
+            groups[-1].append(float(p))
+        else:
+            groups.append([float(p)])
+    best = max(groups, key=sum)
+    return round(60.0 / float(np.median(best)), 2)
 
 
 def cut_time(downbeats: np.ndarray, playback: Playback, max_seconds: float = MAX_SECONDS,
@@ -394,6 +399,7 @@ class ModuleSong:
     rows_per_bar: int
     truth_source: str  # "header" (the file's own highlights) or "convention"
     digest: str
+    ticks_per_beat: int = TICKS_PER_BEAT  # at the main speed (24: the tracker's tempo)
     drums: bool | None = None  # not known
     signature: tuple[int, int] = (4, 4)
 
@@ -405,7 +411,7 @@ class ModuleSong:
                 "package": self.package, "path": self.path, "license": self.license,
                 "format": self.format, "rows_per_beat": self.rows_per_beat,
                 "rows_per_bar": self.rows_per_bar, "truth_source": self.truth_source,
-                "digest": self.digest}
+                "digest": self.digest, "ticks_per_beat": self.ticks_per_beat}
 
     @classmethod
     def from_truth(cls, t: dict) -> ModuleSong:
@@ -416,7 +422,8 @@ class ModuleSong:
                    duration=float(t["duration"]), package=t["package"], path=t["path"],
                    license=t["license"], format=t["format"],
                    rows_per_beat=int(t["rows_per_beat"]), rows_per_bar=int(t["rows_per_bar"]),
-                   truth_source=t["truth_source"], digest=t["digest"], drums=t["drums"],
+                   truth_source=t["truth_source"], digest=t["digest"],
+                   ticks_per_beat=int(t["ticks_per_beat"]), drums=t["drums"],
                    signature=(int(t["signature"][0]), int(t["signature"][1])))
 
 
@@ -428,8 +435,8 @@ def truth_of(entry: Entry, data: bytes, playback: Playback) -> ModuleSong:
     """The song of ``entry`` (module ``data`` played as ``playback``): grid, beats, bars,
     tempo and sections up to the cut."""
     rows = playback.rows
-    per_beat, per_bar, source = choose_grid(header_highlights(data),
-                                            main_row_seconds(rows, playback.end))
+    speed = main_speed(rows, playback.end)
+    per_beat, per_bar, source = choose_grid(header_highlights(data), speed)
     beats, downbeats = grid_times(rows, per_beat, per_bar, playback.end)
     end = cut_time(downbeats, playback)
     beats, downbeats = beats[beats < end - 1e-6], downbeats[downbeats < end - 1e-6]
@@ -440,7 +447,7 @@ def truth_of(entry: Entry, data: bytes, playback: Playback) -> ModuleSong:
         sections=sections_of(rows, downbeats, end), duration=end, package=entry.package,
         path=entry.path, license=entry.license, format=playback.info["format"],
         rows_per_beat=per_beat, rows_per_bar=per_bar, truth_source=source,
-        digest=digest_of(data), signature=(meter, 4))
+        digest=digest_of(data), ticks_per_beat=per_beat * speed, signature=(meter, 4))
 
 
 def finish_audio(audio: np.ndarray, end: float, fade: bool, sr: int = SR) -> np.ndarray:
@@ -508,7 +515,8 @@ def main() -> None:
             continue
         s = make_song(entry, args.out)
         print(f"{s.name:36s} {s.format:4s} {s.rows_per_beat}/{s.rows_per_bar} rows "
-              f"({s.truth_source:10s}) meter {s.meter} {s.tempo:6.1f} BPM {s.duration:5.1f} s "
+              f"({s.truth_source:10s}, {s.ticks_per_beat} ticks) meter {s.meter} "
+              f"{s.tempo:6.1f} BPM {s.duration:5.1f} s "
               f"{''.join(label for _, _, label in s.sections)}", flush=True)
 
 
