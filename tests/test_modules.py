@@ -99,10 +99,11 @@ def test_song_truth_and_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("MUSIC_VISUALIZER_MODULES", str(root))
     song = modules.make_song(entry, tmp_path / "cache")
     starts = expected_rows()
-    # 4 rows a beat by convention (speed 6, tempo 125: 125 BPM), 16 rows a bar; the pattern
-    # break starts a bar
+    # 4 rows a beat by convention (speeds 6 and 4: 4 rows are nearest 24 ticks), 16 rows a bar;
+    # the pattern break starts a bar
     assert (song.rows_per_beat, song.rows_per_bar, song.truth_source) == (4, 16, "convention")
-    assert song.meter == 4 and song.ticks_per_beat == 24
+    assert song.meter == 4
+    assert song.ticks_per_beat == round(4 * (48 * 6 + 32 * 4) / 80)  # the mean speed: 5.2
     np.testing.assert_allclose(song.beats, [starts[i] for i in range(0, 80, 4)], atol=1e-3)
     np.testing.assert_allclose(song.downbeats, [starts[i] for i in (0, 16, 32, 48, 64)],
                                atol=1e-3)
@@ -135,6 +136,7 @@ def test_grid_by_convention_is_the_trackers_tempo():
     assert modules.choose_grid(None, 2)[0] == 16
     assert modules.choose_grid(None, 5)[0] == modules.choose_grid(None, 8)[0] == 4
     assert modules.choose_grid(None, 4)[0] == 8  # 32 ticks nearer 24 than 16
+    assert modules.choose_grid(None, 4.5)[0] == 4  # a swing of speeds 6 and 3: 18 ticks
 
 
 def test_grid_from_header_keeps_the_composers_bar():

@@ -17,11 +17,12 @@ The grid (rows per beat, rows per bar):
 - Other files (MOD, XM, S3M) store none, and an IT file left at 4/16 tells nothing either:
   the trackers' convention below, ``truth_source`` = ``convention``.
 - Either way the annotated beat is the level of the grid nearest :data:`TICKS_PER_BEAT` (24)
-  ticks a beat at the module's main speed: a tracker's tempo is the BPM of 24 ticks (4 rows at
-  speed 6, FastTracker's and ProTracker's "BPM"), so the beat's BPM is the tempo the composer
-  typed, as near as the grid allows. The levels: from the header the highlight (in a bar of 6,
-  9 or 12 highlights, 3 of them: a compound bar's dotted beat), its multiples dividing the bar,
-  then the bar and its doubles; by convention 1, 2, 4, 8, 16 or 32 rows. Every Pingus module
+  ticks a beat at the module's mean speed (ticks a row): a tracker's tempo is the BPM of 24
+  ticks (4 rows at speed 6, FastTracker's and ProTracker's "BPM"), so the beat's BPM is the
+  tempo the composer typed, as near as the grid allows. The levels: from the header the
+  highlight (in a bar of 6, 9 or 12 highlights, 3 of them: a compound bar's dotted beat), its
+  multiples dividing the bar, then the bar and its doubles; by convention 1, 2, 4, 8, 16 or 32
+  rows. Every Pingus module
   with its own highlights sets them so (6 rows at speed 4; 12 at speed 2). By convention a
   module at speed 3 has 8 rows a beat, at speed 5 to 8 4 rows, at speed 2 16 rows; at speed 4
   the grid cannot hold 24 ticks (6 rows), and 8 rows (32 ticks) is nearer than 4 (16 ticks).
@@ -78,7 +79,7 @@ TICKS_PER_BEAT = 24  # a tracker's tempo is the BPM of 24 ticks (4 rows at speed
 TEMPO_TOLERANCE = 0.005  # beats within 0.5 % of each other have one tempo
 MIN_SECTION_BARS = 4
 DEFAULT_GRID = (4, 16)  # the trackers' default highlights: rows per beat, rows per bar
-RENDER_VERSION = "2"  # in the cache's file names: bump when the rendering or the truth changes
+RENDER_VERSION = "3"  # in the cache's file names: bump when the rendering or the truth changes
 
 
 @dataclass(frozen=True)
@@ -245,12 +246,10 @@ def row_seconds(speed: int, tempo: int) -> float:
     return 2.5 / tempo * speed
 
 
-def main_speed(rows: list[Row], end: float) -> int:
-    """The speed (ticks a row) that lasts longest."""
-    spans: dict[int, float] = {}
-    for a, b in zip(rows, [*rows[1:], None], strict=True):
-        spans[a.speed] = spans.get(a.speed, 0.0) + (end if b is None else b.time) - a.time
-    return max(spans, key=spans.__getitem__)
+def mean_speed(rows: list[Row]) -> float:
+    """Ticks a row on average over the rows played (a groove alternating speeds 6 and 3, a
+    tracker's swing, is 4.5)."""
+    return float(np.mean([r.speed for r in rows]))
 
 
 def _levels(beat: int, measure: int, from_header: bool) -> list[tuple[int, int]]:
@@ -265,9 +264,9 @@ def _levels(beat: int, measure: int, from_header: bool) -> list[tuple[int, int]]
     return out + [(measure * 2 ** k, measure * 2 ** k * 4) for k in range(4)]
 
 
-def choose_grid(highlights: tuple[int, int] | None, speed: int) -> tuple[int, int, str]:
+def choose_grid(highlights: tuple[int, int] | None, speed: float) -> tuple[int, int, str]:
     """Rows per beat, rows per bar and the source (``header`` or ``convention``) at ``speed``
-    ticks a row: the level of the grid nearest :data:`TICKS_PER_BEAT` ticks a beat (the
+    ticks a row (on average): the level of the grid nearest :data:`TICKS_PER_BEAT` ticks a beat (the
     tracker's tempo is then the beat's BPM)."""
     from_header = highlights is not None and highlights != DEFAULT_GRID
     beat, measure = highlights if from_header else DEFAULT_GRID
@@ -399,7 +398,7 @@ class ModuleSong:
     rows_per_bar: int
     truth_source: str  # "header" (the file's own highlights) or "convention"
     digest: str
-    ticks_per_beat: int = TICKS_PER_BEAT  # at the main speed (24: the tracker's tempo)
+    ticks_per_beat: int = TICKS_PER_BEAT  # at the mean speed (24: the tracker's tempo)
     drums: bool | None = None  # not known
     signature: tuple[int, int] = (4, 4)
 
@@ -435,7 +434,7 @@ def truth_of(entry: Entry, data: bytes, playback: Playback) -> ModuleSong:
     """The song of ``entry`` (module ``data`` played as ``playback``): grid, beats, bars,
     tempo and sections up to the cut."""
     rows = playback.rows
-    speed = main_speed(rows, playback.end)
+    speed = mean_speed(rows)
     per_beat, per_bar, source = choose_grid(header_highlights(data), speed)
     beats, downbeats = grid_times(rows, per_beat, per_bar, playback.end)
     end = cut_time(downbeats, playback)
@@ -447,7 +446,7 @@ def truth_of(entry: Entry, data: bytes, playback: Playback) -> ModuleSong:
         sections=sections_of(rows, downbeats, end), duration=end, package=entry.package,
         path=entry.path, license=entry.license, format=playback.info["format"],
         rows_per_beat=per_beat, rows_per_bar=per_bar, truth_source=source,
-        digest=digest_of(data), ticks_per_beat=per_beat * speed, signature=(meter, 4))
+        digest=digest_of(data), ticks_per_beat=round(per_beat * speed), signature=(meter, 4))
 
 
 def finish_audio(audio: np.ndarray, end: float, fade: bool, sr: int = SR) -> np.ndarray:
