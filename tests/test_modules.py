@@ -119,6 +119,9 @@ def test_song_truth_and_cache(tmp_path, monkeypatch):
     assert sr == 44100 and y.shape[1] == 2 and len(y) / sr == pytest.approx(song.duration, 0.01)
     again = modules.make_song(entry, tmp_path / "cache")  # read back from the cache
     np.testing.assert_allclose(again.beats, song.beats)
+    assert again.truth() == song.truth()
+    assert "| `mod_test_tiny`: tiny.mod | test-data (test) | MOD | 4, 4 / 16 |" in modules.table(
+        [song])
 
 
 def test_header_highlights_are_read_from_impulse_tracker_files():

@@ -500,15 +500,33 @@ def songs(cache: Path | None = None) -> list[ModuleSong]:
     return [make_song(e, cache) for e in ENTRIES]
 
 
+def table(rows: list[ModuleSong]) -> str:
+    """The split as a Markdown table (the devset README's)."""
+    out = ["| module | package (license) | format | meter, rows a beat / a bar | tempo (ticks "
+           "a beat) | length | grid | sections |", "| --- | --- | --- | --- | --- | --- | --- "
+           "| --- |"]
+    for s in rows:
+        labels = "".join(label for _, _, label in s.sections)
+        out.append(f"| `{s.name}`: {Path(s.path).name} | {s.package} ({s.license}) | "
+                   f"{s.format.upper()} | {s.meter}, {s.rows_per_beat} / {s.rows_per_bar} | "
+                   f"{s.tempo:.1f} ({s.ticks_per_beat}) | {s.duration:.0f} s | "
+                   f"{s.truth_source} | {labels if len(labels) > 1 else '1 (not scored)'} |")
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--only", nargs="+", default=None)
     parser.add_argument("--fetch", action="store_true",
                         help="apt-get download the packages and unpack them first")
+    parser.add_argument("--table", action="store_true", help="print the split as Markdown")
     args = parser.parse_args()
     if args.fetch:
         fetch()
+    if args.table:
+        print(table(songs(args.out)))
+        return
     for entry in ENTRIES:
         if args.only and entry.name not in args.only:
             continue
