@@ -109,7 +109,9 @@ _POWER = "usr/share/games/powermanga/sounds/"
 #: The split, fixed. Chosen by metadata: every module of these packages lasting at least
 #: MIN_SECONDS, at most 6 a package in file-name order (pingus: its 5 files with their own
 #: highlights and the first 5 others), without pingus-2 (a game-over jingle at speed 255, rows
-#: of seconds) and tecnoballz's area1-game2 (area1-game saved again as XM).
+#: of seconds), tecnoballz's area1-game2 (area1-game saved again as XM) and penguin-command's
+#: icefront and ramagard (their speed goes from 8 to 4 and to 3 for 30 s and more: a new
+#: resolution or a new tempo, one grid cannot tell).
 ENTRIES: tuple[Entry, ...] = (
     *(_e("pingus-data", _PINGUS + f, "GPL-2+") for f in (
         "pingus-1.it", "pingus-3.it", "pingus-4.it", "pingus-7.it", "pingus-8.it",
@@ -126,7 +128,7 @@ ENTRIES: tuple[Entry, ...] = (
     *(_e("circuslinux-data", _CIRCUS + f, "GPL-2+") for f in (
         "finally.mod", "hiscore.mod", "kaupunki.mod", "klovninarki.mod")),
     *(_e("penguin-command", _PENGUIN + f, "GPL-2+") for f in (
-        "datajack.s3m", "icefront.s3m", "ramagard.s3m")),
+        "datajack.s3m",)),
     *(_e("ri-li-data", _RILI + f, "GPL-2 or GPL-3") for f in ("jeu1.xm", "jeu2.xm", "menu.mod")),
     *(_e("powermanga-data", _POWER + f, "GPL-3+") for f in (
         "music_congratulations.zik", "music_game.zik", "music_menu.zik")),
