@@ -30,6 +30,9 @@ strength + beat tracking + segmentation).
 
 ``--split corpus`` scores the held-out set of real compositions (``benchmarks/devset/corpus.py``:
 pieces of the music21 corpus rendered as written; needs ``music21``), the same way.
+``--split modules`` scores game music: tracker modules of Debian game packages rendered with
+libopenmpt (``benchmarks/devset/modules.py``), also by where the grid comes from (``mod:head``:
+the file's row highlights; ``mod:conv``: 4 rows a beat by convention).
 """
 
 from __future__ import annotations
@@ -264,15 +267,31 @@ def label_agreement(ref: np.ndarray, ref_labels: list[str], est: np.ndarray,
 
 
 def devset_songs(split: str) -> list:
-    """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, or ``corpus`` (real
-    compositions of the music21 corpus, ``benchmarks/devset/corpus.py``)."""
+    """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, ``corpus`` (real
+    compositions of the music21 corpus, ``benchmarks/devset/corpus.py``) or ``modules`` (game
+    music: tracker modules of Debian packages, ``benchmarks/devset/modules.py``)."""
     from benchmarks.devset import make_devset as ds
 
     if split == "corpus":
         from benchmarks.devset import corpus
 
         return corpus.songs()
+    if split == "modules":
+        from benchmarks.devset import modules
+
+        return modules.songs()
     return ds.songs(split)
+
+
+def _render(split: str, song):
+    """The rendered file of ``song`` (rendered on first use)."""
+    from benchmarks.devset import make_devset as ds
+
+    if split == "modules":
+        from benchmarks.devset import modules
+
+        return modules.render(song)
+    return ds.render(song)
 
 
 def evaluate_devset(splits: list[str], systems: tuple[str, ...] = ("ours", "librosa"),
@@ -281,16 +300,17 @@ def evaluate_devset(splits: list[str], systems: tuple[str, ...] = ("ours", "libr
     import mir_eval
     import soundfile as sf
 
-    from benchmarks.devset import make_devset as ds
-
     rows = []
     for split in splits:
         for song in devset_songs(split):
-            y, sr = sf.read(ds.render(song), dtype="float32")
+            y, sr = sf.read(_render(split, song), dtype="float32")
+            if y.ndim == 2:  # the modules split is stereo
+                y = y.mean(axis=1)
             ref_sections = _intervals([(a, b) for a, b, _ in song.sections])
             ref_labels = [label for _, _, label in song.sections]
             row = {"split": split, "song": song.name, "meter": song.meter,
-                   "true_tempo": song.tempo, "duration": len(y) / sr}
+                   "true_tempo": song.tempo, "duration": len(y) / sr,
+                   "truth_source": getattr(song, "truth_source", "exact")}
             for name in systems:
                 out = (_ours_devset(y, sr, len(y) / sr) if name == "ours"
                        else _librosa_devset(y, sr, len(ref_sections), len(y) / sr))
@@ -348,6 +368,13 @@ def held_out_parts(rows: list[dict]) -> list[dict]:
             for r in rows if r["split"] == "held_out"]
 
 
+def module_parts(rows: list[dict]) -> list[dict]:
+    """The modules rows again, by where their grid comes from: the file's own row highlights
+    (``mod:head``) or the trackers' convention (``mod:conv``)."""
+    return [{**r, "split": "mod:head" if r["truth_source"] == "header" else "mod:conv"}
+            for r in rows if r["split"] == "modules"]
+
+
 def _print_devset_summary(total: dict) -> None:
     print("-" * 100)
     print("split    system  | beat F  downbeat F  AMLt   tempo acc1  acc2   meter  (2=4)"
@@ -373,14 +400,14 @@ def main() -> None:
     parser.add_argument("--devset", action="store_true",
                         help="score the real-instrument development set instead")
     parser.add_argument("--split", nargs="+", default=["dev", "held_out"],
-                        choices=("dev", "held_out", "corpus"))
+                        choices=("dev", "held_out", "corpus", "modules"))
     parser.add_argument("--systems", nargs="+", default=["ours", "librosa"],
                         choices=("ours", "librosa"))
     args = parser.parse_args()
     if args.devset:
         systems = tuple(args.systems)
         rows = evaluate_devset(args.split, systems)
-        total = devset_summary(rows + held_out_parts(rows), systems)
+        total = devset_summary(rows + held_out_parts(rows) + module_parts(rows), systems)
         _print_devset_summary(total)
         if args.json:
             args.json.write_text(json.dumps({"rows": rows, "summary": total}, indent=1))
