@@ -26,10 +26,12 @@ boundary F (+-3 s, songs with sections), section label agreement (pairwise frame
 labels, each is its own), and CPU seconds per song (spectra + beats + sections; librosa: onset
 strength + beat tracking + segmentation).
 
-    python benchmarks/analysis_quality.py --devset [--split dev held_out corpus] [--json OUT]
+    python benchmarks/analysis_quality.py --devset [--split dev held_out corpus corpus2]
+        [--json OUT]
 
-``--split corpus`` scores the held-out set of real compositions (``benchmarks/devset/corpus.py``:
-pieces of the music21 corpus rendered as written; needs ``music21``), the same way.
+``--split corpus`` scores the set of real compositions (``benchmarks/devset/corpus.py``: pieces
+of the music21 corpus rendered as written; needs ``music21``), the same way; ``--split corpus2``
+its second, held-out set (other pieces, the same rules: never tune on it).
 """
 
 from __future__ import annotations
@@ -264,14 +266,14 @@ def label_agreement(ref: np.ndarray, ref_labels: list[str], est: np.ndarray,
 
 
 def devset_songs(split: str) -> list:
-    """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, or ``corpus`` (real
-    compositions of the music21 corpus, ``benchmarks/devset/corpus.py``)."""
+    """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, or ``corpus`` or
+    ``corpus2`` (real compositions of the music21 corpus, ``benchmarks/devset/corpus.py``)."""
     from benchmarks.devset import make_devset as ds
 
-    if split == "corpus":
+    if split in ("corpus", "corpus2"):
         from benchmarks.devset import corpus
 
-        return corpus.songs()
+        return corpus.songs(split)
     return ds.songs(split)
 
 
@@ -373,7 +375,7 @@ def main() -> None:
     parser.add_argument("--devset", action="store_true",
                         help="score the real-instrument development set instead")
     parser.add_argument("--split", nargs="+", default=["dev", "held_out"],
-                        choices=("dev", "held_out", "corpus"))
+                        choices=("dev", "held_out", "corpus", "corpus2"))
     parser.add_argument("--systems", nargs="+", default=["ours", "librosa"],
                         choices=("ours", "librosa"))
     args = parser.parse_args()
