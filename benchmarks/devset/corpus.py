@@ -41,7 +41,12 @@ Conventions (those of ``make_devset``):
 The songs are :class:`make_devset.DevSong` and rendered by :func:`make_devset.render` (the
 same soundfont, sample rate and cache format: a ``.flac`` and a ``.json`` truth per song).
 
-    python -m benchmarks.devset.corpus [--out DIR] [--only NAME ...]
+:data:`CORPUS2` (``--split corpus2``) is a second held-out split made the same way from other
+pieces (:data:`PIECES` is spent: it was scored and tuned on); for it, tunes of tune books read
+by number, their repeats as played (:func:`close_open_repeats`) and chord symbols played on
+the piano where a melody comes with them (:func:`chord_spans`).
+
+    python -m benchmarks.devset.corpus [--split corpus|corpus2] [--out DIR] [--only NAME ...]
 """
 
 from __future__ import annotations
