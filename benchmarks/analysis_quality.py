@@ -26,10 +26,12 @@ boundary F (+-3 s, songs with sections), section label agreement (pairwise frame
 labels, each is its own), and CPU seconds per song (spectra + beats + sections; librosa: onset
 strength + beat tracking + segmentation).
 
-    python benchmarks/analysis_quality.py --devset [--split dev held_out corpus] [--json OUT]
+    python benchmarks/analysis_quality.py --devset [--split dev held_out corpus corpus2 modules]
+        [--json OUT]
 
-``--split corpus`` scores the held-out set of real compositions (``benchmarks/devset/corpus.py``:
-pieces of the music21 corpus rendered as written; needs ``music21``), the same way.
+``--split corpus`` scores the set of real compositions (``benchmarks/devset/corpus.py``: pieces
+of the music21 corpus rendered as written; needs ``music21``), the same way; ``--split corpus2``
+its second, held-out set (other pieces, the same rules: never tune on it).
 ``--split modules`` scores game music: tracker modules of Debian game packages rendered with
 libopenmpt (``benchmarks/devset/modules.py``), also by where the grid comes from (``mod:head``:
 the file's row highlights; ``mod:conv``: 4 rows a beat by convention).
@@ -267,15 +269,15 @@ def label_agreement(ref: np.ndarray, ref_labels: list[str], est: np.ndarray,
 
 
 def devset_songs(split: str) -> list:
-    """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, ``corpus`` (real
-    compositions of the music21 corpus, ``benchmarks/devset/corpus.py``) or ``modules`` (game
-    music: tracker modules of Debian packages, ``benchmarks/devset/modules.py``)."""
+    """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, ``corpus`` or
+    ``corpus2`` (real compositions of the music21 corpus, ``benchmarks/devset/corpus.py``) or
+    ``modules`` (game music: tracker modules of Debian packages, ``devset/modules.py``)."""
     from benchmarks.devset import make_devset as ds
 
-    if split == "corpus":
+    if split in ("corpus", "corpus2"):
         from benchmarks.devset import corpus
 
-        return corpus.songs()
+        return corpus.songs(split)
     if split == "modules":
         from benchmarks.devset import modules
 
@@ -400,7 +402,7 @@ def main() -> None:
     parser.add_argument("--devset", action="store_true",
                         help="score the real-instrument development set instead")
     parser.add_argument("--split", nargs="+", default=["dev", "held_out"],
-                        choices=("dev", "held_out", "corpus", "modules"))
+                        choices=("dev", "held_out", "corpus", "corpus2", "modules"))
     parser.add_argument("--systems", nargs="+", default=["ours", "librosa"],
                         choices=("ours", "librosa"))
     args = parser.parse_args()

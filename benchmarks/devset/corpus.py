@@ -41,7 +41,12 @@ Conventions (those of ``make_devset``):
 The songs are :class:`make_devset.DevSong` and rendered by :func:`make_devset.render` (the
 same soundfont, sample rate and cache format: a ``.flac`` and a ``.json`` truth per song).
 
-    python -m benchmarks.devset.corpus [--out DIR] [--only NAME ...]
+:data:`CORPUS2` (``--split corpus2``) is a second held-out split made the same way from other
+pieces (:data:`PIECES` is spent: it was scored and tuned on); for it, tunes of tune books read
+by number, their repeats as played (:func:`close_open_repeats`) and chord symbols played on
+the piano where a melody comes with them (:func:`chord_spans`).
+
+    python -m benchmarks.devset.corpus [--split corpus|corpus2] [--out DIR] [--only NAME ...]
 """
 
 from __future__ import annotations
@@ -74,6 +79,12 @@ TEXTURES: dict[str, tuple[int, ...]] = {
     "voice_piano": (53, 0),  # a voice (voice oohs) over the piano's two staves
     "choir_piano": (52, 52, 52, 52, 53, 0),  # SATB, a solo voice, the piano
     "fiddle": (40,),  # a tune alone, as in the collection
+    "flute": (73,),  # a tune alone on the flute (O'Neill's tunes are for fiddle, pipes, flute)
+    "fife": (72,),  # piccolo: a fife tune
+    "fiddle_piano": (40, 0),  # a tune and its chord symbols on the piano
+    "choir_piano4": (52, 52, 52, 52, 0),  # four voices and the piano's staves
+    "cantata_pastoral": (73, 68, 69, 52, 52, 52, 52, 19),  # flutes, oboes, SATB, organ
+    "cantata_festive": (56, 56, 56, 47, 52, 52, 52, 52),  # trumpets, timpani, SATB
 }
 
 #: Beat length in quarter notes and beats per bar, by written time signature.
@@ -95,6 +106,9 @@ class Piece:
     tempo: float  # BPM of the annotated beat
     marking: str  # the score's marking and the reason for the tempo
     texture: str  # a key of TEXTURES
+    number: int | None = None  # the tune's number (X:) in a file of many tunes
+    chords: bool = False  # the chord symbols played (a lead sheet's or a folk tune's)
+    open_repeats: bool = False  # an end repeat without a start goes back to the last one
 
 
 def _p(name: str, path: str, composer: str, title: str, tempo: float, marking: str,
@@ -180,8 +194,113 @@ PIECES: tuple[Piece, ...] = (
 )
 
 
+def _q(name: str, path: str, composer: str, title: str, tempo: float, marking: str,
+       texture: str, number: int | None = None, chords: bool = False) -> Piece:
+    return Piece(f"corpus2_{name}", path, composer, title, tempo, marking, texture, number,
+                 chords, open_repeats=True)
+
+
+_ONEILL, _RYAN, _AIRD = "trad. (O'Neill, 1903)", "trad. (Ryan, 1883)", "trad. (Aird, 1782-97)"
+
+#: The second held-out split, none of its pieces (nor a movement of them) in :data:`PIECES`,
+#: chosen by metadata as :data:`PIECES` were, for the variety users upload: quartet movements
+#: of Beethoven, Mozart and Haydn, Bach chorales with their instruments (3/4, 12/8) and a
+#: motet, a Monteverdi madrigal, songs (Schumann, Beach, Johnson; Berlin and Foster from lead
+#: sheets, their chord symbols on the piano), a polonaise, and dance tunes: of O'Neill's Music
+#: of Ireland the first tune of each kind (slip jig, double jig, reel, hornpipe, march)
+#: whose cut lasts :data:`MIN_SECONDS`, Ryan's first clog and fling, Aird's airs (a minuet, a
+#: 12/8 quick step), a fife tune and the Nottingham database's first tune (with its chords).
+#: The tune books' repeats are read as played (:func:`close_open_repeats`). Left out by the
+#: rules of :data:`PIECES`: Beethoven's op. 18 no. 4 i (its mark, quarter = 170, too fast to
+#: tap in quarters) and the first movements of op. 59 nos. 1 and 2 and op. 18 no. 5, the
+#: finale of Schumann's op. 41 no. 1 (too fast in the annotated beat), 3/8 pieces (Verdi's
+#: La donna è mobile, Mozart's K. 156 i, Beethoven's op. 59 no. 1 ii), pieces changing tempo
+#: or meter early (Weber's concertino, Beethoven's op. 74, op. 132), cuts too short (Mozart's
+#: K. 545 exposition, Chopin's mazurka op. 6 no. 2, a grid broken in the first bars: op. 18
+#: no. 1 ii and iv; O'Neill's first slide lasts 29 s; O'Neill's reels are mostly written once
+#: through, 16 bars: the first lasting 30 s is no. 1189).
+CORPUS2: tuple[Piece, ...] = (
+    _q("beethoven_op18_3_i", "beethoven/opus18no3.mxl", "L. van Beethoven",
+       "Quartet op. 18 no. 3, i", 85, "Allegro, the score's metronome mark (half = 85)",
+       "quartet"),
+    _q("beethoven_op59_2_ii", "beethoven/opus59no2/movement2.mxl", "L. van Beethoven",
+       "Quartet op. 59 no. 2, ii", 60, "Molto adagio", "quartet"),
+    _q("beethoven_op59_3_ii", "beethoven/opus59no3/movement2.mxl", "L. van Beethoven",
+       "Quartet op. 59 no. 3, ii", 56,
+       "Andante con moto quasi allegretto (6/8: the dotted quarter)", "quartet"),
+    _q("beethoven_op59_3_iii", "beethoven/opus59no3/movement3.mxl", "L. van Beethoven",
+       "Quartet op. 59 no. 3, iii", 116, "Menuetto: grazioso", "quartet"),
+    _q("mozart_k80_i", "mozart/k80/movement1.mxl", "W. A. Mozart", "Quartet K. 80, i", 56,
+       "Adagio", "quartet"),
+    _q("mozart_k80_ii", "mozart/k80/movement2.mxl", "W. A. Mozart", "Quartet K. 80, ii", 132,
+       "Allegro", "quartet"),
+    _q("mozart_k156_ii", "mozart/k156/movement2.mxl", "W. A. Mozart", "Quartet K. 156, ii",
+       50, "Adagio", "quartet"),
+    _q("haydn_op1_1_iv", "haydn/opus1no1/movement4.mxl", "J. Haydn",
+       "Quartet op. 1 no. 1, iv", 126, "Menuetto", "quartet"),
+    _q("haydn_op74_1_i", "haydn/opus74no1/movement1.mxl", "J. Haydn",
+       "Quartet op. 74 no. 1, i", 126, "Allegro moderato", "quartet"),
+    _q("clara_schumann_polonaise_3", "schumann_clara/polonaise_op1n3.mxl", "C. Schumann",
+       "Polonaise op. 1 no. 3", 100, "a polonaise's usual tempo", "piano"),
+    _q("schumann_dichterliebe_2", "schumann_robert/dichterliebe_no2.xml", "R. Schumann",
+       "Aus meinen Tränen spriessen (Dichterliebe 2)", 54, "Nicht schnell", "voice_piano"),
+    _q("beach_prayer", "beach/prayer_of_a_tired_child.musicxml", "A. Beach",
+       "Prayer of a Tired Child", 60, "Molto tranquillo", "choir_piano4"),
+    _q("johnson_lift_every_voice", "johnson_j_r/lift_every_voice.mxl", "J. R. Johnson",
+       "Lift Every Voice and Sing", 52, "no marking: a hymn's tempo (the dotted quarter)",
+       "choir"),
+    _q("bach_bwv248_23_2", "bach/bwv248.23-2.mxl", "J. S. Bach",
+       "Chorale BWV 248.23 (Christmas Oratorio)", 54,
+       "a pastoral chorale (12/8: the dotted quarter)", "cantata_pastoral"),
+    _q("bach_bwv137_5", "bach/bwv137.5.mxl", "J. S. Bach", "Chorale BWV 137.5 (Lobe den Herren)",
+       100, "chorale in 3/4: a festive quarter", "cantata_festive"),
+    _q("bach_bwv229_2", "bach/bwv229.2.mxl", "J. S. Bach", "Komm, Jesu, komm (BWV 229), aria",
+       96, "no marking: a usual tempo", "choir"),
+    _q("monteverdi_3_1", "monteverdi/madrigal.3.1.mxl", "C. Monteverdi",
+       "Madrigal, book 3 no. 1", 88, "no marking: a usual tempo for the madrigal", "choir"),
+    _q("berlin_alexanders_ragtime", "leadSheet/berlinAlexandersRagtime.mxl", "I. Berlin",
+       "Alexander's Ragtime Band (lead sheet)", 120, "a usual tempo for the song",
+       "voice_piano", chords=True),
+    _q("foster_jeanie", "leadSheet/fosterBrownHair.mxl", "S. Foster",
+       "Jeanie with the Light Brown Hair (lead sheet)", 72, "a usual tempo for the song",
+       "voice_piano", chords=True),
+    _q("oneill_rocky_road_slipjig", "oneills1850/1116-1135_mh.abc", _ONEILL,
+       "Rocky Road to Dublin (slip jig)", 116, "a slip jig's usual tempo (the dotted quarter)",
+       "flute", 1116),
+    _q("oneill_short_grass_jig", "oneills1850/0981-1000.abc", _ONEILL,
+       "The Short Grass (double jig)", 112, "a jig's usual tempo (the dotted quarter)",
+       "fiddle", 981),
+    _q("oneill_chief_oneills_hornpipe", "oneills1850/1556-1624.abc", _ONEILL,
+       "Chief O'Neill's Favorite (hornpipe, cut time)", 88,
+       "a hornpipe's usual tempo (2/2: the half note)", "fiddle", 1556),
+    _q("oneill_avonmore_reel", "oneills1850/1176-1275.abc", _ONEILL,
+       "The Avonmore (reel, cut time)", 104, "a reel's usual tempo (2/2: the half note)",
+       "flute", 1189),
+    _q("oneill_hurlers_march", "oneills1850/1801-1850.abc", _ONEILL,
+       "The Hurler's March (2/4)", 112, "a march's usual tempo (2/4: the quarter)", "flute",
+       1805),
+    _q("ryan_avalanche_clog", "ryansMammoth/AvalancheLancashireClog.abc", _RYAN,
+       "Avalanche (Lancashire clog, cut time)", 84, "a clog's usual tempo (2/2: the half note)",
+       "fiddle"),
+    _q("ryan_belles_of_edinboro_fling", "ryansMammoth/BellesOfEdinboroHighlandFling.abc",
+       _RYAN, "Belles of Edinboro' (Highland fling, cut time)", 62,
+       "a fling's usual tempo, a strathspey's (2/2: the half note)", "fiddle"),
+    _q("aird_princess_of_wales_minuet", "airdsAirs/book6.abc", _AIRD,
+       "Princess of Wales's Minuet", 144, "the score's metronome mark (quarter = 144)",
+       "fiddle", 1139),
+    _q("aird_quick_step_10th", "airdsAirs/book2.abc", _AIRD, "Quick Step 10th Regt. (12/8)",
+       88, "the score's metronome mark (dotted quarter = 88)", "flute", 290),
+    _q("fife_olde_saybrooke", "miscFolk/americanfifeopus.abc", "trad. (American fife)",
+       "Olde Saybrooke (2/4)", 110, "a fife march's usual tempo (2/4: the quarter)", "fife", 1),
+    _q("nottingham_cuckoos_nest", "nottingham-dataset/reelsa-c.abc", "trad. (Nottingham)",
+       "Cuckoo's Nest (hornpipe, with its chords)", 112,
+       "a hornpipe's usual tempo (4/4 in eighths: the quarter)", "fiddle_piano", 80,
+       chords=True),
+)
+
+
 def piece(name: str) -> Piece:
-    return next(p for p in PIECES if p.name == name)
+    return next(p for p in (*PIECES, *CORPUS2) if p.name == name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,19 +321,51 @@ class Bar:
 
 
 @cache
-def load_score(path: str):
-    """The score at ``path`` of the music21 corpus with its repeats played; as written when
-    music21 cannot expand them (then :func:`bars_of` stops at the first repeat). Cached, so
+def load_score(path: str, number: int | None = None, open_repeats: bool = False):
+    """The score at ``path`` of the music21 corpus (tune ``number`` of a file of many) with its
+    repeats played; as written when music21 cannot expand them (then :func:`bars_of` stops at
+    the first repeat). With ``open_repeats``, :func:`close_open_repeats` first. Cached, so
     never change it."""
     from music21 import corpus
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        score = corpus.parse(path)
+        score = corpus.parse(path) if number is None else corpus.parse(path, number=number)
+        if open_repeats:
+            close_open_repeats(score)
         try:
             return score.expandRepeats()
         except Exception:  # music21 raises its own ExpanderException on odd repeat marks
             return score
+
+
+def score_of(p: Piece):
+    """The score of piece ``p``, as :func:`load_score` reads it."""
+    return load_score(p.path, p.number, p.open_repeats)
+
+
+def close_open_repeats(score) -> None:
+    """Give every end repeat without a start repeat its start, after the previous end repeat
+    (the tune books' ``|: A :| B :|``, played A A B B). music21 sends such a repeat back to
+    the start of the piece (A A B A A B); a first one, with no end repeat before it, still
+    goes back there, and a second ending is not a section's start. Changes ``score``."""
+    from music21 import bar, spanner
+
+    bracketed = {id(m) for b in score.recurse().getElementsByClass(spanner.RepeatBracket)
+                 for m in b.getSpannedElements()}
+    for part in score.parts:
+        section = 0  # the first measure after the last end repeat (and its endings)
+        measures = list(part.getElementsByClass("Measure"))
+        for i, m in enumerate(measures):
+            if isinstance(m.leftBarline, bar.Repeat):
+                section = i
+            if isinstance(m.rightBarline, bar.Repeat) and m.rightBarline.direction == "end":
+                first = measures[min(section, i)]
+                if 0 < section <= i and not isinstance(first.leftBarline, bar.Repeat):
+                    first.leftBarline = bar.Repeat(direction="start")
+                section = i + 1
+                while section < len(measures) and id(measures[section]) in bracketed:
+                    section += 1
 
 
 def _repeat_stop(score, measures: list) -> int:
@@ -382,6 +533,50 @@ def _part_track(part, channel: int, program: int, start: Fraction, end: Fraction
     return track
 
 
+CHORD_BASS = 40  # the lowest bass note of a chord symbol played (E2)
+CHORD_LOW = 55  # the lowest note of its chord (G3)
+
+
+def chord_voicing(symbol) -> list[int]:
+    """MIDI notes of a chord symbol played: its bass (the root, or the note after the slash)
+    in the octave from E2, its pitch classes closed in the octave from G3; none for N.C."""
+    pitches = list(symbol.pitches)
+    if not pitches:
+        return []
+    bass = symbol.bass() or pitches[0]
+    upper = sorted({CHORD_LOW + (q.midi - CHORD_LOW) % 12 for q in pitches})
+    return [CHORD_BASS + (bass.midi - CHORD_BASS) % 12, *upper]
+
+
+def chord_spans(part, bars: list[Bar]) -> list[tuple[Fraction, Fraction, list[int]]]:
+    """The chord symbols of ``part`` played over ``bars``: each chord from its symbol to the
+    next one, struck again at every bar line (quarters from the first bar; N.C. is silent)."""
+    from music21 import harmony
+
+    start, end = bars[0].offset, bars[-1].offset + bars[-1].length
+    flat = part.flatten()
+    symbols = sorted((Fraction(flat.elementOffset(c)), chord_voicing(c))
+                     for c in flat.getElementsByClass(harmony.ChordSymbol))
+    lines = [b.offset for b in bars if b.position == 0]
+    changes = sorted({*(t for t, _ in symbols if start <= t < end), *lines, start})
+    out = []
+    for a, b in zip(changes, [*changes[1:], end], strict=True):
+        notes = [v for t, v in symbols if t <= a]
+        if notes and notes[-1]:
+            out.append((a - start, b - start, notes[-1]))
+    return out
+
+
+def _chord_track(part, bars: list[Bar], channel: int, program: int) -> Track:
+    """The chord symbols of ``part`` played (:func:`chord_spans`) on ``channel``."""
+    track = Track()
+    track.program(0, channel, program)
+    for a, b, notes in chord_spans(part, bars):
+        for note in notes:
+            track.note(_ticks(a), _ticks(b) - _ticks(a), channel, note, VELOCITY)
+    return track
+
+
 def _channels(n: int) -> list[int]:
     """MIDI channels for ``n`` parts, the drums' channel 10 skipped."""
     return [c for c in range(16) if c != ds.DRUMS][:n]
@@ -396,7 +591,7 @@ def _programs(texture: str, n: int) -> list[int]:
 def make_piece(name: str) -> ds.DevSong:
     """The song of corpus piece ``name``: its MIDI (the score as written, cut) and its truth."""
     p = piece(name)
-    score = load_score(p.path)
+    score = score_of(p)
     ratio, all_bars = bars_of(score)
     if ratio not in BEAT_LEVEL:
         raise ValueError(f"{p.path}: no annotated beat for {ratio}")
@@ -406,14 +601,19 @@ def make_piece(name: str) -> ds.DevSong:
     bars = cut(all_bars, spq)
     start, end = bars[0].offset, bars[-1].offset + bars[-1].length
     parts = list(score.parts)
+    n = len(parts) + p.chords
     tracks = [_tempo_track(bars, ratio, us)]
-    for part, channel, program in zip(parts, _channels(len(parts)),
-                                      _programs(p.texture, len(parts)), strict=True):
+    for part, channel, program in zip(parts, _channels(n), _programs(p.texture, n),
+                                      strict=False):
         tracks.append(_part_track(part, channel, program, start, end))
+    if p.chords:  # the symbols of the first part, on the last channel and program
+        tracks.append(_chord_track(parts[0], bars, _channels(n)[-1],
+                                   _programs(p.texture, n)[-1]))
     beats, downbeats = grid(bars, beat_ql)
     num, den = (int(x) for x in ratio.split("/"))
     return ds.DevSong(
-        name=p.name, style=f"corpus:{p.path}", midi=encode_file(tracks),
+        name=p.name, style=f"corpus:{p.path}" + (f"#{p.number}" if p.number else ""),
+        midi=encode_file(tracks),
         beats=np.array([float(q) * spq for q in beats]),
         downbeats=np.array([float(q) * spq for q in downbeats]), meter=meter,
         tempo=60.0 / (float(beat_ql) * spq),
@@ -422,17 +622,21 @@ def make_piece(name: str) -> ds.DevSong:
         drums=False, signature=(num, den), duration=float(end - start) * spq)
 
 
-def songs() -> list[ds.DevSong]:
-    """The songs of the corpus split, in :data:`PIECES` order."""
-    return [make_piece(p.name) for p in PIECES]
+SPLITS: dict[str, tuple[Piece, ...]] = {"corpus": PIECES, "corpus2": CORPUS2}
+
+
+def songs(split: str = "corpus") -> list[ds.DevSong]:
+    """The songs of the corpus split ``split`` (``corpus`` or ``corpus2``), in its order."""
+    return [make_piece(p.name) for p in SPLITS[split]]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="corpus", choices=tuple(SPLITS))
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--only", nargs="+", default=None)
     args = parser.parse_args()
-    for p in PIECES:
+    for p in SPLITS[args.split]:
         if args.only and p.name not in args.only:
             continue
         song = make_piece(p.name)
