@@ -321,6 +321,12 @@ def test_a_level_that_does_not_recur_yields_to_the_recurring_level_at_three_halv
     # a winner whose beats recur keeps its place
     recurring = dict(dotted_halves, acf1=0.2)
     assert _choose_level([recurring, beat], drumness=0.0) is recurring
+    # so too the other way: its dotted quarters (3/2 of its tempo, nearer the prior's centre),
+    # whose beats do not recur either, won and yield to the beat at 2/3 of their tempo
+    dotted_quarters = _level(122.5, np.arange(0.0, 2000.0, 20.0),
+                             [-0.05, -0.09, 0.33, -0.16, -0.04, 0.13, -0.16, 0.11, -0.05],
+                             on=9.14, acf1=-0.09, low1=0.03, bar=2.29)
+    assert _choose_level([dotted_quarters, beat], drumness=0.0) is beat
 
 
 def test_beats_on_the_and_move_to_the_eighth_where_the_bass_plays_every_beat():

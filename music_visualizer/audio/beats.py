@@ -910,20 +910,21 @@ _COMPOUND_SIMILARITY = 0.5
 
 
 def _recurring_level(best: dict, candidates: list[dict]) -> dict:
-    """The level at 3/2 of the winner's tempo when the winner's beats do not recur and its do.
+    """The level in a 3:2 relation to the winner when the winner's beats do not recur and its do.
 
     A winner whose novelty does not recur at its own period (see :func:`_periodicity`, at most
     0) counts two beats of a pulse in three (a hymn's chord on every beat, read in dotted
-    halves). The level at 3/2 of its tempo is the beat when it recurs clearly and its beats
-    carry stronger onsets, even if its rhythm seems to repeat nowhere: a chord on every beat
-    makes every beat alike, so there is no pattern to repeat (the cross-rhythm test of
-    :func:`_repeats_in_bars` set it aside).
+    halves), or three in two (the same hymn read in its dotted quarters, under a prior that
+    favours them). The level at 3/2 (or 2/3) of its tempo is the beat when it recurs clearly
+    and its beats carry stronger onsets, even if its rhythm seems to repeat nowhere: a chord on
+    every beat makes every beat alike, so there is no pattern to repeat (the cross-rhythm test
+    of :func:`_repeats_in_bars` set it aside).
     """
     if _periodicity(best) > 0.0:
         return best
     for c in candidates:
-        if (_same_level(c["bpm"], 1.5 * best["bpm"]) and c["acf1"] > _RECURS
-                and c["on"] > best["on"]):
+        if (any(_same_level(c["bpm"], r * best["bpm"]) for r in (1.5, 2.0 / 3.0))
+                and c["acf1"] > _RECURS and c["on"] > best["on"]):
             return c
     return best
 
