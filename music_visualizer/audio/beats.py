@@ -805,13 +805,18 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
     compound meters.
 
     - A level whose rhythm never repeats within a bar of 2 to 6 beats is a cross-rhythm (the
-      dotted quarters of a 3-3-2 bulgar recur, but repeat only every 8): it is not chosen.
+      dotted quarters of a 3-3-2 bulgar recur, but repeat only every 8): it is not chosen;
+      unless the level chosen instead is at half or twice its tempo (an octave shares its
+      beats: a fiddle hornpipe whose rhythm repeats only with the tune's 8-beat phrase).
     - A winner whose beats fall midway between the beats of the level at twice its tempo is
       on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
     - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
-      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat. So
-      too a winner whose beats are all alike when its double is a clear pulse alternating
-      strongly beat to beat (a march in 2/4: bass drum, then cymbals; the bars won).
+      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat;
+      unless the winner's beats divide in three (a 12/8 shuffle ballad's dotted beat, see
+      :func:`_thirds`: no level lies at twice its tempo). So too a winner whose beats are all
+      alike when its double is a clear pulse alternating strongly beat to beat and subdivided
+      (a march in 2/4: bass drum, then cymbals; the bars won), not when nothing sounds
+      between the double's beats (a polka's oom-pah in eighths: bass, chord, bass, chord).
     - A winner grouped in threes may be the quarter-note hemiola of a 12/8: when the level at
       2/3 of its tempo comes in unlike pairs (kick, cross-stick), recurs and its beats carry
       hits at least as strong, or its bars are far clearer (twice the downbeat contrast: an
