@@ -804,19 +804,15 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
     """The best-scoring level, corrected for confusions of syncopation, half time and odd and
     compound meters.
 
-    - A level whose rhythm never repeats within a bar of 2 to 6 beats is a cross-rhythm (the
-      dotted quarters of a 3-3-2 bulgar recur, but repeat only every 8): it is not chosen;
-      unless the level chosen instead is at half or twice its tempo (an octave shares its
-      beats: a fiddle hornpipe whose rhythm repeats only with the tune's 8-beat phrase).
+    - First the best-scoring level that is no cross-rhythm (see :func:`_first_choice`).
     - A winner whose beats fall midway between the beats of the level at twice its tempo is
       on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
     - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
-      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat;
-      unless the winner's beats divide in three (a 12/8 shuffle ballad's dotted beat, see
-      :func:`_thirds`: no level lies at twice its tempo). So too a winner whose beats are all
-      alike when its double is a clear pulse alternating strongly beat to beat and subdivided
-      (a march in 2/4: bass drum, then cymbals; the bars won), not when nothing sounds
-      between the double's beats (a polka's oom-pah in eighths: bass, chord, bass, chord).
+      was the half bar (reggaeton's dembow), unless its beats divide in three (a 12/8
+      shuffle's dotted beat, see :func:`_thirds`): the double is the beat. So too a winner
+      whose beats are all alike when its double is a subdivided clear pulse alternating
+      strongly beat to beat (a march in 2/4: bass drum, then cymbals; the bars won; not a
+      polka's oom-pah in eighths, with nothing between them: bass, chord, bass, chord).
     - A winner grouped in threes may be the quarter-note hemiola of a 12/8: when the level at
       2/3 of its tempo comes in unlike pairs (kick, cross-stick), recurs and its beats carry
       hits at least as strong, or its bars are far clearer (twice the downbeat contrast: an
@@ -852,12 +848,7 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
     """
     dotted_only = [c for c in candidates if c.get("dotted_only")]  # for _dotted_beat only
     candidates = [c for c in candidates if not c.get("dotted_only")]
-    repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
-    best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
-    top = max(candidates, key=lambda c: _level_score(c, drumness))
-    if any(_same_level(best["bpm"], r * top["bpm"]) for r in (0.5, 2.0)):
-        best = top  # an octave shares the top's beats: the top was no cross-rhythm
-    best = _recurring_level(best, candidates)
+    best = _first_choice(candidates, drumness)
 
     def at(ratio: float) -> list[dict]:
         return [c for c in candidates if _same_level(c["bpm"], ratio * best["bpm"])]
@@ -912,6 +903,22 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
 
 
 _COMPOUND_SIMILARITY = 0.5
+
+
+def _first_choice(candidates: list[dict], drumness: float) -> dict:
+    """The best-scoring level, a cross-rhythm set aside, then :func:`_recurring_level`.
+
+    A level whose rhythm never repeats within a bar of 2 to 6 beats is a cross-rhythm (the
+    dotted quarters of a 3-3-2 bulgar recur, but repeat only every 8): it is not chosen;
+    unless the level chosen instead is at half or twice its tempo (an octave shares its
+    beats: a fiddle hornpipe whose rhythm repeats only with the tune's 8-beat phrase).
+    """
+    repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
+    best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
+    top = max(candidates, key=lambda c: _level_score(c, drumness))
+    if any(_same_level(best["bpm"], r * top["bpm"]) for r in (0.5, 2.0)):
+        best = top  # an octave shares the top's beats: the top was no cross-rhythm
+    return _recurring_level(best, candidates)
 
 
 def _recurring_level(best: dict, candidates: list[dict]) -> dict:
