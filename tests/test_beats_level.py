@@ -491,3 +491,20 @@ def test_without_drums_the_prior_favours_the_tempo_listeners_prefer_to_tap():
     quarters = _level(132.0, np.arange(0.0, 2000.0, 20.0), _BAR_REPEATS)
     halves = dict(quarters, bpm=66.0)
     assert _level_score(quarters, 0.0) > _level_score(halves, 0.0) + 0.5
+
+
+def test_eighths_in_threes_give_way_to_a_slow_dotted_beat_with_kick_and_snare():
+    """A 6/8 ballad at 50 (dev ballad_68_8): its eighths (149, in bars of 3) won; the dotted
+    beat at a third of their tempo is under 50 BPM, where a level of a third is taken for the
+    bars of a waltz. But kick and snare alternate on the dotted beats (counterphase 0.13); a
+    waltz's bars never do (at most 0.02 on the dev set's waltzes): the dotted beat is the beat."""
+    eighths = _level(149.3, np.arange(0.0, 4000.0, 17.0),
+                     [-0.05, -0.12, 0.42, -0.12, -0.22, 0.64, -0.2, -0.17, 0.4],
+                     on=15.5, acf1=0.32, low1=0.14, bar=2.42, meter=3, notes=1.1)
+    dotted = _level(49.8, np.arange(0.0, 4000.0, 51.0),
+                    [-0.49, 0.52, -0.48, 0.61, -0.52, 0.52, -0.47, 0.54, -0.48],
+                    on=27.4, acf1=0.57, low1=0.18, bar=2.99, meter=2, notes=3.2,
+                    counterphase=0.13)
+    assert _choose_level([dotted, eighths], drumness=1.0) is dotted
+    # without the drums' alternation, a level that slow is the bar of a waltz
+    assert _choose_level([dict(dotted, counterphase=0.0), eighths], drumness=1.0) is eighths

@@ -801,8 +801,7 @@ _LOW_PULSE = 0.5
 
 
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
-    """The best-scoring level, corrected for confusions of syncopation, half time and odd and
-    compound meters.
+    """The best-scoring level, corrected for syncopation, half time, odd and compound meters.
 
     - First the best-scoring level that is no cross-rhythm (see :func:`_first_choice`).
     - A winner whose beats fall midway between the beats of the level at twice its tempo is
@@ -838,13 +837,13 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       and the level at twice its tempo groups clearly in the same bars, the winner's beats are
       pairs of beats (a fast waltz, a 7/8 counted in quarters): the faster level is the beat.
     - Three beats of a bar of 3 may be the eighths of a compound beat: when the winner groups
-      in threes and the level at a third of its tempo has a clear duple rhythm (its pattern
-      alternates beat to beat and repeats every two beats) and a clear periodicity, the music
-      is in 6/8 or 12/8 and that slower level is the beat (listeners tap a 12/8 blues at 64,
-      not 192); so too when the winner's groups of three come in unlike pairs (its rhythm
-      repeats every 6 beats, not every 3 or 9: a 12/8 soul ballad's eighths). A dotted beat
-      slower than 50 BPM is not one: those are the bars of a waltz whose bass alternates
-      root and fifth bar by bar.
+      in threes and the level at a third of its tempo has a clear duple rhythm (alternating
+      beat to beat, repeating every two beats) and a clear periodicity, the music is in 6/8
+      or 12/8 and that slower level is the beat (listeners tap a 12/8 blues at 64, not 192);
+      so too when the winner's groups of three come in unlike pairs (repeating every 6 beats,
+      not 3 or 9: a 12/8 soul ballad's eighths), or kick and snare alternate on the slower
+      level's beats (see :func:`_counterphase`). A dotted beat slower than 50 BPM without
+      that kick and snare is a waltz's bar (its bass alternating root and fifth bar by bar).
     """
     dotted_only = [c for c in candidates if c.get("dotted_only")]  # for _dotted_beat only
     candidates = [c for c in candidates if not c.get("dotted_only")]
@@ -884,8 +883,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
         for c in at(1.0 / 3.0):
             sim = c["similarity"]
             duple = sim[0] < -_COMPOUND_SIMILARITY and sim[1] > _COMPOUND_SIMILARITY
-            if (c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3
-                    and c["bpm"] >= _SLOW_BPM):
+            kit = c.get("counterphase", 0.0) > _COUNTERPHASE  # kick, snare: no waltz's bars
+            if (c["meter"] in (2, 4) and (duple or paired or kit) and c["acf1"] > 0.3
+                    and (c["bpm"] >= _SLOW_BPM or kit)):
                 return c  # a dotted beat slower than 50 BPM is the bar of a waltz
         for c in at(2.0 / 3.0):
             if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
@@ -1256,6 +1256,7 @@ def _level_at(spectra: Spectra, nov: dict[str, np.ndarray], track: dict, ratio: 
             "similarity": pattern_similarity(nov, beats),
             "harmony": _alternation(nov["change"], beats),
             "subdivision": _subdivision(nov, beats), "thirds": _thirds(nov, beats),
+            "counterphase": _counterphase(nov, beats),
             **_band_periodicity(track["bands"], lag)}
 
 
