@@ -30,9 +30,10 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    has strong onsets on its beats, periodicity at its period (in the mix or in the low band
    alone: a walking bass; not below 60 BPM, where the low band pulses in half bars), a
    backbeat (snare or hi-hat alternating beat to beat), clear bars,
-   and a tempo near what listeners tap (a prior centred lower for music without drums: no
-   double-time ballads; none below 50 BPM; without drums, beats holding more than about four
-   notes are too slow: a fiddle jig's bars); a fast triple level over a duple rhythm gives
+   and a tempo near what listeners tap (a prior centred at 120 BPM without drums, the tempo
+   listeners prefer, and at 140 with a full kit; none below 50 BPM; without drums, beats
+   holding more than about four notes are too slow: a fiddle jig's bars); an octave of the
+   winner is no cross-rhythm; a fast triple level over a duple rhythm gives
    way to its dotted beat (6/8, 12/8), as do quarters read in 2 or 4 over a 12/8 (its dotted
    level is tracked for that rule only); a winner whose beats do not recur gives way to a
    recurring level at 3/2 of its tempo; bars of 3, 5 or 7 are never counted in pairs of
