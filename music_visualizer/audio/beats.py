@@ -30,9 +30,10 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    has strong onsets on its beats, periodicity at its period (in the mix or in the low band
    alone: a walking bass; not below 60 BPM, where the low band pulses in half bars), a
    backbeat (snare or hi-hat alternating beat to beat), clear bars,
-   and a tempo near what listeners tap (a prior centred lower for music without drums: no
-   double-time ballads; none below 50 BPM; without drums, beats holding more than about four
-   notes are too slow: a fiddle jig's bars); a fast triple level over a duple rhythm gives
+   and a tempo near what listeners tap (a prior centred at 120 BPM without drums, the tempo
+   listeners prefer, and at 140 with a full kit; none below 50 BPM; without drums, beats
+   holding more than about four notes are too slow: a fiddle jig's bars); an octave of the
+   winner is no cross-rhythm; a fast triple level over a duple rhythm gives
    way to its dotted beat (6/8, 12/8), as do quarters read in 2 or 4 over a 12/8 (its dotted
    level is tracked for that rule only); a winner whose beats do not recur gives way to a
    recurring level at 3/2 of its tempo; bars of 3, 5 or 7 are never counted in pairs of
@@ -721,7 +722,8 @@ def _level_score(candidate: dict, drumness: float) -> float:
     - how clearly its beats group into bars (the downbeat contrast: chords change and
       kicks land on bar lines; at half or double the tempo the bars are blurred),
     - a log-normal tempo prior 0.6 octaves wide, centred at 140 BPM for music with drums and at
-      85 BPM for music without (soft ballads are felt in slow beats, not in their arpeggios),
+      120 BPM for music without (the tempo listeners prefer to tap; soft ballads are held to
+      their slow beats by the notes per beat, not by the prior),
       falling steeply below 50 BPM,
     - evenness: beats whose spacing follows a pattern repeating with the bar (see
       :func:`_timing_pattern`) are a cross-rhythm followed onto syncopated hits, not the beat,
@@ -731,7 +733,7 @@ def _level_score(candidate: dict, drumness: float) -> float:
     (tests/synth_music.py, seeds other than the benchmark's) and on the dev split of the
     real-instrument development set (benchmarks/devset), jointly.
     """
-    centre = 85.0 + (140.0 - 85.0) * drumness
+    centre = _TACTUS_BPM + (_DRUMS_BPM - _TACTUS_BPM) * drumness
     prior = -0.5 * (np.log2(candidate["bpm"] / centre) / 0.6) ** 2
     if candidate["bpm"] < _SLOW_BPM:  # beats this slow are bars (or half bars) of faster music
         prior -= (np.log2(_SLOW_BPM / candidate["bpm"]) / 0.15) ** 2
@@ -743,6 +745,12 @@ def _level_score(candidate: dict, drumness: float) -> float:
                  + _BACKBEAT_WEIGHT * backbeat + 0.25 * candidate["bar"] + prior
                  - _UNEVEN_WEIGHT * candidate.get("uneven", 0.0)
                  - _crowded(candidate, drumness))
+
+
+#: Centre of the tempo prior without drums: the tempo listeners prefer to tap (about 500 ms
+#: per beat, Moelants 2002; van Noorden and Moelants 1999), classical music included.
+_TACTUS_BPM = 120.0
+_DRUMS_BPM = 140.0  # with a full kit
 
 
 def _crowded(candidate: dict, drumness: float) -> float:
@@ -794,17 +802,17 @@ _LOW_PULSE = 0.5
 
 
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
-    """The best-scoring level, corrected for confusions of syncopation, half time and odd and
-    compound meters.
+    """The best-scoring level, corrected for syncopation, half time, odd and compound meters.
 
-    - A level whose rhythm never repeats within a bar of 2 to 6 beats is a cross-rhythm (the
-      dotted quarters of a 3-3-2 bulgar recur, but repeat only every 8): it is not chosen.
+    - First the best-scoring level that is no cross-rhythm (see :func:`_first_choice`).
     - A winner whose beats fall midway between the beats of the level at twice its tempo is
       on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
     - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
-      was the half bar (reggaeton's dembow, a half-time groove): the double is the beat. So
-      too a winner whose beats are all alike when its double is a clear pulse alternating
-      strongly beat to beat (a march in 2/4: bass drum, then cymbals; the bars won).
+      was the half bar (reggaeton's dembow), unless its beats divide in three (a 12/8
+      shuffle's dotted beat, see :func:`_thirds`): the double is the beat. So too a winner
+      whose beats are all alike when its double is a subdivided clear pulse alternating
+      strongly beat to beat (a march in 2/4: bass drum, then cymbals; the bars won; not a
+      polka's oom-pah in eighths, with nothing between them: bass, chord, bass, chord).
     - A winner grouped in threes may be the quarter-note hemiola of a 12/8: when the level at
       2/3 of its tempo comes in unlike pairs (kick, cross-stick), recurs and its beats carry
       hits at least as strong, or its bars are far clearer (twice the downbeat contrast: an
@@ -830,19 +838,17 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       and the level at twice its tempo groups clearly in the same bars, the winner's beats are
       pairs of beats (a fast waltz, a 7/8 counted in quarters): the faster level is the beat.
     - Three beats of a bar of 3 may be the eighths of a compound beat: when the winner groups
-      in threes and the level at a third of its tempo has a clear duple rhythm (its pattern
-      alternates beat to beat and repeats every two beats) and a clear periodicity, the music
-      is in 6/8 or 12/8 and that slower level is the beat (listeners tap a 12/8 blues at 64,
-      not 192); so too when the winner's groups of three come in unlike pairs (its rhythm
-      repeats every 6 beats, not every 3 or 9: a 12/8 soul ballad's eighths). A dotted beat
-      slower than 50 BPM is not one: those are the bars of a waltz whose bass alternates
-      root and fifth bar by bar.
+      in threes and the level at a third of its tempo has a clear duple rhythm (alternating
+      beat to beat, repeating every two beats) and a clear periodicity, the music is in 6/8
+      or 12/8 and that slower level is the beat (listeners tap a 12/8 blues at 64, not 192);
+      so too when the winner's groups of three come in unlike pairs (repeating every 6 beats,
+      not 3 or 9: a 12/8 soul ballad's eighths), or kick and snare alternate on the slower
+      level's beats (see :func:`_counterphase`). A dotted beat slower than 50 BPM without
+      that kick and snare is a waltz's bar (its bass alternating root and fifth bar by bar).
     """
     dotted_only = [c for c in candidates if c.get("dotted_only")]  # for _dotted_beat only
     candidates = [c for c in candidates if not c.get("dotted_only")]
-    repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
-    best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
-    best = _recurring_level(best, candidates)
+    best = _first_choice(candidates, drumness)
 
     def at(ratio: float) -> list[dict]:
         return [c for c in candidates if _same_level(c["bpm"], ratio * best["bpm"])]
@@ -851,10 +857,11 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
         if _midway(best["beats"], c["beats"]) > _SYNCOPATION:
             best = c  # the winner's beats were the off-beats of a steady pulse
         elif (best["bpm"] < _SLOW_BPM and _alternates(c["similarity"])
-              and c.get("backbeat", 0.0) > _CLEAR_BACKBEAT):
+              and c.get("backbeat", 0.0) > _CLEAR_BACKBEAT and best.get("thirds", 0.0) <= 0.0):
             best = c  # the winner's beats were bars of a backbeat (a dembow, half-time feel)
         elif (best["similarity"][0] > 0.0 and _strongly_alternates(c["similarity"])
-              and _periodicity(c) > _LOW_PULSE):
+              and _periodicity(c) > _LOW_PULSE
+              and c.get("subdivision", 1.0) >= _SUBDIVIDED):
             best = c  # the winner's alike beats were bars of a march (kick, then cymbal)
 
     if not _alternates(best["similarity"]):
@@ -877,8 +884,9 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
         for c in at(1.0 / 3.0):
             sim = c["similarity"]
             duple = sim[0] < -_COMPOUND_SIMILARITY and sim[1] > _COMPOUND_SIMILARITY
-            if (c["meter"] in (2, 4) and (duple or paired) and c["acf1"] > 0.3
-                    and c["bpm"] >= _SLOW_BPM):
+            kit = c.get("counterphase", 0.0) > _COUNTERPHASE  # kick, snare: no waltz's bars
+            if (c["meter"] in (2, 4) and (duple or paired or kit) and c["acf1"] > 0.3
+                    and (c["bpm"] >= _SLOW_BPM or kit)):
                 return c  # a dotted beat slower than 50 BPM is the bar of a waltz
         for c in at(2.0 / 3.0):
             if (c["meter"] in (2, 4) and _in_pairs(c["similarity"]) and c["acf1"] > 0.3
@@ -898,21 +906,38 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
 _COMPOUND_SIMILARITY = 0.5
 
 
+def _first_choice(candidates: list[dict], drumness: float) -> dict:
+    """The best-scoring level, a cross-rhythm set aside, then :func:`_recurring_level`.
+
+    A level whose rhythm never repeats within a bar of 2 to 6 beats is a cross-rhythm (the
+    dotted quarters of a 3-3-2 bulgar recur, but repeat only every 8): it is not chosen;
+    unless the level chosen instead is at half or twice its tempo (an octave shares its
+    beats: a fiddle hornpipe whose rhythm repeats only with the tune's 8-beat phrase).
+    """
+    repeating = [c for c in candidates if _repeats_in_bars(c["similarity"])]
+    best = max(repeating or candidates, key=lambda c: _level_score(c, drumness))
+    top = max(candidates, key=lambda c: _level_score(c, drumness))
+    if any(_same_level(best["bpm"], r * top["bpm"]) for r in (0.5, 2.0)):
+        best = top  # an octave shares the top's beats: the top was no cross-rhythm
+    return _recurring_level(best, candidates)
+
+
 def _recurring_level(best: dict, candidates: list[dict]) -> dict:
-    """The level at 3/2 of the winner's tempo when the winner's beats do not recur and its do.
+    """The level in a 3:2 relation to the winner when the winner's beats do not recur and its do.
 
     A winner whose novelty does not recur at its own period (see :func:`_periodicity`, at most
     0) counts two beats of a pulse in three (a hymn's chord on every beat, read in dotted
-    halves). The level at 3/2 of its tempo is the beat when it recurs clearly and its beats
-    carry stronger onsets, even if its rhythm seems to repeat nowhere: a chord on every beat
-    makes every beat alike, so there is no pattern to repeat (the cross-rhythm test of
-    :func:`_repeats_in_bars` set it aside).
+    halves), or three in two (the same hymn read in its dotted quarters, under a prior that
+    favours them). The level at 3/2 (or 2/3) of its tempo is the beat when it recurs clearly
+    and its beats carry stronger onsets, even if its rhythm seems to repeat nowhere: a chord on
+    every beat makes every beat alike, so there is no pattern to repeat (the cross-rhythm test
+    of :func:`_repeats_in_bars` set it aside).
     """
     if _periodicity(best) > 0.0:
         return best
     for c in candidates:
-        if (_same_level(c["bpm"], 1.5 * best["bpm"]) and c["acf1"] > _RECURS
-                and c["on"] > best["on"]):
+        if (any(_same_level(c["bpm"], r * best["bpm"]) for r in (1.5, 2.0 / 3.0))
+                and c["acf1"] > _RECURS and c["on"] > best["on"]):
             return c
     return best
 
@@ -1047,6 +1072,21 @@ def _subdivision(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
     between = max(float(_peak_window(nov["onset"], b[:-1] + f * np.diff(b), -1, 1).mean())
                   for f in (0.5, 2.0 / 3.0))
     return between / max(on, 1e-9)
+
+
+def _thirds(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
+    """How much more onset strength falls on the thirds of the beats than on their half and
+    quarters, over that on the beats: > 0 when the beats divide in three (a compound or a
+    shuffled beat: its double is no metrical level), < 0 when they divide in two."""
+    b = np.asarray(beats, dtype=np.float64)
+    if len(b) < 4:
+        return 0.0
+    on = float(_peak_window(nov["onset"], b[:-1], -1, 2).mean())
+
+    def at(f: float) -> float:
+        return float(_peak_window(nov["onset"], b[:-1] + f * np.diff(b), -1, 1).mean())
+
+    return (max(at(1 / 3), at(2 / 3)) - max(at(0.25), at(0.5), at(0.75))) / max(on, 1e-9)
 
 
 def _counts_eighths(level: dict, half: dict) -> bool:
@@ -1216,6 +1256,8 @@ def _level_at(spectra: Spectra, nov: dict[str, np.ndarray], track: dict, ratio: 
             "acf1": _acf_at_rows(acf, lag, weights), "on": on,
             "similarity": pattern_similarity(nov, beats),
             "harmony": _alternation(nov["change"], beats),
+            "subdivision": _subdivision(nov, beats), "thirds": _thirds(nov, beats),
+            "counterphase": _counterphase(nov, beats),
             **_band_periodicity(track["bands"], lag)}
 
 
