@@ -436,3 +436,37 @@ def test_halves_of_a_section_far_closer_than_the_sections_are_one_material():
                      [0.5, far, far, far, far, 0.0]])
     labels = sections._cluster(song)
     assert labels[1] == labels[3] and labels[2] == labels[4] and labels[1] != labels[2]
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_strain_played_twice_is_two_sections(seed):
+    """A tune's strains, each played twice (A A B B), the same band throughout, no crash: the
+    band stops on the strain's last bar (a held chord, as a cadence). The two plays of a strain
+    are one material (one label), but the repeat is a section of its own: the boundary where a
+    repeated block of a phrase's length starts stays (it was merged away: 32 bars of "A")."""
+    held = frozenset({"pad", "bass"})
+    parts = []
+    for roots in (POP, POP, ALT, ALT):
+        parts += [Part("x", 7, BAND, roots), Part("x", 1, held, roots[-1:])]
+    song = make_song(parts, seed=seed)
+    found = _found_sections(song)
+    strain = 16.0  # 8 bars at 120 BPM
+    starts = np.array([s.start for s in found])
+    first, second, third = (int(np.argmin(np.abs(starts - t))) for t in (0.0, strain, 2 * strain))
+    assert np.all(np.abs(starts[[first, second, third]] - [0.0, strain, 2 * strain]) <= 2.0), starts
+    assert found[first].label == found[second].label != found[third].label, found
+
+
+def test_repeat_boundaries_need_a_phrase_on_both_sides():
+    """Between equal labels, a boundary stays when both neighbours span at least six bars (a
+    strain played twice) and one and a half of a long chord cycle: a riff played twice, or one
+    8-bar progression played twice, is the loop coming round inside a section; a song of one
+    material keeps none."""
+    from music_visualizer.audio import sections
+
+    grid = np.arange(0.0, 40.5, 0.5)  # cells of half a second, bars of 2 s
+    cuts = [16, 32, 56]  # segments of 8, 8, 12 and 12 s: 4, 4, 6 and 6 bars
+    assert sections._repeat_boundaries(cuts, [0, 0, 1, 1], grid, 2.0) == {56}
+    assert sections._repeat_boundaries(cuts, [0, 0, 1, 1], grid, 2.0, 16.0) == set()
+    assert sections._repeat_boundaries(cuts, [0, 1, 1, 2], grid, 2.0) == set()
+    assert sections._repeat_boundaries(cuts, [0, 0, 0, 0], grid, 2.0) == set()

@@ -42,7 +42,10 @@ Method
    distance threshold gives repeats one label. Neighbouring segments may share a label only when
    near-identical, or each other's nearest and far closer than the song's segments typically
    are (two halves of a section in a song whose sections all sound alike): then the boundary
-   between them was spurious and they are merged. Labels are
+   between them was spurious and they are merged, unless both span a phrase (``_REPEAT_BARS``
+   bars, and more than a long chord cycle): then they are one strain played twice (a fiddle
+   tune's A A B B, a verse repeated), two sections with one label; a riff played twice, or an
+   8-bar progression coming round under every section, is still one section. Labels are
    renamed A, B, C... by first appearance.
 5. **Phrase grid.** Sections mostly start every four bars from the song's start (or from an
    intro's end): a boundary that stays but is off that grid moves onto it (within two bars)
@@ -86,6 +89,10 @@ _ADJACENT_THRESHOLD = 0.07
 # ... or below this share of the median distance between the song's segments (a song whose
 # sections all sound alike: two halves of a section are still far closer than two sections)
 _ADJACENT_SHARE = 0.5
+# two neighbours alike that each span this many bars are one strain played twice, two sections
+# (an 8-bar strain, its boundaries a bar off at either end); shorter, a riff played twice; and
+# this many of a long chord cycle (8 to 16 bars): one is the progression coming round
+_REPEAT_BARS, _REPEAT_CYCLES = 6.0, 1.5
 # repetition structure (Serra et al. 2012): the cells' nearest neighbours (this share of the
 # cells) over the song, by lag; smoothed over one bar in time, half a bar in lag; the change of
 # these "structure features" across an edge, over two bars on each side
@@ -170,7 +177,12 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     edges = np.asarray([0, *cuts, n_cells])
     labels = _label_segments(channels, edges)
     cued = set(marked.tolist())
-    if len(downbeats) >= 2:  # the boundaries that stay (between different labels, or cued)
+    if len(downbeats) >= 2:  # the boundaries that stay (between different labels, cued, or
+        # between two plays of a repeated strain)
+        long_cycle = cycle * cells_per_bar * float(np.median(np.diff(grid))) if (
+            cycle > _CYCLES[0]) else 0.0  # the shortest is also the default: no cycle found
+        cued |= _repeat_boundaries(cuts, labels, grid, float(np.median(np.diff(downbeats))),
+                                   long_cycle)
         keep = [k for k in range(1, len(labels))
                 if labels[k] != labels[k - 1] or cuts[k - 1] in cued]
         cuts = _phrase_align([cuts[k - 1] for k in keep], novelty, grid, downbeats, min_section,
@@ -535,6 +547,23 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
         if all(abs(t - float(starts[k])) >= spacing for k in chosen):
             chosen.append(j)
     return sorted(chosen)
+
+
+def _repeat_boundaries(cuts: list[int], labels: list[int], grid: np.ndarray, bar: float,
+                       cycle_seconds: float = 0.0) -> set[int]:
+    """The ``cuts`` (cell edges) between two equally labelled segments that both span at least
+    ``_REPEAT_BARS`` bars of ``bar`` seconds, and ``_REPEAT_CYCLES`` of a long chord cycle
+    (``cycle_seconds``, 0 for none): a strain played twice (a fiddle tune's A A B B, a verse
+    repeated), whose second play is a section of its own. A shorter repeat is a riff played
+    twice, and a repeat of about one long cycle the song's progression coming round inside a
+    section: their boundary goes; so do all in a song of one material throughout (a steady
+    loop: its cuts are noise, not a tune's form)."""
+    if len(set(labels)) < 2:
+        return set()
+    need = max(_REPEAT_BARS * bar, _REPEAT_CYCLES * cycle_seconds)
+    lengths = np.diff(grid[[0, *cuts, len(grid) - 1]])
+    return {cuts[k - 1] for k in range(1, len(labels))
+            if labels[k] == labels[k - 1] and min(lengths[k - 1], lengths[k]) >= need}
 
 
 def _phrase_align(cuts: list[int], novelty: np.ndarray, grid: np.ndarray,
