@@ -2,14 +2,16 @@
 
 - a piece in 3/4 of running notes all at one loudness (a polonaise's or a minuet's
   accompaniment, a quartet played as written): the rhythm repeats every beat, so it tells no
-  bar; the chords, changing on each beat 1, do (see ``_harmony_in_threes``).
+  bar; the chords, changing on each beat 1, do (see ``_harmony_in_threes``);
+- a chorale whose rhythm is alike at no lag but faintly so five beats apart (fermatas, running
+  notes) is not in 5: a rare meter needs bars that clearly repeat.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from music_visualizer.audio.downbeats import _harmony_in_threes
+from music_visualizer.audio.downbeats import _harmony_in_threes, _meter_candidates
 from tests.test_beats_meter import ROOTS, _Song, _track
 
 #: Chords of a bar each, moving by steps and leaps (no two neighbours alike).
@@ -41,3 +43,25 @@ def test_harmony_in_threes_is_not_read_in_bars_of_four():
     four = np.repeat(chroma, 4, axis=0)[:96]  # every 4
     assert _harmony_in_threes(three)
     assert not _harmony_in_threes(four)
+
+
+def _faint_fives(amp: float, beats: int = 48, step: int = 24) -> tuple[dict, np.ndarray]:
+    """Novelty curves of noise with a rhythm repeating every 5 beats, ``amp`` loud."""
+    rng = np.random.default_rng(1)
+    n = beats * step + 40
+    nov = {}
+    for name in ("low", "high", "onset"):
+        template = np.abs(rng.normal(size=(5, step)))
+        x = np.abs(rng.normal(size=n))
+        for b in range(beats):
+            x[10 + b * step:10 + (b + 1) * step] += amp * template[b % 5]
+        nov[name] = x
+    return nov, np.arange(beats) * float(step) + 10.0
+
+
+def test_bars_of_five_only_where_they_clearly_repeat():
+    chroma = np.abs(np.random.default_rng(2).normal(size=(48, 12)))
+    faint, frames = _faint_fives(0.5)  # about 0.09 alike five beats apart: a chorale's noise
+    clear, _ = _faint_fives(1.5)  # about 0.57: a 5/4's bar
+    assert _meter_candidates(faint, frames, chroma) != (5,)
+    assert _meter_candidates(clear, frames, chroma) == (5,)

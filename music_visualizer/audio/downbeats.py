@@ -134,7 +134,8 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     """The meters worth a bar count: the family whose bar repeats best, from the rhythm.
 
     Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
-    triple (3; 6 only when much better) and the odd meters 5 and 7 compete; 4/4 is assumed
+    triple (3; 6 only when much better) and the odd meters 5 and 7 (only when their bars
+    clearly repeat: ``_ODD_REPEATS``) compete; 4/4 is assumed
     unless another family is clearly better (by ``_FAMILY_MARGIN``). Between 2 and 4 (and 3 and
     6), the downbeat contrast of the bar count decides, unless the chords change only every
     4 beats (not on the half bar: the bar is 4; a 12/8's chords once let its half bars win),
@@ -153,6 +154,9 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
         return float(np.mean(sim[np.array(lags) - 1])) if lags else -np.inf
 
     scores = {m: score(m) for m in (4, 3, 5, 7)}
+    for m in (5, 7):  # a rare meter: only where its bars clearly repeat
+        if scores[m] < _ODD_REPEATS:
+            scores[m] = -np.inf
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
     if best != 3 and _harmony_in_threes(beat_chroma):
         return (3,)
@@ -267,6 +271,10 @@ def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
 
 
 _FAMILY_MARGIN = 0.1
+#: Pattern similarity at whole bars of 5 or 7 below which they are not bars: a 5/4 or a 7/8
+#: repeats its uneven bar clearly (0.25-0.8); a chorale's fermatas and running notes (about 0.1
+#: at any lag) do not make one.
+_ODD_REPEATS = 0.15
 _CHORD_DROP = 0.25  # chroma similarity lost from one beat apart to two: chords changing
 _CHORDS_PRESENT = 0.0  # chroma similarity of neighbouring beats: above, they share chords
 _HALF_BAR_CHORDS = 0.5  # as much chord change on the half bar as half way to the bar line's
