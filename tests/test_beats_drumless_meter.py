@@ -4,14 +4,20 @@
   accompaniment, a quartet played as written): the rhythm repeats every beat, so it tells no
   bar; the chords, changing on each beat 1, do (see ``_harmony_in_threes``);
 - a chorale whose rhythm is alike at no lag but faintly so five beats apart (fermatas, running
-  notes) is not in 5: a rare meter needs bars that clearly repeat.
+  notes) is not in 5: a rare meter needs bars that clearly repeat;
+- a chorale's beats, with nothing between them, are not divided in three (noise a third of
+  the way through outweighed noise half way, and its chords of two beats made it a 6/8 in 2).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from music_visualizer.audio.downbeats import _harmony_in_threes, _meter_candidates
+from music_visualizer.audio.downbeats import (
+    _divided_in_three,
+    _harmony_in_threes,
+    _meter_candidates,
+)
 from tests.test_beats_meter import ROOTS, _Song, _track
 
 #: Chords of a bar each, moving by steps and leaps (no two neighbours alike).
@@ -65,3 +71,18 @@ def test_bars_of_five_only_where_they_clearly_repeat():
     clear, _ = _faint_fives(1.5)  # about 0.57: a 5/4's bar
     assert _meter_candidates(faint, frames, chroma) != (5,)
     assert _meter_candidates(clear, frames, chroma) == (5,)
+
+
+def test_beats_with_nothing_between_them_are_not_divided_in_three():
+    step, beats = 36, 40
+    frames = np.arange(beats) * float(step) + 5.0
+    t = np.arange(beats * step + 20)
+    # each beat's attack and its ring: more onset strength a third of the way to the next beat
+    # than half way, none of it notes
+    distance = np.abs(t[:, None] - frames[None, :]).min(axis=1)
+    onset = 3.0 * np.exp(-distance / (0.2 * step))
+    assert not _divided_in_three({"onset": onset}, frames)
+    thirds = onset.copy()
+    for k in (1, 2):  # eighths of a compound beat
+        thirds[np.round(frames + k * step / 3).astype(int)] += 1.5
+    assert _divided_in_three({"onset": thirds}, frames)

@@ -203,14 +203,16 @@ def _divided_in_three(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> bo
     """Whether the beats are divided in three (compound time: 6/8, 12/8).
 
     Onsets at both a third and two thirds through the beat outweigh those half way through
-    (a swing or a shuffle has the two thirds only; straight eighths have the half).
+    (a swing or a shuffle has the two thirds only; straight eighths have the half) and those
+    a sixth and five sixths through it (where nothing is played: between beats without
+    notes, as a chorale's, those positions hold as little as the others).
     """
     b = np.asarray(beat_frames, dtype=np.float64)
     if len(b) < 4:
         return False
     at = {k: float(np.mean(peak_window(nov["onset"], b[:-1] + np.diff(b) * k / 6, -1, 1)))
-          for k in (2, 3, 4)}
-    return min(at[2], at[4]) > at[3]
+          for k in (1, 2, 3, 4, 5)}
+    return min(at[2], at[4]) > max(at[1], at[3], at[5])
 
 
 def _chroma_similarity(beat_chroma: np.ndarray, lag: int) -> float:
