@@ -9,7 +9,10 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
 1. Novelty. Spectral fluxes of the log-mel spectrum: full band, low band (< 150 Hz), the
    percussive 1.5-7.5 kHz band (snares, hats), and a harmonic (chroma) change curve, each
    detrended and normalised; all peak on the attacks. Placing beats also counts a kick-band
-   flux (< 65 Hz), which peaks late, over the few frames before its peak.
+   flux (< 65 Hz), which peaks late, over the few frames before its peak. Sharp attacks above
+   1.5 kHz that are pitched, not noise (a piano's hammers, not a snare: spectral flatness at
+   the attacks), are not drum hits: placing the beats counts them less, and the phase tests
+   read the bass notes' entries where they read snares and hats (a rag's afterbeat chords).
 2. No beats without a pulse: nothing starts (a steady tone, a glide, stationary noise: the
    flux stays below 2 dB, and the harmony does not change in steps, as legato chords of an
    organ or a choir do) or no periodicity, in the mix or in one onset source alone (all
@@ -141,11 +144,17 @@ def _mel_band(spectra: Spectra, hz: float) -> int:
     return int(np.searchsorted(spectra.mel_frequencies(), hz))
 
 
-def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None, pitched: float = 0.0,
+               ) -> dict[str, np.ndarray]:
     """Detrended, unit-variance novelty curves (one value per frame).
 
     ``beat`` (for periodicity) mixes the full-band, high percussive, low band and chroma change
     curves, all peaking on the attack; ``track`` (for placing beats) adds the kick band.
+    ``pitched`` (0 .. 1): how much the sharp attacks above 1.5 kHz are pitched, not drums (a
+    piano's chords, see :func:`_attack_noise`); the percussive bands above 1.5 kHz (``high``
+    and ``hits``, read as snares and hats) count that much less, and the bass notes' entries
+    (``bass_entries``: the low band, that much of it) mark the beat instead: a rag's or a
+    polonaise's left hand plays the bass on the beat and its bright chords after it.
     """
     from scipy.ndimage import maximum_filter1d
 
@@ -162,6 +171,8 @@ def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None) -> dict[str,
     high = _unit(_detrend(_band_flux(log_perc, high_lo, high_hi, from_silence=True), width))
     change = _unit(_chroma_change(spectra.chroma, spectra.frame_rate))
     beat = onset + 2.0 * high + low + change
+    placed = onset + 2.0 * (1.0 - pitched) * high + low + change  # where the beats go
+    high = (1.0 - pitched) * high + pitched * low
     # low frequencies build up late (long windows, pitch-swept kicks): for placing beats, a kick
     # counts over the few frames before its peak
     kick_ahead = maximum_filter1d(kick, 5, origin=-2, mode="nearest")
@@ -169,11 +180,12 @@ def _novelties(spectra: Spectra, log_mel: np.ndarray | None = None) -> dict[str,
     hits = [_unit(_detrend(_band_flux(log_perc, max(_mel_band(spectra, lo), 0),
                                       max(_mel_band(spectra, hi), 1)), width))
             for lo, hi in _HIT_BANDS]
+    hits[1:] = [(1.0 - pitched) * x + pitched * low for x in hits[1:]]
     # harmonic change above the bass (chords change on bar lines; bass lines move inside bars)
     treble = spectra.chroma_treble
     treble_change = _unit(_chroma_change(treble, spectra.frame_rate))
     return {"onset": onset, "kick": kick, "low": low, "high": high, "change": change,
-            "beat": beat, "track": beat + kick_ahead, "treble_chroma": treble,
+            "beat": beat, "track": placed + kick_ahead, "treble_chroma": treble,
             "treble_change": treble_change, "hits": np.stack(hits)}
 
 
@@ -398,12 +410,13 @@ def _onset_strength_on(local: np.ndarray, beats: np.ndarray) -> float:
     return float(_peak_at(local, beats).mean()) if len(beats) >= 4 else 0.0
 
 
-def _drumness(spectra: Spectra) -> float:
-    """How much the music has drums, 0 (none: piano, pads) .. 1 (a full kit).
+def _transients(spectra: Spectra) -> float:
+    """How much the 1.5-7.5 kHz band has sharp attacks, 0 (none: pads, strings) .. 1 (a kit).
 
-    In music with drums, snares and hats make the 1.5-7.5 kHz band clearly percussive (noisy,
-    short) in a good share of frames; we take the 90th percentile over frames of the
-    percussive-minus-harmonic level in that band (dB) and map 2 dB -> 0, 8 dB -> 1.
+    In music with drums, snares and hats make that band clearly percussive (short) in a good
+    share of frames; we take the 90th percentile over frames of the percussive-minus-harmonic
+    level in that band (dB) and map 2 dB -> 0, 8 dB -> 1. A piano's hammers are as short: see
+    :func:`_attack_noise` for what tells them apart.
     """
     ref = float(max(spectra.mel.max(), 1e-10))
     lo, hi = _mel_band(spectra, 1500.0), _mel_band(spectra, 7500.0)
@@ -413,6 +426,52 @@ def _drumness(spectra: Spectra) -> float:
     if not audible.any():
         return 0.0
     return float(np.clip((np.percentile(diff[audible], 90) - 2.0) / 6.0, 0.0, 1.0))
+
+
+def _attack_noise(spectra: Spectra) -> float:
+    """How noisy the strongest attacks above 2 kHz are, 0 (pitched: piano hammers, plucked
+    strings) .. 1 (noise: snares, hats, shakers).
+
+    The spectral flatness (geometric over arithmetic mean of the power, 2-10 kHz, 1024-point
+    STFT) at the tenth of the frames where that band rises most, the median over them: a drum
+    hit is broadband noise (0.2-0.5), a piano chord's attack is its partials (about 0.01-0.02).
+    Mapped ``_PITCHED_FLATNESS`` -> 0, ``_NOISY_FLATNESS`` -> 1.
+    """
+    from scipy.signal import stft
+
+    y = np.asarray(spectra.y, dtype=np.float32)
+    n_fft = 1024
+    if len(y) < 4 * n_fft:
+        return 1.0
+    freqs, _, z = stft(y, fs=spectra.sr, nperseg=n_fft, noverlap=n_fft - spectra.hop_length,
+                       boundary=None, padded=False)
+    band = np.abs(z[(freqs >= 2000.0) & (freqs < 10000.0)]) ** 2
+    energy = band.sum(axis=0)
+    if band.shape[0] < 4 or band.shape[1] < 20 or float(energy.max()) <= 0.0:
+        return 1.0
+    band += 1e-10 * float(band.max())
+    log_band = np.log(band)
+    flatness = np.exp(log_band.mean(axis=0)) / band.mean(axis=0)
+    rise = np.maximum(np.diff(log_band, axis=1), 0.0).mean(axis=0)
+    audible = np.flatnonzero(energy[1:] > _AUDIBLE * float(np.percentile(energy, 99)))
+    if len(audible) == 0:
+        return 1.0
+    top = audible[np.argsort(rise[audible])[-max(len(audible) // 10, 1):]] + 1
+    median = float(np.median(flatness[top]))
+    return float(np.clip((median - _PITCHED_FLATNESS) / (_NOISY_FLATNESS - _PITCHED_FLATNESS),
+                         0.0, 1.0))
+
+
+_PITCHED_FLATNESS = 0.02
+_AUDIBLE = 1e-3  # band power, relative to its loud frames (99th pct), of a frame with attacks
+_NOISY_FLATNESS = 0.05
+
+
+def _drumness(spectra: Spectra) -> float:
+    """How much the music has drums, 0 (none: piano, pads) .. 1 (a full kit): sharp attacks
+    above 1.5 kHz (:func:`_transients`) that are noise, not a piano's or a harp's partials
+    (:func:`_attack_noise`)."""
+    return _transients(spectra) * _attack_noise(spectra)
 
 
 def _phase_evidence(nov: dict[str, np.ndarray], beats: np.ndarray, mids: np.ndarray,
@@ -1418,14 +1477,15 @@ def track_beats(spectra: Spectra) -> BeatResult:
 
     # 2. Novelty; candidate metrical levels (None: no pulse)
     fr = spectra.frame_rate
-    nov = _novelties(spectra, log_mel)
+    transients, noise = _transients(spectra), _attack_noise(spectra)
+    nov = _novelties(spectra, log_mel, pitched=transients * (1.0 - noise))
     candidates = _candidates(spectra, nov)
     if not candidates:
         return _empty()
 
     # 3. The metrical level most listeners tap (its beats are already on the beat, not half a
     #    beat off, and grouped into bars)
-    drumness = _drumness(spectra)
+    drumness = transients * noise  # see _drumness
     peaks = _onset_peaks(spectra.onset_env, fr, _NOTE_RISE)
     candidates = [{**c, "notes": _notes_per_beat(peaks, c["beats"])} for c in candidates]
     best = _backbeat_double(_choose_level(candidates, drumness), candidates, nov, drumness)

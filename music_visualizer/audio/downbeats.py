@@ -4,19 +4,20 @@
 - :func:`pattern_similarity`  how alike the rhythm is whole numbers of beats apart
 - :func:`peak_window`         max of a curve in a window around each frame
 
-Method: the meter family (2/4, 3, 5 or 7) from how alike the rhythm pattern is at lags of
-whole bars; accents per beat (kick/bass onsets, onset strength, chroma change above the bass
-between the bar before and the bar after); a Viterbi path counts beats through the bar (a break
-in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast wins, 4 unless
-2 is clearly better, and 2 when the chords last two beats divided in three (a 6/8 in dotted
-quarters); then the bar count of that meter is redone with snare hits counting against a
+Method: the meter family (2/4, 3, 5 or 7) from how alike the rhythm pattern is at lags of whole
+bars, or 3 when the chord changes recur in threes (music without drums whose running notes, all
+alike, tell no bar); accents per beat (kick/bass onsets, onset strength, chroma change above the
+bass between the bar before and the bar after); a Viterbi path counts beats through the bar (a
+break in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast wins, 4
+unless 2 is clearly better, and 2 when the chords last two beats divided in three (a 6/8 in
+dotted quarters); then the bar count of that meter is redone with snare hits counting against a
 downbeat (the backbeat is not beat 1), a deep bass for it (the root on 1), the chord changes
-counted again, and, in 4/4, the backbeat parity (2 and 4 brighter than 1 and 3 over many
-bars), a break in that count costing far more than in the first (several bars of clearer
-accents) except after a beat interval that is not one beat (a beat the tracker missed or added).
-2/4 is ruled out when the rhythm repeats every 4 beats but not every 2, or when the chords change
-only every 4 beats (unless their similarity is gone two beats apart); compound beats whose
-chords change every 2 beats are bars of 2. The first beat may be at 0.0 s.
+counted again, and, in 4/4, the backbeat parity (2 and 4 brighter than 1 and 3 over many bars),
+a break in that count costing far more than in the first (several bars of clearer accents)
+except after a beat interval that is not one beat (a beat the tracker missed or added). 2/4 is
+ruled out when the rhythm repeats every 4 beats but not every 2, or when the chords change only
+every 4 beats (unless their similarity is gone two beats apart); compound beats whose chords
+change every 2 beats are bars of 2. The first beat may be at 0.0 s.
 """
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     """The meters worth a bar count: the family whose bar repeats best, from the rhythm.
 
     Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
-    triple (3; 6 only when much better) and the odd meters 5 and 7 compete; 4/4 is assumed
+    triple (3; 6 only when much better) and the odd meters 5 and 7 (only when their bars
+    clearly repeat: ``_ODD_REPEATS``) compete; 4/4 is assumed
     unless another family is clearly better (by ``_FAMILY_MARGIN``). Between 2 and 4 (and 3 and
     6), the downbeat contrast of the bar count decides, unless the chords change only every
     4 beats (not on the half bar: the bar is 4; a 12/8's chords once let its half bars win),
@@ -152,7 +154,12 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
         return float(np.mean(sim[np.array(lags) - 1])) if lags else -np.inf
 
     scores = {m: score(m) for m in (4, 3, 5, 7)}
+    for m in (5, 7):  # a rare meter: only where its bars clearly repeat
+        if scores[m] < _ODD_REPEATS:
+            scores[m] = -np.inf
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
+    if best != 3 and _harmony_in_threes(beat_chroma):
+        return (3,)
     if best == 4 and _repeats_only_whole_bars(sim, n):
         return (4,)
     halves = _half_bar_changes(beat_chroma)
@@ -165,18 +172,47 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     return {4: (4, 2), 3: (3,), 5: (5,), 7: (7,)}[best]
 
 
+def _harmony_in_threes(beat_chroma: np.ndarray) -> bool:
+    """Whether the harmony changes in a cycle of three beats, whatever the rhythm says.
+
+    The chord change at each beat (cosine distance of its chroma from the beat before's, above
+    the bass), mean-removed, is autocorrelated at lags of 1 to 12 beats; each meter scores the
+    mean at its multiples (2: 2, 4, ..., 12; 3: 3, 6, 9, 12; 4: 4, 8, 12). Bars of 3 change
+    chords on beat 1 of each (a polonaise, a minuet, a waltz without drums, whose rhythm, all
+    running notes at one loudness, repeats nowhere clearly): their score is
+    ``_HARMONY_CYCLE`` or more and ``_HARMONY_CYCLE_MARGIN`` above those of 2 and 4.
+    """
+    change = _bar_change(beat_chroma, 1)[1:-1]
+    if len(change) < 4 * _MAX_LAG:
+        return False
+    change = change - change.mean()
+    power = float(np.mean(change * change))
+    if power <= 1e-12:
+        return False
+    acf = np.array([np.mean(change[:-lag] * change[lag:]) for lag in range(1, 13)]) / power
+    score = {m: float(np.mean(acf[np.arange(m, 13, m) - 1])) for m in (2, 3, 4)}
+    return bool(score[3] >= _HARMONY_CYCLE
+                and score[3] - max(score[2], score[4]) >= _HARMONY_CYCLE_MARGIN)
+
+
+_HARMONY_CYCLE = 0.3
+_HARMONY_CYCLE_MARGIN = 0.2
+
+
 def _divided_in_three(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> bool:
     """Whether the beats are divided in three (compound time: 6/8, 12/8).
 
     Onsets at both a third and two thirds through the beat outweigh those half way through
-    (a swing or a shuffle has the two thirds only; straight eighths have the half).
+    (a swing or a shuffle has the two thirds only; straight eighths have the half) and those
+    a sixth and five sixths through it (where nothing is played: between beats without
+    notes, as a chorale's, those positions hold as little as the others).
     """
     b = np.asarray(beat_frames, dtype=np.float64)
     if len(b) < 4:
         return False
     at = {k: float(np.mean(peak_window(nov["onset"], b[:-1] + np.diff(b) * k / 6, -1, 1)))
-          for k in (2, 3, 4)}
-    return min(at[2], at[4]) > at[3]
+          for k in (1, 2, 3, 4, 5)}
+    return min(at[2], at[4]) > max(at[1], at[3], at[5])
 
 
 def _chroma_similarity(beat_chroma: np.ndarray, lag: int) -> float:
@@ -237,6 +273,10 @@ def _repeats_only_whole_bars(sim: np.ndarray, n_beats: int) -> bool:
 
 
 _FAMILY_MARGIN = 0.1
+#: Pattern similarity at whole bars of 5 or 7 below which they are not bars: a 5/4 or a 7/8
+#: repeats its uneven bar clearly (0.25-0.8); a chorale's fermatas and running notes (about 0.1
+#: at any lag) do not make one.
+_ODD_REPEATS = 0.15
 _CHORD_DROP = 0.25  # chroma similarity lost from one beat apart to two: chords changing
 _CHORDS_PRESENT = 0.0  # chroma similarity of neighbouring beats: above, they share chords
 _HALF_BAR_CHORDS = 0.5  # as much chord change on the half bar as half way to the bar line's
