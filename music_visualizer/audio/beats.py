@@ -43,6 +43,9 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    beats, and a level in 2 or 4 counting pairs of the beats of a drum backbeat (kick on each
    of its beats, the snare between) yields to the double, where the kick and the snare
    alternate (only in music with drums: legato chords and a quartet's cello alternate too).
+   Without drums (drumness below 0.25), stretches of the chosen level's beats that sit half, a
+   quarter or a third of a beat off move to where the long notes start (the agogic accent: a
+   fiddle tune's even notes, a strathspey's snaps), by a Viterbi over the shifts.
 5. Beats onto the attacks: each beat moves to the sharpest attack within 60 ms before / 50 ms
    after it in a fine spectral flux of the samples (2.9 ms steps); beats without one move by
    the median shift of the others. So beats are not late.
@@ -517,6 +520,62 @@ def _fix_phase(nov: dict[str, np.ndarray], beats: np.ndarray, period: np.ndarray
     if state[0] == 1 and beats[0] - half[0] >= 0:  # the half beat before the first one
         out = np.concatenate([[beats[0] - half[0]], out])
     return np.unique(np.round(out[out < len(period)]).astype(np.int64)).astype(np.float64)
+
+
+def _agogic_evidence(peaks: np.ndarray, beats: np.ndarray, shift: float) -> np.ndarray:
+    """Per beat: how long the note starting ``shift`` of a beat after it lasts (the interval
+    to the next onset peak, in beats, at most 1; 0 without an onset there: one peak within a
+    frame before to 4 frames after, where onset peaks fall on an attack)."""
+    ibi = np.diff(beats)
+    ibi = np.append(ibi, ibi[-1])
+    pos = beats + shift * ibi
+    j = np.clip(np.searchsorted(peaks, pos - 1.0), 0, len(peaks) - 1)
+    gap = np.append(np.diff(peaks), np.inf)[j]
+    near = (peaks[j] >= pos - 1.0) & (peaks[j] <= pos + 4.0)
+    return np.where(near, np.minimum(gap / np.maximum(ibi, 1e-9), 1.0), 0.0)
+
+
+def _fix_agogic_phase(peaks: np.ndarray, beats: np.ndarray, compound: bool) -> np.ndarray:
+    """Move the stretches of beats that sit off the beat to where the long notes start.
+
+    Without drums (a fiddle tune's even sixteenths, a strathspey's dotted notes and snaps, a
+    quartet), accents need not mark the beat, but a note that starts on a beat tends to last
+    longer than one that starts between beats (the agogic accent; Lerdahl and Jackendoff's
+    metrical preference rule 5a). For the beats as tracked and shifted by half a beat, and by
+    a quarter and three quarters (or a third and two thirds when the beats divide in three),
+    the length of the note starting there (:func:`_agogic_evidence`) is compared by a Viterbi
+    over the shifts: a shift must win by ``_AGOGIC_MARGIN`` per beat, and a change of shift
+    costs ``_AGOGIC_SWITCH``, so only sustained evidence moves beats. ``peaks``: onset peaks
+    (frames, ascending); ``beats``: frames.
+    """
+    peaks = np.asarray(peaks, dtype=np.float64)
+    beats = np.asarray(beats, dtype=np.float64)
+    if len(beats) < 8 or len(peaks) < 8:
+        return beats
+    shifts = np.array([0.0, 0.5] + ([1 / 3, 2 / 3] if compound else [0.25, 0.75]))
+    evidence = np.stack([_agogic_evidence(peaks, beats, f) for f in shifts], axis=1)
+    evidence[:, 1:] -= _AGOGIC_MARGIN
+    switch = _AGOGIC_SWITCH * (1.0 - np.eye(len(shifts)))  # [to, from]
+    score = evidence[0].copy()
+    back = np.zeros(evidence.shape, dtype=np.int64)
+    for i in range(1, len(beats)):
+        options = score[None, :] - switch
+        back[i] = np.argmax(options, axis=1)
+        score = options[np.arange(len(shifts)), back[i]] + evidence[i]
+    state = np.zeros(len(beats), dtype=np.int64)
+    state[-1] = int(np.argmax(score))
+    for i in range(len(beats) - 1, 0, -1):
+        state[i - 1] = back[i, state[i]]
+    if not state.any():
+        return beats
+    ibi = np.append(np.diff(beats), beats[-1] - beats[-2])
+    out = np.round(beats + shifts[state] * ibi)
+    keep = np.concatenate([[True], np.diff(out) > 0.3 * ibi[:-1]])
+    return out[keep]
+
+
+_AGOGIC_MARGIN = 0.03  # beats of note length a shift must win by, per beat
+_AGOGIC_SWITCH = 2.0  # cost of a change of shift (beats of note length)
 
 
 def _fix_half_beat(nov: dict[str, np.ndarray], beats: np.ndarray) -> np.ndarray:
@@ -1492,6 +1551,11 @@ def track_beats(spectra: Spectra) -> BeatResult:
     frames, is_down, meter = best["beats"], best["is_down"], best["meter"]
     if len(frames) < 2:
         return _empty()
+    if drumness < _SOME_DRUMS:  # no drums to mark the beat: the long notes start on it
+        moved = _fix_agogic_phase(peaks, frames, best.get("thirds", 0.0) > 0.0)
+        if len(moved) != len(frames) or not np.array_equal(moved, frames):
+            frames = moved[moved < spectra.n_frames]
+            is_down, meter, _ = find_downbeats(spectra, nov, frames)
 
     # 4. Every beat onto its attack
     beats = _snap(frames * spectra.hop_length / spectra.sr, spectra.y, spectra.sr)
