@@ -1551,6 +1551,7 @@ def track_beats(spectra: Spectra) -> BeatResult:
     frames, is_down, meter = best["beats"], best["is_down"], best["meter"]
     if len(frames) < 2:
         return _empty()
+    tracked = frames  # the tempo is that of the beats as tracked: a phase shift keeps it
     if drumness < _SOME_DRUMS:  # no drums to mark the beat: the long notes start on it
         moved = _fix_agogic_phase(peaks, frames, best.get("thirds", 0.0) > 0.0)
         if len(moved) != len(frames) or not np.array_equal(moved, frames):
@@ -1561,7 +1562,8 @@ def track_beats(spectra: Spectra) -> BeatResult:
     beats = _snap(frames * spectra.hop_length / spectra.sr, spectra.y, spectra.sr)
     if len(beats) != len(frames):  # two beats merged: recompute the bar positions
         is_down, meter, _ = find_downbeats(spectra, nov, beats * fr)
-    return BeatResult(tempo=_dominant_tempo(beats), beats=beats.astype(np.float64),
+    timed = beats if tracked is frames else _snap(tracked / fr, spectra.y, spectra.sr)
+    return BeatResult(tempo=_dominant_tempo(timed), beats=beats.astype(np.float64),
                       downbeats=beats[is_down].astype(np.float64), meter=int(meter))
 
 
