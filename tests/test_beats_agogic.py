@@ -11,6 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from music_visualizer.audio import beats as bt
+from music_visualizer.audio.spectra import compute_spectra
+from tests.test_beats_meter import SR, _beat_f, _Song
+from tests.test_beats_piano import _piano
 
 PERIOD = 24.0  # frames per beat
 N = 40
@@ -53,3 +56,20 @@ def test_even_notes_leave_the_beats_where_they_are():
     # long notes on the beats: nothing moves either
     peaks = _notes([0.0, 0.5, 0.75])
     assert np.array_equal(bt._fix_agogic_phase(peaks, beats, compound=False), beats)
+
+
+def test_a_hornpipe_on_the_piano_is_tracked_on_its_eighths_not_half_a_beat_off():
+    # an eighth and two sixteenths in every beat, all played alike, at 88 BPM: tracked half a
+    # beat off (on the sixteenths) without the rule; the tempo stays that of the beats
+    rng = np.random.default_rng(5)
+    song = _Song(bpm=88.0, meter=2, bars=24)
+    melody = [69, 68, 71, 68, 74, 71, 73, 76, 74, 73, 71, 69]
+    k = 0
+    for beat in range(48):
+        for offset, length in ((0.0, 0.5), (0.5, 0.25), (0.75, 0.25)):
+            note = melody[k % len(melody)] + (12 if rng.random() < 0.3 else 0)
+            k += 1
+            song.at(beat + offset, _piano(note, length * 60.0 / 88.0, 0.6, 0.01), 0.6)
+    result = bt.track_beats(compute_spectra(song.audio(), SR))
+    assert _beat_f(song, result.beats) >= 0.9
+    assert abs(result.tempo - 88.0) < 0.02 * 88.0
