@@ -470,3 +470,53 @@ def test_repeat_boundaries_need_a_phrase_on_both_sides():
     assert sections._repeat_boundaries(cuts, [0, 0, 1, 1], grid, 2.0, 16.0) == set()
     assert sections._repeat_boundaries(cuts, [0, 1, 1, 2], grid, 2.0) == set()
     assert sections._repeat_boundaries(cuts, [0, 0, 0, 0], grid, 2.0) == set()
+
+
+
+def _bars(roots: tuple[int, ...], repeats: int) -> np.ndarray:
+    """One row per bar: the chroma of the major triad on each root (pitch classes)."""
+    rows = np.zeros((len(roots) * repeats, 12))
+    for i, root in enumerate(roots * repeats):
+        rows[i, [root % 12, (root + 4) % 12, (root + 7) % 12]] = 1.0
+    return rows
+
+
+def test_same_chords_in_another_order_change_the_sequence():
+    """A four-chord loop, then the same chords in another order (C G Am F, then Am F C G),
+    then the first again: the mean chroma of every window is the same, but the sequence
+    compared bar by bar across the change is not, while each side repeats its own."""
+    from music_visualizer.audio.sections import _SEQUENCE_MIN, _sequence_novelty
+
+    turned = POP[2:] + POP[:2]
+    x = np.vstack([_bars(POP, 2), _bars(turned, 2), _bars(POP, 2)])
+    novelty = _sequence_novelty(x, 4)
+    assert np.argmax(novelty[:12]) == 8 and novelty[8] >= _SEQUENCE_MIN
+    assert np.argmax(novelty[12:]) + 12 == 16 and novelty[16] >= _SEQUENCE_MIN
+    assert novelty[4] == novelty[12] == novelty[20] == 0.0  # inside a repeated loop
+
+
+def test_eight_bar_progression_has_no_sequence_change():
+    """An 8-bar progression whose halves differ in one chord (G E A D, B E A D) played three
+    times: the halves differ across every edge as much as on each side of it, so no edge
+    stands out (it is one progression, not sections of four bars)."""
+    from music_visualizer.audio.sections import _SEQUENCE_MIN, _sequence_novelty
+
+    x = _bars((67, 64, 69, 62, 71, 64, 69, 62), 3)
+    assert np.max(_sequence_novelty(x, 4)) < _SEQUENCE_MIN
+
+
+@pytest.mark.parametrize(("lead_in", "roots", "cut"), [
+    (8, (69, 65, 60, 67), True), (12, (69, 65, 60, 67), True), (6, (67, 60, 65, 69), False)])
+def test_sequence_change_cuts_only_where_a_phrase_starts(lead_in, roots, cut):
+    """A chord-sequence change is a section only a whole number of 4-bar phrases from the
+    first downbeat (or another boundary): after 8 or 12 bars of a loop it cuts, after 6 it
+    does not (half a phrase in, it is a change inside one)."""
+    from music_visualizer.audio import sections
+
+    cells = np.repeat(np.vstack([_bars(POP, 4)[:lead_in], _bars(roots, 4)]), 4, axis=0)
+    x = sections._bar_context(cells, 4)  # 4 cells a bar of 2 s
+    channel = sections._Channel(1.0, x, np.full(24, 0.03), repeats=True)
+    grid = 0.5 * np.arange(len(cells) + 1)
+    found = sections._sequence_boundaries([channel], grid, grid[:-1:4], grid[:-1:4], [], 6.0,
+                                          4)
+    assert found == ([4 * lead_in] if cut else []), found

@@ -97,6 +97,8 @@ _REPEAT_BARS, _REPEAT_CYCLES = 6.0, 1.5
 # cells) over the song, by lag; smoothed over one bar in time, half a bar in lag; the change of
 # these "structure features" across an edge, over two bars on each side
 _W_STRUCTURE, _NEIGHBOURS, _STRUCTURE_BARS = 1.0, 0.05, 2
+_SEQUENCE_MIN, _SEQUENCE_BARS = 0.5, 4  # chord-sequence change (cosine distance) that cuts
+_SEQUENCE_SNAP = 0.3  # bars off the phrase grid that a sequence change may be
 _MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) that counts as none
 _MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
 # a cymbal crash on a downbeat marks a section's start (see _marked_downbeats): the excess in
@@ -172,6 +174,11 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     targets = downbeats if len(downbeats) >= 2 else beats
     cuts = _pick_boundaries(novelty, grid, targets, min_section, cells_per_bar, marked=marked)
     novelty[marked] += _W_CUE * float(novelty.max())
+    if len(downbeats) >= 2:  # chord sequences that change where nothing else does
+        extra = _sequence_boundaries(channels, grid, targets, downbeats, cuts, min_section,
+                                     cells_per_bar)
+        cuts = sorted([*cuts, *extra])
+        marked = np.union1d(marked, extra).astype(int)
     if not cuts:
         return one
     edges = np.asarray([0, *cuts, n_cells])
@@ -451,6 +458,68 @@ def _structure_novelty(channels: list[_Channel], cells_per_bar: int) -> np.ndarr
     out = np.zeros(n)
     out[1:] = np.sum((after - before) ** 2, axis=1) / k
     return out / max(float(out.max()), _MIN_STRUCTURE_CHANGE)
+
+
+def _sequence_novelty(x: np.ndarray, half: int) -> np.ndarray:
+    """Change of the chord *sequence* at each cell edge: the mean cosine distance, position by
+    position, of the ``half`` cells of ``x`` (the chroma of the bars before and from each cell)
+    before the edge and the ``half`` after it, less the same between the two blocks of ``half`` on one side of it
+    (the lesser of the two sides that fit). A progression repeated on both sides of the edge
+    but changed across it (the same chords in another order, which a mean over the window
+    does not see) stands out; an edge inside a progression longer than ``half`` compares
+    unlike blocks on its sides as well, and does not."""
+    n = len(x)
+    out = np.zeros(n)
+    if n < 2 * half or half < 1:
+        return out
+    z = x - x.mean(axis=0)
+    z = z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-9)
+    lagged = 1.0 - np.sum(z[half:] * z[:-half], axis=1)  # lagged[j]: cell j + half vs cell j
+    csum = np.concatenate([[0.0], np.cumsum(lagged)])
+
+    def block(a: np.ndarray) -> np.ndarray:  # mean distance of blocks a .. a+half vs a+half ..
+        ok = (a >= 0) & (a + 2 * half <= n)
+        safe = np.clip(a, 0, n - 2 * half)
+        return np.where(ok, (csum[safe + half] - csum[safe]) / half, np.nan)
+
+    i = np.arange(n)
+    cross = block(i - half)
+    sides = np.fmin(block(i - 2 * half), block(i))
+    return np.maximum(np.nan_to_num(cross - sides, nan=0.0), 0.0)
+
+
+def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np.ndarray,
+                         downbeats: np.ndarray, cuts: list[int], min_section: float,
+                         cells_per_bar: int) -> list[int]:
+    """Cell edges where the chord sequence changes (:func:`_sequence_novelty` over
+    ``_SEQUENCE_BARS`` bars, peaks of at least ``_SEQUENCE_MIN``) though the timbre, loudness
+    and chord set hardly do: a section of the same band and texture over another progression,
+    or the same chords in another order. Each is at least ``min_section`` and ``_MIN_BARS``
+    bars from the ``cuts`` and the ends, and a whole number of ``_PHRASE_BARS`` phrases (at
+    least one, give or take ``_SEQUENCE_SNAP`` bars) from the nearest of them or the first
+    downbeat: a harmony-only change is a section only where a phrase starts."""
+    x = next(c.x for c in channels if c.repeats and c.x.shape[1] == 24)  # bar before, from
+    sequence = _sequence_novelty(x, _SEQUENCE_BARS * cells_per_bar)
+    found = _pick_boundaries(np.where(sequence >= _SEQUENCE_MIN, sequence, 0.0), grid, targets,
+                             min_section, cells_per_bar)
+    bar = float(np.median(np.diff(downbeats)))
+    spacing = max(min_section, _MIN_BARS * bar)
+    anchors = np.asarray([float(downbeats[0]), *(float(grid[k]) for k in cuts)])
+    out: list[int] = []
+    for j in found:
+        t = float(grid[j])
+        near = float(anchors[int(np.argmin(np.abs(t - anchors)))])
+        phrases = round(abs(t - near) / (_PHRASE_BARS * bar))
+        if phrases < 1 or abs(abs(t - near) - phrases * _PHRASE_BARS * bar) > _SEQUENCE_SNAP * bar:
+            continue
+        t = near + np.sign(t - near) * phrases * _PHRASE_BARS * bar  # onto the phrase grid
+        t = float(targets[int(np.argmin(np.abs(targets - t)))])
+        j = int(np.argmin(np.abs(grid[:-1] - t)))
+        t = float(grid[j])
+        if (min_section <= t <= float(grid[-1]) - min_section
+                and all(abs(t - float(grid[k])) >= spacing for k in [*cuts, *out])):
+            out.append(j)
+    return out
 
 
 def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool = True,
