@@ -510,16 +510,23 @@ def _fix_phase(nov: dict[str, np.ndarray], beats: np.ndarray, period: np.ndarray
         stay, switch = score, score[::-1] - switch_cost
         back[i] = np.where(stay >= switch, [0, 1], [1, 0])
         score = np.maximum(stay, switch) + np.array([evidence[i], -evidence[i]]) / 2.0
-    state = np.zeros(len(beats), dtype=np.int64)
-    state[-1] = int(np.argmax(score))
-    for i in range(len(beats) - 1, 0, -1):
-        state[i - 1] = back[i, state[i]]
+    state = _backtrace(back, int(np.argmax(score)))
     if not state.any():
         return beats
     out = np.where(state == 1, mids, beats)
     if state[0] == 1 and beats[0] - half[0] >= 0:  # the half beat before the first one
         out = np.concatenate([[beats[0] - half[0]], out])
     return np.unique(np.round(out[out < len(period)]).astype(np.int64)).astype(np.float64)
+
+
+def _backtrace(back: np.ndarray, last: int) -> np.ndarray:
+    """The Viterbi path ending in state ``last``: ``back[i, s]`` is the state before ``s`` at
+    step ``i``."""
+    state = np.zeros(len(back), dtype=np.int64)
+    state[-1] = last
+    for i in range(len(back) - 1, 0, -1):
+        state[i - 1] = back[i, state[i]]
+    return state
 
 
 def _agogic_evidence(peaks: np.ndarray, beats: np.ndarray, shift: float) -> np.ndarray:
@@ -562,10 +569,7 @@ def _fix_agogic_phase(peaks: np.ndarray, beats: np.ndarray, compound: bool) -> n
         options = score[None, :] - switch
         back[i] = np.argmax(options, axis=1)
         score = options[np.arange(len(shifts)), back[i]] + evidence[i]
-    state = np.zeros(len(beats), dtype=np.int64)
-    state[-1] = int(np.argmax(score))
-    for i in range(len(beats) - 1, 0, -1):
-        state[i - 1] = back[i, state[i]]
+    state = _backtrace(back, int(np.argmax(score)))
     if not state.any():
         return beats
     ibi = np.append(np.diff(beats), beats[-1] - beats[-2])
