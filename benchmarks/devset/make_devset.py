@@ -4647,7 +4647,8 @@ SONGS: tuple[tuple[str, int], ...] = tuple(
 #    once at the end of that session and tuned on from 2026-12-07, fourth session.
 # The held-out split now: seed 9 of every style above and seed 1 of each style of
 # HELD_OUT_STYLES_8 (written for it on 2026-12-07, fourth session, by someone who never ran the
-# tracker on them).
+# tracker on them), measured once at the end of that session: fold it into DEV and have a new
+# one written (seed 10, new styles) before tuning on it.
 HELD_OUT_SEED = 9
 _ALL_STYLES = (*STYLES, *HELD_OUT_STYLES)
 SPENT_HELD_OUT: tuple[str, ...] = (tuple(f"{style}_3" for style in STYLES)
