@@ -464,10 +464,10 @@ def _sequence_novelty(x: np.ndarray, half: int) -> np.ndarray:
     """Change of the chord *sequence* at each cell edge: the mean cosine distance, position by
     position, of the ``half`` cells of ``x`` (the chroma of the bars before and from each cell)
     before the edge and the ``half`` after it, less the same between the two blocks of
-    ``half`` on one side of it (the lesser of the two sides that fit). A progression repeated on both sides of the edge
-    but changed across it (the same chords in another order, which a mean over the window
-    does not see) stands out; an edge inside a progression longer than ``half`` compares
-    unlike blocks on its sides as well, and does not."""
+    ``half`` on one side of it (the lesser of the two sides that fit). A progression repeated
+    on both sides of the edge but changed across it (the same chords in another order, which
+    a mean over the window does not see) stands out; an edge inside a progression longer than
+    ``half`` compares unlike blocks on its sides as well, and does not."""
     n = len(x)
     out = np.zeros(n)
     if n < 2 * half or half < 1:
