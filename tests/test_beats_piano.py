@@ -64,3 +64,16 @@ def test_a_rags_afterbeat_chords_do_not_pull_pitched_beats_half_a_beat_off():
 
     assert placed(0.0) < 0.5  # read as a snare's backbeat: half a beat off
     assert placed(1.0) >= 0.9
+
+
+def test_the_attack_band_in_blocks_equals_the_whole_song():
+    """``_attack_noise`` takes its STFT a block of frames at a time (a 20-minute song must not
+    hold a whole complex spectrogram): the blocks, joined, are the STFT of the whole signal,
+    frame for frame, whatever the block size."""
+    y = _rag(100.0, 12).audio()
+    whole = np.concatenate(list(bt._hf_band_blocks(y, SR, 512, frames=10**6)), axis=1)
+    for frames in (1, 37, 500):
+        blocks = list(bt._hf_band_blocks(y, SR, 512, frames=frames))
+        assert len(blocks) == -(-whole.shape[1] // frames)
+        np.testing.assert_array_equal(np.concatenate(blocks, axis=1), whole)
+    assert whole.shape[1] == (len(y) - 1024) // 512 + 1

@@ -438,24 +438,30 @@ def _attack_noise(spectra: Spectra) -> float:
     The spectral flatness (geometric over arithmetic mean of the power, 2-10 kHz, 1024-point
     STFT) at the tenth of the frames where that band rises most, the median over them: a drum
     hit is broadband noise (0.2-0.5), a piano chord's attack is its partials (about 0.01-0.02).
-    Mapped ``_PITCHED_FLATNESS`` -> 0, ``_NOISY_FLATNESS`` -> 1.
+    Mapped ``_PITCHED_FLATNESS`` -> 0, ``_NOISY_FLATNESS`` -> 1. The STFT is taken a block of
+    frames at a time (:func:`_hf_band_blocks`), so a long song needs little memory.
     """
-    from scipy.signal import stft
-
-    y = np.asarray(spectra.y, dtype=np.float32)
-    n_fft = 1024
-    if len(y) < 4 * n_fft:
+    y, sr, hop = spectra.y, spectra.sr, spectra.hop_length
+    if len(y) < 4 * _NOISE_FFT:
         return 1.0
-    freqs, _, z = stft(y, fs=spectra.sr, nperseg=n_fft, noverlap=n_fft - spectra.hop_length,
-                       boundary=None, padded=False)
-    band = np.abs(z[(freqs >= 2000.0) & (freqs < 10000.0)]) ** 2
-    energy = band.sum(axis=0)
-    if band.shape[0] < 4 or band.shape[1] < 20 or float(energy.max()) <= 0.0:
+    peak = max((float(band.max()) for band in _hf_band_blocks(y, sr, hop)), default=0.0)
+    frames: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    last = None
+    for band in _hf_band_blocks(y, sr, hop):
+        if band.shape[0] < 4:
+            return 1.0
+        energy = band.sum(axis=0)
+        band += 1e-10 * peak
+        log_band = np.log(band)
+        joined = log_band if last is None else np.concatenate([last, log_band], axis=1)
+        rise = np.maximum(np.diff(joined, axis=1), 0.0).mean(axis=0)
+        frames.append((energy, np.exp(log_band.mean(axis=0)) / band.mean(axis=0), rise))
+        last = log_band[:, -1:]
+    energy = np.concatenate([f[0] for f in frames]) if frames else np.zeros(0)
+    if len(energy) < 20 or peak <= 0.0:
         return 1.0
-    band += 1e-10 * float(band.max())
-    log_band = np.log(band)
-    flatness = np.exp(log_band.mean(axis=0)) / band.mean(axis=0)
-    rise = np.maximum(np.diff(log_band, axis=1), 0.0).mean(axis=0)
+    flatness = np.concatenate([f[1] for f in frames])
+    rise = np.concatenate([f[2] for f in frames])  # rise[j]: into frame j + 1
     audible = np.flatnonzero(energy[1:] > _AUDIBLE * float(np.percentile(energy, 99)))
     if len(audible) == 0:
         return 1.0
@@ -465,6 +471,21 @@ def _attack_noise(spectra: Spectra) -> float:
                          0.0, 1.0))
 
 
+def _hf_band_blocks(y: np.ndarray, sr: int, hop: int, frames: int = 2048):
+    """The power of the 2-10 kHz bins of a ``_NOISE_FFT``-point STFT of ``y`` (hop ``hop``, no
+    padding: frame k starts at sample k * hop), ``frames`` frames (columns) at a time."""
+    from scipy.signal import stft
+
+    total = (len(y) - _NOISE_FFT) // hop + 1
+    for k0 in range(0, max(total, 0), frames):
+        k1 = min(k0 + frames, total)
+        segment = np.asarray(y[k0 * hop:(k1 - 1) * hop + _NOISE_FFT], dtype=np.float32)
+        freqs, _, z = stft(segment, fs=sr, nperseg=_NOISE_FFT, noverlap=_NOISE_FFT - hop,
+                           boundary=None, padded=False)
+        yield np.abs(z[(freqs >= 2000.0) & (freqs < 10000.0)]) ** 2
+
+
+_NOISE_FFT = 1024
 _PITCHED_FLATNESS = 0.02
 _AUDIBLE = 1e-3  # band power, relative to its loud frames (99th pct), of a frame with attacks
 _NOISY_FLATNESS = 0.05
