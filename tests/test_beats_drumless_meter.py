@@ -62,6 +62,7 @@ def _faint_fives(amp: float, beats: int = 48, step: int = 24) -> tuple[dict, np.
         for b in range(beats):
             x[10 + b * step:10 + (b + 1) * step] += amp * template[b % 5]
         nov[name] = x
+    nov["kick"] = np.zeros(n)  # no drums
     return nov, np.arange(beats) * float(step) + 10.0
 
 

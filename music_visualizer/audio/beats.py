@@ -1391,7 +1391,7 @@ def _level_at(spectra: Spectra, nov: dict[str, np.ndarray], track: dict, ratio: 
     beats = _fix_phase(nov, beats.astype(np.float64), period)
     beats = _fix_swing_phase(nov, beats, fr)
     beats = _fix_excursions(_fix_half_beat_stretches(nov, beats))
-    is_down, meter, contrast = find_downbeats(spectra, nov, beats)
+    is_down, meter, contrast = find_downbeats(spectra, nov, beats, threes=False)
     lag = 60.0 * fr / (curve * ratio)
     return {"ratio": ratio, "bpm": float(np.median(curve)) * ratio, "beats": beats,
             "is_down": is_down, "meter": meter, "bar": contrast,
@@ -1577,11 +1577,15 @@ def track_beats(spectra: Spectra) -> BeatResult:
     if len(frames) < 2:
         return _empty()
     tracked = frames  # the tempo is that of the beats as tracked: a phase shift keeps it
+    moved = frames
     if drumness < _SOME_DRUMS:  # no drums to mark the beat: the long notes start on it
         moved = _fix_agogic_phase(peaks, frames, best.get("thirds", 0.0) > 0.0)
-        if len(moved) != len(frames) or not np.array_equal(moved, frames):
-            frames = moved[moved < spectra.n_frames]
-            is_down, meter, _ = find_downbeats(spectra, nov, frames)
+        moved = moved[moved < spectra.n_frames]
+    if meter != 3 or len(moved) != len(frames) or not np.array_equal(moved, frames):
+        # the bars of the chosen beats, 3 also where the accents mark one beat in 3 (the
+        # levels were chosen without: the eighths of a 3/4 mark one in 3 too)
+        frames = moved
+        is_down, meter, _ = find_downbeats(spectra, nov, frames)
 
     # 4. Every beat onto its attack
     beats = _snap(frames * spectra.hop_length / spectra.sr, spectra.y, spectra.sr)

@@ -130,7 +130,7 @@ def pattern_similarity(nov: dict[str, np.ndarray], beat_frames: np.ndarray) -> n
 
 
 def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
-                      beat_chroma: np.ndarray) -> tuple[int, ...]:
+                      beat_chroma: np.ndarray, accents: bool = True) -> tuple[int, ...]:
     """The meters worth a bar count: the family whose bar repeats best, from the rhythm.
 
     Each meter ``m`` scores the mean pattern similarity at lags ``m, 2m, ...``. Duple (2 and 4),
@@ -144,7 +144,9 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     then the bar is 2. The similarity falling to nothing two beats apart is the surer of the
     two: where it says two beats, a half bar that changes little more than the beats between
     (a pickup into every other bar) does not rule 2 out. (Chords of two straight beats are as
-    often half bars of a 4/4 as bars of a 2/4.)
+    often half bars of a 4/4 as bars of a 2/4.) With ``accents``, 3 also replaces 4 where the
+    rhythm and harmony lean to 3 and the accents mark one beat in 3 (:func:`_leans_to_three`,
+    :func:`_accents_in_threes`).
     """
     sim = pattern_similarity(nov, beat_frames)
     n = len(beat_frames)
@@ -159,6 +161,10 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
             scores[m] = -np.inf
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
     if best != 3 and _harmony_in_threes(beat_chroma):
+        return (3,)
+    if (accents and best == 4 and _leans_to_three(scores, beat_chroma)
+            and not _repeats_only_in_nines(sim, n)
+            and _accents_in_threes(nov, beat_frames, beat_chroma) >= _TRIPLE_ACCENT):
         return (3,)
     if best == 4 and _repeats_only_whole_bars(sim, n):
         return (4,)
@@ -182,17 +188,88 @@ def _harmony_in_threes(beat_chroma: np.ndarray) -> bool:
     running notes at one loudness, repeats nowhere clearly): their score is
     ``_HARMONY_CYCLE`` or more and ``_HARMONY_CYCLE_MARGIN`` above those of 2 and 4.
     """
+    score = _harmony_cycle(beat_chroma)
+    return bool(score is not None and score[3] >= _HARMONY_CYCLE
+                and score[3] - max(score[2], score[4]) >= _HARMONY_CYCLE_MARGIN)
+
+
+def _harmony_cycle(beat_chroma: np.ndarray) -> dict[int, float] | None:
+    """How much the chord changes recur every 2, 3 and 4 beats (see :func:`_harmony_in_threes`);
+    None for too short a song or no change at all."""
     change = _bar_change(beat_chroma, 1)[1:-1]
     if len(change) < 4 * _MAX_LAG:
-        return False
+        return None
     change = change - change.mean()
     power = float(np.mean(change * change))
     if power <= 1e-12:
-        return False
+        return None
     acf = np.array([np.mean(change[:-lag] * change[lag:]) for lag in range(1, 13)]) / power
-    score = {m: float(np.mean(acf[np.arange(m, 13, m) - 1])) for m in (2, 3, 4)}
-    return bool(score[3] >= _HARMONY_CYCLE
-                and score[3] - max(score[2], score[4]) >= _HARMONY_CYCLE_MARGIN)
+    return {m: float(np.mean(acf[np.arange(m, 13, m) - 1])) for m in (2, 3, 4)}
+
+
+def _leans_to_three(scores: dict[int, float], beat_chroma: np.ndarray) -> bool:
+    """Whether the rhythm and the harmony, taken together, lean to bars of 3 rather than 4.
+
+    The rhythm's repetition at whole bars of 3 less that at bars of 4 (``scores``, see
+    :func:`_meter_candidates`), plus the chord changes' recurrence every 3 beats less that every
+    2 or 4 (:func:`_harmony_cycle`): not below 0. Each alone is often too weak to tell in music
+    without drums (a minuet's running notes repeat little, its chords change on 1 and on 3);
+    a 2/4 or 4/4 fiddle tune or a march leans clearly to 4.
+    """
+    harmony = _harmony_cycle(beat_chroma)
+    lean = scores[3] - scores[4]
+    if harmony is not None:
+        lean += harmony[3] - max(harmony[2], harmony[4])
+    return lean >= 0.0
+
+
+def _repeats_only_in_nines(sim: np.ndarray, n_beats: int) -> bool:
+    """Whether the rhythm repeats every 9 beats but not every 3 or 6: phrases of 9 beats (a
+    hymn's two bars of 4 and 3 with a fermata held over two more), whose accents at each
+    phrase start recur every 3 beats without bars of 3 (each of whose beat 1 would be marked).
+    """
+    if n_beats - 3 < 9:
+        return False
+    return float(sim[8] - max(sim[2], sim[5])) > _HALF_BAR_MARGIN
+
+
+def _accents_in_threes(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
+                       beat_chroma: np.ndarray) -> float:
+    """How much more one beat in 3 stands out than one in 2 or one in 4, counting straight on.
+
+    The accents of :func:`find_downbeats` (a bass note starting, the onset strength, the
+    chords changing from the bar before to the bar after) of the beats of one phase of a fixed
+    count of ``m``, less the mean of the others; the best phase of 3 less the better of the
+    best phases of 2 and 4. A minuet or a slip jig without drums marks its beat 1 (the bass
+    enters, the chord changes, more notes start) every 3 beats, however little its rhythm or
+    its chords repeat; a 4/4 marks every 2nd or 4th beat.
+    """
+    n = len(beat_frames)
+    low, onset = _beat_accents(nov, beat_frames)
+    edges = np.zeros(n, dtype=bool)
+    edges[[0, -1]] = True
+
+    def contrast(m: int) -> float:
+        accent = low + 0.5 * onset + 1.5 * _zscore(_neutral(_bar_change(beat_chroma, m), edges))
+        return max(float(accent[k::m].mean() - np.delete(accent, np.arange(k, n, m)).mean())
+                   for k in range(m))
+
+    return contrast(3) - max(contrast(2), contrast(4))
+
+
+def _beat_accents(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Per beat: a kick or bass note starting and the onset strength (z-scores; beats in the
+    first frames, where a flux cannot see an attack, get the median: no evidence)."""
+    blind = np.asarray(beat_frames) < _FLUX_BLIND_FRAMES
+    low = _zscore(_neutral(peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4), blind))
+    onset = _zscore(_neutral(peak_window(nov["onset"], beat_frames, -1, 2), blind))
+    return low, onset
+
+
+#: Accent contrast (z-units) by which one beat in 3 must stand out more than one in 2 or 4
+#: (:func:`_accents_in_threes`): 3/4 pieces without drums 0.2-1.5; 2/4 and 4/4 ones below 0.15.
+_TRIPLE_ACCENT = 0.2
 
 
 _HARMONY_CYCLE = 0.3
@@ -344,7 +421,7 @@ def _backbeat_parity(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
 
 
 def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np.ndarray,
-                   ) -> tuple[np.ndarray, int, float]:
+                   threes: bool = True) -> tuple[np.ndarray, int, float]:
     """Downbeat mask over the beats and the meter (2, 3, 4, 5 or 7).
 
     Accents per beat: a kick or bass note starting (low-frequency novelty, allowing for the
@@ -353,7 +430,9 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
     meters of the family the rhythm repeats in (see :func:`_meter_candidates`) each get the best
     bar count through the beats; 2 must beat 4 by a clear margin. The winner's bar count is
     then redone with snare hits counting against a beat being the downbeat and a deep bass
-    (the root, the bass line's lowest note) for it.
+    (the root, the bass line's lowest note) for it. ``threes``: 3 may also replace 4 by the
+    accents marking one beat in 3 (see :func:`_accents_in_threes`), which reads the meter of
+    beats already chosen, not their level (the eighths of a 3/4, bars of 6, mark one in 3 too).
 
     Returns the downbeat mask, the meter and the downbeat contrast of the accents (how
     clearly the beats group into bars, for choosing the metrical level).
@@ -364,21 +443,10 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
     # a flux needs the frames before it: a beat on the very first frames (a song starting on
     # its first downbeat at 0.0) has no measurable attack, which is no evidence against it
     blind = np.asarray(beat_frames) < _FLUX_BLIND_FRAMES
-    low = _zscore(_neutral(peak_window(nov["kick"] + nov["low"], beat_frames, -1, 4), blind))
-    onset = _zscore(_neutral(peak_window(nov["onset"], beat_frames, -1, 2), blind))
+    low, onset = _beat_accents(nov, beat_frames)
     beat_chroma = _beat_chroma(nov["treble_chroma"], beat_frames)
-    # the first and last beats have no bar before / after them to compare
-    edges = np.zeros(n, dtype=bool)
-    edges[[0, -1]] = True
-    best = None
-    for meter in _meter_candidates(nov, beat_frames, beat_chroma):
-        penalty = _METERS[meter]
-        change = _zscore(_neutral(_bar_change(beat_chroma, meter), edges))
-        accent = low + 0.5 * onset + 1.5 * change
-        contrast = _bar_path(accent, meter)[1] - penalty
-        if best is None or contrast > best[0]:
-            best = (contrast, meter, accent, change)
-    contrast, meter, accent, change = best
+    candidates = _meter_candidates(nov, beat_frames, beat_chroma, accents=threes)
+    contrast, meter, accent, change = _best_count(candidates, low + 0.5 * onset, beat_chroma)
     # the bar's phase: a snare or clap (the backbeat, beats 2 and 4; in odd meters the hits
     # that split the bar) is not beat 1, however loud; the bass plays its root, its lowest
     # note, on beat 1; the chords change on it (counted again, twice over: the surest mark of
@@ -394,6 +462,27 @@ def find_downbeats(spectra: Spectra, nov: dict[str, np.ndarray], beat_frames: np
         phase = phase - _PARITY_WEIGHT * _backbeat_parity(nov, beat_frames, blind)
     pos, _ = _bar_path(phase, meter, _phase_jump_costs(beat_frames))
     return pos == 0, meter, contrast
+
+
+def _best_count(candidates: tuple[int, ...], accent: np.ndarray, beat_chroma: np.ndarray,
+                ) -> tuple[float, int, np.ndarray, np.ndarray]:
+    """The meter of ``candidates`` whose bar count has the largest downbeat contrast (less its
+    ``_METERS`` penalty), with ``accent`` plus the harmonic change across its bar lines.
+
+    Returns the contrast, the meter, its accents and its harmonic change (z-scores).
+    """
+    n = len(accent)
+    # the first and last beats have no bar before / after them to compare
+    edges = np.zeros(n, dtype=bool)
+    edges[[0, -1]] = True
+    best = None
+    for meter in candidates:
+        change = _zscore(_neutral(_bar_change(beat_chroma, meter), edges))
+        total = accent + 1.5 * change
+        contrast = _bar_path(total, meter)[1] - _METERS[meter]
+        if best is None or contrast > best[0]:
+            best = (contrast, meter, total, change)
+    return best
 
 
 def _phase_jump_costs(beat_frames: np.ndarray) -> np.ndarray:

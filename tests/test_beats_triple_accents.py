@@ -1,0 +1,67 @@
+"""Bars of 3 told by their accents where neither the rhythm nor the harmony clearly repeats.
+
+- a minuet, polonaise or slip jig without drums: its running notes repeat little whole bars
+  apart and its chords change on 1 and on 3, but the bass enters and more notes start on each
+  beat 1: one beat in 3 stands out (``_accents_in_threes``) and the family of 3 replaces 4;
+- where the rhythm clearly repeats every 4 beats, a bass figure in threes does not make bars
+  of 3 (``_leans_to_three``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from music_visualizer.audio.downbeats import _accents_in_threes, _meter_candidates
+
+_STEP = 24  # frames per beat
+_BEATS = 60
+
+
+def _novelty(bass: float, four: float = 0.0) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Noise novelty curves with a bass note (and a louder attack) on every third beat,
+    ``bass`` loud, and a rhythm in the high band repeating every 4 beats, ``four`` loud."""
+    rng = np.random.default_rng(3)
+    n = _BEATS * _STEP + 40
+    nov = {name: np.abs(rng.normal(size=n)) for name in ("low", "high", "onset", "kick")}
+    template = np.abs(rng.normal(size=(4, _STEP)))
+    for b in range(_BEATS):
+        f = 10 + b * _STEP
+        if b % 3 == 0:
+            nov["low"][f:f + 2] += bass
+            nov["onset"][f:f + 2] += 0.5 * bass
+        nov["high"][f:f + _STEP] += four * template[b % 4]
+    return nov, np.arange(_BEATS) * float(_STEP) + 10.0
+
+
+_ONE_CHORD = np.ones((_BEATS, 12))  # no harmony to follow
+
+
+def test_a_bass_entering_every_third_beat_makes_bars_of_three():
+    nov, frames = _novelty(1.5)  # the rhythm alone: 4 (its repetition in 3s is too faint)
+    assert _meter_candidates(nov, frames, _ONE_CHORD, accents=False) != (3,)
+    assert _accents_in_threes(nov, frames, _ONE_CHORD) >= 0.2
+    assert _meter_candidates(nov, frames, _ONE_CHORD) == (3,)
+
+
+def test_bars_of_four_in_the_rhythm_are_not_read_in_threes_by_the_bass():
+    nov, frames = _novelty(1.5, four=2.0)
+    assert _accents_in_threes(nov, frames, _ONE_CHORD) >= 0.2
+    assert _meter_candidates(nov, frames, _ONE_CHORD) != (3,)
+
+
+def test_phrases_of_nine_beats_are_not_bars_of_three():
+    # a hymn's phrase (bars of 4 and 3, a fermata held over two more beats): the same rhythm
+    # every 9 beats, its start accented, nothing alike 3 or 6 beats apart
+    rng = np.random.default_rng(4)
+    n = _BEATS * _STEP + 40
+    nov = {name: np.abs(rng.normal(size=n)) for name in ("low", "high", "onset", "kick")}
+    template = np.abs(rng.normal(size=(9, _STEP)))
+    for b in range(_BEATS):
+        f = 10 + b * _STEP
+        if b % 9 == 0:
+            nov["low"][f:f + 2] += 4.0
+            nov["onset"][f:f + 2] += 2.0
+        nov["high"][f:f + _STEP] += 2.0 * template[b % 9]
+    frames = np.arange(_BEATS) * float(_STEP) + 10.0
+    assert _accents_in_threes(nov, frames, _ONE_CHORD) >= 0.2
+    assert _meter_candidates(nov, frames, _ONE_CHORD) != (3,)
