@@ -17,19 +17,21 @@ _STEP = 24  # frames per beat
 _BEATS = 60
 
 
-def _novelty(bass: float, four: float = 0.0) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Noise novelty curves with a bass note (and a louder attack) on every third beat,
-    ``bass`` loud, and a rhythm in the high band repeating every 4 beats, ``four`` loud."""
-    rng = np.random.default_rng(3)
+def _novelty(bass: float, four: float = 0.0, *, every: int = 3, period: int = 4,
+             seed: int = 3) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Noise novelty curves with a bass note (and a louder attack) on every ``every``-th beat,
+    ``bass`` loud, and a rhythm in the high band repeating every ``period`` beats, ``four``
+    loud."""
+    rng = np.random.default_rng(seed)
     n = _BEATS * _STEP + 40
     nov = {name: np.abs(rng.normal(size=n)) for name in ("low", "high", "onset", "kick")}
-    template = np.abs(rng.normal(size=(4, _STEP)))
+    template = np.abs(rng.normal(size=(period, _STEP)))
     for b in range(_BEATS):
         f = 10 + b * _STEP
-        if b % 3 == 0:
+        if b % every == 0:
             nov["low"][f:f + 2] += bass
             nov["onset"][f:f + 2] += 0.5 * bass
-        nov["high"][f:f + _STEP] += four * template[b % 4]
+        nov["high"][f:f + _STEP] += four * template[b % period]
     return nov, np.arange(_BEATS) * float(_STEP) + 10.0
 
 
@@ -52,16 +54,6 @@ def test_bars_of_four_in_the_rhythm_are_not_read_in_threes_by_the_bass():
 def test_phrases_of_nine_beats_are_not_bars_of_three():
     # a hymn's phrase (bars of 4 and 3, a fermata held over two more beats): the same rhythm
     # every 9 beats, its start accented, nothing alike 3 or 6 beats apart
-    rng = np.random.default_rng(4)
-    n = _BEATS * _STEP + 40
-    nov = {name: np.abs(rng.normal(size=n)) for name in ("low", "high", "onset", "kick")}
-    template = np.abs(rng.normal(size=(9, _STEP)))
-    for b in range(_BEATS):
-        f = 10 + b * _STEP
-        if b % 9 == 0:
-            nov["low"][f:f + 2] += 4.0
-            nov["onset"][f:f + 2] += 2.0
-        nov["high"][f:f + _STEP] += 2.0 * template[b % 9]
-    frames = np.arange(_BEATS) * float(_STEP) + 10.0
+    nov, frames = _novelty(4.0, 2.0, every=9, period=9, seed=4)
     assert _accents_in_threes(nov, frames, _ONE_CHORD) >= 0.2
     assert _meter_candidates(nov, frames, _ONE_CHORD) != (3,)
