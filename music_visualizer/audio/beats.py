@@ -491,13 +491,6 @@ _AUDIBLE = 1e-3  # band power, relative to its loud frames (99th pct), of a fram
 _NOISY_FLATNESS = 0.05
 
 
-def _drumness(spectra: Spectra) -> float:
-    """How much the music has drums, 0 (none: piano, pads) .. 1 (a full kit): sharp attacks
-    above 1.5 kHz (:func:`_transients`) that are noise, not a piano's or a harp's partials
-    (:func:`_attack_noise`)."""
-    return _transients(spectra) * _attack_noise(spectra)
-
-
 def _phase_evidence(nov: dict[str, np.ndarray], beats: np.ndarray, mids: np.ndarray,
                     ) -> np.ndarray:
     """Per beat: evidence that it is on the beat (> 0) rather than the half-beat after it.
@@ -1569,7 +1562,9 @@ def track_beats(spectra: Spectra) -> BeatResult:
 
     # 3. The metrical level most listeners tap (its beats are already on the beat, not half a
     #    beat off, and grouped into bars)
-    drumness = transients * noise  # see _drumness
+    # how much the music has drums, 0 (none: piano, pads) .. 1 (a full kit): sharp attacks
+    # above 1.5 kHz that are noise, not a piano's or a harp's partials
+    drumness = transients * noise
     peaks = _onset_peaks(spectra.onset_env, fr, _NOTE_RISE)
     candidates = [{**c, "notes": _notes_per_beat(peaks, c["beats"])} for c in candidates]
     best = _backbeat_double(_choose_level(candidates, drumness), candidates, nov, drumness)
