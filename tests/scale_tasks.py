@@ -19,12 +19,13 @@ def render_song_killed_once(args: dict[str, Any], ctx: Any) -> Any:
 
     def progress(done: int, total: int, **kw: Any) -> None:
         report(done, total, **kw)
-        if order.is_file() and done >= int(order.read_text()):
-            try:
-                os.replace(order, order.with_name(f"killed_{os.getpid()}"))
-            except FileNotFoundError:
+        try:  # both songs may reach frame N at once: the one that renames the file is killed
+            if done < int(order.read_text()):
                 return
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.replace(order, order.with_name(f"killed_{os.getpid()}"))
+        except FileNotFoundError:
+            return
+        os.kill(os.getpid(), signal.SIGKILL)
 
     ctx.progress = progress
     return render_song(args, ctx)
