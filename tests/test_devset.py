@@ -157,7 +157,8 @@ def test_spent_held_out_styles_are_dev_now():
     """Every style written for a held-out split that was measured is in dev now (seed 1), with its
     own bar writer and form, and no later split draws it again."""
     tables = (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4,
-              ds.HELD_OUT_STYLES_5, ds.HELD_OUT_STYLES_6, ds.HELD_OUT_STYLES_7)
+              ds.HELD_OUT_STYLES_5, ds.HELD_OUT_STYLES_6, ds.HELD_OUT_STYLES_7,
+              ds.HELD_OUT_STYLES_8)
     for table in tables:
         assert {f"{s}_1" for s in table} <= set(ds.DEV)
         assert {f"{s}_{ds.HELD_OUT_SEED}" for s in table} <= set(ds.HELD_OUT)
@@ -176,14 +177,18 @@ SPENT_ON_2026_12_07_C = 90  # seed 7 of the 75 earlier styles, seed 1 of the 15 
 SPENT_ON_2026_12_07_D = 105  # seed 8 of the 90 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_7
 
 
-def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_9():
+SPENT_ON_2026_12_07_E = 120  # seed 9 of the 105 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_8
+
+
+def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_10():
     """The splits measured on 2026-12-07 end DEV, each in the order it was scored in: first
     seed 5 of every earlier style and seed 1 of each style of HELD_OUT_STYLES_4 (DEV was then
     170 songs), then seed 6 of every style so far and seed 1 of each style of HELD_OUT_STYLES_5
     (245 songs), then seed 7 of every style so far and seed 1 of each style of HELD_OUT_STYLES_6
     (335 songs), then seed 8 of every style so far and seed 1 of each style of HELD_OUT_STYLES_7
-    (440 songs). HELD_OUT is seed 9 of every style so far and seed 1 of each style written for it
-    (NEW_HELD_OUT_STYLES), which no DEV song has."""
+    (440 songs), then seed 9 of every style so far and seed 1 of each style of HELD_OUT_STYLES_8
+    (560 songs). HELD_OUT is seed 10 of every style so far and seed 1 of each style written for
+    it (NEW_HELD_OUT_STYLES), which no DEV song has."""
     earlier = (*ds.STYLES, *ds.HELD_OUT_STYLES, *ds.HELD_OUT_STYLES_3)
     spent = tuple(f"{s}_5" for s in earlier) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_4)
     so_far = (*earlier, *ds.HELD_OUT_STYLES_4)
@@ -192,16 +197,19 @@ def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_9():
     spent_c = tuple(f"{s}_7" for s in so_far_b) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_6)
     so_far_c = (*so_far_b, *ds.HELD_OUT_STYLES_6)
     spent_d = tuple(f"{s}_8" for s in so_far_c) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_7)
+    so_far_d = (*so_far_c, *ds.HELD_OUT_STYLES_7)
+    spent_e = tuple(f"{s}_9" for s in so_far_d) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_8)
     assert len(spent) == SPENT_ON_2026_12_07 and len(spent_b) == SPENT_ON_2026_12_07_B
     assert len(spent_c) == SPENT_ON_2026_12_07_C and len(spent_d) == SPENT_ON_2026_12_07_D
-    assert len(ds.DEV) == 440 and ds.DEV[-105:] == spent_d and ds.DEV[-195:-105] == spent_c
-    assert ds.SPENT_HELD_OUT[-330:] == spent + spent_b + spent_c + spent_d
-    assert ds.HELD_OUT_SEED == 9
-    new = (tuple(f"{s}_9" for s in (*so_far_c, *ds.HELD_OUT_STYLES_7))
+    assert len(spent_e) == SPENT_ON_2026_12_07_E
+    assert len(ds.DEV) == 560 and ds.DEV[-120:] == spent_e and ds.DEV[-225:-120] == spent_d
+    assert ds.SPENT_HELD_OUT[-450:] == spent + spent_b + spent_c + spent_d + spent_e
+    assert ds.HELD_OUT_SEED == 10
+    new = (tuple(f"{s}_10" for s in (*so_far_d, *ds.HELD_OUT_STYLES_8))
            + tuple(f"{s}_1" for s in ds.NEW_HELD_OUT_STYLES))
     assert new == ds.HELD_OUT
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert all(int(n.rsplit("_", 1)[1]) <= 8 for n in ds.DEV)
+    assert all(int(n.rsplit("_", 1)[1]) <= 9 for n in ds.DEV)
     assert not set(ds.NEW_HELD_OUT_STYLES) & {_style(n) for n in ds.DEV}
 
 
@@ -213,7 +221,8 @@ OLD_SONGS_MIDI_SHA1 = {
     "march_24_1": "34a195fc8ba940e8", "salsa_1": "99bd05514dc38550",
     "uk_garage_5": "c2ae582f698886a1", "rock_4": "49ca4b7ccba35647",
     "jump_blues_1": "6cfd2b3fd4df347b", "salsa_6": "24980704bdce2375",
-    "swing_6": "974abdf57e1eb0d0"}
+    "swing_6": "974abdf57e1eb0d0", "rock_9": "4b1e0dcee66af99a",
+    "title_theme_1": "f03a12dda1f219f4"}
 
 
 @pytest.mark.parametrize("name", sorted(OLD_SONGS_MIDI_SHA1))
@@ -688,7 +697,8 @@ def test_held_out_6_tempo_maps():
     assert 1.35 <= tempo[last][0] / chip.tempo <= 1.5
     assert np.ptp(tempo[last]) < 1e-6 and np.ptp(tempo[:last[0]]) < 1e-6
     earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
-                    if _style(n) not in {*ds.HELD_OUT_STYLES_6, *ds.HELD_OUT_STYLES_7}}
+                    if _style(n) not in {*ds.HELD_OUT_STYLES_6, *ds.HELD_OUT_STYLES_7,
+                                         *ds.HELD_OUT_STYLES_8}}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_6)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_6.values()} >= set(ds.TEMPO_MAPS_6)
 
@@ -750,7 +760,8 @@ def _part_notes_channel(song: ds.DevSong, channel: int) -> list[tuple[int, int, 
 
 
 # ---------------------------------------------------------------------------------------------
-# HELD_OUT_STYLES_7: the styles written for the current held-out split (seed 1 of each held out)
+# HELD_OUT_STYLES_7: the styles written for the held-out split of 2026-12-07, third session
+# (dev since)
 # ---------------------------------------------------------------------------------------------
 
 TABLES_6 = (*TABLES_5, ds.HELD_OUT_STYLES_6)
@@ -948,7 +959,8 @@ def test_held_out_7_grooves_are_as_described():
 
 
 # ---------------------------------------------------------------------------------------------
-# HELD_OUT_STYLES_8: the styles written for the current held-out split (seed 1 of each held out)
+# HELD_OUT_STYLES_8: the styles written for the held-out split of 2026-12-07, fourth session
+# (dev since)
 # ---------------------------------------------------------------------------------------------
 
 TABLES_7 = (*TABLES_6, ds.HELD_OUT_STYLES_7)
@@ -960,18 +972,18 @@ def _songs_8() -> dict[str, ds.DevSong]:
     return {name: ds.make_song(name, 1) for name in ds.HELD_OUT_STYLES_8}
 
 
-def test_held_out_8_styles_are_new_and_held_out():
+def test_held_out_8_styles_are_new_and_folded_into_dev():
     """The 15 styles written for the held-out split of 2026-12-07 (fourth session): seed 1 of
-    each is held out and no dev song has the style; no earlier style shares its name, bar writer
-    or form; mostly 4/4 and 3/4, some 2/4, 6/8 and 12/8, no odd meter; the conventions hold
-    (12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated material is labelled
-    alike; every bar has a note on its downbeat and most beats have one."""
+    each is in dev now, seed 10 held out; no earlier style shares its name, bar writer or form;
+    mostly 4/4 and 3/4, some 2/4, 6/8 and 12/8, no odd meter; the conventions hold (12/8 -> 4
+    dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated material is labelled alike; every
+    bar has a note on its downbeat and most beats have one."""
     only = set(ds.HELD_OUT_STYLES_8)
-    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_8
+    assert len(only) == 15
     earlier = [style for table in TABLES_7 for style in table.values()]
     assert not only & {name for table in TABLES_7 for name in table}
-    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT) and len(ds.HELD_OUT) == 105 + 15
-    assert not only & {_style(n) for n in ds.DEV}
+    assert {f"{s}_1" for s in only} <= set(ds.DEV)
+    assert {f"{s}_{ds.HELD_OUT_SEED}" for s in only} <= set(ds.HELD_OUT)
     assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_8[s] for s in only)
     for style in ds.HELD_OUT_STYLES_8.values():
         assert all(style.write is not d.write and style.form != d.form for d in earlier)
@@ -1043,7 +1055,8 @@ def test_held_out_8_tempo_maps():
         ibi = np.diff(song.beats)
         tail = 2 * song.meter
         assert np.ptp(ibi[:-tail]) < 1e-6 and np.all(np.diff(ibi[-tail:]) > 0)
-    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
+    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
+                    if _style(n) not in ds.HELD_OUT_STYLES_8}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_8)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_8.values()} >= set(ds.TEMPO_MAPS_8)
 
@@ -1111,3 +1124,183 @@ def test_held_out_8_grooves_are_as_described():
     _, tracks = _tracks(songs["a_cappella_34"].midi)
     programs = {e[1] for track in tracks for _, e in _events(track) if e[0] & 0xF0 == 0xC0}
     assert programs == {52, 53}
+
+
+# ---------------------------------------------------------------------------------------------
+# HELD_OUT_STYLES_9: the styles written for the current held-out split (seed 1 of each held out)
+# ---------------------------------------------------------------------------------------------
+
+TABLES_8 = (*TABLES_7, ds.HELD_OUT_STYLES_8)
+
+
+@functools.cache
+def _songs_9() -> dict[str, ds.DevSong]:
+    """Seed 1 of every style of HELD_OUT_STYLES_9 (made once for these tests; not mutated)."""
+    return {name: ds.make_song(name, 1) for name in ds.HELD_OUT_STYLES_9}
+
+
+def test_held_out_9_styles_are_new_and_held_out():
+    """The 15 styles written for the held-out split of 2026-12-07 (fifth session): seed 1 of
+    each is held out and no dev song has the style; no earlier style shares its name, bar writer
+    or form; mostly 4/4 and 3/4, two 2/4, a 6/8 and a 12/8, no odd meter; three without drums;
+    the conventions hold (12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated
+    material is labelled alike; every bar has a note on its downbeat and most beats have one."""
+    only = set(ds.HELD_OUT_STYLES_9)
+    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_9
+    earlier = [style for table in TABLES_8 for style in table.values()]
+    assert not only & {name for table in TABLES_8 for name in table}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT) and len(ds.HELD_OUT) == 120 + 15
+    assert not only & {_style(n) for n in ds.DEV}
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_9[s] for s in only)
+    for style in ds.HELD_OUT_STYLES_9.values():
+        assert all(style.write is not d.write and style.form != d.form for d in earlier)
+    assert len({s.write for s in ds.HELD_OUT_STYLES_9.values()}) == len(only)
+    assert len({s.form for s in ds.HELD_OUT_STYLES_9.values()}) == len(only)
+    expected = {(2, 4): (2, 480), (3, 4): (3, 480), (4, 4): (4, 480), (6, 8): (2, 720),
+                (12, 8): (4, 720)}
+    songs = _songs_9()
+    signatures = [s.signature for s in songs.values()]
+    assert set(signatures) == set(expected)
+    assert signatures.count((4, 4)) + signatures.count((3, 4)) >= 9
+    assert signatures.count((2, 4)) == 2
+    _check_conventions(songs, expected, max_seconds=70.0)
+    assert {n for n, s in songs.items() if not s.drums} == {"celtic_air_34", "sicilienne_68",
+                                                            "save_room_128"}
+    for name in ("celtic_air_34", "sicilienne_68", "save_room_128"):
+        assert not _part_notes_channel(songs[name], ds.DRUMS)
+    assert ds.make_song("emo", 1).midi == songs["emo"].midi
+    assert ds.make_song("emo", 2).midi != songs["emo"].midi
+
+
+def test_held_out_9_pickups_and_the_credits_key_change():
+    """The slow air and the credits theme start on a one-beat pickup (a 1/4 bar before their
+    3/4): the first downbeat is a beat in, a note sounds on the pickup, the first section starts
+    at 0. The credits theme's last A is its first a whole tone up, bar by bar (the low strings'
+    pitch classes)."""
+    songs = _songs_9()
+    pickups = {name: s.pickup for name, s in ds.HELD_OUT_STYLES_9.items() if s.pickup}
+    assert pickups == {"celtic_air_34": 1, "credits_34": 1}
+    for name in pickups:
+        song = songs[name]
+        assert song.downbeats[0] == song.beats[1] > 0 and song.sections[0][0] == 0.0
+        assert _signature_events(song)[:2] == [(0, 1, 4), (480, 3, 4)]
+        assert np.min(np.abs(np.array(_notes_on(song.midi)))) < 40
+    credits = songs["credits_34"]
+    bars: dict[int, set[int]] = {}
+    for tick, pitch, _ in _part_notes(credits, 43):
+        bars.setdefault((round(tick / 240) * 240 - 480) // 1440, set()).add(pitch)
+    assert ds.style_of("credits_34").modulation == 2
+    assert all({(p + 2) % 12 for p in bars[k]} == {p % 12 for p in bars[12 + k]}
+               for k in range(8))  # (the bass may move down an octave to stay low)
+
+
+def test_held_out_9_tempo_maps():
+    """Emo's choruses 1.03-1.05 times faster than its verses (a band without a click), pushed
+    into over a bar, every beat a little off (never more than 1.2 %); the slow air's every bar
+    leaning on its first beat (longer than its second) and its every four-bar phrase breathing
+    on its last beat (the phrase's longest); the credits theme steady but for the bar before
+    its last A, slowing, its last beat the longest, and the last A a tempo. No earlier style has
+    the new tempo maps."""
+    songs = _songs_9()
+    emo = songs["emo"]
+    tempo = 60 / np.diff(emo.beats)
+    labels = [lab for _, _, lab in emo.sections]
+    level = {k: np.median(tempo[_section_beats(emo, k)]) for k in range(len(labels))}
+    verse, chorus = level[0], level[1]
+    assert 1.025 <= chorus / verse <= 1.055
+    assert all(level[k] == pytest.approx(chorus, rel=0.006) for k, lab in enumerate(labels)
+               if lab == "C")
+    first_verse = tempo[_section_beats(emo, 0)]
+    assert np.ptp(first_verse) > 0.003 * verse and np.all(np.abs(first_verse / verse - 1) < 0.025)
+    into = tempo[_section_beats(emo, 1)[:4]]
+    assert np.mean(into) < np.mean(tempo[_section_beats(emo, 1)[4:]])
+    air = songs["celtic_air_34"]
+    ibi = np.diff(air.beats)[1:].reshape(-1, 3)  # (the pickup first)
+    for bar in range(len(ibi)):
+        if bar % 4 != 3:
+            assert ibi[bar, 0] > 1.04 * ibi[bar, 1], bar
+    for start in range(0, len(ibi), 4):
+        phrase = ibi[start:start + 4].ravel()
+        assert np.argmax(phrase) == len(phrase) - 1 and phrase[-1] > 1.3 * phrase[-2]
+    credits = songs["credits_34"]
+    ibi = np.diff(credits.beats)
+    last = _section_beats(credits, len(credits.sections) - 1)
+    setup = np.arange(last[0] - 3, last[0])
+    assert np.ptp(ibi[:setup[0]]) < 1e-6 and np.ptp(ibi[last]) < 1e-6
+    assert ibi[last[0]] == pytest.approx(ibi[0]) and np.all(np.diff(ibi[setup]) > 0)
+    assert 1.3 * ibi[0] < ibi[setup[-1]] == np.max(ibi)
+    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
+    assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_9)
+    assert {s.tempo_map for s in ds.HELD_OUT_STYLES_9.values()} >= set(ds.TEMPO_MAPS_9)
+
+
+def _sixteenths(song: ds.DevSong, ticks: np.ndarray, label: str) -> set[float]:
+    """Where in their bars (beats, to the nearest sixteenth of a quarter) the notes at ``ticks``
+    of the sections labelled ``label`` fall."""
+    return {round(4 * pos) / 4 for lab, pos, _ in _where(song, ticks) if lab == label}
+
+
+def test_held_out_9_grooves_are_as_described():
+    """City pop's kick on 1, the "and" of 2 and 3 in the verse and on every beat in the
+    chorus; synthwave's kick on 1 and 3, snare on 2 and 4, no drums in intro and outro; emo's
+    kick on 1 and the "and" of 2 (verse) or 1 and the "and" of 3 (chorus), floor toms only in
+    the bridge; trip-hop's kick on 1, the "a" of 2 and the "and" of 3; son montuno's bass on
+    the "and" of 2 and on 4 (never on 1), the bongo bell only in the montuno, the 2-3 clave;
+    stealth's rim on 4 in A and snare on 2 and 4 in B only; afrobeats' rim in 3 + 3 + 2 and
+    the clap only in the chorus; bachata's bass on 1, the "and" of 2, 3 and the "and" of 4;
+    the musette's guitar on 2 and 3 only; the frevo's surdo on the "a" of 1 and on 2; the
+    pasodoble's castanets on 2; the sicilienne's lilt (on a beat, its "and", its last eighth)."""
+    songs = _songs_9()
+    city = songs["city_pop"]
+    assert _sixteenths(city, _drum_ticks(city, ds.KICK), "V") == {0.0, 1.5, 2.0}
+    assert _sixteenths(city, _drum_ticks(city, ds.KICK), "C") == {0.0, 1.0, 2.0, 3.0}
+    assert _sixteenths(city, _drum_ticks(city, ds.SNARE), "C") <= {1.0, 3.0} | {
+        3.0 + k / 4 for k in range(4)}  # (the fill into the next section)
+    wave = songs["synthwave"]
+    for label in "AB":
+        assert _sixteenths(wave, _drum_ticks(wave, ds.KICK), label) == {0.0, 2.0}
+        assert _sixteenths(wave, _drum_ticks(wave, ds.SNARE), label) == {1.0, 3.0}
+    drums = _part_notes_channel(wave, ds.DRUMS)[:-2]  # (the final crash and kick)
+    assert not {"I", "O"} & {lab for lab, _, _ in _where(wave, np.array([t for t, _, _ in
+                                                                          drums]))}
+    emo = songs["emo"]
+    assert _sixteenths(emo, _drum_ticks(emo, ds.KICK), "V") == {0.0, 1.5}
+    assert _sixteenths(emo, _drum_ticks(emo, ds.KICK), "C") == {0.0, 2.5}
+    assert {lab for lab, _, _ in _where(emo, _drum_ticks(emo, ds.FLOOR_LO))} == {"H"}
+    assert "H" not in {lab for lab, _, _ in _where(emo, _drum_ticks(emo, ds.SNARE))}
+    trip = songs["trip_hop"]
+    assert _sixteenths(trip, _drum_ticks(trip, ds.KICK), "V") == {0.0, 1.75, 2.5}
+    son = songs["son_montuno"]
+    bass = np.array([t for t, _, _ in _part_notes(son, 32)])
+    for label in "LM":
+        assert _sixteenths(son, bass, label) == {1.5, 3.0}
+    assert {lab for lab, _, _ in _where(son, _drum_ticks(son, ds.COWBELL))} == {"M"}
+    assert "M" not in {lab for lab, _, _ in _where(son, _drum_ticks(son, ds.BONGO_HI))}
+    sides: dict[int, set[float]] = {0: set(), 1: set()}
+    for tick in _drum_ticks(son, ds.CLAVES):
+        bar = int((tick + 40) // 1920)
+        sides[bar % 2].add(round(2 * (tick / 480 - 4 * bar)) / 2)
+    assert sides == {0: {1.0, 2.0}, 1: {0.0, 1.5, 3.0}}
+    stealth = songs["stealth"]
+    assert _sixteenths(stealth, _drum_ticks(stealth, ds.STICK), "A") == {3.0}
+    assert _sixteenths(stealth, _drum_ticks(stealth, ds.SNARE), "B") == {1.0, 3.0}
+    assert _sixteenths(stealth, _drum_ticks(stealth, ds.SNARE), "A") == set()
+    afro = songs["afrobeats"]
+    assert _sixteenths(afro, _drum_ticks(afro, ds.STICK), "V") == {0.0, 0.75, 1.5, 2.0, 2.75,
+                                                                   3.5}
+    assert {lab for lab, _, _ in _where(afro, _drum_ticks(afro, ds.CLAP))} == {"C"}
+    bachata = songs["bachata"]
+    bass = np.array([t for t, _, _ in _part_notes(bachata, 32)])
+    assert _sixteenths(bachata, bass, "V") == {0.0, 1.5, 2.0, 3.5}
+    musette = songs["musette_34"]
+    guitar = np.array([t for t, _, _ in _part_notes(musette, 24)])[:-3]  # (the final chord)
+    assert {round(pos) for _, pos, _ in _where(musette, guitar)} == {1, 2}
+    frevo = songs["frevo_24"]
+    assert _sixteenths(frevo, _drum_ticks(frevo, ds.ACOUSTIC_BD), "A") == {0.75, 1.0}
+    paso = songs["pasodoble_24"]
+    assert _sixteenths(paso, _drum_ticks(paso, ds.CASTANETS), "A") == {1.0, 1.25, 1.5}
+    sic = songs["sicilienne_68"]
+    flute = np.array([t for t, _, _ in _part_notes(sic, 73)])
+    within = np.mod(flute + 40, 720) - 40
+    assert np.all(np.min(np.abs(within[:, None] - np.array([0, 360, 480])), axis=1) < 40)
+    assert np.sum(np.abs(within - 360) < 40) >= 8
