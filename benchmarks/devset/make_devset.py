@@ -107,7 +107,7 @@ Measured once (2026-12-07, end of the third session), those were folded into :da
 (seed 8 of every style, seed 1 of each style of :data:`HELD_OUT_STYLES_7`): :data:`DEV` is 440
 songs.
 
-:data:`HELD_OUT` is now seed 9 of every style so far (those of :data:`HELD_OUT_STYLES_7`
+:data:`HELD_OUT` was then seed 9 of every style so far (those of :data:`HELD_OUT_STYLES_7`
 included, 105 songs) and seed 1 of each style of :data:`HELD_OUT_STYLES_8` (15 songs), written
 for it by someone who never ran the tracker (nor any analysis) on them, representative of what
 users upload (game music and real instruments) rather than a torture test: a game's dungeon
@@ -121,7 +121,26 @@ three stamped quarters closing every part), an a-cappella choir in 3/4 breathing
 phrase, a Cuban-Mexican bolero (martillo, son clave), K-pop with a half-time bridge and a
 baroque gigue in 12/8. No new annotation convention: a half-time bridge is annotated as
 written, like trap's and half-time rock's; a held fermata is one (long) beat, as in the hymn;
-pickups as before (the gavotte's two beats are beats, its first downbeat after them).
+pickups as before (the gavotte's two beats are beats, its first downbeat after them). Measured
+once (2026-12-07, end of the fourth session), those were folded into :data:`DEV` too (seed 9 of
+every style, seed 1 of each style of :data:`HELD_OUT_STYLES_8`): :data:`DEV` is 560 songs.
+
+:data:`HELD_OUT` is now seed 10 of every style so far (those of :data:`HELD_OUT_STYLES_8`
+included, 120 songs) and seed 1 of each style of :data:`HELD_OUT_STYLES_9` (15 songs), written
+for it by someone who never ran the tracker (nor any analysis) on them, from how each genre is
+played: Japanese city pop (slap-bass octaves, Rhodes anticipations), a racing game's synthwave
+(sixteenth-note bass, a saw arpeggio, a big snare on 2 and 4), emo (twinkling clean verses,
+loud choruses a live band pushes 3-5 % faster, a floor-tom bridge), trip-hop (a slow sampled
+break, the kick on the "a" of 2), a Cuban son montuno (the tumbao never on 1, the tres' guajeo,
+the bongo bell in the montuno), a game's stealth theme (a pizzicato ostinato, a rim on 4), Nigerian
+afrobeats (the rim in 3 + 3 + 2), bachata, a Celtic slow air in 3/4 from a one-beat pickup (no
+drums; every bar leaning on its first beat, every phrase breathing at its end), a game's
+end-credits waltz from a one-beat pickup (the bar before its last A held back, that A a whole
+tone up), a French valse musette, a frevo and a pasodoble in 2/4, a sicilienne in 6/8 and a
+game's save-room lullaby in 12/8 (both without drums). No new annotation convention: 2/4 -> 2
+quarters a bar, 6/8 -> 2 dotted quarters, 12/8 -> 4; a beat leaned on or held is one (long)
+beat; the choruses pushed faster keep their played beats (the tempo is the one that lasts
+longest).
 
     python -m benchmarks.devset.make_devset [--split dev|held_out|all] [--out DIR] [--only NAME ...]
 """
