@@ -4360,7 +4360,7 @@ def style_musette(a: Arrangement, c: BarContext) -> None:
 
 def style_frevo(a: Arrangement, c: BarContext) -> None:
     """Frevo from Recife (2/4, the quarter annotated, 2 a bar; ~140-156): the snare (the tarol)
-    in running sixteenths accented on the "e" and the "and", the surdo (a bass drum) on 2 and the
+    in running sixteenths accented on every "e" and "a", the surdo (a bass drum) on 2 and the
     "a" of 1, a crash on every section's first bar; the tuba on both beats (root, fifth), the
     trombones' chord on the "and"s, the trumpets' and saxes' syncopated riff (A: the "a" of 1,
     the "and" of 2; B the saxes' running sixteenths); intro: the snare and the brass's hits on
