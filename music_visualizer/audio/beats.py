@@ -1127,8 +1127,11 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
     harmony (chroma) changes on every other beat of ``level`` but on every beat of ``half``,
     and ``level`` has no drum backbeat (fingerpicked or arpeggiated eighths between bass and
     chord tones on the beats of a rubato folk guitar); ``half`` is a clear pulse of its own,
-    not slower than 50 BPM (a drum groove's half bars, where the chords change, are not)."""
+    not slower than 50 BPM (a drum groove's half bars, where the chords change, are not).
+    ``level``'s beats do not divide in three (:func:`_thirds`): picked eighths divide in two;
+    a beat divided in three is the dotted beat of a 6/8 (a march's), its half the bar."""
     return bool(level.get("harmony", 0.0) > _HARMONY_ALTERNATES
+                and level.get("thirds", 0.0) <= 0.0
                 and half.get("harmony", 1.0) < _HARMONY_STEADY and half["bpm"] >= _SLOW_BPM
                 and _periodicity(half) >= _LOW_PULSE
                 and level.get("backbeat", 0.0) < _CLEAR_BACKBEAT
@@ -1235,11 +1238,14 @@ def _counts_eighths(level: dict, half: dict) -> bool:
     clear as a walking bass's, see :func:`_periodicity`) and not slower than 60 BPM (slower,
     its beats are half bars). Or ``half`` clearly alternates beat to beat itself (bass and
     kick, then the snare or the scraper's accent: a cumbia) and its novelty recurs clearly
-    at its period.
+    at its period. Never when ``half``'s beats would each hold more than
+    ``_NOTES_PER_TACTUS`` notes (see :func:`_crowded`; a steady run of sixteenths holds
+    four): a level that crowded counts half bars, and ``level`` is the beat (a game tune's
+    one-bar drum pattern, repeating every 4 beats, not 2, under sixteenth-note arpeggios).
     """
     sim, half_sim = level["similarity"], half["similarity"]
-    if half["bpm"] < _BACKBEAT_MIN_BPM:
-        return False
+    if half["bpm"] < _BACKBEAT_MIN_BPM or half.get("notes", 0.0) > _NOTES_PER_TACTUS:
+        return False  # slower, its beats are half bars; more crowded, they hold a bar's notes
     if _strongly_alternates(half_sim) and half["acf1"] > _HALF_PULSE:
         return True  # the half level has the kick-snare cycle itself, and a clear pulse
     return bool(level["meter"] in (2, 4) and abs(sim[0]) < _ALIKE
