@@ -1,17 +1,25 @@
-"""The tempo octave read from how many notes a beat holds, and compound beats never halved.
+"""The beat level: how many notes a beat holds, compound beats never halved, odd bars.
 
 - A game tune's one-bar drum pattern (repeating every 4 beats, not 2) at 132 BPM under
   sixteenth-note arpeggios was read as the eighths of a slow groove at 66: a beat at 66
   would hold six notes, more than a listener's beat holds (four: sixteenths), so 132 stays.
 - A 6/8 march's dotted beats (divided in three) whose chords change every other beat are not
   picked eighths between chord tones: their half is the bar, not the beat.
+- A 7/8 counted in four uneven beats (its 2+2+3 eighths) yields to the even pulse of 7
+  making the same bar.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from music_visualizer.audio.beats import _counts_eighths, _subdivides_harmony
+from music_visualizer.audio.beats import (
+    _UNEVEN_BAR,
+    _counts_eighths,
+    _odd_bar,
+    _subdivides_harmony,
+    _timing_pattern,
+)
 
 
 def _level(bpm: float, similarity: list[float], **evidence: float) -> dict:
@@ -49,3 +57,25 @@ def test_dotted_beats_whose_chords_change_every_other_beat_are_not_halved():
     assert not _subdivides_harmony(level, half)
     # the same beats divided in two are picked eighths between the chord tones
     assert _subdivides_harmony(dict(level, thirds=-0.3), half)
+
+
+def test_uneven_beats_in_four_yield_to_the_even_pulse_of_seven_to_the_same_bar():
+    """A 7/8 at 186 (2+2+3 eighths) was counted in four uneven beats at 107 (long, short...):
+    the level of 7 even beats to the same bar, whose bars repeat as a whole, is the beat."""
+    four = _level(107.0, _ONE_BAR, uneven=0.086)
+    seven = dict(_level(187.3, [-0.36, 0.19, -0.13, -0.10, 0.22, -0.38, 0.70]), meter=7,
+                 uneven=0.018)
+    assert _odd_bar(four, [seven]) is seven
+    # a 5 making another bar, or a pulse hardly more even, is no odd bar of this level
+    assert _odd_bar(four, [dict(seven, meter=5)]) is None
+    assert _odd_bar(four, [dict(seven, uneven=0.06)]) is None
+    # a swung 4/4 (new jack swing) whose beats are only slightly uneven keeps its beat
+    assert _odd_bar(dict(four, uneven=0.05), [seven]) is None
+
+
+def test_the_timing_pattern_of_a_bar_counted_in_unequal_groups_is_uneven():
+    """Beats at 2, 2, 3 eighths (a 7/8 counted in three) follow a pattern repeating with the
+    bar; even beats do not."""
+    groups = np.cumsum(np.tile([20.0, 20.0, 30.0], 40))
+    assert _timing_pattern(groups, 3) > _UNEVEN_BAR
+    assert _timing_pattern(np.arange(0.0, 2400.0, 20.0), 3) < 0.01
