@@ -940,7 +940,8 @@ _LOW_PULSE = 0.5
 def _choose_level(candidates: list[dict], drumness: float) -> dict:
     """The best-scoring level, corrected for syncopation, half time, odd and compound meters.
 
-    - First the best-scoring level that is no cross-rhythm (see :func:`_first_choice`).
+    - First the best-scoring level that is no cross-rhythm (see :func:`_first_choice`), or
+      the even pulse of 5 or 7 to its bar if its beats are uneven (see :func:`_odd_bar`).
     - A winner whose beats fall midway between the beats of the level at twice its tempo is
       on the off-beats of that pulse (a bossa's anticipations): the faster level is the beat.
     - A winner slower than 50 BPM whose double alternates beat to beat with a clear backbeat
@@ -983,8 +984,17 @@ def _choose_level(candidates: list[dict], drumness: float) -> dict:
       that kick and snare is a waltz's bar (its bass alternating root and fifth bar by bar).
     """
     dotted_only = [c for c in candidates if c.get("dotted_only")]  # for _dotted_beat only
-    candidates = [c for c in candidates if not c.get("dotted_only")]
+    odd_bars = [c for c in candidates if c.get("odd_only") or c["meter"] in (5, 7)]
+    candidates = [c for c in candidates if not (c.get("dotted_only") or c.get("odd_only"))]
     best = _first_choice(candidates, drumness)
+    if (odd := _odd_bar(best, odd_bars)) is not None:
+        return odd  # the winner counted the unequal groups of a bar of 5 or 7
+    return _corrected_level(best, candidates, dotted_only, drumness)
+
+
+def _corrected_level(best: dict, candidates: list[dict], dotted_only: list[dict],
+                     drumness: float) -> dict:
+    """The rules of :func:`_choose_level` after the first choice ``best``."""
 
     def at(ratio: float) -> list[dict]:
         return [c for c in candidates if _same_level(c["bpm"], ratio * best["bpm"])]
@@ -1127,8 +1137,11 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
     harmony (chroma) changes on every other beat of ``level`` but on every beat of ``half``,
     and ``level`` has no drum backbeat (fingerpicked or arpeggiated eighths between bass and
     chord tones on the beats of a rubato folk guitar); ``half`` is a clear pulse of its own,
-    not slower than 50 BPM (a drum groove's half bars, where the chords change, are not)."""
+    not slower than 50 BPM (a drum groove's half bars, where the chords change, are not).
+    ``level``'s beats do not divide in three (:func:`_thirds`): picked eighths divide in two;
+    a beat divided in three is the dotted beat of a 6/8 (a march's), its half the bar."""
     return bool(level.get("harmony", 0.0) > _HARMONY_ALTERNATES
+                and level.get("thirds", 0.0) <= 0.0
                 and half.get("harmony", 1.0) < _HARMONY_STEADY and half["bpm"] >= _SLOW_BPM
                 and _periodicity(half) >= _LOW_PULSE
                 and level.get("backbeat", 0.0) < _CLEAR_BACKBEAT
@@ -1157,7 +1170,8 @@ def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarr
         return best  # a half-time backbeat is in 2 or 4, and played on drums
     own = _counterphase(nov, best["beats"])
     for c in candidates:
-        if c.get("dotted_only") or not _same_level(c["bpm"], 2.0 * best["bpm"]):
+        if (c.get("dotted_only") or c.get("odd_only")
+                or not _same_level(c["bpm"], 2.0 * best["bpm"])):
             continue
         phase = _counterphase(nov, c["beats"])
         if phase > max(_COUNTERPHASE, own) and _subdivision(nov, c["beats"]) >= _SUBDIVIDED:
@@ -1235,11 +1249,14 @@ def _counts_eighths(level: dict, half: dict) -> bool:
     clear as a walking bass's, see :func:`_periodicity`) and not slower than 60 BPM (slower,
     its beats are half bars). Or ``half`` clearly alternates beat to beat itself (bass and
     kick, then the snare or the scraper's accent: a cumbia) and its novelty recurs clearly
-    at its period.
+    at its period. Never when ``half``'s beats would each hold more than
+    ``_NOTES_PER_TACTUS`` notes (see :func:`_crowded`; a steady run of sixteenths holds
+    four): a level that crowded counts half bars, and ``level`` is the beat (a game tune's
+    one-bar drum pattern, repeating every 4 beats, not 2, under sixteenth-note arpeggios).
     """
     sim, half_sim = level["similarity"], half["similarity"]
-    if half["bpm"] < _BACKBEAT_MIN_BPM:
-        return False
+    if half["bpm"] < _BACKBEAT_MIN_BPM or half.get("notes", 0.0) > _NOTES_PER_TACTUS:
+        return False  # slower, its beats are half bars; more crowded, they hold a bar's notes
     if _strongly_alternates(half_sim) and half["acf1"] > _HALF_PULSE:
         return True  # the half level has the kick-snare cycle itself, and a clear pulse
     return bool(level["meter"] in (2, 4) and abs(sim[0]) < _ALIKE
@@ -1345,12 +1362,62 @@ def _candidates(spectra: Spectra, nov: dict[str, np.ndarray]) -> list[dict] | No
         if (c["meter"] == 3 and bpm_lo <= c["bpm"] * 2.0 / 3.0 <= _BPM_HI
                 and not any(_same_level(o["ratio"], dotted) for o in out)):
             out.append(_level_at(spectra, nov, track, dotted))
+    out += _odd_bar_levels(spectra, nov, track, out, bpm_lo)
     # the dotted beat of the quarters at twice the curve (a 12/8 whose tempo curve locked to
     # half its quarter-note hemiola): for :func:`_dotted_beat` only, it does not compete
     if (bpm_lo <= float(np.median(curve)) * _DOTTED_RATIO <= _BPM_HI
             and not any(_same_level(o["ratio"], _DOTTED_RATIO) for o in out)):
         out.append({**_level_at(spectra, nov, track, _DOTTED_RATIO), "dotted_only": True})
     return out
+
+
+def _odd_bar_levels(spectra: Spectra, nov: dict[str, np.ndarray], track: dict,
+                    levels: list[dict], bpm_lo: float) -> list[dict]:
+    """The levels of 5 and 7 beats to the bar of each uneven level (for :func:`_odd_bar` only).
+
+    A level whose beat spacing follows a pattern repeating with its bar (``uneven`` above
+    ``_UNEVEN_BAR``, see :func:`_timing_pattern`) may be following the unequal groups of an odd
+    bar (a 7/8's 2+2+3 eighths counted as four beats): the even pulses dividing the same bar
+    into 5 and 7 are tracked too, flagged ``odd_only`` (they do not compete for the level).
+    """
+    out: list[dict] = []
+    for c in levels:
+        if c["uneven"] <= _UNEVEN_BAR or c["meter"] not in (2, 3, 4):
+            continue
+        for beats_per_bar in (5, 7):
+            ratio = c["ratio"] * beats_per_bar / c["meter"]
+            if (bpm_lo <= c["bpm"] * beats_per_bar / c["meter"] <= _BPM_HI
+                    and not any(_same_level(o["ratio"], ratio) for o in levels + out)):
+                out.append({**_level_at(spectra, nov, track, ratio), "odd_only": True})
+    return out
+
+
+def _odd_bar(best: dict, candidates: list[dict]) -> dict | None:
+    """The even pulse of an odd bar whose unequal groups the uneven winner counted, if any.
+
+    A winner whose beat spacing follows a pattern repeating with its bar (``uneven`` above
+    ``_UNEVEN_BAR``) counts unequal groups of a faster pulse (2+2+3 eighths of a 7/8 read as
+    four beats; a 5/4 read as three). A level in 5 or 7 (its bars clearly repeat, see
+    :func:`~.downbeats._meter_candidates`) that makes the same bar (as many seconds per bar)
+    with beats at least twice as even (``_EVEN_MARGIN``) is that pulse: the beat. A swung or
+    rubato 4/4 or 3/4 (new jack swing, a mazurka's long second beat) has no even 5 or 7 pulse
+    making its bar.
+    """
+    uneven = best.get("uneven", 0.0)
+    if uneven <= _UNEVEN_BAR:
+        return None
+    bar = best["meter"] / best["bpm"]
+    for c in candidates:
+        if (c["meter"] in (5, 7) and _same_level(c["meter"] / c["bpm"], bar)
+                and c.get("uneven", 0.0) * _EVEN_MARGIN < uneven):
+            return c
+    return None
+
+
+#: Unevenness (:func:`_timing_pattern`) of a level following a bar's unequal groups (a 4/4
+#: groove's swing and a mazurka's long second beat stay at or below about 0.05).
+_UNEVEN_BAR = 0.06
+_EVEN_MARGIN = 2.0
 
 
 _DOTTED_RATIO = 4.0 / 3.0
