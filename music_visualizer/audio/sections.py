@@ -40,7 +40,8 @@ Method
    **Chord sequences.** Where the progression changes (another order of the same chords, which
    a mean over a window does not see) on a phrase boundary, a boundary is added; a boundary
    found within a bar of such a change is confirmed by it and stays in step 4 even between
-   equal labels (a piano piece whose A and B share one texture and one chord set).
+   equal labels (a piano piece whose A and B share one texture and one chord set); on a clear
+   change it moves onto it (timbre smoothed over a bar puts a reggae's A -> B a bar off).
 4. **Labels.** The distance of two segments is the maximum mean discrepancy (MMD) of their cells
    under a Gaussian self-similarity of the same channels; average-linkage clustering with a
    distance threshold gives repeats one label. Neighbouring segments may share a label only when
@@ -107,6 +108,8 @@ _SEQUENCE_SNAP = 0.3  # bars off the phrase grid that a sequence change may be
 # between equally labelled segments (the same chord set in another order: labels, which
 # compare the segments' chords as a set, cannot tell the two apart)
 _CONFIRM_BARS = 1.0
+# ... and moved onto it when it is a clear change (twice the least that cuts)
+_SEQUENCE_PLACE = 2.0 * _SEQUENCE_MIN
 _MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) that counts as none
 _MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
 # a cymbal crash on a downbeat marks a section's start (see _marked_downbeats): the excess in
@@ -183,10 +186,13 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     cuts = _pick_boundaries(novelty, grid, targets, min_section, cells_per_bar, marked=marked)
     novelty[marked] += _W_CUE * float(novelty.max())
     if len(downbeats) >= 2:  # chord sequences that change where nothing else does
-        extra, confirmed = _sequence_boundaries(channels, grid, targets, downbeats, cuts,
-                                                min_section, cells_per_bar)
-        cuts = sorted([*cuts, *extra])
-        marked = np.union1d(marked, extra).astype(int)
+        extra, moves = _sequence_boundaries(channels, grid, targets, downbeats, cuts,
+                                            min_section, cells_per_bar)
+        cuts = sorted({*(moves.get(c, c) for c in cuts), *extra})
+        confirmed = list(moves.values())  # kept between equal labels; those the harmony
+        # placed stay where it placed them (marked: not moved onto the phrase grid)
+        marked = np.union1d(marked, [*extra, *(v for k, v in moves.items() if v != k)])
+        marked = marked.astype(int)
     else:
         confirmed = []
     if not cuts:
@@ -503,7 +509,7 @@ def _sequence_novelty(x: np.ndarray, half: int) -> np.ndarray:
 
 def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np.ndarray,
                          downbeats: np.ndarray, cuts: list[int], min_section: float,
-                         cells_per_bar: int) -> tuple[list[int], list[int]]:
+                         cells_per_bar: int) -> tuple[list[int], dict[int, int]]:
     """Cell edges where the chord sequence changes (:func:`_sequence_novelty` over
     ``_SEQUENCE_BARS`` bars, peaks of at least ``_SEQUENCE_MIN``) though the timbre, loudness
     and chord set hardly do: a section of the same band and texture over another progression,
@@ -513,7 +519,10 @@ def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np
     downbeat: a harmony-only change is a section only where a phrase starts.
 
     Returns these new cell edges, and the ``cuts`` within ``_CONFIRM_BARS`` bars of such a
-    change: boundaries the harmony confirms, to keep even between equal labels."""
+    change: boundaries the harmony confirms, to keep even between equal labels, each mapped to
+    where it stays: at the change itself when that is a clear one (``_SEQUENCE_PLACE``: the
+    harmony places it to the bar; timbre and loudness, smoothed over a bar, may lag or lead),
+    else where it was."""
     x = next(c.x for c in channels if c.repeats and c.x.shape[1] == 24)  # bar before, from
     sequence = _sequence_novelty(x, _SEQUENCE_BARS * cells_per_bar)
     found = _pick_boundaries(np.where(sequence >= _SEQUENCE_MIN, sequence, 0.0), grid, targets,
@@ -522,14 +531,18 @@ def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np
     spacing = max(min_section, _MIN_BARS * bar)
     anchors = np.asarray([float(downbeats[0]), *(float(grid[k]) for k in cuts)])
     out: list[int] = []
-    confirmed: list[int] = []
+    confirmed: dict[int, int] = {}
     for j in found:
         t = float(grid[j])
         near = float(anchors[int(np.argmin(np.abs(t - anchors)))])
         if cuts and abs(t - near) <= _CONFIRM_BARS * bar:
             k = min(cuts, key=lambda c: abs(t - float(grid[c])))
-            if abs(t - float(grid[k])) <= _CONFIRM_BARS * bar:
-                confirmed.append(k)  # a change found already: the harmony confirms it
+            if abs(t - float(grid[k])) <= _CONFIRM_BARS * bar:  # found already: confirmed
+                placed = float(targets[int(np.argmin(np.abs(targets - t)))])
+                i = int(np.argmin(np.abs(grid[:-1] - placed)))
+                confirmed[k] = i if (sequence[j] >= _SEQUENCE_PLACE and min_section <= float(
+                    grid[i]) <= float(grid[-1]) - min_section and all(
+                    abs(float(grid[i] - grid[c])) >= spacing for c in cuts if c != k)) else k
                 continue
         phrases = round(abs(t - near) / (_PHRASE_BARS * bar))
         if phrases < 1 or abs(abs(t - near) - phrases * _PHRASE_BARS * bar) > _SEQUENCE_SNAP * bar:
