@@ -557,3 +557,17 @@ def test_weak_sequence_change_confirms_but_does_not_move_a_boundary():
     _, confirmed = sections._sequence_boundaries([channel], grid, grid[:-1:4], grid[:-1:4],
                                                  [36], 6.0, 4)
     assert confirmed == {36: 36}
+
+
+def test_crash_marked_boundary_is_not_moved_by_harmony():
+    """A boundary a crash marks (its downbeat) is confirmed by a clear chord-sequence change a
+    bar from it, but stays on the crash: a cymbal on the one places a section to the beat."""
+    from music_visualizer.audio import sections
+
+    cells = np.repeat(np.vstack([_bars(POP, 4)[:8], _bars((69, 65, 60, 67), 4)]), 4, axis=0)
+    x = sections._bar_context(cells, 4)
+    channel = sections._Channel(1.0, x, np.full(24, 0.03), repeats=True)
+    grid = 0.5 * np.arange(len(cells) + 1)
+    _, confirmed = sections._sequence_boundaries([channel], grid, grid[:-1:4], grid[:-1:4],
+                                                 [36], 6.0, 4, fixed=np.array([36]))
+    assert confirmed == {36: 36}

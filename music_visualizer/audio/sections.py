@@ -187,7 +187,7 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     novelty[marked] += _W_CUE * float(novelty.max())
     if len(downbeats) >= 2:  # chord sequences that change where nothing else does
         extra, moves = _sequence_boundaries(channels, grid, targets, downbeats, cuts,
-                                            min_section, cells_per_bar)
+                                            min_section, cells_per_bar, fixed=marked)
         cuts = sorted({*(moves.get(c, c) for c in cuts), *extra})
         confirmed = list(moves.values())  # kept between equal labels; those the harmony
         # placed stay where it placed them (marked: not moved onto the phrase grid)
@@ -509,7 +509,8 @@ def _sequence_novelty(x: np.ndarray, half: int) -> np.ndarray:
 
 def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np.ndarray,
                          downbeats: np.ndarray, cuts: list[int], min_section: float,
-                         cells_per_bar: int) -> tuple[list[int], dict[int, int]]:
+                         cells_per_bar: int, fixed: np.ndarray | None = None,
+                         ) -> tuple[list[int], dict[int, int]]:
     """Cell edges where the chord sequence changes (:func:`_sequence_novelty` over
     ``_SEQUENCE_BARS`` bars, peaks of at least ``_SEQUENCE_MIN``) though the timbre, loudness
     and chord set hardly do: a section of the same band and texture over another progression,
@@ -522,7 +523,7 @@ def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np
     change: boundaries the harmony confirms, to keep even between equal labels, each mapped to
     where it stays: at the change itself when that is a clear one (``_SEQUENCE_PLACE``: the
     harmony places it to the bar; timbre and loudness, smoothed over a bar, may lag or lead),
-    else where it was."""
+    else where it was; the ``fixed`` cuts (a crash on their downbeat) stay where they are."""
     x = next(c.x for c in channels if c.repeats and c.x.shape[1] == 24)  # bar before, from
     sequence = _sequence_novelty(x, _SEQUENCE_BARS * cells_per_bar)
     found = _pick_boundaries(np.where(sequence >= _SEQUENCE_MIN, sequence, 0.0), grid, targets,
@@ -532,6 +533,7 @@ def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np
     anchors = np.asarray([float(downbeats[0]), *(float(grid[k]) for k in cuts)])
     out: list[int] = []
     confirmed: dict[int, int] = {}
+    held = set() if fixed is None else {int(k) for k in fixed}
     for j in found:
         t = float(grid[j])
         near = float(anchors[int(np.argmin(np.abs(t - anchors)))])
@@ -540,9 +542,11 @@ def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np
             if abs(t - float(grid[k])) <= _CONFIRM_BARS * bar:  # found already: confirmed
                 placed = float(targets[int(np.argmin(np.abs(targets - t)))])
                 i = int(np.argmin(np.abs(grid[:-1] - placed)))
-                confirmed[k] = i if (sequence[j] >= _SEQUENCE_PLACE and min_section <= float(
-                    grid[i]) <= float(grid[-1]) - min_section and all(
-                    abs(float(grid[i] - grid[c])) >= spacing for c in cuts if c != k)) else k
+                movable = (sequence[j] >= _SEQUENCE_PLACE and k not in held
+                           and min_section <= float(grid[i]) <= float(grid[-1]) - min_section
+                           and all(abs(float(grid[i] - grid[c])) >= spacing
+                                   for c in cuts if c != k))
+                confirmed[k] = i if movable else k
                 continue
         phrases = round(abs(t - near) / (_PHRASE_BARS * bar))
         if phrases < 1 or abs(abs(t - near) - phrases * _PHRASE_BARS * bar) > _SEQUENCE_SNAP * bar:
