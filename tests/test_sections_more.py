@@ -517,6 +517,57 @@ def test_sequence_change_cuts_only_where_a_phrase_starts(lead_in, roots, cut):
     x = sections._bar_context(cells, 4)  # 4 cells a bar of 2 s
     channel = sections._Channel(1.0, x, np.full(24, 0.03), repeats=True)
     grid = 0.5 * np.arange(len(cells) + 1)
-    found = sections._sequence_boundaries([channel], grid, grid[:-1:4], grid[:-1:4], [], 6.0,
-                                          4)
+    found, confirmed = sections._sequence_boundaries([channel], grid, grid[:-1:4], grid[:-1:4],
+                                                     [], 6.0, 4)
     assert found == ([4 * lead_in] if cut else []), found
+    assert confirmed == {}
+
+
+@pytest.mark.parametrize(("offset_bars", "confirms"), [(0, True), (1, True), (-1, True),
+                                                        (3, False)])
+def test_sequence_change_confirms_a_boundary_found_there(offset_bars, confirms):
+    """A boundary already found (by timbre, loudness or repeats) within a bar of a chord-sequence
+    change is confirmed by it (it stays between segments whose chords, as a set, are alike) and,
+    the change being a clear one, moves onto it (the harmony places it to the bar); one three
+    bars away is not confirmed, and the change is not added a second time beside it."""
+    from music_visualizer.audio import sections
+
+    cells = np.repeat(np.vstack([_bars(POP, 4)[:8], _bars((69, 65, 60, 67), 4)]), 4, axis=0)
+    x = sections._bar_context(cells, 4)  # 4 cells a bar of 2 s; the change at bar 8 (cell 32)
+    channel = sections._Channel(1.0, x, np.full(24, 0.03), repeats=True)
+    grid = 0.5 * np.arange(len(cells) + 1)
+    cut = 32 + 4 * offset_bars
+    found, confirmed = sections._sequence_boundaries([channel], grid, grid[:-1:4],
+                                                     grid[:-1:4], [cut], 6.0, 4)
+    assert confirmed == ({cut: 32} if confirms else {})
+    assert found == []
+
+
+def test_weak_sequence_change_confirms_but_does_not_move_a_boundary():
+    """A change of progression under ``_SEQUENCE_PLACE`` (C G Am F, then C Am G F) confirms a
+    boundary a bar from it but leaves it where timbre and loudness put it."""
+    from music_visualizer.audio import sections
+
+    cells = np.repeat(np.vstack([_bars(POP, 4)[:8], _bars((60, 69, 67, 65), 4)]), 4, axis=0)
+    x = sections._bar_context(cells, 4)
+    channel = sections._Channel(1.0, x, np.full(24, 0.03), repeats=True)
+    grid = 0.5 * np.arange(len(cells) + 1)
+    sequence = sections._sequence_novelty(x, 16)
+    assert sections._SEQUENCE_MIN <= sequence[32] < sections._SEQUENCE_PLACE
+    _, confirmed = sections._sequence_boundaries([channel], grid, grid[:-1:4], grid[:-1:4],
+                                                 [36], 6.0, 4)
+    assert confirmed == {36: 36}
+
+
+def test_crash_marked_boundary_is_not_moved_by_harmony():
+    """A boundary a crash marks (its downbeat) is confirmed by a clear chord-sequence change a
+    bar from it, but stays on the crash: a cymbal on the one places a section to the beat."""
+    from music_visualizer.audio import sections
+
+    cells = np.repeat(np.vstack([_bars(POP, 4)[:8], _bars((69, 65, 60, 67), 4)]), 4, axis=0)
+    x = sections._bar_context(cells, 4)
+    channel = sections._Channel(1.0, x, np.full(24, 0.03), repeats=True)
+    grid = 0.5 * np.arange(len(cells) + 1)
+    _, confirmed = sections._sequence_boundaries([channel], grid, grid[:-1:4], grid[:-1:4],
+                                                 [36], 6.0, 4, fixed=np.array([36]))
+    assert confirmed == {36: 36}

@@ -37,6 +37,11 @@ Method
    (a verse played twice in a row). A song with ``_MIN_CUES`` marks inside it marks its
    sections: an unmarked boundary must then be at least as strong a change as the median marked
    one (drums dropping out for a breakdown are; a lead entering mid-verse is not).
+   **Chord sequences.** Where the progression changes (another order of the same chords, which
+   a mean over a window does not see) on a phrase boundary, a boundary is added; a boundary
+   found within a bar of such a change is confirmed by it and stays in step 4 even between
+   equal labels (a piano piece whose A and B share one texture and one chord set); on a clear
+   change it moves onto it (timbre smoothed over a bar puts a reggae's A -> B a bar off).
 4. **Labels.** The distance of two segments is the maximum mean discrepancy (MMD) of their cells
    under a Gaussian self-similarity of the same channels; average-linkage clustering with a
    distance threshold gives repeats one label. Neighbouring segments may share a label only when
@@ -99,6 +104,12 @@ _REPEAT_BARS, _REPEAT_CYCLES = 6.0, 1.5
 _W_STRUCTURE, _NEIGHBOURS, _STRUCTURE_BARS = 1.0, 0.05, 2
 _SEQUENCE_MIN, _SEQUENCE_BARS = 0.5, 4  # chord-sequence change (cosine distance) that cuts
 _SEQUENCE_SNAP = 0.3  # bars off the phrase grid that a sequence change may be
+# ... and a boundary already found within this many bars of one is confirmed by it: it stays
+# between equally labelled segments (the same chord set in another order: labels, which
+# compare the segments' chords as a set, cannot tell the two apart)
+_CONFIRM_BARS = 1.0
+# ... and moved onto it when it is a clear change (twice the least that cuts)
+_SEQUENCE_PLACE = 2.0 * _SEQUENCE_MIN
 _MIN_STRUCTURE_CHANGE = 0.01  # change of structure features (per neighbour) that counts as none
 _MAX_STRUCTURE_CELLS = 1500  # longer inputs (DJ mixes): no structure novelty (n^2 memory)
 # a cymbal crash on a downbeat marks a section's start (see _marked_downbeats): the excess in
@@ -175,10 +186,15 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     cuts = _pick_boundaries(novelty, grid, targets, min_section, cells_per_bar, marked=marked)
     novelty[marked] += _W_CUE * float(novelty.max())
     if len(downbeats) >= 2:  # chord sequences that change where nothing else does
-        extra = _sequence_boundaries(channels, grid, targets, downbeats, cuts, min_section,
-                                     cells_per_bar)
-        cuts = sorted([*cuts, *extra])
-        marked = np.union1d(marked, extra).astype(int)
+        extra, moves = _sequence_boundaries(channels, grid, targets, downbeats, cuts,
+                                            min_section, cells_per_bar, fixed=marked)
+        cuts = sorted({*(moves.get(c, c) for c in cuts), *extra})
+        confirmed = list(moves.values())  # kept between equal labels; those the harmony
+        # placed stay where it placed them (marked: not moved onto the phrase grid)
+        marked = np.union1d(marked, [*extra, *(v for k, v in moves.items() if v != k)])
+        marked = marked.astype(int)
+    else:
+        confirmed = []
     if not cuts:
         return one
     edges = np.asarray([0, *cuts, n_cells])
@@ -190,10 +206,13 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
             cycle > _CYCLES[0]) else 0.0  # the shortest is also the default: no cycle found
         cued |= _repeat_boundaries(cuts, labels, grid, float(np.median(np.diff(downbeats))),
                                    long_cycle)
-        keep = [k for k in range(1, len(labels))
-                if labels[k] != labels[k - 1] or cuts[k - 1] in cued]
-        cuts = _phrase_align([cuts[k - 1] for k in keep], novelty, grid, downbeats, min_section,
-                             evidence=cuts, fixed=cued)
+        keep = [k for k in range(1, len(labels)) if labels[k] != labels[k - 1]
+                or cuts[k - 1] in cued or cuts[k - 1] in confirmed]
+        kept = [cuts[k - 1] for k in keep]
+        cuts = _phrase_align(kept, novelty, grid, downbeats, min_section, evidence=cuts,
+                             fixed=cued)
+        if len(cuts) == len(kept):  # a harmony-confirmed boundary stays where it moved
+            cued |= {new for old, new in zip(kept, cuts, strict=True) if old in confirmed}
         labels = [labels[0], *(labels[k] for k in keep)][:len(cuts) + 1]
     times = np.concatenate([[0.0], grid[cuts], [duration]])
     return _merge(times, labels, keep=[k + 1 for k, c in enumerate(cuts) if c in cued])
@@ -490,14 +509,21 @@ def _sequence_novelty(x: np.ndarray, half: int) -> np.ndarray:
 
 def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np.ndarray,
                          downbeats: np.ndarray, cuts: list[int], min_section: float,
-                         cells_per_bar: int) -> list[int]:
+                         cells_per_bar: int, fixed: np.ndarray | None = None,
+                         ) -> tuple[list[int], dict[int, int]]:
     """Cell edges where the chord sequence changes (:func:`_sequence_novelty` over
     ``_SEQUENCE_BARS`` bars, peaks of at least ``_SEQUENCE_MIN``) though the timbre, loudness
     and chord set hardly do: a section of the same band and texture over another progression,
     or the same chords in another order. Each is at least ``min_section`` and ``_MIN_BARS``
     bars from the ``cuts`` and the ends, and a whole number of ``_PHRASE_BARS`` phrases (at
     least one, give or take ``_SEQUENCE_SNAP`` bars) from the nearest of them or the first
-    downbeat: a harmony-only change is a section only where a phrase starts."""
+    downbeat: a harmony-only change is a section only where a phrase starts.
+
+    Returns these new cell edges, and the ``cuts`` within ``_CONFIRM_BARS`` bars of such a
+    change: boundaries the harmony confirms, to keep even between equal labels, each mapped to
+    where it stays: at the change itself when that is a clear one (``_SEQUENCE_PLACE``: the
+    harmony places it to the bar; timbre and loudness, smoothed over a bar, may lag or lead),
+    else where it was; the ``fixed`` cuts (a crash on their downbeat) stay where they are."""
     x = next(c.x for c in channels if c.repeats and c.x.shape[1] == 24)  # bar before, from
     sequence = _sequence_novelty(x, _SEQUENCE_BARS * cells_per_bar)
     found = _pick_boundaries(np.where(sequence >= _SEQUENCE_MIN, sequence, 0.0), grid, targets,
@@ -506,20 +532,33 @@ def _sequence_boundaries(channels: list[_Channel], grid: np.ndarray, targets: np
     spacing = max(min_section, _MIN_BARS * bar)
     anchors = np.asarray([float(downbeats[0]), *(float(grid[k]) for k in cuts)])
     out: list[int] = []
+    confirmed: dict[int, int] = {}
+    held = set() if fixed is None else {int(k) for k in fixed}
     for j in found:
         t = float(grid[j])
         near = float(anchors[int(np.argmin(np.abs(t - anchors)))])
+        if cuts and abs(t - near) <= _CONFIRM_BARS * bar:
+            k = min(cuts, key=lambda c: abs(t - float(grid[c])))
+            if abs(t - float(grid[k])) <= _CONFIRM_BARS * bar:  # found already: confirmed
+                placed = float(targets[int(np.argmin(np.abs(targets - t)))])
+                i = int(np.argmin(np.abs(grid[:-1] - placed)))
+                movable = (sequence[j] >= _SEQUENCE_PLACE and k not in held
+                           and min_section <= float(grid[i]) <= float(grid[-1]) - min_section
+                           and all(abs(float(grid[i] - grid[c])) >= spacing
+                                   for c in cuts if c != k))
+                confirmed[k] = i if movable else k
+                continue
         phrases = round(abs(t - near) / (_PHRASE_BARS * bar))
         if phrases < 1 or abs(abs(t - near) - phrases * _PHRASE_BARS * bar) > _SEQUENCE_SNAP * bar:
             continue
-        t = near + np.sign(t - near) * phrases * _PHRASE_BARS * bar  # onto the phrase grid
-        t = float(targets[int(np.argmin(np.abs(targets - t)))])
+        placed = near + np.sign(t - near) * phrases * _PHRASE_BARS * bar  # onto the phrase grid
+        t = float(targets[int(np.argmin(np.abs(targets - placed)))])
         j = int(np.argmin(np.abs(grid[:-1] - t)))
         t = float(grid[j])
         if (min_section <= t <= float(grid[-1]) - min_section
                 and all(abs(t - float(grid[k])) >= spacing for k in [*cuts, *out])):
             out.append(j)
-    return out
+    return out, confirmed
 
 
 def _t_statistic(x: np.ndarray, half: int, std_floor: np.ndarray, *, local: bool = True,
