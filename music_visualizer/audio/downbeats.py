@@ -239,10 +239,12 @@ def _accents_in_threes(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
 
     The accents of :func:`find_downbeats` (a bass note starting, the onset strength, the
     chords changing from the bar before to the bar after) of the beats of one phase of a fixed
-    count of ``m``, less the mean of the others; the best phase of 3 less the better of the
-    best phases of 2 and 4. A minuet or a slip jig without drums marks its beat 1 (the bass
-    enters, the chord changes, more notes start) every 3 beats, however little its rhythm or
-    its chords repeat; a 4/4 marks every 2nd or 4th beat.
+    count of ``m``, less the mean of the others, above or below them; the phase of 3 standing
+    out most less the better of those of 2 and 4. A minuet or a slip jig without drums marks
+    its beat 1 (the bass enters, the chord changes, more notes start) every 3 beats, however
+    little its rhythm or its chords repeat, or leaves its beat 2 quiet (the bass on 1, the
+    upbeat figure on 3: no phase stands out above the other two, one below them); a 4/4 marks
+    every 2nd or 4th beat.
     """
     n = len(beat_frames)
     low, onset = _beat_accents(nov, beat_frames)
@@ -251,7 +253,7 @@ def _accents_in_threes(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
 
     def contrast(m: int) -> float:
         accent = low + 0.5 * onset + 1.5 * _zscore(_neutral(_bar_change(beat_chroma, m), edges))
-        return max(float(accent[k::m].mean() - np.delete(accent, np.arange(k, n, m)).mean())
+        return max(abs(float(accent[k::m].mean() - np.delete(accent, np.arange(k, n, m)).mean()))
                    for k in range(m))
 
     return contrast(3) - max(contrast(2), contrast(4))

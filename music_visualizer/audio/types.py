@@ -22,7 +22,7 @@ from ..files import atomic_write_bytes
 
 __all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "Section"]
 
-ANALYSIS_VERSION = "25"
+ANALYSIS_VERSION = "26"
 
 
 @dataclass(frozen=True)
