@@ -6,7 +6,9 @@
 - where the rhythm clearly repeats every 4 beats, a bass figure in threes does not make bars
   of 3 (``_leans_to_three``);
 - one beat in 3 standing out below the others (a minuet's beat 2, where neither the bass nor
-  the upbeat figure on 3 plays) tells bars of 3 as much as one standing out above them.
+  the upbeat figure on 3 plays) tells bars of 3 as much as one standing out above them;
+- phrases of 9 beats (a hymn's fermata counted as two beats) are not bars of 3, even when the
+  rhythm repeats only there and so its family of 3 scores best.
 """
 
 from __future__ import annotations
@@ -85,3 +87,10 @@ def test_a_quiet_second_beat_in_three_tells_bars_of_three_like_a_loud_first_one(
         assert loud >= 0.2
         assert _accents_in_threes(quiet_two, frames, chords) >= 0.75 * loud
 
+
+def test_phrases_of_nine_beats_are_not_bars_of_three_even_where_their_rhythm_repeats_best():
+    # the same rhythm every 9 beats, clearly, and nothing alike 3 or 6 beats apart: the family
+    # of 3 scores best on that one lag, but each of its bars would repeat
+    nov, frames = _novelty(4.0, 6.0, every=9, period=9, seed=4)
+    assert _meter_candidates(nov, frames, _ONE_CHORD, accents=False) != (3,)
+    assert _meter_candidates(nov, frames, _ONE_CHORD) != (3,)
