@@ -146,7 +146,8 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
     (a pickup into every other bar) does not rule 2 out. (Chords of two straight beats are as
     often half bars of a 4/4 as bars of a 2/4.) With ``accents``, 3 also replaces 4 where the
     rhythm and harmony lean to 3 and the accents mark one beat in 3 (:func:`_leans_to_three`,
-    :func:`_accents_in_threes`).
+    :func:`_accents_in_threes`). The family of 3 is not taken from phrases of 9 beats
+    (:func:`_repeats_only_in_nines`): 4 is assumed instead.
     """
     sim = pattern_similarity(nov, beat_frames)
     n = len(beat_frames)
@@ -160,6 +161,8 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
         if scores[m] < _ODD_REPEATS:
             scores[m] = -np.inf
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
+    if best == 3 and _repeats_only_in_nines(sim, n):
+        best = 4  # phrases of 9 beats (a hymn's fermata counted twice), not bars of 3
     if best != 3 and _harmony_in_threes(beat_chroma):
         return (3,)
     if (accents and best == 4 and _leans_to_three(scores, beat_chroma)
@@ -225,8 +228,9 @@ def _leans_to_three(scores: dict[int, float], beat_chroma: np.ndarray) -> bool:
 
 def _repeats_only_in_nines(sim: np.ndarray, n_beats: int) -> bool:
     """Whether the rhythm repeats every 9 beats but not every 3 or 6: phrases of 9 beats (a
-    hymn's two bars of 4 and 3 with a fermata held over two more), whose accents at each
-    phrase start recur every 3 beats without bars of 3 (each of whose beat 1 would be marked).
+    hymn's two bars of 4 and 3 with a fermata held over two more, or counted as two beats),
+    whose accents at each phrase start recur every 3 beats without bars of 3 (each of whose
+    beat 1 would be marked), and whose one lag of 9 can make the family of 3 score best.
     """
     if n_beats - 3 < 9:
         return False
@@ -239,10 +243,12 @@ def _accents_in_threes(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
 
     The accents of :func:`find_downbeats` (a bass note starting, the onset strength, the
     chords changing from the bar before to the bar after) of the beats of one phase of a fixed
-    count of ``m``, less the mean of the others; the best phase of 3 less the better of the
-    best phases of 2 and 4. A minuet or a slip jig without drums marks its beat 1 (the bass
-    enters, the chord changes, more notes start) every 3 beats, however little its rhythm or
-    its chords repeat; a 4/4 marks every 2nd or 4th beat.
+    count of ``m``, less the mean of the others, above or below them; the phase of 3 standing
+    out most less the better of those of 2 and 4. A minuet or a slip jig without drums marks
+    its beat 1 (the bass enters, the chord changes, more notes start) every 3 beats, however
+    little its rhythm or its chords repeat, or leaves its beat 2 quiet (the bass on 1, the
+    upbeat figure on 3: no phase stands out above the other two, one below them); a 4/4 marks
+    every 2nd or 4th beat.
     """
     n = len(beat_frames)
     low, onset = _beat_accents(nov, beat_frames)
@@ -251,7 +257,7 @@ def _accents_in_threes(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
 
     def contrast(m: int) -> float:
         accent = low + 0.5 * onset + 1.5 * _zscore(_neutral(_bar_change(beat_chroma, m), edges))
-        return max(float(accent[k::m].mean() - np.delete(accent, np.arange(k, n, m)).mean())
+        return max(abs(float(accent[k::m].mean() - np.delete(accent, np.arange(k, n, m)).mean()))
                    for k in range(m))
 
     return contrast(3) - max(contrast(2), contrast(4))
