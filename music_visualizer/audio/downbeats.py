@@ -6,18 +6,19 @@
 
 Method: the meter family (2/4, 3, 5 or 7) from how alike the rhythm pattern is at lags of whole
 bars, or 3 when the chord changes recur in threes (music without drums whose running notes, all
-alike, tell no bar); accents per beat (kick/bass onsets, onset strength, chroma change above the
-bass between the bar before and the bar after); a Viterbi path counts beats through the bar (a
-break in the count is allowed at a cost); between 4 and 2 the larger downbeat contrast wins, 4
-unless 2 is clearly better, and 2 when the chords last two beats divided in three (a 6/8 in
-dotted quarters); then the bar count of that meter is redone with snare hits counting against a
-downbeat (the backbeat is not beat 1), a deep bass for it (the root on 1), the chord changes
-counted again, and, in 4/4, the backbeat parity (2 and 4 brighter than 1 and 3 over many bars),
-a break in that count costing far more than in the first (several bars of clearer accents)
-except after a beat interval that is not one beat (a beat the tracker missed or added). 2/4 is
-ruled out when the rhythm repeats every 4 beats but not every 2, or when the chords change only
-every 4 beats (unless their similarity is gone two beats apart); compound beats whose chords
-change every 2 beats are bars of 2. The first beat may be at 0.0 s.
+alike, tell no bar) or one beat in 3 stands out in the accents, above or below the others (not for
+phrases of 9 beats: a hymn's fermata tracked as two beats); accents per beat (kick/bass onsets,
+onset strength, chroma change above the bass between the bar before and the bar after); a Viterbi
+path counts beats through the bar (a break in the count is allowed at a cost); between 4 and 2 the
+larger downbeat contrast wins, 4 unless 2 is clearly better, and 2 when the chords last two beats
+divided in three (a 6/8 in dotted quarters); then the bar count of that meter is redone with snare
+hits counting against a downbeat (the backbeat is not beat 1), a deep bass for it (the root on 1),
+the chord changes counted again, and, in 4/4, the backbeat parity (2 and 4 brighter than 1 and 3
+over many bars), a break in that count costing far more than in the first (several bars of clearer
+accents) except after a beat interval that is not one beat (a beat the tracker missed or added). 2/4
+is ruled out when the rhythm repeats every 4 beats but not every 2, or when the chords change only
+every 4 beats (unless their similarity is gone two beats apart); compound beats whose chords change
+every 2 beats are bars of 2. The first beat may be at 0.0 s.
 """
 
 from __future__ import annotations
