@@ -5259,8 +5259,8 @@ SONGS: tuple[tuple[str, int], ...] = tuple(
 #    once at the end of that session and tuned on from 2026-12-07, fifth session.
 # The held-out split now: seed 10 of every style above and seed 1 of each style of
 # HELD_OUT_STYLES_9 (written for it on 2026-12-07, fifth session, by someone who never ran the
-# tracker nor any analysis on them): measure it once, then fold it into DEV and have a new one
-# written (seed 11, new styles) before tuning on it.
+# tracker nor any analysis on them), measured once at the end of that session: fold it into DEV
+# and have a new one written (seed 11, new styles) before tuning on it.
 HELD_OUT_SEED = 10
 _ALL_STYLES = (*STYLES, *HELD_OUT_STYLES)
 SPENT_HELD_OUT: tuple[str, ...] = (tuple(f"{style}_3" for style in STYLES)
