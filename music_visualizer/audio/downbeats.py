@@ -162,12 +162,13 @@ def _meter_candidates(nov: dict[str, np.ndarray], beat_frames: np.ndarray,
         if scores[m] < _ODD_REPEATS:
             scores[m] = -np.inf
     best = max(scores, key=lambda m: scores[m] - (0.0 if m == 4 else _FAMILY_MARGIN))
-    if best == 3 and _repeats_only_in_nines(sim, n):
+    nines = _repeats_only_in_nines(sim, n)
+    if best == 3 and nines:
         best = 4  # phrases of 9 beats (a hymn's fermata counted twice), not bars of 3
     if best != 3 and _harmony_in_threes(beat_chroma):
         return (3,)
     if (accents and best == 4 and _leans_to_three(scores, beat_chroma)
-            and not _repeats_only_in_nines(sim, n)
+            and not nines
             and _accents_in_threes(nov, beat_frames, beat_chroma) >= _TRIPLE_ACCENT):
         return (3,)
     if best == 4 and _repeats_only_whole_bars(sim, n):
