@@ -44,6 +44,8 @@ _HPSS_KERNEL = (17, 31)  # (time median for the harmonic part, frequency median:
 _HPSS_CONTEXT = _HPSS_KERNEL[0] // 2
 _TOP_DB = 80.0
 _FAULT_AROUND = 1 << 16  # bytes the kernel may map around a page it reads from a file
+#: frames per matrix product of the mel and band spectra (see :func:`_frame_product`)
+_PRODUCT_FRAMES = 64
 
 
 @dataclass(frozen=True)
@@ -243,8 +245,8 @@ class SpectraBuilder:
         parts = self._parts
         # power is frame-major (librosa's STFT is Fortran-ordered): (frames, bins) @ (bins, k)
         # is the fast product here, and its values equal basis @ power
-        parts["mel"].append((power.T @ self._mel_basis.T).T)
-        parts["band_power"].append((power.T @ self._bands.T).T)
+        parts["mel"].append(_frame_product(power.T, self._mel_basis.T, f0).T)
+        parts["band_power"].append(_frame_product(power.T, self._bands.T, f0).T)
         moments = self._moments @ mag
         del mag
         parts["centroid"].append(moments[0] / np.maximum(moments[1], 1e-30))
@@ -295,6 +297,29 @@ class SpectraBuilder:
         chroma = np.einsum("cf,...ft->...ct", self._chroma_fb, weighted,
                            optimize=True)  # as chroma_stft(..., norm=None)
         return _unit_peak(chroma), treble
+
+
+def _frame_product(frames: np.ndarray, basis: np.ndarray, first: int) -> np.ndarray:
+    """``frames @ basis`` for the frames numbered ``first, first + 1, ...`` of the signal.
+
+    BLAS rounds a row's product by the row's place in the matrix and the matrix's size (seen
+    with OpenBLAS's Haswell kernels: 1 ulp), so one product per block would make the spectra
+    depend on how the signal was cut into blocks. Here every product has
+    ``_PRODUCT_FRAMES`` rows aligned on the signal's frame numbers (zeros around a block's
+    ends), and each frame's values are the same however the signal is fed.
+    """
+    n, size = len(frames), _PRODUCT_FRAMES
+    out = np.empty((n, basis.shape[1]), dtype=np.result_type(frames, basis))
+    start = first // size * size
+    for group in range(start, first + n, size):
+        a, b = max(group, first), min(group + size, first + n)
+        if b - a == size:
+            out[a - first:b - first] = frames[a - first:b - first] @ basis
+            continue
+        padded = np.zeros((size, frames.shape[1]), dtype=frames.dtype)
+        padded[a - group:b - group] = frames[a - first:b - first]
+        out[a - first:b - first] = (padded @ basis)[a - group:b - group]
+    return out
 
 
 def _unit_peak(chroma: np.ndarray) -> np.ndarray:
