@@ -4664,7 +4664,7 @@ def style_highlife(a: Arrangement, c: BarContext) -> None:
     b = c.b0
     tones = [*c.chord, c.chord[0] + 12]
     for k in range(8):
-        a.hit("guitar", b + k / 2, tones[(k * 2) % 4] + 12, 70 if k % 2 == 0 else 60, 0.4)
+        a.hit("guitar", b + k / 2, tones[(k * 2) % 4], 70 if k % 2 == 0 else 60, 0.4)
     for k in range(4):
         a.chord("rhythm", b + k + 0.5, c.chord[1:], 62, 0.15)
     if c.label == "I":
@@ -4718,7 +4718,7 @@ def style_bhangra(a: Arrangement, c: BarContext) -> None:
     for pos in (0, 1.5, 2):
         a.hit("bass", b + pos, c.root, 96 if pos == 0 else 84, 0.45)
     if c.label == "C":
-        _line(a, "lead", c, (0.0, 0.5, 1.0, 2.0, 2.5), 86, 0.45, 24)
+        _line(a, "lead", c, (0.0, 0.5, 1.0, 2.0, 2.5), 86, 0.45, 12)
         a.chord("voices", b + 3.5, [c.root + 24, c.root + 31], 98, 0.3)
     else:
         _line(a, "voice", c, (0.0, 1.0, 1.5, 2.0) if c.index % 2 == 0 else (0.0, 2.0), 80, 0.9,
@@ -4844,7 +4844,7 @@ def style_trance(a: Arrangement, c: BarContext) -> None:
             a.hit("drums", b + j / 4, HAT, 54 if j % 2 == 0 else 40, 0.1)
         for k in range(8):
             a.chord("saw", b + k / 2, [p + 12 for p in c.chord], 96 if k % 2 else 84, 0.3)
-        _line(a, "lead", c, (0.0, 0.75, 1.5, 2.0, 3.0), 96, 0.45, 24)
+        _line(a, "lead", c, (0.0, 0.75, 1.5, 2.0, 3.0), 96, 0.45, 12)
     else:
         tones = [*c.chord, c.chord[0] + 12]
         for j in range(16):
@@ -4980,7 +4980,7 @@ def style_rondo(a: Arrangement, c: BarContext) -> None:
         return
     for j in range(8):
         a.hit("bass", b + j / 4, low[ALBERTI[j % 4]], 64 if j % 4 == 0 else 50, 0.25)
-    note = c.chord[int(a.rng.integers(0, 3))] + 12
+    note = c.chord[int(a.rng.integers(0, 3))]
     if c.index % 2 == 0:
         for pos, step in ((0, 0), (0.5, 2), (0.75, 0), (1, -1), (1.5, 0)):
             a.hit("keys", b + pos, note + step, 80 if pos % 1 == 0 else 68, 0.25)
