@@ -158,7 +158,7 @@ def test_spent_held_out_styles_are_dev_now():
     own bar writer and form, and no later split draws it again."""
     tables = (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4,
               ds.HELD_OUT_STYLES_5, ds.HELD_OUT_STYLES_6, ds.HELD_OUT_STYLES_7,
-              ds.HELD_OUT_STYLES_8)
+              ds.HELD_OUT_STYLES_8, ds.HELD_OUT_STYLES_9)
     for table in tables:
         assert {f"{s}_1" for s in table} <= set(ds.DEV)
         assert {f"{s}_{ds.HELD_OUT_SEED}" for s in table} <= set(ds.HELD_OUT)
@@ -180,15 +180,19 @@ SPENT_ON_2026_12_07_D = 105  # seed 8 of the 90 earlier styles, seed 1 of the 15
 SPENT_ON_2026_12_07_E = 120  # seed 9 of the 105 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_8
 
 
-def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_10():
+SPENT_ON_2026_12_07_F = 135  # seed 10 of the 120 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_9
+
+
+def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_11():
     """The splits measured on 2026-12-07 end DEV, each in the order it was scored in: first
     seed 5 of every earlier style and seed 1 of each style of HELD_OUT_STYLES_4 (DEV was then
     170 songs), then seed 6 of every style so far and seed 1 of each style of HELD_OUT_STYLES_5
     (245 songs), then seed 7 of every style so far and seed 1 of each style of HELD_OUT_STYLES_6
     (335 songs), then seed 8 of every style so far and seed 1 of each style of HELD_OUT_STYLES_7
     (440 songs), then seed 9 of every style so far and seed 1 of each style of HELD_OUT_STYLES_8
-    (560 songs). HELD_OUT is seed 10 of every style so far and seed 1 of each style written for
-    it (NEW_HELD_OUT_STYLES), which no DEV song has."""
+    (560 songs), then seed 10 of every style so far and seed 1 of each style of
+    HELD_OUT_STYLES_9 (695 songs). HELD_OUT is seed 11 of every style so far and seed 1 of each
+    style written for it (NEW_HELD_OUT_STYLES), which no DEV song has."""
     earlier = (*ds.STYLES, *ds.HELD_OUT_STYLES, *ds.HELD_OUT_STYLES_3)
     spent = tuple(f"{s}_5" for s in earlier) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_4)
     so_far = (*earlier, *ds.HELD_OUT_STYLES_4)
@@ -199,17 +203,19 @@ def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_10():
     spent_d = tuple(f"{s}_8" for s in so_far_c) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_7)
     so_far_d = (*so_far_c, *ds.HELD_OUT_STYLES_7)
     spent_e = tuple(f"{s}_9" for s in so_far_d) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_8)
+    so_far_e = (*so_far_d, *ds.HELD_OUT_STYLES_8)
+    spent_f = tuple(f"{s}_10" for s in so_far_e) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_9)
     assert len(spent) == SPENT_ON_2026_12_07 and len(spent_b) == SPENT_ON_2026_12_07_B
     assert len(spent_c) == SPENT_ON_2026_12_07_C and len(spent_d) == SPENT_ON_2026_12_07_D
-    assert len(spent_e) == SPENT_ON_2026_12_07_E
-    assert len(ds.DEV) == 560 and ds.DEV[-120:] == spent_e and ds.DEV[-225:-120] == spent_d
-    assert ds.SPENT_HELD_OUT[-450:] == spent + spent_b + spent_c + spent_d + spent_e
-    assert ds.HELD_OUT_SEED == 10
-    new = (tuple(f"{s}_10" for s in (*so_far_d, *ds.HELD_OUT_STYLES_8))
+    assert len(spent_e) == SPENT_ON_2026_12_07_E and len(spent_f) == SPENT_ON_2026_12_07_F
+    assert len(ds.DEV) == 695 and ds.DEV[-135:] == spent_f and ds.DEV[-255:-135] == spent_e
+    assert ds.SPENT_HELD_OUT[-585:] == spent + spent_b + spent_c + spent_d + spent_e + spent_f
+    assert ds.HELD_OUT_SEED == 11
+    new = (tuple(f"{s}_11" for s in (*so_far_e, *ds.HELD_OUT_STYLES_9))
            + tuple(f"{s}_1" for s in ds.NEW_HELD_OUT_STYLES))
-    assert new == ds.HELD_OUT
+    assert new == ds.HELD_OUT and len(ds.HELD_OUT) == 135 + 15
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert all(int(n.rsplit("_", 1)[1]) <= 9 for n in ds.DEV)
+    assert all(int(n.rsplit("_", 1)[1]) <= 10 for n in ds.DEV)
     assert not set(ds.NEW_HELD_OUT_STYLES) & {_style(n) for n in ds.DEV}
 
 
@@ -222,7 +228,9 @@ OLD_SONGS_MIDI_SHA1 = {
     "uk_garage_5": "c2ae582f698886a1", "rock_4": "49ca4b7ccba35647",
     "jump_blues_1": "6cfd2b3fd4df347b", "salsa_6": "24980704bdce2375",
     "swing_6": "974abdf57e1eb0d0", "rock_9": "4b1e0dcee66af99a",
-    "title_theme_1": "f03a12dda1f219f4"}
+    "title_theme_1": "f03a12dda1f219f4", "rock_10": "6ccdc8d3f5f9c118",
+    "kpop_10": "e464c93fa9813e78", "emo_1": "b1ae766021a311ea",
+    "credits_34_1": "b606eee026af6697", "save_room_128_1": "ff5f0d07d0fd91cc"}
 
 
 @pytest.mark.parametrize("name", sorted(OLD_SONGS_MIDI_SHA1))
@@ -698,7 +706,7 @@ def test_held_out_6_tempo_maps():
     assert np.ptp(tempo[last]) < 1e-6 and np.ptp(tempo[:last[0]]) < 1e-6
     earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
                     if _style(n) not in {*ds.HELD_OUT_STYLES_6, *ds.HELD_OUT_STYLES_7,
-                                         *ds.HELD_OUT_STYLES_8}}
+                                         *ds.HELD_OUT_STYLES_8, *ds.HELD_OUT_STYLES_9}}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_6)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_6.values()} >= set(ds.TEMPO_MAPS_6)
 
@@ -1127,7 +1135,8 @@ def test_held_out_8_grooves_are_as_described():
 
 
 # ---------------------------------------------------------------------------------------------
-# HELD_OUT_STYLES_9: the styles written for the current held-out split (seed 1 of each held out)
+# HELD_OUT_STYLES_9: the styles written for the held-out split of 2026-12-07, fifth session
+# (dev since)
 # ---------------------------------------------------------------------------------------------
 
 TABLES_8 = (*TABLES_7, ds.HELD_OUT_STYLES_8)
@@ -1139,18 +1148,18 @@ def _songs_9() -> dict[str, ds.DevSong]:
     return {name: ds.make_song(name, 1) for name in ds.HELD_OUT_STYLES_9}
 
 
-def test_held_out_9_styles_are_new_and_held_out():
+def test_held_out_9_styles_are_new_and_folded_into_dev():
     """The 15 styles written for the held-out split of 2026-12-07 (fifth session): seed 1 of
-    each is held out and no dev song has the style; no earlier style shares its name, bar writer
-    or form; mostly 4/4 and 3/4, two 2/4, a 6/8 and a 12/8, no odd meter; three without drums;
-    the conventions hold (12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated
-    material is labelled alike; every bar has a note on its downbeat and most beats have one."""
+    each is in dev now, seed 11 held out; no earlier style shares its name, bar writer or form;
+    mostly 4/4 and 3/4, two 2/4, a 6/8 and a 12/8, no odd meter; three without drums; the
+    conventions hold (12/8 -> 4 dotted quarters, 6/8 -> 2, 2/4 -> 2 quarters); repeated material
+    is labelled alike; every bar has a note on its downbeat and most beats have one."""
     only = set(ds.HELD_OUT_STYLES_9)
-    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_9
+    assert len(only) == 15
     earlier = [style for table in TABLES_8 for style in table.values()]
     assert not only & {name for table in TABLES_8 for name in table}
-    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT) and len(ds.HELD_OUT) == 120 + 15
-    assert not only & {_style(n) for n in ds.DEV}
+    assert {f"{s}_1" for s in only} <= set(ds.DEV)
+    assert {f"{s}_{ds.HELD_OUT_SEED}" for s in only} <= set(ds.HELD_OUT)
     assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_9[s] for s in only)
     for style in ds.HELD_OUT_STYLES_9.values():
         assert all(style.write is not d.write and style.form != d.form for d in earlier)
@@ -1229,7 +1238,8 @@ def test_held_out_9_tempo_maps():
     assert np.ptp(ibi[:setup[0]]) < 1e-6 and np.ptp(ibi[last]) < 1e-6
     assert ibi[last[0]] == pytest.approx(ibi[0]) and np.all(np.diff(ibi[setup]) > 0)
     assert 1.3 * ibi[0] < ibi[setup[-1]] == np.max(ibi)
-    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
+    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
+                    if _style(n) not in ds.HELD_OUT_STYLES_9}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_9)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_9.values()} >= set(ds.TEMPO_MAPS_9)
 
@@ -1304,3 +1314,209 @@ def test_held_out_9_grooves_are_as_described():
     within = np.mod(flute + 40, 720) - 40
     assert np.all(np.min(np.abs(within[:, None] - np.array([0, 360, 480])), axis=1) < 40)
     assert np.sum(np.abs(within - 360) < 40) >= 8
+
+
+# ---------------------------------------------------------------------------------------------
+# HELD_OUT_STYLES_10: the styles written for the current held-out split (seed 1 of each held out)
+# ---------------------------------------------------------------------------------------------
+
+TABLES_9 = (*TABLES_8, ds.HELD_OUT_STYLES_9)
+
+
+@functools.cache
+def _songs_10() -> dict[str, ds.DevSong]:
+    """Seed 1 of every style of HELD_OUT_STYLES_10 (made once for these tests; not mutated)."""
+    return {name: ds.make_song(name, 1) for name in ds.HELD_OUT_STYLES_10}
+
+
+def test_held_out_10_styles_are_new_and_held_out():
+    """The 15 styles written for the held-out split of 2026-12-07 (sixth session): seed 1 of
+    each is held out and no dev song has the style; no earlier style shares its name, bar writer
+    or form; mostly 4/4, a 3/4, two 2/4, a 6/8, a 12/8 and one odd meter (5/8, 5 eighths a bar);
+    two without drums; the conventions hold; repeated material is labelled alike; every bar has
+    a note on its downbeat and most beats have one."""
+    only = set(ds.HELD_OUT_STYLES_10)
+    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_10
+    earlier = [style for table in TABLES_9 for style in table.values()]
+    assert not only & {name for table in TABLES_9 for name in table}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert not only & {_style(n) for n in ds.DEV}
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_10[s] for s in only)
+    for style in ds.HELD_OUT_STYLES_10.values():
+        assert all(style.write is not d.write and style.form != d.form for d in earlier)
+    assert len({s.write for s in ds.HELD_OUT_STYLES_10.values()}) == len(only)
+    assert len({s.form for s in ds.HELD_OUT_STYLES_10.values()}) == len(only)
+    expected = {(2, 4): (2, 480), (3, 4): (3, 480), (4, 4): (4, 480), (6, 8): (2, 720),
+                (12, 8): (4, 720), (5, 8): (5, 240)}
+    songs = _songs_10()
+    signatures = [s.signature for s in songs.values()]
+    assert set(signatures) == set(expected)
+    assert signatures.count((4, 4)) >= 8 and signatures.count((3, 4)) >= 1
+    assert signatures.count((2, 4)) == 2 and signatures.count((5, 8)) == 1
+    _check_conventions(songs, expected, max_seconds=70.0)
+    assert {n for n, s in songs.items() if not s.drums} == {"csardas_24", "rondo_24"}
+    for name in ("csardas_24", "rondo_24"):
+        assert not _part_notes_channel(songs[name], ds.DRUMS)
+    assert ds.make_song("zydeco", 1).midi == songs["zydeco"].midi
+    assert ds.make_song("zydeco", 2).midi != songs["zydeco"].midi
+
+
+@pytest.mark.parametrize("seed", [1, ds.HELD_OUT_SEED])
+def test_held_out_10_truths_are_sane(seed):
+    """Every new style's truth: beats strictly increasing, downbeats among the beats, bars of
+    the signature's annotated beats (a pickup's excepted), sections from 0 to the end, one after
+    the other, on downbeats; the tempo within the style's range (a band wandering around its
+    count-off: within 3.5 % of it)."""
+    for name, style in ds.HELD_OUT_STYLES_10.items():
+        song = ds.make_song(name, seed)
+        assert np.all(np.diff(song.beats) > 0)
+        assert np.all(np.isin(song.downbeats, song.beats))
+        assert song.meter == ds._beats_per_bar(style.signature)[0]
+        assert np.all(_bar_beats(song) == song.meter)
+        assert song.downbeats[0] == song.beats[style.pickup]
+        assert song.sections[0][0] == 0.0 and song.sections[-1][1] == song.duration
+        assert all(a[1] == b[0] for a, b in zip(song.sections, song.sections[1:], strict=False))
+        assert all(np.isin(s, song.downbeats) for s, _, _ in song.sections[1:])
+        slack = 0.035 if style.tempo_map == "live_wander" else 1e-9
+        lo, hi = style.tempo
+        assert lo * (1 - slack) <= song.tempo <= hi * (1 + slack), name
+
+
+def test_held_out_10_pickup_and_meters():
+    """The Cajun waltz starts on a one-beat pickup (a 1/4 bar before its 3/4; the fiddle's two
+    swung eighths): the first downbeat is a beat in, the first section starts at 0. The
+    zortziko's MIDI is in 5/8, 5 eighths (240 ticks) a bar; the festejo's in 6/8, 2 dotted
+    quarters; the gnawa's in 12/8, 4."""
+    songs = _songs_10()
+    pickups = {name: s.pickup for name, s in ds.HELD_OUT_STYLES_10.items() if s.pickup}
+    assert pickups == {"cajun_waltz": 1}
+    cajun = songs["cajun_waltz"]
+    assert cajun.downbeats[0] == cajun.beats[1] > 0 and cajun.sections[0][0] == 0.0
+    assert _signature_events(cajun)[:2] == [(0, 1, 4), (480, 3, 4)]
+    assert len(_part_notes(cajun, 110)) and min(t for t, _, _ in _part_notes(cajun, 110)) < 40
+    for name, signature in (("zortziko_58", (5, 8)), ("festejo_68", (6, 8)),
+                            ("gnawa_128", (12, 8))):
+        assert [(n, d) for _, n, d in _signature_events(songs[name])] == [signature]
+    assert ds._beats_per_bar((5, 8)) == (5, 240) and songs["zortziko_58"].meter == 5
+
+
+def test_held_out_10_tempo_maps():
+    """The csárdás's lassú at 45-55 % of the friss, free (its tempo wandering), its last beat
+    the section's longest; the friss at the tempo at once, steady, its last section
+    accelerating to 1.2-1.3 times the tempo; the rockabilly band wandering bar by bar around its
+    tempo (never more than 5 % off), every section's last bar rushed against the bar before.
+    The gnawa accelerates through its last section (``stringendo``). No earlier style has the
+    new tempo maps."""
+    songs = _songs_10()
+    cs = songs["csardas_24"]
+    tempo = 60 / np.diff(cs.beats)
+    lassu = tempo[_section_beats(cs, 0)]
+    assert 0.4 * cs.tempo < np.median(lassu) < 0.6 * cs.tempo
+    assert np.ptp(lassu[:-1]) > 0.05 * np.median(lassu) and np.argmin(lassu) == len(lassu) - 1
+    for k in (1, 2):
+        assert np.allclose(tempo[_section_beats(cs, k)], cs.tempo)
+    last = tempo[_section_beats(cs, 3)]
+    assert np.all(np.diff(last) > 0) and 1.18 <= last[-1] / cs.tempo <= 1.3
+    rock = songs["rockabilly"]
+    tempo = 60 / np.diff(rock.beats)
+    assert np.all(np.abs(tempo / rock.tempo - 1) < 0.05)
+    bars = tempo.reshape(-1, 4).mean(axis=1)
+    assert np.ptp(bars) > 0.01 * rock.tempo
+    ends = np.cumsum([n for _, n, _ in ds.style_of("rockabilly").form])[:-1] - 1
+    assert all(bars[k] > bars[k - 1] for k in ends)
+    gnawa = songs["gnawa_128"]
+    tempo = 60 / np.diff(gnawa.beats)
+    last = tempo[_section_beats(gnawa, len(gnawa.sections) - 1)]
+    assert np.all(np.diff(last) > 0) and np.ptp(tempo[:-len(last)]) < 1e-6
+    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
+    assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_10)
+    assert {s.tempo_map for s in ds.HELD_OUT_STYLES_10.values()} >= set(ds.TEMPO_MAPS_10)
+
+
+def _fractions(song: ds.DevSong, ticks: np.ndarray, label: str | None = None) -> np.ndarray:
+    """Where within their beats (0 to 1) the notes at ``ticks`` fall (of the sections labelled
+    ``label``, or all)."""
+    return np.array([(pos + 0.08) % 1 - 0.08 for lab, pos, _ in _where(song, ticks)
+                     if label is None or lab == label])
+
+
+def test_held_out_10_grooves_are_as_described():
+    """Motown's snare on every beat in the verse, on 2 and 4 (a ghost on the "a" of 2) in the
+    chorus; go-go's loud horn stabs on the swung "and"s; zydeco's rubboard loudest on the
+    "and"s and its kick's double clutch; highlife's shaker in triplets; bhangra's loud treble
+    strokes on the swung "and"s; the rockabilly's snare on 2 and 4 only, none in the stop-time
+    chorus; the rumba's no kick, its guitar accented in 3 + 3 + 2; trance's kick on every beat
+    but in the breakdown; surf rock's drum break alone; the Cajun waltz's triangle alone on the
+    drum channel; the rondo's episodes with its refrain's texture; the festejo's loudest slaps
+    on every beat's third eighth; the gnawa's qraqeb long-short; the zortziko's tamboril
+    accented on 1 and 4 (3 + 2)."""
+    songs = _songs_10()
+    motown = songs["motown"]
+    assert _sixteenths(motown, _drum_ticks(motown, ds.SNARE), "V") == {0.0, 1.0, 2.0, 3.0}
+    assert _sixteenths(motown, _drum_ticks(motown, ds.SNARE), "C") == {1.0, 1.75, 3.0}
+    gogo = songs["go_go"]
+    stabs = [t for t, _, v in _part_notes(gogo, 61) if v >= 95]
+    frac = _fractions(gogo, np.array(stabs))
+    assert len(frac) > 20 and np.all((frac > 0.55) & (frac < 0.7))
+    zydeco = songs["zydeco"]
+    rub = _tracks_vel(zydeco, ds.CABASA)
+    frac = _fractions(zydeco, np.array([t for t, _ in rub]))
+    vel = np.array([v for _, v in rub])
+    ands = np.abs(frac - 0.52) < 0.05
+    assert np.mean(vel[ands]) > np.mean(vel[~ands]) + 20
+    assert _sixteenths(zydeco, _drum_ticks(zydeco, ds.KICK), "V") == {0.0, 1.5, 2.0, 3.5}
+    assert "R" not in {lab for lab, _, _ in _where(zydeco, _drum_ticks(zydeco, ds.KICK))}
+    high = songs["highlife"]
+    frac = _fractions(high, _drum_ticks(high, ds.SHAKER))
+    assert np.all(np.min(np.abs(frac[:, None] - np.array([0, 1 / 3, 2 / 3])), axis=1) < 0.05)
+    bhangra = songs["bhangra"]
+    loud = [t for t, v in _tracks_vel(bhangra, ds.TIMBALE_HI) if v >= 90]
+    frac = _fractions(bhangra, np.array(loud))
+    assert np.mean((frac > 0.6) & (frac < 0.72)) > 0.95
+    rock = songs["rockabilly"]
+    assert _sixteenths(rock, _drum_ticks(rock, ds.SNARE), "A") == {1.0, 3.0}
+    assert "S" not in {lab for lab, _, _ in _where(rock, _drum_ticks(rock, ds.SNARE))}
+    rumba = songs["flamenco_rumba"]
+    assert len(_drum_ticks(rumba, ds.KICK)) == 0
+    strums: dict[float, list[int]] = {}
+    notes = _part_notes(rumba, 24)  # (the guitar's: the falseta's track comes after it)
+    where = _where(rumba, np.array([t for t, _, _ in notes]))
+    for (_, _, v), (lab, pos, _) in zip(notes, where, strict=True):
+        if lab in ("A", "B"):
+            strums.setdefault(round(2 * pos) / 2, []).append(v)
+    means = {pos: np.mean(v) for pos, v in strums.items()}
+    accents = {0.0, 1.5, 3.0}
+    assert min(means[p] for p in accents) > max(m for p, m in means.items() if p not in accents) + 8
+    trance = songs["trance"]
+    assert {lab for lab, _, _ in _where(trance, _drum_ticks(trance, ds.KICK))} == {
+        "I", "A", "D", "end"}
+    assert _sixteenths(trance, _drum_ticks(trance, ds.KICK), "A") == {0.0, 1.0, 2.0, 3.0}
+    assert _sixteenths(trance, np.array([t for t, _, _ in _part_notes(trance, 38)]), "D") == {
+        0.5, 1.5, 2.5, 3.5}
+    surf = songs["surf_rock"]
+    pitched = [t for channel in range(9) for t, _, _ in _part_notes_channel(surf, channel)]
+    assert "D" not in {lab for lab, _, _ in _where(surf, np.array(pitched))}
+    assert "D" in {lab for lab, _, _ in _where(surf, _drum_ticks(surf, ds.TOM_HI))}
+    cajun = songs["cajun_waltz"]
+    assert {p for _, p, _ in _part_notes_channel(cajun, ds.DRUMS)} == {ds.TRI_MUTE, ds.TRI_OPEN}
+    rondo = songs["rondo_24"]
+    form = ds.style_of("rondo_24").form
+    hands = [t for channel in (0, 1) for t, _, _ in _part_notes_channel(rondo, channel)]
+    per_bar = np.bincount((np.array(hands) + 40) // 960, minlength=41)[:40]
+    labels = [(lab, i == n - 1) for lab, n, _ in form for i in range(n)]
+    body = {lab: {per_bar[k] for k, (lab_, end) in enumerate(labels) if lab_ == lab and not end}
+            for lab in "ABC"}
+    assert body["A"] == body["B"] == body["C"]
+    festejo = songs["festejo_68"]
+    slaps = [t for t, v in _tracks_vel(festejo, ds.CAJON_SLAP) if v >= 90]
+    frac = _fractions(festejo, np.array(slaps))
+    assert len(slaps) > 20 and np.all(np.abs(frac - 2 / 3) < 0.05)
+    gnawa = songs["gnawa_128"]
+    frac = _fractions(gnawa, _drum_ticks(gnawa, ds.CASTANETS)[:-1])
+    assert np.all(np.min(np.abs(frac[:, None] - np.array([0, 2 / 3])), axis=1) < 0.05)
+    zort = songs["zortziko_58"]
+    rolls = set(np.cumsum([n for _, n, _ in ds.style_of("zortziko_58").form]) - 1)
+    accents = [t for t, v in _tracks_vel(zort, ds.SNARE) if v >= 88
+               and (t + 40) // 1200 not in rolls]  # (a roll ends every section, crescendo)
+    where = [(lab, round(pos)) for lab, pos, _ in _where(zort, np.array(accents))]
+    assert {pos for lab, pos in where if lab in "AB"} == {0, 3}
