@@ -325,24 +325,24 @@ _FIFE = "trad. (American fife)"
 _JIG, _REEL = "a jig's usual tempo", "a reel's usual tempo"
 
 #: The third held-out split, none of its pieces (path and tune number) in :data:`PIECES` or
-#: :data:`CORPUS2`, made by the same rules and chosen by metadata only, for what users play:
-#: dance tunes and marches with a clear pulse, hymns and songs. Of Ryan's Mammoth Collection:
-#: the country and contra dances Soldier's Joy, Pop Goes the Weasel and a Sicilian circle, the
-#: two longest minstrel walk-arounds, and by file name the next tune of the kinds the earlier
-#: splits took whose cut lasts :data:`MIN_SECONDS` (a cut-time hornpipe, a clog, a
-#: strathspey), its first jig lasting as long (in 9/8) and its one 12/8 jig. Of Aird's Airs
-#: (by number) the first gavot, allemande, quick step, strathspey, 6/8 march, 4/4 march and
-#: cut-time hornpipe lasting :data:`MIN_SECONDS` and its first two minuets in 3/4, at the
-#: metronome marks of their ``Q:`` fields. Of O'Neill's Music of Ireland its first waltz, its
-#: first 6/8 and 4/4 marches lasting :data:`MIN_SECONDS` and a three-part double jig. Of the
-#: American fife book two marches and two songs; two Bach chorales (a hymn on the organ, one
-#: with its trumpets and timpani) and a polonaise. Left out by the rules: O'Neill's other
-#: waltzes (nos. 561 and 593 last 10 s, no. 610 breaks the grid at once) and White Cockade
-#: march (24 s); the fife book's Duke of York's March, Battle Hymn of the Republic, La Belle
-#: Catherine and Norman Toy (the grid breaks in the first bar) and Drunken Sailor (20 s);
-#: Aird's first 4/4 marches (8 and 19 bars: too short) and John Small's Minuet and German Waltz
-#: (3/8); Clara Schumann's polonaise op. 1 no. 4 (its tempo changes at bar 17: animato);
-#: Haydn's op. 74 no. 1 iii and Mozart's K. 458 ii (minuets whose cut lasts 19 s and 11 s).
+#: :data:`CORPUS2`, made by the same rules and chosen by metadata only, for what users play: dance
+#: tunes and marches with a clear pulse, hymns and songs. Of Ryan's Mammoth Collection: the country
+#: and contra dances Soldier's Joy, Pop Goes the Weasel and a Sicilian circle, two minstrel
+#: walk-arounds for their forms (five strains; A B C C), and by file name the next tune of the kinds
+#: the earlier splits took whose cut lasts :data:`MIN_SECONDS` (a cut-time hornpipe, a clog, a
+#: strathspey), its first jig lasting as long (in 9/8) and its one 12/8 jig. Of Aird's Airs (by
+#: number) the first gavot, allemande, quick step, strathspey, 6/8 march, 4/4 march and cut-time
+#: hornpipe lasting :data:`MIN_SECONDS` and its first two minuets in 3/4, at the metronome marks of
+#: their ``Q:`` fields. Of O'Neill's Music of Ireland its first waltz, its first 6/8 and 4/4 marches
+#: lasting :data:`MIN_SECONDS` and a three-part double jig. Of the American fife book two marches
+#: and two songs; two Bach chorales (a hymn on the organ, one with its trumpets and timpani) and a
+#: polonaise. Left out by the rules: O'Neill's other waltzes (nos. 561 and 593 last 10 s, no. 610
+#: breaks the grid at once) and White Cockade march (24 s); the fife book's Duke of York's March,
+#: Battle Hymn of the Republic, La Belle Catherine and Norman Toy (written in two voices, which
+#: music21 reads as parts without bars) and Drunken Sailor (20 s); Aird's first 4/4 marches (8 and
+#: 19 bars: too short) and John Small's Minuet and German Waltz (3/8); Clara Schumann's polonaise
+#: op. 1 no. 4 (its tempo changes at bar 17: animato); Haydn's op. 74 no. 1 iii and Mozart's K. 458
+#: ii (minuets whose cut lasts 19 s and 11 s).
 CORPUS3: tuple[Piece, ...] = (
     _t("ryan_soldiers_joy", "ryansMammoth/SoldiersJoy.abc", _RYAN, "Soldier's Joy (2/4)", 108,
        f"{_REEL} (2/4: the quarter)", "fiddle"),
