@@ -26,12 +26,13 @@ boundary F (+-3 s, songs with sections), section label agreement (pairwise frame
 labels, each is its own), and CPU seconds per song (spectra + beats + sections; librosa: onset
 strength + beat tracking + segmentation).
 
-    python benchmarks/analysis_quality.py --devset [--split dev held_out corpus corpus2 modules]
-        [--json OUT]
+    python benchmarks/analysis_quality.py --devset [--split dev held_out corpus corpus2 corpus3
+        modules] [--json OUT]
 
 ``--split corpus`` scores the set of real compositions (``benchmarks/devset/corpus.py``: pieces
 of the music21 corpus rendered as written; needs ``music21``), the same way; ``--split corpus2``
-its second, held-out set (other pieces, the same rules: never tune on it).
+its second set and ``--split corpus3`` its third, held-out set (dance tunes, marches, hymns and
+songs of none of the others, the same rules: never tune on it).
 ``--split modules`` scores game music: tracker modules of Debian game packages rendered with
 libopenmpt (``benchmarks/devset/modules.py``), also by where the grid comes from (``mod:head``:
 the file's row highlights; ``mod:conv``: 4 rows a beat by convention).
@@ -269,12 +270,13 @@ def label_agreement(ref: np.ndarray, ref_labels: list[str], est: np.ndarray,
 
 
 def devset_songs(split: str) -> list:
-    """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, ``corpus`` or
-    ``corpus2`` (real compositions of the music21 corpus, ``benchmarks/devset/corpus.py``) or
-    ``modules`` (game music: tracker modules of Debian packages, ``devset/modules.py``)."""
+    """The songs of ``split``: ``dev`` or ``held_out`` of ``make_devset``, ``corpus``,
+    ``corpus2`` or ``corpus3`` (real compositions of the music21 corpus,
+    ``benchmarks/devset/corpus.py``) or ``modules`` (game music: tracker modules of Debian
+    packages, ``devset/modules.py``)."""
     from benchmarks.devset import make_devset as ds
 
-    if split in ("corpus", "corpus2"):
+    if split in ("corpus", "corpus2", "corpus3"):
         from benchmarks.devset import corpus
 
         return corpus.songs(split)
@@ -402,7 +404,7 @@ def main() -> None:
     parser.add_argument("--devset", action="store_true",
                         help="score the real-instrument development set instead")
     parser.add_argument("--split", nargs="+", default=["dev", "held_out"],
-                        choices=("dev", "held_out", "corpus", "corpus2", "modules"))
+                        choices=("dev", "held_out", "corpus", "corpus2", "corpus3", "modules"))
     parser.add_argument("--systems", nargs="+", default=["ours", "librosa"],
                         choices=("ours", "librosa"))
     args = parser.parse_args()

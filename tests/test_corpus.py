@@ -189,7 +189,8 @@ def test_the_benchmark_reads_the_corpus_splits(monkeypatch):
     monkeypatch.setattr(cp, "songs", lambda split="corpus": [f"the {split} songs"])
     assert module.devset_songs("corpus") == ["the corpus songs"]
     assert module.devset_songs("corpus2") == ["the corpus2 songs"]
-    assert "--split dev held_out corpus corpus2" in module.__doc__
+    assert module.devset_songs("corpus3") == ["the corpus3 songs"]
+    assert "--split dev held_out corpus corpus2 corpus3" in module.__doc__
 
 
 def test_corpus2_is_fixed_spread_and_shares_no_piece_with_corpus():
@@ -200,7 +201,7 @@ def test_corpus2_is_fixed_spread_and_shares_no_piece_with_corpus():
     assert not {p.path for p in cp.CORPUS2} & {p.path for p in cp.PIECES}  # no movement again
     assert all(p.texture in cp.TEXTURES and 40 <= p.tempo <= 160 for p in cp.CORPUS2)
     assert not any(p.number or p.chords or p.open_repeats for p in cp.PIECES)  # as it was
-    assert cp.SPLITS == {"corpus": cp.PIECES, "corpus2": cp.CORPUS2}
+    assert cp.SPLITS == {"corpus": cp.PIECES, "corpus2": cp.CORPUS2, "corpus3": cp.CORPUS3}
     assert cp.piece(names[0]) is cp.CORPUS2[0]
     assert len({p.composer for p in cp.CORPUS2}) >= 12
 
@@ -220,6 +221,87 @@ def test_corpus2_mixes_meters_pickups_and_forms():
     assert {s.signature for s in songs} >= set(SIGNATURE_METER)
     assert sum(s.beats[0] > 0 or s.downbeats[0] > 0 for s in songs) >= 5  # pickups
     assert sum(len({label for *_, label in s.sections}) > 1 for s in songs) >= 10
+
+
+def test_corpus3_is_fixed_spread_and_shares_no_piece_with_the_others():
+    names = [p.name for p in cp.CORPUS3]
+    assert 28 <= len(names) <= 34 and len(set(names)) == len(names)
+    assert all(n.startswith("corpus3_") for n in names)
+    tunes = {(p.path, p.number) for p in cp.CORPUS3}
+    assert len(tunes) == len(names)
+    assert not tunes & {(p.path, p.number) for p in (*cp.PIECES, *cp.CORPUS2)}
+    scores = {p.path for p in cp.CORPUS3 if p.number is None}  # no other cut of a movement
+    assert not scores & {p.path for p in (*cp.PIECES, *cp.CORPUS2)}
+    assert all(p.texture in cp.TEXTURES and 40 <= p.tempo <= 160 for p in cp.CORPUS3)
+    assert all(p.open_repeats and not p.chords for p in cp.CORPUS3)
+    assert cp.piece(names[0]) is cp.CORPUS3[0]
+    sources = {p.path.split("/")[0] for p in cp.CORPUS3}
+    assert len(sources) >= 6 and len({p.composer for p in cp.CORPUS3}) >= 8
+
+
+def test_every_corpus3_piece_is_in_the_music21_corpus():
+    from music21 import corpus
+
+    core = {str(p).replace("\\", "/").split("/corpus/", 1)[1] for p in corpus.getCorePaths()}
+    assert {p.path for p in cp.CORPUS3} <= core
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [p.name for p in cp.CORPUS3])
+def test_corpus3_truth_agrees_with_the_score_and_the_midi(name):
+    _check_piece(name)
+
+
+@pytest.mark.slow
+def test_corpus3_mixes_meters_pickups_and_forms():
+    """Every annotated meter of the dev set, pickups, and sections from the repeats and double
+    bars in nearly every piece (dance tunes are built of repeated strains)."""
+    songs = [cp.make_piece(p.name) for p in cp.CORPUS3]
+    assert {s.signature for s in songs} >= set(SIGNATURE_METER)
+    assert sum(s.downbeats[0] > 0 for s in songs) >= 10  # pickups
+    assert sum(len({label for *_, label in s.sections}) > 1 for s in songs) >= 25
+    assert all(np.all(np.diff(s.beats) > 0) and s.meter == SIGNATURE_METER[s.signature]
+               for s in songs)
+
+
+def test_aird_tunes_take_the_tempo_of_their_metronome_marks():
+    """Aird's ``Q:`` fields: the annotated beat's BPM is the mark's (a minuet's dotted half =
+    50 is 150 quarters; a 4/4 march's half = 76 is 152; a 6/8 march's dotted quarter = 120)."""
+    from music21 import tempo
+
+    aird = [p for p in cp.CORPUS3 if p.path.startswith("airdsAirs/")]
+    assert len(aird) >= 8
+    for p in aird:
+        score = cp.score_of(p)
+        mark = next(iter(score.recurse().getElementsByClass(tempo.MetronomeMark)))
+        ratio, _ = cp.bars_of(score)
+        bpm = mark.getQuarterBPM() / float(cp.BEAT_LEVEL[ratio][0])
+        assert bpm == pytest.approx(p.tempo, abs=1e-6), p.name
+
+
+def test_corpus3_pieces_agree_with_their_scores():
+    """A minuet from its first beat, a march and a chorale from a quarter's pickup, a 12/8
+    jig in four dotted quarters."""
+    minuet = cp.make_piece("corpus3_aird_miss_callanders_minuet")
+    assert minuet.signature == (3, 4) and minuet.meter == 3
+    assert minuet.tempo == pytest.approx(150, rel=1e-4)  # the MIDI's tempo, in microseconds
+    assert minuet.downbeats[0] == 0 and minuet.downbeats[1] == pytest.approx(3 * 60 / 150,
+                                                                             rel=1e-4)
+    assert minuet.style == "corpus:airdsAirs/book4.abc#690"
+    march = cp.make_piece("corpus3_aird_1st_turks_march")
+    assert march.signature == (4, 4) and march.meter == 4
+    assert march.tempo == pytest.approx(152, rel=1e-4)
+    assert march.beats[0] == 0
+    assert march.downbeats[0] == pytest.approx(60 / 152, rel=1e-4)  # a quarter's pickup
+    hymn = cp.make_piece("corpus3_bach_bwv80_8")
+    assert hymn.meter == 4 and hymn.tempo == pytest.approx(76, rel=1e-4)
+    assert hymn.downbeats[0] == pytest.approx(60 / 76, rel=1e-4)
+    assert [label for *_, label in hymn.sections] == ["A", "A", "B"]  # Stollen, Abgesang
+    jig = cp.make_piece("corpus3_ryan_off_she_goes_jig")
+    assert jig.signature == (12, 8) and jig.meter == 4
+    assert jig.tempo == pytest.approx(112, rel=1e-4)
+    np.testing.assert_allclose(np.diff(jig.downbeats[:2]), 4 * 60 / 112, rtol=1e-4)
+    assert [label for *_, label in jig.sections] == ["A", "A", "B", "B"]
 
 
 def _tune(bars: str):

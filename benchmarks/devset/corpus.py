@@ -46,7 +46,19 @@ pieces (:data:`PIECES` is spent: it was scored and tuned on); for it, tunes of t
 by number, their repeats as played (:func:`close_open_repeats`) and chord symbols played on
 the piano where a melody comes with them (:func:`chord_spans`).
 
-    python -m benchmarks.devset.corpus [--split corpus|corpus2] [--out DIR] [--only NAME ...]
+:data:`CORPUS3` (``--split corpus3``, names ``corpus3_*``) is the third held-out split, made
+when the first two were spent: 30 pieces of neither, closer to what users play, dance tunes
+and marches with a clear pulse (reels, jigs in 6/8, 9/8 and 12/8, hornpipes, a clog,
+strathspeys, country and contra dances, minstrel walk-arounds, a gavot, an allemande,
+minuets, a waltz, quick steps and marches of Ryan's, Aird's and O'Neill's tune books and
+the American fife book), songs (Grandfather's Clock, the Star-Spangled Banner), two Bach
+chorales and a polonaise, by the same rules and code (the tune books' repeats as played;
+Aird's ``Q:`` marks as the tempo); a tune alone gets one instrument (fiddle, flute, fife,
+accordion, banjo or a voice, :data:`TEXTURES`). Chosen by metadata only, like the others;
+nobody listened to, analysed or tracked it: the integrator scores it once.
+
+    python -m benchmarks.devset.corpus [--split corpus|corpus2|corpus3] [--out DIR]
+        [--only NAME ...]
 """
 
 from __future__ import annotations
@@ -85,6 +97,10 @@ TEXTURES: dict[str, tuple[int, ...]] = {
     "choir_piano4": (52, 52, 52, 52, 0),  # four voices and the piano's staves
     "cantata_pastoral": (73, 68, 69, 52, 52, 52, 52, 19),  # flutes, oboes, SATB, organ
     "cantata_festive": (56, 56, 56, 47, 52, 52, 52, 52),  # trumpets, timpani, SATB
+    "cantata_trumpets": (56, 56, 56, 52, 52, 52, 52, 47),  # trumpets, SATB, timpani
+    "accordion": (21,),  # a dance tune on the accordion
+    "banjo": (105,),  # a minstrel walk-around on the banjo
+    "voice": (53,),  # a song's tune sung (voice oohs)
 }
 
 #: Beat length in quarter notes and beats per bar, by written time signature.
@@ -299,8 +315,117 @@ CORPUS2: tuple[Piece, ...] = (
 )
 
 
+def _t(name: str, path: str, composer: str, title: str, tempo: float, marking: str,
+       texture: str, number: int | None = None) -> Piece:
+    return Piece(f"corpus3_{name}", path, composer, title, tempo, marking, texture, number,
+                 open_repeats=True)
+
+
+_FIFE = "trad. (American fife)"
+_JIG, _REEL = "a jig's usual tempo", "a reel's usual tempo"
+
+#: The third held-out split, none of its pieces (path and tune number) in :data:`PIECES` or
+#: :data:`CORPUS2`, made by the same rules and chosen by metadata only, for what users play: dance
+#: tunes and marches with a clear pulse, hymns and songs. Of Ryan's Mammoth Collection: the country
+#: and contra dances Soldier's Joy, Pop Goes the Weasel and a Sicilian circle, two minstrel
+#: walk-arounds for their forms (five strains; A B C C), and by file name the next tune of the kinds
+#: the earlier splits took whose cut lasts :data:`MIN_SECONDS` (a cut-time hornpipe, a clog, a
+#: strathspey), its first jig lasting as long (in 9/8) and its one 12/8 jig. Of Aird's Airs (by
+#: number) the first gavot, allemande, quick step, strathspey, 6/8 march, 4/4 march and cut-time
+#: hornpipe lasting :data:`MIN_SECONDS` and its first two minuets in 3/4, at the metronome marks of
+#: their ``Q:`` fields. Of O'Neill's Music of Ireland its first waltz, its first 6/8 and 4/4 marches
+#: lasting :data:`MIN_SECONDS` and a three-part double jig. Of the American fife book two marches
+#: and two songs; two Bach chorales (a hymn on the organ, one with its trumpets and timpani) and a
+#: polonaise. Left out by the rules: O'Neill's other waltzes (nos. 561 and 593 last 10 s, no. 610
+#: breaks the grid at once) and White Cockade march (24 s); the fife book's Duke of York's March,
+#: Battle Hymn of the Republic, La Belle Catherine and Norman Toy (written in two voices, which
+#: music21 reads as parts without bars) and Drunken Sailor (20 s); Aird's first 4/4 marches (8 and
+#: 19 bars: too short) and John Small's Minuet and German Waltz (3/8); Clara Schumann's polonaise
+#: op. 1 no. 4 (its tempo changes at bar 17: animato); Haydn's op. 74 no. 1 iii and Mozart's K. 458
+#: ii (minuets whose cut lasts 19 s and 11 s).
+CORPUS3: tuple[Piece, ...] = (
+    _t("ryan_soldiers_joy", "ryansMammoth/SoldiersJoy.abc", _RYAN, "Soldier's Joy (2/4)", 108,
+       f"{_REEL} (2/4: the quarter)", "fiddle"),
+    _t("ryan_pop_goes_the_weasel", "ryansMammoth/PopGoesTheWeasel.abc", _RYAN,
+       "Pop Goes the Weasel (6/8)", 112, f"{_JIG} (6/8: the dotted quarter)", "accordion"),
+    _t("ryan_new_boston_sicilian_circle", "ryansMammoth/NewBostonSicillianCircle.abc", _RYAN,
+       "New Boston Sicilian Circle (2/4)", 108,
+       f"a contra dance, {_REEL} (2/4: the quarter)", "accordion"),
+    _t("ryan_walkaround_carry_the_news", "ryansMammoth/WalkAroundCarryTheNewsToMary.abc",
+       _RYAN, "Carry the News to Mary (walk-around, 2/4)", 104,
+       "a walk-around's usual tempo, a strutting march (2/4: the quarter)", "banjo"),
+    _t("ryan_walkaround_hey_daddy", "ryansMammoth/WalkAroundHeyDaddy.abc", _RYAN,
+       "Hey Daddy (walk-around, 2/4)", 104,
+       "a walk-around's usual tempo, a strutting march (2/4: the quarter)", "fiddle"),
+    _t("ryan_admirals_hornpipe", "ryansMammoth/AdmiralsHornpipe.abc", _RYAN,
+       "Admiral's Hornpipe (cut time)", 88, "a hornpipe's usual tempo (2/2: the half note)",
+       "fiddle"),
+    _t("ryan_belle_of_the_stage_clog", "ryansMammoth/BelleOfTheStageLancashireClog.abc", _RYAN,
+       "Belle of the Stage (Lancashire clog, cut time)", 84,
+       "a clog's usual tempo (2/2: the half note)", "fiddle"),
+    _t("ryan_barney_brallagans_jig", "ryansMammoth/BarneyBrallagansJig.abc", _RYAN,
+       "Barney Brallagan's Jig (9/8)", 116,
+       "a slip jig's usual tempo (9/8: the dotted quarter)", "flute"),
+    _t("ryan_alistair_strathspey", "ryansMammoth/AlistairMaclalastairStrathspey.abc", _RYAN,
+       "Alistair MacAlastair (strathspey)", 120,
+       "a strathspey's usual tempo (4/4: the quarter)", "fiddle"),
+    _t("ryan_off_she_goes_jig", "ryansMammoth/OffSheGoesJig.abc", _RYAN,
+       "Off She Goes (jig, 12/8)", 112, f"{_JIG} (12/8: the dotted quarter)", "fiddle"),
+    _t("aird_la_royal_loverie_gavot", "airdsAirs/book3.abc", _AIRD, "La Royal Loverie Gavot",
+       108, "the score's metronome mark (quarter = 108)", "flute", 489),
+    _t("aird_allemande", "airdsAirs/book1.abc", _AIRD, "Allemande (2/4)", 104,
+       "the score's metronome mark (quarter = 104)", "fiddle", 79),
+    _t("aird_miss_callanders_minuet", "airdsAirs/book4.abc", _AIRD, "Miss Callander's Minuet",
+       150, "the score's metronome mark (dotted half = 50)", "fiddle", 690),
+    _t("aird_princess_royals_minuet", "airdsAirs/book5.abc", _AIRD, "Princess Royal's Minuet",
+       150, "the score's metronome mark (dotted half = 50)", "flute", 856),
+    _t("aird_1st_turks_march", "airdsAirs/book2.abc", _AIRD, "1st Turks March (4/4)", 152,
+       "the score's metronome mark (half = 76)", "fife", 206),
+    _t("aird_gen_howes_march", "airdsAirs/book1.abc", _AIRD,
+       "The Lady's Play Thing, or Gen. Howe's March (6/8)", 120,
+       "the score's metronome mark (dotted quarter = 120)", "fife", 5),
+    _t("aird_quick_step_25th", "airdsAirs/book1.abc", _AIRD, "Quick Step 25th Regt. (2/4)", 89,
+       "the score's metronome mark (quarter = 89)", "fife", 2),
+    _t("aird_favourite_strathspey", "airdsAirs/book2.abc", _AIRD, "A Favourite Strathspey", 120,
+       "the score's metronome mark (quarter = 120)", "fiddle", 250),
+    _t("aird_staten_island_hornpipe", "airdsAirs/book2.abc", _AIRD,
+       "Staten Island Hornpipe (cut time)", 96, "the score's metronome mark (half = 96)",
+       "fiddle", 283),
+    _t("oneill_save_me_from_death_waltz", "oneills1850/0550-0625.abc", _ONEILL,
+       "Save Me From Death (waltz)", 138, "a country waltz's usual tempo (3/4: the quarter)",
+       "accordion", 557),
+    _t("oneill_brian_borus_march", "oneills1850/1801-1850.abc", _ONEILL,
+       "Brian Boru's March (6/8)", 96, "a march's usual tempo (6/8: the dotted quarter)",
+       "flute", 1801),
+    _t("oneill_shane_oneills_march", "oneills1850/1801-1850.abc", _ONEILL,
+       "Shane O'Neill's March (4/4)", 112, "a march's usual tempo (4/4: the quarter)",
+       "fiddle", 1806),
+    _t("oneill_monaghan_jig", "oneills1850/1031-1115.abc", _ONEILL,
+       "The Monaghan Jig (double jig)", 112, f"{_JIG} (6/8: the dotted quarter)", "flute",
+       1033),
+    _t("fife_british_grenadiers", "miscFolk/americanfifeopus.abc", _FIFE,
+       "The British Grenadiers (2/4)", 110, "a fife march's usual tempo (2/4: the quarter)",
+       "fife", 6),
+    _t("fife_yankee_doodle", "miscFolk/americanfifeopus.abc", _FIFE, "Yankee Doodle (2/4)", 110,
+       "a fife march's usual tempo (2/4: the quarter)", "fife", 30),
+    _t("fife_grandfathers_clock", "miscFolk/americanfifeopus.abc", "H. C. Work (American fife)",
+       "Grandfather's Clock (2/4)", 80,
+       "the song's walking pace (the book's older copy: eighth = 160)", "flute", 11),
+    _t("fife_star_spangled_banner", "miscFolk/americanfifeopus.abc",
+       "J. S. Smith (American fife)", "The Star-Spangled Banner (3/4)", 100,
+       "an anthem's usual tempo, sung (3/4: the quarter)", "voice", 26),
+    _t("bach_bwv80_8", "bach/bwv80.8.mxl", "J. S. Bach", "Chorale BWV 80.8 (Ein feste Burg)",
+       76, "chorale: a walking quarter", "organ"),
+    _t("bach_bwv29_8", "bach/bwv29.8.mxl", "J. S. Bach",
+       "Chorale BWV 29.8 (Nun lob, mein Seel, den Herren)", 100,
+       "chorale in 3/4: a festive quarter", "cantata_trumpets"),
+    _t("clara_schumann_polonaise_2", "schumann_clara/polonaise_op1n2.mxl", "C. Schumann",
+       "Polonaise op. 1 no. 2", 96, "a polonaise's usual tempo", "piano"),
+)
+
+
 def piece(name: str) -> Piece:
-    return next(p for p in (*PIECES, *CORPUS2) if p.name == name)
+    return next(p for p in (*PIECES, *CORPUS2, *CORPUS3) if p.name == name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -622,11 +747,12 @@ def make_piece(name: str) -> ds.DevSong:
         drums=False, signature=(num, den), duration=float(end - start) * spq)
 
 
-SPLITS: dict[str, tuple[Piece, ...]] = {"corpus": PIECES, "corpus2": CORPUS2}
+SPLITS: dict[str, tuple[Piece, ...]] = {"corpus": PIECES, "corpus2": CORPUS2, "corpus3": CORPUS3}
 
 
 def songs(split: str = "corpus") -> list[ds.DevSong]:
-    """The songs of the corpus split ``split`` (``corpus`` or ``corpus2``), in its order."""
+    """The songs of the corpus split ``split`` (``corpus``, ``corpus2`` or ``corpus3``), in its
+    order."""
     return [make_piece(p.name) for p in SPLITS[split]]
 
 
