@@ -159,6 +159,7 @@ def fetch(root: Path | None = None) -> None:
     subprocess.run(["apt-get", "download", *PACKAGES], cwd=debs, check=True)
     for package in PACKAGES:
         deb = sorted(debs.glob(f"{package}_*.deb"))[-1]
+        (root / package).mkdir(parents=True, exist_ok=True)  # dpkg-deb makes only the last
         subprocess.run(["dpkg-deb", "-x", str(deb), str(root / package)], check=True)
 
 
