@@ -321,6 +321,43 @@ def test_two_bar_intro_is_its_own_section():
     assert all(np.min(np.abs(np.subtract(starts, a))) < 3.0 for a, _, _ in song.sections), found
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_one_bar_intro_of_a_slow_song_is_its_own_section(seed):
+    """At 60 BPM a bar is 4 s: an intro of one bar of pad before the band is as long as a
+    short intro, but the four-bar windows had no room before it and gave it no novelty. The
+    windows that fit before the first bars now measure it: its boundary is found on its
+    downbeat, and so are the others."""
+    parts = [Part("intro", 1, frozenset({"pad"}), POP), Part("verse", 4, BAND, POP),
+             Part("chorus", 4, ALL, ALT), Part("verse", 4, BAND, POP)]
+    song = make_song(parts, bpm=60.0, seed=seed)
+    found = _found_sections(song)
+    starts = np.array([s.start for s in found[1:]])
+    for start, _, _ in song.sections[1:]:
+        assert np.min(np.abs(starts - start)) < 0.05, (start, starts)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_two_bar_intro_of_a_fast_song_is_its_own_section(seed):
+    """At 164 BPM two bars last 2.9 s, under the 3 s an intro had to last: a two-bar intro of
+    pad before the band is found on its downbeat."""
+    parts = [Part("intro", 2, frozenset({"pad"}), POP), Part("verse", 8, BAND, POP),
+             Part("chorus", 8, ALL, ALT), Part("verse", 8, BAND, POP)]
+    song = make_song(parts, bpm=164.0, seed=seed)
+    found = _found_sections(song)
+    assert song.sections[0][1] < 3.0
+    assert abs(found[1].start - song.sections[0][1]) < 0.05, found
+
+
+def test_first_bar_of_a_fast_song_is_no_intro():
+    """At 164 BPM a bar is 1.5 s: a first bar of pad alone is a pickup, not an intro, and no
+    boundary is put after it (an intro lasts at least 0.4 of ``min_section``)."""
+    parts = [Part("intro", 1, frozenset({"pad"}), POP), Part("verse", 8, BAND, POP),
+             Part("chorus", 8, ALL, ALT), Part("verse", 8, BAND, POP)]
+    song = make_song(parts, bpm=164.0, seed=0)
+    found = _found_sections(song)
+    assert found[1].start >= 2.4, found
+
+
 def test_slow_song_boundary_on_the_phrase_grid():
     """At 66 BPM (a bar is 3.6 s) a section whose chords start on the last chord of the one
     before changes harmony a bar late: the broad novelty peak put the third boundary a bar

@@ -22,9 +22,11 @@ Method
    the novelty curve; its peaks (above an
    adaptive threshold, or prominent over their surroundings), strongest first, snapped to the
    nearest downbeat (or beat), at least ``min_section`` apart and from the ends, become
-   boundaries (an intro may be two bars, under ``min_section``, when its boundary is among the
-   song's strongest changes). The statistic is scale-free, so a verse and a chorus that differ only
-   by 2 dB and a pad are told apart as well as a drop.
+   boundaries (an intro may be a bar or two, under ``min_section``, when its boundary is among
+   the song's strongest changes; in a slow song, whose bar is half a section's minimum, the
+   first bar is measured by the windows that fit before it, so a one-bar intro is seen).
+   The statistic is scale-free, so a verse and a chorus that differ only by 2 dB and a pad
+   are told apart as well as a drop.
    To it is added the novelty of the **repetition structure** (Serra et al. 2012, "structure
    features"): per cell, which lags lead to its mutual nearest neighbours in timbre and chord
    context (a row of the lag-recurrence matrix, smoothed), and its change across the edge,
@@ -125,9 +127,11 @@ _SILENCE_PEAK = 1e-4  # |y| below this everywhere (-80 dBFS) is silence
 _PHRASE_BARS, _PHRASE_START, _PHRASE_TOLERANCE = 4, 2.0, 0.75
 _MIN_BARS = 2  # boundaries are at least this many bars apart (and ``min_section``)
 _MAX_LABEL_CELLS = 2000  # the similarity matrix for labels is at most this square
-# an intro may be shorter than ``min_section``: two bars, at least this share of it (not an
-# outro: the ring-out of the last chord reads as a change)
-_EDGE_BARS, _EDGE_SHARE = 2, 0.5
+# an intro may be shorter than ``min_section``: a bar, at least this share of it (not an
+# outro: the ring-out of the last chord reads as a change; two bars at 160 BPM are 3 s)
+_EDGE_BARS, _EDGE_SHARE = 1, 0.4
+# a bar this share of ``min_section`` long or longer is a slow song's: one bar may be an intro
+_SLOW_BAR = 0.5
 _EDGE_STRENGTH = 0.8  # ... when its boundary is among the song's strongest changes (this share
 # of the strongest): the first bars have little context, and a fade-in or the first crash
 # reads as a change
@@ -149,8 +153,8 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
     duration : float
         Duration of the song in seconds; the sections cover exactly ``[0, duration]``.
     min_section : float
-        Shortest section in seconds (the first may be shorter: an intro of two bars, at least
-        half of it, when its boundary is among the song's strongest changes). Clips shorter
+        Shortest section in seconds (the first may be shorter: an intro of a bar or two, at
+        least 0.4 of it, when its boundary is among the song's strongest changes). Clips shorter
         than ``2 * min_section`` are one section.
 
     Returns
@@ -178,7 +182,8 @@ def find_sections(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray,
         return one
     channels = _channels(spectra, grid, cells_per_bar)
     cycle = _chord_cycle(channels, cells_per_bar)
-    novelty = _novelty(channels, cells_per_bar, cycle)
+    bar = cells_per_bar * float(np.median(np.diff(grid)))
+    novelty = _novelty(channels, cells_per_bar, cycle, slow=bar >= _SLOW_BAR * min_section)
     novelty = novelty + _W_STRUCTURE * float(novelty.max()) * _structure_novelty(channels,
                                                                                 cells_per_bar)
     marked = _marked_downbeats(spectra, grid, downbeats)
@@ -416,13 +421,16 @@ def _chord_cycle(channels: list[_Channel], cells_per_bar: int) -> int:
     return _CYCLES[0]
 
 
-def _novelty(channels: list[_Channel], cells_per_bar: int, cycle: int = 4) -> np.ndarray:
+def _novelty(channels: list[_Channel], cells_per_bar: int, cycle: int = 4, *,
+             slow: bool = False) -> np.ndarray:
     """Novelty at each cell edge (index ``i`` = the edge before cell ``i``): per window size,
     the weighted mean over channels of ``log1p`` of the two-sample t statistic; across window
     sizes, the least. A section change holds on every scale; a two-bar phrase (a fill, a call
     and its answer, the dynamics of a phrase) or half a chord cycle stands out on the short
     windows only, and no longer cuts a section. A chord ``cycle`` longer than the windows
-    adds a window of one cycle, where it fits whole on both sides of the edge."""
+    adds a window of one cycle, where it fits whole on both sides of the edge. In a ``slow``
+    song (a bar as long as a short intro), the first bars are measured by the windows that
+    fit before them: a one-bar intro is then a change like any other."""
     weight = sum(channel.weight for channel in channels)
     scales = []
     for bars in (*_WINDOW_BARS, cycle) if cycle > max(_WINDOW_BARS) else _WINDOW_BARS:
@@ -430,9 +438,12 @@ def _novelty(channels: list[_Channel], cells_per_bar: int, cycle: int = 4) -> np
         total = sum(channel.weight * np.log1p(_t_statistic(channel.x, half, channel.std_floor,
                                                            local=channel.local))
                     for channel in channels)
+        i = np.arange(len(total))
         if bars > max(_WINDOW_BARS):
-            i = np.arange(len(total))
             total[(i < half) | (i > len(total) - half)] = np.inf
+        elif scales and slow:  # a longer window without half of itself before the edge (a
+            # one-bar intro of a slow song): not measured there, the shorter windows speak
+            total[i < max(2, half // 2)] = np.inf
         scales.append(total / weight)
     return np.min(scales, axis=0)
 
@@ -601,7 +612,7 @@ def _pick_boundaries(novelty: np.ndarray, grid: np.ndarray, targets: np.ndarray,
     is moved to the grid edge nearest the nearest target (downbeat or beat) within half a
     section, and kept if at least ``min_section`` from the ends and from every kept boundary
     (and ``_MIN_BARS`` bars from it: at 60 BPM, 6 s is a bar and a half);
-    an intro's boundary may come earlier (two bars, at least ``_EDGE_SHARE`` of
+    an intro's boundary may come earlier (a bar, at least ``_EDGE_SHARE`` of
     ``min_section``) when it is among the song's strongest (``_EDGE_STRENGTH`` of the
     highest novelty). The ``marked`` cells (a crash on their downbeat) have ``_W_CUE`` of the
     highest novelty added, and count as strong for an intro.
