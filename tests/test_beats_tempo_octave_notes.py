@@ -79,3 +79,24 @@ def test_the_timing_pattern_of_a_bar_counted_in_unequal_groups_is_uneven():
     groups = np.cumsum(np.tile([20.0, 20.0, 30.0], 40))
     assert _timing_pattern(groups, 3) > _UNEVEN_BAR
     assert _timing_pattern(np.arange(0.0, 2400.0, 20.0), 3) < 0.01
+
+
+def test_a_swung_beat_is_not_the_eighths_of_a_slow_groove():
+    """A big band at 155 (its ride and horns swung, the eighths on the beats' thirds) was read
+    as the eighths of a groove at 77: beats divided in three are beats; the same evidence with
+    beats divided in two (dub steppers at 157 over 78) still counts eighths."""
+    level = _level(155.0, _ONE_BAR, notes=1.7, thirds=0.30)
+    half = _level(77.5, _HALVES, acf1=0.51, notes=3.3)
+    assert not _counts_eighths(level, half)
+    assert _counts_eighths(dict(level, thirds=0.04), half)
+
+
+def test_chords_every_other_beat_over_running_sixteenths_keep_the_beat():
+    """Synthwave at 101: the pad changes every other beat and the arpeggio runs in sixteenths;
+    the level at 50 would hold six notes a beat, a half bar: the fast level is no picked
+    eighths between chord tones. With three notes per slow beat (a rubato folk guitar) it is."""
+    level = _level(101.0, [0.15, 0.13, -0.06, 0.23], harmony=0.97, thirds=-0.21)
+    half = _level(50.6, [0.15, 0.23, 0.03, -0.02], harmony=0.38, acf1=0.73, low1=0.74,
+                  notes=6.4)
+    assert not _subdivides_harmony(level, half)
+    assert _subdivides_harmony(level, dict(half, notes=3.0))
