@@ -1130,6 +1130,7 @@ _HARMONY_ALTERNATES = 0.8
 #: (a pop song whose chords change every other beat is not fingerpicked eighths).
 _FULL_KIT = 0.9
 _HARMONY_STEADY = 0.5
+_PICKED_NOTES = 1.5  # notes per beat of a level of picked eighths (one each: 1.0-1.1)
 
 
 def _subdivides_harmony(level: dict, half: dict) -> bool:
@@ -1142,8 +1143,11 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
     a beat divided in three is the dotted beat of a 6/8 (a march's), its half the bar.
     Nor when ``half``'s beats would each hold more than ``_NOTES_PER_TACTUS`` notes (see
     :func:`_counts_eighths`): a synth arpeggio's running sixteenths under chords changing every
-    other beat make ``level`` the beat and ``half`` the half bar."""
-    if half.get("notes", 0.0) > _NOTES_PER_TACTUS:
+    other beat make ``level`` the beat and ``half`` the half bar. And picked eighths are one
+    note each: a ``level`` whose beats hold more than ``_PICKED_NOTES`` notes on average (see
+    :func:`_notes_per_beat`; a 6/8 battle theme's chugs and arpeggios under its dotted beats)
+    is subdivided itself, not the eighths."""
+    if half.get("notes", 0.0) > _NOTES_PER_TACTUS or level.get("notes", 0.0) > _PICKED_NOTES:
         return False
     return bool(level.get("harmony", 0.0) > _HARMONY_ALTERNATES
                 and level.get("thirds", 0.0) <= 0.0
