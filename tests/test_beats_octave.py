@@ -24,7 +24,7 @@ def _curve(values: list[float], offset: float = 0.0, between: float | None = Non
 def _groove(low: list[float], snare: list[float], eighths: float) -> dict[str, np.ndarray]:
     high = _curve(snare)
     return {"low": _curve(low), "hits": np.stack([_curve(low), high, high, high]),
-            "onset": _curve([1.0], between=eighths)}
+            "high": high, "onset": _curve([1.0], between=eighths)}
 
 
 def _levels() -> tuple[dict, dict]:
@@ -65,3 +65,73 @@ def test_a_half_time_snare_on_3_does_not_double_the_beat():
     nov = _groove(low=[1.0, 0.3, 0.3, 0.3], snare=[0.3, 0.3, 1.0, 0.3], eighths=0.5)
     slow, fast = _levels()
     assert _backbeat_double(slow, [slow, fast], nov) is slow
+
+
+def _band_eighths(low_between: float, high_between: float) -> dict[str, np.ndarray]:
+    """Kick on 1 and 3, snare on 2 and 4 of the fast level, loud on every beat in the mix (a
+    crash on each), with the eighths between the beats sounding in one band only."""
+    low = _curve([1.0, 0.3], between=low_between)
+    high = _curve([0.3, 1.0], between=high_between)
+    return {"low": low, "hits": np.stack([low, high, high, high]), "high": high,
+            "onset": _curve([1.0])}
+
+
+def test_a_d_beat_counted_at_half_tempo_yields_to_its_double():
+    """A d-beat at 184 (kick on 1 and 3, snare on 2 and 4, a crash on every beat) was counted
+    at 92: its guitars' eighths hardly register in the mix, but the bass and kick sound between
+    the beats (the low band), and kick and snare alternate at the double only: the double is
+    the beat. So too when only the hats sound between the beats (a country two-step)."""
+    slow, fast = _levels()
+    for nov in (_band_eighths(low_between=0.4, high_between=0.0),
+                _band_eighths(low_between=0.0, high_between=0.2)):
+        assert _backbeat_double(slow, [slow, fast], nov) is fast
+
+
+def test_a_faint_subdivision_needs_a_clear_backbeat_at_the_double():
+    """Something between the double's beats in one band is enough only where the double's
+    kick and snare alternate clearly more than at the chosen level (twice); nothing between
+    them at all (an oom-pah's eighths) keeps the chosen level whatever alternates."""
+    from music_visualizer.audio.beats import _faintly_subdivided
+
+    nov = _band_eighths(low_between=0.4, high_between=0.0)
+    assert _faintly_subdivided(nov, _FAST)
+    assert not _faintly_subdivided(_band_eighths(0.0, 0.0), _FAST)
+    slow, fast = _levels()
+    assert _backbeat_double(slow, [slow, fast], _band_eighths(0.0, 0.0)) is slow
+
+
+def test_a_synthesized_d_beat_is_tracked_at_its_tempo_in_four():
+    """A d-beat at 184 synthesized (kick on 1, the "and" of 2 and on 3, snare on 2 and 4, a
+    crash on every beat, bass and distorted power chords in eighths): the beat is where the
+    kick and the snare alternate, 184, four to the bar; not 92 in two."""
+    from music_visualizer.audio.beats import track_beats
+    from music_visualizer.audio.spectra import compute_spectra
+    from tests.synth_music import _Sounds
+
+    sr, bpm, seconds = 22050, 184.0, 30.0
+    sounds = _Sounds(sr, np.random.default_rng(0))
+    y = np.zeros(int((seconds + 1.0) * sr))
+
+    def put(t: float, x: np.ndarray, gain: float) -> None:
+        i = int(t * sr)
+        n = min(len(x), len(y) - i)
+        y[i:i + n] += gain * x[:n]
+
+    beat = 60.0 / bpm
+    for k in range(int(seconds / beat)):
+        t, pos, root = k * beat, k % 4, (40, 40, 43, 38)[(k // 4) % 4]
+        put(t, sounds.drums["crash"], 0.6)
+        if pos in (0, 2):
+            put(t, sounds.drums["kick"], 0.9)
+        if pos == 1:
+            put(t + beat / 2, sounds.drums["kick"], 0.9)
+        if pos in (1, 3):
+            put(t, sounds.drums["snare"], 0.8)
+        for half in (0.0, 0.5):
+            n = int(0.45 * beat * sr)
+            put(t + half * beat, sounds.tone("bass", root, n), 0.5)
+            for m in (root + 12, root + 19, root + 24):
+                put(t + half * beat, sounds.tone("guitar", m, n), 0.35)
+    result = track_beats(compute_spectra((0.8 * y / np.abs(y).max()).astype(np.float32), sr))
+    assert abs(result.tempo / bpm - 1.0) < 0.04
+    assert result.meter == 4

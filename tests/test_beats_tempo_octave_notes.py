@@ -52,7 +52,7 @@ def test_a_slow_groove_with_few_notes_per_beat_is_still_counted_in_eighths():
 
 
 def test_dotted_beats_whose_chords_change_every_other_beat_are_not_halved():
-    level = _level(113.0, [0.72, 0.63, 0.55, 0.49], harmony=0.92, thirds=0.64)
+    level = _level(113.0, [0.72, 0.63, 0.55, 0.49], harmony=0.92, thirds=0.64, notes=1.0)
     half = _level(56.6, [0.61, 0.48, 0.34, 0.19], harmony=0.05, acf1=0.80, low1=0.89)
     assert not _subdivides_harmony(level, half)
     # the same beats divided in two are picked eighths between the chord tones
@@ -79,3 +79,35 @@ def test_the_timing_pattern_of_a_bar_counted_in_unequal_groups_is_uneven():
     groups = np.cumsum(np.tile([20.0, 20.0, 30.0], 40))
     assert _timing_pattern(groups, 3) > _UNEVEN_BAR
     assert _timing_pattern(np.arange(0.0, 2400.0, 20.0), 3) < 0.01
+
+
+def test_a_swung_beat_is_not_the_eighths_of_a_slow_groove():
+    """A big band at 155 (its ride and horns swung, the eighths on the beats' thirds) was read
+    as the eighths of a groove at 77: beats divided in three are beats; the same evidence with
+    beats divided in two (dub steppers at 157 over 78) still counts eighths."""
+    level = _level(155.0, _ONE_BAR, notes=1.7, thirds=0.30)
+    half = _level(77.5, _HALVES, acf1=0.51, notes=3.3)
+    assert not _counts_eighths(level, half)
+    assert _counts_eighths(dict(level, thirds=0.04), half)
+
+
+def test_chords_every_other_beat_over_running_sixteenths_keep_the_beat():
+    """Synthwave at 101: the pad changes every other beat and the arpeggio runs in sixteenths;
+    the level at 50 would hold six notes a beat, a half bar: the fast level is no picked
+    eighths between chord tones. With three notes per slow beat (a rubato folk guitar) it is."""
+    level = _level(101.0, [0.15, 0.13, -0.06, 0.23], harmony=0.97, thirds=-0.21, notes=1.0)
+    half = _level(50.6, [0.15, 0.23, 0.03, -0.02], harmony=0.38, acf1=0.73, low1=0.74,
+                  notes=6.4)
+    assert not _subdivides_harmony(level, half)
+    assert _subdivides_harmony(level, dict(half, notes=3.0))
+
+
+def test_a_level_holding_several_notes_a_beat_is_no_picked_eighths():
+    """A 6/8 battle theme at 143 (guitar chugs and string arpeggios in eighths, its chords
+    changing every other dotted beat, a kit the drumness measure hears faintly) was halved as
+    if its dotted beats were a folk guitar's picked eighths: those hold one note each."""
+    level = _level(143.0, [0.29, 0.25, 0.16, 0.42], harmony=1.19, thirds=-0.01, notes=1.7)
+    half = _level(71.8, [0.17, 0.38, 0.04, 0.32], harmony=0.09, acf1=0.76, low1=0.61,
+                  notes=3.4)
+    assert not _subdivides_harmony(level, half)
+    assert _subdivides_harmony(dict(level, notes=1.0), half)

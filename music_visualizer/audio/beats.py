@@ -1130,6 +1130,7 @@ _HARMONY_ALTERNATES = 0.8
 #: (a pop song whose chords change every other beat is not fingerpicked eighths).
 _FULL_KIT = 0.9
 _HARMONY_STEADY = 0.5
+_PICKED_NOTES = 1.5  # notes per beat of a level of picked eighths (one each: 1.0-1.1)
 
 
 def _subdivides_harmony(level: dict, half: dict) -> bool:
@@ -1139,7 +1140,15 @@ def _subdivides_harmony(level: dict, half: dict) -> bool:
     chord tones on the beats of a rubato folk guitar); ``half`` is a clear pulse of its own,
     not slower than 50 BPM (a drum groove's half bars, where the chords change, are not).
     ``level``'s beats do not divide in three (:func:`_thirds`): picked eighths divide in two;
-    a beat divided in three is the dotted beat of a 6/8 (a march's), its half the bar."""
+    a beat divided in three is the dotted beat of a 6/8 (a march's), its half the bar.
+    Nor when ``half``'s beats would each hold more than ``_NOTES_PER_TACTUS`` notes (see
+    :func:`_counts_eighths`): a synth arpeggio's running sixteenths under chords changing every
+    other beat make ``level`` the beat and ``half`` the half bar. And picked eighths are one
+    note each: a ``level`` whose beats hold more than ``_PICKED_NOTES`` notes on average (see
+    :func:`_notes_per_beat`; a 6/8 battle theme's chugs and arpeggios under its dotted beats)
+    is subdivided itself, not the eighths."""
+    if half.get("notes", 0.0) > _NOTES_PER_TACTUS or level.get("notes", 0.0) > _PICKED_NOTES:
+        return False
     return bool(level.get("harmony", 0.0) > _HARMONY_ALTERNATES
                 and level.get("thirds", 0.0) <= 0.0
                 and half.get("harmony", 1.0) < _HARMONY_STEADY and half["bpm"] >= _SLOW_BPM
@@ -1158,7 +1167,13 @@ def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarr
     when its low band and its drums above 1.5 kHz alternate beat to beat in opposite ways
     (:func:`_counterphase` above ``_COUNTERPHASE``, and more than at the chosen level) and it
     is subdivided itself (:func:`_subdivision` at least ``_SUBDIVIDED``: eighths of hats,
-    guitars or a shuffle under it). An oom-pah counted in its eighths (a polka's or a stride
+    guitars or a shuffle under it). Where the double's alternation is clearly the song's (at
+    least twice the chosen level's), something sounding between its beats in one band alone
+    is enough (:func:`_faintly_subdivided`): a d-beat's bass and kick in eighths under a crash
+    on every beat, a country two-step's hats in eighths over its boom-chick, a fast game
+    theme's bass eighths, all at 170-195 BPM, where the kick on 1 and 3 and the snare on 2
+    and 4 are the beat and the half level has a kick on every beat, the snare between.
+    An oom-pah counted in its eighths (a polka's or a stride
     piano's bass on the beat and chord on the "and", a ska's skank) alternates as well, but
     nothing sounds between those eighths. A real half-time feel (the snare on 3) alternates
     at the half level, not at the double. A level grouped in threes is never doubled: a
@@ -1174,9 +1189,31 @@ def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarr
                 or not _same_level(c["bpm"], 2.0 * best["bpm"])):
             continue
         phase = _counterphase(nov, c["beats"])
-        if phase > max(_COUNTERPHASE, own) and _subdivision(nov, c["beats"]) >= _SUBDIVIDED:
+        if phase <= max(_COUNTERPHASE, own):
+            continue
+        if (_subdivision(nov, c["beats"]) >= _SUBDIVIDED
+                or (phase > 2.0 * own and _faintly_subdivided(nov, c["beats"]))):
             return c
     return best
+
+
+def _faintly_subdivided(nov: dict[str, np.ndarray], beats: np.ndarray) -> bool:
+    """Whether something sounds between the beats in the mix, the drums above 1.5 kHz or the
+    low band alone: onsets there (half way, or two thirds of the way when swung) at least
+    ``_FAINT_SUBDIVISION`` of those on the beats in one of them (hats in eighths, a bass in
+    eighths under loud crashes on every beat). An oom-pah's eighths have nothing between
+    them in any band (a polka's, a ska's: below 0.02)."""
+    b = np.asarray(beats, dtype=np.float64)
+    if len(b) < 4:
+        return False
+    for name in ("onset", "high", "low"):
+        x = nov[name]
+        on = float(_peak_window(x, b[:-1], -1, 2).mean())
+        between = max(float(_peak_window(x, b[:-1] + f * np.diff(b), -1, 1).mean())
+                      for f in (0.5, 2.0 / 3.0))
+        if between >= _FAINT_SUBDIVISION * max(on, 1e-9):
+            return True
+    return False
 
 
 #: Counterphase of a backbeat: e.g. the low band and a drum band each 20 % stronger on one
@@ -1185,6 +1222,7 @@ _COUNTERPHASE = 0.04
 _COUNTERPHASE_SPAN = 8  # beats per stretch (the alternation's phase may change between them)
 #: Onsets between the beats at least this share of those on them: the level is subdivided.
 _SUBDIVIDED = 0.25
+_FAINT_SUBDIVISION = 0.1  # the same share in one band alone (see :func:`_faintly_subdivided`)
 
 
 def _counterphase(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
@@ -1253,10 +1291,15 @@ def _counts_eighths(level: dict, half: dict) -> bool:
     ``_NOTES_PER_TACTUS`` notes (see :func:`_crowded`; a steady run of sixteenths holds
     four): a level that crowded counts half bars, and ``level`` is the beat (a game tune's
     one-bar drum pattern, repeating every 4 beats, not 2, under sixteenth-note arpeggios).
+    Nor when ``level``'s beats divide in three (:func:`_thirds` above ``_SWUNG_THIRDS``): the
+    eighths of a groove divide in two, if at all; a beat whose swung eighths or triplets fall
+    on its thirds (a big band's ride and horns at 150) is the beat itself.
     """
     sim, half_sim = level["similarity"], half["similarity"]
     if half["bpm"] < _BACKBEAT_MIN_BPM or half.get("notes", 0.0) > _NOTES_PER_TACTUS:
         return False  # slower, its beats are half bars; more crowded, they hold a bar's notes
+    if level.get("thirds", 0.0) > _SWUNG_THIRDS:
+        return False  # beats divided in three are beats, not eighths
     if _strongly_alternates(half_sim) and half["acf1"] > _HALF_PULSE:
         return True  # the half level has the kick-snare cycle itself, and a clear pulse
     return bool(level["meter"] in (2, 4) and abs(sim[0]) < _ALIKE
@@ -1268,6 +1311,7 @@ def _counts_eighths(level: dict, half: dict) -> bool:
 _ALIKE = 0.25  # |similarity| below this one beat apart: neither alike nor alternating
 _ALIKE_TWO_APART = 0.15  # similarity two beats apart above this: a kick-snare cycle
 _CYCLE_MARGIN = 0.1  # the half level's cycle that much clearer than the winner's
+_SWUNG_THIRDS = 0.15  # :func:`_thirds` of beats divided in three (eighths of grooves: < 0.1)
 _HALF_PULSE = 0.45  # periodicity of a level clear enough to be the beat it counts in eighths
 
 
