@@ -22,7 +22,7 @@ from ..files import atomic_write_bytes
 
 __all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "Section"]
 
-ANALYSIS_VERSION = "27"
+ANALYSIS_VERSION = "28"
 
 
 @dataclass(frozen=True)
