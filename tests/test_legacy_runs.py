@@ -54,4 +54,16 @@ def test_a_run_of_the_previous_version_resumes_to_its_frames(name, tmp_path):
     assert result.rendered == case["n_frames"] - kept
     expected = [np.asarray(Image.open(p)) for p in sorted((DATA / name / "expected").glob("*.png"))]
     assert len(expected) == case["n_frames"]
-    assert_same_frames(expected, frames(folder, ts), f"({name} run of {MANIFEST['version']})")
+    context = f"({name} run of {MANIFEST['version']})"
+    if not case["models"]:
+        assert_same_frames(expected, frames(folder, ts), context)
+        return
+    # the expected frames were rendered on another machine: a model's float kernels round by
+    # the CPU they run on (AVX-512 or AVX2), which moves a rare pixel by a level; the same
+    # machine's resume is exact (tests/test_resume*, test_damaged_frames)
+    actual = frames(folder, ts)
+    assert len(actual) == len(expected), f"{len(actual)} frames, not {len(expected)} {context}"
+    for i, (x, y) in enumerate(zip(expected, actual, strict=True)):
+        diff = np.abs(x.astype(np.int16) - y.astype(np.int16))
+        assert x.shape == y.shape and diff.max() <= 2 and (diff > 0).mean() <= 1e-3, (
+            f"frame {i} differs {context}: {(diff > 0).mean():.2%} of values, up to {diff.max()}")
