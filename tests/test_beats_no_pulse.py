@@ -17,6 +17,8 @@ from music_visualizer.audio.beats import (
     _autocorrelation,
     _harmony_steps,
     _has_onsets,
+    _log_mel,
+    _melody_steps,
     _part_clarity,
     track_beats,
 )
@@ -104,3 +106,43 @@ def test_legato_chords_keep_their_tempo_end_to_end():
     own in test_beats_level)."""
     result = track_beats(compute_spectra(_legato_chords(bpm=76.0), SR))
     assert abs(np.log2(result.tempo / 76.0)) < 0.03
+
+
+_TUNE = (79, 81, 83, 79, 84, 83, 81, 79, 78, 79, 81, 74, 76, 78, 79, 79)  # a fife march's line
+
+
+def _fife(bpm: float = 110.0, seconds: float = 24.0, fade: float = 0.06) -> np.ndarray:
+    """A lone piccolo-like melody in legato eighths (each crossfaded into the next over
+    ``fade``, no attack; the note on the beat a little louder), two octaves above middle C: a
+    fife tune as a tune book prints it."""
+    step, n, f = 30.0 / bpm, round(seconds * SR), round(fade * SR)
+    t = np.arange(n) / SR
+    y = np.zeros(n)
+    rise = 0.5 - 0.5 * np.cos(np.pi * np.arange(f) / f)
+    for i in range(int(seconds / step)):
+        a, b = round(i * step * SR), min(round((i + 1) * step * SR) + f, n)
+        env = np.full(b - a, 1.3 if i % 2 == 0 else 1.0)
+        if i:
+            env[:f] *= rise
+        env[-f:] *= rise[::-1]
+        phase = 2 * np.pi * 440.0 * 2.0 ** ((_TUNE[i % len(_TUNE)] - 57) / 12.0) * t[a:b]
+        y[a:b] += env * (np.sin(phase) + 0.2 * np.sin(2 * phase))
+    return (0.3 * y).astype(np.float32)
+
+
+def test_a_lone_melody_without_attacks_gets_beats_at_its_tempo():
+    """A fife tune: its notes start in a few high bands only (the flux over all bands stays
+    under 2 dB) and it has no chords, but one pitch steps to the next on every beat."""
+    spectra = compute_spectra(_fife(), SR)
+    assert not _has_onsets(spectra), "the test signal must have no loud attack"
+    assert not _harmony_steps(spectra), "nor chords changing in steps"
+    assert _melody_steps(spectra, _log_mel(spectra.mel, float(spectra.mel.max())))
+    result = track_beats(spectra)
+    assert len(result.beats) > 20
+    assert min(abs(np.log2(result.tempo / (110.0 * r))) for r in (0.5, 1.0, 2.0)) < 0.03
+
+
+@pytest.mark.parametrize("make", [_glide, _swelling_drone, _noise])
+def test_a_glide_a_drone_or_noise_is_no_melody(make):
+    spectra = compute_spectra(make(), SR)
+    assert not _melody_steps(spectra, _log_mel(spectra.mel, float(spectra.mel.max())))

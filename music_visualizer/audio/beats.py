@@ -15,7 +15,8 @@ Method (on the 43 frames/s grid of the spectra, plus a fine look at the samples 
    read the bass notes' entries where they read snares and hats (a rag's afterbeat chords).
 2. No beats without a pulse: nothing starts (a steady tone, a glide, stationary noise: the
    flux stays below 2 dB, and the harmony does not change in steps, as legato chords of an
-   organ or a choir do) or no periodicity, in the mix or in one onset source alone (all
+   organ or a choir do, and no lone melody steps from note to note in the few bands it
+   sounds in, as a fife tune does) or no periodicity, in the mix or in one onset source alone (all
    attacks, the low band, the chord changes), stands above what noise reaches at some lag.
 3. Tempo curve. The tempo with the strongest comb of autocorrelation peaks (the beat period and
    its multiples up to a bar) seeds a Viterbi path through a 10-s tempogram, within half an
@@ -1660,7 +1661,8 @@ def track_beats(spectra: Spectra) -> BeatResult:
     if not np.isfinite(spectra.mel).all() or float(spectra.mel.max()) <= 1e-10:
         return _empty()
     log_mel = _log_mel(spectra.mel, float(spectra.mel.max()))
-    if not (_has_onsets(spectra, log_mel) or _harmony_steps(spectra)):
+    if not (_has_onsets(spectra, log_mel) or _harmony_steps(spectra)
+            or _melody_steps(spectra, log_mel)):
         return _empty()  # a steady tone, a glide, stationary noise
 
     # 2. Novelty; candidate metrical levels (None: no pulse)
@@ -1725,6 +1727,25 @@ def _harmony_steps(spectra: Spectra) -> bool:
         return False
     top, median = np.percentile(change, [99.0, 50.0])
     return bool(top >= _MIN_HARMONY_STEP and top >= _STEP_OVER_MEDIAN * median)
+
+
+_MELODY_STEP = 0.6  # the strongest chroma changes of a melody: one note to the next (~0.9)
+_MELODY_BANDS = 16  # the mel bands a lone instrument sounds in
+_MELODY_RISE_DB = 3.0  # its notes' starts in those bands (fife tunes: 3.8-4.5 dB; noise: 2.2-2.6)
+
+
+def _melody_steps(spectra: Spectra, log_mel: np.ndarray) -> bool:
+    """Whether a melody plays alone (a fife, a flute, a voice): its notes start in too few mel
+    bands to lift the flux over all bands to 2 dB, but one pitch follows another (the strongest
+    1 % of chroma changes are near full changes; noise: 0.01, a glide: 0.3) and the notes rise
+    in the bands where the sound is (the loudest :data:`_MELODY_BANDS`, 99th percentile of their
+    mean flux: a glide 1.8 dB, noise up to 2.6 dB)."""
+    change = _chroma_change(spectra.chroma, spectra.frame_rate)
+    if len(change) == 0 or float(np.percentile(change, 99.0)) < _MELODY_STEP:
+        return False
+    loud = np.argsort(spectra.mel.mean(axis=1))[-_MELODY_BANDS:]
+    rise = np.maximum(np.diff(log_mel[loud], axis=1), 0.0).mean(axis=0)
+    return bool(len(rise) and np.percentile(rise, 99.0) >= _MELODY_RISE_DB)
 
 
 def _dominant_tempo(beats: np.ndarray) -> float:

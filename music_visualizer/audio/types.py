@@ -22,7 +22,7 @@ from ..files import atomic_write_bytes
 
 __all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "Section"]
 
-ANALYSIS_VERSION = "28"
+ANALYSIS_VERSION = "29"
 
 
 @dataclass(frozen=True)
