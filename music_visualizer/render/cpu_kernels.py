@@ -30,6 +30,10 @@ generator (one of 256 directions per lattice point), computed identically by num
 devices, so perlin noise is the same on every device up to float rounding.
 
 Numba compiles these once per machine (cached on disk); the first call takes a few seconds.
+They are compiled without ``fastmath``: with it, the code compiled in one process and the code
+another process loads from the cache rounded differently (seen on AMD EPYC), so a run resumed
+in a new process, or rendered by a Ray worker, no longer matched the frames it continues.
+IEEE arithmetic gives the same bits however the code was compiled (~+7 % frame overhead).
 """
 
 from __future__ import annotations
@@ -90,7 +94,7 @@ TABLES = _tables()
 
 if numba is not None:
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _lookup(table, value, scale):
         # table has a repeated last entry, so index n - 1 + 1 is valid: no branches needed
         p = min(max(value * scale, np.float32(0.0)), np.float32(table.shape[0] - 2))
@@ -98,12 +102,12 @@ if numba is not None:
         f = p - np.float32(i)
         return table[i] + (table[i + 1] - table[i]) * f
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _bin(v, low, inv_span, bins):
         pos = (v - low) * inv_span * bins
         return np.int32(min(max(pos, np.float32(0.0)), bins - np.float32(1e-3)))
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _map(v, lut, c, low, inv_span, bins):
         # row c of the 2D lut indexed directly (a row view per pixel stops vectorisation)
         pos = (v - low) * inv_span * bins - np.float32(0.5)
@@ -112,13 +116,13 @@ if numba is not None:
         frac = f - np.float32(i)
         return lut[c, i] + (lut[c, i + 1] - lut[c, i]) * frac
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _f_inv(f):
         cube = f * f * f
         linear = (f - np.float32(16.0 / 116.0)) * np.float32(3.0 * (6.0 / 29.0) ** 2)
         return cube if f > np.float32(6.0 / 29.0) else linear
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _lab_map_to_rgb(lab, lut, low, inv_span, m_inv, to_srgb, out):
         _, h, w = lab.shape
         bins = np.float32(lut.shape[1])
@@ -139,13 +143,13 @@ if numba is not None:
                 out[2, y, x] = _lookup(to_srgb, m_inv[2, 0] * xx + m_inv[2, 1] * yy
                                        + m_inv[2, 2] * zz, srgb_scale)
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _sample(img, c, x0, x1, y0, y1, fx, fy):
         top = img[c, y0, x0] * (1.0 - fx) + img[c, y0, x1] * fx
         bottom = img[c, y1, x0] * (1.0 - fx) + img[c, y1, x1] * fx
         return np.float32(top * (1.0 - fy) + bottom * fy)
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _clamped(a, x, bx, by, w, h):
         # the 4 source pixels and weights of output pixel x of a row (replicated borders);
         # bx, by: the row's share of the affine map, hoisted out of the loop over x
@@ -155,7 +159,7 @@ if numba is not None:
         y0 = min(np.int64(sy), h - 1)
         return x0, min(x0 + 1, w - 1), y0, min(y0 + 1, h - 1), sx - x0, sy - y0
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _warp_wrap(img, a, out):
         c_n, h, w = img.shape
         for y in prange(h):
@@ -173,7 +177,7 @@ if numba is not None:
                 for c in range(c_n):
                     out[c, y, x] = _sample(img, c, x0, x1, y0, y1, fx, fy)
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _warp_clamp(img, a, out):
         # replicate borders; written for LLVM to vectorise (row terms hoisted, no wrap branch,
         # channels unrolled): ~1.3x faster than one kernel for both borders
@@ -191,7 +195,7 @@ if numba is not None:
                     for c in range(c_n):
                         out[c, y, x] = _sample(img, c, x0, x1, y0, y1, fx, fy)
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _contrast_noise(img, contrast, amount, seed, out):
         c_n, h, w = img.shape
         scale = np.float32(amount * 1.7320508075688772 / 65536.0)  # 4 uniforms: sd 65536/sqrt(3)
@@ -214,7 +218,7 @@ if numba is not None:
 
 
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _channel_histograms(img, counts, low, inv_span, bins, odd_mask):
         _, h, w = img.shape
         n_chunks = counts.shape[0]
@@ -227,7 +231,7 @@ if numba is not None:
                     for c in range(3):
                         counts[chunk, c, _bin(img[c, y, x], low[c], inv_span[c], bins)] += 1
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _channel_map(img, lut, low, inv_span, out):
         _, h, w = img.shape
         bins = np.float32(lut.shape[1])
@@ -238,7 +242,7 @@ if numba is not None:
                 v = _map(img[c, y, x], lut, c, low[c], inv_span[c], bins)
                 out[c, y, x] = min(max(v, np.float32(0.0)), np.float32(1.0))
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _rgb_to_hsv_px(r, g, b):
         # cv2.COLOR_RGB2HSV on floats, with H scaled to [0, 1) instead of degrees
         v = max(r, max(g, b))
@@ -257,7 +261,7 @@ if numba is not None:
                 hue += np.float32(1.0)
         return hue, s, v
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _hsv_channel(n, h6, s, v):
         # (n + h6) mod 6 for h6 in [0, 6]: one conditional subtraction, no fmod
         k = n + h6
@@ -265,7 +269,7 @@ if numba is not None:
         t = min(max(min(k, np.float32(4.0) - k), np.float32(0.0)), np.float32(1.0))
         return v - v * s * t
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _hsv_histograms(img, hsv, counts, bins, odd_mask):
         _, h, w = img.shape
         n_chunks = counts.shape[0]
@@ -284,7 +288,7 @@ if numba is not None:
                         counts[chunk, 1, _bin(ss, zero, one, bins)] += 1
                         counts[chunk, 2, _bin(vv, zero, one, bins)] += 1
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _hsv_map_to_rgb(hsv, lut, out):
         _, h, w = hsv.shape
         bins = np.float32(lut.shape[1])
@@ -329,7 +333,7 @@ if numba is not None:
                 gx[c, goff[o] + r * gw[o] + i] = cos[o, d]
                 gy[c, goff[o] + r * gw[o] + i] = sin[o, d]
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _perlin_x(gx, gy, goff, gw, roff, row_octave, cx, fx, wx, a, b):
         # The x half of each octave's lerps, for every lattice row r (octave o, row j):
         #   a[c, r, x] = (1 - u) g_x(j, cx) fx + u g_x(j, cx + 1) (fx - 1)
@@ -350,7 +354,7 @@ if numba is not None:
                 a[c, r, x] = (one - u) * gx[c, i] * f + u * gx[c, i + 1] * (f - one)
                 b[c, r, x] = (one - u) * gy[c, i] + u * gy[c, i + 1]
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _perlin_y(a, b, roff, cy, fy, wy, out, sums):
         n_o = roff.shape[0]
         n_c, h, w = out.shape
@@ -377,7 +381,7 @@ if numba is not None:
             sums[c, y, 0] = total
             sums[c, y, 1] = square
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _contrast_add_noise(img, contrast, noise, offset, scale, out):
         c_n, h, w = img.shape
         n_noise = noise.shape[0]
@@ -394,7 +398,7 @@ if numba is not None:
                 v = v + (noise[nc, y, x] - off) * sc
                 out[c, y, x] = min(max(v, zero), one)
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _blur_rows(img, weights, index, out):
         # out[c, y, x] = sum_k weights[k] img[c, y, index[x + k]]: each row is copied into a
         # padded buffer once, then the taps run over contiguous local arrays (vectorised)
@@ -420,7 +424,7 @@ if numba is not None:
                 for x in range(w):
                     out[c, y, x] = acc[x]
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _unsharp_cols(img, rows_blurred, weights, index, amount, threshold, out):
         # blur the row-blurred image along y, then sharpen, threshold and clip
         c_n, h, w = img.shape
@@ -605,7 +609,7 @@ def unsharp(img: np.ndarray, weights: np.ndarray, index_x: np.ndarray, index_y: 
 
 if numba is not None:
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _px_lab(r, g, b, m, to_linear, cbrt, lin_scale, cbrt_scale):
         r = _lookup(to_linear, r, lin_scale)
         g = _lookup(to_linear, g, lin_scale)
@@ -616,7 +620,7 @@ if numba is not None:
         return (np.float32(116.0) * fy - np.float32(16.0), np.float32(500.0) * (fx - fy),
                 np.float32(200.0) * (fy - fz))
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _rgb_to_lab(img, m, to_linear, cbrt, lab):
         _, h, w = img.shape
         lin_scale = np.float32(to_linear.shape[0] - 2)
@@ -629,7 +633,7 @@ if numba is not None:
                 lab[1, y, x] = aa
                 lab[2, y, x] = bb
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _warp_to_lab(img, a, m, to_linear, cbrt, lab):
         # _warp_clamp's sampling straight into L*a*b* (the warped sRGB is never stored)
         _, h, w = img.shape
@@ -648,7 +652,7 @@ if numba is not None:
                 lab[1, y, x] = aa
                 lab[2, y, x] = bb
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _space_counts(space, counts, low, inv_span, bins, step):
         # bin counts of the pixels with x and y multiples of step, a chunk of rows per task
         _, h, w = space.shape
@@ -662,12 +666,12 @@ if numba is not None:
                     for c in range(3):
                         counts[chunk, c, _bin(space[c, y, x], low[c], inv_span[c], bins)] += 1
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _to_byte(v):
         return np.uint8(min(max(np.rint(v * np.float32(255.0)), np.float32(0.0)),
                             np.float32(255.0)))
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _quantize_hwc(img, to_float, u8, out):
         c_n, h, w = img.shape
         for y in prange(h):
@@ -726,7 +730,7 @@ def quantize_hwc(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 if numba is not None:
 
-    @njit(inline="always", fastmath=True)
+    @njit(inline="always")
     def _evening_weight(f, kept):
         # w such that (1 - w)**2 + w**2 / 2 == min(1, kept / ((1 - f)**2 + f**2))
         target = kept / ((1.0 - f) * (1.0 - f) + f * f)
@@ -734,7 +738,7 @@ if numba is not None:
             return np.float32(0.0)
         return np.float32((2.0 - np.sqrt(max(6.0 * target - 2.0, 1.0))) / 3.0)
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _affine_evening_weights(a, wrap, kept, wx, wy):
         h, w = wx.shape
         for y in prange(h):
@@ -750,7 +754,7 @@ if numba is not None:
                 wx[y, x] = _evening_weight(sx - np.floor(sx), kept)
                 wy[y, x] = _evening_weight(sy - np.floor(sy), kept)
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _smooth_rows_by(img, wx, out):
         c_n, h, w = img.shape
         half = np.float32(0.5)
@@ -767,7 +771,7 @@ if numba is not None:
                 v = row[w - 1]
                 dst[w - 1] = v + wr[w - 1] * (half * (row[w - 2] + v) - v)
 
-    @njit(parallel=True, fastmath=True, cache=True)
+    @njit(parallel=True, cache=True)
     def _smooth_cols_by(img, wy, out):
         c_n, h, w = img.shape
         zero, one = np.float32(0.0), np.float32(1.0)
