@@ -1200,21 +1200,11 @@ def _backbeat_double(best: dict, candidates: list[dict], nov: dict[str, np.ndarr
 
 def _faintly_subdivided(nov: dict[str, np.ndarray], beats: np.ndarray) -> bool:
     """Whether something sounds between the beats in the mix, the drums above 1.5 kHz or the
-    low band alone: onsets there (half way, or two thirds of the way when swung) at least
-    ``_FAINT_SUBDIVISION`` of those on the beats in one of them (hats in eighths, a bass in
-    eighths under loud crashes on every beat). An oom-pah's eighths have nothing between
-    them in any band (a polka's, a ska's: below 0.02)."""
-    b = np.asarray(beats, dtype=np.float64)
-    if len(b) < 4:
-        return False
-    for name in ("onset", "high", "low"):
-        x = nov[name]
-        on = float(_peak_window(x, b[:-1], -1, 2).mean())
-        between = max(float(_peak_window(x, b[:-1] + f * np.diff(b), -1, 1).mean())
-                      for f in (0.5, 2.0 / 3.0))
-        if between >= _FAINT_SUBDIVISION * max(on, 1e-9):
-            return True
-    return False
+    low band alone: :func:`_subdivision` of one of them at least ``_FAINT_SUBDIVISION`` (hats
+    in eighths, a bass in eighths under loud crashes on every beat). An oom-pah's eighths have
+    nothing between them in any band (a polka's, a ska's: below 0.02)."""
+    return any(_subdivision(nov, beats, band) >= _FAINT_SUBDIVISION
+               for band in ("onset", "high", "low"))
 
 
 #: Counterphase of a backbeat: e.g. the low band and a drum band each 20 % stronger on one
@@ -1251,14 +1241,14 @@ def _counterphase(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
     return float(max(np.mean(-low * contrast(x)) for x in nov["hits"][1:]))
 
 
-def _subdivision(nov: dict[str, np.ndarray], beats: np.ndarray) -> float:
-    """Onset strength between the beats (half way, or two thirds of the way when swung: the
-    larger) over that on the beats."""
+def _subdivision(nov: dict[str, np.ndarray], beats: np.ndarray, band: str = "onset") -> float:
+    """Onset strength of ``band`` (``nov``'s curve: the mix by default) between the beats (half
+    way, or two thirds of the way when swung: the larger) over that on the beats."""
     b = np.asarray(beats, dtype=np.float64)
     if len(b) < 4:
         return 0.0
-    on = float(_peak_window(nov["onset"], b[:-1], -1, 2).mean())
-    between = max(float(_peak_window(nov["onset"], b[:-1] + f * np.diff(b), -1, 1).mean())
+    on = float(_peak_window(nov[band], b[:-1], -1, 2).mean())
+    between = max(float(_peak_window(nov[band], b[:-1] + f * np.diff(b), -1, 1).mean())
                   for f in (0.5, 2.0 / 3.0))
     return between / max(on, 1e-9)
 
