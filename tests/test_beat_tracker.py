@@ -203,8 +203,9 @@ def test_the_beat_this_path_passes_in_the_beat_this_venv(tmp_path):
         pytest.skip(HOW_TO)
     check = ROOT / "tests" / "beat_this_check.py"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp",
-                           str(tmp_path / "t"), str(check)],
+    # -o addopts="": one process (the venv has no pytest-xdist; the suite's addopts use it)
+    proc = subprocess.run([python, "-m", "pytest", "-q", "-o", "addopts=", "-p",
+                           "no:cacheprovider", "--basetemp", str(tmp_path / "t"), str(check)],
                           capture_output=True, text=True, timeout=900, cwd=ROOT, env=env)
     summary = (proc.stdout.strip().splitlines() or [""])[-1]
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

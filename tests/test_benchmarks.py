@@ -71,6 +71,7 @@ def test_targets_pass_and_fail():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("ray")  # its batch and sections figures start a local Ray
 def test_quick_benchmark_run_writes_every_figure(tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "MUSIC_VISUALIZER_CACHE": str(tmp_path / "c")}

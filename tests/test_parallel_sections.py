@@ -34,6 +34,9 @@ from music_visualizer.settings import Settings, settings_from_dict
 from tests.conftest import run_cli
 from tests.resume_check import assert_same_frames, frame_files, frames, kill_process_when, start_cli
 
+# Ray tests share one pytest-xdist worker: one local Ray cluster at a time on a 2-core machine.
+pytestmark = pytest.mark.xdist_group("ray")
+
 # 6 s at 8 fps = 48 frames; prompts change at frames 16 and 32: three sections
 PROMPTS = {"0": "a red sun", "16": "a blue sea", "32": "a green forest"}
 PREVIEW = Settings(renderer="preview", width=64, height=48, fps=8, seed=3, prompts=PROMPTS,

@@ -22,6 +22,9 @@ from music_visualizer.sources.batch import expand_sources
 from music_visualizer.ui.cli import main
 from tests.conftest import ROOT, click_song, run_cli
 
+# Ray tests share one pytest-xdist worker: one local Ray cluster at a time on a 2-core machine.
+pytestmark = pytest.mark.xdist_group("ray")
+
 FLAGS = ["--renderer", "preview", "--width", "64", "--height", "48", "--fps", "6",
          "--seed", "3", "--zoom", "0:(1.04)", "--angle", "0:(2)"]
 OVERRIDES = {"renderer": "preview", "width": 64, "height": 48, "fps": 6.0, "seed": 3,
