@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--quick", action="store_true",
-                        help="shrink everything (< 1 minute); the figures only show it works")
+                        help="shrink everything (about 2 minutes); the figures only show it works")
     args = parser.parse_args(argv)
     report = run(quick=args.quick)
     bad = [k for k in KEYS if not (math.isfinite(report[k]) and report[k] > 0)]
