@@ -175,3 +175,18 @@ def test_the_readme_development_tree_names_every_package_and_module():
              for path in PACKAGE.rglob("*.py")}
     missing = sorted(names - words - {"music_visualizer"})
     assert missing == [], f"README's Development tree does not mention {missing}"
+
+
+_STARTS_RAY = re.compile(r"import ray\b|\"render-batch\"|\"--parallel\"|run_tasks\(")
+
+
+def test_every_test_module_that_starts_ray_shares_the_ray_worker():
+    """Under pytest-xdist (``-n 2``) two local Ray clusters on two cores starve each other: a
+    test module that starts Ray (imports it, runs ``render-batch`` or ``--parallel``) is in
+    ``xdist_group("ray")``, so those modules run one after another on one worker."""
+    tests = Path(__file__).resolve().parent
+    starting = [p for p in sorted(tests.glob("test_*.py"))
+                if p.name != Path(__file__).name and _STARTS_RAY.search(p.read_text())]
+    assert len(starting) >= 2  # test_scale, test_parallel_sections at least
+    for path in starting:
+        assert 'pytestmark = pytest.mark.xdist_group("ray")' in path.read_text(), path.name

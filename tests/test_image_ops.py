@@ -359,3 +359,17 @@ def test_unsharp_equals_the_reference_on_cpu_and_torch_paths(kernel, sigma, thre
     assert float(((fast - slow).abs() < 1e-5).float().mean()) > 0.995
     if threshold == 0:
         assert (fast - slow).abs().max() < 1e-3
+
+
+def test_no_cpu_kernel_is_compiled_with_fastmath():
+    """Frames must be the same bits in every process: with ``fastmath`` a kernel compiled in
+    one process and the same kernel loaded from numba's cache in another rounded differently
+    (AMD EPYC), so a resumed run or a Ray worker's frames differed from the run they continue."""
+    from numba.core.registry import CPUDispatcher
+
+    from music_visualizer.render import cpu_kernels
+
+    kernels = {name: obj for name, obj in vars(cpu_kernels).items()
+               if isinstance(obj, CPUDispatcher)}
+    assert len(kernels) >= 20
+    assert not [name for name, k in kernels.items() if k.targetoptions.get("fastmath")]

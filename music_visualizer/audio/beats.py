@@ -1651,9 +1651,10 @@ def track_beats(spectra: Spectra) -> BeatResult:
     if not np.isfinite(spectra.mel).all() or float(spectra.mel.max()) <= 1e-10:
         return _empty()
     log_mel = _log_mel(spectra.mel, float(spectra.mel.max()))
-    if not (_has_onsets(spectra, log_mel) or _harmony_steps(spectra)
-            or _melody_steps(spectra, log_mel)):
-        return _empty()  # a steady tone, a glide, stationary noise
+    if not _has_onsets(spectra, log_mel):
+        change = _chroma_change(spectra.chroma, spectra.frame_rate)
+        if not (_harmony_steps(change) or _melody_steps(change, spectra, log_mel)):
+            return _empty()  # a steady tone, a glide, stationary noise
 
     # 2. Novelty; candidate metrical levels (None: no pulse)
     fr = spectra.frame_rate
@@ -1707,12 +1708,12 @@ _MIN_HARMONY_STEP = 0.2  # cosine distance of the chroma before and after a chor
 _STEP_OVER_MEDIAN = 3.0
 
 
-def _harmony_steps(spectra: Spectra) -> bool:
-    """Whether notes start without a loud attack: the harmony changes in steps (legato chords of
-    an organ, a choir, strings). Its strongest 1 % of changes reach a fifth of a full change
-    (noise: about 0.01; a steady tone or drone: 0) and stand well above its median (a glide
-    changes all the time: about 1.4 times its median)."""
-    change = _chroma_change(spectra.chroma, spectra.frame_rate)
+def _harmony_steps(change: np.ndarray) -> bool:
+    """Whether notes start without a loud attack: the harmony (``change``: the
+    :func:`_chroma_change` of the spectra) changes in steps (legato chords of an organ, a choir,
+    strings). Its strongest 1 % of changes reach a fifth of a full change (noise: about 0.01; a
+    steady tone or drone: 0) and stand well above its median (a glide changes all the time:
+    about 1.4 times its median)."""
     if len(change) == 0:
         return False
     top, median = np.percentile(change, [99.0, 50.0])
@@ -1724,13 +1725,13 @@ _MELODY_BANDS = 16  # the mel bands a lone instrument sounds in
 _MELODY_RISE_DB = 3.0  # its notes' starts in those bands (fife tunes: 3.8-4.5 dB; noise: 2.2-2.6)
 
 
-def _melody_steps(spectra: Spectra, log_mel: np.ndarray) -> bool:
+def _melody_steps(change: np.ndarray, spectra: Spectra, log_mel: np.ndarray) -> bool:
     """Whether a melody plays alone (a fife, a flute, a voice): its notes start in too few mel
     bands to lift the flux over all bands to 2 dB, but one pitch follows another (the strongest
     1 % of chroma changes are near full changes; noise: 0.01, a glide: 0.3) and the notes rise
     in the bands where the sound is (the loudest :data:`_MELODY_BANDS`, 99th percentile of their
-    mean flux: a glide 1.8 dB, noise up to 2.6 dB)."""
-    change = _chroma_change(spectra.chroma, spectra.frame_rate)
+    mean flux: a glide 1.8 dB, noise up to 2.6 dB). ``change``: the :func:`_chroma_change` of
+    the spectra."""
     if len(change) == 0 or float(np.percentile(change, 99.0)) < _MELODY_STEP:
         return False
     loud = np.argsort(spectra.mel.mean(axis=1))[-_MELODY_BANDS:]
