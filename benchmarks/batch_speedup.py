@@ -108,7 +108,9 @@ def measure(*, songs: int = 4, seconds: float = 60.0, fps: float = 12.0, size: i
         overrides = {"renderer": "preview", "width": size, "height": size, "fps": fps,
                      "seed": 1, "zoom": "0:(1.02)", "angle": "0:(0.5)"}
         load_before = _load()
-        ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
+        started = not ray.is_initialized()  # benchmarks/run.py may share its Ray
+        if started:
+            ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
         walls: dict[str, float] = {}
         used: dict[str, float] = {}
         try:
@@ -119,7 +121,8 @@ def measure(*, songs: int = 4, seconds: float = 60.0, fps: float = 12.0, size: i
                 walls["1_1cpu"], _, used["1_1cpu"] = _batch(paths, root / "one_1cpu", 1,
                                                             overrides, 1)
         finally:
-            ray.shutdown()
+            if started:
+                ray.shutdown()
     result = {"batch_speedup_2_workers": walls["1"] / walls["2"]}
     if one_cpu_each:
         result["batch_speedup_2_workers_1cpu_each"] = walls["1_1cpu"] / walls["2"]

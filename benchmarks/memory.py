@@ -14,12 +14,14 @@ Flat memory: the 190-second render should peak at most 10 % above the 60-second 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,21 +115,30 @@ def render_peak_rss(song: Path, out_dir: Path, *, cache_dir: Path, fps: float = 
     return {"peak_rss_mb": peak_mb, "wall_s": seconds, "frames": frames}
 
 
-def measure(seconds_list: list[float] = (60, 190), *, fps: float = 12, size: int = 512) -> dict:
-    """``peak_rss_mb_<N>s`` (and ``render_wall_s_<N>s``, ``frames_<N>s``) per song length."""
-    result: dict = {"fps": fps, "size": size}
+def measure(seconds_list: list[float] = (60, 190), *, fps: float = 12, size: int = 512,
+            concurrent: bool = False) -> dict:
+    """``peak_rss_mb_<N>s`` (and ``render_wall_s_<N>s``, ``frames_<N>s``) per song length.
+
+    ``concurrent``: the renders run side by side (each peak is still its own process's; the
+    wall times then include the other's load: ``--quick`` only)."""
+    result: dict = {"fps": fps, "size": size, "concurrent": concurrent}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        jobs = []
         for seconds in seconds_list:
             tag = f"{seconds:g}s"
             song = write_song(folder / f"song_{tag}.wav", seconds)
             cache = folder / f"cache_{tag}"
             cache.mkdir()
-            run = render_peak_rss(song, folder / f"out_{tag}", cache_dir=cache, fps=fps,
-                                  size=size)
-            result[f"peak_rss_mb_{tag}"] = run["peak_rss_mb"]
-            result[f"render_wall_s_{tag}"] = run["wall_s"]
-            result[f"frames_{tag}"] = run["frames"]
+            jobs.append((tag, functools.partial(render_peak_rss, song, folder / f"out_{tag}",
+                                                cache_dir=cache, fps=fps, size=size)))
+        with ThreadPoolExecutor(max_workers=len(jobs) if concurrent else 1) as pool:
+            runs = [(tag, pool.submit(job)) for tag, job in jobs]
+            for tag, future in runs:
+                run = future.result()
+                result[f"peak_rss_mb_{tag}"] = run["peak_rss_mb"]
+                result[f"render_wall_s_{tag}"] = run["wall_s"]
+                result[f"frames_{tag}"] = run["frames"]
     return result
 
 

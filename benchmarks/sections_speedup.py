@@ -28,6 +28,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 #: Seconds of the song rendered (at 8 fps) by default.
 SECONDS = 16.0
+#: The CPUs of the local Ray it starts (unless one is running already).
+CPUS = 2
 for _path in (str(HERE), str(HERE.parent)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
@@ -71,7 +73,7 @@ def measure(*, quick: bool, work: Path, song: Path, seconds: float | None = None
     walls, runs, used = {}, {}, {}
     started = not ray.is_initialized()
     if started:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+        ray.init(num_cpus=CPUS, include_dashboard=False, log_to_driver=False,
                  configure_logging=False)
     try:
         for workers in (1, 2):

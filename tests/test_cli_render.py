@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from music_visualizer.runs.video import probe_video
-from tests.conftest import run_cli, run_clis
+from tests.conftest import run_cli
 from tests.resume_check import kill_resume_compare
 
 pytestmark = pytest.mark.slow
@@ -59,34 +59,17 @@ def test_preview_render_writes_frames_settings_and_a_playable_mp4(song, tmp_path
     assert f"Video: {folder / f'{ts}.mp4'}" in result.stdout
 
 
-def test_diffusion_render_with_a_tiny_model_is_reproducible(song, tiny_model, tmp_path):
-    args = ("render", "--audio", song, "--model", tiny_model, "--fps", 4, "--duration", 1.5,
-            "--width", 64, "--height", 64, "--steps", 2, "--seed", 11, "--no-video",
-            "--prompt", "a red fox", "--prompt", "a blue whale --neg blurry")
-    runs = []  # the two runs side by side (two processes): their start-ups overlap
-    for result in run_clis(*([*args, "--output-dir", tmp_path / out] for out in ("a", "b")),
-                           timeout=600):
-        assert result.returncode == 0, result.stderr
-        runs.append(_run_info(result.stdout))
-    frames_a, frames_b = (_frames(*run) for run in runs)
-    assert len(frames_a) == len(frames_b) == 6
-    for pa, pb in zip(frames_a, frames_b, strict=True):
-        assert np.array_equal(np.asarray(Image.open(pa)), np.asarray(Image.open(pb)))
-    pixels = [np.asarray(Image.open(p), dtype=np.int16) for p in frames_a]
-    assert all(np.abs(x - y).mean() > 0.5 for x, y in itertools.pairwise(pixels))
-    record = json.loads((runs[0][0] / f"{runs[0][1]}_settings.json").read_text())
-    assert record["model"] == str(tiny_model)
-    assert record["plan"]["prompt_table"] == [["a red fox", ""], ["a blue whale", "blurry"]]
-    assert not list(runs[0][0].glob("*.mp4"))  # --no-video
-
-
 def _render_args(song: Path, model: Path) -> list[str]:
     return ["render", "--audio", str(song), "--model", str(model), "--fps", "20", "--duration",
             "2", "--width", "64", "--height", "64", "--steps", "2", "--seed", "5", "--zoom",
-            "0:(1.03)", "--angle", "0:(1)", "--no-video"]
+            "0:(1.03)", "--angle", "0:(1)", "--no-video", "--prompt", "a red fox",
+            "--prompt", "a blue whale --neg blurry"]
 
 
-def test_resume_after_kill_9_gives_identical_frames(song, tiny_model, tmp_path):
+def test_a_tiny_model_render_is_reproducible_and_resumes_after_kill_9_to_the_same_frames(
+        song, tiny_model, tmp_path):
+    """The same command in two processes (one run whole, one killed with SIGKILL and resumed)
+    gives the same frames: a diffusion render is reproducible, and a resume continues exactly."""
     check = kill_resume_compare(_render_args(song, tiny_model), tmp_path,
                                 until=lambda folder, ts: len(_frames(folder, ts)) >= 12)
     folder, ts, killed_root = check.folder, check.timestring, tmp_path / "killed"
@@ -94,6 +77,15 @@ def test_resume_after_kill_9_gives_identical_frames(song, tiny_model, tmp_path):
     assert "frames already done" in check.resumed.stdout
     assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
     assert len(list(folder.glob("*_settings.json"))) == 1  # same timestring, same file
+
+    # the whole run: the camera moves and the prompts are the ones given
+    whole_folder, whole_ts = check.whole
+    pixels = [np.asarray(Image.open(p), dtype=np.int16) for p in _frames(whole_folder, whole_ts)]
+    assert all(np.abs(x - y).mean() > 0.5 for x, y in itertools.pairwise(pixels))
+    record = json.loads((whole_folder / f"{whole_ts}_settings.json").read_text())
+    assert record["model"] == str(tiny_model)
+    assert record["plan"]["prompt_table"] == [["a red fox", ""], ["a blue whale", "blurry"]]
+    assert not list(whole_folder.glob("*.mp4"))  # --no-video
 
     # A resume that would change the frames is refused.
     refused = run_cli("render", "--audio", song, "--output-dir", killed_root, "--resume", ts,

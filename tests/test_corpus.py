@@ -15,6 +15,10 @@ import pytest
 
 from benchmarks.devset import corpus as cp
 
+# one worker reads every score once: the pieces (cached in the process) are read by the tests of
+# each piece and again by the tests over a whole split
+pytestmark = pytest.mark.xdist_group("corpus")
+
 SIGNATURE_METER = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (2, 2): 2, (6, 8): 2, (9, 8): 3,
                    (12, 8): 4}
 

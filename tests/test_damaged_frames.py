@@ -14,12 +14,21 @@ from music_visualizer.runs.job import RenderRequest, render
 from music_visualizer.runs.png import encode_png, png_damage
 from music_visualizer.runs.store import cadence_path, frame_path, scan_frames
 from music_visualizer.settings import Settings
+from music_visualizer.ui.cli import main
 from tests.conftest import run_cli
 
 N_FRAMES = 36
 CLI_RUN = ["--renderer", "preview", "--fps", "12", "--duration", "3", "--width", "96",
            "--height", "80", "--seed", "11", "--zoom", "0:(1.03)", "--angle", "0:(1.5)",
            "--no-video"]
+
+
+def _cli(capsys, *args: str | Path) -> tuple[int, str]:
+    """The CLI run in this process (as ``python -m music_visualizer ARGS``): exit code and
+    stdout. The reference run and one resume below run in real processes."""
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    return code, capsys.readouterr().out
 
 
 def _run_of(root: Path) -> tuple[Path, str]:
@@ -68,8 +77,8 @@ def _other_size(path: Path) -> None:
     (_garbage, 17, "not a PNG file"), (_appended, 30, "100 bytes after its end"),
     (_other_size, 5, "80x80 instead of 96x80"), (_truncate, 0, "truncated"),
 ])
-def test_resume_renders_again_from_a_damaged_frame(song, reference, tmp_path, damage, index,
-                                                   problem):
+def test_resume_renders_again_from_a_damaged_frame(song, reference, tmp_path, capsys, damage,
+                                                   index, problem):
     ref_root, expected = reference
     root = tmp_path / "out"
     shutil.copytree(ref_root, root)
@@ -78,19 +87,19 @@ def test_resume_renders_again_from_a_damaged_frame(song, reference, tmp_path, da
     later = frame_path(folder, ts, N_FRAMES - 1)
     later.write_bytes(later.read_bytes()[:50])  # a second damaged frame, later on
 
-    listed = run_cli("runs", "--audio", song, "--output-dir", root)
-    assert listed.returncode == 0, listed.stderr
+    code, listed = _cli(capsys, "runs", "--audio", song, "--output-dir", root)
+    assert code == 0
     assert (f"{ts}  {index}/{N_FRAMES} frames (resumable; frame {index} is damaged: "
-            f"{problem})") in listed.stdout
+            f"{problem})") in listed
 
-    resumed = run_cli("render", "--audio", song, "--output-dir", root, "--resume", ts,
-                      "--no-video")
-    assert resumed.returncode == 0, resumed.stderr
-    assert f"Frame {index} is damaged ({problem})" in resumed.stdout
-    assert f"{index} of {N_FRAMES} frames already done" in resumed.stdout
+    code, resumed = _cli(capsys, "render", "--audio", song, "--output-dir", root, "--resume", ts,
+                         "--no-video")
+    assert code == 0
+    assert f"Frame {index} is damaged ({problem})" in resumed
+    assert f"{index} of {N_FRAMES} frames already done" in resumed
     assert _frame_bytes(folder, ts) == expected
-    listed = run_cli("runs", "--audio", song, "--output-dir", root)
-    assert f"{ts}  {N_FRAMES}/{N_FRAMES} frames (complete)" in listed.stdout
+    _, listed = _cli(capsys, "runs", "--audio", song, "--output-dir", root)
+    assert f"{ts}  {N_FRAMES}/{N_FRAMES} frames (complete)" in listed
 
 
 def test_video_refuses_a_damaged_frame_naming_it(reference, tmp_path):
@@ -134,26 +143,27 @@ def _partial_cadence_run(song: Path, root: Path, frames: int) -> tuple[Path, str
 @pytest.mark.slow
 @pytest.mark.parametrize("index", [13, 12, 14])  # inside a block, its diffused frame, its end
 def test_resume_from_a_damaged_frame_inside_a_cadence_block(song, cadence_reference, tmp_path,
-                                                            index):
+                                                            capsys, index):
     folder, ts = _partial_cadence_run(song, tmp_path, 23)  # stopped mid-block too
     assert cadence_path(folder, ts, 12).is_file() and cadence_path(folder, ts, 9).is_file()
     _truncate(frame_path(folder, ts, index))
     assert scan_frames(folder, ts, N_FRAMES).damaged == index
-    resumed = run_cli("render", "--audio", song, "--output-dir", tmp_path, "--resume", ts,
-                      "--no-video")
-    assert resumed.returncode == 0, resumed.stderr
-    assert f"{index} of {N_FRAMES} frames already done" in resumed.stdout
+    code, resumed = _cli(capsys, "render", "--audio", song, "--output-dir", tmp_path, "--resume",
+                         ts, "--no-video")
+    assert code == 0
+    assert f"{index} of {N_FRAMES} frames already done" in resumed
     assert _frame_bytes(folder, ts) == cadence_reference
 
 
 @pytest.mark.slow
-def test_a_damaged_cadence_image_moves_the_resume_back(song, cadence_reference, tmp_path):
+def test_a_damaged_cadence_image_moves_the_resume_back(song, cadence_reference, tmp_path,
+                                                       capsys):
     folder, ts = _partial_cadence_run(song, tmp_path, 23)
     _truncate(cadence_path(folder, ts, 21))  # needed to continue after frame 22
-    resumed = run_cli("render", "--audio", song, "--output-dir", tmp_path, "--resume", ts,
-                      "--no-video")
-    assert resumed.returncode == 0, resumed.stderr
-    assert f"21 of {N_FRAMES} frames already done" in resumed.stdout
+    code, resumed = _cli(capsys, "render", "--audio", song, "--output-dir", tmp_path, "--resume",
+                         ts, "--no-video")
+    assert code == 0
+    assert f"21 of {N_FRAMES} frames already done" in resumed
     assert _frame_bytes(folder, ts) == cadence_reference
 
 
