@@ -104,6 +104,20 @@ def run_cli(*args: str | os.PathLike[str], timeout: float = 300,
                           cwd=ROOT, **kw)
 
 
+def run_main(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]
+             ) -> subprocess.CompletedProcess:
+    """``python -m music_visualizer ARGS`` run in this process (the CLI's ``main``), its output
+    taken from ``capsys``: for many quick checks of one kind, where a real process each would
+    cost seconds of imports (a real-process test covers each such flow too)."""
+    from music_visualizer.ui.cli import main
+
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(["music_visualizer", *map(str, args)], code, out.out,
+                                       out.err)
+
+
 def offline_env() -> dict[str, str]:
     """This process's environment for a child that must not reach the hub and must import this
     checkout."""

@@ -29,7 +29,8 @@ import soundfile as sf
 from tests.conftest import ROOT, click_song
 from tests.spotify_stub import SpotifyStub
 
-pytestmark = pytest.mark.slow
+# its module-scoped fixtures are built once: every test of this module on one xdist worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("app_browser")]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

@@ -15,7 +15,8 @@ import pytest
 from tests import test_app_browser as app_browser
 from tests.conftest import lyric_flac
 
-pytestmark = pytest.mark.slow
+# its module-scoped fixtures are built once: every test of this module on one xdist worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("app_browser_lyrics")]
 
 # the browser, the Spotify stub's environment, the plain song and the page of the app's browser
 # tests (the page opens this module's server)

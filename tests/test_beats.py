@@ -17,6 +17,9 @@ from music_visualizer.audio.beats import BeatResult, detect_onsets, track_beats
 from music_visualizer.audio.spectra import compute_spectra
 from tests.synth_music import GENRES, SynthSong, synth_song
 
+# its module-scoped fixtures are built once: every test of this module on one xdist worker
+pytestmark = pytest.mark.xdist_group("beats")
+
 SEED = 0
 BEAT_F_MIN = 0.95
 DOWNBEAT_F_MIN = 0.9

@@ -27,6 +27,9 @@ from tests.conftest import run_cli
 from tests.resume_check import same_bytes
 from tests.video_check import video_frames
 
+# its module-scoped fixtures are built once: every test of this module on one xdist worker
+pytestmark = pytest.mark.xdist_group("captions")
+
 LRC = ("[00:00.50]<00:00.50>HELLO <00:01.00>WORLD <00:01.50>AGAIN\n"
        "[00:02.00]\n"
        "[00:02.50]SECOND LINE HERE\n")

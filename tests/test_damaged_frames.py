@@ -14,8 +14,10 @@ from music_visualizer.runs.job import RenderRequest, render
 from music_visualizer.runs.png import encode_png, png_damage
 from music_visualizer.runs.store import cadence_path, frame_path, scan_frames
 from music_visualizer.settings import Settings
-from music_visualizer.ui.cli import main
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_main
+
+# its module-scoped fixtures are built once: every test of this module on one xdist worker
+pytestmark = pytest.mark.xdist_group("damaged_frames")
 
 N_FRAMES = 36
 CLI_RUN = ["--renderer", "preview", "--fps", "12", "--duration", "3", "--width", "96",
@@ -24,11 +26,10 @@ CLI_RUN = ["--renderer", "preview", "--fps", "12", "--duration", "3", "--width",
 
 
 def _cli(capsys, *args: str | Path) -> tuple[int, str]:
-    """The CLI run in this process (as ``python -m music_visualizer ARGS``): exit code and
-    stdout. The reference run and one resume below run in real processes."""
-    capsys.readouterr()
-    code = main([str(a) for a in args])
-    return code, capsys.readouterr().out
+    """Exit code and stdout of the CLI run in this process (the reference run, the video
+    refusal and one resume below run in real processes)."""
+    result = run_main(capsys, *args)
+    return result.returncode, result.stdout
 
 
 def _run_of(root: Path) -> tuple[Path, str]:

@@ -23,6 +23,9 @@ from tests.conftest import run_cli
 from tests.resume_check import kill_process_when, same_bytes, start_python
 from tests.video_check import frame_durations
 
+# its module-scoped fixtures are built once: every test of this module on one xdist worker
+pytestmark = pytest.mark.xdist_group("keep_frames")
+
 MOTION = dict(renderer="preview", width=64, height=48, fps=6, seed=4, zoom="0:(1.04)",
               angle="0:(3)", translation_x="0:(1.5)", diffusion_cadence=2)
 NONE = Settings(**MOTION, duration=3.0, keep_frames="none")  # 18 frames

@@ -14,9 +14,10 @@ import pytest
 from music_visualizer.errors import RunError
 from music_visualizer.runs.record import load_run_record
 from music_visualizer.runs.store import list_runs
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_main
 
-pytestmark = pytest.mark.slow
+# one worker: the module's run is rendered once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("record_validation")]
 
 N_FRAMES = 8  # 2 s at 4 fps
 KEPT = 5  # frames left on disk: a resume would render the rest
@@ -116,12 +117,13 @@ def _check_refused(result, *needles: str) -> None:
 
 @pytest.mark.parametrize("case", list(EDITS))
 def test_resume_refuses_an_edited_record_naming_the_field_and_keeps_every_file(
-        case, song, partial_run):
+        case, song, partial_run, capsys):
     root, folder, ts = partial_run
     edit, field = EDITS[case]
     _edit_record(folder, ts, edit)
     before = _snapshot(folder)
-    result = run_cli("render", "--audio", song, "--output-dir", root, "--resume", ts)
+    # in this process (the damaged-file and video refusals below run in real processes)
+    result = run_main(capsys, "render", "--audio", song, "--output-dir", root, "--resume", ts)
     _check_refused(result, f"Run {ts} cannot be used: ", field, "no frame was changed")
     assert _snapshot(folder) == before  # every frame (and the record) byte for byte
 

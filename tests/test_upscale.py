@@ -22,6 +22,9 @@ from music_visualizer.finishing.upscale import Upscaler, lanczos_resize, load_up
 from tests.conftest import ROOT
 from tests.upscale_models_check import HOW_TO, spandrel_python
 
+# its module-scoped fixtures are built once: every test of this module on one xdist worker
+pytestmark = pytest.mark.xdist_group("upscale")
+
 
 def _frames(b: int, h: int, w: int, seed: int = 0) -> torch.Tensor:
     return torch.rand(b, 3, h, w, generator=torch.Generator().manual_seed(seed))
