@@ -142,9 +142,11 @@ class KillCheck:
 
 def kill_resume_compare(args: Sequence[str | os.PathLike[str]], tmp_path: Path,
                         until: Callable[[Path, str], bool], *,
-                        resume_args: Sequence[str] = ("--no-video",)) -> KillCheck:
+                        resume_args: Sequence[str] = ("--no-video",),
+                        cli: Callable[..., subprocess.CompletedProcess] = run_cli) -> KillCheck:
     """Run ``render ARGS`` whole, run it again killed with SIGKILL when ``until`` says so, resume
-    it with ``render --audio ... --resume TS``, and assert every frame equals the whole run's.
+    it with ``render --audio ... --resume TS`` (through ``cli``: a real process by default), and
+    assert every frame equals the whole run's.
 
     The whole run and the run to kill are started together (two processes, separate output
     folders): their start-ups overlap; the comparison is the same."""
@@ -160,8 +162,8 @@ def kill_resume_compare(args: Sequence[str | os.PathLike[str]], tmp_path: Path,
     done = len(frame_files(folder, ts))
     assert done < len(expected), "the kill should land mid-run"
     audio = args[list(args).index("--audio") + 1]
-    resumed = run_cli("render", "--audio", audio, "--output-dir", killed, "--resume", ts,
-                      *resume_args)
+    resumed = cli("render", "--audio", audio, "--output-dir", killed, "--resume", ts,
+                  *resume_args)
     assert resumed.returncode == 0, resumed.stderr
     assert_same_frames(expected, frames(folder, ts), f"(killed after {done} frames)")
     return KillCheck(folder, ts, done, resumed, whole_run)

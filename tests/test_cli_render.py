@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from music_visualizer.runs.video import probe_video
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_main
 from tests.resume_check import kill_resume_compare
 
 pytestmark = pytest.mark.slow
@@ -67,11 +67,13 @@ def _render_args(song: Path, model: Path) -> list[str]:
 
 
 def test_a_tiny_model_render_is_reproducible_and_resumes_after_kill_9_to_the_same_frames(
-        song, tiny_model, tmp_path):
-    """The same command in two processes (one run whole, one killed with SIGKILL and resumed)
-    gives the same frames: a diffusion render is reproducible, and a resume continues exactly."""
+        song, tiny_model, tmp_path, capsys):
+    """The same command in two processes (one run whole, one killed with SIGKILL) gives the
+    same frames: a diffusion render is reproducible; the resume (the CLI in this process: the
+    preview's kill -9 test resumes in a real one) continues exactly."""
     check = kill_resume_compare(_render_args(song, tiny_model), tmp_path,
-                                until=lambda folder, ts: len(_frames(folder, ts)) >= 12)
+                                until=lambda folder, ts: len(_frames(folder, ts)) >= 12,
+                                cli=lambda *args: run_main(capsys, *args))
     folder, ts, killed_root = check.folder, check.timestring, tmp_path / "killed"
     assert 12 <= check.done < 40 and len(_frames(folder, ts)) == 40
     assert "frames already done" in check.resumed.stdout
