@@ -44,7 +44,7 @@ overhead, the Deforum-style loop, the preview, encoding and interpolation, still
 ``..._512``, and for ``tiny_fps_256``; a 10-second song for the analysis; memory renders of 6 s
 and 19 s songs at 2 fps and 64x64, side by side, still reported as ``..._60s``/``..._190s``;
 the Drive use of a 4 s song at 128x128; upscaling from 128 px, the compact model only, at
-32 px) so the whole run takes about two minutes (most of it starting processes and Ray, which
+32 px) so the whole run takes about 1.5 minutes (most of it starting processes and Ray, which
 is started once for the batch and sections figures on a 2-CPU machine); its figures only show
 that the benchmark works. Run it with ``nice`` on a shared machine.
 """
@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--quick", action="store_true",
-                        help="shrink everything (about 2 minutes); the figures only show it works")
+                        help="shrink everything (about 1.5 minutes); figures only show it works")
     args = parser.parse_args(argv)
     report = run(quick=args.quick)
     bad = [k for k in KEYS if not (math.isfinite(report[k]) and report[k] > 0)]
