@@ -178,6 +178,7 @@ def test_the_readme_development_tree_names_every_package_and_module():
 
 
 _STARTS_RAY = re.compile(r"import ray\b|\"render-batch\"|\"--parallel\"|run_tasks\(")
+_RAY_GROUP = re.compile(r'^pytestmark = .*pytest\.mark\.xdist_group\("ray"\)', re.M)
 
 
 def test_every_test_module_that_starts_ray_shares_the_ray_worker():
@@ -189,4 +190,4 @@ def test_every_test_module_that_starts_ray_shares_the_ray_worker():
                 if p.name != Path(__file__).name and _STARTS_RAY.search(p.read_text())]
     assert len(starting) >= 2  # test_scale, test_parallel_sections at least
     for path in starting:
-        assert 'pytestmark = pytest.mark.xdist_group("ray")' in path.read_text(), path.name
+        assert _RAY_GROUP.search(path.read_text()), path.name

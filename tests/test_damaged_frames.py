@@ -25,13 +25,6 @@ CLI_RUN = ["--renderer", "preview", "--fps", "12", "--duration", "3", "--width",
            "--no-video"]
 
 
-def _cli(capsys, *args: str | Path) -> tuple[int, str]:
-    """Exit code and stdout of the CLI run in this process (the reference run, the video
-    refusal and one resume below run in real processes)."""
-    result = run_main(capsys, *args)
-    return result.returncode, result.stdout
-
-
 def _run_of(root: Path) -> tuple[Path, str]:
     record = next(root.rglob("*_settings.json"))
     return record.parent, record.name[:14]
@@ -88,19 +81,21 @@ def test_resume_renders_again_from_a_damaged_frame(song, reference, tmp_path, ca
     later = frame_path(folder, ts, N_FRAMES - 1)
     later.write_bytes(later.read_bytes()[:50])  # a second damaged frame, later on
 
-    code, listed = _cli(capsys, "runs", "--audio", song, "--output-dir", root)
-    assert code == 0
+    # the CLI in this process (the reference run, the video refusal and the finished cadence
+    # run's resume are real processes)
+    listed = run_main(capsys, "runs", "--audio", song, "--output-dir", root)
+    assert listed.returncode == 0, listed.stderr
     assert (f"{ts}  {index}/{N_FRAMES} frames (resumable; frame {index} is damaged: "
-            f"{problem})") in listed
+            f"{problem})") in listed.stdout
 
-    code, resumed = _cli(capsys, "render", "--audio", song, "--output-dir", root, "--resume", ts,
-                         "--no-video")
-    assert code == 0
-    assert f"Frame {index} is damaged ({problem})" in resumed
-    assert f"{index} of {N_FRAMES} frames already done" in resumed
+    resumed = run_main(capsys, "render", "--audio", song, "--output-dir", root, "--resume", ts,
+                       "--no-video")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"Frame {index} is damaged ({problem})" in resumed.stdout
+    assert f"{index} of {N_FRAMES} frames already done" in resumed.stdout
     assert _frame_bytes(folder, ts) == expected
-    _, listed = _cli(capsys, "runs", "--audio", song, "--output-dir", root)
-    assert f"{ts}  {N_FRAMES}/{N_FRAMES} frames (complete)" in listed
+    listed = run_main(capsys, "runs", "--audio", song, "--output-dir", root)
+    assert f"{ts}  {N_FRAMES}/{N_FRAMES} frames (complete)" in listed.stdout
 
 
 def test_video_refuses_a_damaged_frame_naming_it(reference, tmp_path):
@@ -149,10 +144,10 @@ def test_resume_from_a_damaged_frame_inside_a_cadence_block(song, cadence_refere
     assert cadence_path(folder, ts, 12).is_file() and cadence_path(folder, ts, 9).is_file()
     _truncate(frame_path(folder, ts, index))
     assert scan_frames(folder, ts, N_FRAMES).damaged == index
-    code, resumed = _cli(capsys, "render", "--audio", song, "--output-dir", tmp_path, "--resume",
-                         ts, "--no-video")
-    assert code == 0
-    assert f"{index} of {N_FRAMES} frames already done" in resumed
+    resumed = run_main(capsys, "render", "--audio", song, "--output-dir", tmp_path, "--resume",
+                       ts, "--no-video")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{index} of {N_FRAMES} frames already done" in resumed.stdout
     assert _frame_bytes(folder, ts) == cadence_reference
 
 
@@ -161,10 +156,10 @@ def test_a_damaged_cadence_image_moves_the_resume_back(song, cadence_reference, 
                                                        capsys):
     folder, ts = _partial_cadence_run(song, tmp_path, 23)
     _truncate(cadence_path(folder, ts, 21))  # needed to continue after frame 22
-    code, resumed = _cli(capsys, "render", "--audio", song, "--output-dir", tmp_path, "--resume",
-                         ts, "--no-video")
-    assert code == 0
-    assert f"21 of {N_FRAMES} frames already done" in resumed
+    resumed = run_main(capsys, "render", "--audio", song, "--output-dir", tmp_path, "--resume",
+                       ts, "--no-video")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"21 of {N_FRAMES} frames already done" in resumed.stdout
     assert _frame_bytes(folder, ts) == cadence_reference
 
 
