@@ -80,7 +80,7 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = json.loads(out.read_text())
     keys = ("frame_overhead_ms_512", "frame_overhead_ms_512_loop_only",
-            "analysis_s_3min", "encode_fps_512", "preview_ms_per_frame_512",
+            "analysis_s_3min", "analysis_cold_cpu_s", "encode_fps_512", "preview_ms_per_frame_512",
             "deforum_baseline_ms_per_frame_512", "preview_speedup_vs_deforum", "tiny_fps_256",
             "peak_rss_mb_60s", "peak_rss_mb_190s", "drive_mb_60s_all", "drive_mb_60s_none",
             "drive_mb_per_min_all", "drive_mb_per_min_none", "drive_none_vs_all",
@@ -100,7 +100,8 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     # the table: a header and one row per figure, with the targets and verdicts
     assert "measure" in proc.stdout and "target" in proc.stdout
     for label in ("frame overhead 512x512", "Deforum-style loop", "preview renderer",
-                  "MP4 encoding", "analysis of a 3-min song", "tiny SD 256x256",
+                  "MP4 encoding", "analysis of a 3-min song", "analyze CLI, new process",
+                  "tiny SD 256x256",
                   "peak RSS, render of a 60 s song", "peak RSS, render of a 190 s song",
                   "Drive use per minute of video, all", "Drive use, none / all"):
         assert label in proc.stdout, label

@@ -66,6 +66,7 @@ import numpy as np
 
 from .downbeats import find_downbeats, pattern_similarity
 from .downbeats import peak_window as _peak_window  # the beat-level code's name for it
+from .dsp import fft_frequencies, find_peaks, spectrum_stft
 from .spectra import Spectra, sample_windows
 
 __all__ = ["BeatResult", "detect_onsets", "track_beats"]
@@ -475,14 +476,12 @@ def _attack_noise(spectra: Spectra) -> float:
 def _hf_band_blocks(y: np.ndarray, sr: int, hop: int, frames: int = 2048):
     """The power of the 2-10 kHz bins of a ``_NOISE_FFT``-point STFT of ``y`` (hop ``hop``, no
     padding: frame k starts at sample k * hop), ``frames`` frames (columns) at a time."""
-    from scipy.signal import stft
-
     total = (len(y) - _NOISE_FFT) // hop + 1
+    freqs = fft_frequencies(sr, _NOISE_FFT)
     for k0 in range(0, max(total, 0), frames):
         k1 = min(k0 + frames, total)
         segment = np.asarray(y[k0 * hop:(k1 - 1) * hop + _NOISE_FFT], dtype=np.float32)
-        freqs, _, z = stft(segment, fs=sr, nperseg=_NOISE_FFT, noverlap=_NOISE_FFT - hop,
-                           boundary=None, padded=False)
+        z = spectrum_stft(segment, _NOISE_FFT, hop)
         yield np.abs(z[(freqs >= 2000.0) & (freqs < 10000.0)]) ** 2
 
 
@@ -1800,15 +1799,13 @@ def _onset_peaks(env: np.ndarray, frame_rate: float, rise: float = 0.3) -> np.nd
     """Frames of the peaks of an onset envelope that stand out from a local median (by
     ``rise`` times its 95th percentile), at least 50 ms apart: the notes and hits."""
     from scipy.ndimage import median_filter
-    from scipy.signal import find_peaks
 
     env = np.asarray(env, dtype=np.float64)
     if len(env) < 3:
         return np.zeros(0, dtype=np.int64)
     baseline = median_filter(env, size=round(0.5 * frame_rate) | 1, mode="nearest")
     threshold = baseline + rise * float(np.percentile(env, 95))
-    peaks, _ = find_peaks(env, height=threshold, distance=max(round(0.05 * frame_rate), 1))
-    return peaks
+    return find_peaks(env, threshold, max(round(0.05 * frame_rate), 1))
 
 
 def _notes_per_beat(peaks: np.ndarray, beats: np.ndarray) -> float:

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .dsp import frame_rms, hann_window, mel_frequencies
 from .spectra import BASS_MAX_HZ
 
 if TYPE_CHECKING:
@@ -119,12 +120,9 @@ def feature_curves(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray
         ``chroma`` is ``(12, n_frames)``. See the module docstring for units.
     """
     del beats, downbeats, sections  # see the docstring
-    import librosa
-    import scipy.signal
-
     n = spectra.n_frames
     sr, n_fft = spectra.sr, spectra.n_fft
-    window = scipy.signal.get_window("hann", n_fft, fftbins=True)
+    window = hann_window(n_fft)
     # one-sided power -> mean square of the signal (Parseval, corrected for the Hann window)
     to_ms = 2.0 / (n_fft * float(np.sum(window**2)))
     power = spectra.band_power  # (4, n): total, bass, mid, high
@@ -138,7 +136,7 @@ def feature_curves(spectra: Spectra, *, beats: np.ndarray, downbeats: np.ndarray
     # mel power -> linear power: a slaney mel filter is a unit triangle times 2 / its width, so
     # weighting band m by width_m / 2 makes the triangles add up to 1 across the spectrum
     n_mels = spectra.mel.shape[0]
-    edges = librosa.mel_frequencies(n_mels=n_mels + 2, fmin=0.0, fmax=sr / 2.0)
+    edges = mel_frequencies(n_mels + 2, fmin=0.0, fmax=sr / 2.0)
     centres = edges[1:-1]
     mel_weight = (edges[2:] - edges[:-2]) / 2.0
     low = centres < BASS_MAX_HZ
@@ -185,14 +183,12 @@ def _fit(x: np.ndarray, n: int) -> np.ndarray:
 
 def _stem_rms(signal: np.ndarray, *, n_fft: int, hop: int, n: int) -> np.ndarray:
     """RMS of a stem over centred ``n_fft`` frames, on the analysis grid."""
-    import librosa
-
     y = np.asarray(signal, dtype=np.float32)
     if y.ndim > 1:  # (channels, samples) -> mono
         y = y.mean(axis=0)
     if len(y) < n_fft:
         y = np.pad(y, (0, n_fft - len(y)))
-    rms = librosa.feature.rms(y=y, frame_length=n_fft, hop_length=hop, center=True)[0]
+    rms = frame_rms(y, n_fft, hop)
     return _fit(rms.astype(np.float64), n)
 
 

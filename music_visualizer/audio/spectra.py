@@ -26,6 +26,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dsp import (
+    chroma_filterbank,
+    fft_frequencies,
+    hpss,
+    mel_filterbank,
+    mel_frequencies,
+    power_to_db,
+    stft_magnitude,
+)
+
 __all__ = ["BASS_MAX_HZ", "BLOCK_FRAMES", "HIGH_MIN_HZ", "HOP_LENGTH", "N_FFT", "N_MELS", "SR",
            "Spectra", "SpectraBuilder", "compute_spectra", "sample_windows"]
 
@@ -112,9 +122,7 @@ class Spectra:
         return np.arange(self.n_frames) * self.hop_length / self.sr
 
     def mel_frequencies(self) -> np.ndarray:
-        import librosa
-
-        return librosa.mel_frequencies(n_mels=self.mel.shape[0] + 2, fmax=self.sr / 2)[1:-1]
+        return mel_frequencies(self.mel.shape[0] + 2, fmax=self.sr / 2)[1:-1]
 
 
 class SpectraBuilder:
@@ -130,16 +138,14 @@ class SpectraBuilder:
     def __init__(self, sr: int = SR, *, hop_length: int = HOP_LENGTH, n_fft: int = N_FFT,
                  n_mels: int = N_MELS, block_frames: int = BLOCK_FRAMES,
                  expected_samples: int | None = None) -> None:
-        import librosa
-
         if block_frames <= _HPSS_CONTEXT:
             raise ValueError(f"block_frames must be over {_HPSS_CONTEXT}, got {block_frames}")
         self.sr, self.hop, self.n_fft = int(sr), int(hop_length), int(n_fft)
         self.block = int(block_frames)
-        self._mel_basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)
+        self._mel_basis = mel_filterbank(sr, n_fft, n_mels)
         self._mel_norm = np.maximum(self._mel_basis.sum(axis=0)[:, None], 1e-12)
-        self._chroma_fb = librosa.filters.chroma(sr=sr, n_fft=n_fft, tuning=0.0, n_chroma=12)
-        freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
+        self._chroma_fb = chroma_filterbank(sr, n_fft, 12)
+        freqs = fft_frequencies(sr, n_fft)
         weight = np.ones(len(freqs))
         weight[0] = weight[-1] = 0.5
         self._bands = np.stack([
@@ -150,7 +156,7 @@ class SpectraBuilder:
         self._moments = np.stack([freqs, np.ones_like(freqs)]).astype(np.float32)
         self._treble = (freqs >= BASS_MAX_HZ) & (freqs <= HIGH_MIN_HZ)
         self._treble_fb = self._chroma_fb[:, self._treble]
-        mel_f = librosa.mel_frequencies(n_mels=n_mels + 2, fmax=sr / 2)[1:-1]
+        mel_f = mel_frequencies(n_mels + 2, fmax=sr / 2)[1:-1]
         self._treble_band = np.clip(np.searchsorted(mel_f, freqs[self._treble]), 0, n_mels - 1)
         # samples in padded coordinates (n_fft // 2 zeros before the signal, as librosa's
         # centred STFT): self._buf holds [self._buf_start, self._buf_start + len(self._buf))
@@ -233,17 +239,13 @@ class SpectraBuilder:
 
     def _step(self, f1: int) -> None:
         """Compute frames ``self._done .. f1 - 1``."""
-        import librosa
-
         f0, hop, n_fft = self._done, self.hop, self.n_fft
         buf = self._segment((f1 - 1) * hop + n_fft)
         segment = buf[f0 * hop - self._buf_start: (f1 - 1) * hop + n_fft - self._buf_start]
-        stft = librosa.stft(segment, n_fft=n_fft, hop_length=hop, center=False)
-        mag = np.abs(stft).astype(np.float32, copy=False)
-        del stft
+        mag = stft_magnitude(segment, n_fft, hop)
         power = mag**2
         parts = self._parts
-        # power is frame-major (librosa's STFT is Fortran-ordered): (frames, bins) @ (bins, k)
+        # power is frame-major (the STFT is Fortran-ordered): (frames, bins) @ (bins, k)
         # is the fast product here, and its values equal basis @ power
         parts["mel"].append(_frame_product(power.T, self._mel_basis.T, f0).T)
         parts["band_power"].append(_frame_product(power.T, self._bands.T, f0).T)
@@ -262,8 +264,6 @@ class SpectraBuilder:
 
     def _split_pending(self, *, final: bool) -> None:
         """HPSS and chroma of each pending block whose right context has been computed."""
-        import librosa
-
         mel, ctx = self._parts["mel"], _HPSS_CONTEXT
         while self._pending:
             f0, power = self._pending[0]
@@ -271,8 +271,7 @@ class SpectraBuilder:
             if not final and f1 + ctx > self._done:
                 break
             lo, hi = max(f0 - ctx, 0), min(f1 + ctx, self._done)
-            harmonic, percussive = librosa.decompose.hpss(mel.view(lo, hi),
-                                                          kernel_size=_HPSS_KERNEL, margin=1.0)
+            harmonic, percussive = hpss(mel.view(lo, hi), _HPSS_KERNEL, margin=1.0)
             inner = slice(f0 - lo, f1 - lo)
             self._parts["mel_harmonic"].append(harmonic[:, inner])
             self._parts["mel_percussive"].append(percussive[:, inner])
@@ -357,14 +356,12 @@ class _Columns:
 
 def _onset_envelope(mel: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
     """librosa's ``onset_strength(S=power_to_db(mel, ref=np.max))``, computed in blocks."""
-    import librosa
-
     n = mel.shape[1]
     ref = np.max(mel)
     step = BLOCK_FRAMES
 
     def db(a: int, b: int) -> np.ndarray:
-        return librosa.power_to_db(mel[:, a:b], ref=ref, top_db=None)
+        return power_to_db(mel[:, a:b], ref=ref)
 
     floor = np.float32(-_TOP_DB)  # the top is 0 dB: ref is the mel's maximum
     lag_pad = 1 + n_fft // (2 * hop)  # lag 1, centred frames
