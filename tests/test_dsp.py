@@ -1,5 +1,6 @@
-"""The analysis's own signal-processing steps give librosa's and scipy.signal's numbers, to the
-bit, and analysing a song loads neither library (nor scikit-learn, through librosa.decompose)."""
+"""The analysis's own signal-processing steps (and the lyrics alignment's) give librosa's and
+scipy.signal's numbers, to the bit, and analysing a song loads neither library (nor
+scikit-learn, through librosa.decompose)."""
 
 import subprocess
 import sys
@@ -55,6 +56,9 @@ def test_frequencies_and_filter_banks_are_librosas(sr, n_fft, n_mels):
           librosa.mel_frequencies(n_mels=n_mels, fmin=30.0, fmax=8000.0))
     _same(dsp.mel_filterbank(sr, n_fft, n_mels), librosa.filters.mel(sr=sr, n_fft=n_fft,
                                                                     n_mels=n_mels))
+    _same(dsp.mel_filterbank(sr, n_fft, n_mels, 30.0, 11000.0, normalise=False),  # beat_this's
+          librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=30.0, fmax=11000.0,
+                              norm=None))
     _same(dsp.chroma_filterbank(sr, n_fft), librosa.filters.chroma(sr=sr, n_fft=n_fft,
                                                                    tuning=0.0, n_chroma=12))
 
@@ -70,6 +74,17 @@ def test_the_stft_is_librosas_in_values_and_memory_order(name):
     assert ours.flags.f_contiguous == theirs.flags.f_contiguous  # the products downstream
     with pytest.raises(ValueError, match="longer than"):
         dsp.stft_magnitude(y[:100], 2048, 512)
+
+
+@pytest.mark.filterwarnings("ignore:n_fft=512 is too large")  # librosa's, on the short clips
+@pytest.mark.parametrize("length", [5, 300, 511, 512, 16000])
+def test_the_centred_stft_is_librosas_also_for_clips_shorter_than_its_window(length):
+    import librosa
+
+    y = SIGNALS["song"][:length]  # the lyrics' alignment: 512 points, hop 160, centred
+    ours = dsp.stft_magnitude(y, 512, 160, center=True)
+    theirs = np.abs(librosa.stft(y, n_fft=512, hop_length=160))
+    _same(ours, theirs)
 
 
 @pytest.mark.parametrize("name", ["song", "noise", "short"])
@@ -109,17 +124,19 @@ def test_frame_rms_is_librosas(name):
           librosa.feature.rms(y=y, frame_length=2048, hop_length=512, center=True)[0])
 
 
-def test_find_peaks_is_scipys_on_plateaus_ties_and_distances():
+def test_find_peaks_is_scipys_on_plateaus_ties_distances_and_prominences():
     from scipy.signal import find_peaks
 
     rng = np.random.default_rng(3)
-    for _ in range(400):  # small integers: many plateaus and equal heights
+    for _ in range(600):  # small integers: many plateaus and equal heights
         x = rng.integers(0, 5, size=int(rng.integers(0, 60))).astype(np.float64)
         height = rng.random(len(x)) * 3 if rng.random() < 0.5 else float(rng.random() * 3)
         distance = int(rng.integers(1, 7))
-        theirs = find_peaks(x, height=height, distance=distance)[0] if len(x) else np.zeros(0)
-        ours = dsp.find_peaks(x, height, distance)
-        assert np.array_equal(ours, theirs), (x, height, distance, ours, theirs)
+        prominence = float(rng.random() * 4) if rng.random() < 0.5 else None
+        theirs = (find_peaks(x, height=height, distance=distance, prominence=prominence)[0]
+                  if len(x) else np.zeros(0))
+        ours = dsp.find_peaks(x, height, distance, prominence=prominence)
+        assert np.array_equal(ours, theirs), (x, height, distance, prominence, ours, theirs)
 
 
 def test_analysing_a_song_loads_neither_librosa_nor_scipy_signal_nor_scikit_learn(tmp_path):
@@ -137,3 +154,14 @@ def test_analysing_a_song_loads_neither_librosa_nor_scipy_signal_nor_scikit_lear
                          env=env, timeout=300)
     assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout + out.stderr
     assert (tmp_path / "a.json").stat().st_size > 0
+
+
+def test_no_module_of_the_package_imports_librosa_scipy_signal_or_scikit_learn():
+    import re
+
+    pattern = re.compile(r"^\s*(import|from)\s+(librosa|scipy\.signal|sklearn)\b|"
+                         r"^\s*from\s+scipy\s+import\s+.*\bsignal\b", re.MULTILINE)
+    found = [f"{path.relative_to(ROOT)}: {m.group(0).strip()}"
+             for path in sorted((ROOT / "music_visualizer").rglob("*.py"))
+             for m in pattern.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []

@@ -1,8 +1,8 @@
-"""The signal-processing steps of the analysis, in numpy, ``scipy.fft`` and ``scipy.ndimage``.
+"""The signal-processing steps of the analysis (and of the lyrics alignment and the beat_this
+adapter), in numpy, ``scipy.fft`` and ``scipy.ndimage``.
 
 - :func:`hann_window`        periodic Hann window (as ``scipy.signal.get_window("hann", n)``)
-- :func:`stft_magnitude`     ``|STFT|`` without centring (as ``np.abs(librosa.stft(...,
-                             center=False))``)
+- :func:`stft_magnitude`     ``|STFT|`` (as ``np.abs(librosa.stft(...))``, centred or not)
 - :func:`spectrum_stft`      STFT scaled as a spectrum (as ``scipy.signal.stft(...,
                              boundary=None, padded=False)``)
 - :func:`fft_frequencies`, :func:`mel_frequencies`, :func:`mel_filterbank`,
@@ -11,13 +11,15 @@
 - :func:`hpss`               harmonic/percussive split by median filtering, soft masks (as
                              ``librosa.decompose.hpss``)
 - :func:`frame_rms`          centred RMS per frame (as ``librosa.feature.rms``)
-- :func:`find_peaks`         peaks by height and distance (as ``scipy.signal.find_peaks``)
+- :func:`find_peaks`         peaks by height, distance and prominence (as
+                             ``scipy.signal.find_peaks``)
 
 Each gives the same numbers as the call it names, to the last bit on the analysis's inputs
 (``tests/test_dsp.py`` compares them). What it saves is the import: librosa (its numba
 ufuncs are compiled on import), ``scipy.signal`` and, through ``librosa.decompose``,
-scikit-learn and pandas cost ~5 s of CPU in every process that analyses a song (the CLI, a
-render, a Ray worker), longer than the analysis of a 3-minute song itself.
+scikit-learn and pandas cost ~4 s of CPU in every process that analyses a song (the CLI, a
+render, a Ray worker), longer than the analysis of a 3-minute song itself. No code path of the
+package imports librosa any more; the tests and the benchmark's plain-librosa baseline do.
 """
 
 from __future__ import annotations
@@ -49,12 +51,15 @@ def _frames(y: np.ndarray, length: int, hop: int) -> np.ndarray:
     return np.lib.stride_tricks.sliding_window_view(y, length)[::hop].T
 
 
-def stft_magnitude(y: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
+def stft_magnitude(y: np.ndarray, n_fft: int, hop: int, *, center: bool = False) -> np.ndarray:
     """``|STFT|`` (float32, ``(1 + n_fft // 2, frames)``) of float32 ``y``, Hann window, frame
-    ``k`` starting at sample ``k * hop`` (no padding)."""
+    ``k`` starting at sample ``k * hop`` (no padding), or centred there (``center``: zeros
+    outside ``y``)."""
     import scipy.fft
 
     y = np.asarray(y, dtype=np.float32)
+    if center:
+        y = np.pad(y, (n_fft // 2, n_fft // 2))
     if len(y) < n_fft:
         raise ValueError(f"n_fft={n_fft} is longer than the {len(y)} samples")
     frames = _frames(y, n_fft, hop)
@@ -112,18 +117,22 @@ def mel_frequencies(n_mels: int, fmin: float = 0.0, fmax: float = 11025.0) -> np
     return _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels))
 
 
-def mel_filterbank(sr: float, n_fft: int, n_mels: int) -> np.ndarray:
-    """Slaney-normalised triangular mel filters, float32 ``(n_mels, 1 + n_fft // 2)``, from 0 Hz
-    to ``sr / 2``."""
+def mel_filterbank(sr: float, n_fft: int, n_mels: int, fmin: float = 0.0,
+                   fmax: float | None = None, *, normalise: bool = True) -> np.ndarray:
+    """Triangular mel filters (Slaney scale), float32 ``(n_mels, 1 + n_fft // 2)``, from
+    ``fmin`` to ``fmax`` (default ``sr / 2``); ``normalise``: each scaled by 2 / its width in Hz
+    (Slaney's constant energy per band), else peaks of 1."""
     weights = np.zeros((n_mels, 1 + n_fft // 2), dtype=np.float32)
-    mel_f = mel_frequencies(n_mels + 2, fmin=0.0, fmax=float(sr) / 2)
+    mel_f = mel_frequencies(n_mels + 2, fmin=fmin,
+                            fmax=float(sr) / 2 if fmax is None else fmax)
     fdiff = np.diff(mel_f)
     ramps = np.subtract.outer(mel_f, fft_frequencies(sr, n_fft))
     for i in range(n_mels):
         lower = -ramps[i] / fdiff[i]
         upper = ramps[i + 2] / fdiff[i + 1]
         weights[i] = np.maximum(0, np.minimum(lower, upper))
-    weights *= (2.0 / (mel_f[2:n_mels + 2] - mel_f[:n_mels]))[:, None]
+    if normalise:
+        weights *= (2.0 / (mel_f[2:n_mels + 2] - mel_f[:n_mels]))[:, None]
     return weights
 
 
@@ -201,10 +210,28 @@ def frame_rms(y: np.ndarray, frame_length: int, hop: int) -> np.ndarray:
     return np.sqrt(np.mean(np.square(frames, dtype=np.float32), axis=0))
 
 
-def find_peaks(x: np.ndarray, height: np.ndarray | float, distance: int) -> np.ndarray:
+def find_peaks(x: np.ndarray, height: np.ndarray | float, distance: int,
+               prominence: float | None = None) -> np.ndarray:
     """Indices of the local maxima of ``x`` (a plateau counts once, at its middle, rounded
     down) at least ``height`` high, the lower of two closer than ``distance`` samples dropped
-    (highest first)."""
+    (highest first); then, with ``prominence``, those that rise at least that much above the
+    higher of the lowest points between them and a higher sample on either side (or the end)."""
+    peaks = _peaks_by_distance(x, height, distance)
+    if prominence is None or not len(peaks):
+        return peaks
+    x = np.asarray(x, dtype=np.float64)
+    rise = np.empty(len(peaks))
+    for n, p in enumerate(peaks):
+        higher = np.flatnonzero(x[:p] > x[p])
+        left = x[higher[-1] + 1 if len(higher) else 0: p + 1].min()
+        higher = np.flatnonzero(x[p + 1:] > x[p])
+        right = x[p: p + 1 + higher[0] if len(higher) else len(x)].min()
+        rise[n] = x[p] - max(left, right)
+    return peaks[rise >= prominence]
+
+
+def _peaks_by_distance(x: np.ndarray, height: np.ndarray | float, distance: int) -> np.ndarray:
+    """:func:`find_peaks` without the prominence."""
     x = np.asarray(x, dtype=np.float64)
     if len(x) < 3:
         return np.zeros(0, dtype=np.intp)

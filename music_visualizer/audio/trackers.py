@@ -188,8 +188,9 @@ def beat_this_spectrogram(y: np.ndarray, sr: int) -> Any:
     (50 frames/s), magnitude, 128 Slaney-scale mel bands 30 Hz-11 kHz (unnormalised
     triangles), then ``log(1 + 1000 x)``.
     """
-    import librosa
     import torch
+
+    from .dsp import mel_filterbank
 
     y = np.asarray(y, dtype=np.float32)
     if sr != _SR:
@@ -201,8 +202,7 @@ def beat_this_spectrogram(y: np.ndarray, sr: int) -> Any:
         signal = torch.nn.functional.pad(signal, (0, _N_FFT // 2 + 1 - len(signal)))
     stft = torch.stft(signal, _N_FFT, hop_length=_HOP, window=torch.hann_window(_N_FFT),
                       center=True, pad_mode="reflect", normalized=True, return_complex=True)
-    fb = librosa.filters.mel(sr=_SR, n_fft=_N_FFT, n_mels=_N_MELS, fmin=_F_MIN, fmax=_F_MAX,
-                             htk=False, norm=None)
+    fb = mel_filterbank(_SR, _N_FFT, _N_MELS, _F_MIN, _F_MAX, normalise=False)
     mel = torch.from_numpy(fb.astype(np.float32)) @ stft.abs()
     return torch.log1p(1000.0 * mel).T.contiguous()
 

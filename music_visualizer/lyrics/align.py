@@ -187,9 +187,10 @@ def vocal_activity(y: np.ndarray, sr: int, *,
     (:func:`_foreground`), then the percussive part (HPSS), then sustained tones (a running low
     percentile per frequency, the second before and after). Works on a mix and on a vocals
     stem."""
-    import librosa
     import soxr
     from scipy.ndimage import percentile_filter, uniform_filter1d
+
+    from ..audio.dsp import fft_frequencies, hpss, stft_magnitude
 
     mono = np.asarray(y, dtype=np.float32)
     if mono.ndim > 1:
@@ -197,11 +198,11 @@ def vocal_activity(y: np.ndarray, sr: int, *,
     if sr != ALIGN_SR:
         mono = soxr.resample(mono, sr, ALIGN_SR)
     hop = int(ALIGN_SR * HOP_SECONDS)
-    spec = np.abs(librosa.stft(mono, n_fft=512, hop_length=hop)).astype(np.float32)
+    spec = stft_magnitude(mono, 512, hop, center=True)
     if mix:
         spec = _foreground(spec)
-    harmonic, _ = librosa.decompose.hpss(spec, kernel_size=(17, 31), margin=(2.0, 1.0))
-    freqs = librosa.fft_frequencies(sr=ALIGN_SR, n_fft=512)
+    harmonic, _ = hpss(spec, (17, 31), margin=(2.0, 1.0))
+    freqs = fft_frequencies(ALIGN_SR, 512)
     band = (freqs >= 250) & (freqs <= 3500)
     db = 20 * np.log10(harmonic[band] + 1e-6)
     db = np.maximum(db, db.max() - 80)
@@ -243,11 +244,11 @@ def _foreground(spec: np.ndarray, *, k: int = 12, block: int = 500) -> np.ndarra
 def _nuclei(times: np.ndarray, env: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Syllable nuclei: times, strengths (0..1) and onsets (where the rise before each
     starts) of the envelope's prominent peaks."""
-    from scipy.signal import find_peaks
+    from ..audio.dsp import find_peaks
 
     top = float(np.percentile(env, 99)) or 1.0
-    peaks, _ = find_peaks(env, distance=max(int(0.1 / HOP_SECONDS), 1),
-                          prominence=_PROMINENCE * top, height=_HEIGHT * top)
+    peaks = find_peaks(env, _HEIGHT * top, max(int(0.1 / HOP_SECONDS), 1),
+                       prominence=_PROMINENCE * top)
     strength = np.clip(env[peaks] / top, 0.0, 1.0)
     onsets = np.empty(len(peaks))
     for n, p in enumerate(peaks):
