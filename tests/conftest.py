@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # The two pytest workers and the processes they start share the cores. OpenMP threads (torch's)
 # spin while they wait for work, burning a core another process needs; told to sleep instead
-# (what scale/worker.py's share_env does for Ray workers side by side) the suite takes ~20 %
-# less time here. Set before torch loads, inherited by every process a test starts; it changes
-# no result.
+# (what scale/worker.py's share_env does for Ray workers side by side), a render-heavy part of
+# the suite took 15-25 % less time here. Set before torch loads, inherited by every process a
+# test starts; it changes no result.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 

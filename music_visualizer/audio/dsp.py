@@ -39,11 +39,7 @@ def hann_window(n: int) -> np.ndarray:
     """Periodic (DFT-even) Hann window of ``n`` samples, float64."""
     if n <= 1:
         return np.ones(max(n, 0))
-    fac = np.linspace(-np.pi, np.pi, n + 1)
-    w = np.zeros(n + 1)
-    w += 0.5 * np.cos(0 * fac)
-    w += 0.5 * np.cos(1 * fac)
-    return w[:-1]
+    return (0.5 + 0.5 * np.cos(np.linspace(-np.pi, np.pi, n + 1)))[:-1]
 
 
 def _frames(y: np.ndarray, length: int, hop: int) -> np.ndarray:
@@ -84,7 +80,7 @@ def spectrum_stft(y: np.ndarray, n: int, hop: int) -> np.ndarray:
     frames = np.lib.stride_tricks.sliding_window_view(y, n)[::hop]
     z = scipy.fft.rfft((window * frames).real, n=n)
     z *= scale
-    return z.astype(dtype).T
+    return z.astype(dtype, copy=False).T
 
 
 def fft_frequencies(sr: float, n_fft: int) -> np.ndarray:
@@ -122,15 +118,13 @@ def mel_filterbank(sr: float, n_fft: int, n_mels: int, fmin: float = 0.0,
     """Triangular mel filters (Slaney scale), float32 ``(n_mels, 1 + n_fft // 2)``, from
     ``fmin`` to ``fmax`` (default ``sr / 2``); ``normalise``: each scaled by 2 / its width in Hz
     (Slaney's constant energy per band), else peaks of 1."""
-    weights = np.zeros((n_mels, 1 + n_fft // 2), dtype=np.float32)
     mel_f = mel_frequencies(n_mels + 2, fmin=fmin,
                             fmax=float(sr) / 2 if fmax is None else fmax)
-    fdiff = np.diff(mel_f)
+    fdiff = np.diff(mel_f)[:, None]
     ramps = np.subtract.outer(mel_f, fft_frequencies(sr, n_fft))
-    for i in range(n_mels):
-        lower = -ramps[i] / fdiff[i]
-        upper = ramps[i + 2] / fdiff[i + 1]
-        weights[i] = np.maximum(0, np.minimum(lower, upper))
+    lower = -ramps[:-2] / fdiff[:-1]  # rising edge of band i, from mel_f[i] to mel_f[i + 1]
+    upper = ramps[2:] / fdiff[1:]  # falling edge, to mel_f[i + 2]
+    weights = np.maximum(0, np.minimum(lower, upper)).astype(np.float32)
     if normalise:
         weights *= (2.0 / (mel_f[2:n_mels + 2] - mel_f[:n_mels]))[:, None]
     return weights
@@ -194,7 +188,7 @@ def hpss(spectrogram: np.ndarray, kernel_size: tuple[int, int],
     margin_harm, margin_perc = margin if isinstance(margin, tuple) else (margin, margin)
     if margin_harm < 1 or margin_perc < 1:
         raise ValueError(f"margins must be >= 1, got {margin}")
-    harm = np.empty_like(s)
+    harm = np.empty_like(s)  # the input's memory order (the products downstream depend on it)
     harm[:] = median_filter(s, size=[1, kernel_size[0]], mode="reflect")
     perc = np.empty_like(s)
     perc[:] = median_filter(s, size=[kernel_size[1], 1], mode="reflect")
@@ -216,10 +210,10 @@ def find_peaks(x: np.ndarray, height: np.ndarray | float, distance: int,
     down) at least ``height`` high, the lower of two closer than ``distance`` samples dropped
     (highest first); then, with ``prominence``, those that rise at least that much above the
     higher of the lowest points between them and a higher sample on either side (or the end)."""
+    x = np.asarray(x, dtype=np.float64)
     peaks = _peaks_by_distance(x, height, distance)
     if prominence is None or not len(peaks):
         return peaks
-    x = np.asarray(x, dtype=np.float64)
     rise = np.empty(len(peaks))
     for n, p in enumerate(peaks):
         higher = np.flatnonzero(x[:p] > x[p])
@@ -231,8 +225,7 @@ def find_peaks(x: np.ndarray, height: np.ndarray | float, distance: int,
 
 
 def _peaks_by_distance(x: np.ndarray, height: np.ndarray | float, distance: int) -> np.ndarray:
-    """:func:`find_peaks` without the prominence."""
-    x = np.asarray(x, dtype=np.float64)
+    """:func:`find_peaks` of float64 ``x`` without the prominence."""
     if len(x) < 3:
         return np.zeros(0, dtype=np.intp)
     change = np.flatnonzero(np.diff(x) != 0) + 1  # starts of runs of equal values

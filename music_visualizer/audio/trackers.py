@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import SettingsError
 from ..settings.model import CHOICES
+from .dsp import mel_filterbank
 from .load import audio_hash
 
 if TYPE_CHECKING:
@@ -189,8 +190,6 @@ def beat_this_spectrogram(y: np.ndarray, sr: int) -> Any:
     triangles), then ``log(1 + 1000 x)``.
     """
     import torch
-
-    from .dsp import mel_filterbank
 
     y = np.asarray(y, dtype=np.float32)
     if sr != _SR:

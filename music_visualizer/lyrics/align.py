@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..audio.dsp import fft_frequencies, find_peaks, hpss, stft_magnitude
 from .types import LyricLine, Lyrics, LyricWord
 
 __all__ = ["align_acoustic", "align_to_words", "syllable_count", "vocal_activity"]
@@ -190,8 +191,6 @@ def vocal_activity(y: np.ndarray, sr: int, *,
     import soxr
     from scipy.ndimage import percentile_filter, uniform_filter1d
 
-    from ..audio.dsp import fft_frequencies, hpss, stft_magnitude
-
     mono = np.asarray(y, dtype=np.float32)
     if mono.ndim > 1:
         mono = mono.mean(axis=0)
@@ -244,8 +243,6 @@ def _foreground(spec: np.ndarray, *, k: int = 12, block: int = 500) -> np.ndarra
 def _nuclei(times: np.ndarray, env: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Syllable nuclei: times, strengths (0..1) and onsets (where the rise before each
     starts) of the envelope's prominent peaks."""
-    from ..audio.dsp import find_peaks
-
     top = float(np.percentile(env, 99)) or 1.0
     peaks = find_peaks(env, _HEIGHT * top, max(int(0.1 / HOP_SECONDS), 1),
                        prominence=_PROMINENCE * top)
