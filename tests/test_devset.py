@@ -150,7 +150,7 @@ def test_generator_is_deterministic_and_split_disjoint():
     assert len(set(ds.HELD_OUT)) == len(ds.HELD_OUT)
     meters = {ds.make_song(style, 1).meter  # (a style's meter does not depend on the seed)
               for style in {_style(n) for n in ds.DEV + ds.HELD_OUT}}
-    assert meters == {2, 3, 4, 5, 7}
+    assert meters == {2, 3, 4, 5, 7, 11}
 
 
 def test_spent_held_out_styles_are_dev_now():
@@ -158,7 +158,7 @@ def test_spent_held_out_styles_are_dev_now():
     own bar writer and form, and no later split draws it again."""
     tables = (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4,
               ds.HELD_OUT_STYLES_5, ds.HELD_OUT_STYLES_6, ds.HELD_OUT_STYLES_7,
-              ds.HELD_OUT_STYLES_8, ds.HELD_OUT_STYLES_9)
+              ds.HELD_OUT_STYLES_8, ds.HELD_OUT_STYLES_9, ds.HELD_OUT_STYLES_10)
     for table in tables:
         assert {f"{s}_1" for s in table} <= set(ds.DEV)
         assert {f"{s}_{ds.HELD_OUT_SEED}" for s in table} <= set(ds.HELD_OUT)
@@ -183,7 +183,10 @@ SPENT_ON_2026_12_07_E = 120  # seed 9 of the 105 earlier styles, seed 1 of the 1
 SPENT_ON_2026_12_07_F = 135  # seed 10 of the 120 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_9
 
 
-def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_11():
+SPENT_ON_2026_12_08 = 150  # seed 11 of the 135 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_10
+
+
+def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_12():
     """The splits measured on 2026-12-07 end DEV, each in the order it was scored in: first
     seed 5 of every earlier style and seed 1 of each style of HELD_OUT_STYLES_4 (DEV was then
     170 songs), then seed 6 of every style so far and seed 1 of each style of HELD_OUT_STYLES_5
@@ -191,8 +194,10 @@ def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_11():
     (335 songs), then seed 8 of every style so far and seed 1 of each style of HELD_OUT_STYLES_7
     (440 songs), then seed 9 of every style so far and seed 1 of each style of HELD_OUT_STYLES_8
     (560 songs), then seed 10 of every style so far and seed 1 of each style of
-    HELD_OUT_STYLES_9 (695 songs). HELD_OUT is seed 11 of every style so far and seed 1 of each
-    style written for it (NEW_HELD_OUT_STYLES), which no DEV song has."""
+    HELD_OUT_STYLES_9 (695 songs), then (measured on 2026-12-07, folded on 2026-12-08) seed 11
+    of every style so far and seed 1 of each style of HELD_OUT_STYLES_10 (845 songs).
+    HELD_OUT is seed 12 of every style so far and seed 1 of each style written for it
+    (NEW_HELD_OUT_STYLES), which no DEV song has."""
     earlier = (*ds.STYLES, *ds.HELD_OUT_STYLES, *ds.HELD_OUT_STYLES_3)
     spent = tuple(f"{s}_5" for s in earlier) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_4)
     so_far = (*earlier, *ds.HELD_OUT_STYLES_4)
@@ -205,17 +210,21 @@ def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_11():
     spent_e = tuple(f"{s}_9" for s in so_far_d) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_8)
     so_far_e = (*so_far_d, *ds.HELD_OUT_STYLES_8)
     spent_f = tuple(f"{s}_10" for s in so_far_e) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_9)
+    so_far_f = (*so_far_e, *ds.HELD_OUT_STYLES_9)
+    spent_g = tuple(f"{s}_11" for s in so_far_f) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_10)
     assert len(spent) == SPENT_ON_2026_12_07 and len(spent_b) == SPENT_ON_2026_12_07_B
     assert len(spent_c) == SPENT_ON_2026_12_07_C and len(spent_d) == SPENT_ON_2026_12_07_D
     assert len(spent_e) == SPENT_ON_2026_12_07_E and len(spent_f) == SPENT_ON_2026_12_07_F
-    assert len(ds.DEV) == 695 and ds.DEV[-135:] == spent_f and ds.DEV[-255:-135] == spent_e
-    assert ds.SPENT_HELD_OUT[-585:] == spent + spent_b + spent_c + spent_d + spent_e + spent_f
-    assert ds.HELD_OUT_SEED == 11
-    new = (tuple(f"{s}_11" for s in (*so_far_e, *ds.HELD_OUT_STYLES_9))
+    assert len(spent_g) == SPENT_ON_2026_12_08
+    assert len(ds.DEV) == 845 and ds.DEV[-150:] == spent_g and ds.DEV[-285:-150] == spent_f
+    assert ds.SPENT_HELD_OUT[-735:] == (spent + spent_b + spent_c + spent_d + spent_e + spent_f
+                                        + spent_g)
+    assert ds.HELD_OUT_SEED == 12
+    new = (tuple(f"{s}_12" for s in (*so_far_f, *ds.HELD_OUT_STYLES_10))
            + tuple(f"{s}_1" for s in ds.NEW_HELD_OUT_STYLES))
-    assert new == ds.HELD_OUT and len(ds.HELD_OUT) == 135 + 15
+    assert new == ds.HELD_OUT and len(ds.HELD_OUT) == 150 + 15
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert all(int(n.rsplit("_", 1)[1]) <= 10 for n in ds.DEV)
+    assert all(int(n.rsplit("_", 1)[1]) <= 11 for n in ds.DEV)
     assert not set(ds.NEW_HELD_OUT_STYLES) & {_style(n) for n in ds.DEV}
 
 
@@ -706,7 +715,8 @@ def test_held_out_6_tempo_maps():
     assert np.ptp(tempo[last]) < 1e-6 and np.ptp(tempo[:last[0]]) < 1e-6
     earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
                     if _style(n) not in {*ds.HELD_OUT_STYLES_6, *ds.HELD_OUT_STYLES_7,
-                                         *ds.HELD_OUT_STYLES_8, *ds.HELD_OUT_STYLES_9}}
+                                         *ds.HELD_OUT_STYLES_8, *ds.HELD_OUT_STYLES_9,
+                                         *ds.HELD_OUT_STYLES_10}}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_6)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_6.values()} >= set(ds.TEMPO_MAPS_6)
 
@@ -1317,7 +1327,7 @@ def test_held_out_9_grooves_are_as_described():
 
 
 # ---------------------------------------------------------------------------------------------
-# HELD_OUT_STYLES_10: the styles written for the current held-out split (seed 1 of each held out)
+# HELD_OUT_STYLES_10: the styles written for the held-out split of 2026-12-07 (dev since)
 # ---------------------------------------------------------------------------------------------
 
 TABLES_9 = (*TABLES_8, ds.HELD_OUT_STYLES_9)
@@ -1329,18 +1339,19 @@ def _songs_10() -> dict[str, ds.DevSong]:
     return {name: ds.make_song(name, 1) for name in ds.HELD_OUT_STYLES_10}
 
 
-def test_held_out_10_styles_are_new_and_held_out():
-    """The 15 styles written for the held-out split of 2026-12-07 (sixth session): seed 1 of
-    each is held out and no dev song has the style; no earlier style shares its name, bar writer
+def test_held_out_10_styles_are_new_and_spent():
+    """The 15 styles written for the held-out split of 2026-12-07 (sixth session), measured
+    then and dev since (seed 1; seed 12 held out like every style's); no earlier style shares
+    its name, bar writer
     or form; mostly 4/4, a 3/4, two 2/4, a 6/8, a 12/8 and one odd meter (5/8, 5 eighths a bar);
     two without drums; the conventions hold; repeated material is labelled alike; every bar has
     a note on its downbeat and most beats have one."""
     only = set(ds.HELD_OUT_STYLES_10)
-    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_10
+    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is not ds.HELD_OUT_STYLES_10
     earlier = [style for table in TABLES_9 for style in table.values()]
     assert not only & {name for table in TABLES_9 for name in table}
-    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
-    assert not only & {_style(n) for n in ds.DEV}
+    assert {f"{s}_1" for s in only} <= set(ds.DEV)
+    assert {f"{s}_12" for s in only} <= set(ds.HELD_OUT)
     assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_10[s] for s in only)
     for style in ds.HELD_OUT_STYLES_10.values():
         assert all(style.write is not d.write and style.form != d.form for d in earlier)
@@ -1428,7 +1439,8 @@ def test_held_out_10_tempo_maps():
     tempo = 60 / np.diff(gnawa.beats)
     last = tempo[_section_beats(gnawa, len(gnawa.sections) - 1)]
     assert np.all(np.diff(last) > 0) and np.ptp(tempo[:-len(last)]) < 1e-6
-    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV}
+    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
+                    if _style(n) not in ds.HELD_OUT_STYLES_10}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_10)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_10.values()} >= set(ds.TEMPO_MAPS_10)
 
@@ -1520,3 +1532,34 @@ def test_held_out_10_grooves_are_as_described():
                and (t + 40) // 1200 not in rolls]  # (a roll ends every section, crescendo)
     where = [(lab, round(pos)) for lab, pos, _ in _where(zort, np.array(accents))]
     assert {pos for lab, pos in where if lab in "AB"} == {0, 3}
+
+
+# ---------------------------------------------------------------------------------------------
+# HELD_OUT_STYLES_11: the styles written for the current held-out split (seed 1 of each held out)
+# ---------------------------------------------------------------------------------------------
+
+def test_held_out_11_styles_are_new_and_held_out():
+    """The 15 styles written for the held-out split of 2026-12-08 (tenth session): seed 1 of
+    each is held out and no dev song has the style; no earlier style shares its name, bar writer
+    or form; 2/4, 3/4, 6/8, 12/8 and an 11/8 (11 eighths a bar, the first of its meter), a 4/4
+    with a 7/4 section; songs without a drum kit; sections of 2, 5, 6 and 10 bars (not only
+    phrases of four)."""
+    only = set(ds.HELD_OUT_STYLES_11)
+    earlier_tables = (*TABLES_9, ds.HELD_OUT_STYLES_10)
+    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_11
+    assert not only & {name for table in earlier_tables for name in table}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert not only & {_style(n) for n in ds.DEV}
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_11[s] for s in only)
+    earlier = [style for table in earlier_tables for style in table.values()]
+    for style in ds.HELD_OUT_STYLES_11.values():
+        assert all(style.write is not d.write and style.form != d.form for d in earlier)
+    assert len({s.write for s in ds.HELD_OUT_STYLES_11.values()}) == len(only)
+    songs = {name: ds.make_song(name, 1) for name in sorted(only)}
+    signatures = {s.signature for s in songs.values()}
+    assert {(2, 4), (3, 4), (4, 4), (6, 8), (12, 8), (11, 8)} <= signatures
+    assert songs["math_rock_118"].meter == 11
+    assert not all(s.drums for s in songs.values())
+    bars = {round((end - start) / float(np.median(np.diff(s.downbeats))))
+            for s in songs.values() for start, end, _ in s.sections[1:-1]}
+    assert {2, 5, 6, 10} <= bars
