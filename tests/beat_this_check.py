@@ -136,11 +136,67 @@ def test_the_adapter_gives_what_beat_this_s_own_pipeline_gives(tmp_path):
     np.testing.assert_allclose(spect[-len(ref["spect_tail"]):].numpy(), ref["spect_tail"],
                                atol=1e-4)
     checkpoint = save_checkpoint(model.state_dict(), tmp_path / "tiny.ckpt")
-    # two chunks of 1500 frames, the last one shifted: a chunk or border off by one moves beats
+    # two chunks of 1500 frames, the last one shifted: a chunk or border off by one changes
+    # the logits; beat_this's own chunked inference on the same spectrogram, on this machine,
+    # gives the same logits to the bit, and its own peak picking the same beats
+    ours = trackers._frame_logits(trackers._load_beat_this(checkpoint), spect)
+    theirs = _beat_this_own_logits(model, spect)
+    for x, y_ in zip(ours, theirs, strict=True):
+        np.testing.assert_array_equal(x.numpy(), y_.numpy())
+    from beat_this.model.postprocessor import Postprocessor
+
+    beats, downbeats = Postprocessor(type="minimal", fps=50)(*theirs)
     result = run_tracker(choose_tracker("beat_this", checkpoint=str(checkpoint)), y, SONG_SR)
+    np.testing.assert_allclose(result.beats, beats, atol=1e-6)
+    np.testing.assert_allclose(result.downbeats, np.unique(downbeats), atol=1e-6)
+    # ... and the whole pipeline what beat_this's own gave on the machine that made the
+    # reference: a random model's logits are chaotic (a CPU's rounding of the spectrogram moves
+    # them by tenths), so a peak between two near-equal frames may be the other one there (6
+    # of its 246 beats and 7 of its 70 downbeats moved, between an Intel AVX-512 and an AMD
+    # AVX2 machine)
     assert len(ref["beats"]) > 200
-    np.testing.assert_allclose(result.beats, ref["beats"], atol=1e-6)
-    np.testing.assert_allclose(result.downbeats, np.unique(ref["downbeats"]), atol=1e-6)
+    _assert_mostly_same(result.beats, ref["beats"])
+    _assert_mostly_same(result.downbeats, np.unique(ref["downbeats"]))
+
+
+def _beat_this_own_logits(model, spect):
+    """beat_this's own chunked inference (``Spect2Frames``' settings) of ``model`` on ``spect``.
+
+    ``beat_this.inference`` imports torchaudio for its front end (``beat_this.preprocessing``)
+    only, which this light venv has not: a stand-in for that module lets it import (the front
+    end is compared with the reference above)."""
+    import sys
+    import types
+
+    import torch
+
+    if "beat_this.inference" not in sys.modules:
+        saved = sys.modules.get("beat_this.preprocessing")
+        stand_in = types.ModuleType("beat_this.preprocessing")
+        stand_in.LogMelSpect = stand_in.load_audio = None
+        sys.modules["beat_this.preprocessing"] = stand_in
+        try:
+            import beat_this.inference  # noqa: F401
+        finally:
+            if saved is None:
+                del sys.modules["beat_this.preprocessing"]
+            else:
+                sys.modules["beat_this.preprocessing"] = saved
+    from beat_this.inference import split_predict_aggregate
+
+    with torch.inference_mode():
+        out = split_predict_aggregate(spect=spect, chunk_size=1500, overlap_mode="keep_first",
+                                      border_size=6, model=model)
+    return out["beat"].float(), out["downbeat"].float()
+
+
+def _assert_mostly_same(found: np.ndarray, expected: np.ndarray) -> None:
+    """The same peak frames (50 a second), but for at most 15 % of them moved (a peak that
+    moved is in one set and not the other, its new frame in the other and not the one)."""
+    a = set(np.round(np.asarray(found) * 50).astype(int).tolist())
+    b = set(np.round(np.asarray(expected) * 50).astype(int).tolist())
+    moved = len(a ^ b) / 2
+    assert moved <= 0.15 * len(b), f"{moved:.0f} of {len(b)} peaks moved"
 
 
 def test_a_model_of_the_published_size_runs_through_the_adapter(tmp_path):

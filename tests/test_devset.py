@@ -137,6 +137,16 @@ def _style(name: str) -> str:
     return name.rsplit("_", 1)[0]
 
 
+def _written_before(table: dict) -> set[str]:
+    """The styles of every table written before ``table`` (in the order of the rounds)."""
+    order = (ds.STYLES, ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4,
+             ds.HELD_OUT_STYLES_5, ds.HELD_OUT_STYLES_6, ds.HELD_OUT_STYLES_7,
+             ds.HELD_OUT_STYLES_8, ds.HELD_OUT_STYLES_9, ds.HELD_OUT_STYLES_10,
+             ds.HELD_OUT_STYLES_11, ds.HELD_OUT_STYLES_12)
+    index = next(i for i, t in enumerate(order) if t is table)
+    return {name for t in order[:index] for name in t}
+
+
 def test_generator_is_deterministic_and_split_disjoint():
     a, b = ds.make_song("swing", 1), ds.make_song("swing", 1)
     assert a.midi == b.midi
@@ -158,7 +168,8 @@ def test_spent_held_out_styles_are_dev_now():
     own bar writer and form, and no later split draws it again."""
     tables = (ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4,
               ds.HELD_OUT_STYLES_5, ds.HELD_OUT_STYLES_6, ds.HELD_OUT_STYLES_7,
-              ds.HELD_OUT_STYLES_8, ds.HELD_OUT_STYLES_9, ds.HELD_OUT_STYLES_10)
+              ds.HELD_OUT_STYLES_8, ds.HELD_OUT_STYLES_9, ds.HELD_OUT_STYLES_10,
+              ds.HELD_OUT_STYLES_11)
     for table in tables:
         assert {f"{s}_1" for s in table} <= set(ds.DEV)
         assert {f"{s}_{ds.HELD_OUT_SEED}" for s in table} <= set(ds.HELD_OUT)
@@ -186,7 +197,10 @@ SPENT_ON_2026_12_07_F = 135  # seed 10 of the 120 earlier styles, seed 1 of the 
 SPENT_ON_2026_12_08 = 150  # seed 11 of the 135 earlier styles, seed 1 of the 15 HELD_OUT_STYLES_10
 
 
-def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_12():
+SPENT_ON_2026_12_08_B = 165  # seed 12 of the 150 earlier styles, the 15 HELD_OUT_STYLES_11
+
+
+def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_13():
     """The splits measured on 2026-12-07 end DEV, each in the order it was scored in: first
     seed 5 of every earlier style and seed 1 of each style of HELD_OUT_STYLES_4 (DEV was then
     170 songs), then seed 6 of every style so far and seed 1 of each style of HELD_OUT_STYLES_5
@@ -195,8 +209,9 @@ def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_12():
     (440 songs), then seed 9 of every style so far and seed 1 of each style of HELD_OUT_STYLES_8
     (560 songs), then seed 10 of every style so far and seed 1 of each style of
     HELD_OUT_STYLES_9 (695 songs), then (measured on 2026-12-07, folded on 2026-12-08) seed 11
-    of every style so far and seed 1 of each style of HELD_OUT_STYLES_10 (845 songs).
-    HELD_OUT is seed 12 of every style so far and seed 1 of each style written for it
+    of every style so far and seed 1 of each style of HELD_OUT_STYLES_10 (845 songs), then
+    seed 12 of every style so far and seed 1 of each style of HELD_OUT_STYLES_11 (1010 songs).
+    HELD_OUT is seed 13 of every style so far and seed 1 of each style written for it
     (NEW_HELD_OUT_STYLES), which no DEV song has."""
     earlier = (*ds.STYLES, *ds.HELD_OUT_STYLES, *ds.HELD_OUT_STYLES_3)
     spent = tuple(f"{s}_5" for s in earlier) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_4)
@@ -212,19 +227,21 @@ def test_the_spent_splits_are_dev_now_and_the_new_one_is_seed_12():
     spent_f = tuple(f"{s}_10" for s in so_far_e) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_9)
     so_far_f = (*so_far_e, *ds.HELD_OUT_STYLES_9)
     spent_g = tuple(f"{s}_11" for s in so_far_f) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_10)
+    so_far_g = (*so_far_f, *ds.HELD_OUT_STYLES_10)
+    spent_h = tuple(f"{s}_12" for s in so_far_g) + tuple(f"{s}_1" for s in ds.HELD_OUT_STYLES_11)
     assert len(spent) == SPENT_ON_2026_12_07 and len(spent_b) == SPENT_ON_2026_12_07_B
     assert len(spent_c) == SPENT_ON_2026_12_07_C and len(spent_d) == SPENT_ON_2026_12_07_D
     assert len(spent_e) == SPENT_ON_2026_12_07_E and len(spent_f) == SPENT_ON_2026_12_07_F
-    assert len(spent_g) == SPENT_ON_2026_12_08
-    assert len(ds.DEV) == 845 and ds.DEV[-150:] == spent_g and ds.DEV[-285:-150] == spent_f
-    assert ds.SPENT_HELD_OUT[-735:] == (spent + spent_b + spent_c + spent_d + spent_e + spent_f
-                                        + spent_g)
-    assert ds.HELD_OUT_SEED == 12
-    new = (tuple(f"{s}_12" for s in (*so_far_f, *ds.HELD_OUT_STYLES_10))
+    assert len(spent_g) == SPENT_ON_2026_12_08 and len(spent_h) == SPENT_ON_2026_12_08_B
+    assert len(ds.DEV) == 1010 and ds.DEV[-165:] == spent_h and ds.DEV[-315:-165] == spent_g
+    assert ds.SPENT_HELD_OUT[-900:] == (spent + spent_b + spent_c + spent_d + spent_e + spent_f
+                                        + spent_g + spent_h)
+    assert ds.HELD_OUT_SEED == 13
+    new = (tuple(f"{s}_13" for s in (*so_far_g, *ds.HELD_OUT_STYLES_11))
            + tuple(f"{s}_1" for s in ds.NEW_HELD_OUT_STYLES))
-    assert new == ds.HELD_OUT and len(ds.HELD_OUT) == 150 + 15
+    assert new == ds.HELD_OUT and len(ds.HELD_OUT) == 165 + 15
     assert not set(ds.DEV) & set(ds.HELD_OUT)
-    assert all(int(n.rsplit("_", 1)[1]) <= 11 for n in ds.DEV)
+    assert all(int(n.rsplit("_", 1)[1]) <= 12 for n in ds.DEV)
     assert not set(ds.NEW_HELD_OUT_STYLES) & {_style(n) for n in ds.DEV}
 
 
@@ -713,10 +730,7 @@ def test_held_out_6_tempo_maps():
     last = _section_beats(chip, len(chip.sections) - 1)
     assert 1.35 <= tempo[last][0] / chip.tempo <= 1.5
     assert np.ptp(tempo[last]) < 1e-6 and np.ptp(tempo[:last[0]]) < 1e-6
-    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
-                    if _style(n) not in {*ds.HELD_OUT_STYLES_6, *ds.HELD_OUT_STYLES_7,
-                                         *ds.HELD_OUT_STYLES_8, *ds.HELD_OUT_STYLES_9,
-                                         *ds.HELD_OUT_STYLES_10}}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_6)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_6)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_6.values()} >= set(ds.TEMPO_MAPS_6)
 
@@ -880,8 +894,7 @@ def test_held_out_7_tempo_maps():
     tempo = 60 / np.diff(galop.beats)
     coda = _section_beats(galop, len(galop.sections) - 1)
     assert np.ptp(tempo[:coda[0]]) < 1e-6 and tempo[-1] > 1.14 * galop.tempo
-    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
-                    if _style(n) not in ds.HELD_OUT_STYLES_7}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_7)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_7)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_7.values()} >= set(ds.TEMPO_MAPS_7)
 
@@ -1073,8 +1086,7 @@ def test_held_out_8_tempo_maps():
         ibi = np.diff(song.beats)
         tail = 2 * song.meter
         assert np.ptp(ibi[:-tail]) < 1e-6 and np.all(np.diff(ibi[-tail:]) > 0)
-    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
-                    if _style(n) not in ds.HELD_OUT_STYLES_8}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_8)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_8)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_8.values()} >= set(ds.TEMPO_MAPS_8)
 
@@ -1248,8 +1260,7 @@ def test_held_out_9_tempo_maps():
     assert np.ptp(ibi[:setup[0]]) < 1e-6 and np.ptp(ibi[last]) < 1e-6
     assert ibi[last[0]] == pytest.approx(ibi[0]) and np.all(np.diff(ibi[setup]) > 0)
     assert 1.3 * ibi[0] < ibi[setup[-1]] == np.max(ibi)
-    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
-                    if _style(n) not in ds.HELD_OUT_STYLES_9}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_9)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_9)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_9.values()} >= set(ds.TEMPO_MAPS_9)
 
@@ -1351,7 +1362,7 @@ def test_held_out_10_styles_are_new_and_spent():
     earlier = [style for table in TABLES_9 for style in table.values()]
     assert not only & {name for table in TABLES_9 for name in table}
     assert {f"{s}_1" for s in only} <= set(ds.DEV)
-    assert {f"{s}_12" for s in only} <= set(ds.HELD_OUT)
+    assert {f"{s}_13" for s in only} <= set(ds.HELD_OUT)
     assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_10[s] for s in only)
     for style in ds.HELD_OUT_STYLES_10.values():
         assert all(style.write is not d.write and style.form != d.form for d in earlier)
@@ -1439,8 +1450,7 @@ def test_held_out_10_tempo_maps():
     tempo = 60 / np.diff(gnawa.beats)
     last = tempo[_section_beats(gnawa, len(gnawa.sections) - 1)]
     assert np.all(np.diff(last) > 0) and np.ptp(tempo[:-len(last)]) < 1e-6
-    earlier_maps = {ds.style_of(_style(n)).tempo_map for n in ds.DEV
-                    if _style(n) not in ds.HELD_OUT_STYLES_10}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_10)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_10)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_10.values()} >= set(ds.TEMPO_MAPS_10)
 
@@ -1535,21 +1545,22 @@ def test_held_out_10_grooves_are_as_described():
 
 
 # ---------------------------------------------------------------------------------------------
-# HELD_OUT_STYLES_11: the styles written for the current held-out split (seed 1 of each held out)
+# HELD_OUT_STYLES_11: the styles written for the held-out split of 2026-12-08 (dev since)
 # ---------------------------------------------------------------------------------------------
 
-def test_held_out_11_styles_are_new_and_held_out():
-    """The 15 styles written for the held-out split of 2026-12-08 (tenth session): seed 1 of
-    each is held out and no dev song has the style; no earlier style shares its name, bar writer
+def test_held_out_11_styles_are_new_and_spent():
+    """The 15 styles written for the held-out split of 2026-12-08 (tenth session), measured
+    once and dev since (seed 1; seed 13 held out like every style's); no earlier style shares
+    its name, bar writer
     or form; 2/4, 3/4, 6/8, 12/8 and an 11/8 (11 eighths a bar, the first of its meter), a 4/4
     with a 7/4 section; songs without a drum kit; sections of 2, 5, 6 and 10 bars (not only
     phrases of four)."""
     only = set(ds.HELD_OUT_STYLES_11)
     earlier_tables = (*TABLES_9, ds.HELD_OUT_STYLES_10)
-    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_11
+    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is not ds.HELD_OUT_STYLES_11
     assert not only & {name for table in earlier_tables for name in table}
-    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
-    assert not only & {_style(n) for n in ds.DEV}
+    assert {f"{s}_1" for s in only} <= set(ds.DEV)
+    assert {f"{s}_13" for s in only} <= set(ds.HELD_OUT)
     assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_11[s] for s in only)
     earlier = [style for table in earlier_tables for style in table.values()]
     for style in ds.HELD_OUT_STYLES_11.values():
@@ -1563,3 +1574,31 @@ def test_held_out_11_styles_are_new_and_held_out():
     bars = {round((end - start) / float(np.median(np.diff(s.downbeats))))
             for s in songs.values() for start, end, _ in s.sections[1:-1]}
     assert {2, 5, 6, 10} <= bars
+
+
+# ---------------------------------------------------------------------------------------------
+# HELD_OUT_STYLES_12: the styles written for the current held-out split (seed 1 of each held out)
+# ---------------------------------------------------------------------------------------------
+
+def test_held_out_12_styles_are_new_and_held_out():
+    """The 15 styles written for the held-out split of 2026-12-08 (tenth session, second
+    round): what users upload most, produced pop, dance and rock (electro-pop, tropical house,
+    big room, future bass, hyperpop, an R&B slow jam, Jersey club, neo-soul, indie folk,
+    metalcore, ska punk, a 12/8 pop ballad, a 3/4 pop waltz, Britpop, a chopped-soul beat): seed
+    1 of each is held out and no dev song has the style; no earlier style shares its name, bar
+    writer or form; thirteen in 4/4, one in 3/4 and one in 12/8."""
+    only = set(ds.HELD_OUT_STYLES_12)
+    earlier_tables = (*TABLES_9, ds.HELD_OUT_STYLES_10, ds.HELD_OUT_STYLES_11)
+    assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_12
+    assert not only & {name for table in earlier_tables for name in table}
+    assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
+    assert not only & {_style(n) for n in ds.DEV}
+    assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_12[s] for s in only)
+    earlier = [style for table in earlier_tables for style in table.values()]
+    for style in ds.HELD_OUT_STYLES_12.values():
+        assert all(style.write is not d.write and style.form != d.form for d in earlier)
+    assert len({s.write for s in ds.HELD_OUT_STYLES_12.values()}) == len(only)
+    assert len({s.form for s in ds.HELD_OUT_STYLES_12.values()}) == len(only)
+    signatures = [ds.make_song(name, 1).signature for name in sorted(only)]
+    assert signatures.count((4, 4)) == 13
+    assert signatures.count((3, 4)) == 1 and signatures.count((12, 8)) == 1
