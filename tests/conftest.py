@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,25 @@ ROOT = Path(__file__).resolve().parents[1]
 # the suite took 15-25 % less time here. Set before torch loads, inherited by every process a
 # test starts; it changes no result.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each worker keeps its own numba cache (inherited by the processes its tests start).
+
+    librosa's numba functions cache their machine code beside librosa's sources; two workers
+    compiling the same one at once (the first run on a fresh machine) can leave a cache that
+    crashes every later process that loads it (a segfault in ``librosa.beat.beat_track``, seen
+    here). Set before any test module imports librosa (numba reads it on import).
+    """
+    if "NUMBA_CACHE_DIR" in os.environ and not os.environ.get(_OURS):
+        return  # the user's own
+    worker = getattr(config, "workerinput", {}).get("workerid", "main")
+    os.environ["NUMBA_CACHE_DIR"] = str(
+        Path(tempfile.gettempdir()) / f"music_visualizer-numba-{worker}-{os.getuid()}")
+    os.environ[_OURS] = "1"  # (the workers inherit the controller's: theirs replace it)
+
+
+_OURS = "MUSIC_VISUALIZER_TEST_NUMBA_CACHE"
 
 
 def click_song(seconds: float, *, sr: int = 22050, bpm: float = 120.0, channels: int = 1,
