@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # test starts; it changes no result.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+_OURS = "MUSIC_VISUALIZER_TEST_NUMBA_CACHE"  # set: NUMBA_CACHE_DIR is this conftest's
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Each worker keeps its own numba cache (inherited by the processes its tests start).
@@ -39,9 +41,6 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["NUMBA_CACHE_DIR"] = str(
         Path(tempfile.gettempdir()) / f"music_visualizer-numba-{worker}-{os.getuid()}")
     os.environ[_OURS] = "1"  # (the workers inherit the controller's: theirs replace it)
-
-
-_OURS = "MUSIC_VISUALIZER_TEST_NUMBA_CACHE"
 
 
 def click_song(seconds: float, *, sr: int = 22050, bpm: float = 120.0, channels: int = 1,

@@ -137,14 +137,9 @@ def _style(name: str) -> str:
     return name.rsplit("_", 1)[0]
 
 
-def _written_before(table: dict) -> set[str]:
-    """The styles of every table written before ``table`` (in the order of the rounds)."""
-    order = (ds.STYLES, ds.HELD_OUT_STYLES, ds.HELD_OUT_STYLES_3, ds.HELD_OUT_STYLES_4,
-             ds.HELD_OUT_STYLES_5, ds.HELD_OUT_STYLES_6, ds.HELD_OUT_STYLES_7,
-             ds.HELD_OUT_STYLES_8, ds.HELD_OUT_STYLES_9, ds.HELD_OUT_STYLES_10,
-             ds.HELD_OUT_STYLES_11, ds.HELD_OUT_STYLES_12)
-    index = next(i for i, t in enumerate(order) if t is table)
-    return {name for t in order[:index] for name in t}
+def _names(tables: tuple[dict, ...]) -> set[str]:
+    """The style names of ``tables``."""
+    return {name for table in tables for name in table}
 
 
 def test_generator_is_deterministic_and_split_disjoint():
@@ -730,7 +725,7 @@ def test_held_out_6_tempo_maps():
     last = _section_beats(chip, len(chip.sections) - 1)
     assert 1.35 <= tempo[last][0] / chip.tempo <= 1.5
     assert np.ptp(tempo[last]) < 1e-6 and np.ptp(tempo[:last[0]]) < 1e-6
-    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_6)}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _names(TABLES_5)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_6)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_6.values()} >= set(ds.TEMPO_MAPS_6)
 
@@ -894,7 +889,7 @@ def test_held_out_7_tempo_maps():
     tempo = 60 / np.diff(galop.beats)
     coda = _section_beats(galop, len(galop.sections) - 1)
     assert np.ptp(tempo[:coda[0]]) < 1e-6 and tempo[-1] > 1.14 * galop.tempo
-    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_7)}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _names(TABLES_6)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_7)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_7.values()} >= set(ds.TEMPO_MAPS_7)
 
@@ -1086,7 +1081,7 @@ def test_held_out_8_tempo_maps():
         ibi = np.diff(song.beats)
         tail = 2 * song.meter
         assert np.ptp(ibi[:-tail]) < 1e-6 and np.all(np.diff(ibi[-tail:]) > 0)
-    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_8)}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _names(TABLES_7)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_8)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_8.values()} >= set(ds.TEMPO_MAPS_8)
 
@@ -1260,7 +1255,7 @@ def test_held_out_9_tempo_maps():
     assert np.ptp(ibi[:setup[0]]) < 1e-6 and np.ptp(ibi[last]) < 1e-6
     assert ibi[last[0]] == pytest.approx(ibi[0]) and np.all(np.diff(ibi[setup]) > 0)
     assert 1.3 * ibi[0] < ibi[setup[-1]] == np.max(ibi)
-    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_9)}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _names(TABLES_8)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_9)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_9.values()} >= set(ds.TEMPO_MAPS_9)
 
@@ -1450,7 +1445,7 @@ def test_held_out_10_tempo_maps():
     tempo = 60 / np.diff(gnawa.beats)
     last = tempo[_section_beats(gnawa, len(gnawa.sections) - 1)]
     assert np.all(np.diff(last) > 0) and np.ptp(tempo[:-len(last)]) < 1e-6
-    earlier_maps = {ds.style_of(n).tempo_map for n in _written_before(ds.HELD_OUT_STYLES_10)}
+    earlier_maps = {ds.style_of(n).tempo_map for n in _names(TABLES_9)}
     assert earlier_maps.isdisjoint(ds.TEMPO_MAPS_10)
     assert {s.tempo_map for s in ds.HELD_OUT_STYLES_10.values()} >= set(ds.TEMPO_MAPS_10)
 
@@ -1548,21 +1543,21 @@ def test_held_out_10_grooves_are_as_described():
 # HELD_OUT_STYLES_11: the styles written for the held-out split of 2026-12-08 (dev since)
 # ---------------------------------------------------------------------------------------------
 
+TABLES_10 = (*TABLES_9, ds.HELD_OUT_STYLES_10)
+
 def test_held_out_11_styles_are_new_and_spent():
     """The 15 styles written for the held-out split of 2026-12-08 (tenth session), measured
     once and dev since (seed 1; seed 13 held out like every style's); no earlier style shares
-    its name, bar writer
-    or form; 2/4, 3/4, 6/8, 12/8 and an 11/8 (11 eighths a bar, the first of its meter), a 4/4
-    with a 7/4 section; songs without a drum kit; sections of 2, 5, 6 and 10 bars (not only
-    phrases of four)."""
+    its name, bar writer or form; 2/4, 3/4, 6/8, 12/8 and an 11/8 (11 eighths a bar, the first
+    of its meter), a 4/4 with a 7/4 section; songs without a drum kit; sections of 2, 5, 6 and
+    10 bars (not only phrases of four)."""
     only = set(ds.HELD_OUT_STYLES_11)
-    earlier_tables = (*TABLES_9, ds.HELD_OUT_STYLES_10)
     assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is not ds.HELD_OUT_STYLES_11
-    assert not only & {name for table in earlier_tables for name in table}
+    assert not only & _names(TABLES_10)
     assert {f"{s}_1" for s in only} <= set(ds.DEV)
     assert {f"{s}_13" for s in only} <= set(ds.HELD_OUT)
     assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_11[s] for s in only)
-    earlier = [style for table in earlier_tables for style in table.values()]
+    earlier = [style for table in TABLES_10 for style in table.values()]
     for style in ds.HELD_OUT_STYLES_11.values():
         assert all(style.write is not d.write and style.form != d.form for d in earlier)
     assert len({s.write for s in ds.HELD_OUT_STYLES_11.values()}) == len(only)
@@ -1576,9 +1571,34 @@ def test_held_out_11_styles_are_new_and_spent():
     assert {2, 5, 6, 10} <= bars
 
 
+
+def _sections_of(song: ds.DevSong, ticks: list[int]) -> set[int]:
+    """Indices in the style's form of the sections the notes at ``ticks`` are in (a form
+    without a pickup; humanised notes just before a bar line belong to the next bar)."""
+    beat_ticks = ds._beats_per_bar(song.signature)[1]
+    down = np.searchsorted(song.beats, song.downbeats - 1e-9)
+    section = [k for k, (_, n, _) in enumerate(ds.style_of(song.style).form) for _ in range(n)]
+    return {section[int(np.searchsorted(down, (t + 40) / beat_ticks, side="right")) - 1]
+            for t in ticks}
+
+
+def test_a_style_knows_which_section_of_its_form_a_bar_is_in():
+    """The bar writers see the section's place in the form (``BarContext.section``): the
+    J-rock's strings play in its last chorus only, the grunge's lead line in its second chorus
+    only (the first has the same label and none)."""
+    jrock = ds.make_song("jrock_opening", 1)
+    form = ds.style_of("jrock_opening").form
+    assert _sections_of(jrock, [t for t, _, _ in _part_notes(jrock, 48)]) == {len(form) - 1}
+    grunge = ds.make_song("grunge", 1)
+    choruses = [k for k, (label, _, _) in enumerate(ds.style_of("grunge").form) if label == "C"]
+    assert len(choruses) == 2
+    assert _sections_of(grunge, [t for t, _, _ in _part_notes(grunge, 29)]) == {choruses[1]}
+
 # ---------------------------------------------------------------------------------------------
 # HELD_OUT_STYLES_12: the styles written for the current held-out split (seed 1 of each held out)
 # ---------------------------------------------------------------------------------------------
+
+TABLES_11 = (*TABLES_10, ds.HELD_OUT_STYLES_11)
 
 def test_held_out_12_styles_are_new_and_held_out():
     """The 15 styles written for the held-out split of 2026-12-08 (tenth session, second
@@ -1588,13 +1608,12 @@ def test_held_out_12_styles_are_new_and_held_out():
     1 of each is held out and no dev song has the style; no earlier style shares its name, bar
     writer or form; thirteen in 4/4, one in 3/4 and one in 12/8."""
     only = set(ds.HELD_OUT_STYLES_12)
-    earlier_tables = (*TABLES_9, ds.HELD_OUT_STYLES_10, ds.HELD_OUT_STYLES_11)
     assert len(only) == 15 and ds.NEW_HELD_OUT_STYLES is ds.HELD_OUT_STYLES_12
-    assert not only & {name for table in earlier_tables for name in table}
+    assert not only & _names(TABLES_11)
     assert {f"{s}_1" for s in only} <= set(ds.HELD_OUT)
     assert not only & {_style(n) for n in ds.DEV}
     assert all(ds.style_of(s) is ds.HELD_OUT_STYLES_12[s] for s in only)
-    earlier = [style for table in earlier_tables for style in table.values()]
+    earlier = [style for table in TABLES_11 for style in table.values()]
     for style in ds.HELD_OUT_STYLES_12.values():
         assert all(style.write is not d.write and style.form != d.form for d in earlier)
     assert len({s.write for s in ds.HELD_OUT_STYLES_12.values()}) == len(only)

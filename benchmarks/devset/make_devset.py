@@ -329,6 +329,7 @@ class BarContext:
     chord: list[int]
     root: int  # bass root
     next_root: int
+    section: int = 0  # index of the section in the style's form
 
 
 def _fill(a: Arrangement, c: BarContext, start: float, step: float = 0.25) -> None:
@@ -5945,20 +5946,9 @@ HYMN_FORM = (("I", 4, False), ("V", 8, False), ("V", 8, False), ("T", 2, False),
 HYMN_KEY_CHANGE = 1  # the last verse a semitone up (the interlude on the new key's dominant)
 
 
-def _section_number(form: tuple[tuple[str, int, bool], ...], meter: int, c: BarContext) -> int:
-    """The index in ``form`` of the section a bar is in (a form without a pickup or a meter
-    change: every bar ``meter`` beats long)."""
-    start, beat = c.b0 - c.index * meter, 0
-    for k, (_, n, _) in enumerate(form):
-        if abs(beat - start) < 1e-6:
-            return k
-        beat += n * meter
-    raise ValueError(f"no section of the form starts at beat {start}")
-
-
-def _times_before(form: tuple[tuple[str, int, bool], ...], meter: int, c: BarContext) -> int:
+def _times_before(form: tuple[tuple[str, int, bool], ...], c: BarContext) -> int:
     """How many sections before this bar's have its label (0: the first time it is played)."""
-    return sum(label == c.label for label, _, _ in form[:_section_number(form, meter, c)])
+    return sum(label == c.label for label, _, _ in form[:c.section])
 
 
 def style_jrock(a: Arrangement, c: BarContext) -> None:
@@ -6028,7 +6018,7 @@ def style_jrock(a: Arrangement, c: BarContext) -> None:
         note = c.chord[int(a.rng.integers(0, 3))] + 12
         a.hit("voice", b + pos, note, 92, 0.45)
         a.hit("lead", b + pos, note + 12, 78, 0.45)
-    if _section_number(JROCK_FORM, 4, c) == len(JROCK_FORM) - 1:
+    if c.section == len(JROCK_FORM) - 1:
         a.chord("strings", b, [p + 12 for p in c.chord], 70, 3.9)
     if c.drums:
         for pos in (0.0, 1.5, 2.0, 3.5):
@@ -6190,7 +6180,7 @@ def style_grunge(a: Arrangement, c: BarContext) -> None:
             a.hit("bass", b + k / 2, c.root, 98 if k % 2 == 0 else 86, 0.45)
         _line(a, "voice", c, (0.0, 0.5, 1.0, 2.0, 3.0) if c.index % 2 == 0 else (0.0, 2.0), 90,
               0.9, 0)
-        if _times_before(GRUNGE_FORM, 4, c):
+        if _times_before(GRUNGE_FORM, c):
             for pos in (0.0, 1.5, 3.0):
                 a.hit("lead", b + pos, c.chord[int(a.rng.integers(0, 3))] + 12, 86, 1.4)
     if not c.drums:
@@ -6338,7 +6328,7 @@ def style_organ_hymn(a: Arrangement, c: BarContext) -> None:
     b = c.b0
     up = HYMN_KEY_CHANGE if c.label == "T" else 0
     chord, root = [p + up for p in c.chord], c.root + up
-    last = _section_number(HYMN_FORM, 3, c) == len(HYMN_FORM) - 1
+    last = c.section == len(HYMN_FORM) - 1
     loud = 10 if last else 0
     if c.index == c.length - 1:
         a.chord("keys", b, chord, 76 + loud, 2.9)
@@ -7457,7 +7447,7 @@ def style_pop_ballad_128(a: Arrangement, c: BarContext) -> None:
         _line(a, "voice", c, (0.0, 1.0, 4 / 3, 2.0) if c.index % 2 == 0 else (0.0, 2.0), 78,
               0.9, 12)
         return
-    last = _section_number(BALLAD_128_FORM, 4, c) == len(BALLAD_128_FORM) - 1
+    last = c.section == len(BALLAD_128_FORM) - 1
     a.chord("strings", b, [p + 12 for p in c.chord], 62 if not last else 72, 3.9)
     for pos in (0.0, 5 / 3):
         a.hit("drums", b + pos, KICK, 96 if pos == 0 else 80)
@@ -8336,7 +8326,8 @@ def make_song(style_name: str, seed: int) -> DevSong:
                              chord=_chord(key_here, style.scale, d,
                                           seventh=style.progression in ("jazz", "blues")),
                              root=_bass_root(key_here, style.scale, d),
-                             next_root=_bass_root(key_here, style.scale, d_next))
+                             next_root=_bass_root(key_here, style.scale, d_next),
+                             section=s_index)
             arr.meter = meters[s_index][i]
             style.write(arr, ctx)
             bar_starts.append(beat)
